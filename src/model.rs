@@ -1,0 +1,274 @@
+//! Typed rows and results that flow between the pipeline's stages.
+//!
+//! Every stage takes these plain values and returns its own; nothing here reads
+//! files or the clock. Amounts are whole yen (`Yen`), never floating point.
+
+use chrono::NaiveDate;
+
+/// Whole yen. Money is exact: no fractions of a yen anywhere in hojokin.
+pub type Yen = i64;
+
+/// A fiscal year (年度), named by the calendar year in which it starts (April 1).
+pub type FiscalYear = i32;
+
+/// The four datasets of the contract's "Input workbooks".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dataset {
+    Applications,
+    Assets,
+    EmploymentReports,
+    Budgets,
+}
+
+impl Dataset {
+    pub const ALL: [Dataset; 4] = [
+        Dataset::Applications,
+        Dataset::Assets,
+        Dataset::EmploymentReports,
+        Dataset::Budgets,
+    ];
+
+    /// The key used in job files (`[inputs.applications]`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Dataset::Applications => "applications",
+            Dataset::Assets => "assets",
+            Dataset::EmploymentReports => "employment_reports",
+            Dataset::Budgets => "budgets",
+        }
+    }
+
+    /// The Japanese name staff know the export by.
+    pub fn label(self) -> &'static str {
+        match self {
+            Dataset::Applications => "申請一覧",
+            Dataset::Assets => "取得財産",
+            Dataset::EmploymentReports => "雇用状況報告",
+            Dataset::Budgets => "予算",
+        }
+    }
+}
+
+/// Where a row came from, so any later finding can point staff at it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RowOrigin {
+    pub file: String,
+    pub sheet: String,
+    /// 1-based Excel row number.
+    pub row: u32,
+}
+
+/// 状態 of an application, as the export spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AppStatus {
+    /// 申請中
+    Pending,
+    /// 交付決定
+    Decided,
+    /// 確定
+    Final,
+    /// 不交付
+    Rejected,
+    /// 取下げ
+    Withdrawn,
+    /// 取消
+    Cancelled,
+}
+
+impl AppStatus {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "申請中" => Self::Pending,
+            "交付決定" => Self::Decided,
+            "確定" => Self::Final,
+            "不交付" => Self::Rejected,
+            "取下げ" | "取下" | "取り下げ" => Self::Withdrawn,
+            "取消" | "取消し" | "取り消し" => Self::Cancelled,
+            _ => return None,
+        })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "申請中",
+            Self::Decided => "交付決定",
+            Self::Final => "確定",
+            Self::Rejected => "不交付",
+            Self::Withdrawn => "取下げ",
+            Self::Cancelled => "取消",
+        }
+    }
+
+    /// A grant that stands: 交付決定 or 確定.
+    pub fn is_granted(self) -> bool {
+        matches!(self, Self::Decided | Self::Final)
+    }
+}
+
+/// One row of 申請一覧.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Application {
+    /// 申請番号
+    pub id: String,
+    /// 制度 (canonical program name after alias resolution)
+    pub program: String,
+    /// 区分
+    pub course: Option<String>,
+    /// 事業者名
+    pub company: String,
+    /// 法人番号 (13 digits, check digit verified)
+    pub corporate_number: Option<String>,
+    /// 事業所所在地
+    pub address: Option<String>,
+    /// 担当者名
+    pub contact: Option<String>,
+    /// メールアドレス (syntax checked)
+    pub email: Option<String>,
+    /// 申請日
+    pub applied_on: NaiveDate,
+    /// 交付決定日
+    pub decided_on: Option<NaiveDate>,
+    /// 事業完了日
+    pub completed_on: Option<NaiveDate>,
+    /// 補助対象経費
+    pub eligible_cost: Yen,
+    /// 交付決定額
+    pub decided_amount: Option<Yen>,
+    /// 確定額
+    pub final_amount: Option<Yen>,
+    /// 状態
+    pub status: AppStatus,
+    /// 参画企業数
+    pub members: Option<u32>,
+    /// 対象人数
+    pub persons: Option<u32>,
+    /// 対象人数（女性） — extension column for per-person programs that pay by sex.
+    pub persons_women: Option<u32>,
+    /// 対象人数（障がい者） — extension column for per-person add-ons.
+    pub persons_disabled: Option<u32>,
+    pub origin: RowOrigin,
+}
+
+impl Application {
+    /// The FY of the grant: the FY of 交付決定日 (None before a decision).
+    pub fn decision_fy(&self) -> Option<FiscalYear> {
+        self.decided_on.map(crate::calendar::fiscal_year)
+    }
+
+    /// The amount the grant finally stands at: 確定額, else 交付決定額.
+    pub fn granted_amount(&self) -> Option<Yen> {
+        self.final_amount.or(self.decided_amount)
+    }
+}
+
+/// One row of 取得財産.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// 申請番号 (exists in applications)
+    pub application_id: String,
+    /// 財産番号 (unique)
+    pub asset_id: String,
+    /// 財産名
+    pub name: String,
+    /// 耐用年数区分 as written in the export
+    pub category: Option<String>,
+    /// Years found in the useful-life table for `category`, when it resolves to one row.
+    pub table_years: Option<u32>,
+    /// 法定耐用年数 given explicitly in the export (wins over the table).
+    pub explicit_years: Option<u32>,
+    /// 取得価額
+    pub cost: Yen,
+    /// 取得日 (already defaulted to the application's 事業完了日 by ingestion)
+    pub acquired_on: Option<NaiveDate>,
+    /// 処分日
+    pub disposed_on: Option<NaiveDate>,
+    /// 処分の種類
+    pub disposal_kind: Option<String>,
+    /// 処分承認日
+    pub disposal_approved_on: Option<NaiveDate>,
+    pub origin: RowOrigin,
+}
+
+impl Asset {
+    /// The statutory useful life in force: the explicit value wins.
+    pub fn useful_life_years(&self) -> Option<u32> {
+        self.explicit_years.or(self.table_years)
+    }
+}
+
+/// One row of 雇用状況報告 (a received report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmploymentReport {
+    pub application_id: String,
+    /// 報告年度
+    pub report_fy: FiscalYear,
+    /// 受付日
+    pub received_on: NaiveDate,
+    /// 新規採用者数（女性）
+    pub hires_women: Option<u32>,
+    /// 新規採用者数（障がい者）
+    pub hires_disabled: Option<u32>,
+    pub origin: RowOrigin,
+}
+
+/// One row of 予算.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Budget {
+    pub fy: FiscalYear,
+    pub program: String,
+    pub amount: Yen,
+    pub origin: RowOrigin,
+}
+
+/// A rejected row or value, reported on 入力エラー and by `hojokin check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub file: String,
+    pub sheet: String,
+    /// A1 reference of the offending cell (or of the row's first cell).
+    pub cell: String,
+    /// 項目: the column's header name.
+    pub column: String,
+    pub value: String,
+    /// 内容: the reason, in Japanese, for staff.
+    pub reason: String,
+}
+
+/// Everything ingestion produced from a job's inputs.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub applications: Vec<Application>,
+    pub assets: Vec<Asset>,
+    pub employment_reports: Vec<EmploymentReport>,
+    pub budgets: Vec<Budget>,
+    pub errors: Vec<InputError>,
+}
+
+/// A reporting duty of a program (catalogue data): e.g. the diversity subsidy's
+/// 採用状況報告, due in April (month 4, day 30) of FY+1 and FY+2 of the decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportingDuty {
+    /// 制度 this duty belongs to.
+    pub program: String,
+    /// The report's name as staff and grantees know it (e.g. 採用状況報告).
+    pub name: String,
+    /// Calendar month of the due date (4 = April).
+    pub month: u32,
+    /// Day of that month the report is due (30), before closed-day shifting.
+    pub day: u32,
+    /// Years after the decision's FY in which a report is owed (e.g. [1, 2]).
+    pub years_after: Vec<i32>,
+    /// Forms to send (e.g. 第10号様式, 第11号様式).
+    pub forms: Vec<String>,
+}
+
+/// A 要確認 row: a rule the data breaks, on the application that breaks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub application_id: String,
+    pub company: String,
+    /// 種別: a short Japanese category (e.g. 算定額超過).
+    pub kind: String,
+    /// 内容: a full Japanese sentence.
+    pub detail: String,
+}
