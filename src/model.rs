@@ -272,3 +272,13 @@ pub struct Finding {
     /// 内容: a full Japanese sentence.
     pub detail: String,
 }
+
+/// How a refund for an early disposal is estimated (a catalogue setting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RefundMethod {
+    /// The asset's share of the grant × remaining months ÷ (N × 12).
+    #[default]
+    ProRata,
+    /// The asset's whole share of the grant.
+    Full,
+}

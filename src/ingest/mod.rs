@@ -1,1 +1,4 @@
-//! (stage under construction)
+//! Ingestion: the city's exports (xlsx, xlsm, xls, ods, csv) into typed rows.
+
+pub mod parse;
+pub mod raw;
