@@ -1,1 +1,0 @@
-//! Value parsers (under construction).
