@@ -1,0 +1,268 @@
+//! The employment-report ledger (雇用状況報告): which reports each standing
+//! grant owes, when each is due, and whether it arrived in time.
+//!
+//! Which programs owe which reports is catalogue data (`ReportingDuty`), so a
+//! new program with a reporting duty needs no code here. Everything is judged
+//! as of a given date, and reports received after it are ignored, so re-running
+//! a past night reproduces that night's ledger.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::calendar::{fy_label, next_open_day, wareki};
+use crate::model::{Application, EmploymentReport, Finding, FiscalYear, ReportingDuty};
+
+/// 状況 of one required report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReportState {
+    /// 提出済: received on or before the (shifted) deadline.
+    Submitted,
+    /// 期限後提出: received after the deadline.
+    Late,
+    /// 未提出: not received and the deadline has passed.
+    Missing,
+    /// 期限前: not received yet, deadline still ahead (or today).
+    NotYetDue,
+}
+
+impl ReportState {
+    /// The word the ledger sheet shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Submitted => "提出済",
+            Self::Late => "期限後提出",
+            Self::Missing => "未提出",
+            Self::NotYetDue => "期限前",
+        }
+    }
+}
+
+/// One required report of one grant, as the ledger sheet and the reminders see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportDue {
+    pub application_id: String,
+    pub company: String,
+    pub email: Option<String>,
+    pub program: String,
+    /// The report's name from the catalogue (採用状況報告).
+    pub report_name: String,
+    /// Forms to send (第10号様式, 第11号様式).
+    pub forms: Vec<String>,
+    /// FY of 交付決定日.
+    pub decision_fy: FiscalYear,
+    /// 報告年度: the decision's FY plus the duty's years after.
+    pub report_fy: FiscalYear,
+    /// 提出期限, already moved off a closed day.
+    pub due: NaiveDate,
+    /// 受付日 of the earliest matching report received by the as-of date.
+    pub received_on: Option<NaiveDate>,
+    pub state: ReportState,
+}
+
+/// A report a grant owes, before looking at what was received.
+#[derive(Debug)]
+struct Required<'a> {
+    app: &'a Application,
+    duty: &'a ReportingDuty,
+    decision_fy: FiscalYear,
+    report_fy: FiscalYear,
+    /// The due date as the 要綱 states it (April 30), before shifting.
+    nominal: NaiveDate,
+}
+
+/// The reports `app` owes: none unless the grant stands (交付決定 or 確定) with a
+/// decision date, one per duty of its program and per year after the decision.
+fn required_reports<'a>(app: &'a Application, duties: &'a [ReportingDuty]) -> Vec<Required<'a>> {
+    let Some(decision_fy) = app.decision_fy().filter(|_| app.status.is_granted()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for duty in duties.iter().filter(|d| d.program == app.program) {
+        for &after in &duty.years_after {
+            let Some(report_fy) = decision_fy.checked_add(after) else {
+                continue;
+            };
+            if let Some(nominal) = nominal_due(duty, report_fy) {
+                out.push(Required {
+                    app,
+                    duty,
+                    decision_fy,
+                    report_fy,
+                    nominal,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The duty's month and day within the report FY: April–December fall in the
+/// FY's starting year, January–March in the next. A day past the month's end
+/// (a catalogue "31" for a 30-day month) means the month's last day; a month
+/// outside 1–12 gives no date.
+fn nominal_due(duty: &ReportingDuty, report_fy: FiscalYear) -> Option<NaiveDate> {
+    let year = match duty.month {
+        4..=12 => report_fy,
+        1..=3 => report_fy.checked_add(1)?,
+        _ => return None,
+    };
+    (1..=duty.day.clamp(1, 31))
+        .rev()
+        .find_map(|day| NaiveDate::from_ymd_opt(year, duty.month, day))
+}
+
+/// The first day of the due month: from then on the report shows in the ledger.
+fn shown_from(nominal: NaiveDate) -> NaiveDate {
+    nominal.with_day(1).unwrap_or(nominal)
+}
+
+/// The earliest 受付日 per (申請番号, 報告年度) among reports received by `as_of`.
+fn earliest_received(
+    received: &[EmploymentReport],
+    as_of: NaiveDate,
+) -> BTreeMap<(&str, FiscalYear), NaiveDate> {
+    let mut out: BTreeMap<(&str, FiscalYear), NaiveDate> = BTreeMap::new();
+    for r in received.iter().filter(|r| r.received_on <= as_of) {
+        out.entry((r.application_id.as_str(), r.report_fy))
+            .and_modify(|d| *d = (*d).min(r.received_on))
+            .or_insert(r.received_on);
+    }
+    out
+}
+
+fn state_of(received_on: Option<NaiveDate>, due: NaiveDate, as_of: NaiveDate) -> ReportState {
+    match received_on {
+        Some(r) if r <= due => ReportState::Submitted,
+        Some(_) => ReportState::Late,
+        None if as_of > due => ReportState::Missing,
+        None => ReportState::NotYetDue,
+    }
+}
+
+/// One row per required report whose due month has begun by `as_of`, sorted by
+/// due date, then 申請番号 (then report name and FY, so the order is total).
+pub fn ledger(
+    apps: &[Application],
+    received: &[EmploymentReport],
+    duties: &[ReportingDuty],
+    as_of: NaiveDate,
+) -> Vec<ReportDue> {
+    let index = earliest_received(received, as_of);
+    let mut rows: Vec<ReportDue> = apps
+        .iter()
+        .flat_map(|app| required_reports(app, duties))
+        .filter(|req| shown_from(req.nominal) <= as_of)
+        .map(|req| {
+            let due = next_open_day(req.nominal);
+            let received_on = index.get(&(req.app.id.as_str(), req.report_fy)).copied();
+            ReportDue {
+                application_id: req.app.id.clone(),
+                company: req.app.company.clone(),
+                email: req.app.email.clone(),
+                program: req.app.program.clone(),
+                report_name: req.duty.name.clone(),
+                forms: req.duty.forms.clone(),
+                decision_fy: req.decision_fy,
+                report_fy: req.report_fy,
+                due,
+                received_on,
+                state: state_of(received_on, due, as_of),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (a.due, &a.application_id, &a.report_name, a.report_fy).cmp(&(
+            b.due,
+            &b.application_id,
+            &b.report_name,
+            b.report_fy,
+        ))
+    });
+    rows
+}
+
+/// 要確認 rows for reports received by `as_of` that match no required report:
+/// an unknown 申請番号, an application that owes no report (not granted, or a
+/// program without a reporting duty), or a 報告年度 the grant does not owe.
+/// Sorted by 申請番号, 報告年度 and 受付日.
+pub fn stray_reports(
+    apps: &[Application],
+    received: &[EmploymentReport],
+    duties: &[ReportingDuty],
+    as_of: NaiveDate,
+) -> Vec<Finding> {
+    let mut by_id: HashMap<&str, &Application> = HashMap::new();
+    for app in apps {
+        by_id.entry(app.id.as_str()).or_insert(app);
+    }
+    let mut strays: Vec<&EmploymentReport> =
+        received.iter().filter(|r| r.received_on <= as_of).collect();
+    strays.sort_by(|a, b| {
+        (&a.application_id, a.report_fy, a.received_on).cmp(&(
+            &b.application_id,
+            b.report_fy,
+            b.received_on,
+        ))
+    });
+    strays
+        .into_iter()
+        .filter_map(|r| stray_finding(r, by_id.get(r.application_id.as_str()).copied(), duties))
+        .collect()
+}
+
+/// The finding for one received report, or `None` when a grant owes it.
+fn stray_finding(
+    report: &EmploymentReport,
+    app: Option<&Application>,
+    duties: &[ReportingDuty],
+) -> Option<Finding> {
+    let what = format!(
+        "{}の雇用状況報告（{}受付）",
+        fy_label(report.report_fy),
+        wareki(report.received_on)
+    );
+    let Some(app) = app else {
+        return Some(Finding {
+            application_id: report.application_id.clone(),
+            company: String::new(),
+            kind: "申請番号不明".to_string(),
+            detail: format!(
+                "{what}の申請番号{}は申請一覧にありません。申請番号を確認してください。",
+                report.application_id
+            ),
+        });
+    };
+    let owed = required_reports(app, duties);
+    if owed.iter().any(|req| req.report_fy == report.report_fy) {
+        return None;
+    }
+    let (kind, detail) = if owed.is_empty() {
+        (
+            "報告対象外",
+            format!(
+                "{what}がありますが、この申請（{}、状態：{}）には雇用状況報告の提出義務がありません。",
+                app.program,
+                app.status.label()
+            ),
+        )
+    } else {
+        let fys: Vec<String> = owed.iter().map(|req| fy_label(req.report_fy)).collect();
+        (
+            "報告年度不一致",
+            format!(
+                "{what}は、この申請で提出が必要な報告年度（{}）のいずれにも当たりません。報告年度を確認してください。",
+                fys.join("・")
+            ),
+        )
+    };
+    Some(Finding {
+        application_id: app.id.clone(),
+        company: app.company.clone(),
+        kind: kind.to_string(),
+        detail,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,373 @@
+//! Table tests of the employment-report ledger.
+
+#![allow(clippy::unwrap_used)] // a panic in a test is a failed test
+
+use super::*;
+use crate::model::{AppStatus, RowOrigin};
+
+const DIVERSITY: &str = "ダイバーシティ経営推進補助金";
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn app_of(id: &str, program: &str, status: AppStatus, decided: NaiveDate) -> Application {
+    Application {
+        id: id.to_string(),
+        program: program.to_string(),
+        course: None,
+        company: format!("{id}工業株式会社"),
+        corporate_number: None,
+        address: None,
+        contact: None,
+        email: Some(format!("{}@example.jp", id.to_lowercase())),
+        applied_on: date(2022, 4, 1),
+        decided_on: Some(decided),
+        completed_on: None,
+        eligible_cost: 1_200_000,
+        decided_amount: Some(800_000),
+        final_amount: None,
+        status,
+        members: None,
+        persons: None,
+        persons_women: None,
+        persons_disabled: None,
+        origin: RowOrigin::default(),
+    }
+}
+
+fn app(id: &str, decided: NaiveDate) -> Application {
+    app_of(id, DIVERSITY, AppStatus::Decided, decided)
+}
+
+fn duty() -> ReportingDuty {
+    ReportingDuty {
+        program: DIVERSITY.to_string(),
+        name: "採用状況報告".to_string(),
+        month: 4,
+        day: 30,
+        years_after: vec![1, 2],
+        forms: vec!["第10号様式".to_string(), "第11号様式".to_string()],
+    }
+}
+
+fn report(id: &str, fy: FiscalYear, received_on: NaiveDate) -> EmploymentReport {
+    EmploymentReport {
+        application_id: id.to_string(),
+        report_fy: fy,
+        received_on,
+        hires_women: Some(1),
+        hires_disabled: Some(0),
+        origin: RowOrigin::default(),
+    }
+}
+
+/// (id, report FY, due, state) of each row, for compact comparisons.
+fn summary(rows: &[ReportDue]) -> Vec<(String, FiscalYear, NaiveDate, ReportState)> {
+    rows.iter()
+        .map(|r| (r.application_id.clone(), r.report_fy, r.due, r.state))
+        .collect()
+}
+
+#[test]
+fn state_labels() {
+    let labels: Vec<&str> = [
+        ReportState::Submitted,
+        ReportState::Late,
+        ReportState::Missing,
+        ReportState::NotYetDue,
+    ]
+    .map(ReportState::label)
+    .to_vec();
+    assert_eq!(labels, ["提出済", "期限後提出", "未提出", "期限前"]);
+}
+
+/// Decision 2022-06-10 (FY2022): the FY2023 report is due 2023-04-30, a
+/// Sunday, so 2023-05-01.
+#[test]
+fn states_around_the_shifted_deadline() {
+    use ReportState::*;
+    let cases = [
+        // (received, as-of, state, 受付日 shown)
+        (vec![], date(2023, 4, 1), NotYetDue, None),
+        (vec![], date(2023, 4, 30), NotYetDue, None),
+        (vec![], date(2023, 5, 1), NotYetDue, None),
+        (vec![], date(2023, 5, 2), Missing, None),
+        (
+            vec![date(2023, 5, 1)],
+            date(2023, 5, 1),
+            Submitted,
+            Some(date(2023, 5, 1)),
+        ),
+        (
+            vec![date(2023, 4, 10)],
+            date(2023, 4, 10),
+            Submitted,
+            Some(date(2023, 4, 10)),
+        ),
+        (
+            vec![date(2023, 3, 20)],
+            date(2023, 4, 1),
+            Submitted,
+            Some(date(2023, 3, 20)),
+        ),
+        (
+            vec![date(2023, 5, 2)],
+            date(2023, 6, 1),
+            Late,
+            Some(date(2023, 5, 2)),
+        ),
+        // Received after the as-of date: that night had not seen it.
+        (vec![date(2023, 5, 10)], date(2023, 5, 9), Missing, None),
+        (vec![date(2023, 4, 20)], date(2023, 4, 19), NotYetDue, None),
+        // Two reports for one duty: the earliest counts.
+        (
+            vec![date(2023, 5, 8), date(2023, 4, 28)],
+            date(2023, 6, 1),
+            Submitted,
+            Some(date(2023, 4, 28)),
+        ),
+        (
+            vec![date(2023, 5, 8), date(2023, 5, 3)],
+            date(2023, 6, 1),
+            Late,
+            Some(date(2023, 5, 3)),
+        ),
+    ];
+    let apps = [app("D-001", date(2022, 6, 10))];
+    for (dates, as_of, want_state, want_received) in cases {
+        let received: Vec<_> = dates.iter().map(|d| report("D-001", 2023, *d)).collect();
+        let rows = ledger(&apps, &received, &[duty()], as_of);
+        assert_eq!(rows.len(), 1, "as of {as_of}");
+        assert_eq!(rows[0].due, date(2023, 5, 1));
+        assert_eq!(rows[0].state, want_state, "{dates:?} as of {as_of}");
+        assert_eq!(
+            rows[0].received_on, want_received,
+            "{dates:?} as of {as_of}"
+        );
+    }
+}
+
+#[test]
+fn a_row_carries_the_grant_and_the_duty() {
+    let rows = ledger(
+        &[app("D-007", date(2022, 6, 10))],
+        &[report("D-007", 2023, date(2023, 4, 25))],
+        &[duty()],
+        date(2023, 4, 26),
+    );
+    let want = ReportDue {
+        application_id: "D-007".to_string(),
+        company: "D-007工業株式会社".to_string(),
+        email: Some("d-007@example.jp".to_string()),
+        program: DIVERSITY.to_string(),
+        report_name: "採用状況報告".to_string(),
+        forms: vec!["第10号様式".to_string(), "第11号様式".to_string()],
+        decision_fy: 2022,
+        report_fy: 2023,
+        due: date(2023, 5, 1),
+        received_on: Some(date(2023, 4, 25)),
+        state: ReportState::Submitted,
+    };
+    assert_eq!(rows, vec![want]);
+}
+
+#[test]
+fn decision_in_march_or_april() {
+    use ReportState::NotYetDue;
+    let as_of = date(2025, 4, 1);
+    let cases = [
+        // 2023-03-31 is FY2022: reports FY2023 (4/30 Sunday → 5/1) and FY2024.
+        (
+            date(2023, 3, 31),
+            2022,
+            vec![(2023, date(2023, 5, 1)), (2024, date(2024, 4, 30))],
+        ),
+        // 2023-04-01 is FY2023: reports FY2024 and FY2025.
+        (
+            date(2023, 4, 1),
+            2023,
+            vec![(2024, date(2024, 4, 30)), (2025, date(2025, 4, 30))],
+        ),
+    ];
+    for (decided, decision_fy, want) in cases {
+        let rows = ledger(&[app("D-001", decided)], &[], &[duty()], as_of);
+        let got: Vec<_> = rows.iter().map(|r| (r.report_fy, r.due)).collect();
+        assert_eq!(got, want, "decided {decided}");
+        assert!(rows.iter().all(|r| r.decision_fy == decision_fy));
+        let last = rows.last().unwrap();
+        let want_last = if decision_fy == 2023 {
+            NotYetDue
+        } else {
+            ReportState::Missing
+        };
+        assert_eq!(last.state, want_last, "decided {decided}");
+    }
+}
+
+#[test]
+fn only_standing_grants_owe_reports() {
+    let cases = [
+        (AppStatus::Decided, 2),
+        (AppStatus::Final, 2),
+        (AppStatus::Cancelled, 0),
+        (AppStatus::Rejected, 0),
+        (AppStatus::Withdrawn, 0),
+        (AppStatus::Pending, 0),
+    ];
+    for (status, want) in cases {
+        let apps = [app_of("D-001", DIVERSITY, status, date(2022, 6, 10))];
+        let rows = ledger(&apps, &[], &[duty()], date(2025, 1, 1));
+        assert_eq!(rows.len(), want, "{status:?}");
+    }
+    let mut undecided = app("D-002", date(2022, 6, 10));
+    undecided.decided_on = None;
+    assert!(ledger(&[undecided], &[], &[duty()], date(2025, 1, 1)).is_empty());
+}
+
+#[test]
+fn rows_appear_once_the_due_month_begins() {
+    let apps = [app("D-001", date(2023, 6, 1))];
+    let cases = [
+        (date(2024, 3, 31), vec![]),
+        (date(2024, 4, 1), vec![2024]),
+        (date(2025, 3, 31), vec![2024]),
+        (date(2025, 4, 1), vec![2024, 2025]),
+    ];
+    for (as_of, want) in cases {
+        let got: Vec<_> = ledger(&apps, &[], &[duty()], as_of)
+            .iter()
+            .map(|r| r.report_fy)
+            .collect();
+        assert_eq!(got, want, "as of {as_of}");
+    }
+}
+
+#[test]
+fn programs_without_a_duty_owe_nothing() {
+    let apps = [
+        app_of(
+            "K-001",
+            "設備投資補助金",
+            AppStatus::Final,
+            date(2022, 6, 10),
+        ),
+        app("D-001", date(2022, 6, 10)),
+    ];
+    let rows = ledger(&apps, &[], &[duty()], date(2025, 1, 1));
+    let ids: Vec<_> = rows.iter().map(|r| r.application_id.as_str()).collect();
+    assert_eq!(ids, ["D-001", "D-001"]);
+    assert!(ledger(&apps, &[], &[], date(2025, 1, 1)).is_empty());
+}
+
+#[test]
+fn sorted_by_due_then_application() {
+    use ReportState::{Missing, NotYetDue};
+    let apps = [
+        app("D-003", date(2022, 6, 10)),
+        app("D-001", date(2023, 6, 10)),
+        app("D-002", date(2023, 2, 15)),
+    ];
+    let rows = ledger(&apps, &[], &[duty()], date(2025, 4, 1));
+    let s = |id: &str, fy, due, st| (id.to_string(), fy, due, st);
+    let want = vec![
+        s("D-002", 2023, date(2023, 5, 1), Missing),
+        s("D-003", 2023, date(2023, 5, 1), Missing),
+        s("D-001", 2024, date(2024, 4, 30), Missing),
+        s("D-002", 2024, date(2024, 4, 30), Missing),
+        s("D-003", 2024, date(2024, 4, 30), Missing),
+        s("D-001", 2025, date(2025, 4, 30), NotYetDue),
+    ];
+    assert_eq!(summary(&rows), want);
+}
+
+#[test]
+fn due_dates_in_january_to_march_fall_in_the_next_calendar_year() {
+    let with = |month, day| ReportingDuty {
+        month,
+        day,
+        years_after: vec![1],
+        ..duty()
+    };
+    let cases = [
+        // FY2023's March 31 is 2024-03-31, a Sunday → Monday 4/1.
+        (with(3, 31), Some(date(2024, 3, 31)), date(2024, 4, 1)),
+        // February 30 means the month's last day (2024 is a leap year).
+        (with(2, 30), Some(date(2024, 2, 29)), date(2024, 2, 29)),
+        // June 31 → June 30, 2023, a Friday.
+        (with(6, 31), Some(date(2023, 6, 30)), date(2023, 6, 30)),
+        (with(4, 30), Some(date(2023, 4, 30)), date(2023, 5, 1)),
+    ];
+    for (d, nominal, due) in cases {
+        assert_eq!(nominal_due(&d, 2023), nominal, "{}/{}", d.month, d.day);
+        let rows = ledger(
+            &[app("D-001", date(2022, 6, 10))],
+            &[],
+            std::slice::from_ref(&d),
+            date(2024, 12, 31),
+        );
+        assert_eq!(rows.len(), 1, "{}/{}", d.month, d.day);
+        assert_eq!(rows[0].due, due, "{}/{}", d.month, d.day);
+    }
+    assert_eq!(nominal_due(&with(13, 1), 2023), None);
+    assert_eq!(nominal_due(&with(0, 1), 2023), None);
+    assert_eq!(nominal_due(&with(4, 30), i32::MAX), None);
+}
+
+#[test]
+fn stray_reports_are_flagged() {
+    let apps = [
+        app("D-001", date(2022, 6, 10)),
+        app_of("D-002", DIVERSITY, AppStatus::Cancelled, date(2022, 6, 10)),
+        app_of(
+            "K-001",
+            "設備投資補助金",
+            AppStatus::Final,
+            date(2022, 6, 10),
+        ),
+    ];
+    let received = [
+        report("D-001", 2023, date(2023, 4, 20)),
+        report("D-001", 2024, date(2024, 4, 20)),
+        report("D-001", 2025, date(2025, 4, 10)),
+        report("D-002", 2023, date(2023, 4, 20)),
+        report("K-001", 2023, date(2023, 4, 21)),
+        report("X-999", 2023, date(2023, 4, 22)),
+        // After the as-of date: not yet seen.
+        report("D-001", 2026, date(2025, 6, 1)),
+    ];
+    let got = stray_reports(&apps, &received, &[duty()], date(2025, 5, 31));
+    let finding = |id: &str, company: &str, kind: &str, detail: &str| Finding {
+        application_id: id.to_string(),
+        company: company.to_string(),
+        kind: kind.to_string(),
+        detail: detail.to_string(),
+    };
+    let want = vec![
+        finding(
+            "D-001",
+            "D-001工業株式会社",
+            "報告年度不一致",
+            "令和7年度の雇用状況報告（令和7年4月10日受付）は、この申請で提出が必要な報告年度（令和5年度・令和6年度）のいずれにも当たりません。報告年度を確認してください。",
+        ),
+        finding(
+            "D-002",
+            "D-002工業株式会社",
+            "報告対象外",
+            "令和5年度の雇用状況報告（令和5年4月20日受付）がありますが、この申請（ダイバーシティ経営推進補助金、状態：取消）には雇用状況報告の提出義務がありません。",
+        ),
+        finding(
+            "K-001",
+            "K-001工業株式会社",
+            "報告対象外",
+            "令和5年度の雇用状況報告（令和5年4月21日受付）がありますが、この申請（設備投資補助金、状態：確定）には雇用状況報告の提出義務がありません。",
+        ),
+        finding(
+            "X-999",
+            "",
+            "申請番号不明",
+            "令和5年度の雇用状況報告（令和5年4月22日受付）の申請番号X-999は申請一覧にありません。申請番号を確認してください。",
+        ),
+    ];
+    assert_eq!(got, want);
+}
