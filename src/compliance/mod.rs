@@ -1,1 +1,4 @@
 //! (stage under construction)
+
+pub mod restriction;
+pub mod useful_life;
