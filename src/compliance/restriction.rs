@@ -1,0 +1,412 @@
+//! 財産処分制限: subsidised assets must be kept through their statutory useful life
+//! (ダイバーシティ経営推進補助金 要綱 第12条(4), 第16条). This module dates each asset's
+//! restriction period, tells its 状況 on the as-of date, and estimates the refund for a
+//! disposal inside the period.
+//!
+//! # Dates
+//!
+//! The period runs from 取得日 through the day before the same date N years later, counted as
+//! 民法 第143条 counts periods: when the later year has no such date (an acquisition on
+//! February 29 and a non-leap year), the period ends on the last day of that month. So an
+//! acquisition on February 29 always ends its period on February 28: the day before the
+//! 応当日 in a leap year, the month's last day otherwise; equivalently, the 応当日 is March 1.
+//! Months are counted the same way, which keeps [`elapsed_months`] consistent with
+//! [`period_end`]: a disposal on the last day of the period has used all N × 12 months.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use crate::calendar::wareki;
+use crate::model::{Application, Asset, Finding, RefundMethod, Yen};
+
+/// 状況 of one asset on the as-of date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AssetState {
+    /// Still within its restriction period, not disposed of.
+    InPeriod,
+    /// The period is over, or the disposal came after it.
+    Expired,
+    /// Disposed of on or before the period's last day without a prior approval.
+    EarlyDisposal,
+    /// Disposed of with the city's approval given on or before the disposal.
+    ApprovedDisposal,
+}
+
+impl AssetState {
+    pub fn label(self) -> &'static str {
+        match self {
+            AssetState::InPeriod => "制限期間中",
+            AssetState::Expired => "制限期間満了",
+            AssetState::EarlyDisposal => "期間内処分",
+            AssetState::ApprovedDisposal => "承認済処分",
+        }
+    }
+}
+
+/// One row of 財産処分制限.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetRestriction {
+    pub application_id: String,
+    pub asset_id: String,
+    pub name: String,
+    /// 法定耐用年数 in force (the explicit value wins over the table).
+    pub years: u32,
+    pub acquired_on: NaiveDate,
+    /// 制限期間終了日: the last day of the restriction.
+    pub period_end: NaiveDate,
+    /// 処分日 as known on the as-of date (a later date is not known yet).
+    pub disposed_on: Option<NaiveDate>,
+    /// 処分承認日 as known on the as-of date.
+    pub approved_on: Option<NaiveDate>,
+    pub state: AssetState,
+    /// 返還額（目安）: only for 期間内処分 with a standing grant.
+    pub refund: Option<Yen>,
+    /// Why a value is missing or was read differently, for staff.
+    pub note: Option<String>,
+}
+
+/// The `months`-th 応当日 of `start`; the first of the next month when that month is too short.
+fn month_anniversary(start: NaiveDate, months: u64) -> Option<NaiveDate> {
+    let month0 = u64::from(start.month0()).checked_add(months)?;
+    let year = i64::from(start.year()).checked_add(i64::try_from(month0 / 12).ok()?)?;
+    let year = i32::try_from(year).ok()?;
+    let month = u32::try_from(month0 % 12).ok()? + 1;
+    NaiveDate::from_ymd_opt(year, month, start.day())
+        .or_else(|| NaiveDate::from_ymd_opt(year, month, 1)?.checked_add_months(Months::new(1)))
+}
+
+/// The last day of the restriction: the day before the N-year 応当日 (see the module docs for
+/// February 29). Zero years give the day before acquisition, an empty period. Years beyond
+/// the calendar's range give [`NaiveDate::MAX`]: a restriction that never ends.
+pub fn period_end(acquired: NaiveDate, years: u32) -> NaiveDate {
+    month_anniversary(acquired, u64::from(years) * 12)
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// Months elapsed from acquisition to disposal, a started month counted as elapsed: the first
+/// month starts on 取得日 itself, so a disposal that day has used 1 month. A disposal before
+/// acquisition (a data error) has used none.
+pub fn elapsed_months(acquired: NaiveDate, disposed: NaiveDate) -> u32 {
+    if disposed < acquired {
+        return 0;
+    }
+    let years = i64::from(disposed.year()) - i64::from(acquired.year());
+    let months = years * 12 + i64::from(disposed.month0()) - i64::from(acquired.month0());
+    let mut whole = u64::try_from(months).unwrap_or(0);
+    if month_anniversary(acquired, whole).is_none_or(|d| d > disposed) {
+        whole = whole.saturating_sub(1);
+    }
+    u32::try_from(whole + 1).unwrap_or(u32::MAX)
+}
+
+/// 返還額（目安） for a disposal inside the period. ProRata: `share × (N×12 − elapsed) ÷ (N×12)`,
+/// truncated to whole yen (0 once all months are used); Full: the whole share. The caller
+/// decides the disposal is early; this only does the arithmetic.
+pub fn refund(
+    share: Yen,
+    years: u32,
+    acquired: NaiveDate,
+    disposed: NaiveDate,
+    method: RefundMethod,
+) -> Yen {
+    match method {
+        RefundMethod::Full => share,
+        RefundMethod::ProRata if years == 0 => 0,
+        RefundMethod::ProRata => {
+            let total = i128::from(years) * 12;
+            let remaining = (total - i128::from(elapsed_months(acquired, disposed))).max(0);
+            // |share × remaining ÷ total| ≤ |share|, so it always fits back into Yen.
+            Yen::try_from(i128::from(share) * remaining / total).unwrap_or(share)
+        }
+    }
+}
+
+/// Each asset's part of `grant`, in proportion to its acquisition cost (negative costs count
+/// as 0), each truncated to whole yen. The yen lost to truncation (fewer than the number of
+/// assets) are left unallocated, so the estimates never add up to more than the grant. With
+/// no cost at all there is nothing to split by, and every share is 0.
+pub fn shares(assets: &[&Asset], grant: Yen) -> Vec<Yen> {
+    let costs: Vec<i128> = assets.iter().map(|a| i128::from(a.cost.max(0))).collect();
+    let total: i128 = costs.iter().sum();
+    costs
+        .iter()
+        .map(|&cost| match total {
+            0 => 0,
+            _ => Yen::try_from(i128::from(grant) * cost / total).unwrap_or(0),
+        })
+        .collect()
+}
+
+/// 状況 and the dates behind it, for an asset whose years and 取得日 are known.
+struct Assessment {
+    period_end: NaiveDate,
+    disposed_on: Option<NaiveDate>,
+    approved_on: Option<NaiveDate>,
+    state: AssetState,
+    notes: Vec<String>,
+}
+
+/// An approval dated on or before the disposal makes it 承認済処分 wherever the disposal falls;
+/// an approval dated after it does not cure it.
+fn assess(asset: &Asset, years: u32, acquired: NaiveDate, as_of: NaiveDate) -> Assessment {
+    let end = period_end(acquired, years);
+    let mut notes = Vec::new();
+    // What was not yet true on the as-of date is not known that night; re-running a past
+    // night must give that night's answer.
+    let disposed_on = asset.disposed_on.filter(|&d| d <= as_of);
+    if let Some(d) = asset.disposed_on.filter(|&d| d > as_of) {
+        notes.push(format!(
+            "処分日（{}）が基準日より後のため、この日の判定では処分として扱っていません。",
+            wareki(d)
+        ));
+    }
+    let approved_on = asset.disposal_approved_on.filter(|&a| a <= as_of);
+    let state = match (disposed_on, approved_on) {
+        (Some(d), Some(a)) if a <= d => AssetState::ApprovedDisposal,
+        (Some(d), _) if d <= end => {
+            if let Some(a) = approved_on {
+                notes.push(format!(
+                    "処分承認日（{}）が処分日（{}）より後のため、承認のない処分として扱っています。",
+                    wareki(a),
+                    wareki(d)
+                ));
+            }
+            if d < acquired {
+                notes.push("処分日が取得日より前になっています。日付を確認してください。".into());
+            }
+            AssetState::EarlyDisposal
+        }
+        (Some(_), _) => AssetState::Expired,
+        (None, _) if as_of <= end => AssetState::InPeriod,
+        (None, _) => AssetState::Expired,
+    };
+    Assessment {
+        period_end: end,
+        disposed_on,
+        approved_on,
+        state,
+        notes,
+    }
+}
+
+/// Each asset's share of its application's standing grant, by asset position; None where the
+/// application is missing, not granted or has no amount.
+fn grant_shares(by_id: &HashMap<&str, &Application>, assets: &[Asset]) -> Vec<Option<Yen>> {
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, asset) in assets.iter().enumerate() {
+        groups.entry(&asset.application_id).or_default().push(i);
+    }
+    let mut out = vec![None; assets.len()];
+    for (app_id, positions) in groups {
+        let Some(grant) = by_id
+            .get(app_id)
+            .filter(|app| app.status.is_granted())
+            .and_then(|app| app.granted_amount())
+        else {
+            continue;
+        };
+        let members: Vec<&Asset> = positions.iter().map(|&i| &assets[i]).collect();
+        for (&i, share) in positions.iter().zip(shares(&members, grant)) {
+            out[i] = Some(share);
+        }
+    }
+    out
+}
+
+/// Why there is no refund estimate for an early disposal, when there is none.
+fn no_refund_note(app: Option<&Application>, asset: &Asset) -> Option<String> {
+    match app {
+        None => Some(format!(
+            "申請一覧に申請番号 {} がないため、返還額（目安）を算定できません。",
+            asset.application_id
+        )),
+        Some(app) if !app.status.is_granted() => None, // said once by status_note
+        Some(app) if app.granted_amount().is_none() => {
+            Some("交付決定額も確定額もないため、返還額（目安）を算定できません。".to_string())
+        }
+        Some(_) => None,
+    }
+}
+
+fn status_note(app: Option<&Application>) -> Option<String> {
+    let status = app.map(|a| a.status).filter(|s| !s.is_granted())?;
+    Some(format!(
+        "申請の状態が「{}」で交付決定も確定もしていないため、返還額（目安）は算定していません。",
+        status.label()
+    ))
+}
+
+/// Dates each asset's restriction and tells its 状況 on `as_of`, with a refund estimate for
+/// each 期間内処分 by the program's [`RefundMethod`]. Findings: each 期間内処分, each conflict
+/// between an explicit 法定耐用年数 and the table, and each asset whose period cannot be dated
+/// (no years or no 取得日; its input error says why). Rows and findings follow asset order.
+pub fn evaluate(
+    apps: &[Application],
+    assets: &[Asset],
+    method: impl Fn(&str) -> RefundMethod,
+    as_of: NaiveDate,
+) -> (Vec<AssetRestriction>, Vec<Finding>) {
+    let by_id: HashMap<&str, &Application> = apps.iter().map(|a| (a.id.as_str(), a)).collect();
+    let shares = grant_shares(&by_id, assets);
+    let mut rows = Vec::new();
+    let mut findings = Vec::new();
+    for (asset, share) in assets.iter().zip(shares) {
+        let app = by_id.get(asset.application_id.as_str()).copied();
+        findings.extend(years_conflict(asset, app));
+        let (Some(years), Some(acquired)) = (asset.useful_life_years(), asset.acquired_on) else {
+            findings.push(undatable(asset, app));
+            continue;
+        };
+        let mut a = assess(asset, years, acquired, as_of);
+        a.notes.extend(status_note(app));
+        let mut estimate = None;
+        if a.state == AssetState::EarlyDisposal {
+            let m = app.map_or(RefundMethod::default(), |app| method(&app.program));
+            estimate = share
+                .zip(a.disposed_on)
+                .map(|(s, d)| Estimate::new(s, years, acquired, d, m));
+            a.notes.extend(no_refund_note(app, asset));
+            findings.push(early_disposal(
+                asset,
+                app,
+                years,
+                acquired,
+                &a,
+                estimate.as_ref(),
+            ));
+        }
+        rows.push(AssetRestriction {
+            application_id: asset.application_id.clone(),
+            asset_id: asset.asset_id.clone(),
+            name: asset.name.clone(),
+            years,
+            acquired_on: acquired,
+            period_end: a.period_end,
+            disposed_on: a.disposed_on,
+            approved_on: a.approved_on,
+            state: a.state,
+            refund: estimate.map(|e| e.amount),
+            note: (!a.notes.is_empty()).then(|| a.notes.concat()),
+        });
+    }
+    (rows, findings)
+}
+
+fn finding(app: Option<&Application>, asset: &Asset, kind: &str, detail: String) -> Finding {
+    Finding {
+        application_id: asset.application_id.clone(),
+        company: app.map(|a| a.company.clone()).unwrap_or_default(),
+        kind: kind.to_string(),
+        detail,
+    }
+}
+
+/// A refund estimate with the figures behind it, so the finding can show its working.
+struct Estimate {
+    share: Yen,
+    amount: Yen,
+    method: RefundMethod,
+    months_left: u64,
+    months_total: u64,
+}
+
+impl Estimate {
+    fn new(
+        share: Yen,
+        years: u32,
+        acquired: NaiveDate,
+        disposed: NaiveDate,
+        method: RefundMethod,
+    ) -> Self {
+        let months_total = u64::from(years) * 12;
+        Estimate {
+            share,
+            amount: refund(share, years, acquired, disposed, method),
+            method,
+            months_left: months_total.saturating_sub(u64::from(elapsed_months(acquired, disposed))),
+            months_total,
+        }
+    }
+
+    fn sentence(&self) -> String {
+        let how = match self.method {
+            RefundMethod::Full => format!("按分額{}円の全額", yen(self.share)),
+            RefundMethod::ProRata => format!(
+                "按分額{}円×残り{}か月÷{}か月",
+                yen(self.share),
+                self.months_left,
+                self.months_total
+            ),
+        };
+        format!("返還額（目安）は{}円（{how}）です。", yen(self.amount))
+    }
+}
+
+fn early_disposal(
+    asset: &Asset,
+    app: Option<&Application>,
+    years: u32,
+    acquired: NaiveDate,
+    a: &Assessment,
+    estimate: Option<&Estimate>,
+) -> Finding {
+    let disposed = a.disposed_on.map(wareki).unwrap_or_default();
+    let amount = estimate.map_or_else(
+        || "返還額（目安）は算定できませんでした。".to_string(),
+        Estimate::sentence,
+    );
+    let detail = format!(
+        "財産「{}」（財産番号 {}）は、制限期間（{}から{}まで、法定耐用年数{years}年）内の{disposed}に市の承認なく処分されています。{amount}",
+        asset.name,
+        asset.asset_id,
+        wareki(acquired),
+        wareki(a.period_end),
+    );
+    finding(app, asset, AssetState::EarlyDisposal.label(), detail)
+}
+
+fn years_conflict(asset: &Asset, app: Option<&Application>) -> Option<Finding> {
+    let (Some(given), Some(table)) = (asset.explicit_years, asset.table_years) else {
+        return None;
+    };
+    (given != table).then(|| {
+        let detail = format!(
+            "財産「{}」（財産番号 {}）の法定耐用年数は{given}年と入力されていますが、耐用年数区分「{}」は耐用年数表では{table}年です。入力された{given}年で制限期間を算定しています。",
+            asset.name,
+            asset.asset_id,
+            asset.category.as_deref().unwrap_or_default(),
+        );
+        finding(app, asset, "耐用年数不一致", detail)
+    })
+}
+
+fn undatable(asset: &Asset, app: Option<&Application>) -> Finding {
+    let missing = match (asset.useful_life_years(), asset.acquired_on) {
+        (None, None) => "法定耐用年数と取得日",
+        (None, Some(_)) => "法定耐用年数",
+        _ => "取得日",
+    };
+    let detail = format!(
+        "財産「{}」（財産番号 {}）は{missing}が分からないため、処分制限期間を算定できません。入力エラーを確認してください。",
+        asset.name, asset.asset_id
+    );
+    finding(app, asset, "制限期間算定不能", detail)
+}
+
+/// Whole yen with thousands separators, as staff read amounts in sentences.
+fn yen(n: Yen) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests;

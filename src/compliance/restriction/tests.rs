@@ -1,0 +1,379 @@
+#![allow(clippy::unwrap_used)] // a test that unwraps None has found its failure
+
+use chrono::NaiveDate;
+
+use super::{AssetState, elapsed_months, evaluate, period_end, refund, shares, yen};
+use crate::model::{AppStatus, Application, Asset, RefundMethod, RowOrigin};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn app(id: &str, program: &str, status: AppStatus, final_amount: Option<i64>) -> Application {
+    Application {
+        id: id.into(),
+        program: program.into(),
+        course: None,
+        company: format!("{id}工業"),
+        corporate_number: None,
+        address: None,
+        contact: None,
+        email: None,
+        applied_on: d("2022-04-15"),
+        decided_on: Some(d("2022-06-01")),
+        completed_on: Some(d("2022-06-10")),
+        eligible_cost: 1_200_000,
+        decided_amount: None,
+        final_amount,
+        status,
+        members: None,
+        persons: None,
+        persons_women: None,
+        persons_disabled: None,
+        origin: RowOrigin::default(),
+    }
+}
+
+fn asset(app_id: &str, id: &str, cost: i64, years: Option<u32>) -> Asset {
+    Asset {
+        application_id: app_id.into(),
+        asset_id: id.into(),
+        name: format!("設備{id}"),
+        category: None,
+        table_years: None,
+        explicit_years: years,
+        cost,
+        acquired_on: Some(d("2022-06-10")),
+        disposed_on: None,
+        disposal_kind: None,
+        disposal_approved_on: None,
+        origin: RowOrigin::default(),
+    }
+}
+
+#[test]
+fn period_ends() {
+    let cases = [
+        ("2022-06-10", 15, "2037-06-09"),
+        // February 29 + N years ends on February 28 whether or not the year is leap
+        ("2020-02-29", 1, "2021-02-28"),
+        ("2020-02-29", 3, "2023-02-28"),
+        ("2024-02-29", 4, "2028-02-28"),
+        ("2023-03-01", 1, "2024-02-29"),
+        ("2021-02-28", 1, "2022-02-27"),
+        ("2022-12-31", 17, "2039-12-30"),
+        // zero years: an empty period ending the day before acquisition
+        ("2023-01-31", 0, "2023-01-30"),
+    ];
+    for (acquired, years, end) in cases {
+        assert_eq!(
+            period_end(d(acquired), years),
+            d(end),
+            "{acquired} + {years}"
+        );
+    }
+    assert_eq!(period_end(d("2022-06-10"), u32::MAX), NaiveDate::MAX);
+}
+
+#[test]
+fn elapsed_months_count_a_started_month() {
+    let cases = [
+        ("2022-06-10", "2022-06-10", 1), // the first month starts on 取得日
+        ("2022-06-10", "2022-06-11", 1),
+        ("2022-06-10", "2022-07-09", 1),
+        ("2022-06-10", "2022-07-10", 2),
+        ("2022-06-10", "2025-06-09", 36),
+        ("2022-06-10", "2025-06-10", 37),
+        ("2022-06-10", "2037-06-09", 180), // the period's last day uses all 15 × 12
+        // no 01-31 + 1 month: month 2 starts on March 1
+        ("2023-01-31", "2023-02-28", 1),
+        ("2023-01-31", "2023-03-01", 2),
+        ("2023-01-31", "2023-03-30", 2),
+        ("2023-01-31", "2023-03-31", 3),
+        ("2024-01-31", "2024-02-29", 1),
+        ("2020-02-29", "2021-02-28", 12),
+        ("2020-02-29", "2021-03-01", 13),
+        ("2022-06-10", "2022-06-09", 0), // disposal before acquisition
+    ];
+    for (acquired, disposed, months) in cases {
+        assert_eq!(
+            elapsed_months(d(acquired), d(disposed)),
+            months,
+            "{acquired} → {disposed}"
+        );
+    }
+}
+
+#[test]
+fn shares_split_the_grant_by_cost_and_truncate() {
+    let a = asset("A", "1", 600_000, Some(15));
+    let b = asset("A", "2", 300_000, Some(15));
+    // 800,000 × 600,000 ÷ 900,000 = 533,333.3…; × 300,000 ÷ 900,000 = 266,666.6…;
+    // the 1 yen left over stays unallocated.
+    assert_eq!(shares(&[&a, &b], 800_000), vec![533_333, 266_666]);
+    assert_eq!(shares(&[&a], 800_000), vec![800_000]);
+    let zero = asset("A", "3", 0, Some(15));
+    assert_eq!(shares(&[&zero, &zero], 800_000), vec![0, 0]);
+    let negative = asset("A", "4", -5, Some(15));
+    assert_eq!(shares(&[&a, &negative], 800_000), vec![800_000, 0]);
+}
+
+#[test]
+fn refund_arithmetic() {
+    let pro = RefundMethod::ProRata;
+    let cases = [
+        // 37 months used of 180: 533,333 × 143 = 76,266,619; ÷ 180 = 423,703.4…
+        (533_333, 15, "2022-06-10", "2025-06-10", pro, 423_703),
+        // 1 month used: 533,333 × 179 = 95,466,607; ÷ 180 = 530,370.0…
+        (533_333, 15, "2022-06-10", "2022-06-10", pro, 530_370),
+        // the last day of the period: 180 of 180 used
+        (533_333, 15, "2022-06-10", "2037-06-09", pro, 0),
+        // 17 years, 12 months used (2023-03-01 → 2024-02-29): 800,000 × 192 = 153,600,000;
+        // ÷ 204 = 752,941.1…
+        (800_000, 17, "2023-03-01", "2024-02-29", pro, 752_941),
+        (
+            533_333,
+            15,
+            "2022-06-10",
+            "2025-06-10",
+            RefundMethod::Full,
+            533_333,
+        ),
+        (533_333, 0, "2022-06-10", "2022-06-10", pro, 0),
+    ];
+    for (share, years, acquired, disposed, method, expected) in cases {
+        assert_eq!(
+            refund(share, years, d(acquired), d(disposed), method),
+            expected,
+            "{share} {years} {acquired} {disposed} {method:?}"
+        );
+    }
+}
+
+#[test]
+fn explicit_years_win_over_the_table() {
+    let mut a = asset("A", "1", 1, Some(15));
+    a.table_years = Some(17);
+    assert_eq!(a.useful_life_years(), Some(15));
+    a.explicit_years = None;
+    assert_eq!(a.useful_life_years(), Some(17));
+    a.table_years = None;
+    assert_eq!(a.useful_life_years(), None);
+}
+
+/// (処分日, 処分承認日, as-of, 状況, 処分日 as known) for an asset acquired 2022-06-10, 15 years,
+/// whose period ends 2037-06-09.
+#[test]
+fn states_at_the_boundaries() {
+    type Case = (
+        Option<&'static str>,
+        Option<&'static str>,
+        &'static str,
+        AssetState,
+        bool,
+    );
+    let cases: [Case; 10] = [
+        (None, None, "2037-06-09", AssetState::InPeriod, false),
+        (None, None, "2037-06-10", AssetState::Expired, false),
+        (
+            Some("2037-06-09"),
+            None,
+            "2040-01-01",
+            AssetState::EarlyDisposal,
+            true,
+        ),
+        (
+            Some("2037-06-10"),
+            None,
+            "2040-01-01",
+            AssetState::Expired,
+            true,
+        ),
+        (
+            Some("2025-06-10"),
+            Some("2025-06-10"),
+            "2040-01-01",
+            AssetState::ApprovedDisposal,
+            true,
+        ),
+        (
+            Some("2025-06-10"),
+            Some("2025-06-11"),
+            "2040-01-01",
+            AssetState::EarlyDisposal,
+            true,
+        ),
+        (
+            Some("2025-06-10"),
+            Some("2025-05-01"),
+            "2040-01-01",
+            AssetState::ApprovedDisposal,
+            true,
+        ),
+        (
+            Some("2038-01-10"),
+            Some("2037-12-01"),
+            "2040-01-01",
+            AssetState::ApprovedDisposal,
+            true,
+        ),
+        // a disposal after the as-of date is not known that night
+        (
+            Some("2025-06-10"),
+            None,
+            "2025-06-09",
+            AssetState::InPeriod,
+            false,
+        ),
+        (
+            Some("2025-06-10"),
+            None,
+            "2025-06-10",
+            AssetState::EarlyDisposal,
+            true,
+        ),
+    ];
+    let apps = [app("A", "P", AppStatus::Final, Some(800_000))];
+    for (disposed, approved, as_of, state, known) in cases {
+        let mut a = asset("A", "1", 600_000, Some(15));
+        a.disposed_on = disposed.map(d);
+        a.disposal_approved_on = approved.map(d);
+        let (rows, _) = evaluate(&apps, &[a], |_| RefundMethod::ProRata, d(as_of));
+        let label = format!("{disposed:?} {approved:?} {as_of}");
+        assert_eq!(rows[0].state, state, "{label}");
+        assert_eq!(rows[0].period_end, d("2037-06-09"), "{label}");
+        assert_eq!(rows[0].disposed_on.is_some(), known, "{label}");
+    }
+}
+
+#[test]
+fn evaluate_rows_refunds_and_findings() {
+    let apps = [
+        app(
+            "A",
+            "ダイバーシティ経営推進補助金",
+            AppStatus::Final,
+            Some(800_000),
+        ),
+        app(
+            "B",
+            "ダイバーシティ経営推進補助金",
+            AppStatus::Pending,
+            None,
+        ),
+        app("C", "全額返還制度", AppStatus::Decided, Some(300_000)),
+        app(
+            "D",
+            "ダイバーシティ経営推進補助金",
+            AppStatus::Decided,
+            None,
+        ),
+    ];
+    let mut x = asset("A", "X", 600_000, Some(15));
+    x.disposed_on = Some(d("2025-06-10"));
+    x.disposal_approved_on = Some(d("2025-06-11"));
+    let mut y = asset("A", "Y", 300_000, Some(15));
+    y.category = Some("エレベーター".into());
+    y.table_years = Some(17);
+    let mut z = asset("B", "Z", 100_000, Some(15));
+    z.disposed_on = Some(d("2023-01-10"));
+    let mut c = asset("C", "V", 100_000, Some(6));
+    c.disposed_on = Some(d("2023-01-10"));
+    let mut e = asset("D", "E", 100_000, Some(8));
+    e.disposed_on = Some(d("2023-01-10"));
+    let w = asset("A", "W", 0, None);
+    let method = |p: &str| {
+        if p == "全額返還制度" {
+            RefundMethod::Full
+        } else {
+            RefundMethod::ProRata
+        }
+    };
+    let (rows, findings) = evaluate(&apps, &[x, y, z, c, e, w], method, d("2026-04-01"));
+
+    let ids: Vec<&str> = rows.iter().map(|r| r.asset_id.as_str()).collect();
+    assert_eq!(ids, ["X", "Y", "Z", "V", "E"]); // W has no years: no row
+    // X: share 533,333 (W's cost 0 takes nothing), 37 of 180 months used → 423,703
+    assert_eq!(rows[0].state, AssetState::EarlyDisposal);
+    assert_eq!(rows[0].refund, Some(423_703));
+    assert!(
+        rows[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("より後のため、承認のない処分として扱っています。")
+    );
+    assert_eq!(
+        (rows[1].state, rows[1].refund, rows[1].years),
+        (AssetState::InPeriod, None, 15)
+    );
+    // Z: not granted, so no estimate
+    assert_eq!(
+        (rows[2].state, rows[2].refund),
+        (AssetState::EarlyDisposal, None)
+    );
+    assert!(rows[2].note.as_deref().unwrap().contains("「申請中」"));
+    // V: Full method, the whole share
+    assert_eq!(rows[3].refund, Some(300_000));
+    // E: granted but no amount
+    assert_eq!(rows[4].refund, None);
+    assert!(
+        rows[4]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("交付決定額も確定額もない")
+    );
+
+    let kinds: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| (f.application_id.as_str(), f.kind.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("A", "期間内処分"),
+            ("A", "耐用年数不一致"),
+            ("B", "期間内処分"),
+            ("C", "期間内処分"),
+            ("D", "期間内処分"),
+            ("A", "制限期間算定不能"),
+        ]
+    );
+    assert_eq!(findings[0].company, "A工業");
+    assert!(
+        findings[0]
+            .detail
+            .ends_with("返還額（目安）は423,703円（按分額533,333円×残り143か月÷180か月）です。"),
+        "{}",
+        findings[0].detail
+    );
+    assert!(findings[1].detail.contains(
+        "15年と入力されていますが、耐用年数区分「エレベーター」は耐用年数表では17年です。"
+    ));
+    assert!(
+        findings[2]
+            .detail
+            .ends_with("返還額（目安）は算定できませんでした。")
+    );
+    assert!(
+        findings[3]
+            .detail
+            .ends_with("返還額（目安）は300,000円（按分額300,000円の全額）です。")
+    );
+    assert!(findings[5].detail.contains("法定耐用年数が分からない"));
+}
+
+#[test]
+fn yen_groups_thousands() {
+    let cases = [
+        (0, "0"),
+        (999, "999"),
+        (1_000, "1,000"),
+        (423_703, "423,703"),
+        (-1_234_567, "-1,234,567"),
+    ];
+    for (n, s) in cases {
+        assert_eq!(yen(n), s);
+    }
+}
