@@ -1,1 +1,573 @@
-//! (stage under construction)
+//! Job files (`jobs/NAME.toml`): parsed and validated once into a [`Job`].
+//!
+//! Everything later stages need from the file is resolved here: paths are made
+//! relative to the job file's folder, `${VAR}` is replaced from the
+//! environment, and unknown keys are rejected so a typo is never silently
+//! ignored on a city server.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::model::Dataset;
+
+/// Why a job file could not be used. Every message names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("ジョブファイル {path} を読めません: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("ジョブファイル {path} の書式が正しくありません: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("ジョブファイル {path} の {key} で参照している環境変数 {var} が設定されていません")]
+    MissingVar {
+        path: PathBuf,
+        key: String,
+        var: String,
+    },
+    #[error("ジョブファイル {path} の {key} が正しくありません: {message}")]
+    Invalid {
+        path: PathBuf,
+        key: String,
+        message: String,
+    },
+    #[error("ジョブ {name} が見つかりません（{path} がありません）")]
+    NotFound { name: String, path: PathBuf },
+}
+
+/// A validated job.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// The job's name: the file stem (`nightly` for `jobs/nightly.toml`).
+    pub name: String,
+    /// The job file itself.
+    pub path: PathBuf,
+    pub description: String,
+    /// Six-field cron expression (sec min hour day month weekday), Asia/Tokyo.
+    pub schedule: Option<String>,
+    /// Another program catalogue than the shipped one.
+    pub programs: Option<PathBuf>,
+    pub inputs: BTreeMap<Dataset, InputSpec>,
+    pub report: ReportSpec,
+    pub email: Option<EmailSpec>,
+}
+
+/// Where one dataset comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputSpec {
+    pub path: PathBuf,
+    pub sheet: Option<String>,
+    /// Extra header names per column: `申請番号 = ["受付番号"]`.
+    pub aliases: BTreeMap<String, Vec<String>>,
+}
+
+/// Where the summary workbook goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportSpec {
+    /// Path template; `{as_of}` becomes YYYY-MM-DD.
+    pub path: PathBuf,
+}
+
+impl ReportSpec {
+    /// The report path for one business date.
+    pub fn path_for(&self, as_of: NaiveDate) -> PathBuf {
+        let text = self.path.to_string_lossy();
+        PathBuf::from(text.replace("{as_of}", &as_of.format("%Y-%m-%d").to_string()))
+    }
+}
+
+/// The `[email]` section.
+#[derive(Debug, Clone)]
+pub struct EmailSpec {
+    pub from: String,
+    pub staff: Vec<String>,
+    pub smtp_url: SmtpUrl,
+    pub outbox: PathBuf,
+    /// The city's contact printed in every mail (department, phone, address).
+    pub contact: Option<String>,
+    /// At most this many mails a minute (0 = no limit).
+    pub rate_per_minute: u32,
+    /// Seconds allowed for connecting and for each SMTP command.
+    pub timeout_seconds: u64,
+    /// Folder of the mail templates (default: `templates/` of the project).
+    pub templates: Option<PathBuf>,
+}
+
+/// An SMTP URL that may carry a password: its `Debug` and `Display` mask it
+/// so it can never reach a log line or a report by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpUrl(String);
+
+impl SmtpUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(url.into())
+    }
+
+    /// The real URL, for the one place that connects.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with any password replaced by `****`.
+    pub fn masked(&self) -> String {
+        mask_url_password(&self.0)
+    }
+}
+
+impl fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SmtpUrl({})", self.masked())
+    }
+}
+
+impl fmt::Display for SmtpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+/// Replaces the password of `scheme://user:password@host` with `****`.
+pub fn mask_url_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return url.to_string();
+    };
+    let userinfo = &authority[..at];
+    match userinfo.find(':') {
+        Some(colon) => format!(
+            "{}{}:****{}",
+            &url[..scheme_end + 3],
+            &userinfo[..colon],
+            &rest[at..]
+        ),
+        None => url.to_string(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJob {
+    #[serde(default)]
+    description: String,
+    schedule: Option<String>,
+    programs: Option<String>,
+    inputs: RawInputs,
+    report: RawReport,
+    email: Option<RawEmail>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInputs {
+    applications: Option<RawInput>,
+    assets: Option<RawInput>,
+    employment_reports: Option<RawInput>,
+    budgets: Option<RawInput>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInput {
+    path: String,
+    sheet: Option<String>,
+    #[serde(default)]
+    aliases: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReport {
+    path: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEmail {
+    from: String,
+    #[serde(default)]
+    staff: Vec<String>,
+    smtp_url: String,
+    outbox: String,
+    contact: Option<String>,
+    #[serde(default)]
+    rate_per_minute: u32,
+    timeout_seconds: Option<u64>,
+    templates: Option<String>,
+}
+
+/// Finds a job by name (`nightly` → `DIR/nightly.toml`) or by path.
+pub fn locate(job: &str, jobs_dir: &Path) -> Result<PathBuf, JobError> {
+    let as_path = Path::new(job);
+    if job.ends_with(".toml") || as_path.components().count() > 1 {
+        return Ok(as_path.to_path_buf());
+    }
+    let path = jobs_dir.join(format!("{job}.toml"));
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(JobError::NotFound {
+            name: job.to_string(),
+            path,
+        })
+    }
+}
+
+/// Reads and validates a job file, taking `${VAR}` values from `env`.
+pub fn load(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Job, JobError> {
+    let text = std::fs::read_to_string(path).map_err(|source| JobError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(&text, path, env)
+}
+
+/// Reads a job file with `${VAR}` taken from the process environment.
+pub fn load_from_env(path: &Path) -> Result<Job, JobError> {
+    load(path, &|var| std::env::var(var).ok())
+}
+
+/// Parses job-file text; `path` names the file in errors and anchors relative paths.
+pub fn parse(
+    text: &str,
+    path: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Job, JobError> {
+    let syntax = |message: String| JobError::Syntax {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut value: toml::Value = toml::from_str(text).map_err(|e| syntax(e.to_string()))?;
+    substitute_env(&mut value, "", path, env)?;
+    let raw: RawJob = value
+        .try_into()
+        .map_err(|e: toml::de::Error| syntax(e.to_string()))?;
+    let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let invalid = |key: &str, message: String| JobError::Invalid {
+        path: path.to_path_buf(),
+        key: key.to_string(),
+        message,
+    };
+
+    if let Some(schedule) = &raw.schedule {
+        validate_schedule(schedule).map_err(|m| invalid("schedule", m))?;
+    }
+    let mut inputs = BTreeMap::new();
+    let RawInputs {
+        applications,
+        assets,
+        employment_reports,
+        budgets,
+    } = raw.inputs;
+    let Some(applications) = applications else {
+        return Err(invalid(
+            "inputs.applications",
+            "申請一覧の入力（[inputs.applications]）は必須です".into(),
+        ));
+    };
+    for (dataset, input) in [
+        (Dataset::Applications, Some(applications)),
+        (Dataset::Assets, assets),
+        (Dataset::EmploymentReports, employment_reports),
+        (Dataset::Budgets, budgets),
+    ] {
+        if let Some(input) = input {
+            let key = format!("inputs.{}.path", dataset.key());
+            if input.path.trim().is_empty() {
+                return Err(invalid(&key, "パスが空です".into()));
+            }
+            inputs.insert(
+                dataset,
+                InputSpec {
+                    path: base.join(&input.path),
+                    sheet: input.sheet.filter(|s| !s.trim().is_empty()),
+                    aliases: input.aliases,
+                },
+            );
+        }
+    }
+    if raw.report.path.trim().is_empty() {
+        return Err(invalid("report.path", "パスが空です".into()));
+    }
+    let email = match raw.email {
+        None => None,
+        Some(e) => Some(email_spec(e, &base, &invalid)?),
+    };
+    Ok(Job {
+        name: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        path: path.to_path_buf(),
+        description: raw.description,
+        schedule: raw.schedule,
+        programs: raw.programs.map(|p| base.join(p)),
+        inputs,
+        report: ReportSpec {
+            path: base.join(raw.report.path),
+        },
+        email,
+    })
+}
+
+fn email_spec(
+    e: RawEmail,
+    base: &Path,
+    invalid: &dyn Fn(&str, String) -> JobError,
+) -> Result<EmailSpec, JobError> {
+    if e.from.contains(['\r', '\n']) || !e.from.contains('@') {
+        return Err(invalid(
+            "email.from",
+            format!("差出人アドレスとして使えません: {}", e.from),
+        ));
+    }
+    for s in &e.staff {
+        if s.contains(['\r', '\n']) || !s.contains('@') {
+            return Err(invalid(
+                "email.staff",
+                format!("宛先アドレスとして使えません: {s}"),
+            ));
+        }
+    }
+    let url = e.smtp_url.trim();
+    if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+        return Err(invalid(
+            "email.smtp_url",
+            format!(
+                "smtp:// または smtps:// で始まる URL を指定してください: {}",
+                mask_url_password(url)
+            ),
+        ));
+    }
+    Ok(EmailSpec {
+        from: e.from,
+        staff: e.staff,
+        smtp_url: SmtpUrl::new(url),
+        outbox: base.join(e.outbox),
+        contact: e.contact,
+        rate_per_minute: e.rate_per_minute,
+        timeout_seconds: e.timeout_seconds.unwrap_or(30).max(1),
+        templates: e.templates.map(|t| base.join(t)),
+    })
+}
+
+/// Replaces `${VAR}` in every string of the document. Done on parsed values,
+/// not on the raw text, so a value with quotes cannot change the TOML.
+fn substitute_env(
+    value: &mut toml::Value,
+    key: &str,
+    path: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(), JobError> {
+    match value {
+        toml::Value::String(s) => {
+            *s = expand(s, key, path, env)?;
+        }
+        toml::Value::Array(items) => {
+            for item in items {
+                substitute_env(item, key, path, env)?;
+            }
+        }
+        toml::Value::Table(table) => {
+            for (k, v) in table.iter_mut() {
+                let child = if key.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{key}.{k}")
+                };
+                substitute_env(v, &child, path, env)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn expand(
+    s: &str,
+    key: &str,
+    path: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, JobError> {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            return Err(JobError::Invalid {
+                path: path.to_path_buf(),
+                key: key.to_string(),
+                message: format!("${{ が閉じていません: {s}"),
+            });
+        };
+        let var = &after[..end];
+        let value = env(var).ok_or_else(|| JobError::MissingVar {
+            path: path.to_path_buf(),
+            key: key.to_string(),
+            var: var.to_string(),
+        })?;
+        out.push_str(&value);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Checks the six-field cron form the contract promises (sec min hour day month weekday).
+fn validate_schedule(schedule: &str) -> Result<(), String> {
+    let fields = schedule.split_whitespace().count();
+    if fields != 6 {
+        return Err(format!(
+            "スケジュールは「秒 分 時 日 月 曜日」の6項目で書いてください（{fields}項目あります）: {schedule}"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(var: &str) -> Option<String> {
+        match var {
+            "SMTP" => Some("smtp://user:secret@localhost:2525".into()),
+            "QUOTE" => Some("a\"b".into()),
+            _ => None,
+        }
+    }
+
+    const GOOD: &str = r#"
+description = "毎晩"
+schedule = "0 30 2 * * *"
+[inputs.applications]
+path = "../fixtures/a.xlsx"
+sheet = "申請一覧"
+aliases = { "申請番号" = ["受付番号"] }
+[inputs.budgets]
+path = "b.csv"
+[report]
+path = "../out/summary-{as_of}.xlsx"
+[email]
+from = "市 <kogyo@example.jp>"
+staff = ["kogyo@example.jp"]
+smtp_url = "${SMTP}"
+outbox = "../out/outbox"
+"#;
+
+    #[test]
+    fn parses_paths_relative_to_the_job_file() {
+        let job = parse(GOOD, Path::new("/srv/jobs/nightly.toml"), &env).unwrap();
+        assert_eq!(job.name, "nightly");
+        let apps = &job.inputs[&Dataset::Applications];
+        assert_eq!(apps.path, PathBuf::from("/srv/jobs/../fixtures/a.xlsx"));
+        assert_eq!(apps.sheet.as_deref(), Some("申請一覧"));
+        assert_eq!(apps.aliases["申請番号"], vec!["受付番号".to_string()]);
+        assert_eq!(
+            job.report
+                .path_for(NaiveDate::from_ymd_opt(2024, 5, 1).unwrap()),
+            PathBuf::from("/srv/jobs/../out/summary-2024-05-01.xlsx")
+        );
+        assert!(!job.inputs.contains_key(&Dataset::Assets));
+        let email = job.email.unwrap();
+        assert_eq!(email.smtp_url.expose(), "smtp://user:secret@localhost:2525");
+        assert_eq!(email.timeout_seconds, 30);
+    }
+
+    #[test]
+    fn the_password_never_shows_in_debug_output() {
+        let job = parse(GOOD, Path::new("/srv/jobs/nightly.toml"), &env).unwrap();
+        let debug = format!("{job:?}");
+        assert!(!debug.contains("secret"), "{debug}");
+        assert!(debug.contains("smtp://user:****@localhost:2525"), "{debug}");
+    }
+
+    #[test]
+    fn masks_passwords_in_urls() {
+        for (url, masked) in [
+            ("smtp://u:p@h:25", "smtp://u:****@h:25"),
+            (
+                "smtps://u:p%40x@h/?tls=required",
+                "smtps://u:****@h/?tls=required",
+            ),
+            ("smtp://h:25", "smtp://h:25"),
+            ("smtp://user@h:25", "smtp://user@h:25"),
+            ("not a url", "not a url"),
+        ] {
+            assert_eq!(mask_url_password(url), masked, "{url}");
+        }
+    }
+
+    #[test]
+    fn a_missing_variable_is_named() {
+        let text = GOOD.replace("${SMTP}", "${HOJOKIN_SMTP_URL}");
+        let err = parse(&text, Path::new("j.toml"), &env).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("HOJOKIN_SMTP_URL"), "{msg}");
+        assert!(msg.contains("email.smtp_url"), "{msg}");
+        assert!(msg.contains("j.toml"), "{msg}");
+    }
+
+    #[test]
+    fn a_value_with_quotes_is_taken_literally() {
+        let text = GOOD.replace("description = \"毎晩\"", "description = \"${QUOTE}\"");
+        let job = parse(&text, Path::new("j.toml"), &env).unwrap();
+        assert_eq!(job.description, "a\"b");
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let text = GOOD.replace("[report]", "[report]\nformat = \"pdf\"");
+        let msg = parse(&text, Path::new("j.toml"), &env)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("format"), "{msg}");
+        assert!(msg.contains("j.toml"), "{msg}");
+        let text = GOOD.replace("[inputs.budgets]", "[inputs.budget]");
+        let msg = parse(&text, Path::new("j.toml"), &env)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("budget"), "{msg}");
+    }
+
+    #[test]
+    fn applications_are_required_and_schedules_have_six_fields() {
+        let text = GOOD.replace("[inputs.applications]", "[inputs.assets]");
+        let msg = parse(&text, Path::new("j.toml"), &env)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("inputs.applications"), "{msg}");
+        let text = GOOD.replace("0 30 2 * * *", "30 2 * * *");
+        let msg = parse(&text, Path::new("j.toml"), &env)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("schedule") && msg.contains("5項目"), "{msg}");
+    }
+
+    #[test]
+    fn locates_jobs_by_name_or_path() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("nightly.toml"), GOOD).unwrap();
+        assert_eq!(
+            locate("nightly", dir.path()).unwrap(),
+            dir.path().join("nightly.toml")
+        );
+        assert!(matches!(
+            locate("weekly", dir.path()),
+            Err(JobError::NotFound { .. })
+        ));
+        assert_eq!(
+            locate("other/x.toml", dir.path()).unwrap(),
+            PathBuf::from("other/x.toml")
+        );
+    }
+}

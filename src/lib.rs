@@ -26,6 +26,7 @@ pub mod cli;
 pub mod compliance;
 pub mod ingest;
 pub mod job;
+pub mod logging;
 pub mod model;
 pub mod pipeline;
 pub mod report;

@@ -1,1 +1,151 @@
-//! (stage under construction)
+//! One run of one job: ingest → rules → compliance → report → notify, with
+//! the run recorded in the state file.
+//!
+//! This is the only place that turns stage results into the contract's exit
+//! status: 0 done, 1 done but staff must fix something (rejected rows, mail
+//! left queued), 2 could not run.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use tracing::{info, warn};
+
+use crate::ingest::{self, Ingested};
+use crate::job::Job;
+use crate::report::Report;
+use crate::rules::Catalogue;
+use crate::state::State;
+use crate::state::runs::RunStatus;
+
+mod build;
+
+/// How a run is asked for.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub as_of: NaiveDate,
+    pub dry_run: bool,
+    pub db: PathBuf,
+    /// `manual`, `cron`, `schedule` or `catch-up`, for the history.
+    pub trigger: String,
+}
+
+/// What a run did, for the caller to print and exit with.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub exit_code: u8,
+    /// Full Japanese sentences for stderr.
+    pub messages: Vec<String>,
+    pub report_path: Option<PathBuf>,
+}
+
+/// The wall clock, read only to timestamp the run history (never for logic).
+pub fn now_tokyo() -> DateTime<FixedOffset> {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Tokyo)
+        .fixed_offset()
+}
+
+/// Runs a job once. State-file problems are returned as `Err` (nothing can
+/// be recorded); everything else ends in an [`Outcome`] recorded in history.
+pub fn run(job: &Job, opts: &RunOptions) -> Result<Outcome, crate::state::StateError> {
+    let state = State::open(&opts.db)?;
+    let run_id = state.begin_run(
+        &job.name,
+        opts.as_of,
+        now_tokyo(),
+        opts.dry_run,
+        &opts.trigger,
+    )?;
+    info!(job = %job.name, as_of = %opts.as_of, dry_run = opts.dry_run, run_id, "run started");
+    let outcome = execute(job, opts, &state, run_id);
+    let status = RunStatus::from_exit_code(outcome.exit_code);
+    let message = outcome.messages.join("\n");
+    state.finish_run(
+        run_id,
+        now_tokyo(),
+        status,
+        outcome.exit_code,
+        outcome
+            .report_path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .as_deref(),
+        (!message.is_empty()).then_some(message.as_str()),
+    )?;
+    info!(job = %job.name, status = status.as_str(), exit = outcome.exit_code, "run finished");
+    Ok(outcome)
+}
+
+fn failed(message: String) -> Outcome {
+    warn!("{message}");
+    Outcome {
+        exit_code: 2,
+        messages: vec![message],
+        report_path: None,
+    }
+}
+
+fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome {
+    let catalogue = match &job.programs {
+        None => Catalogue::builtin(),
+        Some(path) => match Catalogue::load(path) {
+            Ok(c) => c,
+            Err(e) => return failed(e.to_string()),
+        },
+    };
+    let started = std::time::Instant::now();
+    let ingested: Ingested = match ingest::read_inputs(&job.inputs, &catalogue) {
+        Ok(i) => i,
+        Err(e) => return failed(e.to_string()),
+    };
+    for s in &ingested.summaries {
+        info!(
+            dataset = s.dataset.key(),
+            file = %s.file.display(),
+            sheet = %s.sheet,
+            sha256 = %s.sha256,
+            rows = s.rows,
+            rejected = s.rejected,
+            "input read"
+        );
+    }
+    info!(
+        stage = "ingest",
+        ms = started.elapsed().as_millis(),
+        "stage done"
+    );
+    if let Err(e) = state.record_inputs(run_id, &ingested.summaries) {
+        return failed(e.to_string());
+    }
+
+    let results = build::evaluate(&catalogue, &ingested, opts.as_of);
+    let report_path = job.report.path_for(opts.as_of);
+    let report: Report = build::report(job, opts, &ingested, &results);
+    let started = std::time::Instant::now();
+    if let Err(e) = report.write(&report_path) {
+        return failed(e.to_string());
+    }
+    info!(stage = "report", ms = started.elapsed().as_millis(), path = %report_path.display(), "stage done");
+
+    let mut messages = Vec::new();
+    let rejected: usize = ingested.summaries.iter().map(|s| s.rejected).sum();
+    let mut exit_code = 0;
+    if rejected > 0 || !ingested.inputs.errors.is_empty() {
+        exit_code = 1;
+        messages.push(format!(
+            "入力に誤りがあり {rejected} 行を除外しました（{} 件）。集計ブックの「入力エラー」シートを確認してください。",
+            ingested.inputs.errors.len()
+        ));
+    }
+    messages.push(format!(
+        "{}: 基準日 {} の集計ブックを {} に書き出しました。",
+        job.name,
+        opts.as_of,
+        report_path.display()
+    ));
+    Outcome {
+        exit_code,
+        messages,
+        report_path: Some(report_path),
+    }
+}

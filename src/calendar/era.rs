@@ -31,6 +31,25 @@ impl Era {
     pub fn gregorian_year(&self, era_year: i32) -> Option<i32> {
         self.start.year().checked_add(era_year)?.checked_sub(1)
     }
+
+    /// Whether the era still ran at some point in Gregorian year `y`.
+    pub fn has_year(&self, y: i32) -> bool {
+        y >= self.start.year() && self.end.is_none_or(|end| y <= end.year())
+    }
+
+    /// The reason for a date or year outside the era, e.g.
+    /// 平成の範囲外の日付です（平成は1989年1月8日から2019年4月30日まで）.
+    pub fn out_of_range(&self, what: &str) -> String {
+        let day = |d: NaiveDate| d.format("%Y年%-m月%-d日").to_string();
+        let span = match self.end {
+            Some(end) => format!("{}から{}まで", day(self.start), day(end)),
+            None => format!("{}から", day(self.start)),
+        };
+        format!(
+            "{name}の範囲外の{what}です（{name}は{span}）",
+            name = self.name
+        )
+    }
 }
 
 /// Builds a table date at compile time: a typo in the table is a build error,

@@ -1,4 +1,403 @@
-//! Ingestion: the city's exports (xlsx, xlsm, xls, ods, csv) into typed rows.
+//! Ingestion: the city's exports (xlsx, xlsm, xls, xlsb, ods, csv) into typed
+//! rows and [`InputError`]s.
+//!
+//! - [`source`]: opening a file and streaming its rows sparsely.
+//! - [`header`]: finding the header row by column names and aliases.
+//! - [`parse`]: cell values (dates and 和暦, yen, FY, 法人番号, email).
+//! - [`rows`]: one row into one typed record.
+//! - [`crossrow`]: duplicates and references between datasets.
 
+pub mod crossrow;
+pub mod header;
 pub mod parse;
 pub mod raw;
+pub mod rows;
+pub mod source;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::job::InputSpec;
+use crate::model::{Dataset, InputError, Inputs};
+use crate::rules::Catalogue;
+use crossrow::Headers;
+use header::{HeaderMap, MAX_ROWS_BEFORE_HEADER};
+use rows::{Cells, SheetRef};
+use source::{Book, Row, SourceError};
+
+/// Why an input could not be used at all (the run exits with status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error(
+        "{path}: {dataset}の見出し行が見つかりません（先頭{limit}行に {required} の列名が必要です）{where_}"
+    )]
+    NoHeader {
+        path: PathBuf,
+        dataset: &'static str,
+        required: String,
+        limit: u32,
+        where_: String,
+    },
+}
+
+/// What was read from one input, for 概要 and the run history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputSummary {
+    pub dataset: Dataset,
+    pub file: PathBuf,
+    pub sheet: String,
+    /// SHA-256 of the file's bytes, so a run can be tied to its exact input.
+    pub sha256: String,
+    /// Data rows (blank rows not counted).
+    pub rows: usize,
+    /// Rows rejected by an error.
+    pub rejected: usize,
+}
+
+/// Everything a run reads.
+#[derive(Debug, Clone, Default)]
+pub struct Ingested {
+    pub inputs: Inputs,
+    pub summaries: Vec<InputSummary>,
+}
+
+/// The rows of one sheet after its header, converted by `convert`.
+struct SheetRows<T> {
+    records: Vec<T>,
+    errors: Vec<InputError>,
+    rows: usize,
+}
+
+fn file_label(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Finds the header row of `dataset` in `sheet`, reading at most
+/// [`MAX_ROWS_BEFORE_HEADER`] rows.
+fn find_header(
+    book: &mut Book,
+    sheet: &str,
+    dataset: Dataset,
+    aliases: &BTreeMap<String, Vec<String>>,
+) -> Result<Option<HeaderMap>, SourceError> {
+    let mut found = None;
+    book.visit_rows(sheet, &mut |row| {
+        if row.index >= MAX_ROWS_BEFORE_HEADER {
+            return ControlFlow::Break(());
+        }
+        found = header::match_header(dataset, &row, aliases);
+        if found.is_some() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })?;
+    Ok(found)
+}
+
+/// Converts every row below the header with `convert`.
+fn read_rows<T>(
+    book: &mut Book,
+    sheet: &str,
+    header: &HeaderMap,
+    convert: &mut dyn FnMut(&mut Cells<'_>) -> Option<T>,
+) -> Result<SheetRows<T>, SourceError> {
+    let file = file_label(book.path());
+    let at = SheetRef {
+        file: &file,
+        sheet,
+        header,
+    };
+    let mut out = SheetRows {
+        records: Vec::new(),
+        errors: Vec::new(),
+        rows: 0,
+    };
+    book.visit_rows(sheet, &mut |row: Row| {
+        // Rows above the header, and rows with text only in columns this
+        // dataset ignores (a footnote, a stray cell far to the right), are
+        // not data rows.
+        if row.index <= header.row || header.columns.values().all(|c| row.get(*c).is_blank()) {
+            return ControlFlow::Continue(());
+        }
+        out.rows += 1;
+        let mut cells = Cells::new(at, &row);
+        if let Some(record) = convert(&mut cells) {
+            out.records.push(record);
+        }
+        out.errors.append(&mut cells.errors);
+        ControlFlow::Continue(())
+    })?;
+    Ok(out)
+}
+
+fn sha256_of(path: &Path) -> Result<String, SourceError> {
+    let bytes = std::fs::read(path).map_err(|e| SourceError::Open {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    Ok(hex::encode(Sha256::digest(&bytes)))
+}
+
+/// Opens the input of `dataset` and finds its sheet and header: the named
+/// sheet, else the first sheet whose headers match.
+fn locate(dataset: Dataset, spec: &InputSpec) -> Result<(Book, String, HeaderMap), IngestError> {
+    let mut book = Book::open(&spec.path)?;
+    let candidates = match &spec.sheet {
+        Some(s) => vec![s.clone()],
+        None => book.sheet_names(),
+    };
+    for sheet in &candidates {
+        if let Some(h) = find_header(&mut book, sheet, dataset, &spec.aliases)? {
+            return Ok((book, sheet.clone(), h));
+        }
+    }
+    Err(IngestError::NoHeader {
+        path: spec.path.clone(),
+        dataset: dataset.label(),
+        required: crossrow::required_names(dataset),
+        limit: MAX_ROWS_BEFORE_HEADER,
+        where_: match &spec.sheet {
+            Some(s) => format!("（シート「{s}」）"),
+            None => format!("（どのシートにもありません: {}）", candidates.join("、")),
+        },
+    })
+}
+
+/// Accumulates sheets of any dataset, then applies the cross-row rules once.
+#[derive(Default)]
+struct Reader {
+    out: Ingested,
+    headers: Headers,
+    /// Every 申請番号 seen, accepted or not, to tell "unknown" from "rejected".
+    all_app_ids: HashSet<String>,
+}
+
+impl Reader {
+    /// Reads one sheet of `dataset` (the named one, else the first that matches).
+    fn read(
+        &mut self,
+        dataset: Dataset,
+        spec: &InputSpec,
+        catalogue: &Catalogue,
+    ) -> Result<(), IngestError> {
+        let (mut book, sheet, header) = locate(dataset, spec)?;
+        let file = file_label(&spec.path);
+        self.headers
+            .by_sheet
+            .insert((file, sheet.clone()), header.clone());
+        let inputs = &mut self.out.inputs;
+        let ids = &mut self.all_app_ids;
+        let rows = match dataset {
+            Dataset::Applications => {
+                let r = read_rows(&mut book, &sheet, &header, &mut |c| {
+                    if let Some(id) = c.text("申請番号") {
+                        ids.insert(id);
+                    }
+                    rows::application(c, catalogue)
+                })?;
+                inputs.applications.extend(r.records);
+                inputs.errors.extend(r.errors);
+                r.rows
+            }
+            Dataset::Assets => {
+                let r = read_rows(&mut book, &sheet, &header, &mut |c| rows::asset(c))?;
+                inputs.assets.extend(r.records);
+                inputs.errors.extend(r.errors);
+                r.rows
+            }
+            Dataset::EmploymentReports => {
+                let r = read_rows(&mut book, &sheet, &header, &mut |c| {
+                    rows::employment_report(c)
+                })?;
+                inputs.employment_reports.extend(r.records);
+                inputs.errors.extend(r.errors);
+                r.rows
+            }
+            Dataset::Budgets => {
+                let r = read_rows(&mut book, &sheet, &header, &mut |c| {
+                    rows::budget(c, catalogue)
+                })?;
+                inputs.budgets.extend(r.records);
+                inputs.errors.extend(r.errors);
+                r.rows
+            }
+        };
+        self.out.summaries.push(InputSummary {
+            dataset,
+            file: spec.path.clone(),
+            sheet,
+            sha256: sha256_of(&spec.path)?,
+            rows,
+            rejected: 0,
+        });
+        Ok(())
+    }
+
+    /// Applies the cross-row rules. `references`: whether assets and reports
+    /// are matched to applications (`check` without an applications file
+    /// cannot do that).
+    fn finish(mut self, references: bool) -> Ingested {
+        let inputs = &mut self.out.inputs;
+        let errors = &mut inputs.errors;
+        let headers = &self.headers;
+        inputs.applications = crossrow::unique_applications(
+            std::mem::take(&mut inputs.applications),
+            headers,
+            errors,
+        );
+        inputs.budgets =
+            crossrow::unique_budgets(std::mem::take(&mut inputs.budgets), headers, errors);
+        if references {
+            inputs.assets = crossrow::link_assets(
+                std::mem::take(&mut inputs.assets),
+                &inputs.applications,
+                &self.all_app_ids,
+                headers,
+                errors,
+            );
+            inputs.employment_reports = crossrow::link_reports(
+                std::mem::take(&mut inputs.employment_reports),
+                &inputs.applications,
+                &self.all_app_ids,
+                headers,
+                errors,
+            );
+        }
+        let mut kept: HashMap<(String, String), usize> = HashMap::new();
+        let origins = inputs
+            .applications
+            .iter()
+            .map(|r| &r.origin)
+            .chain(inputs.assets.iter().map(|r| &r.origin))
+            .chain(inputs.employment_reports.iter().map(|r| &r.origin))
+            .chain(inputs.budgets.iter().map(|r| &r.origin));
+        for o in origins {
+            *kept.entry((o.file.clone(), o.sheet.clone())).or_default() += 1;
+        }
+        for s in &mut self.out.summaries {
+            let k = kept
+                .get(&(file_label(&s.file), s.sheet.clone()))
+                .copied()
+                .unwrap_or(0);
+            s.rejected = s.rows.saturating_sub(k);
+        }
+        self.out
+    }
+}
+
+/// Reads every input of a job. A file that cannot be read, or has no header,
+/// is an `Err`; bad rows are `InputError`s in the result.
+pub fn read_inputs(
+    specs: &BTreeMap<Dataset, InputSpec>,
+    catalogue: &Catalogue,
+) -> Result<Ingested, IngestError> {
+    let mut reader = Reader::default();
+    for (dataset, spec) in specs {
+        reader.read(*dataset, spec, catalogue)?;
+    }
+    Ok(reader.finish(true))
+}
+
+/// What `hojokin check` found in one file.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    /// Sheets recognised as a dataset, with their data rows.
+    pub sheets: Vec<InputSummary>,
+    pub errors: Vec<InputError>,
+}
+
+/// Checks files the way a run reads them, each sheet recognised by its
+/// headers. References to applications are checked when an applications
+/// sheet is among the files. One result per file, in order.
+pub fn check_files(
+    paths: &[PathBuf],
+    catalogue: &Catalogue,
+) -> Vec<(PathBuf, Result<CheckReport, IngestError>)> {
+    let mut reader = Reader::default();
+    let mut failed: HashMap<PathBuf, IngestError> = HashMap::new();
+    for path in paths {
+        let outcome = recognise_sheets(path).and_then(|sheets| {
+            sheets.into_iter().try_for_each(|(sheet, dataset)| {
+                let spec = InputSpec {
+                    path: path.clone(),
+                    sheet: Some(sheet),
+                    aliases: BTreeMap::new(),
+                };
+                reader.read(dataset, &spec, catalogue)
+            })
+        });
+        if let Err(e) = outcome {
+            failed.insert(path.clone(), e);
+        }
+    }
+    let has_apps = reader
+        .out
+        .summaries
+        .iter()
+        .any(|s| s.dataset == Dataset::Applications);
+    let ingested = reader.finish(has_apps);
+    paths
+        .iter()
+        .map(|path| {
+            if let Some(e) = failed.remove(path) {
+                return (path.clone(), Err(e));
+            }
+            let label = file_label(path);
+            let report = CheckReport {
+                sheets: ingested
+                    .summaries
+                    .iter()
+                    .filter(|s| s.file == *path)
+                    .cloned()
+                    .collect(),
+                errors: ingested
+                    .inputs
+                    .errors
+                    .iter()
+                    .filter(|e| e.file == label)
+                    .cloned()
+                    .collect(),
+            };
+            (path.clone(), Ok(report))
+        })
+        .collect()
+}
+
+/// Which dataset each sheet of a file holds, by its headers.
+fn recognise_sheets(path: &Path) -> Result<Vec<(String, Dataset)>, IngestError> {
+    let mut book = Book::open(path)?;
+    let mut found = Vec::new();
+    for sheet in book.sheet_names() {
+        let mut hit = None;
+        book.visit_rows(&sheet, &mut |row| {
+            if row.index >= MAX_ROWS_BEFORE_HEADER {
+                return ControlFlow::Break(());
+            }
+            hit = header::recognise(&row).map(|(d, _)| d);
+            if hit.is_some() {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })?;
+        if let Some(d) = hit {
+            found.push((sheet, d));
+        }
+    }
+    if found.is_empty() {
+        return Err(IngestError::NoHeader {
+            path: path.to_path_buf(),
+            dataset: "申請一覧・取得財産・雇用状況報告・予算",
+            required: "いずれかのデータセット".into(),
+            limit: MAX_ROWS_BEFORE_HEADER,
+            where_: String::new(),
+        });
+    }
+    Ok(found)
+}

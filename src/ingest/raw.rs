@@ -26,7 +26,9 @@ impl Raw {
     pub fn is_blank(&self) -> bool {
         match self {
             Raw::Empty => true,
-            Raw::Text(s) => s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').is_empty(),
+            Raw::Text(s) => s
+                .trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+                .is_empty(),
             _ => false,
         }
     }

@@ -1,0 +1,163 @@
+//! A sheet as typed columns and rows, and the one writer that lays any such
+//! table out the way staff expect: styled, frozen header row, autofilter,
+//! yen and date formats, and widths measured for Japanese text.
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Format, Worksheet, XlsxError};
+
+use super::style::{Styles, display_width};
+
+/// The value of one cell, typed so each gets its proper Excel format.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    /// Always written as text, even when it starts with `=`, `+`, `-` or `@`.
+    Text(String),
+    Yen(i64),
+    Int(i64),
+    Date(NaiveDate),
+    /// A ratio shown as a percentage (0.5 → 50.0%). Display only, never money.
+    Percent(f64),
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    pub fn opt_text(s: Option<&str>) -> Cell {
+        s.map_or(Cell::Empty, |s| Cell::Text(s.to_string()))
+    }
+
+    pub fn opt_yen(v: Option<i64>) -> Cell {
+        v.map_or(Cell::Empty, Cell::Yen)
+    }
+
+    pub fn opt_date(d: Option<NaiveDate>) -> Cell {
+        d.map_or(Cell::Empty, Cell::Date)
+    }
+
+    /// How wide the cell shows, in Excel's narrow-character units.
+    fn width(&self) -> usize {
+        match self {
+            Cell::Empty => 0,
+            Cell::Text(s) => display_width(s),
+            // ¥ and separators: ¥12,345,678
+            Cell::Yen(v) => {
+                let digits = v.unsigned_abs().to_string().len();
+                digits + digits.saturating_sub(1) / 3 + 2
+            }
+            Cell::Int(v) => v.to_string().len(),
+            // 2024年12月31日
+            Cell::Date(_) => 15,
+            Cell::Percent(_) => 7,
+        }
+    }
+}
+
+/// One sheet's content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub name: &'static str,
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+    /// Rows (0-based, among `rows`) to emphasise, such as 合計 rows.
+    pub bold_rows: Vec<usize>,
+    /// A line shown above the header (the header then stands on row 3).
+    pub note: Option<String>,
+}
+
+impl Table {
+    pub fn new(name: &'static str, columns: Vec<&'static str>) -> Table {
+        Table {
+            name,
+            columns,
+            rows: Vec::new(),
+            bold_rows: Vec::new(),
+            note: None,
+        }
+    }
+}
+
+/// Writes `cell` at (row, col) with the format its type calls for.
+pub fn write_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    styles: &Styles,
+    bold: bool,
+) -> Result<(), XlsxError> {
+    let pick = |plain: &Format, strong: &Format| if bold { strong.clone() } else { plain.clone() };
+    match cell {
+        Cell::Empty => {
+            if bold {
+                ws.write_blank(row, col, &styles.text_bold)?;
+            }
+        }
+        Cell::Text(s) => {
+            ws.write_string_with_format(row, col, s, &pick(&styles.text, &styles.text_bold))?;
+        }
+        #[allow(clippy::cast_precision_loss)]
+        Cell::Yen(v) => {
+            // Exact: every yen amount hojokin handles is far below 2^53.
+            ws.write_number_with_format(row, col, *v as f64, &pick(&styles.yen, &styles.yen_bold))?;
+        }
+        #[allow(clippy::cast_precision_loss)]
+        Cell::Int(v) => {
+            ws.write_number_with_format(row, col, *v as f64, &pick(&styles.int, &styles.int_bold))?;
+        }
+        Cell::Date(d) => {
+            ws.write_datetime_with_format(row, col, d, &pick(&styles.date, &styles.date_bold))?;
+        }
+        Cell::Percent(p) => {
+            ws.write_number_with_format(
+                row,
+                col,
+                *p,
+                &pick(&styles.percent, &styles.percent_bold),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Lays out a table on an empty worksheet.
+pub fn write_table(ws: &mut Worksheet, table: &Table, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name(table.name)?;
+    let mut header_row = 0u32;
+    if let Some(note) = &table.note {
+        ws.write_string_with_format(0, 0, note, &styles.note)?;
+        header_row = 2;
+    }
+    let mut widths: Vec<usize> = table.columns.iter().map(|c| display_width(c) + 4).collect();
+    for (c, name) in table.columns.iter().enumerate() {
+        ws.write_string_with_format(header_row, col_u16(c), *name, &styles.header)?;
+    }
+    for (r, cells) in table.rows.iter().enumerate() {
+        let row = header_row + 1 + u32::try_from(r).unwrap_or(u32::MAX - 2);
+        let bold = table.bold_rows.contains(&r);
+        for (c, cell) in cells.iter().enumerate() {
+            write_cell(ws, row, col_u16(c), cell, styles, bold)?;
+            if let Some(w) = widths.get_mut(c) {
+                *w = (*w).max(cell.width() + 2);
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        // Capped so one long sentence does not push the table off screen;
+        // long text cells wrap instead.
+        let width = u32::try_from((*w).min(60)).unwrap_or(60);
+        ws.set_column_width(col_u16(c), f64::from(width))?;
+    }
+    ws.set_freeze_panes(header_row + 1, 0)?;
+    if !table.columns.is_empty() {
+        let last_row = header_row + u32::try_from(table.rows.len()).unwrap_or(0);
+        ws.autofilter(header_row, 0, last_row, col_u16(table.columns.len() - 1))?;
+    }
+    Ok(())
+}
+
+fn col_u16(c: usize) -> u16 {
+    u16::try_from(c).unwrap_or(u16::MAX)
+}

@@ -1,0 +1,181 @@
+//! The SQLite state file: run history, inputs' checksums, and (with their
+//! stages) the outbox and job locks.
+//!
+//! One file, WAL mode, a busy timeout so a second process waits briefly
+//! instead of failing, and migrations numbered by SQLite's `user_version`.
+//! Yen are INTEGER, dates ISO-8601 TEXT.
+
+pub mod runs;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+/// Why the state file cannot be used, naming it.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("状態ファイル {path} を開けません: {message}")]
+    Open { path: PathBuf, message: String },
+    #[error("状態ファイル {path} の更新に失敗しました: {source}")]
+    Sql {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "状態ファイル {path} はこの hojokin より新しい版（スキーマ {found}）で作られています。hojokin を更新してください"
+    )]
+    TooNew { path: PathBuf, found: i64 },
+}
+
+/// Schema migrations, applied in order; index + 1 is the `user_version`.
+/// Never edit a shipped migration: append a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: runs and their inputs.
+    "CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        job TEXT NOT NULL,
+        as_of TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL,
+        exit_code INTEGER,
+        dry_run INTEGER NOT NULL DEFAULT 0,
+        trigger TEXT NOT NULL DEFAULT 'manual',
+        report_path TEXT,
+        message TEXT
+     );
+     CREATE INDEX runs_job_started ON runs(job, started_at);
+     CREATE TABLE run_inputs (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        dataset TEXT NOT NULL,
+        file TEXT NOT NULL,
+        sheet TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        rejected INTEGER NOT NULL
+     );",
+];
+
+/// An open state file.
+#[derive(Debug)]
+pub struct State {
+    pub(crate) conn: Connection,
+    pub(crate) path: PathBuf,
+}
+
+impl State {
+    /// Opens (creating it and its folder if needed) and migrates the file.
+    pub fn open(path: &Path) -> Result<State, StateError> {
+        let open_err = |message: String| StateError::Open {
+            path: path.to_path_buf(),
+            message,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
+        }
+        let conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
+        let state = State {
+            conn,
+            path: path.to_path_buf(),
+        };
+        state
+            .conn
+            .busy_timeout(Duration::from_secs(10))
+            .map_err(|e| state.sql(e))?;
+        state
+            .conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| state.sql(e))?;
+        state
+            .conn
+            .pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| state.sql(e))?;
+        state.migrate()?;
+        Ok(state)
+    }
+
+    pub(crate) fn sql(&self, source: rusqlite::Error) -> StateError {
+        StateError::Sql {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn migrate(&self) -> Result<(), StateError> {
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        let latest = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
+        if version > latest {
+            return Err(StateError::TooNew {
+                path: self.path.clone(),
+                found: version,
+            });
+        }
+        for (i, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(usize::try_from(version).unwrap_or(0))
+        {
+            let next = i64::try_from(i + 1).unwrap_or(i64::MAX);
+            // BEGIN IMMEDIATE so two processes starting together do not both migrate.
+            let run = || -> rusqlite::Result<()> {
+                self.conn.execute_batch("BEGIN IMMEDIATE")?;
+                let current: i64 = self
+                    .conn
+                    .pragma_query_value(None, "user_version", |r| r.get(0))?;
+                if current < next {
+                    self.conn.execute_batch(sql)?;
+                    self.conn.pragma_update(None, "user_version", next)?;
+                }
+                self.conn.execute_batch("COMMIT")
+            };
+            if let Err(e) = run() {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                return Err(self.sql(e));
+            }
+        }
+        Ok(())
+    }
+
+    /// The schema version in force (for tests and diagnostics).
+    pub fn schema_version(&self) -> Result<i64, StateError> {
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| self.sql(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creates_migrates_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state/hojokin.db");
+        let s = State::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        drop(s);
+        let s = State::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let mode: String = s
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.db");
+        let s = State::open(&path).unwrap();
+        s.conn.pragma_update(None, "user_version", 999).unwrap();
+        drop(s);
+        let err = State::open(&path).unwrap_err().to_string();
+        assert!(err.contains("999"), "{err}");
+    }
+}
