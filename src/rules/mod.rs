@@ -1,25 +1,26 @@
-//! (temporary stand-in until the catalogue lands: replaced at merge)
+//! Rules: the program catalogue (data) and what each application should get.
+//!
+//! - [`catalogue`]: the 制度 catalogue, loaded and validated once; the shipped
+//!   `catalogue/programs.toml` is the default, a job may name another.
+//! - [`amount`]: one application's amount under one rule set, exact.
+//! - [`assess`]: 算定検証, every application in application-date order so that
+//!   per-company-per-FY caps are used up as the city does.
+//! - [`findings`]: 要確認 rows from the amounts and the programs' other rules.
 
-use std::path::Path;
+pub mod amount;
+pub mod assess;
+pub mod catalogue;
+pub mod error;
+pub mod findings;
+pub mod format;
+pub mod rate;
+mod schema;
 
-#[derive(Debug, Clone)]
-pub struct Catalogue;
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests unwrap values they built themselves
+mod tests;
 
-impl Catalogue {
-    pub fn builtin() -> Catalogue {
-        Catalogue
-    }
-    pub fn load(_path: &Path) -> Result<Catalogue, std::io::Error> {
-        Ok(Catalogue)
-    }
-    pub fn canonical_program<'a>(&self, name: &'a str) -> Option<&'a str> {
-        Some(name)
-            .filter(|n| n.ends_with("補助金") || n.ends_with("奨励金") || n.ends_with("補給金"))
-    }
-    pub fn courses(&self, _program: &str) -> Vec<&str> {
-        Vec::new()
-    }
-    pub fn canonical_course<'a>(&self, _program: &str, course: &'a str) -> Option<&'a str> {
-        Some(course)
-    }
-}
+pub use assess::{Assessment, Verdict, application_fy, assess, company_key};
+pub use catalogue::Catalogue;
+pub use error::CatalogueError;
+pub use findings::findings;

@@ -1,0 +1,239 @@
+//! 算定検証: what the rules give each application, against what was decided.
+//!
+//! Applications are computed in application-date order (then 申請番号) so
+//! that a per-company-per-FY cap is used up by the earlier application, as
+//! the city does; results come back in input order.
+
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::amount::{Outcome, Prior, compute};
+use super::catalogue::{CapScope, Catalogue, Program, RuleSet};
+use crate::calendar::{fiscal_year, fy_label};
+use crate::model::{AppStatus, Application, FiscalYear, Yen};
+
+/// 判定 of one application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    /// 一致: decided equals computed.
+    Match,
+    /// 超過: decided is more than the rules give.
+    Over,
+    /// 不足: decided is less than the rules give.
+    Under,
+    /// 対象外: eligible cost below the program's floor.
+    NotEligible,
+    /// 算定不可: the rules or the row do not allow an amount.
+    CannotCompute,
+    /// 未決定: no 交付決定額 to compare (e.g. 申請中).
+    Undecided,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Match => "一致",
+            Verdict::Over => "超過",
+            Verdict::Under => "不足",
+            Verdict::NotEligible => "対象外",
+            Verdict::CannotCompute => "算定不可",
+            Verdict::Undecided => "未決定",
+        }
+    }
+}
+
+/// One row of 算定検証.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    pub application_id: String,
+    /// Canonical program name (as given when the catalogue does not know it).
+    pub program: String,
+    pub course: Option<String>,
+    pub eligible_cost: Yen,
+    /// 算定額: None when it cannot be computed; 0 when not eligible.
+    pub computed: Option<Yen>,
+    /// 交付決定額
+    pub decided: Option<Yen>,
+    /// 差額 = decided − computed, when both exist.
+    pub difference: Option<Yen>,
+    pub verdict: Verdict,
+    /// Japanese: which rate, truncation, cap or floor applied, or why none could.
+    pub reason: String,
+    /// The rule set is marked unverified in the catalogue.
+    pub unverified: bool,
+}
+
+/// The application's FY: that of 交付決定日, else that of 申請日.
+pub fn application_fy(app: &Application) -> FiscalYear {
+    app.decision_fy()
+        .unwrap_or_else(|| fiscal_year(app.applied_on))
+}
+
+/// The company an application belongs to: 法人番号, else the normalized name.
+pub fn company_key(app: &Application) -> String {
+    match &app.corporate_number {
+        Some(n) if !n.trim().is_empty() => n.trim().to_string(),
+        _ => app.company.nfkc().filter(|c| !c.is_whitespace()).collect(),
+    }
+}
+
+/// Applications that stand or may stand use up per-company caps.
+fn consumes(status: AppStatus) -> bool {
+    !matches!(
+        status,
+        AppStatus::Rejected | AppStatus::Withdrawn | AppStatus::Cancelled
+    )
+}
+
+/// One assessment per application, in input order.
+pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
+    let mut order: Vec<usize> = (0..apps.len()).collect();
+    order.sort_by(|&a, &b| {
+        (apps[a].applied_on, &apps[a].id).cmp(&(apps[b].applied_on, &apps[b].id))
+    });
+    let mut used: HashMap<(String, Option<String>, String, FiscalYear), Prior> = HashMap::new();
+    let mut out: Vec<Option<Assessment>> = vec![None; apps.len()];
+    for i in order {
+        let app = &apps[i];
+        let resolved = resolve(cat, app);
+        let (program, course, outcome, unverified) = match resolved {
+            Err((program, course, reason)) => {
+                (program, course, Outcome::CannotCompute { reason }, false)
+            }
+            Ok((p, course, rule)) => {
+                let key = (
+                    p.name.clone(),
+                    course.clone(),
+                    company_key(app),
+                    application_fy(app),
+                );
+                let prior = used.get(&key).copied().unwrap_or_default();
+                let outcome = compute(rule, app, prior);
+                if consumes(app.status) {
+                    record_usage(used.entry(key).or_default(), rule, &outcome);
+                }
+                (p.name.clone(), course, outcome, rule.unverified)
+            }
+        };
+        if let Some(slot) = out.get_mut(i) {
+            *slot = Some(assessment(app, program, course, outcome, unverified));
+        }
+    }
+    out.into_iter().flatten().collect()
+}
+
+/// Adds what `outcome` takes from the company's FY cap and person limit.
+fn record_usage(entry: &mut Prior, rule: &RuleSet, outcome: &Outcome) {
+    let Outcome::Amount {
+        amount,
+        persons_counted,
+        ..
+    } = outcome
+    else {
+        return;
+    };
+    if rule
+        .cap
+        .as_ref()
+        .is_some_and(|c| c.scope == CapScope::CompanyFy)
+    {
+        entry.cap_used = entry.cap_used.saturating_add(*amount);
+    }
+    entry.persons_used = entry.persons_used.saturating_add(*persons_counted);
+}
+
+type Resolved<'a> =
+    Result<(&'a Program, Option<String>, &'a RuleSet), (String, Option<String>, String)>;
+
+/// The program, canonical course and rule set that judge `app`.
+fn resolve<'a>(cat: &'a Catalogue, app: &Application) -> Resolved<'a> {
+    let Some(program) = cat.program(&app.program) else {
+        return Err((
+            app.program.clone(),
+            app.course.clone(),
+            format!("制度「{}」が制度カタログにありません", app.program),
+        ));
+    };
+    let course = if program.courses.is_empty() {
+        None
+    } else {
+        let Some(given) = app.course.as_deref() else {
+            return Err((
+                program.name.clone(),
+                None,
+                format!(
+                    "制度「{}」には区分がありますが、区分が未記入です",
+                    program.name
+                ),
+            ));
+        };
+        let Some(c) = program.course(given) else {
+            return Err((
+                program.name.clone(),
+                Some(given.to_string()),
+                format!("区分「{given}」は制度「{}」にありません", program.name),
+            ));
+        };
+        Some(c.name.clone())
+    };
+    let fy = application_fy(app);
+    match program.rule_set(course.as_deref(), fy) {
+        Some(rule) => Ok((program, course, rule)),
+        None => {
+            let what = match &course {
+                Some(c) => format!("制度「{}」区分「{c}」", program.name),
+                None => format!("制度「{}」", program.name),
+            };
+            Err((
+                program.name.clone(),
+                course,
+                format!(
+                    "{what}の{}の算定ルールが制度カタログにありません",
+                    fy_label(fy)
+                ),
+            ))
+        }
+    }
+}
+
+fn assessment(
+    app: &Application,
+    program: String,
+    course: Option<String>,
+    outcome: Outcome,
+    unverified: bool,
+) -> Assessment {
+    let decided = app.decided_amount;
+    let (computed, verdict, reason) = match outcome {
+        Outcome::CannotCompute { reason } => (None, Verdict::CannotCompute, reason),
+        Outcome::NotEligible { reason } => (Some(0), Verdict::NotEligible, reason),
+        Outcome::Amount { amount, reason, .. } => {
+            let verdict = match decided {
+                None => Verdict::Undecided,
+                Some(d) if d > amount => Verdict::Over,
+                Some(d) if d < amount => Verdict::Under,
+                Some(_) => Verdict::Match,
+            };
+            (Some(amount), verdict, reason)
+        }
+    };
+    let difference = decided.zip(computed).and_then(|(d, c)| d.checked_sub(c));
+    let reason = if unverified {
+        format!("【未確認のルール】{reason}")
+    } else {
+        reason
+    };
+    Assessment {
+        application_id: app.id.clone(),
+        program,
+        course,
+        eligible_cost: app.eligible_cost,
+        computed,
+        decided,
+        difference,
+        verdict,
+        reason,
+        unverified,
+    }
+}

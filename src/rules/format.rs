@@ -1,0 +1,45 @@
+//! Figures as staff read them in reasons and findings: 1,234,567円.
+
+use crate::model::Yen;
+
+/// Thousands separators, sign kept: -1234567 → "-1,234,567".
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// An amount with separators and 円.
+pub fn yen(n: Yen) -> String {
+    format!("{}円", thousands(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separators() {
+        let cases = [
+            (0, "0円"),
+            (999, "999円"),
+            (1_000, "1,000円"),
+            (666_000, "666,000円"),
+            (10_000_000, "10,000,000円"),
+            (-100_000, "-100,000円"),
+            (i64::MIN, "-9,223,372,036,854,775,808円"),
+        ];
+        for (n, want) in cases {
+            assert_eq!(yen(n), want);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Tests of the rules stage, against the shipped catalogue and small ones.
+
+mod assess;
+mod catalogue;
+mod findings;
+mod programs_finance;
+mod programs_growth;
+mod support;
+mod table;

@@ -1,0 +1,49 @@
+//! Builders for test applications.
+
+use chrono::NaiveDate;
+
+use crate::model::{AppStatus, Application, RowOrigin, Yen};
+use crate::rules::{Assessment, Catalogue, assess};
+
+pub(super) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// A pending FY2022 application of 株式会社綾瀬精工 with only the required cells.
+pub(super) fn app(id: &str, program: &str, course: Option<&str>, cost: Yen) -> Application {
+    Application {
+        id: id.to_string(),
+        program: program.to_string(),
+        course: course.map(str::to_string),
+        company: "株式会社綾瀬精工".to_string(),
+        corporate_number: None,
+        address: None,
+        contact: None,
+        email: None,
+        applied_on: d(2022, 5, 10),
+        decided_on: None,
+        completed_on: None,
+        eligible_cost: cost,
+        decided_amount: None,
+        final_amount: None,
+        status: AppStatus::Pending,
+        members: None,
+        persons: None,
+        persons_women: None,
+        persons_disabled: None,
+        origin: RowOrigin::default(),
+    }
+}
+
+/// The same application, decided on `on` for `amount`.
+pub(super) fn decided(mut a: Application, on: NaiveDate, amount: Yen) -> Application {
+    a.status = AppStatus::Decided;
+    a.decided_on = Some(on);
+    a.decided_amount = Some(amount);
+    a
+}
+
+/// Assesses the applications against the shipped catalogue.
+pub(super) fn assess_builtin(apps: &[Application]) -> Vec<Assessment> {
+    assess(&Catalogue::builtin(), apps)
+}
