@@ -205,6 +205,33 @@ struct RawEmail {
     templates: Option<String>,
 }
 
+/// `base/rel` with `.` and `..` folded away, so paths read cleanly in
+/// messages and reports (`jobs/../fixtures/a.xlsx` → `fixtures/a.xlsx`).
+/// Purely lexical: the file need not exist yet.
+pub fn join_clean(base: &Path, rel: impl AsRef<Path>) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in base.join(rel).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last_is_normal =
+                    matches!(out.components().next_back(), Some(Component::Normal(_)));
+                if last_is_normal {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
 /// Finds a job by name (`nightly` → `DIR/nightly.toml`) or by path.
 pub fn locate(job: &str, jobs_dir: &Path) -> Result<PathBuf, JobError> {
     let as_path = Path::new(job);
@@ -288,7 +315,7 @@ pub fn parse(
             inputs.insert(
                 dataset,
                 InputSpec {
-                    path: base.join(&input.path),
+                    path: join_clean(&base, &input.path),
                     sheet: input.sheet.filter(|s| !s.trim().is_empty()),
                     aliases: input.aliases,
                 },
@@ -310,10 +337,10 @@ pub fn parse(
         path: path.to_path_buf(),
         description: raw.description,
         schedule: raw.schedule,
-        programs: raw.programs.map(|p| base.join(p)),
+        programs: raw.programs.map(|p| join_clean(&base, p)),
         inputs,
         report: ReportSpec {
-            path: base.join(raw.report.path),
+            path: join_clean(&base, raw.report.path),
         },
         email,
     })
@@ -352,11 +379,11 @@ fn email_spec(
         from: e.from,
         staff: e.staff,
         smtp_url: SmtpUrl::new(url),
-        outbox: base.join(e.outbox),
+        outbox: join_clean(base, e.outbox),
         contact: e.contact,
         rate_per_minute: e.rate_per_minute,
         timeout_seconds: e.timeout_seconds.unwrap_or(30).max(1),
-        templates: e.templates.map(|t| base.join(t)),
+        templates: e.templates.map(|t| join_clean(base, t)),
     })
 }
 
@@ -469,13 +496,13 @@ outbox = "../out/outbox"
         let job = parse(GOOD, Path::new("/srv/jobs/nightly.toml"), &env).unwrap();
         assert_eq!(job.name, "nightly");
         let apps = &job.inputs[&Dataset::Applications];
-        assert_eq!(apps.path, PathBuf::from("/srv/jobs/../fixtures/a.xlsx"));
+        assert_eq!(apps.path, PathBuf::from("/srv/fixtures/a.xlsx"));
         assert_eq!(apps.sheet.as_deref(), Some("申請一覧"));
         assert_eq!(apps.aliases["申請番号"], vec!["受付番号".to_string()]);
         assert_eq!(
             job.report
                 .path_for(NaiveDate::from_ymd_opt(2024, 5, 1).unwrap()),
-            PathBuf::from("/srv/jobs/../out/summary-2024-05-01.xlsx")
+            PathBuf::from("/srv/out/summary-2024-05-01.xlsx")
         );
         assert!(!job.inputs.contains_key(&Dataset::Assets));
         let email = job.email.unwrap();
@@ -551,6 +578,24 @@ outbox = "../out/outbox"
             .unwrap_err()
             .to_string();
         assert!(msg.contains("schedule") && msg.contains("5項目"), "{msg}");
+    }
+
+    #[test]
+    fn joins_paths_cleanly() {
+        for (base, rel, want) in [
+            ("jobs", "../fixtures/a.xlsx", "fixtures/a.xlsx"),
+            ("/srv/jobs", "../../x", "/x"),
+            ("", "../x", "../x"),
+            ("jobs", "./a/./b", "jobs/a/b"),
+            ("jobs", "/abs/p", "/abs/p"),
+            ("", "", "."),
+        ] {
+            assert_eq!(
+                join_clean(Path::new(base), rel),
+                PathBuf::from(want),
+                "{base} + {rel}"
+            );
+        }
     }
 
     #[test]

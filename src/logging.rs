@@ -2,6 +2,8 @@
 //! and log collectors when `HOJOKIN_LOG_FORMAT=json`. Level from
 //! `HOJOKIN_LOG` (tracing's env-filter syntax), default `info`.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber; called once by `main`.
@@ -11,7 +13,9 @@ pub fn init() {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false);
+        .with_target(false)
+        // Colour codes only for a person at a terminal, never in cron mail or journald.
+        .with_ansi(std::io::stderr().is_terminal());
     if json {
         builder.json().init();
     } else {

@@ -1,41 +1,78 @@
-//! Turning stage outputs into the report's sheets.
+//! The rule and compliance stages of a run, and the workbook built from them.
 
 use chrono::NaiveDate;
 
 use crate::calendar;
+use crate::compliance::reports::{self, ReportDue, ReportState};
+use crate::compliance::restriction::{self, AssetRestriction, AssetState};
 use crate::ingest::Ingested;
 use crate::job::Job;
 use crate::model::Finding;
 use crate::report::overview::{Overview, Section};
 use crate::report::table::Cell;
 use crate::report::{Report, sheets};
-use crate::rules::Catalogue;
+use crate::rules::{self, Assessment, Catalogue, Verdict};
 
 use super::RunOptions;
 
 /// The results of the rule and compliance stages for one run.
 #[derive(Debug, Clone, Default)]
 pub struct Results {
+    pub assessed: Vec<Assessment>,
+    pub ledger: Vec<ReportDue>,
+    pub restrictions: Vec<AssetRestriction>,
+    /// 要確認, in the order: amounts, program rules, reports, assets.
     pub findings: Vec<Finding>,
 }
 
 /// Runs the rule and compliance stages over what was ingested.
-pub fn evaluate(_catalogue: &Catalogue, _ingested: &Ingested, _as_of: NaiveDate) -> Results {
-    Results::default()
+pub fn evaluate(catalogue: &Catalogue, ingested: &Ingested, as_of: NaiveDate) -> Results {
+    let inputs = &ingested.inputs;
+    let apps = &inputs.applications;
+    let assessed = rules::assess(catalogue, apps);
+    let mut findings = rules::findings(catalogue, apps, &assessed, as_of);
+    let duties = catalogue.reporting_duties();
+    let ledger = reports::ledger(apps, &inputs.employment_reports, &duties, as_of);
+    findings.extend(reports::stray_reports(
+        apps,
+        &inputs.employment_reports,
+        &duties,
+        as_of,
+    ));
+    let (restrictions, asset_findings) = restriction::evaluate(
+        apps,
+        &inputs.assets,
+        |program| catalogue.refund_method(program),
+        as_of,
+    );
+    findings.extend(asset_findings);
+    Results {
+        assessed,
+        ledger,
+        restrictions,
+        findings,
+    }
 }
 
 /// Assembles the workbook.
 pub fn report(job: &Job, opts: &RunOptions, ingested: &Ingested, results: &Results) -> Report {
     Report {
-        overview: overview(job, opts, ingested),
+        overview: overview(job, opts, ingested, results),
         tables: vec![
+            sheets::verification(&results.assessed),
+            sheets::employment_reports(&results.ledger),
+            sheets::restrictions(&results.restrictions),
             sheets::findings(&results.findings),
             sheets::input_errors(&ingested.inputs.errors),
         ],
     }
 }
 
-fn overview(job: &Job, opts: &RunOptions, ingested: &Ingested) -> Overview {
+fn count(n: usize) -> Cell {
+    Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn overview(job: &Job, opts: &RunOptions, ingested: &Ingested, results: &Results) -> Overview {
     let mut sections = vec![Section::pairs(
         "実行",
         vec![
@@ -57,7 +94,65 @@ fn overview(job: &Job, opts: &RunOptions, ingested: &Ingested) -> Overview {
             ),
         ],
     )];
-    sections.push(Section {
+    sections.push(inputs_section(ingested));
+    sections.push(flags_section(ingested, results));
+    let overdue: Vec<&ReportDue> = results
+        .ledger
+        .iter()
+        .filter(|r| r.state == ReportState::Missing)
+        .collect();
+    if !overdue.is_empty() {
+        sections.push(Section {
+            title: format!("未提出の雇用状況報告（{}件）", overdue.len()),
+            columns: ["申請番号", "事業者名", "報告年度", "提出期限"]
+                .map(String::from)
+                .to_vec(),
+            rows: overdue
+                .iter()
+                .map(|r| {
+                    vec![
+                        Cell::text(&r.application_id),
+                        Cell::text(&r.company),
+                        Cell::text(calendar::fy_label(r.report_fy)),
+                        Cell::Date(r.due),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    let early: Vec<&AssetRestriction> = results
+        .restrictions
+        .iter()
+        .filter(|r| r.state == AssetState::EarlyDisposal)
+        .collect();
+    if !early.is_empty() {
+        sections.push(Section {
+            title: format!("制限期間内の処分（{}件）", early.len()),
+            columns: ["申請番号", "財産番号", "財産名", "処分日", "返還額（目安）"]
+                .map(String::from)
+                .to_vec(),
+            rows: early
+                .iter()
+                .map(|r| {
+                    vec![
+                        Cell::text(&r.application_id),
+                        Cell::text(&r.asset_id),
+                        Cell::text(&r.name),
+                        Cell::opt_date(r.disposed_on),
+                        Cell::opt_yen(r.refund),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    Overview {
+        title: format!("補助金 集計・督促 概要（{}）", calendar::wareki(opts.as_of)),
+        sections,
+    }
+}
+
+fn inputs_section(ingested: &Ingested) -> Section {
+    Section {
         title: "入力".into(),
         columns: [
             "データ",
@@ -77,15 +172,47 @@ fn overview(job: &Job, opts: &RunOptions, ingested: &Ingested) -> Overview {
                     Cell::text(s.dataset.label()),
                     Cell::text(s.file.display().to_string()),
                     Cell::text(&s.sheet),
-                    Cell::Int(i64::try_from(s.rows).unwrap_or(i64::MAX)),
-                    Cell::Int(i64::try_from(s.rejected).unwrap_or(i64::MAX)),
+                    count(s.rows),
+                    count(s.rejected),
                     Cell::text(&s.sha256),
                 ]
             })
             .collect(),
-    });
-    Overview {
-        title: format!("補助金 集計・督促 概要（{}）", calendar::wareki(opts.as_of)),
-        sections,
     }
+}
+
+/// Counts of every flag the run raised.
+fn flags_section(ingested: &Ingested, results: &Results) -> Section {
+    let verdicts = |v: Verdict| results.assessed.iter().filter(|a| a.verdict == v).count();
+    let reports = |s: ReportState| results.ledger.iter().filter(|r| r.state == s).count();
+    let assets = |s: AssetState| results.restrictions.iter().filter(|r| r.state == s).count();
+    let mut pairs = vec![
+        ("入力エラー（件）", count(ingested.inputs.errors.len())),
+        ("要確認（件）", count(results.findings.len())),
+        ("算定検証: 超過", count(verdicts(Verdict::Over))),
+        ("算定検証: 不足", count(verdicts(Verdict::Under))),
+        ("算定検証: 対象外", count(verdicts(Verdict::NotEligible))),
+        (
+            "算定検証: 算定不可",
+            count(verdicts(Verdict::CannotCompute)),
+        ),
+        ("雇用状況報告: 未提出", count(reports(ReportState::Missing))),
+        (
+            "雇用状況報告: 期限後提出",
+            count(reports(ReportState::Late)),
+        ),
+        (
+            "雇用状況報告: 期限前",
+            count(reports(ReportState::NotYetDue)),
+        ),
+        (
+            "財産処分制限: 期間内処分",
+            count(assets(AssetState::EarlyDisposal)),
+        ),
+    ];
+    let unverified = results.assessed.iter().filter(|a| a.unverified).count();
+    if unverified > 0 {
+        pairs.push(("未確認ルールで算定した申請", count(unverified)));
+    }
+    Section::pairs("件数", pairs)
 }

@@ -1,6 +1,10 @@
 //! Builders from each stage's output to its sheet's [`Table`].
 
+use crate::calendar;
+use crate::compliance::reports::ReportDue;
+use crate::compliance::restriction::AssetRestriction;
 use crate::model::{Finding, InputError};
+use crate::rules::Assessment;
 
 use super::table::{Cell, Table};
 
@@ -37,6 +41,129 @@ pub fn findings(findings: &[Finding]) -> Table {
                 Cell::text(&f.company),
                 Cell::text(&f.kind),
                 Cell::text(&f.detail),
+            ]
+        })
+        .collect();
+    t
+}
+
+/// 算定検証: one row per application, the rules' amount against the decided one.
+pub fn verification(assessed: &[Assessment]) -> Table {
+    let mut t = Table::new(
+        "算定検証",
+        vec![
+            "申請番号",
+            "制度",
+            "区分",
+            "補助対象経費",
+            "算定額",
+            "交付決定額",
+            "差額",
+            "判定",
+            "算定根拠",
+            "ルール確認",
+        ],
+    );
+    t.note =
+        Some("差額 = 交付決定額 − 算定額。判定が「超過」の申請は要確認シートにも載ります。".into());
+    t.rows = assessed
+        .iter()
+        .map(|a| {
+            vec![
+                Cell::text(&a.application_id),
+                Cell::text(&a.program),
+                Cell::opt_text(a.course.as_deref()),
+                Cell::Yen(a.eligible_cost),
+                Cell::opt_yen(a.computed),
+                Cell::opt_yen(a.decided),
+                Cell::opt_yen(a.difference),
+                Cell::text(a.verdict.label()),
+                Cell::text(&a.reason),
+                Cell::text(if a.unverified {
+                    "未確認（市の確認待ち）"
+                } else {
+                    "確認済"
+                }),
+            ]
+        })
+        .collect();
+    t
+}
+
+/// 雇用状況報告: one row per required report whose month has begun.
+pub fn employment_reports(ledger: &[ReportDue]) -> Table {
+    let mut t = Table::new(
+        "雇用状況報告",
+        vec![
+            "申請番号",
+            "事業者名",
+            "報告年度",
+            "提出期限",
+            "受付日",
+            "状況",
+            "制度",
+            "報告",
+            "交付決定年度",
+            "様式",
+        ],
+    );
+    t.rows = ledger
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::text(&r.application_id),
+                Cell::text(&r.company),
+                Cell::text(calendar::fy_label(r.report_fy)),
+                Cell::Date(r.due),
+                Cell::opt_date(r.received_on),
+                Cell::text(r.state.label()),
+                Cell::text(&r.program),
+                Cell::text(&r.report_name),
+                Cell::text(calendar::fy_label(r.decision_fy)),
+                Cell::text(r.forms.join("・")),
+            ]
+        })
+        .collect();
+    t
+}
+
+/// 財産処分制限: one row per asset with its restriction period and 状況.
+pub fn restrictions(rows: &[AssetRestriction]) -> Table {
+    let mut t = Table::new(
+        "財産処分制限",
+        vec![
+            "申請番号",
+            "財産番号",
+            "財産名",
+            "法定耐用年数",
+            "取得日",
+            "制限期間終了日",
+            "処分日",
+            "状況",
+            "返還額（目安）",
+            "処分承認日",
+            "備考",
+        ],
+    );
+    t.note = Some(
+        "返還額（目安）= 財産の補助金按分額 × 残り月数 ÷（耐用年数 × 12）、1円未満切り捨て。取得から始まった月は経過月に数えます。"
+            .into(),
+    );
+    t.rows = rows
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::text(&r.application_id),
+                Cell::text(&r.asset_id),
+                Cell::text(&r.name),
+                Cell::Int(i64::from(r.years)),
+                Cell::Date(r.acquired_on),
+                Cell::Date(r.period_end),
+                Cell::opt_date(r.disposed_on),
+                Cell::text(r.state.label()),
+                Cell::opt_yen(r.refund),
+                Cell::opt_date(r.approved_on),
+                Cell::opt_text(r.note.as_deref()),
             ]
         })
         .collect();

@@ -1,6 +1,6 @@
 //! Run history: one row per run of a job, with its inputs' checksums.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
@@ -80,7 +80,7 @@ impl State {
                 params![
                     job,
                     as_of.to_string(),
-                    started_at.to_rfc3339(),
+                    started_at.to_rfc3339_opts(SecondsFormat::Secs, false),
                     dry_run,
                     trigger
                 ],
@@ -125,7 +125,7 @@ impl State {
                         report_path = ?5, message = ?6 WHERE id = ?1",
                 params![
                     run_id,
-                    finished_at.to_rfc3339(),
+                    finished_at.to_rfc3339_opts(SecondsFormat::Secs, false),
                     status.as_str(),
                     exit_code,
                     report_path,
