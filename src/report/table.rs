@@ -151,6 +151,11 @@ pub fn write_table(ws: &mut Worksheet, table: &Table, styles: &Styles) -> Result
         ws.set_column_width(col_u16(c), f64::from(width))?;
     }
     ws.set_freeze_panes(header_row + 1, 0)?;
+    // Printed (or saved as PDF) a sheet keeps all its columns on one page
+    // width, with the header repeated on every page.
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(header_row, header_row)?;
     if !table.columns.is_empty() {
         let last_row = header_row + u32::try_from(table.rows.len()).unwrap_or(0);
         ws.autofilter(header_row, 0, last_row, col_u16(table.columns.len() - 1))?;
