@@ -87,5 +87,6 @@ fn overview(job: &Job, opts: &RunOptions, ingested: &Ingested) -> Overview {
     Overview {
         title: format!("補助金 集計・督促 概要（{}）", calendar::wareki(opts.as_of)),
         sections,
+        chart: None,
     }
 }
