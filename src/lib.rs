@@ -32,3 +32,4 @@ pub mod pipeline;
 pub mod report;
 pub mod rules;
 pub mod state;
+pub mod totals;

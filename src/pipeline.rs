@@ -118,7 +118,12 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         return failed(e.to_string());
     }
 
-    let results = build::evaluate(&catalogue, &ingested, opts.as_of);
+    let started = std::time::Instant::now();
+    let results = match build::evaluate(&catalogue, &ingested, opts.as_of) {
+        Ok(r) => r,
+        Err(e) => return failed(e.to_string()),
+    };
+    info!(stage = "rules+compliance", ms = started.elapsed().as_millis(), "stage done");
     let report_path = job.report.path_for(opts.as_of);
     let report: Report = build::report(job, opts, &ingested, &results);
     let started = std::time::Instant::now();

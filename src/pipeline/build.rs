@@ -11,7 +11,9 @@ use crate::model::Finding;
 use crate::report::overview::{Overview, Section};
 use crate::report::table::Cell;
 use crate::report::{Report, sheets};
+use crate::report::totals_sheets;
 use crate::rules::{self, Assessment, Catalogue, Verdict};
+use crate::totals::{self, CompanyRow, FyProgramRow, TotalsError};
 
 use super::RunOptions;
 
@@ -21,12 +23,18 @@ pub struct Results {
     pub assessed: Vec<Assessment>,
     pub ledger: Vec<ReportDue>,
     pub restrictions: Vec<AssetRestriction>,
+    pub by_fiscal_year: Vec<FyProgramRow>,
+    pub by_company: Vec<CompanyRow>,
     /// 要確認, in the order: amounts, program rules, reports, assets.
     pub findings: Vec<Finding>,
 }
 
-/// Runs the rule and compliance stages over what was ingested.
-pub fn evaluate(catalogue: &Catalogue, ingested: &Ingested, as_of: NaiveDate) -> Results {
+/// Runs the rule, totals and compliance stages over what was ingested.
+pub fn evaluate(
+    catalogue: &Catalogue,
+    ingested: &Ingested,
+    as_of: NaiveDate,
+) -> Result<Results, TotalsError> {
     let inputs = &ingested.inputs;
     let apps = &inputs.applications;
     let assessed = rules::assess(catalogue, apps);
@@ -46,12 +54,14 @@ pub fn evaluate(catalogue: &Catalogue, ingested: &Ingested, as_of: NaiveDate) ->
         as_of,
     );
     findings.extend(asset_findings);
-    Results {
+    Ok(Results {
+        by_fiscal_year: totals::by_fiscal_year(apps, &inputs.budgets)?,
+        by_company: totals::by_company(apps)?,
         assessed,
         ledger,
         restrictions,
         findings,
-    }
+    })
 }
 
 /// Assembles the workbook.
@@ -59,6 +69,8 @@ pub fn report(job: &Job, opts: &RunOptions, ingested: &Ingested, results: &Resul
     Report {
         overview: overview(job, opts, ingested, results),
         tables: vec![
+            totals_sheets::fiscal_year_table(&results.by_fiscal_year),
+            totals_sheets::company_table(&results.by_company),
             sheets::verification(&results.assessed),
             sheets::employment_reports(&results.ledger),
             sheets::restrictions(&results.restrictions),
@@ -148,6 +160,10 @@ fn overview(job: &Job, opts: &RunOptions, ingested: &Ingested, results: &Results
     Overview {
         title: format!("補助金 集計・督促 概要（{}）", calendar::wareki(opts.as_of)),
         sections,
+        chart: Some(totals_sheets::execution_chart(
+            &results.by_fiscal_year,
+            calendar::fiscal_year(opts.as_of),
+        )),
     }
 }
 

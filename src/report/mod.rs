@@ -9,6 +9,7 @@ pub mod overview;
 pub mod sheets;
 pub mod style;
 pub mod table;
+pub mod totals_sheets;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

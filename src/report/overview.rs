@@ -1,10 +1,13 @@
 //! 概要: the first sheet, a stack of small titled sections (the run, its
-//! inputs, the counts of each flag, the mails) that a person reads top down.
+//! inputs, the counts of each flag, the mails) that a person reads top down,
+//! and, when the run has totals, the as-of FY's budget execution as a chart
+//! beside them.
 
-use rust_xlsxwriter::{Worksheet, XlsxError};
+use rust_xlsxwriter::{Chart, ChartFont, ChartLegendPosition, Worksheet, XlsxError};
 
-use super::style::{Styles, display_width};
+use super::style::{Styles, YEN_FORMAT, display_width};
 use super::table::{Cell, write_cell};
+use crate::totals::Execution;
 
 /// One titled block of 概要.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,46 +37,151 @@ impl Section {
 pub struct Overview {
     pub title: String,
     pub sections: Vec<Section>,
+    /// The as-of FY's budget execution; `None` leaves 概要 without a chart.
+    pub chart: Option<ExecutionChart>,
 }
 
-/// Lays 概要 out: title, then each section with a blank row between.
+/// Budget execution per program in one FY: shown as the last section of
+/// 概要 (the chart's data, which staff can read and check) and as a
+/// clustered column chart of 予算額 against 交付決定・確定額 drawn from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecutionChart {
+    /// Section and chart title, e.g. 令和6年度 予算執行状況.
+    pub title: String,
+    pub rows: Vec<Execution>,
+}
+
+/// Headings of the chart's data section; the chart refers to its columns.
+pub const CHART_COLUMNS: [&str; 4] = ["制度", "予算額", "交付決定・確定額", "執行率"];
+
+const SHEET: &str = "概要";
+/// Chart size in pixels: wide enough for a handful of Japanese program names.
+const CHART_WIDTH: u32 = 640;
+const CHART_HEIGHT: u32 = 360;
+
+/// Lays 概要 out: title, then each section with a blank row between, then the
+/// chart's data section, with the chart to the right of every section.
 pub fn write(ws: &mut Worksheet, o: &Overview, styles: &Styles) -> Result<(), XlsxError> {
-    ws.set_name("概要")?;
+    ws.set_name(SHEET)?;
     ws.write_string_with_format(0, 0, &o.title, &styles.title)?;
     let mut widths: Vec<usize> = vec![0; 8];
     let mut row = 2u32;
     for s in &o.sections {
-        ws.write_string_with_format(row, 0, &s.title, &styles.title)?;
-        row += 1;
-        if !s.columns.is_empty() {
-            for (c, name) in s.columns.iter().enumerate() {
-                ws.write_string_with_format(row, col(c), name, &styles.header)?;
-                grow(&mut widths, c, display_width(name) + 4);
-            }
-            row += 1;
+        row = write_section(ws, row, s, styles, &mut widths)? + 1;
+    }
+    if let Some(chart) = &o.chart {
+        let section = chart_section(chart);
+        let data_start = row + 2; // below the section's title and header
+        write_section(ws, row, &section, styles, &mut widths)?;
+        if !chart.rows.is_empty() {
+            let data_end = data_start + u32::try_from(chart.rows.len() - 1).unwrap_or(0);
+            // Right of the widest section, a blank column between, so the
+            // chart covers no cell in use.
+            let used = o.sections.iter().chain([&section]).map(span).max();
+            let beside = col(used.unwrap_or(0) + 1);
+            ws.insert_chart(
+                2,
+                beside,
+                &execution_chart(&chart.title, data_start, data_end),
+            )?;
         }
-        for cells in &s.rows {
-            for (c, cell) in cells.iter().enumerate() {
-                // In key/value blocks the key column is a label.
-                if s.columns.is_empty()
-                    && c == 0
-                    && let Cell::Text(t) = cell
-                {
-                    ws.write_string_with_format(row, 0, t, &styles.label)?;
-                } else {
-                    write_cell(ws, row, col(c), cell, styles, false)?;
-                }
-                grow(&mut widths, c, cell_width(cell) + 2);
-            }
-            row += 1;
-        }
-        row += 1;
     }
     for (c, w) in widths.iter().enumerate() {
         let w = u32::try_from((*w).clamp(10, 70)).unwrap_or(70);
         ws.set_column_width(col(c), f64::from(w))?;
     }
     Ok(())
+}
+
+/// Writes one titled section from `row`; returns the row after its last one.
+fn write_section(
+    ws: &mut Worksheet,
+    mut row: u32,
+    s: &Section,
+    styles: &Styles,
+    widths: &mut Vec<usize>,
+) -> Result<u32, XlsxError> {
+    ws.write_string_with_format(row, 0, &s.title, &styles.title)?;
+    row += 1;
+    if !s.columns.is_empty() {
+        for (c, name) in s.columns.iter().enumerate() {
+            ws.write_string_with_format(row, col(c), name, &styles.header)?;
+            grow(widths, c, display_width(name) + 4);
+        }
+        row += 1;
+    }
+    for cells in &s.rows {
+        for (c, cell) in cells.iter().enumerate() {
+            // In key/value blocks the key column is a label.
+            if s.columns.is_empty()
+                && c == 0
+                && let Cell::Text(t) = cell
+            {
+                ws.write_string_with_format(row, 0, t, &styles.label)?;
+            } else {
+                write_cell(ws, row, col(c), cell, styles, false)?;
+            }
+            grow(widths, c, cell_width(cell) + 2);
+        }
+        row += 1;
+    }
+    Ok(row)
+}
+
+/// How many columns a section fills.
+fn span(s: &Section) -> usize {
+    s.rows
+        .iter()
+        .map(Vec::len)
+        .chain([s.columns.len(), 1])
+        .max()
+        .unwrap_or(1)
+}
+
+/// The chart's data as a section: one row per program.
+fn chart_section(chart: &ExecutionChart) -> Section {
+    let rows = chart
+        .rows
+        .iter()
+        .map(|e| {
+            vec![
+                Cell::text(&e.program),
+                Cell::opt_yen(e.budget),
+                Cell::Yen(e.granted),
+                e.rate.map_or(Cell::Empty, Cell::Percent),
+            ]
+        })
+        .collect();
+    Section {
+        title: chart.title.clone(),
+        columns: CHART_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        rows,
+    }
+}
+
+/// A clustered column chart of 予算額 and 交付決定・確定額 per program, reading
+/// rows `first..=last` of the data section (headings on the row above).
+fn execution_chart(title: &str, first: u32, last: u32) -> Chart {
+    let mut font = ChartFont::new();
+    font.set_name("Meiryo UI");
+    let mut chart = Chart::new_column();
+    for value_col in [1u16, 2] {
+        chart
+            .add_series()
+            .set_name((SHEET, first.saturating_sub(1), value_col))
+            .set_categories((SHEET, first, 0, last, 0))
+            .set_values((SHEET, first, value_col, last, value_col));
+    }
+    chart.title().set_name(title).set_font(&font);
+    chart.x_axis().set_name("制度").set_name_font(&font);
+    chart
+        .y_axis()
+        .set_name("金額（円）")
+        .set_name_font(&font)
+        .set_num_format(YEN_FORMAT);
+    chart.legend().set_position(ChartLegendPosition::Bottom);
+    chart.set_width(CHART_WIDTH).set_height(CHART_HEIGHT);
+    chart
 }
 
 fn cell_width(cell: &Cell) -> usize {
@@ -95,4 +203,113 @@ fn grow(widths: &mut Vec<usize>, c: usize, w: usize) {
 
 fn col(c: usize) -> u16 {
     u16::try_from(c).unwrap_or(u16::MAX)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a panic in a test is a failed test
+mod tests {
+    use std::io::Cursor;
+
+    use calamine::{Data, Reader, Xlsx};
+
+    use super::*;
+    use crate::report::Report;
+
+    fn overview(chart: Option<ExecutionChart>) -> Overview {
+        Overview {
+            title: "補助金 集計・督促 概要".into(),
+            sections: vec![Section::pairs(
+                "実行",
+                vec![("基準日", Cell::text("令和7年3月31日"))],
+            )],
+            chart,
+        }
+    }
+
+    fn workbook(o: Overview) -> (Vec<u8>, calamine::Range<Data>) {
+        let bytes = Report {
+            overview: o,
+            tables: vec![],
+        }
+        .to_bytes()
+        .unwrap();
+        let mut book = Xlsx::new(Cursor::new(bytes.clone())).unwrap();
+        let range = book.worksheet_range("概要").unwrap();
+        (bytes, range)
+    }
+
+    /// Whether the xlsx (a zip, whose member names are stored as is) has a chart part.
+    fn has_chart(bytes: &[u8]) -> bool {
+        let name = b"xl/charts/chart1.xml";
+        bytes.windows(name.len()).any(|w| w == name)
+    }
+
+    fn text(s: &str) -> Data {
+        Data::String(s.into())
+    }
+
+    #[test]
+    fn chart_data_stands_below_the_sections() {
+        let chart = ExecutionChart {
+            title: "令和6年度 予算執行状況".into(),
+            rows: vec![
+                Execution {
+                    program: "設備投資".into(),
+                    budget: Some(2_000_000),
+                    granted: 1_200_000,
+                    rate: Some(0.6),
+                },
+                Execution {
+                    program: "販路開拓".into(),
+                    budget: None,
+                    granted: 230_000,
+                    rate: None,
+                },
+            ],
+        };
+        let (bytes, range) = workbook(overview(Some(chart)));
+        assert!(has_chart(&bytes));
+        // Title row 0; section 実行 on rows 2-3; blank row 4; chart section from row 5.
+        let cell = |r: u32, c: u32| range.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+        assert_eq!(cell(5, 0), text("令和6年度 予算執行状況"));
+        let header: Vec<Data> = (0..4).map(|c| cell(6, c)).collect();
+        assert_eq!(header, CHART_COLUMNS.map(text).to_vec());
+        assert_eq!(
+            (0..4).map(|c| cell(7, c)).collect::<Vec<_>>(),
+            vec![
+                text("設備投資"),
+                Data::Float(2_000_000.0),
+                Data::Float(1_200_000.0),
+                Data::Float(0.6),
+            ]
+        );
+        assert_eq!(
+            (0..4).map(|c| cell(8, c)).collect::<Vec<_>>(),
+            vec![
+                text("販路開拓"),
+                Data::Empty,
+                Data::Float(230_000.0),
+                Data::Empty,
+            ]
+        );
+    }
+
+    #[test]
+    fn no_chart_leaves_the_sections_alone() {
+        let (bytes, range) = workbook(overview(None));
+        assert!(!has_chart(&bytes));
+        assert_eq!(range.get_value((3, 1)), Some(&text("令和7年3月31日")));
+        assert_eq!(range.end(), Some((3, 1)));
+    }
+
+    #[test]
+    fn an_empty_chart_shows_its_heading_without_a_chart() {
+        let chart = ExecutionChart {
+            title: "令和6年度 予算執行状況".into(),
+            rows: vec![],
+        };
+        let (bytes, range) = workbook(overview(Some(chart)));
+        assert!(!has_chart(&bytes));
+        assert_eq!(range.get_value((6, 1)), Some(&text("予算額")));
+    }
 }

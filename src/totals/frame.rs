@@ -1,0 +1,369 @@
+//! The polars side of the totals: applications and budgets in as frames,
+//! grouped and joined lazily, and the sums read back into plain rows.
+//!
+//! Each application's own figures (its FY, which amounts count) are decided
+//! in Rust, where the model's types say what they mean; polars only groups,
+//! sums and joins. Every amount column is `Int64`.
+
+use chrono::Datelike;
+use polars::prelude::*;
+
+use super::{CompanyRow, TotalsError};
+use crate::model::{AppStatus, Application, Budget, FiscalYear, Yen};
+use crate::rules::{application_fy, company_key};
+
+/// Sums of one FY × program after the budget join.
+#[derive(Debug)]
+pub(super) struct ProgramSums {
+    pub fy: FiscalYear,
+    pub program: String,
+    pub count: i64,
+    pub eligible_cost: Yen,
+    pub decided: Yen,
+    pub finalized: Yen,
+    pub granted: Yen,
+    pub budget: Option<Yen>,
+}
+
+/// Sums of one FY over its programs.
+#[derive(Debug)]
+pub(super) struct FyTotals {
+    pub fy: FiscalYear,
+    pub count: i64,
+    pub eligible_cost: Yen,
+    pub decided: Yen,
+    pub finalized: Yen,
+    pub granted: Yen,
+    /// Granted amounts of the programs that have a budget only.
+    pub granted_budgeted: Yen,
+    pub budget: Option<Yen>,
+}
+
+#[derive(Debug)]
+pub(super) struct FySums {
+    pub programs: Vec<ProgramSums>,
+    pub totals: Vec<FyTotals>,
+}
+
+const AMOUNTS: [&str; 4] = ["eligible_cost", "decided", "finalized", "granted"];
+
+/// Per FY × program sums (grants full-joined with budgets) and per FY totals.
+pub(super) fn fy_program_sums(
+    apps: &[Application],
+    budgets: &[Budget],
+) -> Result<FySums, TotalsError> {
+    let keys = [col("fy"), col("program")];
+    let mut sums = vec![len().cast(DataType::Int64).alias("count")];
+    sums.extend(AMOUNTS.iter().map(|c| col(*c).sum()));
+    let grants = grants_frame(apps)?.lazy().group_by(keys.clone()).agg(sums);
+    // Two 予算 rows for one FY × program (ingestion should not let them
+    // through) add up rather than one silently winning.
+    let budgets = budgets_frame(budgets)?
+        .lazy()
+        .group_by(keys.clone())
+        .agg([col("budget").sum()]);
+    let joined = grants
+        .join(budgets, keys.clone(), keys, JoinArgs::new(JoinType::Full))
+        .select(coalesced_columns())
+        .collect()?;
+    let totals = joined
+        .clone()
+        .lazy()
+        .group_by([col("fy")])
+        .agg([
+            col("count").sum(),
+            col("eligible_cost").sum(),
+            col("decided").sum(),
+            col("finalized").sum(),
+            col("granted").sum(),
+            when(col("budget").is_not_null())
+                .then(col("granted"))
+                .otherwise(lit(0i64))
+                .sum()
+                .alias("granted_budgeted"),
+            col("budget").sum(),
+            col("budget")
+                .count()
+                .cast(DataType::Int64)
+                .alias("budget_lines"),
+        ])
+        .collect()?;
+    Ok(FySums {
+        programs: read_programs(&joined)?,
+        totals: read_totals(&totals)?,
+    })
+}
+
+/// The full join's output as one set of keys and filled sums.
+///
+/// The full join keeps each side's keys (`fy` and `fy_right`); a row from
+/// one side only has the other's null, so the keys are merged here. A budget
+/// without grants gets 件数 0 and zero sums, not missing ones.
+fn coalesced_columns() -> Vec<Expr> {
+    let mut columns: Vec<Expr> = ["fy", "program"]
+        .iter()
+        .map(|k| col(*k).fill_null(col(format!("{k}_right"))).alias(*k))
+        .collect();
+    columns.extend(
+        std::iter::once("count")
+            .chain(AMOUNTS)
+            .map(|c| col(c).fill_null(lit(0i64))),
+    );
+    columns.push(col("budget"));
+    columns
+}
+
+/// Per FY × company sums, each with its company key (for a stable sort).
+pub(super) fn company_sums(apps: &[Application]) -> Result<Vec<(CompanyRow, String)>, TotalsError> {
+    let counted = counted(apps);
+    let grants = df!(
+        "fy" => counted.iter().map(|a| application_fy(a)).collect::<Vec<i32>>(),
+        "key" => counted.iter().map(|a| company_key(a)).collect::<Vec<String>>(),
+        "corporate_number" => counted.iter().map(|a| corporate_number(a)).collect::<Vec<_>>(),
+        "decided" => counted.iter().map(|a| a.decided_amount).collect::<Vec<_>>(),
+        "finalized" => counted.iter().map(|a| finalized(a)).collect::<Vec<_>>(),
+    )?;
+    // The name of each company's first application, over all its
+    // applications, so one company reads the same in every FY.
+    let names = df!(
+        "key" => apps.iter().map(company_key).collect::<Vec<String>>(),
+        "company" => apps.iter().map(|a| a.company.as_str()).collect::<Vec<&str>>(),
+        "applied" => apps.iter().map(|a| a.applied_on.num_days_from_ce()).collect::<Vec<i32>>(),
+        "id" => apps.iter().map(|a| a.id.as_str()).collect::<Vec<&str>>(),
+    )?
+    .lazy()
+    .group_by([col("key")])
+    .agg([col("company")
+        .sort_by([col("applied"), col("id")], SortMultipleOptions::default())
+        .first()]);
+    let df = grants
+        .lazy()
+        .group_by([col("fy"), col("key")])
+        .agg([
+            len().cast(DataType::Int64).alias("count"),
+            col("corporate_number").first(),
+            col("decided").sum(),
+            col("finalized").sum(),
+        ])
+        .left_join(names, col("key"), col("key"))
+        .collect()?;
+    read_companies(&df)
+}
+
+/// The applications the totals count: grants that stand.
+fn counted(apps: &[Application]) -> Vec<&Application> {
+    apps.iter().filter(|a| a.status.is_granted()).collect()
+}
+
+fn grants_frame(apps: &[Application]) -> PolarsResult<DataFrame> {
+    let counted = counted(apps);
+    df!(
+        "fy" => counted.iter().map(|a| application_fy(a)).collect::<Vec<i32>>(),
+        "program" => counted.iter().map(|a| a.program.as_str()).collect::<Vec<&str>>(),
+        "eligible_cost" => counted.iter().map(|a| a.eligible_cost).collect::<Vec<i64>>(),
+        "decided" => counted.iter().map(|a| a.decided_amount).collect::<Vec<_>>(),
+        "finalized" => counted.iter().map(|a| finalized(a)).collect::<Vec<_>>(),
+        "granted" => counted.iter().map(|a| granted(a)).collect::<Vec<_>>(),
+    )
+}
+
+fn budgets_frame(budgets: &[Budget]) -> PolarsResult<DataFrame> {
+    df!(
+        "fy" => budgets.iter().map(|b| b.fy).collect::<Vec<i32>>(),
+        "program" => budgets.iter().map(|b| b.program.as_str()).collect::<Vec<&str>>(),
+        "budget" => budgets.iter().map(|b| b.amount).collect::<Vec<i64>>(),
+    )
+}
+
+/// 確定額 counts only once the grant is 確定.
+fn finalized(app: &Application) -> Option<Yen> {
+    if app.status == AppStatus::Final {
+        app.final_amount
+    } else {
+        None
+    }
+}
+
+/// What the grant stands at: 確定額 when 確定 (交付決定額 if that is
+/// missing), else 交付決定額.
+fn granted(app: &Application) -> Option<Yen> {
+    if app.status == AppStatus::Final {
+        app.granted_amount()
+    } else {
+        app.decided_amount
+    }
+}
+
+fn corporate_number(app: &Application) -> Option<String> {
+    app.corporate_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+}
+
+fn read_programs(df: &DataFrame) -> Result<Vec<ProgramSums>, TotalsError> {
+    let fy = Ints::read(df, "fy")?;
+    let program = Texts::read(df, "program")?;
+    let [count, eligible_cost, decided, finalized, granted, budget] = [
+        "count",
+        "eligible_cost",
+        "decided",
+        "finalized",
+        "granted",
+        "budget",
+    ]
+    .map(|c| Ints::read(df, c));
+    let (count, eligible_cost, decided, finalized, granted, budget) = (
+        count?,
+        eligible_cost?,
+        decided?,
+        finalized?,
+        granted?,
+        budget?,
+    );
+    (0..df.height())
+        .map(|i| {
+            Ok(ProgramSums {
+                fy: fy.fy(i)?,
+                program: program.at(i)?,
+                count: count.at(i)?,
+                eligible_cost: eligible_cost.at(i)?,
+                decided: decided.at(i)?,
+                finalized: finalized.at(i)?,
+                granted: granted.at(i)?,
+                budget: budget.opt(i),
+            })
+        })
+        .collect()
+}
+
+fn read_totals(df: &DataFrame) -> Result<Vec<FyTotals>, TotalsError> {
+    let [
+        fy,
+        count,
+        eligible,
+        decided,
+        finalized,
+        granted,
+        granted_budgeted,
+        budget,
+        lines,
+    ] = [
+        "fy",
+        "count",
+        "eligible_cost",
+        "decided",
+        "finalized",
+        "granted",
+        "granted_budgeted",
+        "budget",
+        "budget_lines",
+    ]
+    .map(|c| Ints::read(df, c));
+    let (fy, count, eligible, decided, finalized, granted, granted_budgeted, budget, lines) = (
+        fy?,
+        count?,
+        eligible?,
+        decided?,
+        finalized?,
+        granted?,
+        granted_budgeted?,
+        budget?,
+        lines?,
+    );
+    (0..df.height())
+        .map(|i| {
+            Ok(FyTotals {
+                fy: fy.fy(i)?,
+                count: count.at(i)?,
+                eligible_cost: eligible.at(i)?,
+                decided: decided.at(i)?,
+                finalized: finalized.at(i)?,
+                granted: granted.at(i)?,
+                granted_budgeted: granted_budgeted.at(i)?,
+                // polars sums no values to 0; a FY without any 予算 row has no budget.
+                budget: if lines.at(i)? > 0 {
+                    Some(budget.at(i)?)
+                } else {
+                    None
+                },
+            })
+        })
+        .collect()
+}
+
+fn read_companies(df: &DataFrame) -> Result<Vec<(CompanyRow, String)>, TotalsError> {
+    let fy = Ints::read(df, "fy")?;
+    let key = Texts::read(df, "key")?;
+    let company = Texts::read(df, "company")?;
+    let number = Texts::read(df, "corporate_number")?;
+    let count = Ints::read(df, "count")?;
+    let decided = Ints::read(df, "decided")?;
+    let finalized = Ints::read(df, "finalized")?;
+    (0..df.height())
+        .map(|i| {
+            let row = CompanyRow {
+                fy: fy.fy(i)?,
+                company: company.at(i)?,
+                corporate_number: number.opt(i),
+                count: count.at(i)?,
+                decided: decided.at(i)?,
+                finalized: finalized.at(i)?,
+            };
+            Ok((row, key.at(i)?))
+        })
+        .collect()
+}
+
+/// An integer column read back, named for the error when a value is missing.
+struct Ints {
+    name: &'static str,
+    values: Vec<Option<i64>>,
+}
+
+impl Ints {
+    fn read(df: &DataFrame, name: &'static str) -> PolarsResult<Ints> {
+        let column = df.column(name)?.cast(&DataType::Int64)?;
+        let values = column.i64()?.iter().collect();
+        Ok(Ints { name, values })
+    }
+
+    fn opt(&self, i: usize) -> Option<i64> {
+        self.values.get(i).copied().flatten()
+    }
+
+    fn at(&self, i: usize) -> Result<i64, TotalsError> {
+        self.opt(i).ok_or(TotalsError::MissingValue(self.name))
+    }
+
+    fn fy(&self, i: usize) -> Result<FiscalYear, TotalsError> {
+        FiscalYear::try_from(self.at(i)?).map_err(|_| TotalsError::MissingValue(self.name))
+    }
+}
+
+/// A text column read back.
+struct Texts {
+    name: &'static str,
+    values: Vec<Option<String>>,
+}
+
+impl Texts {
+    fn read(df: &DataFrame, name: &'static str) -> PolarsResult<Texts> {
+        let values = df
+            .column(name)?
+            .str()?
+            .iter()
+            .map(|s| s.map(str::to_string))
+            .collect();
+        Ok(Texts { name, values })
+    }
+
+    fn opt(&self, i: usize) -> Option<String> {
+        self.values.get(i).cloned().flatten()
+    }
+
+    fn at(&self, i: usize) -> Result<String, TotalsError> {
+        self.opt(i).ok_or(TotalsError::MissingValue(self.name))
+    }
+}
