@@ -123,7 +123,11 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         Ok(r) => r,
         Err(e) => return failed(e.to_string()),
     };
-    info!(stage = "rules+compliance", ms = started.elapsed().as_millis(), "stage done");
+    info!(
+        stage = "rules+compliance",
+        ms = started.elapsed().as_millis(),
+        "stage done"
+    );
     let report_path = job.report.path_for(opts.as_of);
     let report: Report = build::report(job, opts, &ingested, &results);
     let started = std::time::Instant::now();

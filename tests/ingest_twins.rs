@@ -44,7 +44,11 @@ fn messy_and_clean_twins_give_the_same_rows() {
     let messy = read("messy.xlsx", "messy_reports.csv");
     assert!(clean.errors.is_empty(), "{:#?}", clean.errors);
     assert!(messy.errors.is_empty(), "{:#?}", messy.errors);
-    assert!(clean.applications.len() >= 8, "{}", clean.applications.len());
+    assert!(
+        clean.applications.len() >= 8,
+        "{}",
+        clean.applications.len()
+    );
     assert!(clean.employment_reports.len() >= 3);
     assert_eq!(clean.applications, messy.applications);
     assert_eq!(clean.employment_reports, messy.employment_reports);
@@ -78,7 +82,11 @@ fn a_sparse_sheet_reads_its_one_row() {
     let specs = BTreeMap::from([(Dataset::Applications, spec(path))]);
     let ingested = ingest::read_inputs(&specs, &Catalogue::builtin()).unwrap();
     assert_eq!(ingested.inputs.applications.len(), 1);
-    assert!(ingested.inputs.errors.is_empty(), "{:#?}", ingested.inputs.errors);
+    assert!(
+        ingested.inputs.errors.is_empty(),
+        "{:#?}",
+        ingested.inputs.errors
+    );
     assert_eq!(ingested.summaries[0].rows, 1);
 }
 
@@ -86,11 +94,21 @@ fn a_sparse_sheet_reads_its_one_row() {
 fn check_reports_unreadable_files_with_status_2() {
     let sandbox = common::Sandbox::new();
     let out = sandbox.run(
-        &["check", "fixtures/broken/random.xlsx", "fixtures/broken/empty.xlsx"],
+        &[
+            "check",
+            "fixtures/broken/random.xlsx",
+            "fixtures/broken/empty.xlsx",
+        ],
         &[],
     );
     assert_eq!(out.status.code(), Some(2));
     let text = common::stdout(&out);
-    assert!(text.contains("fixtures/broken/random.xlsx: Excel ブックとして読めません"), "{text}");
-    assert!(text.contains("fixtures/broken/empty.xlsx: ファイルが空です"), "{text}");
+    assert!(
+        text.contains("fixtures/broken/random.xlsx: Excel ブックとして読めません"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fixtures/broken/empty.xlsx: ファイルが空です"),
+        "{text}"
+    );
 }

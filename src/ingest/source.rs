@@ -205,15 +205,33 @@ fn visit_csv(
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
+    // The csv crate's record positions start before the previous line's
+    // terminator (and any blank lines), so the line is counted here from the
+    // record's first byte: a cell reference such as D7 then points at the
+    // 7th line, CRLF, blank lines and quoted multi-line fields included.
+    let bytes = text.as_bytes();
+    let mut counted_to = 0usize;
+    let mut line = 0usize;
     for record in reader.records() {
         let record = record.map_err(|e| SourceError::Csv {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-        // A record's row is the line it starts on, so a cell reference such
-        // as D7 points at the 7th line even after a quoted multi-line field.
-        let line = record.position().map_or(1, csv::Position::line);
-        let index = u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX);
+        let mut start = record
+            .position()
+            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX))
+            .min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > counted_to {
+            line += bytes[counted_to..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            counted_to = start;
+        }
+        let index = u32::try_from(line).unwrap_or(u32::MAX);
         let cells: Vec<(u32, Raw)> = record
             .iter()
             .enumerate()
@@ -368,5 +386,37 @@ mod tests {
         let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("申請番号,髙橋,①");
         assert_eq!(decode_text(&sjis).unwrap(), "申請番号,髙橋,①");
         assert!(decode_text(&[0x82, 0xFF, 0xFF, 0x80]).is_none());
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    fn rows_of(text: &str) -> Vec<Row> {
+        let mut rows = Vec::new();
+        visit_csv(Path::new("t.csv"), text, &mut |r| {
+            rows.push(r);
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        rows
+    }
+
+    #[test]
+    fn csv_rows_are_numbered_by_their_line() {
+        for text in [
+            "h1,h2\r\na,b\r\n\r\nc,d\r\n",
+            "h1,h2\na,b\n\nc,d\n",
+            "h1,h2\na,b\n,\nc,d",
+        ] {
+            let rows = rows_of(text);
+            let idx: Vec<u32> = rows.iter().map(|r| r.index).collect();
+            assert_eq!(idx, vec![0, 1, 3], "{text:?}");
+        }
+        let rows = rows_of("h1,h2\n\"multi\nline\",x\nc,d\n");
+        let idx: Vec<u32> = rows.iter().map(|r| r.index).collect();
+        assert_eq!(idx, vec![0, 1, 3]);
+        assert_eq!(rows[1].get(0), &Raw::Text("multi\nline".into()));
     }
 }

@@ -10,8 +10,8 @@ use crate::job::Job;
 use crate::model::Finding;
 use crate::report::overview::{Overview, Section};
 use crate::report::table::Cell;
-use crate::report::{Report, sheets};
 use crate::report::totals_sheets;
+use crate::report::{Report, sheets};
 use crate::rules::{self, Assessment, Catalogue, Verdict};
 use crate::totals::{self, CompanyRow, FyProgramRow, TotalsError};
 
