@@ -156,7 +156,11 @@ impl Record {
     /// A date cell (must be a real date cell, not text).
     pub fn date(&self, column: &str) -> Option<chrono::NaiveDate> {
         match self.get(column) {
-            Data::DateTime(d) => Some(d.as_datetime().unwrap().date()),
+            // Excel's 1900 system, for dates after 1900-02-28.
+            Data::DateTime(d) => Some(
+                chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap()
+                    + chrono::Days::new(d.as_f64().floor() as u64),
+            ),
             Data::Empty => None,
             other => panic!("{column} is not a date cell: {other:?}"),
         }

@@ -1,0 +1,334 @@
+//! End to end: `hojokin run nightly` on the shipped fixtures, then the written
+//! workbook read back with calamine and checked by value against figures
+//! worked out by hand in fixtures/README.md.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use chrono::NaiveDate;
+use common::{Record, Sandbox, find, read_sheet};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// Runs the nightly job once for 2024-04-25 as a dry run.
+fn nightly() -> (Sandbox, std::path::PathBuf) {
+    let sandbox = Sandbox::new();
+    let out = sandbox.run(
+        &["run", "nightly", "--as-of", "2024-04-25", "--dry-run"],
+        &[("HOJOKIN_SMTP_URL", "smtp://127.0.0.1:9")],
+    );
+    // Deliberate input errors → exit 1, with a sentence pointing at 入力エラー.
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).contains("入力エラー"),
+        "{}",
+        common::stderr(&out)
+    );
+    let report = sandbox.path().join("out/summary-2024-04-25.xlsx");
+    assert!(report.is_file());
+    (sandbox, report)
+}
+
+fn one<'a>(records: &'a [Record], key: &str, value: &str) -> &'a Record {
+    let found = find(records, key, value);
+    assert_eq!(found.len(), 1, "{key}={value}: {found:?}");
+    found[0]
+}
+
+#[test]
+fn the_nightly_report_has_every_sheet_in_the_contracts_order() {
+    let (_s, report) = nightly();
+    let names = common::sheet_names(&report);
+    let want = [
+        "概要",
+        "年度別集計",
+        "事業者別集計",
+        "算定検証",
+        "雇用状況報告",
+        "財産処分制限",
+        "要確認",
+        "通知",
+        "入力エラー",
+    ];
+    let got: Vec<&str> = names.iter().map(String::as_str).collect();
+    let expected: Vec<&str> = want.iter().copied().filter(|n| got.contains(n)).collect();
+    assert_eq!(got, expected, "sheets out of order");
+    for must in [
+        "概要",
+        "年度別集計",
+        "事業者別集計",
+        "算定検証",
+        "雇用状況報告",
+        "財産処分制限",
+        "要確認",
+        "入力エラー",
+    ] {
+        assert!(got.contains(&must), "missing sheet {must}: {got:?}");
+    }
+}
+
+#[test]
+fn verification_matches_the_hand_worked_amounts() {
+    let (_s, report) = nightly();
+    let rows = read_sheet(&report, "算定検証").records("申請番号");
+    assert_eq!(rows.len(), 44);
+    // (申請番号, 算定額, 交付決定額, 差額, 判定)
+    let cases: &[(&str, Option<i64>, Option<i64>, Option<i64>, &str)] = &[
+        ("R3-001", Some(6_000_000), Some(6_000_000), Some(0), "一致"),
+        (
+            "R4-102",
+            Some(1_330_000),
+            Some(1_333_000),
+            Some(3_000),
+            "超過",
+        ),
+        ("R4-103", Some(200_000), Some(220_000), Some(20_000), "超過"),
+        ("R4-113", Some(78_600), Some(78_000), Some(-600), "不足"),
+        ("R4-106", Some(50_000), Some(50_000), Some(0), "一致"), // per-company FY cap
+        ("R4-112", Some(1_500_000), Some(1_500_000), Some(0), "一致"), // group × 3
+        ("R4-203", Some(666_000), Some(666_000), Some(0), "一致"), // 1,000,000 × 2/3
+        (
+            "R5-101",
+            Some(0),
+            Some(2_660_000),
+            Some(2_660_000),
+            "対象外",
+        ), // under the floor
+        ("R5-106", Some(2_000_000), Some(2_000_000), Some(0), "一致"), // per person
+        ("R6-101", Some(8_400_000), None, None, "未決定"),
+        ("H16-001", None, Some(12_000_000), None, "算定不可"),
+    ];
+    for (id, computed, decided, diff, verdict) in cases {
+        let r = one(&rows, "申請番号", id);
+        assert_eq!(r.yen("算定額"), *computed, "{id} 算定額");
+        assert_eq!(r.yen("交付決定額"), *decided, "{id} 交付決定額");
+        assert_eq!(r.yen("差額"), *diff, "{id} 差額");
+        assert_eq!(r.text("判定"), *verdict, "{id} 判定");
+    }
+    let verdict_count = |v: &str| rows.iter().filter(|r| r.text("判定") == v).count();
+    assert_eq!(verdict_count("一致"), 32);
+    assert_eq!(verdict_count("超過"), 2);
+    assert_eq!(verdict_count("不足"), 1);
+    assert_eq!(verdict_count("対象外"), 2);
+    assert_eq!(verdict_count("未決定"), 6);
+    assert_eq!(verdict_count("算定不可"), 1);
+}
+
+#[test]
+fn findings_name_the_application_that_breaks_the_rule() {
+    let (_s, report) = nightly();
+    let rows = read_sheet(&report, "要確認").records("申請番号");
+    let kinds: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r.text("申請番号"), r.text("種別")))
+        .collect();
+    for (id, kind) in [
+        ("R4-102", "算定額超過"),
+        ("R4-103", "算定額超過"),
+        ("R5-101", "下限額未満"),
+        ("R5-202", "設置完了期限超過"),
+        ("R5-203", "実績報告期限超過"),
+        ("R6-202", "同一事業所の重複申請"),
+        ("R4-204", "期間内処分"),
+        ("R5-201", "耐用年数不一致"),
+    ] {
+        assert!(
+            kinds.contains(&(id.to_string(), kind.to_string())),
+            "{id} {kind} missing from {kinds:?}"
+        );
+    }
+    let early = one(&rows, "種別", "期間内処分");
+    assert!(
+        early.text("内容").contains("630,000円"),
+        "{}",
+        early.text("内容")
+    );
+}
+
+#[test]
+fn the_report_ledger_shows_each_status() {
+    let (_s, report) = nightly();
+    let rows = read_sheet(&report, "雇用状況報告").records("申請番号");
+    assert_eq!(rows.len(), 11);
+    let status = |id: &str, fy: &str| {
+        let r: Vec<&Record> = rows
+            .iter()
+            .filter(|r| r.text("申請番号") == id && r.text("報告年度") == fy)
+            .collect();
+        assert_eq!(r.len(), 1, "{id} {fy}");
+        (
+            r[0].date("提出期限").unwrap(),
+            r[0].date("受付日"),
+            r[0].text("状況"),
+        )
+    };
+    // 2023-04-30 is a Sunday: the deadline moves to Monday 2023-05-01.
+    assert_eq!(
+        status("R4-201", "令和5年度"),
+        (d(2023, 5, 1), Some(d(2023, 4, 20)), "提出済".into())
+    );
+    assert_eq!(
+        status("R4-202", "令和5年度"),
+        (d(2023, 5, 1), Some(d(2023, 5, 1)), "提出済".into())
+    );
+    assert_eq!(
+        status("R4-203", "令和5年度"),
+        (d(2023, 5, 1), Some(d(2023, 5, 15)), "期限後提出".into())
+    );
+    assert_eq!(
+        status("R4-204", "令和5年度"),
+        (d(2023, 5, 1), None, "未提出".into())
+    );
+    assert_eq!(
+        status("R4-201", "令和6年度"),
+        (d(2024, 4, 30), Some(d(2024, 4, 10)), "提出済".into())
+    );
+    assert_eq!(
+        status("R5-201", "令和6年度"),
+        (d(2024, 4, 30), None, "期限前".into())
+    );
+}
+
+#[test]
+fn assets_show_each_state_and_the_refund() {
+    let (_s, report) = nightly();
+    let rows = read_sheet(&report, "財産処分制限").records("申請番号");
+    assert_eq!(rows.len(), 12);
+    let asset = |id: &str| one(&rows, "財産番号", id);
+    assert_eq!(asset("Z-0001").text("状況"), "制限期間満了");
+    assert_eq!(asset("Z-0003").text("状況"), "承認済処分");
+    assert_eq!(asset("Z-0002").text("状況"), "制限期間中");
+    let z9 = asset("Z-0009");
+    assert_eq!(z9.text("状況"), "期間内処分");
+    assert_eq!(z9.yen("返還額（目安）"), Some(630_000));
+    assert_eq!(z9.date("取得日"), Some(d(2022, 9, 30)));
+    assert_eq!(z9.date("制限期間終了日"), Some(d(2037, 9, 29)));
+    // A blank 取得日 takes the application's 事業完了日.
+    assert_eq!(asset("Z-0010").date("取得日"), Some(d(2024, 1, 31)));
+}
+
+#[test]
+fn annual_and_company_totals() {
+    let (_s, report) = nightly();
+    let sheet = read_sheet(&report, "年度別集計");
+    let rows = sheet.records("年度");
+    let row = |fy: &str, program: &str| {
+        let r: Vec<&Record> = rows
+            .iter()
+            .filter(|r| r.text("年度") == fy && r.text("制度") == program)
+            .collect();
+        assert_eq!(r.len(), 1, "{fy} {program}");
+        r[0]
+    };
+    let div = row("令和4年度", "ダイバーシティ経営推進補助金");
+    assert_eq!(div.yen("件数"), Some(4));
+    assert_eq!(div.yen("交付決定額"), Some(2_956_000));
+    assert_eq!(div.yen("予算額"), Some(5_000_000));
+    let total = row("令和4年度", "合計");
+    assert_eq!(total.yen("件数"), Some(18));
+    assert_eq!(total.yen("交付決定額"), Some(18_754_800));
+    assert_eq!(total.yen("予算額"), Some(101_800_000));
+    let r5 = row("令和5年度", "合計");
+    assert_eq!(r5.yen("確定額"), Some(2_556_000));
+    // 申請中 and 取消 are not counted: FY2024 has only the one 確定 技能検定.
+    assert_eq!(row("令和6年度", "合計").yen("件数"), Some(1));
+
+    let companies = read_sheet(&report, "事業者別集計").records("年度");
+    assert!(!companies.is_empty());
+    let sum: i64 = companies
+        .iter()
+        .filter(|r| r.text("年度") == "令和4年度")
+        .map(|r| r.yen("交付決定額").unwrap())
+        .sum();
+    assert_eq!(sum, 18_754_800, "company totals add up to the FY total");
+}
+
+#[test]
+fn input_errors_name_file_sheet_and_cell() {
+    let (_s, report) = nightly();
+    let rows = read_sheet(&report, "入力エラー").records("ファイル");
+    let cells: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|r| (r.text("シート"), r.text("セル"), r.text("項目")))
+        .collect();
+    let want = [
+        ("申請一覧", "A41", "申請番号"),
+        ("申請一覧", "A42", "申請番号"),
+        ("申請一覧", "J43", "交付決定日"),
+        ("申請一覧", "L44", "補助対象経費"),
+        ("申請一覧", "E45", "法人番号"),
+        ("申請一覧", "B46", "制度"),
+        ("申請一覧", "N47", "確定額"),
+        ("取得財産", "A14", "申請番号"),
+        ("取得財産", "D15", "耐用年数区分"),
+        ("employment_reports", "B6", "報告年度"),
+    ];
+    assert_eq!(cells.len(), want.len(), "{cells:?}");
+    for (sheet, cell, column) in want {
+        assert!(
+            cells.contains(&(sheet.into(), cell.into(), column.into())),
+            "{sheet}!{cell} {column} missing from {cells:?}"
+        );
+    }
+    let negative = one(&rows, "セル", "L44");
+    assert_eq!(negative.text("値"), "-50000");
+    assert_eq!(negative.text("内容"), "金額が負です");
+}
+
+#[test]
+fn check_lists_exactly_the_deliberate_errors() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.run(
+        &[
+            "check",
+            "fixtures/exports/applications.xlsx",
+            "fixtures/exports/employment_reports.csv",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = common::stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 10, "{text}");
+    for prefix in [
+        "fixtures/exports/applications.xlsx: 申請一覧!A41: ",
+        "fixtures/exports/applications.xlsx: 申請一覧!A42: ",
+        "fixtures/exports/applications.xlsx: 申請一覧!J43: ",
+        "fixtures/exports/applications.xlsx: 申請一覧!L44: ",
+        "fixtures/exports/applications.xlsx: 申請一覧!E45: ",
+        "fixtures/exports/applications.xlsx: 申請一覧!B46: ",
+        "fixtures/exports/applications.xlsx: 申請一覧!N47: ",
+        "fixtures/exports/applications.xlsx: 取得財産!A14: ",
+        "fixtures/exports/applications.xlsx: 取得財産!D15: ",
+        "fixtures/exports/employment_reports.csv: employment_reports!B6: ",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(prefix)),
+            "{prefix} missing from\n{text}"
+        );
+    }
+}
+
+#[test]
+fn the_run_is_recorded_with_its_inputs() {
+    let (sandbox, _report) = nightly();
+    let out = sandbox.run(&["history", "nightly", "--json"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let line = common::stdout(&out);
+    let v: serde_json::Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+    assert_eq!(v["job"], "nightly");
+    assert_eq!(v["as_of"], "2024-04-25");
+    assert_eq!(v["status"], "needs_attention");
+    assert_eq!(v["exit_code"], 1);
+    for key in ["started_at", "finished_at"] {
+        let t = v[key].as_str().unwrap();
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(t).is_ok(),
+            "{key}: {t}"
+        );
+        assert!(t.ends_with("+09:00"), "{key}: {t}");
+    }
+    assert!(sandbox.path().join("state/hojokin.db").is_file());
+}
