@@ -1,7 +1,7 @@
 //! 概要: the first sheet, a stack of small titled sections (the run, its
 //! inputs, the counts of each flag, the mails) that a person reads top down,
 //! and, when the run has totals, the as-of FY's budget execution as a chart
-//! beside them.
+//! below its figures.
 
 use rust_xlsxwriter::{Chart, ChartFont, ChartLegendPosition, Worksheet, XlsxError};
 
@@ -60,7 +60,7 @@ const CHART_WIDTH: u32 = 640;
 const CHART_HEIGHT: u32 = 360;
 
 /// Lays 概要 out: title, then each section with a blank row between, then the
-/// chart's data section, with the chart to the right of every section.
+/// chart's data section, with the chart below its data.
 pub fn write(ws: &mut Worksheet, o: &Overview, styles: &Styles) -> Result<(), XlsxError> {
     ws.set_name(SHEET)?;
     ws.write_string_with_format(0, 0, &o.title, &styles.title)?;
@@ -75,13 +75,11 @@ pub fn write(ws: &mut Worksheet, o: &Overview, styles: &Styles) -> Result<(), Xl
         write_section(ws, row, &section, styles, &mut widths)?;
         if !chart.rows.is_empty() {
             let data_end = data_start + u32::try_from(chart.rows.len() - 1).unwrap_or(0);
-            // Right of the widest section, a blank column between, so the
-            // chart covers no cell in use.
-            let used = o.sections.iter().chain([&section]).map(span).max();
-            let beside = col(used.unwrap_or(0) + 1);
+            // Directly below its data, where a reader of 概要 arrives at it;
+            // nothing is written below, so it covers no cell in use.
             ws.insert_chart(
-                2,
-                beside,
+                data_end + 2,
+                0,
                 &execution_chart(&chart.title, data_start, data_end),
             )?;
         }
@@ -90,6 +88,8 @@ pub fn write(ws: &mut Worksheet, o: &Overview, styles: &Styles) -> Result<(), Xl
         let w = u32::try_from((*w).clamp(10, 70)).unwrap_or(70);
         ws.set_column_width(col(c), f64::from(w))?;
     }
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
@@ -128,16 +128,6 @@ fn write_section(
     Ok(row)
 }
 
-/// How many columns a section fills.
-fn span(s: &Section) -> usize {
-    s.rows
-        .iter()
-        .map(Vec::len)
-        .chain([s.columns.len(), 1])
-        .max()
-        .unwrap_or(1)
-}
-
 /// The chart's data as a section: one row per program.
 fn chart_section(chart: &ExecutionChart) -> Section {
     let rows = chart
@@ -161,10 +151,12 @@ fn chart_section(chart: &ExecutionChart) -> Section {
 
 /// A clustered column chart of 予算額 and 交付決定・確定額 per program, reading
 /// rows `first..=last` of the data section (headings on the row above).
+/// Horizontal bars: long Japanese program names stay level and readable on
+/// the category axis, and the chart grows with the number of programs.
 fn execution_chart(title: &str, first: u32, last: u32) -> Chart {
     let mut font = ChartFont::new();
     font.set_name("Meiryo UI");
-    let mut chart = Chart::new_column();
+    let mut chart = Chart::new_bar();
     for value_col in [1u16, 2] {
         chart
             .add_series()
@@ -173,14 +165,19 @@ fn execution_chart(title: &str, first: u32, last: u32) -> Chart {
             .set_values((SHEET, first, value_col, last, value_col));
     }
     chart.title().set_name(title).set_font(&font);
-    chart.x_axis().set_name("制度").set_name_font(&font);
+    // In a bar chart the category axis is the vertical one (rust_xlsxwriter's
+    // y axis): reversed so bars run top-down in the table's order.
+    chart.y_axis().set_reverse().set_font(&font);
     chart
-        .y_axis()
+        .x_axis()
         .set_name("金額（円）")
         .set_name_font(&font)
         .set_num_format(YEN_FORMAT);
     chart.legend().set_position(ChartLegendPosition::Bottom);
-    chart.set_width(CHART_WIDTH).set_height(CHART_HEIGHT);
+    let programs = last.saturating_sub(first) + 1;
+    chart
+        .set_width(CHART_WIDTH)
+        .set_height(CHART_HEIGHT.max(120 + programs * 28));
     chart
 }
 

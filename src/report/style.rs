@@ -10,6 +10,8 @@ pub struct Styles {
     pub header: Format,
     pub text: Format,
     pub text_bold: Format,
+    /// Long sentences (要確認, 算定根拠): wrapped within the column.
+    pub text_wrap: Format,
     pub yen: Format,
     pub yen_bold: Format,
     pub int: Format,
@@ -47,6 +49,7 @@ impl Default for Styles {
                 .set_align(FormatAlign::Center)
                 .set_align(FormatAlign::VerticalCenter),
             text_bold: bold(&text),
+            text_wrap: text.clone().set_text_wrap(),
             yen_bold: bold(&yen),
             int_bold: bold(&int),
             date_bold: bold(&date),

@@ -79,6 +79,11 @@ impl Table {
     }
 }
 
+/// The widest a column gets, in narrow-character units.
+const MAX_WIDTH: usize = 60;
+/// Height of one line of 10-point text, in points.
+const ROW_POINTS: u32 = 14;
+
 /// Writes `cell` at (row, col) with the format its type calls for.
 pub fn write_cell(
     ws: &mut Worksheet,
@@ -131,23 +136,39 @@ pub fn write_table(ws: &mut Worksheet, table: &Table, styles: &Styles) -> Result
         header_row = 2;
     }
     let mut widths: Vec<usize> = table.columns.iter().map(|c| display_width(c) + 4).collect();
+    for cells in &table.rows {
+        for (c, cell) in cells.iter().enumerate() {
+            if let Some(w) = widths.get_mut(c) {
+                *w = (*w).max(cell.width() + 2);
+            }
+        }
+    }
     for (c, name) in table.columns.iter().enumerate() {
         ws.write_string_with_format(header_row, col_u16(c), *name, &styles.header)?;
     }
     for (r, cells) in table.rows.iter().enumerate() {
         let row = header_row + 1 + u32::try_from(r).unwrap_or(u32::MAX - 2);
         let bold = table.bold_rows.contains(&r);
+        let mut lines = 1;
         for (c, cell) in cells.iter().enumerate() {
-            write_cell(ws, row, col_u16(c), cell, styles, bold)?;
-            if let Some(w) = widths.get_mut(c) {
-                *w = (*w).max(cell.width() + 2);
+            // Capped so one long sentence does not push the table off
+            // screen; text wider than the cap wraps within its cell.
+            match cell {
+                Cell::Text(t) if cell.width() + 2 > MAX_WIDTH => {
+                    ws.write_string_with_format(row, col_u16(c), t, &styles.text_wrap)?;
+                    lines = lines.max(cell.width().div_ceil(MAX_WIDTH - 2));
+                }
+                _ => write_cell(ws, row, col_u16(c), cell, styles, bold)?,
             }
+        }
+        if lines > 1 {
+            // Not every viewer grows a row for wrapped text by itself.
+            let lines = u32::try_from(lines.min(20)).unwrap_or(20);
+            ws.set_row_height(row, f64::from(lines * ROW_POINTS))?;
         }
     }
     for (c, w) in widths.iter().enumerate() {
-        // Capped so one long sentence does not push the table off screen;
-        // long text cells wrap instead.
-        let width = u32::try_from((*w).min(60)).unwrap_or(60);
+        let width = u32::try_from((*w).min(MAX_WIDTH)).unwrap_or(60);
         ws.set_column_width(col_u16(c), f64::from(width))?;
     }
     ws.set_freeze_panes(header_row + 1, 0)?;
