@@ -88,7 +88,7 @@ impl Sheet {
     pub fn header_row(&self, first: &str) -> usize {
         self.rows
             .iter()
-            .position(|r| r.first().is_some_and(|c| c.to_string() == first))
+            .position(|r| r.first().is_some_and(|c| *c == first))
             .unwrap_or_else(|| panic!("no header starting with {first}"))
     }
 
