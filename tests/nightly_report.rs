@@ -75,7 +75,14 @@ fn verification_matches_the_hand_worked_amounts() {
     let rows = read_sheet(&report, "算定検証").records("申請番号");
     assert_eq!(rows.len(), 44);
     // (申請番号, 算定額, 交付決定額, 差額, 判定)
-    let cases: &[(&str, Option<i64>, Option<i64>, Option<i64>, &str)] = &[
+    type Case = (
+        &'static str,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        &'static str,
+    );
+    let cases: &[Case] = &[
         ("R3-001", Some(6_000_000), Some(6_000_000), Some(0), "一致"),
         (
             "R4-102",
