@@ -92,7 +92,7 @@ impl Book {
     pub fn open(path: &Path) -> Result<Book, SourceError> {
         let meta = std::fs::metadata(path).map_err(|e| SourceError::Open {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            message: io_reason(&e),
         })?;
         if meta.len() == 0 {
             return Err(SourceError::Empty {
@@ -109,7 +109,7 @@ impl Book {
                 .and_then(|mut f| f.read_to_end(&mut bytes))
                 .map_err(|e| SourceError::Open {
                     path: path.to_path_buf(),
-                    message: e.to_string(),
+                    message: io_reason(&e),
                 })?;
             let text = decode_text(&bytes).ok_or_else(|| SourceError::Csv {
                 path: path.to_path_buf(),
@@ -182,6 +182,16 @@ impl Book {
                 }
             }),
         }
+    }
+}
+
+/// An I/O error in words staff read; the OS's own text for the rare rest.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "ファイルがありません".into(),
+        std::io::ErrorKind::PermissionDenied => "読み取る権限がありません".into(),
+        std::io::ErrorKind::IsADirectory => "ファイルではなくフォルダです".into(),
+        _ => e.to_string(),
     }
 }
 
