@@ -5,6 +5,7 @@
 //! instead of failing, and migrations numbered by SQLite's `user_version`.
 //! Yen are INTEGER, dates ISO-8601 TEXT.
 
+pub mod lock;
 pub mod runs;
 
 use std::path::{Path, PathBuf};
@@ -54,6 +55,13 @@ const MIGRATIONS: &[&str] = &[
         sha256 TEXT NOT NULL,
         rows INTEGER NOT NULL,
         rejected INTEGER NOT NULL
+     );",
+    // job locks: one lease row per running job (see `lock`).
+    "CREATE TABLE IF NOT EXISTS job_locks (
+        job TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        acquired_at TEXT NOT NULL,
+        heartbeat_at TEXT NOT NULL
      );",
 ];
 
