@@ -102,9 +102,13 @@ pub fn run(cli: Cli) -> u8 {
             db,
         } => run_job(&job, as_of, dry_run, &jobs_dir, db),
         Command::Check { files, programs } => check(&files, programs.as_deref()),
-        Command::Schedule { .. } | Command::Jobs { .. } => {
-            eprintln!("このコマンドはまだ実装されていません（スケジューラの課題で追加されます）。");
-            2
+        Command::Schedule { jobs_dir, db } => {
+            let db = db.unwrap_or_else(|| default_db(&jobs_dir));
+            crate::schedule::command::serve(&jobs_dir, db)
+        }
+        Command::Jobs { jobs_dir, db } => {
+            let db = db.unwrap_or_else(|| default_db(&jobs_dir));
+            crate::schedule::command::list(&jobs_dir, &db)
         }
         Command::History {
             job,

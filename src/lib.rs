@@ -19,6 +19,8 @@
 //! - [`report`]: the summary workbook staff open.
 //! - [`state`]: the SQLite file: runs, inputs, migrations.
 //! - [`pipeline`]: one run of one job, stage after stage.
+//! - [`schedule`]: the daemon: cron in Asia/Tokyo, no overlap, catch-up.
+//! - [`progress`]: progress bars shown only on a terminal.
 //! - [`cli`]: the command line of the contract.
 
 pub mod calendar;
@@ -29,7 +31,9 @@ pub mod job;
 pub mod logging;
 pub mod model;
 pub mod pipeline;
+pub mod progress;
 pub mod report;
 pub mod rules;
+pub mod schedule;
 pub mod state;
 pub mod totals;

@@ -15,6 +15,7 @@ use crate::job::Job;
 use crate::report::Report;
 use crate::rules::Catalogue;
 use crate::state::State;
+use crate::state::lock::{Acquire, JobLock, LockHolder, LockOptions};
 use crate::state::runs::RunStatus;
 
 mod build;
@@ -45,10 +46,59 @@ pub fn now_tokyo() -> DateTime<FixedOffset> {
         .fixed_offset()
 }
 
+/// What asking for a run led to.
+#[derive(Debug)]
+pub enum RunResult {
+    /// The run happened (and is in the history).
+    Ran(Outcome),
+    /// Another process (or another firing of this one) is running the job:
+    /// nothing was done and nothing recorded.
+    AlreadyRunning(LockHolder),
+}
+
+/// The sentence staff read when a run is refused because one is in progress.
+pub fn already_running_message(job: &str, holder: &LockHolder) -> String {
+    format!(
+        "ジョブ {job} は既に実行中です（実行中のプロセス {}、{} 開始）。今回は実行しません。",
+        holder.holder, holder.acquired_at
+    )
+}
+
 /// Runs a job once. State-file problems are returned as `Err` (nothing can
 /// be recorded); everything else ends in an [`Outcome`] recorded in history.
+/// A job already running elsewhere gives exit 0 and the sentence saying so.
 pub fn run(job: &Job, opts: &RunOptions) -> Result<Outcome, crate::state::StateError> {
+    match run_exclusive(job, opts, &LockOptions::default())? {
+        RunResult::Ran(outcome) => Ok(outcome),
+        RunResult::AlreadyRunning(holder) => Ok(Outcome {
+            exit_code: 0,
+            messages: vec![already_running_message(&job.name, &holder)],
+            report_path: None,
+        }),
+    }
+}
+
+/// [`run`] under the job's lock, telling the caller (the scheduler) apart
+/// whether it ran. The lock is taken before the run is recorded and released
+/// when this returns, on every path.
+pub fn run_exclusive(
+    job: &Job,
+    opts: &RunOptions,
+    lock: &LockOptions,
+) -> Result<RunResult, crate::state::StateError> {
+    let _lock = match JobLock::acquire(&opts.db, &job.name, now_tokyo(), lock)? {
+        Acquire::Acquired(l) => l,
+        Acquire::Busy(holder) => {
+            info!(job = %job.name, holder = %holder.holder, trigger = %opts.trigger, "already running; not started");
+            return Ok(RunResult::AlreadyRunning(holder));
+        }
+    };
     let state = State::open(&opts.db)?;
+    let orphans = state.fail_orphaned_runs(&job.name)?;
+    if orphans > 0 {
+        warn!(job = %job.name, runs = orphans, "runs left 'running' by a stopped process marked failed");
+    }
+    let clock = std::time::Instant::now();
     let run_id = state.begin_run(
         &job.name,
         opts.as_of,
@@ -56,7 +106,7 @@ pub fn run(job: &Job, opts: &RunOptions) -> Result<Outcome, crate::state::StateE
         opts.dry_run,
         &opts.trigger,
     )?;
-    info!(job = %job.name, as_of = %opts.as_of, dry_run = opts.dry_run, run_id, "run started");
+    info!(job = %job.name, as_of = %opts.as_of, dry_run = opts.dry_run, trigger = %opts.trigger, run_id, "run started");
     let outcome = execute(job, opts, &state, run_id);
     let status = RunStatus::from_exit_code(outcome.exit_code);
     let message = outcome.messages.join("\n");
@@ -72,8 +122,8 @@ pub fn run(job: &Job, opts: &RunOptions) -> Result<Outcome, crate::state::StateE
             .as_deref(),
         (!message.is_empty()).then_some(message.as_str()),
     )?;
-    info!(job = %job.name, status = status.as_str(), exit = outcome.exit_code, "run finished");
-    Ok(outcome)
+    info!(job = %job.name, status = status.as_str(), exit = outcome.exit_code, ms = clock.elapsed().as_millis(), "run finished");
+    Ok(RunResult::Ran(outcome))
 }
 
 fn failed(message: String) -> Outcome {

@@ -118,6 +118,7 @@ fn read_rows<T>(
         errors: Vec::new(),
         rows: 0,
     };
+    let progress = crate::progress::rows_spinner(&format!("{file} {sheet}"));
     book.visit_rows(sheet, &mut |row: Row| {
         // Rows above the header, and rows with text only in columns this
         // dataset ignores (a footnote, a stray cell far to the right), are
@@ -126,6 +127,7 @@ fn read_rows<T>(
             return ControlFlow::Continue(());
         }
         out.rows += 1;
+        progress.inc(1);
         let mut cells = Cells::new(at, &row);
         if let Some(record) = convert(&mut cells) {
             out.records.push(record);
@@ -133,6 +135,7 @@ fn read_rows<T>(
         out.errors.append(&mut cells.errors);
         ControlFlow::Continue(())
     })?;
+    progress.finish();
     Ok(out)
 }
 

@@ -5,6 +5,7 @@
 //! instead of failing, and migrations numbered by SQLite's `user_version`.
 //! Yen are INTEGER, dates ISO-8601 TEXT.
 
+pub mod lock;
 pub mod runs;
 
 use std::path::{Path, PathBuf};
@@ -55,6 +56,13 @@ const MIGRATIONS: &[&str] = &[
         rows INTEGER NOT NULL,
         rejected INTEGER NOT NULL
      );",
+    // job locks: one lease row per running job (see `lock`).
+    "CREATE TABLE IF NOT EXISTS job_locks (
+        job TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        acquired_at TEXT NOT NULL,
+        heartbeat_at TEXT NOT NULL
+     );",
 ];
 
 /// An open state file.
@@ -66,7 +74,28 @@ pub struct State {
 
 impl State {
     /// Opens (creating it and its folder if needed) and migrates the file.
+    ///
+    /// Retried for up to 10 s while another process holds the file busy:
+    /// switching a new file to WAL needs an exclusive lock, and SQLite answers
+    /// "database is locked" at once rather than waiting its busy timeout, so
+    /// two processes creating the file together (cron and the scheduler)
+    /// would otherwise fail.
     pub fn open(path: &Path) -> Result<State, StateError> {
+        let give_up = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            match State::open_once(path) {
+                Err(StateError::Sql { source, .. })
+                    if source.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                        && std::time::Instant::now() < give_up =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<State, StateError> {
         let open_err = |message: String| StateError::Open {
             path: path.to_path_buf(),
             message,

@@ -1,0 +1,230 @@
+//! The scheduling loop: catch-up at start, then every job on its cron
+//! schedule until the stop future completes, then wait for running jobs.
+//!
+//! Runs are synchronous (calamine, polars, xlsx writing, SQLite), so each
+//! goes to tokio's blocking pool and the async workers only keep time. The
+//! business date of a run is the Tokyo date of its slot, worked out here
+//! from the firing time; the pipeline never reads the clock for it.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use tokio_cron_scheduler::{Job as CronJob, JobScheduler};
+use tracing::{error, info, warn};
+
+use super::catchup::missed_slot;
+use super::gate::Gate;
+use super::next::{Schedule, format_tokyo};
+use super::{JobsFolder, ScheduleError};
+use crate::job::Job;
+use crate::pipeline::{self, RunOptions, RunResult};
+use crate::state::State;
+use crate::state::lock::LockOptions;
+
+/// Everything the daemon needs; tests build one around a temp folder.
+#[derive(Debug, Clone)]
+pub struct DaemonConfig {
+    /// The jobs folder, already loaded (see [`super::load_jobs`]).
+    pub jobs: JobsFolder,
+    pub db: PathBuf,
+    pub lock: LockOptions,
+}
+
+/// What the daemon did, for its last log line and for tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DaemonSummary {
+    /// Jobs put on the schedule.
+    pub scheduled: Vec<String>,
+    /// Jobs that got a catch-up run at start.
+    pub caught_up: Vec<String>,
+    /// Runs started (catch-up and scheduled, including refused ones).
+    pub runs_started: usize,
+}
+
+#[derive(Debug)]
+struct Context {
+    db: PathBuf,
+    lock: LockOptions,
+    gate: Gate,
+}
+
+/// Runs the daemon until `stop` completes, then lets running jobs finish.
+/// Must be called on a multi-thread tokio runtime.
+pub async fn run(
+    config: DaemonConfig,
+    stop: impl Future<Output = ()>,
+) -> Result<DaemonSummary, ScheduleError> {
+    let scheduled: Vec<(Job, Schedule)> = config
+        .jobs
+        .scheduled()
+        .map(|(j, s)| (j.clone(), s.clone()))
+        .collect();
+    for l in config.jobs.jobs.iter().filter(|l| l.schedule.is_none()) {
+        info!(job = %l.job.name, "no schedule in the job file; run it by hand or from cron");
+    }
+    if scheduled.is_empty() {
+        return Err(ScheduleError::NothingToSchedule {
+            path: config.jobs.dir.clone(),
+        });
+    }
+    let ctx = Arc::new(Context {
+        db: config.db.clone(),
+        lock: config.lock.clone(),
+        gate: Gate::new(),
+    });
+    let mut summary = DaemonSummary {
+        scheduled: scheduled.iter().map(|(j, _)| j.name.clone()).collect(),
+        ..DaemonSummary::default()
+    };
+
+    for (job, as_of) in missed_runs(&ctx.db, &scheduled).await? {
+        summary.caught_up.push(job.name.clone());
+        launch(&ctx, job, as_of, "catch-up");
+    }
+
+    let mut scheduler = start_scheduler(&ctx, &scheduled).await?;
+    info!(jobs = ?summary.scheduled, "scheduler started");
+
+    stop.await;
+    info!(
+        running = ctx.gate.running(),
+        "stop requested: no new runs; waiting for the running ones to finish"
+    );
+    ctx.gate.close();
+    if let Err(e) = scheduler.shutdown().await {
+        warn!(error = %e, "scheduler shutdown reported an error");
+    }
+    ctx.gate.wait_idle().await;
+    summary.runs_started = ctx.gate.started();
+    info!(runs = summary.runs_started, "scheduler stopped");
+    Ok(summary)
+}
+
+/// The jobs whose latest slot has no run, with the slot's business date.
+async fn missed_runs(
+    db: &std::path::Path,
+    scheduled: &[(Job, Schedule)],
+) -> Result<Vec<(Job, NaiveDate)>, ScheduleError> {
+    let db = db.to_path_buf();
+    let scheduled = scheduled.to_vec();
+    tokio::task::spawn_blocking(move || -> Result<_, ScheduleError> {
+        let state = State::open(&db)?;
+        let now = pipeline::now_tokyo();
+        let mut missed = Vec::new();
+        for (job, schedule) in scheduled {
+            let last = state.last_started_at(&job.name)?;
+            if let Some(m) = missed_slot(&schedule, now, last.as_deref()) {
+                info!(job = %job.name, slot = %format_tokyo(&m.slot), last_started = last.as_deref().unwrap_or("-"),
+                    "latest slot has no run: catching up once");
+                missed.push((job, m.as_of));
+            }
+        }
+        Ok(missed)
+    })
+    .await
+    .map_err(|e| ScheduleError::Scheduler(e.to_string()))?
+}
+
+async fn start_scheduler(
+    ctx: &Arc<Context>,
+    scheduled: &[(Job, Schedule)],
+) -> Result<JobScheduler, ScheduleError> {
+    let cron_err =
+        |e: tokio_cron_scheduler::JobSchedulerError| ScheduleError::Scheduler(e.to_string());
+    let scheduler = JobScheduler::new().await.map_err(cron_err)?;
+    for (job, schedule) in scheduled {
+        let ctx = Arc::clone(ctx);
+        let job = job.clone();
+        let slots = schedule.clone();
+        let cron = CronJob::new_async_tz(
+            schedule.expr(),
+            chrono_tz::Asia::Tokyo,
+            move |_id, _scheduler| {
+                let ctx = Arc::clone(&ctx);
+                let job = job.clone();
+                let slots = slots.clone();
+                Box::pin(async move {
+                    let now = pipeline::now_tokyo();
+                    // Fired at or just after its slot: the latest slot is this firing's.
+                    let slot = slots.latest_at_or_before(&now).unwrap_or(now);
+                    info!(job = %job.name, slot = %format_tokyo(&slot), "slot reached");
+                    launch(&ctx, job, slot.date_naive(), "schedule");
+                })
+            },
+        )
+        .map_err(cron_err)?;
+        scheduler.add(cron).await.map_err(cron_err)?;
+    }
+    scheduler.start().await.map_err(cron_err)?;
+    Ok(scheduler)
+}
+
+/// Starts one run on the blocking pool unless the daemon is stopping. The
+/// gate's ticket travels with the blocking work, so the daemon waits for the
+/// work itself, not for a task that could be dropped.
+fn launch(ctx: &Arc<Context>, job: Job, as_of: NaiveDate, trigger: &'static str) {
+    let Some(ticket) = ctx.gate.enter() else {
+        info!(job = %job.name, trigger, "stopping: run not started");
+        return;
+    };
+    let opts = RunOptions {
+        as_of,
+        dry_run: false,
+        db: ctx.db.clone(),
+        trigger: trigger.to_string(),
+    };
+    let lock = ctx.lock.clone();
+    let name = job.name.clone();
+    let work = tokio::task::spawn_blocking(move || {
+        let _ticket = ticket;
+        pipeline::run_exclusive(&job, &opts, &lock)
+    });
+    tokio::spawn(async move {
+        match work.await {
+            // Exit 1 and 2 need staff: say so at warn, where alerts look.
+            Ok(Ok(RunResult::Ran(outcome))) if outcome.exit_code > 0 => {
+                for m in &outcome.messages {
+                    warn!(job = %name, trigger, exit = outcome.exit_code, "{m}");
+                }
+            }
+            Ok(Ok(RunResult::Ran(outcome))) => {
+                for m in &outcome.messages {
+                    info!(job = %name, trigger, "{m}");
+                }
+            }
+            Ok(Ok(RunResult::AlreadyRunning(holder))) => {
+                info!(job = %name, trigger, "{}", pipeline::already_running_message(&name, &holder));
+            }
+            Ok(Err(e)) => error!(job = %name, trigger, "{e}"),
+            Err(e) => error!(job = %name, trigger, error = %e, "the run stopped abnormally"),
+        }
+    });
+}
+
+/// Resolves on the first SIGTERM or SIGINT. Registered when called, so call
+/// it before any run starts: a signal during catch-up is then a stop request,
+/// not the end of the process.
+#[cfg(unix)]
+pub fn stop_signals() -> std::io::Result<impl Future<Output = ()> + Send> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        let name = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        };
+        info!(signal = name, "signal received");
+    })
+}
+
+/// Resolves on Ctrl-C where Unix signals do not exist.
+#[cfg(not(unix))]
+pub fn stop_signals() -> std::io::Result<impl Future<Output = ()> + Send> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        info!(signal = "ctrl-c", "signal received");
+    })
+}

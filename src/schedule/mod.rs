@@ -1,0 +1,171 @@
+//! The daemon: every job of the jobs folder on its cron schedule in
+//! Asia/Tokyo, never twice at once, with catch-up after downtime.
+//!
+//! - [`next`]: a job's schedule, its next slot and its latest past slot.
+//! - [`catchup`]: which slot, if any, a job must run for at start.
+//! - [`gate`]: no new runs after a stop signal; wait for the running ones.
+//! - [`daemon`]: the loop itself (tokio-cron-scheduler, blocking runs on
+//!   the blocking pool), testable with a stop future.
+//! - [`listing`]: the `jobs` table.
+//! - [`command`]: the `schedule` and `jobs` commands of the CLI.
+//!
+//! Overlap is prevented by the job lock of [`crate::state::lock`], taken in
+//! [`crate::pipeline::run_exclusive`], so it holds across processes too
+//! (cron's `hojokin run` against this daemon).
+
+pub mod catchup;
+pub mod command;
+pub mod daemon;
+pub mod gate;
+pub mod listing;
+pub mod next;
+
+use std::path::{Path, PathBuf};
+
+use crate::job::{self, Job};
+pub use next::Schedule;
+
+/// Why the daemon cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum ScheduleError {
+    #[error("ジョブフォルダ {path} を読めません: {message}")]
+    JobsDir { path: PathBuf, message: String },
+    #[error("ジョブフォルダ {path} にスケジュールのある正しいジョブがありません")]
+    NothingToSchedule { path: PathBuf },
+    #[error("スケジューラを起動できません: {0}")]
+    Scheduler(String),
+    #[error(transparent)]
+    State(#[from] crate::state::StateError),
+}
+
+/// A job file that could not be used, with the sentence saying why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidJob {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// A valid job and its parsed schedule (none: run only by hand or cron).
+#[derive(Debug, Clone)]
+pub struct LoadedJob {
+    pub job: Job,
+    pub schedule: Option<Schedule>,
+}
+
+/// Every `*.toml` of the jobs folder, in name order, valid or not.
+#[derive(Debug, Clone, Default)]
+pub struct JobsFolder {
+    pub dir: PathBuf,
+    pub jobs: Vec<LoadedJob>,
+    pub invalid: Vec<InvalidJob>,
+}
+
+impl JobsFolder {
+    /// The jobs that have a schedule.
+    pub fn scheduled(&self) -> impl Iterator<Item = (&Job, &Schedule)> {
+        self.jobs
+            .iter()
+            .filter_map(|l| l.schedule.as_ref().map(|s| (&l.job, s)))
+    }
+}
+
+/// Reads and validates every job file of `dir` (with `${VAR}` from the
+/// environment) so one bad file is reported and the others still run.
+pub fn load_jobs(dir: &Path) -> Result<JobsFolder, ScheduleError> {
+    let dir_err = |e: std::io::Error| ScheduleError::JobsDir {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(dir_err)? {
+        let path = entry.map_err(dir_err)?.path();
+        if path.is_file() && path.extension().is_some_and(|e| e == "toml") {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let mut folder = JobsFolder {
+        dir: dir.to_path_buf(),
+        ..JobsFolder::default()
+    };
+    for path in paths {
+        match load_one(&path) {
+            Ok(loaded) => folder.jobs.push(loaded),
+            Err(message) => folder.invalid.push(InvalidJob { path, message }),
+        }
+    }
+    Ok(folder)
+}
+
+fn load_one(path: &Path) -> Result<LoadedJob, String> {
+    let job = job::load_from_env(path).map_err(|e| e.to_string())?;
+    let schedule = match &job.schedule {
+        None => None,
+        Some(expr) => Some(Schedule::parse(expr).map_err(|m| {
+            format!(
+                "ジョブファイル {} の schedule が正しくありません: {m}",
+                path.display()
+            )
+        })?),
+    };
+    Ok(LoadedJob { job, schedule })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) const TINY: &str = r#"
+description = "試験"
+schedule = "0 30 2 * * *"
+[inputs.applications]
+path = "apps.csv"
+[report]
+path = "out/summary-{as_of}.xlsx"
+"#;
+
+    #[test]
+    fn loads_every_job_and_reports_the_bad_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("b_nightly.toml"), TINY).unwrap();
+        std::fs::write(
+            d.join("a_manual.toml"),
+            TINY.replace("schedule = \"0 30 2 * * *\"\n", ""),
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("c_badcron.toml"),
+            TINY.replace("0 30 2 * * *", "0 61 2 * * *"),
+        )
+        .unwrap();
+        std::fs::write(d.join("d_broken.toml"), "description = ").unwrap();
+        std::fs::write(d.join("notes.txt"), "not a job").unwrap();
+        let f = load_jobs(d).unwrap();
+        let names: Vec<&str> = f.jobs.iter().map(|l| l.job.name.as_str()).collect();
+        assert_eq!(names, ["a_manual", "b_nightly"]);
+        let scheduled: Vec<&str> = f.scheduled().map(|(j, _)| j.name.as_str()).collect();
+        assert_eq!(scheduled, ["b_nightly"]);
+        assert_eq!(f.invalid.len(), 2);
+        assert_eq!(f.invalid[0].path, d.join("c_badcron.toml"));
+        assert!(
+            f.invalid[0].message.contains("schedule") && f.invalid[0].message.contains("0 61 2"),
+            "{}",
+            f.invalid[0].message
+        );
+        assert_eq!(f.invalid[1].path, d.join("d_broken.toml"));
+        assert!(
+            f.invalid[1].message.contains("d_broken.toml"),
+            "{}",
+            f.invalid[1].message
+        );
+    }
+
+    #[test]
+    fn a_missing_folder_is_named() {
+        let err = load_jobs(Path::new("/nonexistent/jobs"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("/nonexistent/jobs"), "{err}");
+    }
+}

@@ -1,0 +1,329 @@
+//! Job locks: one run of a job at a time, across processes.
+//!
+//! A lock is a lease row in `job_locks`: who holds it (`host:pid:token`),
+//! since when, and the last heartbeat. It is taken inside `BEGIN IMMEDIATE`,
+//! so two processes racing for it are serialised by SQLite itself. A holder
+//! that crashed cannot release its row, so a row is taken over when its
+//! heartbeat is older than the lease, or at once when the holder is a process
+//! of this host that no longer exists. The row is deleted when the
+//! [`JobLock`] is dropped, on error paths too.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use tracing::warn;
+
+use super::{State, StateError};
+
+/// How long a lease lasts without a heartbeat, and how often it is renewed.
+#[derive(Debug, Clone)]
+pub struct LockOptions {
+    /// A lease whose heartbeat is older than this belongs to a dead holder.
+    pub lease: Duration,
+    /// Renewal interval while the run lasts; `None` renews nothing (tests).
+    pub heartbeat: Option<Duration>,
+}
+
+impl Default for LockOptions {
+    fn default() -> Self {
+        Self {
+            lease: Duration::from_secs(120),
+            heartbeat: Some(Duration::from_secs(20)),
+        }
+    }
+}
+
+/// The row of whoever holds a job's lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockHolder {
+    /// `host:pid:token`.
+    pub holder: String,
+    pub acquired_at: String,
+    pub heartbeat_at: String,
+}
+
+/// What asking for a lock gave.
+#[derive(Debug)]
+pub enum Acquire {
+    Acquired(Box<JobLock>),
+    /// Someone alive holds it.
+    Busy(LockHolder),
+}
+
+/// A held job lock; dropping it releases the lease.
+#[derive(Debug)]
+pub struct JobLock {
+    state: State,
+    job: String,
+    holder: String,
+    took_over: Option<LockHolder>,
+    heartbeat: Option<Heartbeat>,
+}
+
+impl JobLock {
+    /// Takes the lock of `job` in the state file at `db`, or says who has it.
+    /// `now` stamps the lease and decides whether an old one has expired.
+    pub fn acquire(
+        db: &Path,
+        job: &str,
+        now: DateTime<FixedOffset>,
+        opts: &LockOptions,
+    ) -> Result<Acquire, StateError> {
+        let mut state = State::open(db)?;
+        let holder = new_holder_id();
+        let stamp = timestamp(now);
+        let taken = {
+            let tx = state
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(|e| sql_err(db, e))?;
+            let current: Option<LockHolder> = tx
+                .query_row(
+                    "SELECT holder, acquired_at, heartbeat_at FROM job_locks WHERE job = ?1",
+                    params![job],
+                    |r| {
+                        Ok(LockHolder {
+                            holder: r.get(0)?,
+                            acquired_at: r.get(1)?,
+                            heartbeat_at: r.get(2)?,
+                        })
+                    },
+                )
+                .optional()
+                .map_err(|e| sql_err(db, e))?;
+            if let Some(current) = &current
+                && !is_abandoned(current, now, opts.lease)
+            {
+                return Ok(Acquire::Busy(current.clone()));
+            }
+            tx.execute(
+                "INSERT OR REPLACE INTO job_locks (job, holder, acquired_at, heartbeat_at)
+                 VALUES (?1, ?2, ?3, ?3)",
+                params![job, holder, stamp],
+            )
+            .map_err(|e| sql_err(db, e))?;
+            tx.commit().map_err(|e| sql_err(db, e))?;
+            current
+        };
+        if let Some(old) = &taken {
+            warn!(job, old_holder = %old.holder, heartbeat_at = %old.heartbeat_at,
+                "took over the lock of a holder that stopped");
+        }
+        let heartbeat = opts.heartbeat.map(|every| {
+            Heartbeat::start(db.to_path_buf(), job.to_string(), holder.clone(), every)
+        });
+        Ok(Acquire::Acquired(Box::new(JobLock {
+            state,
+            job: job.to_string(),
+            holder,
+            took_over: taken,
+            heartbeat,
+        })))
+    }
+
+    /// This lock's `host:pid:token`.
+    pub fn holder(&self) -> &str {
+        &self.holder
+    }
+
+    /// The dead holder this lock was taken over from, if any.
+    pub fn took_over(&self) -> Option<&LockHolder> {
+        self.took_over.as_ref()
+    }
+}
+
+impl Drop for JobLock {
+    fn drop(&mut self) {
+        if let Some(mut hb) = self.heartbeat.take() {
+            hb.stop();
+        }
+        // Only our own row: after a takeover the row is someone else's.
+        if let Err(e) = self.state.conn.execute(
+            "DELETE FROM job_locks WHERE job = ?1 AND holder = ?2",
+            params![self.job, self.holder],
+        ) {
+            warn!(job = %self.job, error = %e, "could not release the job lock; it expires with its lease");
+        }
+    }
+}
+
+impl State {
+    /// Who holds the lock of `job` now, if anyone.
+    pub fn lock_holder(&self, job: &str) -> Result<Option<LockHolder>, StateError> {
+        self.conn
+            .query_row(
+                "SELECT holder, acquired_at, heartbeat_at FROM job_locks WHERE job = ?1",
+                params![job],
+                |r| {
+                    Ok(LockHolder {
+                        holder: r.get(0)?,
+                        acquired_at: r.get(1)?,
+                        heartbeat_at: r.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Marks runs of `job` still `running` as failed. Only called while
+    /// holding the job's lock, when no run of it can be alive: such a row is
+    /// left by a process that stopped before recording its end.
+    pub fn fail_orphaned_runs(&self, job: &str) -> Result<usize, StateError> {
+        self.conn
+            .execute(
+                "UPDATE runs SET status = 'failed', message = ?2
+                 WHERE job = ?1 AND status = 'running'",
+                params![
+                    job,
+                    "この実行は終了を記録する前に止まりました（プロセスが強制終了された可能性があります）。"
+                ],
+            )
+            .map_err(|e| self.sql(e))
+    }
+}
+
+fn sql_err(db: &Path, source: rusqlite::Error) -> StateError {
+    StateError::Sql {
+        path: db.to_path_buf(),
+        source,
+    }
+}
+
+fn timestamp(t: DateTime<FixedOffset>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, false)
+}
+
+fn now_tokyo() -> DateTime<FixedOffset> {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Tokyo)
+        .fixed_offset()
+}
+
+/// A lease is abandoned when its heartbeat is older than the lease (or
+/// unreadable), or when its holder is a process of this host that is gone.
+fn is_abandoned(current: &LockHolder, now: DateTime<FixedOffset>, lease: Duration) -> bool {
+    let expired = match DateTime::parse_from_rfc3339(&current.heartbeat_at) {
+        Ok(beat) => (now - beat).to_std().is_ok_and(|age| age > lease),
+        Err(_) => true,
+    };
+    expired || holder_process_is_gone(&current.holder)
+}
+
+/// True only when we can tell for sure: same host, another pid, and `/proc`
+/// says that pid does not exist.
+fn holder_process_is_gone(holder: &str) -> bool {
+    let mut parts = holder.splitn(3, ':');
+    let (Some(host), Some(pid)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let Ok(pid) = pid.parse::<u32>() else {
+        return false;
+    };
+    host == this_host()
+        && pid != std::process::id()
+        && Path::new("/proc/self").exists()
+        && !Path::new("/proc").join(pid.to_string()).exists()
+}
+
+fn this_host() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
+}
+
+/// `host:pid:token`, unique per lock taken: the token mixes the clock with
+/// a per-process counter so two locks of one process never share it.
+fn new_holder_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!(
+        "{}:{}:{:016x}{:04x}",
+        this_host(),
+        std::process::id(),
+        nanos as u64,
+        n & 0xffff
+    )
+}
+
+/// A thread renewing the lease until stopped; its own connection, since a
+/// rusqlite connection is not shared between threads.
+#[derive(Debug)]
+struct Heartbeat {
+    stop: Arc<(Mutex<bool>, Condvar)>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Heartbeat {
+    fn start(db: PathBuf, job: String, holder: String, every: Duration) -> Heartbeat {
+        let stop = Arc::new((Mutex::new(false), Condvar::new()));
+        let signal = Arc::clone(&stop);
+        let handle = std::thread::Builder::new()
+            .name(format!("lock-heartbeat-{job}"))
+            .spawn(move || beat(&db, &job, &holder, every, &signal));
+        let handle = match handle {
+            Ok(h) => Some(h),
+            Err(e) => {
+                warn!(error = %e, "could not start the lock heartbeat; the lease may expire during a long run");
+                None
+            }
+        };
+        Heartbeat { stop, handle }
+    }
+
+    fn stop(&mut self) {
+        let (flag, cv) = &*self.stop;
+        *flag.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        cv.notify_all();
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+fn beat(db: &Path, job: &str, holder: &str, every: Duration, stop: &(Mutex<bool>, Condvar)) {
+    let state = match State::open(db) {
+        Ok(s) => s,
+        Err(e) => {
+            warn!(error = %e, "lock heartbeat cannot open the state file");
+            return;
+        }
+    };
+    let (flag, cv) = stop;
+    let mut stopped = flag.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        let (guard, _) = cv
+            .wait_timeout(stopped, every)
+            .unwrap_or_else(|e| e.into_inner());
+        stopped = guard;
+        if *stopped {
+            return;
+        }
+        match state.conn.execute(
+            "UPDATE job_locks SET heartbeat_at = ?3 WHERE job = ?1 AND holder = ?2",
+            params![job, holder, timestamp(now_tokyo())],
+        ) {
+            Ok(0) => warn!(
+                job,
+                "the job lock was taken over by another process during this run"
+            ),
+            Ok(_) => {}
+            Err(e) => warn!(job, error = %e, "could not renew the job lock"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,178 @@
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use super::{Acquire, JobLock, LockHolder, LockOptions, this_host};
+use crate::state::State;
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+fn no_heartbeat() -> LockOptions {
+    LockOptions {
+        lease: Duration::from_secs(120),
+        heartbeat: None,
+    }
+}
+
+fn acquired(a: Acquire) -> Box<JobLock> {
+    match a {
+        Acquire::Acquired(l) => l,
+        Acquire::Busy(h) => panic!("expected the lock, held by {h:?}"),
+    }
+}
+
+fn busy(a: Acquire) -> LockHolder {
+    match a {
+        Acquire::Busy(h) => h,
+        Acquire::Acquired(l) => panic!("expected busy, got {}", l.holder()),
+    }
+}
+
+#[test]
+fn one_holder_at_a_time_and_released_on_drop() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let t = at("2024-05-01T02:30:00+09:00");
+    let first = acquired(JobLock::acquire(&db, "nightly", t, &no_heartbeat()).unwrap());
+    assert!(first.took_over().is_none());
+    let holder = busy(JobLock::acquire(&db, "nightly", t, &no_heartbeat()).unwrap());
+    assert_eq!(holder.holder, first.holder());
+    assert_eq!(holder.acquired_at, "2024-05-01T02:30:00.000+09:00");
+    // Another job is independent.
+    let other = acquired(JobLock::acquire(&db, "weekly", t, &no_heartbeat()).unwrap());
+    drop(other);
+    drop(first);
+    let state = State::open(&db).unwrap();
+    assert_eq!(state.lock_holder("nightly").unwrap(), None);
+    acquired(JobLock::acquire(&db, "nightly", t, &no_heartbeat()).unwrap());
+}
+
+#[test]
+fn holder_ids_name_this_host_and_process_and_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let t = at("2024-05-01T02:30:00+09:00");
+    let a = acquired(JobLock::acquire(&db, "a", t, &no_heartbeat()).unwrap());
+    let b = acquired(JobLock::acquire(&db, "b", t, &no_heartbeat()).unwrap());
+    let prefix = format!("{}:{}:", this_host(), std::process::id());
+    assert!(a.holder().starts_with(&prefix), "{}", a.holder());
+    assert_ne!(a.holder(), b.holder());
+}
+
+#[test]
+fn an_expired_lease_is_taken_over_and_the_old_guard_leaves_it_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let old = acquired(
+        JobLock::acquire(
+            &db,
+            "nightly",
+            at("2024-05-01T02:30:00+09:00"),
+            &no_heartbeat(),
+        )
+        .unwrap(),
+    );
+    // 119 s after the last heartbeat the holder still counts as alive.
+    busy(
+        JobLock::acquire(
+            &db,
+            "nightly",
+            at("2024-05-01T02:31:59+09:00"),
+            &no_heartbeat(),
+        )
+        .unwrap(),
+    );
+    let new = acquired(
+        JobLock::acquire(
+            &db,
+            "nightly",
+            at("2024-05-01T02:32:01+09:00"),
+            &no_heartbeat(),
+        )
+        .unwrap(),
+    );
+    assert_eq!(new.took_over().unwrap().holder, old.holder());
+    let new_holder = new.holder().to_string();
+    drop(old);
+    let state = State::open(&db).unwrap();
+    assert_eq!(
+        state.lock_holder("nightly").unwrap().unwrap().holder,
+        new_holder
+    );
+}
+
+#[test]
+fn a_dead_process_of_this_host_loses_its_lock_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let state = State::open(&db).unwrap();
+    // pid_max is at most 4194304 on Linux, so this pid cannot exist.
+    let dead = format!("{}:4194305:feed", this_host());
+    let elsewhere = "another-host:4194305:feed";
+    for (holder, free) in [(dead.as_str(), true), (elsewhere, false)] {
+        state
+            .conn
+            .execute(
+                "INSERT OR REPLACE INTO job_locks VALUES ('nightly', ?1, ?2, ?2)",
+                [holder, "2024-05-01T02:30:00.000+09:00"],
+            )
+            .unwrap();
+        let a = JobLock::acquire(
+            &db,
+            "nightly",
+            at("2024-05-01T02:30:10+09:00"),
+            &no_heartbeat(),
+        )
+        .unwrap();
+        match a {
+            Acquire::Acquired(l) => {
+                assert!(free, "{holder}");
+                assert_eq!(l.took_over().unwrap().holder, holder);
+            }
+            Acquire::Busy(h) => {
+                assert!(!free, "{holder}");
+                assert_eq!(h.holder, holder);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_heartbeat_renews_the_lease_while_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let opts = LockOptions {
+        lease: Duration::from_secs(120),
+        heartbeat: Some(Duration::from_millis(50)),
+    };
+    // Stamped long ago: only a heartbeat can make the row fresh again.
+    let lock =
+        acquired(JobLock::acquire(&db, "nightly", at("2020-01-01T00:00:00+09:00"), &opts).unwrap());
+    std::thread::sleep(Duration::from_millis(400));
+    let state = State::open(&db).unwrap();
+    let row = state.lock_holder("nightly").unwrap().unwrap();
+    assert_eq!(row.acquired_at, "2020-01-01T00:00:00.000+09:00");
+    assert!(row.heartbeat_at.as_str() > "2024", "{}", row.heartbeat_at);
+    drop(lock);
+    assert_eq!(state.lock_holder("nightly").unwrap(), None);
+}
+
+#[test]
+fn orphaned_running_rows_are_marked_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = State::open(&dir.path().join("h.db")).unwrap();
+    let d = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+    let t = at("2024-05-01T02:30:00+09:00");
+    state.begin_run("nightly", d, t, false, "schedule").unwrap();
+    state.begin_run("weekly", d, t, false, "schedule").unwrap();
+    assert_eq!(state.fail_orphaned_runs("nightly").unwrap(), 1);
+    let h = state.history(None, 10).unwrap();
+    let status: Vec<(&str, &str)> = h
+        .iter()
+        .map(|r| (r.job.as_str(), r.status.as_str()))
+        .collect();
+    assert!(status.contains(&("nightly", "failed")), "{status:?}");
+    assert!(status.contains(&("weekly", "running")), "{status:?}");
+}
