@@ -17,6 +17,7 @@
 //! - [`rules`]: the program catalogue (data) and each application's amount.
 //! - [`compliance`]: the employment-report ledger and useful-life restrictions.
 //! - [`report`]: the summary workbook staff open.
+//! - [`notify`]: reminders to grantees and the staff digest, sent at most once.
 //! - [`state`]: the SQLite file: runs, inputs, migrations.
 //! - [`pipeline`]: one run of one job, stage after stage.
 //! - [`cli`]: the command line of the contract.
@@ -28,6 +29,7 @@ pub mod ingest;
 pub mod job;
 pub mod logging;
 pub mod model;
+pub mod notify;
 pub mod pipeline;
 pub mod report;
 pub mod rules;
