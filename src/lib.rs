@@ -17,6 +17,7 @@
 //! - [`rules`]: the program catalogue (data) and each application's amount.
 //! - [`compliance`]: the employment-report ledger and useful-life restrictions.
 //! - [`report`]: the summary workbook staff open.
+//! - [`notify`]: reminders to grantees and the staff digest, sent at most once.
 //! - [`state`]: the SQLite file: runs, inputs, migrations.
 //! - [`pipeline`]: one run of one job, stage after stage.
 //! - [`schedule`]: the daemon: cron in Asia/Tokyo, no overlap, catch-up.
@@ -30,6 +31,7 @@ pub mod ingest;
 pub mod job;
 pub mod logging;
 pub mod model;
+pub mod notify;
 pub mod pipeline;
 pub mod progress;
 pub mod report;

@@ -6,6 +6,7 @@
 //! Yen are INTEGER, dates ISO-8601 TEXT.
 
 pub mod lock;
+pub mod outbox;
 pub mod runs;
 
 use std::path::{Path, PathBuf};
@@ -56,12 +57,40 @@ const MIGRATIONS: &[&str] = &[
         rows INTEGER NOT NULL,
         rejected INTEGER NOT NULL
      );",
-    // job locks: one lease row per running job (see `lock`).
+    // 2: job locks, one lease row per running job (see `lock`).
     "CREATE TABLE IF NOT EXISTS job_locks (
         job TEXT PRIMARY KEY,
         holder TEXT NOT NULL,
         acquired_at TEXT NOT NULL,
         heartbeat_at TEXT NOT NULL
+     );",
+    // 3: the mail outbox (one row per application, report FY and reminder
+    // stage, so each is sent at most once) and the flags a digest has named.
+    "CREATE TABLE outbox (
+        application_id TEXT NOT NULL,
+        report_fy INTEGER NOT NULL,
+        stage TEXT NOT NULL,
+        job TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN
+            ('queued', 'sending', 'sent', 'failed', 'uncertain', 'expired')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        message_id TEXT,
+        claimed_by TEXT,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        sent_at TEXT,
+        PRIMARY KEY (application_id, report_fy, stage)
+     );
+     CREATE INDEX outbox_status ON outbox(status);
+     CREATE TABLE digest_flags (
+        job TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        first_reported TEXT NOT NULL,
+        PRIMARY KEY (job, kind, key)
      );",
 ];
 

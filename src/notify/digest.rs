@@ -1,0 +1,325 @@
+//! The staff digest: every run that is not a dry run, to `staff`, with the
+//! summary workbook attached and the new flags in the body.
+//!
+//! A flag is *new* until a delivered digest of the same job has named it
+//! (remembered in the state file's `digest_flags`); after that it is counted
+//! as *continuing* and left to the workbook. A digest that fails to go out
+//! records nothing, so the next night's digest names the same flags as new.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use lettre::{Address, Message};
+use minijinja::{Value, context};
+use sha2::{Digest, Sha256};
+
+use super::message::{self, AttachedFile, Draft, HeaderText, XLSX_MIME};
+use super::smtp::{SendResult, Session};
+use super::templates::{DIGEST_TEMPLATE, Rendered};
+use super::{Mailer, NotificationRow, NotifyOutcome, eml, now_stamp};
+use crate::calendar::{fy_label, wareki};
+use crate::compliance::reports::ReportDue;
+use crate::compliance::restriction::AssetRestriction;
+use crate::model::Finding;
+use crate::state::State;
+
+/// One flag as the digest lists it: a stable key and a short line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestItem {
+    pub key: String,
+    pub line: String,
+}
+
+impl DigestItem {
+    /// A report not received by its deadline (状況 未提出).
+    pub fn overdue(r: &ReportDue) -> DigestItem {
+        DigestItem {
+            key: format!("{}/{}/{}", r.application_id, r.report_fy, r.report_name),
+            line: format!(
+                "{} {} {}{}（提出期限 {}）",
+                r.application_id,
+                r.company,
+                fy_label(r.report_fy),
+                r.report_name,
+                wareki(r.due)
+            ),
+        }
+    }
+
+    /// An asset disposed of within its restriction period (期間内処分).
+    pub fn disposal(a: &AssetRestriction) -> DigestItem {
+        let disposed = a.disposed_on.map(wareki).unwrap_or_default();
+        let refund = a
+            .refund
+            .map(|y| format!("、返還額（目安）{y}円"))
+            .unwrap_or_default();
+        DigestItem {
+            key: format!("{}/{}", a.application_id, a.asset_id),
+            line: format!(
+                "{} 財産番号 {} {}（処分日 {disposed}{refund}）",
+                a.application_id, a.asset_id, a.name
+            ),
+        }
+    }
+
+    /// A 要確認 row; its key covers the detail, so a changed finding is new.
+    pub fn finding(f: &Finding) -> DigestItem {
+        let digest = Sha256::digest(f.detail.as_bytes());
+        DigestItem {
+            key: format!(
+                "{}/{}/{}",
+                f.application_id,
+                f.kind,
+                hex::encode(&digest[..8])
+            ),
+            line: format!(
+                "{} {} {}: {}",
+                f.application_id, f.company, f.kind, f.detail
+            ),
+        }
+    }
+}
+
+/// The reminders' counts as the digest shows them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MailCounts {
+    pub sent: usize,
+    pub queued: usize,
+    pub failed: usize,
+    pub uncertain: usize,
+}
+
+impl From<&NotifyOutcome> for MailCounts {
+    fn from(o: &NotifyOutcome) -> MailCounts {
+        MailCounts {
+            sent: o.sent,
+            queued: o.queued,
+            failed: o.failed,
+            uncertain: o.uncertain,
+        }
+    }
+}
+
+/// What the digest reports about one run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestFacts {
+    pub job: String,
+    pub as_of: NaiveDate,
+    pub rejected_rows: usize,
+    pub input_errors: usize,
+    pub overdue: Vec<DigestItem>,
+    pub early_disposals: Vec<DigestItem>,
+    pub findings: Vec<DigestItem>,
+    pub mails: MailCounts,
+}
+
+/// What [`send_digest`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestOutcome {
+    pub row: NotificationRow,
+    /// The server accepted it.
+    pub delivered: bool,
+    /// It should have gone out and did not (or may not have): exit status 1.
+    pub failed: bool,
+    /// Full sentences for stderr.
+    pub messages: Vec<String>,
+}
+
+const KINDS: [&str; 3] = ["overdue", "disposal", "finding"];
+
+/// Splits items into (new, continuing) lines; a state-file error counts as new.
+fn split(state: &State, job: &str, kind: &str, items: &[DigestItem]) -> (Vec<String>, Vec<String>) {
+    let (seen, new): (Vec<&DigestItem>, Vec<&DigestItem>) = items
+        .iter()
+        .partition(|i| state.digest_flag_seen(job, kind, &i.key).unwrap_or(false));
+    let lines = |v: Vec<&DigestItem>| v.into_iter().map(|i| i.line.clone()).collect();
+    (lines(new), lines(seen))
+}
+
+/// The digest template's variables.
+fn context(mailer: &Mailer, state: &State, facts: &DigestFacts, workbook: &str) -> Value {
+    let (on, oc) = split(state, &facts.job, KINDS[0], &facts.overdue);
+    let (dn, dc) = split(state, &facts.job, KINDS[1], &facts.early_disposals);
+    let (fnew, fc) = split(state, &facts.job, KINDS[2], &facts.findings);
+    context! {
+        job => facts.job.clone(),
+        as_of => wareki(facts.as_of),
+        as_of_iso => facts.as_of.to_string(),
+        workbook => workbook.to_string(),
+        rejected_rows => facts.rejected_rows,
+        input_errors => facts.input_errors,
+        mails_sent => facts.mails.sent,
+        mails_queued => facts.mails.queued,
+        mails_failed => facts.mails.failed,
+        mails_uncertain => facts.mails.uncertain,
+        overdue_new => on,
+        overdue_continuing => oc,
+        disposals_new => dn,
+        disposals_continuing => dc,
+        findings_new => fnew,
+        findings_continuing => fc,
+        contact => mailer.contact.clone(),
+    }
+}
+
+/// Renders the digest and builds it with the workbook attached.
+fn build(
+    mailer: &Mailer,
+    facts: &DigestFacts,
+    rendered: Rendered,
+    workbook: &Path,
+    workbook_name: &str,
+) -> Result<(Message, String), String> {
+    let subject = HeaderText::new("件名", &rendered.subject).map_err(|e| e.to_string())?;
+    let name = HeaderText::new("添付ファイル名", workbook_name).map_err(|e| e.to_string())?;
+    let bytes = std::fs::read(workbook)
+        .map_err(|e| format!("集計ブック {} を添付できません: {e}", workbook.display()))?;
+    let message_id = message::message_id(
+        &format!("digest/{}/{}", facts.job, facts.as_of),
+        &mailer.from,
+    );
+    let msg = message::build(Draft {
+        from: mailer.from.clone(),
+        to: mailer.staff.clone(),
+        subject,
+        body: rendered.body,
+        message_id: message_id.clone(),
+        attachment: Some(AttachedFile {
+            name,
+            bytes,
+            content_type: XLSX_MIME,
+        }),
+    })?;
+    Ok((msg, message_id))
+}
+
+fn outcome(
+    row: NotificationRow,
+    delivered: bool,
+    failed: bool,
+    messages: Vec<String>,
+) -> DigestOutcome {
+    DigestOutcome {
+        row,
+        delivered,
+        failed,
+        messages,
+    }
+}
+
+/// Sends the digest to the staff with `workbook` attached; with `dry_run`
+/// writes it to `outbox_dir` as `{as_of}_digest.eml` instead.
+pub fn send_digest(
+    mailer: &Mailer,
+    state: &State,
+    facts: &DigestFacts,
+    workbook: &Path,
+    dry_run: bool,
+    outbox_dir: &Path,
+) -> DigestOutcome {
+    let workbook_name = workbook
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut row = NotificationRow {
+        at: now_stamp(),
+        to: mailer
+            .staff
+            .iter()
+            .map(|m| m.email.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        subject: String::new(),
+        kind: "ダイジェスト".into(),
+        result: String::new(),
+        application_id: String::new(),
+        message_id: None,
+    };
+    let ctx = context(mailer, state, facts, &workbook_name);
+    let rendered = match mailer.templates.render(DIGEST_TEMPLATE, ctx) {
+        Ok(r) => r,
+        Err(e) => {
+            row.result = format!("未送信（テンプレートエラー）: {e}");
+            return outcome(row, false, true, vec![e]);
+        }
+    };
+    row.subject = rendered.subject.clone();
+    if mailer.staff.is_empty() {
+        row.result = "未送信（email.staff に宛先がありません）".into();
+        return outcome(row, false, false, Vec::new());
+    }
+    let (msg, message_id) = match build(mailer, facts, rendered, workbook, &workbook_name) {
+        Ok(built) => built,
+        Err(e) => {
+            let m = format!("職員あてのまとめメールを作れません: {e}");
+            row.result = format!("未送信: {m}");
+            return outcome(row, false, true, vec![m]);
+        }
+    };
+    row.message_id = Some(message_id);
+    let bytes = msg.formatted();
+    if dry_run {
+        let name = eml::file_name(&[&facts.as_of.to_string(), "digest"]);
+        return match eml::write(outbox_dir, &name, &bytes) {
+            Ok(_) => {
+                row.result = format!("試行（.eml出力）: {name}");
+                outcome(row, false, false, Vec::new())
+            }
+            Err(e) => {
+                row.result = format!("試行（.eml出力失敗）: {e}");
+                outcome(row, false, true, vec![e])
+            }
+        };
+    }
+    deliver(mailer, state, facts, row, &bytes)
+}
+
+/// Sends the built digest; remembers its flags only once it was accepted.
+fn deliver(
+    mailer: &Mailer,
+    state: &State,
+    facts: &DigestFacts,
+    mut row: NotificationRow,
+    bytes: &[u8],
+) -> DigestOutcome {
+    let mut session = Session::new(&mailer.smtp, mailer.rate_per_minute);
+    let to: Vec<Address> = mailer.staff.iter().map(|m| m.email.clone()).collect();
+    let result = session.send(&mailer.from.email, &to, bytes);
+    session.finish();
+    match result {
+        SendResult::Accepted => {
+            let groups = [&facts.overdue, &facts.early_disposals, &facts.findings];
+            let flags: Vec<(&str, &str)> = KINDS
+                .iter()
+                .zip(groups)
+                .flat_map(|(kind, items)| items.iter().map(move |i| (*kind, i.key.as_str())))
+                .collect();
+            let messages = state
+                .digest_flags_record(&facts.job, &flags, &facts.as_of.to_string())
+                .err()
+                .map(|e| e.to_string())
+                .into_iter()
+                .collect();
+            row.result = "送信済".into();
+            outcome(row, true, false, messages)
+        }
+        SendResult::NotSent(e) => {
+            row.result = format!("送信失敗: {e}");
+            outcome(
+                row,
+                false,
+                true,
+                vec![format!("職員あてのまとめメールを送れませんでした: {e}")],
+            )
+        }
+        SendResult::InDoubt(e) => {
+            row.result = format!("送信不明（要確認）: {e}");
+            outcome(
+                row,
+                false,
+                true,
+                vec![format!("職員あてのまとめメールが届いたか分かりません: {e}")],
+            )
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! Headers from data, checked before they reach a message, and the messages.
+//!
+//! Nothing from a workbook or a template becomes a header as a bare string:
+//! addresses go through lettre's [`Address`] parser, text through
+//! [`HeaderText`], which refuses CR, LF and every other control character so
+//! a company name can never add a `Bcc:` line.
+
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::{Address, Message};
+use sha2::{Digest, Sha256};
+
+use crate::state::outbox::random_token;
+
+/// The xlsx MIME type of the digest's attachment.
+pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Why a value cannot be a header.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HeaderError {
+    #[error(
+        "{field}に改行または制御文字が含まれているため、メールのヘッダーに使えません: {value:?}"
+    )]
+    ControlCharacter { field: &'static str, value: String },
+    #[error("{field}「{value}」はメールアドレスとして使えません（{reason}）。")]
+    Address {
+        field: &'static str,
+        value: String,
+        reason: String,
+    },
+    #[error("{field}が空です。")]
+    Empty { field: &'static str },
+}
+
+/// Text that is safe in a header: no CR, LF or other control character.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderText(String);
+
+impl HeaderText {
+    /// Checks `value` for the header `field` (named in the error, in Japanese).
+    pub fn new(field: &'static str, value: &str) -> Result<HeaderText, HeaderError> {
+        if value.chars().any(char::is_control) {
+            return Err(HeaderError::ControlCharacter {
+                field,
+                value: value.to_string(),
+            });
+        }
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(HeaderError::Empty { field });
+        }
+        Ok(HeaderText(value.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A bare address (`a@example.jp`), surrounding spaces trimmed.
+pub fn address(field: &'static str, value: &str) -> Result<Mailbox, HeaderError> {
+    let text = HeaderText::new(field, value)?;
+    let addr: Address = text
+        .as_str()
+        .parse()
+        .map_err(|e: lettre::address::AddressError| HeaderError::Address {
+            field,
+            value: value.to_string(),
+            reason: e.to_string(),
+        })?;
+    Ok(Mailbox::new(None, addr))
+}
+
+/// An address with an optional display name (`綾瀬市 <kogyo@example.jp>`).
+pub fn mailbox(field: &'static str, value: &str) -> Result<Mailbox, HeaderError> {
+    let text = HeaderText::new(field, value)?;
+    text.as_str()
+        .parse::<Mailbox>()
+        .map_err(|e| HeaderError::Address {
+            field,
+            value: value.to_string(),
+            reason: e.to_string(),
+        })
+}
+
+/// `<{digest of seed}.{random}@{domain}>`: the digest ties the id to its
+/// outbox key (found again in a relay's log), the random part makes each
+/// attempt's id new. Only ASCII letters and digits before the `@`.
+pub fn message_id(seed: &str, from: &Mailbox) -> String {
+    let digest = Sha256::digest(seed.as_bytes());
+    let domain = from.email.domain();
+    let domain = if domain
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    {
+        domain
+    } else {
+        "hojokin.invalid"
+    };
+    format!(
+        "<{}.{}@{domain}>",
+        hex::encode(&digest[..8]),
+        &random_token()[..16]
+    )
+}
+
+/// A file attached to a message.
+#[derive(Debug, Clone)]
+pub struct AttachedFile {
+    pub name: HeaderText,
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+}
+
+/// Everything a message is built from, each header already checked.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub from: Mailbox,
+    pub to: Vec<Mailbox>,
+    pub subject: HeaderText,
+    pub body: String,
+    pub message_id: String,
+    pub attachment: Option<AttachedFile>,
+}
+
+/// Builds the message: text/plain in UTF-8 (lettre picks base64 or
+/// quoted-printable, so the bytes on the wire are ASCII), the subject as
+/// RFC 2047 UTF-8, and the attachment, if any, as its own part.
+pub fn build(draft: Draft) -> Result<Message, String> {
+    let mut builder = Message::builder()
+        .from(draft.from)
+        .subject(draft.subject.0)
+        .message_id(Some(draft.message_id))
+        .date_now();
+    for to in draft.to {
+        builder = builder.to(to);
+    }
+    let result = match draft.attachment {
+        None => builder.singlepart(SinglePart::plain(draft.body)),
+        Some(file) => {
+            let content_type = ContentType::parse(file.content_type).map_err(|e| e.to_string())?;
+            builder.multipart(
+                MultiPart::mixed()
+                    .singlepart(SinglePart::plain(draft.body))
+                    .singlepart(Attachment::new(file.name.0).body(file.bytes, content_type)),
+            )
+        }
+    };
+    result.map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_breaks_never_reach_a_header() {
+        for value in [
+            "株式会社綾瀬\r\nBcc: x@example.com",
+            "株式会社綾瀬\nBcc: x@example.com",
+            "件名\r",
+            "タブ\tも制御文字",
+        ] {
+            let err = HeaderText::new("件名", value).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    HeaderError::ControlCharacter {
+                        field: "件名", ..
+                    }
+                ),
+                "{value:?}"
+            );
+            assert!(err.to_string().contains("改行"), "{err}");
+        }
+        for value in ["a@example.jp\r\nBcc: x@example.com", "a@example.jp\n"] {
+            assert!(matches!(
+                address("メールアドレス", value),
+                Err(HeaderError::ControlCharacter { .. })
+            ));
+        }
+        assert_eq!(
+            HeaderText::new("件名", "  採用状況報告のご案内 ")
+                .unwrap()
+                .as_str(),
+            "採用状況報告のご案内"
+        );
+        assert_eq!(
+            HeaderText::new("件名", "　"),
+            Err(HeaderError::Empty { field: "件名" })
+        );
+    }
+
+    #[test]
+    fn addresses_are_parsed_not_pasted() {
+        let to = address("メールアドレス", " info@ayase-seiko.example.jp ").unwrap();
+        assert_eq!(to.to_string(), "info@ayase-seiko.example.jp");
+        for bad in ["info", "a b@example.jp", "a@example.jp, b@example.jp", ""] {
+            assert!(address("メールアドレス", bad).is_err(), "{bad}");
+        }
+        let from = mailbox("差出人", "綾瀬市 工業振興企業誘致課 <kogyo@example.jp>").unwrap();
+        assert_eq!(from.email.to_string(), "kogyo@example.jp");
+        assert_eq!(from.name.as_deref(), Some("綾瀬市 工業振興企業誘致課"));
+    }
+
+    #[test]
+    fn message_ids_are_ascii_and_new_each_time() {
+        let from = mailbox("差出人", "kogyo@example.jp").unwrap();
+        let a = message_id("A-1/2024/annai", &from);
+        let b = message_id("A-1/2024/annai", &from);
+        assert_ne!(a, b);
+        assert_eq!(a[..17], b[..17], "the key part is stable");
+        assert!(a.starts_with('<') && a.ends_with("@example.jp>"), "{a}");
+        assert!(a.is_ascii() && a.len() == 1 + 16 + 1 + 16 + "@example.jp>".len());
+    }
+
+    #[test]
+    fn a_built_message_has_the_headers_given() {
+        let from = mailbox("差出人", "綾瀬市 <kogyo@example.jp>").unwrap();
+        let draft = Draft {
+            to: vec![address("メールアドレス", "a@example.jp").unwrap()],
+            subject: HeaderText::new("件名", "採用状況報告のご案内").unwrap(),
+            body: "本文です。\n二行目。".into(),
+            message_id: message_id("k", &from),
+            attachment: None,
+            from,
+        };
+        let id = draft.message_id.clone();
+        let text = String::from_utf8(build(draft).unwrap().formatted()).unwrap();
+        assert!(text.is_ascii(), "{text}");
+        assert!(text.contains(&format!("Message-ID: {id}\r\n")), "{text}");
+        assert!(text.contains("To: a@example.jp\r\n"), "{text}");
+        assert!(text.contains("Subject: =?utf-8?"), "{text}");
+        assert!(text.contains("charset=utf-8"), "{text}");
+    }
+}

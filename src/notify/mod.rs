@@ -1,0 +1,248 @@
+//! E-mail: employment-report reminders to grantees and the nightly digest to
+//! staff.
+//!
+//! - [`stages`]: 案内, 催促, 督促, 再督促 and the window of days of each.
+//! - [`templates`]: the city's editable templates, checked when the job loads.
+//! - [`message`]: headers checked before they exist, and the messages.
+//! - [`smtp`]: the contract's SMTP URLs and one connection per batch.
+//! - [`reminders`]: [`send_reminders`], through the outbox ledger
+//!   ([`crate::state::outbox`]) so each reminder is sent at most once.
+//! - [`digest`]: [`send_digest`], with the workbook attached.
+//! - [`eml`]: `--dry-run` writes each mail as an `.eml` file instead.
+//!
+//! The wall clock is read here only for metadata (the Date header, the
+//! 通知 sheet's 日時, the outbox's timestamps); which mail is due is decided
+//! by the as-of date alone.
+//!
+//! # Operating notes (the README's e-mail section)
+//!
+//! ## Each reminder is sent at most once
+//!
+//! A reminder is identified by (申請番号, 報告年度, stage); the state file's
+//! `outbox` table has one row per such key. Before a mail is handed to the
+//! relay, the run *claims* its row in one SQLite transaction (`BEGIN
+//! IMMEDIATE`): the row moves from queued or failed to `sending` and records
+//! the Message-ID the mail will carry. Only one process can win a claim, so
+//! two runs at once never send the same reminder. When the relay answers
+//! `250` the row becomes `sent`. When the relay refuses the mail or cannot be
+//! reached, the row becomes `failed`: it is tried again on the next runs while
+//! its stage's window lasts, and the run exits with status 1.
+//!
+//! If the process dies after the relay took the mail but before `sent` was
+//! written (power cut, `kill -9`), or the relay's final answer never arrives
+//! (a timeout after the whole message was transmitted), nobody knows whether
+//! the mail was delivered. hojokin then never sends it again by itself: the
+//! row becomes `uncertain`, every run lists it on the 要確認 sheet (種別
+//! 送信不明) with its Message-ID, and the run exits with status 1. Search the
+//! relay's log for that Message-ID. A run tells a dead sender from a live one
+//! by an operating-system lock each sending process holds on
+//! `<state file>.senders/<id>.lock`, which the system releases whenever the
+//! process ends, so a running job is never mistaken for a crashed one.
+//!
+//! In short: at most once, and loud when in doubt. A reminder that may be
+//! missing is always visible; a duplicate reminder cannot happen.
+//!
+//! ## Previewing a night's mails
+//!
+//! ```text
+//! hojokin run nightly --as-of 2024-05-01 --dry-run
+//! ```
+//!
+//! Every mail that night would send is written to the job's `[email] outbox`
+//! folder instead, one file per mail, e.g.
+//! `2024-05-01_R5-017_2024_tokusoku.eml` and `2024-05-01_digest.eml` (with
+//! the workbook attached); any mail program opens them. Nothing is sent and
+//! nothing is recorded, so the real run afterwards still sends them all.
+//!
+//! ## Pointing at the city's relay
+//!
+//! ```text
+//! export HOJOKIN_SMTP_URL='smtp://kogyo%40city.example.jp:PASSWORD@relay.city.example.jp:587?tls=required&ca=/etc/hojokin/city-ca.pem'
+//! ```
+//!
+//! with `smtp_url = "${HOJOKIN_SMTP_URL}"` in the job file. The forms:
+//! `smtp://host:25` (no TLS, no password allowed), `smtp://user:pass@host:587?tls=required`
+//! (STARTTLS required), `smtp://host:587?tls=opportunistic` (STARTTLS when
+//! offered), `smtps://user:pass@host:465` (TLS from the start). Percent-encode
+//! `@`, `:`, `/` and `%` in the user and password. `ca=` adds the city's
+//! internal CA (PEM) to the trusted roots; certificates are always verified.
+//! `timeout_seconds` (default 30) bounds connecting and every SMTP command;
+//! `rate_per_minute` paces the mails; one connection serves the whole batch.
+//! The password never appears in logs, messages or the workbook.
+
+pub mod digest;
+pub mod eml;
+pub mod message;
+pub mod reminders;
+pub mod smtp;
+pub mod stages;
+pub mod templates;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+
+use crate::job::EmailSpec;
+use crate::model::Finding;
+use crate::report::table::{Cell, Table};
+
+pub use digest::{DigestFacts, DigestItem, DigestOutcome, MailCounts, send_digest};
+pub use reminders::send_reminders;
+pub use stages::{Stage, stage_on};
+pub use templates::Rendered;
+
+/// Why the mail settings or templates cannot be used: the job fails to load.
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    #[error("メールテンプレート {path} を読めません: {source}")]
+    TemplateRead {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("メールテンプレート {path} に誤りがあります: {message}")]
+    Template { path: PathBuf, message: String },
+    #[error("{key} が正しくありません: {message}")]
+    Setting { key: &'static str, message: String },
+}
+
+/// Everything needed to send: checked settings, loaded templates, and the
+/// SMTP configuration (no connection is opened until there is mail).
+#[derive(Debug)]
+pub struct Mailer {
+    from: Mailbox,
+    staff: Vec<Mailbox>,
+    contact: String,
+    rate_per_minute: u32,
+    smtp: smtp::SmtpConfig,
+    templates: templates::Templates,
+}
+
+impl Mailer {
+    /// Checks the `[email]` section and loads the templates from
+    /// `spec.templates`, or from `default_templates` when the job names none.
+    pub fn new(spec: &EmailSpec, default_templates: &Path) -> Result<Mailer, NotifyError> {
+        let setting = |key: &'static str, message: String| NotifyError::Setting { key, message };
+        let from = message::mailbox("差出人", &spec.from)
+            .map_err(|e| setting("email.from", e.to_string()))?;
+        let staff = spec
+            .staff
+            .iter()
+            .map(|s| message::mailbox("職員の宛先", s))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| setting("email.staff", e.to_string()))?;
+        // Without `contact` the sender is the contact: a job file written to
+        // the contract's example (which has no such key) still loads.
+        let contact = match spec.contact.as_deref().map(str::trim) {
+            Some(c) if !c.is_empty() => c.to_string(),
+            _ => match &from.name {
+                Some(name) => format!("{name}\nメール: {}", from.email),
+                None => format!("メール: {}", from.email),
+            },
+        };
+        let smtp = smtp::SmtpConfig::parse(
+            spec.smtp_url.expose(),
+            Duration::from_secs(spec.timeout_seconds.max(1)),
+        )
+        .map_err(|m| setting("email.smtp_url", m))?;
+        let dir = spec.templates.as_deref().unwrap_or(default_templates);
+        Ok(Mailer {
+            from,
+            staff,
+            contact,
+            rate_per_minute: spec.rate_per_minute,
+            smtp,
+            templates: templates::Templates::load(dir)?,
+        })
+    }
+
+    /// The reminder of `stage` for `row` as it would be sent on `as_of`.
+    pub fn render_reminder(
+        &self,
+        row: &crate::compliance::reports::ReportDue,
+        stage: Stage,
+        as_of: chrono::NaiveDate,
+    ) -> Result<Rendered, String> {
+        self.templates.render(
+            stage.template(),
+            templates::reminder_context(row, stage, as_of, &self.contact),
+        )
+    }
+}
+
+/// One line of the 通知 sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationRow {
+    /// RFC 3339 in Asia/Tokyo.
+    pub at: String,
+    pub to: String,
+    pub subject: String,
+    /// 案内, 催促, 督促, 再督促 or ダイジェスト.
+    pub kind: String,
+    /// 送信済, 送信失敗（再送待ち）, 送信不明（要確認）, 試行（.eml出力）, 未送信（…）.
+    pub result: String,
+    pub application_id: String,
+    pub message_id: Option<String>,
+}
+
+/// What [`send_reminders`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NotifyOutcome {
+    /// The run's mails, for the 通知 sheet.
+    pub rows: Vec<NotificationRow>,
+    /// Accepted by the server in this run.
+    pub sent: usize,
+    /// Due in the current window and not delivered: tried again next run.
+    pub queued: usize,
+    /// Tried in this run and refused or not reached (each is also queued).
+    pub failed: usize,
+    /// May or may not have been delivered; never re-sent automatically.
+    pub uncertain: usize,
+    /// 要確認 rows: no usable address, unusable header text, in-doubt sends.
+    pub findings: Vec<Finding>,
+    /// Full sentences for stderr about the state file or the outbox folder.
+    pub messages: Vec<String>,
+}
+
+impl NotifyOutcome {
+    /// Mail left queued or in doubt: the run's exit status is 1.
+    pub fn needs_attention(&self) -> bool {
+        self.queued > 0 || self.uncertain > 0 || !self.messages.is_empty()
+    }
+}
+
+/// The 通知 sheet of the summary workbook.
+pub fn notification_table(rows: &[NotificationRow]) -> Table {
+    let mut table = Table::new("通知", vec!["日時", "宛先", "件名", "種別", "結果"]);
+    table.rows = rows
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::text(r.at.replace('T', " ").chars().take(19).collect::<String>()),
+                Cell::text(&r.to),
+                Cell::text(&r.subject),
+                Cell::text(&r.kind),
+                Cell::text(match &r.message_id {
+                    // The id a relay's log is searched by.
+                    Some(id)
+                        if r.result.starts_with("送信済") || r.result.starts_with("送信不明") =>
+                    {
+                        format!("{}（Message-ID: {id}）", r.result)
+                    }
+                    _ => r.result.clone(),
+                }),
+            ]
+        })
+        .collect();
+    table
+}
+
+/// Now in Asia/Tokyo, RFC 3339: metadata only, never logic.
+pub(crate) fn now_stamp() -> String {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Tokyo)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,269 @@
+use std::path::PathBuf;
+
+use super::*;
+use crate::compliance::reports::ReportState;
+use crate::job::{EmailSpec, SmtpUrl};
+use crate::notify::Mailer;
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn due(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
+    ReportDue {
+        application_id: app.into(),
+        company: format!("{app}株式会社"),
+        email: email.map(str::to_string),
+        program: "女性・障がい者雇用環境整備補助金".into(),
+        report_name: "採用状況報告".into(),
+        forms: vec!["第10号様式".into(), "第11号様式".into()],
+        decision_fy: 2023,
+        report_fy: 2024,
+        due: date(2024, 4, 30),
+        received_on: None,
+        state,
+    }
+}
+
+/// A port nothing listens on.
+fn dead_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn mailer(templates: Option<PathBuf>) -> Mailer {
+    let spec = EmailSpec {
+        from: "綾瀬市 工業振興企業誘致課 <kogyo@example.jp>".into(),
+        staff: vec!["kogyo@example.jp".into()],
+        smtp_url: SmtpUrl::new(format!("smtp://127.0.0.1:{}", dead_port())),
+        outbox: PathBuf::from("unused"),
+        contact: Some("綾瀬市 工業振興企業誘致課 電話 0467-70-5617".into()),
+        rate_per_minute: 0,
+        timeout_seconds: 2,
+        templates,
+    };
+    Mailer::new(
+        &spec,
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates"),
+    )
+    .unwrap()
+}
+
+#[test]
+fn one_stage_per_report_not_yet_received() {
+    let mut late = due("A-3", Some("c@example.jp"), ReportState::Late);
+    late.received_on = Some(date(2024, 5, 2));
+    let ledger = vec![
+        due("A-1", Some("a@example.jp"), ReportState::Missing),
+        due("A-1", Some("a@example.jp"), ReportState::Missing),
+        due("A-2", Some("b@example.jp"), ReportState::Submitted),
+        late,
+    ];
+    let stages: Vec<(&str, Option<Stage>)> = plan(&ledger, date(2024, 5, 10))
+        .into_iter()
+        .map(|(r, s)| (r.application_id.as_str(), s))
+        .collect();
+    assert_eq!(
+        stages,
+        vec![("A-1", Some(Stage::Tokusoku)), ("A-2", None), ("A-3", None)]
+    );
+}
+
+#[test]
+fn a_dry_run_writes_eml_files_and_records_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = State::open(&dir.path().join("h.db")).unwrap();
+    let outbox = dir.path().join("outbox");
+    let ledger = vec![
+        due("A-1", Some("a@example.jp"), ReportState::NotYetDue),
+        due("A-2", None, ReportState::NotYetDue),
+        due("A-3", Some("not an address"), ReportState::NotYetDue),
+    ];
+    let out = send_reminders(
+        &mailer(None),
+        &state,
+        "nightly",
+        &ledger,
+        date(2024, 4, 25),
+        true,
+        &outbox,
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, vec!["2024-04-25_A-1_2024_saisoku.eml"]);
+    let eml = std::fs::read_to_string(outbox.join(&names[0])).unwrap();
+    assert!(eml.contains("To: a@example.jp\r\n"), "{eml}");
+    assert!(state.outbox_entries().unwrap().is_empty());
+    assert_eq!(
+        (out.sent, out.queued, out.failed, out.uncertain),
+        (0, 0, 0, 0)
+    );
+    assert!(!out.needs_attention());
+    let results: Vec<(&str, &str)> = out
+        .rows
+        .iter()
+        .map(|r| (r.application_id.as_str(), r.result.as_str()))
+        .collect();
+    assert_eq!(
+        results,
+        vec![
+            ("A-1", "試行（.eml出力）: 2024-04-25_A-1_2024_saisoku.eml"),
+            ("A-2", "未送信（宛先不備・要確認）"),
+            ("A-3", "未送信（宛先不備・要確認）"),
+        ]
+    );
+    assert_eq!(out.findings.len(), 2);
+    assert_eq!(out.findings[0].kind, "通知先不備");
+    assert_eq!(
+        out.findings[0].detail,
+        "令和6年度の採用状況報告の催促メールを送れません。メールアドレスが登録されていません。申請一覧のメールアドレスを確認し、必要なら郵送や電話で連絡してください。"
+    );
+    assert!(
+        out.findings[1].detail.contains("「not an address」"),
+        "{:?}",
+        out.findings[1]
+    );
+}
+
+#[test]
+fn a_line_break_in_data_bound_for_the_subject_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    let shipped = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for name in [
+        "annai.txt",
+        "saisoku.txt",
+        "tokusoku.txt",
+        "saitokusoku.txt",
+        "digest.txt",
+    ] {
+        std::fs::copy(shipped.join(name), templates.join(name)).unwrap();
+    }
+    std::fs::write(
+        templates.join("saisoku.txt"),
+        "件名: {{ company }}様 {{ report_name }}\n本文\n",
+    )
+    .unwrap();
+    let state = State::open(&dir.path().join("h.db")).unwrap();
+    let mut row = due("A-1", Some("a@example.jp"), ReportState::NotYetDue);
+    row.company = "綾瀬精工\r\nBcc: everyone@example.com".into();
+    let outbox = dir.path().join("outbox");
+    let out = send_reminders(
+        &mailer(Some(templates)),
+        &state,
+        "nightly",
+        &[row],
+        date(2024, 4, 25),
+        false,
+        &outbox,
+    );
+    assert!(!outbox.exists());
+    assert!(state.outbox_entries().unwrap().is_empty());
+    assert_eq!(out.findings.len(), 1);
+    assert_eq!(out.findings[0].kind, "通知内容不備");
+    assert!(
+        out.findings[0].detail.contains("改行"),
+        "{:?}",
+        out.findings[0]
+    );
+    assert_eq!(out.rows[0].result, "未送信（件名に使えない文字・要確認）");
+}
+
+#[test]
+fn a_failed_send_waits_in_its_window_and_expires_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = State::open(&dir.path().join("h.db")).unwrap();
+    let m = mailer(None);
+    let ledger = vec![
+        due("A-1", Some("a@example.jp"), ReportState::NotYetDue),
+        due("A-2", Some("b@example.jp"), ReportState::NotYetDue),
+    ];
+    let out = send_reminders(
+        &m,
+        &state,
+        "nightly",
+        &ledger,
+        date(2024, 4, 25),
+        false,
+        dir.path(),
+    );
+    assert_eq!((out.sent, out.queued, out.failed), (0, 2, 2));
+    assert!(out.needs_attention());
+    assert!(
+        out.rows[0]
+            .result
+            .starts_with("送信失敗（再送待ち）: SMTP サーバー 127.0.0.1:")
+    );
+    let entries = state.outbox_entries().unwrap();
+    let summary: Vec<(&str, &str, OutboxStatus, i64)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e.key.application_id.as_str(),
+                e.key.stage.as_str(),
+                e.status,
+                e.attempts,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("A-1", "saisoku", OutboxStatus::Failed, 1),
+            ("A-2", "saisoku", OutboxStatus::Failed, 1),
+        ]
+    );
+    // Next day, same window: tried again.
+    let out = send_reminders(
+        &m,
+        &state,
+        "nightly",
+        &ledger,
+        date(2024, 4, 26),
+        false,
+        dir.path(),
+    );
+    assert_eq!((out.queued, out.failed), (2, 2));
+    assert_eq!(state.outbox_entries().unwrap()[0].attempts, 2);
+    // After the deadline the 催促 rows expire and 督促 is due instead; A-2's
+    // report arrived in the meantime.
+    let mut later = ledger.clone();
+    later[0].state = ReportState::Missing;
+    later[1].state = ReportState::Submitted;
+    let out = send_reminders(
+        &m,
+        &state,
+        "nightly",
+        &later,
+        date(2024, 5, 1),
+        false,
+        dir.path(),
+    );
+    assert_eq!((out.queued, out.failed), (1, 1));
+    let summary: Vec<(String, OutboxStatus)> = state
+        .outbox_entries()
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            (
+                format!("{}/{}", e.key.application_id, e.key.stage),
+                e.status,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("A-1/saisoku".to_string(), OutboxStatus::Expired),
+            ("A-1/tokusoku".to_string(), OutboxStatus::Failed),
+            ("A-2/saisoku".to_string(), OutboxStatus::Expired),
+        ]
+    );
+}

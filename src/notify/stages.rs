@@ -1,0 +1,203 @@
+//! The four reminder stages and the window of days each one is sent in.
+//!
+//! With D the (already shifted) deadline and F the report's fiscal year:
+//!
+//! | stage  | first day         | last day                         |
+//! |--------|-------------------|----------------------------------|
+//! | 案内   | April 1 of F      | D − 8 (the day before 催促)       |
+//! | 催促   | D − 7             | D (the deadline itself)          |
+//! | 督促   | D + 1             | D + 30 (the day before 再督促)    |
+//! | 再督促 | D + 31            | March 31 ending F                |
+//!
+//! The windows never overlap, so one date holds at most one stage, and a run
+//! after the deadline never sends a stale 案内. 再督促 stops with the fiscal
+//! year: by then the city follows the report up by letter or telephone, and
+//! the ledger keeps showing it as 未提出.
+
+use chrono::{Days, NaiveDate};
+
+use crate::calendar::{fy_end, fy_start};
+use crate::compliance::reports::ReportState;
+use crate::model::FiscalYear;
+
+/// A reminder stage, in the order they are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stage {
+    /// 案内: the report is due this spring.
+    Annai,
+    /// 催促: the deadline is a week away or less.
+    Saisoku,
+    /// 督促: the deadline has passed.
+    Tokusoku,
+    /// 再督促: a month after the deadline, still nothing.
+    Saitokusoku,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 4] = [
+        Stage::Annai,
+        Stage::Saisoku,
+        Stage::Tokusoku,
+        Stage::Saitokusoku,
+    ];
+
+    /// The word staff read (通知 sheet, 種別).
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Annai => "案内",
+            Stage::Saisoku => "催促",
+            Stage::Tokusoku => "督促",
+            Stage::Saitokusoku => "再督促",
+        }
+    }
+
+    /// The ASCII code stored in the outbox and used in file names.
+    pub fn code(self) -> &'static str {
+        match self {
+            Stage::Annai => "annai",
+            Stage::Saisoku => "saisoku",
+            Stage::Tokusoku => "tokusoku",
+            Stage::Saitokusoku => "saitokusoku",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The template file of the stage in the templates folder.
+    pub fn template(self) -> &'static str {
+        match self {
+            Stage::Annai => "annai.txt",
+            Stage::Saisoku => "saisoku.txt",
+            Stage::Tokusoku => "tokusoku.txt",
+            Stage::Saitokusoku => "saitokusoku.txt",
+        }
+    }
+}
+
+/// The days (both ends included) a stage is sent in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+impl Window {
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.first <= d && d <= self.last
+    }
+}
+
+/// The window of `stage` for a report of `report_fy` due on `due`; `None`
+/// when it is empty (a deadline so early or late that the stage has no day)
+/// or out of the calendar's range.
+pub fn window(stage: Stage, report_fy: FiscalYear, due: NaiveDate) -> Option<Window> {
+    let (first, last) = match stage {
+        Stage::Annai => (fy_start(report_fy)?, due.checked_sub_days(Days::new(8))?),
+        Stage::Saisoku => (due.checked_sub_days(Days::new(7))?, due),
+        Stage::Tokusoku => (
+            due.checked_add_days(Days::new(1))?,
+            due.checked_add_days(Days::new(30))?,
+        ),
+        Stage::Saitokusoku => (due.checked_add_days(Days::new(31))?, fy_end(report_fy)?),
+    };
+    (first <= last).then_some(Window { first, last })
+}
+
+/// The one stage whose window holds `as_of`, if any.
+pub fn stage_on(report_fy: FiscalYear, due: NaiveDate, as_of: NaiveDate) -> Option<Stage> {
+    Stage::ALL
+        .into_iter()
+        .find(|&s| window(s, report_fy, due).is_some_and(|w| w.contains(as_of)))
+}
+
+/// Only reports not yet received get reminders.
+pub fn wants_reminder(state: ReportState) -> bool {
+    matches!(state, ReportState::Missing | ReportState::NotYetDue)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn the_stage_of_each_date_around_the_deadline() {
+        use Stage::*;
+        // FY2024: April 30 is a Tuesday, no shift.
+        let due24 = date(2024, 4, 30);
+        // FY2022: April 30 is a Saturday, the deadline moves to Monday May 2.
+        let due22 = date(2022, 5, 2);
+        // FY2019: the accession holidays move April 30 to May 7.
+        let due19 = date(2019, 5, 7);
+        let cases = [
+            (2024, due24, date(2024, 3, 31), None),
+            (2024, due24, date(2024, 4, 1), Some(Annai)),
+            (2024, due24, date(2024, 4, 22), Some(Annai)),
+            (2024, due24, date(2024, 4, 23), Some(Saisoku)),
+            (2024, due24, date(2024, 4, 30), Some(Saisoku)),
+            (2024, due24, date(2024, 5, 1), Some(Tokusoku)),
+            (2024, due24, date(2024, 5, 30), Some(Tokusoku)),
+            (2024, due24, date(2024, 5, 31), Some(Saitokusoku)),
+            (2024, due24, date(2025, 3, 31), Some(Saitokusoku)),
+            (2024, due24, date(2025, 4, 1), None),
+            (2022, due22, date(2022, 4, 24), Some(Annai)),
+            (2022, due22, date(2022, 4, 25), Some(Saisoku)),
+            (2022, due22, date(2022, 4, 30), Some(Saisoku)),
+            (2022, due22, date(2022, 5, 2), Some(Saisoku)),
+            (2022, due22, date(2022, 5, 3), Some(Tokusoku)),
+            (2022, due22, date(2022, 6, 1), Some(Tokusoku)),
+            (2022, due22, date(2022, 6, 2), Some(Saitokusoku)),
+            (2019, due19, date(2019, 4, 29), Some(Annai)),
+            (2019, due19, date(2019, 4, 30), Some(Saisoku)),
+            (2019, due19, date(2019, 5, 8), Some(Tokusoku)),
+            (2019, due19, date(2019, 6, 7), Some(Saitokusoku)),
+        ];
+        for (fy, due, as_of, want) in cases {
+            assert_eq!(stage_on(fy, due, as_of), want, "{fy} {due} {as_of}");
+        }
+    }
+
+    #[test]
+    fn windows_that_have_no_day_are_none() {
+        // Due April 5: 催促 starts before the FY, so there is no 案内.
+        assert_eq!(window(Stage::Annai, 2024, date(2024, 4, 5)), None);
+        assert_eq!(
+            window(Stage::Saisoku, 2024, date(2024, 4, 5)),
+            Some(Window {
+                first: date(2024, 3, 29),
+                last: date(2024, 4, 5)
+            })
+        );
+        // Due in March: the FY ends before 再督促 would start.
+        assert_eq!(window(Stage::Saitokusoku, 2024, date(2025, 3, 10)), None);
+        // The calendar's last day: no arithmetic overflows, no window past it.
+        assert_eq!(window(Stage::Tokusoku, 2024, NaiveDate::MAX), None);
+    }
+
+    #[test]
+    fn only_reports_not_received_get_reminders() {
+        let cases = [
+            (ReportState::Missing, true),
+            (ReportState::NotYetDue, true),
+            (ReportState::Submitted, false),
+            (ReportState::Late, false),
+        ];
+        for (state, want) in cases {
+            assert_eq!(wants_reminder(state), want, "{state:?}");
+        }
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for s in Stage::ALL {
+            assert_eq!(Stage::from_code(s.code()), Some(s));
+        }
+        assert_eq!(Stage::from_code("digest"), None);
+    }
+}

@@ -1,0 +1,285 @@
+//! The mail templates the city edits: `templates/*.txt`, minijinja, plain text.
+//!
+//! A template's first line is its subject, written `件名: …` (a full-width
+//! `件名：` also works); the rest, after any blank lines, is the body. Every
+//! template is checked when the job loads, so a mistake fails the job before
+//! anything is sent rather than leaving a blank in a mail: the syntax, every
+//! variable against the documented list (also in branches a sample would not
+//! take), and one render with a sample under strict undefined behaviour.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use minijinja::syntax::SyntaxConfig;
+use minijinja::{Environment, UndefinedBehavior, Value, context};
+
+use super::NotifyError;
+use super::stages::Stage;
+use crate::calendar::{fy_label, wareki};
+use crate::compliance::reports::{ReportDue, ReportState};
+
+/// The staff digest's template file.
+pub const DIGEST_TEMPLATE: &str = "digest.txt";
+
+/// Variables of the four reminder templates (documented in templates/README.md).
+pub const REMINDER_VARIABLES: &[&str] = &[
+    "company",
+    "application_id",
+    "program",
+    "report_name",
+    "report_fy",
+    "deadline",
+    "forms",
+    "stage",
+    "as_of",
+    "days_overdue",
+    "contact",
+];
+
+/// Variables of the digest template (documented in templates/README.md).
+pub const DIGEST_VARIABLES: &[&str] = &[
+    "job",
+    "as_of",
+    "as_of_iso",
+    "workbook",
+    "rejected_rows",
+    "input_errors",
+    "mails_sent",
+    "mails_queued",
+    "mails_failed",
+    "mails_uncertain",
+    "overdue_new",
+    "overdue_continuing",
+    "disposals_new",
+    "disposals_continuing",
+    "findings_new",
+    "findings_continuing",
+    "contact",
+];
+
+/// Names minijinja itself provides inside any template.
+const BUILTIN_NAMES: &[&str] = &["loop", "range", "dict", "namespace", "debug"];
+
+/// A rendered mail: its subject line and its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub body: String,
+}
+
+/// The loaded and checked templates.
+#[derive(Debug)]
+pub struct Templates {
+    env: Environment<'static>,
+    dir: PathBuf,
+}
+
+impl Templates {
+    /// Loads the five templates from `dir` and checks each one.
+    pub fn load(dir: &Path) -> Result<Templates, NotifyError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // A line holding only `{% for %}` or `{% endif %}` leaves no blank line.
+        let syntax = SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .map_err(|e| NotifyError::Template {
+                path: dir.to_path_buf(),
+                message: e.to_string(),
+            })?;
+        env.set_syntax(syntax);
+        let mut checks: Vec<(&str, &[&str], Value)> = Stage::ALL
+            .iter()
+            .map(|&s| (s.template(), REMINDER_VARIABLES, sample_reminder(s)))
+            .collect();
+        checks.push((DIGEST_TEMPLATE, DIGEST_VARIABLES, sample_digest()));
+        for (name, allowed, sample) in checks {
+            let path = dir.join(name);
+            let source =
+                std::fs::read_to_string(&path).map_err(|source| NotifyError::TemplateRead {
+                    path: path.clone(),
+                    source,
+                })?;
+            let invalid = |message: String| NotifyError::Template {
+                path: path.clone(),
+                message,
+            };
+            let (subject, body) = split_source(&source).map_err(invalid)?;
+            for (part, text, first_line) in [(Part::Subject, subject, 1), (Part::Body, body, 2)] {
+                let part_name = part.name(name);
+                env.add_template_owned(part_name.clone(), text.to_string())
+                    .map_err(|e| invalid(describe(&e, first_line)))?;
+                let template = env
+                    .get_template(&part_name)
+                    .map_err(|e| invalid(describe(&e, first_line)))?;
+                check_variables(&template.undeclared_variables(false), allowed).map_err(invalid)?;
+            }
+            render_parts(&env, name, sample).map_err(invalid)?;
+        }
+        Ok(Templates {
+            env,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// Renders template `name` with `ctx`. The subject line is rendered on
+    /// its own, so a line break in a value stays in the subject (and is
+    /// refused there) instead of quietly pushing text into the body.
+    pub fn render(&self, name: &str, ctx: Value) -> Result<Rendered, String> {
+        render_parts(&self.env, name, ctx).map_err(|e| {
+            format!(
+                "メールテンプレート {} を展開できません: {e}",
+                self.dir.join(name).display()
+            )
+        })
+    }
+}
+
+/// The two templates each file is registered as.
+#[derive(Clone, Copy)]
+enum Part {
+    Subject,
+    Body,
+}
+
+impl Part {
+    fn name(self, file: &str) -> String {
+        match self {
+            Part::Subject => format!("{file}#subject"),
+            Part::Body => format!("{file}#body"),
+        }
+    }
+}
+
+fn render_parts(env: &Environment<'_>, name: &str, ctx: Value) -> Result<Rendered, String> {
+    let render = |part: Part, first_line: usize| {
+        env.get_template(&part.name(name))
+            .and_then(|t| t.render(ctx.clone()))
+            .map_err(|e| describe(&e, first_line))
+    };
+    let subject = render(Part::Subject, 1)?;
+    let body = render(Part::Body, 2)?;
+    // Spaces only: a CR or LF from a value must reach the header check.
+    let subject = subject.trim_matches([' ', '\u{3000}']);
+    if subject.is_empty() {
+        return Err("件名が空です。".into());
+    }
+    let mut body = body.trim_start_matches(['\r', '\n']).replace("\r\n", "\n");
+    if !body.ends_with('\n') {
+        body.push('\n');
+    }
+    Ok(Rendered {
+        subject: subject.to_string(),
+        body,
+    })
+}
+
+/// minijinja's message with the file's line it points at (the body starts
+/// on line 2 of the file).
+fn describe(e: &minijinja::Error, first_line: usize) -> String {
+    match e.line() {
+        Some(line) => format!("{}行目: {e}", line + first_line - 1),
+        None => e.to_string(),
+    }
+}
+
+fn check_variables(
+    used: &std::collections::HashSet<String>,
+    allowed: &[&str],
+) -> Result<(), String> {
+    let unknown: BTreeSet<&str> = used
+        .iter()
+        .map(String::as_str)
+        .filter(|v| !allowed.contains(v) && !BUILTIN_NAMES.contains(v))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "未定義の変数 {} を使っています。使える変数は {} です（templates/README.md 参照）。",
+        unknown.into_iter().collect::<Vec<_>>().join("、"),
+        allowed.join("、")
+    ))
+}
+
+/// Splits a file into its subject line (after `件名:`) and its body.
+fn split_source(text: &str) -> Result<(&str, &str), String> {
+    let text = text.trim_start_matches('\u{feff}');
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    let first = first.trim_end_matches('\r');
+    let subject = first
+        .strip_prefix("件名:")
+        .or_else(|| first.strip_prefix("件名："))
+        .ok_or_else(|| format!("1行目は「件名: 」で始めてください（1行目: {first}）"))?;
+    if subject.trim().is_empty() {
+        return Err("件名が空です。".into());
+    }
+    Ok((subject, rest))
+}
+
+/// The variables of one reminder.
+pub fn reminder_context(row: &ReportDue, stage: Stage, as_of: NaiveDate, contact: &str) -> Value {
+    context! {
+        company => row.company.clone(),
+        application_id => row.application_id.clone(),
+        program => row.program.clone(),
+        report_name => row.report_name.clone(),
+        report_fy => fy_label(row.report_fy),
+        deadline => wareki(row.due),
+        forms => row.forms.clone(),
+        stage => stage.label(),
+        as_of => wareki(as_of),
+        days_overdue => (as_of - row.due).num_days().max(0),
+        contact => contact.to_string(),
+    }
+}
+
+fn sample_row() -> ReportDue {
+    let date = |m, d| NaiveDate::from_ymd_opt(2024, m, d).unwrap_or_default();
+    ReportDue {
+        application_id: "R5-001".into(),
+        company: "株式会社見本製作所".into(),
+        email: Some("info@example.jp".into()),
+        program: "女性・障がい者雇用環境整備補助金".into(),
+        report_name: "採用状況報告".into(),
+        forms: vec!["第10号様式".into(), "第11号様式".into()],
+        decision_fy: 2023,
+        report_fy: 2024,
+        due: date(4, 30),
+        received_on: None,
+        state: ReportState::NotYetDue,
+    }
+}
+
+fn sample_reminder(stage: Stage) -> Value {
+    let as_of = NaiveDate::from_ymd_opt(2024, 6, 10).unwrap_or_default();
+    reminder_context(&sample_row(), stage, as_of, "綾瀬市 工業振興企業誘致課")
+}
+
+fn sample_digest() -> Value {
+    let lines = |s: &str| vec![s.to_string(), format!("{s}（2件目）")];
+    context! {
+        job => "nightly",
+        as_of => "令和6年6月10日",
+        as_of_iso => "2024-06-10",
+        workbook => "summary-2024-06-10.xlsx",
+        rejected_rows => 1,
+        input_errors => 1,
+        mails_sent => 1,
+        mails_queued => 1,
+        mails_failed => 1,
+        mails_uncertain => 1,
+        overdue_new => lines("R5-001 株式会社見本製作所 令和6年度 採用状況報告"),
+        overdue_continuing => lines("R4-010 見本工業株式会社"),
+        disposals_new => lines("R3-002 財産番号 A-1"),
+        disposals_continuing => lines("R3-003 財産番号 A-2"),
+        findings_new => lines("R5-002 算定額超過"),
+        findings_continuing => lines("R5-003 要確認"),
+        contact => "綾瀬市 工業振興企業誘致課",
+    }
+}
+
+#[cfg(test)]
+mod tests;

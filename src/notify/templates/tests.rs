@@ -1,0 +1,207 @@
+use std::path::PathBuf;
+
+use super::*;
+use crate::compliance::reports::ReportDue;
+
+fn shipped() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates")
+}
+
+/// A copy of the shipped templates with `name` replaced by `text`.
+fn with(name: &str, text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(shipped()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(dir.path().join(name), text).unwrap();
+    dir
+}
+
+fn row() -> ReportDue {
+    ReportDue {
+        application_id: "R5-017".into(),
+        company: "株式会社綾瀬精工".into(),
+        email: Some("soumu@ayase-seiko.example.jp".into()),
+        program: "女性・障がい者雇用環境整備補助金".into(),
+        report_name: "採用状況報告".into(),
+        forms: vec!["第10号様式".into(), "第11号様式".into()],
+        decision_fy: 2023,
+        report_fy: 2024,
+        due: NaiveDate::from_ymd_opt(2024, 4, 30).unwrap(),
+        received_on: None,
+        state: ReportState::NotYetDue,
+    }
+}
+
+const CONTACT: &str = "綾瀬市 産業振興部 工業振興企業誘致課\n電話 0467-70-5617";
+
+#[test]
+fn the_shipped_templates_load_and_name_what_the_contract_asks() {
+    let t = Templates::load(&shipped()).unwrap();
+    let as_of = NaiveDate::from_ymd_opt(2024, 5, 10).unwrap();
+    let subjects = [
+        (
+            Stage::Annai,
+            "【綾瀬市】令和6年度採用状況報告のご提出について（ご案内）",
+        ),
+        (
+            Stage::Saisoku,
+            "【綾瀬市】令和6年度採用状況報告の提出期限が近づいています",
+        ),
+        (
+            Stage::Tokusoku,
+            "【綾瀬市】令和6年度採用状況報告が未提出です（督促）",
+        ),
+        (
+            Stage::Saitokusoku,
+            "【綾瀬市】令和6年度採用状況報告を至急ご提出ください（再督促）",
+        ),
+    ];
+    for (stage, subject) in subjects {
+        let r = t
+            .render(
+                stage.template(),
+                reminder_context(&row(), stage, as_of, CONTACT),
+            )
+            .unwrap();
+        assert_eq!(r.subject, subject);
+        for needle in [
+            "株式会社綾瀬精工",
+            "採用状況報告",
+            "令和6年度",
+            "令和6年4月30日",
+            "第10号様式、第11号様式",
+            "電話 0467-70-5617",
+            "R5-017",
+        ] {
+            assert!(
+                r.body.contains(needle),
+                "{stage:?} lacks {needle}:\n{}",
+                r.body
+            );
+        }
+        assert!(r.body.starts_with("株式会社綾瀬精工\n"), "{}", r.body);
+        assert!(!r.body.contains("{{"), "{}", r.body);
+    }
+    let r = t
+        .render(
+            "tokusoku.txt",
+            reminder_context(&row(), Stage::Tokusoku, as_of, CONTACT),
+        )
+        .unwrap();
+    assert!(r.body.contains("令和6年4月30日（10日経過）"), "{}", r.body);
+}
+
+#[test]
+fn an_unknown_variable_fails_at_load_even_in_a_branch_not_taken() {
+    let dir = with(
+        "saisoku.txt",
+        "件名: 催促\n{% if false %}{{ compnay }}{% endif %}{{ company }}\n",
+    );
+    let err = Templates::load(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("saisoku.txt"), "{err}");
+    assert!(err.contains("compnay"), "{err}");
+    assert!(err.contains("company"), "the allowed list is shown: {err}");
+}
+
+#[test]
+fn a_strict_render_catches_what_names_alone_do_not() {
+    // `company.name` is a known variable, but a string has no attribute.
+    let dir = with("annai.txt", "件名: 案内\n{{ company.name }}\n");
+    let err = Templates::load(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("annai.txt"), "{err}");
+}
+
+#[test]
+fn broken_templates_are_named() {
+    let cases = [
+        ("annai.txt", "{{ company }} 様\n本文\n", "件名"),
+        ("annai.txt", "件名: \n本文\n", "件名が空"),
+        (
+            "digest.txt",
+            "件名: x\n{% for x in overdue_new %}\n",
+            "digest.txt",
+        ),
+        ("tokusoku.txt", "件名: x\n{{ sender }}\n", "sender"),
+    ];
+    for (name, text, needle) in cases {
+        let dir = with(name, text);
+        let err = Templates::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains(name) && err.contains(needle),
+            "{text:?}: {err}"
+        );
+    }
+    let dir = with("notes.txt", "");
+    std::fs::remove_file(dir.path().join("saitokusoku.txt")).unwrap();
+    let err = Templates::load(dir.path()).unwrap_err();
+    assert!(matches!(err, NotifyError::TemplateRead { .. }), "{err}");
+    assert!(err.to_string().contains("saitokusoku.txt"), "{err}");
+}
+
+#[test]
+fn the_subject_line_convention() {
+    let cases = [
+        ("件名: 件 名\n\n\n本文\n", " 件 名", "\n\n本文\n"),
+        ("件名：全角コロン\r\n本文", "全角コロン", "本文"),
+        ("\u{feff}件名: BOM\n本文", " BOM", "本文"),
+    ];
+    for (text, subject, body) in cases {
+        assert_eq!(split_source(text).unwrap(), (subject, body), "{text:?}");
+    }
+    let mut env = Environment::new();
+    env.add_template("x#subject", "　{{ s }} ").unwrap();
+    env.add_template("x#body", "\n\n本文\r\n二行目").unwrap();
+    let r = render_parts(&env, "x", context! { s => "件名" }).unwrap();
+    assert_eq!(
+        (r.subject.as_str(), r.body.as_str()),
+        ("件名", "本文\n二行目\n")
+    );
+    let r = render_parts(&env, "x", context! { s => "件名\r\nBcc: x@example.com" }).unwrap();
+    assert_eq!(
+        r.subject, "件名\r\nBcc: x@example.com",
+        "kept for the header check"
+    );
+}
+
+#[test]
+fn the_digest_lists_new_lines_and_counts_the_rest() {
+    let t = Templates::load(&shipped()).unwrap();
+    let ctx = context! {
+        job => "nightly",
+        as_of => "令和6年5月10日",
+        as_of_iso => "2024-05-10",
+        workbook => "summary-2024-05-10.xlsx",
+        rejected_rows => 2,
+        input_errors => 3,
+        mails_sent => 4,
+        mails_queued => 1,
+        mails_failed => 1,
+        mails_uncertain => 0,
+        overdue_new => vec!["R5-017 株式会社綾瀬精工".to_string()],
+        overdue_continuing => vec!["a".to_string(), "b".to_string()],
+        disposals_new => Vec::<String>::new(),
+        disposals_continuing => Vec::<String>::new(),
+        findings_new => Vec::<String>::new(),
+        findings_continuing => vec!["c".to_string()],
+        contact => CONTACT,
+    };
+    let r = t.render(DIGEST_TEMPLATE, ctx).unwrap();
+    assert_eq!(
+        r.subject,
+        "【補助金夜間処理】令和6年5月10日（2024-05-10）の結果（nightly）"
+    );
+    for needle in [
+        "■ 未提出の雇用状況報告：新規 1件（継続 2件）\n・R5-017 株式会社綾瀬精工\n\n",
+        "■ 制限期間内の財産処分：新規 0件（継続 0件）\n・新規はありません\n",
+        "■ 要確認：新規 0件（継続 1件）\n",
+        "■ 入力エラー：除外した行 2行（3件）\n・集計ブックの「入力エラー」シート",
+        "送信 4件、再送待ち 1件（うち今回の送信失敗 1件）、送信不明 0件\n\n継続分",
+        "summary-2024-05-10.xlsx",
+    ] {
+        assert!(r.body.contains(needle), "lacks {needle:?}:\n{}", r.body);
+    }
+}

@@ -1,0 +1,134 @@
+use super::*;
+use crate::job::SmtpUrl;
+
+fn spec() -> EmailSpec {
+    EmailSpec {
+        from: "綾瀬市 工業振興企業誘致課 <kogyo@example.jp>".into(),
+        staff: vec!["kogyo@example.jp".into()],
+        smtp_url: SmtpUrl::new("smtp://127.0.0.1:2525"),
+        outbox: PathBuf::from("out/outbox"),
+        contact: None,
+        rate_per_minute: 0,
+        timeout_seconds: 30,
+        templates: None,
+    }
+}
+
+fn templates() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates")
+}
+
+#[test]
+fn without_a_contact_the_sender_is_the_contact() {
+    let m = Mailer::new(&spec(), &templates()).unwrap();
+    assert_eq!(
+        m.contact,
+        "綾瀬市 工業振興企業誘致課\nメール: kogyo@example.jp"
+    );
+    let mut with = spec();
+    with.contact = Some("  綾瀬市 工業振興企業誘致課 電話 0467-70-5617 ".into());
+    let m = Mailer::new(&with, &templates()).unwrap();
+    assert_eq!(m.contact, "綾瀬市 工業振興企業誘致課 電話 0467-70-5617");
+}
+
+/// A change to a good `[email]` section, and two words its error must show.
+type Case = (fn(&mut EmailSpec), &'static str, &'static str);
+
+#[test]
+fn bad_settings_name_their_key_when_the_job_loads() {
+    let cases: [Case; 5] = [
+        (|s| s.from = "kogyo".into(), "email.from", "kogyo"),
+        (
+            |s| s.staff = vec!["a@example.jp\r\nBcc: b@example.jp".into()],
+            "email.staff",
+            "改行",
+        ),
+        (
+            |s| s.smtp_url = SmtpUrl::new("smtp://u:s3cret@relay.example.jp"),
+            "email.smtp_url",
+            "u:****@relay",
+        ),
+        (
+            |s| s.smtp_url = SmtpUrl::new("imap://relay.example.jp"),
+            "email.smtp_url",
+            "imap",
+        ),
+        (
+            |s| s.templates = Some(PathBuf::from("/nonexistent")),
+            "/nonexistent/annai.txt",
+            "読めません",
+        ),
+    ];
+    for (change, key, needle) in cases {
+        let mut s = spec();
+        change(&mut s);
+        let err = Mailer::new(&s, &templates()).unwrap_err().to_string();
+        assert!(err.contains(key) && err.contains(needle), "{err}");
+        assert!(!err.contains("s3cret"), "{err}");
+    }
+}
+
+#[test]
+fn the_notification_sheet_has_the_contract_columns() {
+    let rows = [NotificationRow {
+        at: "2024-05-01T02:30:05+09:00".into(),
+        to: "a@example.jp".into(),
+        subject: "件名".into(),
+        kind: "督促".into(),
+        result: "送信済".into(),
+        application_id: "A-1".into(),
+        message_id: Some("<x@example.jp>".into()),
+    }];
+    let t = notification_table(&rows);
+    assert_eq!(t.name, "通知");
+    assert_eq!(t.columns, vec!["日時", "宛先", "件名", "種別", "結果"]);
+    assert_eq!(
+        t.rows[0],
+        vec![
+            Cell::text("2024-05-01 02:30:05"),
+            Cell::text("a@example.jp"),
+            Cell::text("件名"),
+            Cell::text("督促"),
+            Cell::text("送信済（Message-ID: <x@example.jp>）"),
+        ]
+    );
+}
+
+#[test]
+fn attention_is_needed_for_queued_or_uncertain_mail() {
+    let cases = [
+        (NotifyOutcome::default(), false),
+        (
+            NotifyOutcome {
+                sent: 3,
+                ..Default::default()
+            },
+            false,
+        ),
+        (
+            NotifyOutcome {
+                queued: 1,
+                failed: 1,
+                ..Default::default()
+            },
+            true,
+        ),
+        (
+            NotifyOutcome {
+                uncertain: 1,
+                ..Default::default()
+            },
+            true,
+        ),
+        (
+            NotifyOutcome {
+                messages: vec!["x".into()],
+                ..Default::default()
+            },
+            true,
+        ),
+    ];
+    for (o, want) in cases {
+        assert_eq!(o.needs_attention(), want, "{o:?}");
+    }
+}

@@ -1,0 +1,157 @@
+use super::*;
+
+const NOW: &str = "2024-04-23T02:30:00+09:00";
+
+fn key(app: &str, stage: &str) -> OutboxKey {
+    OutboxKey {
+        application_id: app.into(),
+        report_fy: 2024,
+        stage: stage.into(),
+    }
+}
+
+fn claim<'a>(message_id: &'a str) -> Claim<'a> {
+    Claim {
+        job: "nightly",
+        recipient: "a@example.jp",
+        subject: "件名",
+        message_id,
+        now: NOW,
+    }
+}
+
+fn status(s: &State, k: &OutboxKey) -> OutboxStatus {
+    s.outbox_entry(k).unwrap().unwrap().status
+}
+
+#[test]
+fn only_one_of_two_connections_wins_a_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let (a, b) = (State::open(&db).unwrap(), State::open(&db).unwrap());
+    let (sa, sb) = (a.outbox_sender().unwrap(), b.outbox_sender().unwrap());
+    let k = key("A-1", "saisoku");
+    assert!(a.outbox_claim(&sa, &k, claim("<1@x>")).unwrap());
+    assert!(!b.outbox_claim(&sb, &k, claim("<2@x>")).unwrap());
+    let e = b.outbox_entry(&k).unwrap().unwrap();
+    assert_eq!(e.status, OutboxStatus::Sending);
+    assert_eq!(e.message_id.as_deref(), Some("<1@x>"));
+    assert_eq!(e.attempts, 1);
+}
+
+#[test]
+fn failed_rows_are_claimed_again_and_sent_rows_never() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = State::open(&dir.path().join("h.db")).unwrap();
+    let sender = s.outbox_sender().unwrap();
+    let k = key("A-1", "annai");
+    assert!(s.outbox_claim(&sender, &k, claim("<1@x>")).unwrap());
+    s.outbox_finish(
+        &k,
+        "<1@x>",
+        OutboxStatus::Failed,
+        Some("接続できません"),
+        NOW,
+    )
+    .unwrap();
+    assert!(s.outbox_claim(&sender, &k, claim("<2@x>")).unwrap());
+    // A late answer for the first attempt must not touch the second claim.
+    s.outbox_finish(&k, "<1@x>", OutboxStatus::Sent, None, NOW)
+        .unwrap();
+    assert_eq!(status(&s, &k), OutboxStatus::Sending);
+    s.outbox_finish(&k, "<2@x>", OutboxStatus::Sent, None, NOW)
+        .unwrap();
+    let e = s.outbox_entry(&k).unwrap().unwrap();
+    assert_eq!((e.status, e.attempts), (OutboxStatus::Sent, 2));
+    assert_eq!(e.sent_at.as_deref(), Some(NOW));
+    assert!(!s.outbox_claim(&sender, &k, claim("<3@x>")).unwrap());
+}
+
+#[test]
+fn a_claim_of_a_live_sender_survives_recovery_and_a_dead_one_becomes_uncertain() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let (a, b) = (State::open(&db).unwrap(), State::open(&db).unwrap());
+    let sa = a.outbox_sender().unwrap();
+    let k = key("A-1", "tokusoku");
+    assert!(a.outbox_claim(&sa, &k, claim("<1@x>")).unwrap());
+    assert!(b.outbox_recover(NOW).unwrap().is_empty());
+    assert_eq!(status(&b, &k), OutboxStatus::Sending);
+    drop(sa); // the sender is gone without recording the outcome
+    let recovered = b.outbox_recover(NOW).unwrap();
+    assert_eq!(recovered.len(), 1);
+    assert_eq!(recovered[0].message_id.as_deref(), Some("<1@x>"));
+    assert_eq!(status(&b, &k), OutboxStatus::Uncertain);
+    let sb = b.outbox_sender().unwrap();
+    assert!(!b.outbox_claim(&sb, &k, claim("<2@x>")).unwrap());
+    assert!(b.outbox_recover(NOW).unwrap().is_empty());
+}
+
+#[test]
+fn staff_resolve_uncertain_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = State::open(&dir.path().join("h.db")).unwrap();
+    let k = key("A-1", "tokusoku");
+    {
+        let sender = s.outbox_sender().unwrap();
+        assert!(s.outbox_claim(&sender, &k, claim("<1@x>")).unwrap());
+    }
+    assert_eq!(s.outbox_recover(NOW).unwrap().len(), 1);
+    assert!(s.outbox_resolve(&k, false, NOW).unwrap());
+    assert_eq!(status(&s, &k), OutboxStatus::Queued);
+    assert!(!s.outbox_resolve(&k, true, NOW).unwrap());
+}
+
+#[test]
+fn waiting_rows_of_another_stage_expire() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = State::open(&dir.path().join("h.db")).unwrap();
+    let sender = s.outbox_sender().unwrap();
+    let (annai, saisoku) = (key("A-1", "annai"), key("A-1", "saisoku"));
+    let done = key("A-2", "annai");
+    for (k, id, outcome) in [
+        (&annai, "<1@x>", OutboxStatus::Failed),
+        (&saisoku, "<2@x>", OutboxStatus::Failed),
+        (&done, "<3@x>", OutboxStatus::Sent),
+    ] {
+        assert!(s.outbox_claim(&sender, k, claim(id)).unwrap());
+        s.outbox_finish(k, id, outcome, None, NOW).unwrap();
+    }
+    assert_eq!(
+        s.outbox_expire("A-1", 2024, Some("saisoku"), NOW).unwrap(),
+        1
+    );
+    assert_eq!(status(&s, &annai), OutboxStatus::Expired);
+    assert_eq!(status(&s, &saisoku), OutboxStatus::Failed);
+    assert_eq!(s.outbox_expire("A-2", 2024, None, NOW).unwrap(), 0);
+    assert_eq!(status(&s, &done), OutboxStatus::Sent);
+    assert_eq!(s.outbox_expire("A-1", 2024, None, NOW).unwrap(), 1);
+    assert_eq!(status(&s, &saisoku), OutboxStatus::Expired);
+}
+
+#[test]
+fn digest_flags_are_remembered_per_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = State::open(&dir.path().join("h.db")).unwrap();
+    assert!(
+        !s.digest_flag_seen("nightly", "overdue", "A-1/2024")
+            .unwrap()
+    );
+    s.digest_flags_record("nightly", &[("overdue", "A-1/2024")], "2024-05-01")
+        .unwrap();
+    s.digest_flags_record("nightly", &[("overdue", "A-1/2024")], "2024-05-02")
+        .unwrap();
+    assert!(
+        s.digest_flag_seen("nightly", "overdue", "A-1/2024")
+            .unwrap()
+    );
+    assert!(!s.digest_flag_seen("weekly", "overdue", "A-1/2024").unwrap());
+}
+
+#[test]
+fn tokens_are_hex_and_distinct() {
+    let (a, b) = (random_token(), random_token());
+    assert_eq!(a.len(), 32);
+    assert!(is_token(&a) && a != b);
+    assert!(!is_token("../x") && !is_token(""));
+}
