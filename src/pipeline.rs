@@ -12,6 +12,7 @@ use tracing::{info, warn};
 
 use crate::ingest::{self, Ingested};
 use crate::job::Job;
+use crate::notify::{self, Mailer};
 use crate::report::Report;
 use crate::rules::Catalogue;
 use crate::state::State;
@@ -135,12 +136,33 @@ fn failed(message: String) -> Outcome {
     }
 }
 
+/// The mail templates: the job's `[email] templates`, else `templates/`
+/// beside the jobs folder (the project's layout, and the deploy layout).
+fn default_templates(job: &Job) -> PathBuf {
+    let dir = job.path.parent().unwrap_or(std::path::Path::new("."));
+    crate::job::join_clean(dir, "../templates")
+}
+
 fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome {
     let catalogue = match &job.programs {
         None => Catalogue::builtin(),
         Some(path) => match Catalogue::load(path) {
             Ok(c) => c,
             Err(e) => return failed(e.to_string()),
+        },
+    };
+    // Templates and addresses are checked before anything is read, so a
+    // template with an unknown variable stops the run, never a sent mail.
+    let mailer = match &job.email {
+        None => None,
+        Some(spec) => match Mailer::new(spec, &default_templates(job)) {
+            Ok(m) => Some((m, spec)),
+            Err(e) => {
+                return failed(format!(
+                    "ジョブファイル {} のメール設定: {e}",
+                    job.path.display()
+                ));
+            }
         },
     };
     let started = std::time::Instant::now();
@@ -169,7 +191,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
     }
 
     let started = std::time::Instant::now();
-    let results = match build::evaluate(&catalogue, &ingested, opts.as_of) {
+    let mut results = match build::evaluate(&catalogue, &ingested, opts.as_of) {
         Ok(r) => r,
         Err(e) => return failed(e.to_string()),
     };
@@ -178,8 +200,35 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         ms = started.elapsed().as_millis(),
         "stage done"
     );
+
+    // Reminders go before the workbook so their rows and findings are in it.
+    let started = std::time::Instant::now();
+    let mail = mailer.as_ref().map(|(mailer, spec)| {
+        notify::send_reminders(
+            mailer,
+            state,
+            &job.name,
+            &results.ledger,
+            opts.as_of,
+            opts.dry_run,
+            &spec.outbox,
+        )
+    });
+    if let Some(m) = &mail {
+        results.findings.extend(m.findings.iter().cloned());
+        info!(
+            stage = "notify",
+            ms = started.elapsed().as_millis(),
+            sent = m.sent,
+            queued = m.queued,
+            failed = m.failed,
+            uncertain = m.uncertain,
+            "stage done"
+        );
+    }
+
     let report_path = job.report.path_for(opts.as_of);
-    let report: Report = build::report(job, opts, &ingested, &results);
+    let report: Report = build::report(job, opts, &ingested, &results, mail.as_ref());
     let started = std::time::Instant::now();
     if let Err(e) = report.write(&report_path) {
         return failed(e.to_string());
@@ -195,6 +244,26 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
             "入力に誤りがあり {rejected} 行を除外しました（{} 件）。集計ブックの「入力エラー」シートを確認してください。",
             ingested.inputs.errors.len()
         ));
+    }
+    if let (Some((mailer, spec)), Some(m)) = (&mailer, &mail) {
+        if m.needs_attention() {
+            exit_code = 1;
+        }
+        messages.extend(m.messages.iter().cloned());
+        let facts = build::digest_facts(job, opts, &ingested, &results, m);
+        let digest = notify::send_digest(
+            mailer,
+            state,
+            &facts,
+            &report_path,
+            opts.dry_run,
+            &spec.outbox,
+        );
+        info!(kind = %digest.row.kind, result = %digest.row.result, "staff digest");
+        if digest.failed {
+            exit_code = 1;
+        }
+        messages.extend(digest.messages);
     }
     messages.push(format!(
         "{}: 基準日 {} の集計ブックを {} に書き出しました。",

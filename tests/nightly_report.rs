@@ -339,3 +339,51 @@ fn the_run_is_recorded_with_its_inputs() {
     }
     assert!(sandbox.path().join("state/hojokin.db").is_file());
 }
+
+#[test]
+fn the_dry_run_renders_the_nights_mails_and_lists_them() {
+    let (sandbox, report) = nightly();
+    let mut files: Vec<String> = std::fs::read_dir(sandbox.path().join("out/outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    // As of 2024-04-25: 催促 for the FY2024 reports due 2024-04-30 (R5-201 has no
+    // address), 再督促 for R4-204's FY2023 report overdue since 2023-05-01, and
+    // the staff digest.
+    assert_eq!(
+        files,
+        [
+            "2024-04-25_R4-202_2024_saisoku.eml",
+            "2024-04-25_R4-203_2024_saisoku.eml",
+            "2024-04-25_R4-204_2023_saitokusoku.eml",
+            "2024-04-25_R4-204_2024_saisoku.eml",
+            "2024-04-25_R5-202_2024_saisoku.eml",
+            "2024-04-25_R5-203_2024_saisoku.eml",
+            "2024-04-25_digest.eml",
+        ]
+    );
+    let notices = read_sheet(&report, "通知").records("日時");
+    assert_eq!(notices.len(), 7);
+    let kinds = |k: &str| notices.iter().filter(|r| r.text("種別") == k).count();
+    assert_eq!((kinds("催促"), kinds("再督促")), (6, 1));
+    let unsent: Vec<&Record> = notices
+        .iter()
+        .filter(|r| r.text("結果").starts_with("未送信"))
+        .collect();
+    assert_eq!(unsent.len(), 1, "R5-201 has no address");
+    let findings = read_sheet(&report, "要確認").records("申請番号");
+    assert!(
+        find(&findings, "申請番号", "R5-201")
+            .iter()
+            .any(|r| r.text("種別") == "通知先不備")
+    );
+    // Nothing was recorded as sent: a real run afterwards sends them all.
+    let out = sandbox.run(
+        &["run", "nightly", "--as-of", "2024-04-25", "--dry-run"],
+        &[("HOJOKIN_SMTP_URL", "smtp://127.0.0.1:9")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let again = read_sheet(&report, "通知").records("日時");
+    assert_eq!(again.len(), 7);
+}

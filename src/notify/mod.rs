@@ -120,7 +120,8 @@ pub struct Mailer {
 
 impl Mailer {
     /// Checks the `[email]` section and loads the templates from
-    /// `spec.templates`, or from `default_templates` when the job names none.
+    /// `spec.templates`, else `default_templates` when that folder exists,
+    /// else the templates compiled into the binary.
     pub fn new(spec: &EmailSpec, default_templates: &Path) -> Result<Mailer, NotifyError> {
         let setting = |key: &'static str, message: String| NotifyError::Setting { key, message };
         let from = message::mailbox("差出人", &spec.from)
@@ -145,14 +146,20 @@ impl Mailer {
             Duration::from_secs(spec.timeout_seconds.max(1)),
         )
         .map_err(|m| setting("email.smtp_url", m))?;
-        let dir = spec.templates.as_deref().unwrap_or(default_templates);
+        // The job's folder must exist; the default one is used when present
+        // (the city's edited copies), else the shipped templates.
+        let templates = match spec.templates.as_deref() {
+            Some(dir) => templates::Templates::load(dir)?,
+            None if default_templates.is_dir() => templates::Templates::load(default_templates)?,
+            None => templates::Templates::builtin()?,
+        };
         Ok(Mailer {
             from,
             staff,
             contact,
             rate_per_minute: spec.rate_per_minute,
             smtp,
-            templates: templates::Templates::load(dir)?,
+            templates,
         })
     }
 

@@ -7,16 +7,19 @@
 //! | 案内   | April 1 of F      | D − 8 (the day before 催促)       |
 //! | 催促   | D − 7             | D (the deadline itself)          |
 //! | 督促   | D + 1             | D + 30 (the day before 再督促)    |
-//! | 再督促 | D + 31            | March 31 ending F                |
+//! | 再督促 | D + 31            | none (until the report arrives)  |
 //!
 //! The windows never overlap, so one date holds at most one stage, and a run
-//! after the deadline never sends a stale 案内. 再督促 stops with the fiscal
-//! year: by then the city follows the report up by letter or telephone, and
-//! the ledger keeps showing it as 未提出.
+//! after the deadline never sends a stale 案内. 再督促 has no end, as the
+//! contract gives none: a report still missing a year later is still owed.
+//! Each (application, report FY, stage) is sent at most once, so an open
+//! window never means a mail every night; it means a 再督促 that could not
+//! be sent yet (relay down, or the job first installed long after the
+//! deadline) still goes out once.
 
 use chrono::{Days, NaiveDate};
 
-use crate::calendar::{fy_end, fy_start};
+use crate::calendar::fy_start;
 use crate::compliance::reports::ReportState;
 use crate::model::FiscalYear;
 
@@ -100,7 +103,7 @@ pub fn window(stage: Stage, report_fy: FiscalYear, due: NaiveDate) -> Option<Win
             due.checked_add_days(Days::new(1))?,
             due.checked_add_days(Days::new(30))?,
         ),
-        Stage::Saitokusoku => (due.checked_add_days(Days::new(31))?, fy_end(report_fy)?),
+        Stage::Saitokusoku => (due.checked_add_days(Days::new(31))?, NaiveDate::MAX),
     };
     (first <= last).then_some(Window { first, last })
 }
@@ -145,7 +148,9 @@ mod tests {
             (2024, due24, date(2024, 5, 30), Some(Tokusoku)),
             (2024, due24, date(2024, 5, 31), Some(Saitokusoku)),
             (2024, due24, date(2025, 3, 31), Some(Saitokusoku)),
-            (2024, due24, date(2025, 4, 1), None),
+            // Still owed after the FY: the one 再督促 may still go out.
+            (2024, due24, date(2025, 4, 1), Some(Saitokusoku)),
+            (2024, due24, date(2027, 1, 1), Some(Saitokusoku)),
             (2022, due22, date(2022, 4, 24), Some(Annai)),
             (2022, due22, date(2022, 4, 25), Some(Saisoku)),
             (2022, due22, date(2022, 4, 30), Some(Saisoku)),
@@ -174,8 +179,14 @@ mod tests {
                 last: date(2024, 4, 5)
             })
         );
-        // Due in March: the FY ends before 再督促 would start.
-        assert_eq!(window(Stage::Saitokusoku, 2024, date(2025, 3, 10)), None);
+        // 再督促 runs on with no end.
+        assert_eq!(
+            window(Stage::Saitokusoku, 2024, date(2025, 3, 10)),
+            Some(Window {
+                first: date(2025, 4, 10),
+                last: NaiveDate::MAX
+            })
+        );
         // The calendar's last day: no arithmetic overflows, no window past it.
         assert_eq!(window(Stage::Tokusoku, 2024, NaiveDate::MAX), None);
     }

@@ -8,6 +8,8 @@ use crate::compliance::restriction::{self, AssetRestriction, AssetState};
 use crate::ingest::Ingested;
 use crate::job::Job;
 use crate::model::Finding;
+use crate::notify::digest::{DigestFacts, DigestItem, MailCounts};
+use crate::notify::{self, NotifyOutcome};
 use crate::report::overview::{Overview, Section};
 use crate::report::table::Cell;
 use crate::report::totals_sheets;
@@ -65,9 +67,20 @@ pub fn evaluate(
 }
 
 /// Assembles the workbook.
-pub fn report(job: &Job, opts: &RunOptions, ingested: &Ingested, results: &Results) -> Report {
+pub fn report(
+    job: &Job,
+    opts: &RunOptions,
+    ingested: &Ingested,
+    results: &Results,
+    mail: Option<&NotifyOutcome>,
+) -> Report {
+    let mut notices = notify::notification_table(mail.map_or(&[][..], |m| &m.rows));
+    if job.email.is_none() {
+        notices.note =
+            Some("このジョブにはメール設定（[email]）がないため、メールは送っていません。".into());
+    }
     Report {
-        overview: overview(job, opts, ingested, results),
+        overview: overview(job, opts, ingested, results, mail),
         tables: vec![
             totals_sheets::fiscal_year_table(&results.by_fiscal_year),
             totals_sheets::company_table(&results.by_company),
@@ -75,6 +88,7 @@ pub fn report(job: &Job, opts: &RunOptions, ingested: &Ingested, results: &Resul
             sheets::employment_reports(&results.ledger),
             sheets::restrictions(&results.restrictions),
             sheets::findings(&results.findings),
+            notices,
             sheets::input_errors(&ingested.inputs.errors),
         ],
     }
@@ -84,7 +98,13 @@ fn count(n: usize) -> Cell {
     Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
-fn overview(job: &Job, opts: &RunOptions, ingested: &Ingested, results: &Results) -> Overview {
+fn overview(
+    job: &Job,
+    opts: &RunOptions,
+    ingested: &Ingested,
+    results: &Results,
+    mail: Option<&NotifyOutcome>,
+) -> Overview {
     let mut sections = vec![Section::pairs(
         "実行",
         vec![
@@ -108,6 +128,25 @@ fn overview(job: &Job, opts: &RunOptions, ingested: &Ingested, results: &Results
     )];
     sections.push(inputs_section(ingested));
     sections.push(flags_section(ingested, results));
+    if let Some(m) = mail {
+        sections.push(Section::pairs(
+            if opts.dry_run {
+                "メール（試行: .eml に出力、送信なし）"
+            } else {
+                "メール"
+            },
+            vec![
+                ("送信済", count(m.sent)),
+                ("送信待ち（次回再送）", count(m.queued)),
+                ("送信失敗", count(m.failed)),
+                ("送信不明（要確認）", count(m.uncertain)),
+                (
+                    "試行で出力",
+                    count(if opts.dry_run { m.rows.len() } else { 0 }),
+                ),
+            ],
+        ));
+    }
     let overdue: Vec<&ReportDue> = results
         .ledger
         .iter()
@@ -231,4 +270,34 @@ fn flags_section(ingested: &Ingested, results: &Results) -> Section {
         pairs.push(("未確認ルールで算定した申請", count(unverified)));
     }
     Section::pairs("件数", pairs)
+}
+
+/// What the staff digest lists: the night's flags and counts.
+pub fn digest_facts(
+    job: &Job,
+    opts: &RunOptions,
+    ingested: &Ingested,
+    results: &Results,
+    mail: &NotifyOutcome,
+) -> DigestFacts {
+    DigestFacts {
+        job: job.name.clone(),
+        as_of: opts.as_of,
+        rejected_rows: ingested.summaries.iter().map(|s| s.rejected).sum(),
+        input_errors: ingested.inputs.errors.len(),
+        overdue: results
+            .ledger
+            .iter()
+            .filter(|r| r.state == ReportState::Missing)
+            .map(DigestItem::overdue)
+            .collect(),
+        early_disposals: results
+            .restrictions
+            .iter()
+            .filter(|r| r.state == AssetState::EarlyDisposal)
+            .map(DigestItem::disposal)
+            .collect(),
+        findings: results.findings.iter().map(DigestItem::finding).collect(),
+        mails: MailCounts::from(mail),
+    }
 }
