@@ -250,6 +250,18 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
             exit_code = 1;
         }
         messages.extend(m.messages.iter().cloned());
+        if m.queued > 0 {
+            messages.push(format!(
+                "督促等のメール {} 通を送れませんでした。送信待ちとして残し、次回の実行で再送します（集計ブックの「通知」シートに理由があります）。",
+                m.queued
+            ));
+        }
+        if m.uncertain > 0 {
+            messages.push(format!(
+                "送信されたか確認できないメールが {} 通あります。二重送信を避けるため自動では再送しません。「要確認」シートの Message-ID でメールサーバーの記録を確認してください。",
+                m.uncertain
+            ));
+        }
         let facts = build::digest_facts(job, opts, &ingested, &results, m);
         let digest = notify::send_digest(
             mailer,
