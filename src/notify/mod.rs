@@ -14,61 +14,9 @@
 //! 通知 sheet's 日時, the outbox's timestamps); which mail is due is decided
 //! by the as-of date alone.
 //!
-//! # Operating notes (the README's e-mail section)
-//!
-//! ## Each reminder is sent at most once
-//!
-//! A reminder is identified by (申請番号, 報告年度, stage); the state file's
-//! `outbox` table has one row per such key. Before a mail is handed to the
-//! relay, the run *claims* its row in one SQLite transaction (`BEGIN
-//! IMMEDIATE`): the row moves from queued or failed to `sending` and records
-//! the Message-ID the mail will carry. Only one process can win a claim, so
-//! two runs at once never send the same reminder. When the relay answers
-//! `250` the row becomes `sent`. When the relay refuses the mail or cannot be
-//! reached, the row becomes `failed`: it is tried again on the next runs while
-//! its stage's window lasts, and the run exits with status 1.
-//!
-//! If the process dies after the relay took the mail but before `sent` was
-//! written (power cut, `kill -9`), or the relay's final answer never arrives
-//! (a timeout after the whole message was transmitted), nobody knows whether
-//! the mail was delivered. hojokin then never sends it again by itself: the
-//! row becomes `uncertain`, every run lists it on the 要確認 sheet (種別
-//! 送信不明) with its Message-ID, and the run exits with status 1. Search the
-//! relay's log for that Message-ID. A run tells a dead sender from a live one
-//! by an operating-system lock each sending process holds on
-//! `<state file>.senders/<id>.lock`, which the system releases whenever the
-//! process ends, so a running job is never mistaken for a crashed one.
-//!
-//! In short: at most once, and loud when in doubt. A reminder that may be
-//! missing is always visible; a duplicate reminder cannot happen.
-//!
-//! ## Previewing a night's mails
-//!
-//! ```text
-//! hojokin run nightly --as-of 2024-05-01 --dry-run
-//! ```
-//!
-//! Every mail that night would send is written to the job's `[email] outbox`
-//! folder instead, one file per mail, e.g.
-//! `2024-05-01_R5-017_2024_tokusoku.eml` and `2024-05-01_digest.eml` (with
-//! the workbook attached); any mail program opens them. Nothing is sent and
-//! nothing is recorded, so the real run afterwards still sends them all.
-//!
-//! ## Pointing at the city's relay
-//!
-//! ```text
-//! export HOJOKIN_SMTP_URL='smtp://kogyo%40city.example.jp:PASSWORD@relay.city.example.jp:587?tls=required&ca=/etc/hojokin/city-ca.pem'
-//! ```
-//!
-//! with `smtp_url = "${HOJOKIN_SMTP_URL}"` in the job file. The forms:
-//! `smtp://host:25` (no TLS, no password allowed), `smtp://user:pass@host:587?tls=required`
-//! (STARTTLS required), `smtp://host:587?tls=opportunistic` (STARTTLS when
-//! offered), `smtps://user:pass@host:465` (TLS from the start). Percent-encode
-//! `@`, `:`, `/` and `%` in the user and password. `ca=` adds the city's
-//! internal CA (PEM) to the trusted roots; certificates are always verified.
-//! `timeout_seconds` (default 30) bounds connecting and every SMTP command;
-//! `rate_per_minute` paces the mails; one connection serves the whole batch.
-//! The password never appears in logs, messages or the workbook.
+//! The guarantees (each reminder at most once, loud when in doubt), the
+//! `--dry-run` preview and the relay URL forms are documented for operators
+//! in README.md, section "Emails".
 
 pub mod digest;
 pub mod eml;

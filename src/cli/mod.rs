@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
+mod outbox;
+
 use crate::ingest;
 use crate::job;
 use crate::pipeline::{self, RunOptions};
@@ -61,6 +63,15 @@ pub enum Command {
         #[arg(long, value_name = "PATH", env = "HOJOKIN_DB")]
         db: Option<PathBuf>,
     },
+    /// Mails not (yet) sent; resolve a mail whose delivery is in doubt.
+    Outbox {
+        #[command(subcommand)]
+        action: Option<OutboxAction>,
+        #[arg(long, value_name = "PATH", env = "HOJOKIN_DB", global = true)]
+        db: Option<PathBuf>,
+        #[arg(long, value_name = "DIR", default_value = "jobs", global = true)]
+        jobs_dir: PathBuf,
+    },
     /// List recent runs.
     History {
         job: Option<String>,
@@ -74,6 +85,26 @@ pub enum Command {
         /// How many runs to show.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxAction {
+    /// After checking the relay's log: mark a 送信不明 (uncertain) mail as
+    /// delivered, or queue it to be sent again on the next run.
+    Resolve {
+        /// 申請番号
+        application: String,
+        /// 報告年度 (e.g. 2024)
+        report_fy: i32,
+        /// 段階: 案内, 催促, 督促 or 再督促
+        stage: String,
+        /// The relay's log shows it was delivered.
+        #[arg(long, conflicts_with = "resend", required_unless_present = "resend")]
+        delivered: bool,
+        /// It was not delivered: send it on the next run.
+        #[arg(long)]
+        resend: bool,
     },
 }
 
@@ -109,6 +140,23 @@ pub fn run(cli: Cli) -> u8 {
         Command::Jobs { jobs_dir, db } => {
             let db = db.unwrap_or_else(|| default_db(&jobs_dir));
             crate::schedule::command::list(&jobs_dir, &db)
+        }
+        Command::Outbox {
+            action,
+            db,
+            jobs_dir,
+        } => {
+            let db = db.unwrap_or_else(|| default_db(&jobs_dir));
+            match action {
+                None => outbox::list(&db),
+                Some(OutboxAction::Resolve {
+                    application,
+                    report_fy,
+                    stage,
+                    delivered,
+                    resend: _,
+                }) => outbox::resolve(&db, &application, report_fy, &stage, delivered),
+            }
         }
         Command::History {
             job,
