@@ -160,14 +160,7 @@ fn overview(
                 .to_vec(),
             rows: overdue
                 .iter()
-                .map(|r| {
-                    vec![
-                        Cell::text(&r.application_id),
-                        Cell::text(&r.company),
-                        Cell::text(calendar::fy_label(r.report_fy)),
-                        Cell::Date(r.due),
-                    ]
-                })
+                .map(|r| sheets::report_key_cells(r))
                 .collect(),
         });
     }

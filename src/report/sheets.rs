@@ -90,6 +90,17 @@ pub fn verification(assessed: &[Assessment]) -> Table {
     t
 }
 
+/// 申請番号, 事業者名, 報告年度, 提出期限: how a required report is named on
+/// 雇用状況報告 and in 概要's list of overdue reports.
+pub fn report_key_cells(r: &ReportDue) -> Vec<Cell> {
+    vec![
+        Cell::text(&r.application_id),
+        Cell::text(&r.company),
+        Cell::text(calendar::fy_label(r.report_fy)),
+        Cell::Date(r.due),
+    ]
+}
+
 /// 雇用状況報告: one row per required report whose month has begun.
 pub fn employment_reports(ledger: &[ReportDue]) -> Table {
     let mut t = Table::new(
@@ -110,18 +121,16 @@ pub fn employment_reports(ledger: &[ReportDue]) -> Table {
     t.rows = ledger
         .iter()
         .map(|r| {
-            vec![
-                Cell::text(&r.application_id),
-                Cell::text(&r.company),
-                Cell::text(calendar::fy_label(r.report_fy)),
-                Cell::Date(r.due),
+            let mut cells = report_key_cells(r);
+            cells.extend([
                 Cell::opt_date(r.received_on),
                 Cell::text(r.state.label()),
                 Cell::text(&r.program),
                 Cell::text(&r.report_name),
                 Cell::text(calendar::fy_label(r.decision_fy)),
                 Cell::text(r.forms.join("・")),
-            ]
+            ]);
+            cells
         })
         .collect();
     t

@@ -1,0 +1,153 @@
+//! Job-file parsing: paths, ${VAR}, unknown keys, masking.
+use super::*;
+
+fn env(var: &str) -> Option<String> {
+    match var {
+        "SMTP" => Some("smtp://user:secret@localhost:2525".into()),
+        "QUOTE" => Some("a\"b".into()),
+        _ => None,
+    }
+}
+
+const GOOD: &str = r#"
+description = "毎晩"
+schedule = "0 30 2 * * *"
+[inputs.applications]
+path = "../fixtures/a.xlsx"
+sheet = "申請一覧"
+aliases = { "申請番号" = ["受付番号"] }
+[inputs.budgets]
+path = "b.csv"
+[report]
+path = "../out/summary-{as_of}.xlsx"
+[email]
+from = "市 <kogyo@example.jp>"
+staff = ["kogyo@example.jp"]
+smtp_url = "${SMTP}"
+outbox = "../out/outbox"
+"#;
+
+#[test]
+fn parses_paths_relative_to_the_job_file() {
+    let job = parse(GOOD, Path::new("/srv/jobs/nightly.toml"), &env).unwrap();
+    assert_eq!(job.name, "nightly");
+    let apps = &job.inputs[&Dataset::Applications];
+    assert_eq!(apps.path, PathBuf::from("/srv/fixtures/a.xlsx"));
+    assert_eq!(apps.sheet.as_deref(), Some("申請一覧"));
+    assert_eq!(apps.aliases["申請番号"], vec!["受付番号".to_string()]);
+    assert_eq!(
+        job.report
+            .path_for(NaiveDate::from_ymd_opt(2024, 5, 1).unwrap()),
+        PathBuf::from("/srv/out/summary-2024-05-01.xlsx")
+    );
+    assert!(!job.inputs.contains_key(&Dataset::Assets));
+    let email = job.email.unwrap();
+    assert_eq!(email.smtp_url.expose(), "smtp://user:secret@localhost:2525");
+    assert_eq!(email.timeout_seconds, 30);
+}
+
+#[test]
+fn the_password_never_shows_in_debug_output() {
+    let job = parse(GOOD, Path::new("/srv/jobs/nightly.toml"), &env).unwrap();
+    let debug = format!("{job:?}");
+    assert!(!debug.contains("secret"), "{debug}");
+    assert!(debug.contains("smtp://user:****@localhost:2525"), "{debug}");
+}
+
+#[test]
+fn masks_passwords_in_urls() {
+    for (url, masked) in [
+        ("smtp://u:p@h:25", "smtp://u:****@h:25"),
+        (
+            "smtps://u:p%40x@h/?tls=required",
+            "smtps://u:****@h/?tls=required",
+        ),
+        ("smtp://h:25", "smtp://h:25"),
+        ("smtp://user@h:25", "smtp://user@h:25"),
+        ("not a url", "not a url"),
+    ] {
+        assert_eq!(mask_url_password(url), masked, "{url}");
+    }
+}
+
+#[test]
+fn a_missing_variable_is_named() {
+    let text = GOOD.replace("${SMTP}", "${HOJOKIN_SMTP_URL}");
+    let err = parse(&text, Path::new("j.toml"), &env).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("HOJOKIN_SMTP_URL"), "{msg}");
+    assert!(msg.contains("email.smtp_url"), "{msg}");
+    assert!(msg.contains("j.toml"), "{msg}");
+}
+
+#[test]
+fn a_value_with_quotes_is_taken_literally() {
+    let text = GOOD.replace("description = \"毎晩\"", "description = \"${QUOTE}\"");
+    let job = parse(&text, Path::new("j.toml"), &env).unwrap();
+    assert_eq!(job.description, "a\"b");
+}
+
+#[test]
+fn unknown_keys_are_named() {
+    let text = GOOD.replace("[report]", "[report]\nformat = \"pdf\"");
+    let msg = parse(&text, Path::new("j.toml"), &env)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("format"), "{msg}");
+    assert!(msg.contains("j.toml"), "{msg}");
+    let text = GOOD.replace("[inputs.budgets]", "[inputs.budget]");
+    let msg = parse(&text, Path::new("j.toml"), &env)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("budget"), "{msg}");
+}
+
+#[test]
+fn applications_are_required_and_schedules_have_six_fields() {
+    let text = GOOD.replace("[inputs.applications]", "[inputs.assets]");
+    let msg = parse(&text, Path::new("j.toml"), &env)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("inputs.applications"), "{msg}");
+    let text = GOOD.replace("0 30 2 * * *", "30 2 * * *");
+    let msg = parse(&text, Path::new("j.toml"), &env)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("schedule") && msg.contains("5項目"), "{msg}");
+}
+
+#[test]
+fn joins_paths_cleanly() {
+    for (base, rel, want) in [
+        ("jobs", "../fixtures/a.xlsx", "fixtures/a.xlsx"),
+        ("/srv/jobs", "../../x", "/x"),
+        ("", "../x", "../x"),
+        ("jobs", "./a/./b", "jobs/a/b"),
+        ("jobs", "/abs/p", "/abs/p"),
+        ("", "", "."),
+    ] {
+        assert_eq!(
+            join_clean(Path::new(base), rel),
+            PathBuf::from(want),
+            "{base} + {rel}"
+        );
+    }
+}
+
+#[test]
+fn locates_jobs_by_name_or_path() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("nightly.toml"), GOOD).unwrap();
+    assert_eq!(
+        locate("nightly", dir.path()).unwrap(),
+        dir.path().join("nightly.toml")
+    );
+    assert!(matches!(
+        locate("weekly", dir.path()),
+        Err(JobError::NotFound { .. })
+    ));
+    assert_eq!(
+        locate("other/x.toml", dir.path()).unwrap(),
+        PathBuf::from("other/x.toml")
+    );
+}
