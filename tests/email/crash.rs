@@ -53,6 +53,40 @@ fn a_lost_answer_is_uncertain_and_never_sent_again() {
     let again = send_reminders(&m, &state, "nightly", &ledger, as_of, false, dir.path());
     assert_eq!((again.sent, again.uncertain), (0, 1));
     assert_eq!(messages(&mail).len(), 1);
+
+    // Staff look it up with `hojokin outbox` and, the relay's log showing no
+    // delivery, have it sent again on the next run.
+    let db = dir.path().join("h.db");
+    let hojokin = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_hojokin"))
+            .args(args)
+            .arg("--db")
+            .arg(&db)
+            .output()
+            .unwrap()
+    };
+    let listed = hojokin(&["outbox"]);
+    assert_eq!(listed.status.code(), Some(0));
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(
+        listed.contains("uncertain") && listed.contains(&id),
+        "{listed}"
+    );
+    let key = state.outbox_entries().unwrap()[0].key.clone();
+    let fy = key.report_fy.to_string();
+    let resolved = hojokin(&["outbox", "resolve", "A-1", &fy, &key.stage, "--resend"]);
+    assert_eq!(
+        resolved.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&resolved.stderr)
+    );
+    let resent = send_reminders(&m, &state, "nightly", &ledger, as_of, false, dir.path());
+    assert_eq!((resent.sent, resent.uncertain), (1, 0));
+    assert_eq!(messages(&mail).len(), 2, "sent again because staff said so");
+    // Nothing uncertain is left to resolve.
+    let again = hojokin(&["outbox", "resolve", "A-1", &fy, &key.stage, "--delivered"]);
+    assert_eq!(again.status.code(), Some(1));
 }
 
 /// Run only as the child of the kill test: sends the night's reminders with
