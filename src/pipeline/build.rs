@@ -94,6 +94,23 @@ pub fn report(
     }
 }
 
+/// How many rows a list on 概要 shows before pointing at its sheet: the
+/// first page stays a summary even when a national export has thousands.
+const OVERVIEW_LIST_LIMIT: usize = 50;
+
+/// The first [`OVERVIEW_LIST_LIMIT`] rows, then a line saying where the rest are.
+fn listed(rows: impl Iterator<Item = Vec<Cell>>, sheet: &str) -> Vec<Vec<Cell>> {
+    let mut rows: Vec<Vec<Cell>> = rows.collect();
+    let more = rows.len().saturating_sub(OVERVIEW_LIST_LIMIT);
+    if more > 0 {
+        rows.truncate(OVERVIEW_LIST_LIMIT);
+        rows.push(vec![Cell::text(format!(
+            "ほか {more} 件は「{sheet}」シートをご覧ください"
+        ))]);
+    }
+    rows
+}
+
 fn count(n: usize) -> Cell {
     Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
 }
@@ -158,10 +175,10 @@ fn overview(
             columns: ["申請番号", "事業者名", "報告年度", "提出期限"]
                 .map(String::from)
                 .to_vec(),
-            rows: overdue
-                .iter()
-                .map(|r| sheets::report_key_cells(r))
-                .collect(),
+            rows: listed(
+                overdue.iter().map(|r| sheets::report_key_cells(r)),
+                "雇用状況報告",
+            ),
         });
     }
     let early: Vec<&AssetRestriction> = results
@@ -175,9 +192,8 @@ fn overview(
             columns: ["申請番号", "財産番号", "財産名", "処分日", "返還額（目安）"]
                 .map(String::from)
                 .to_vec(),
-            rows: early
-                .iter()
-                .map(|r| {
+            rows: listed(
+                early.iter().map(|r| {
                     vec![
                         Cell::text(&r.application_id),
                         Cell::text(&r.asset_id),
@@ -185,8 +201,9 @@ fn overview(
                         Cell::opt_date(r.disposed_on),
                         Cell::opt_yen(r.refund),
                     ]
-                })
-                .collect(),
+                }),
+                "財産処分制限",
+            ),
         });
     }
     Overview {
@@ -292,5 +309,28 @@ pub fn digest_facts(
             .collect(),
         findings: results.findings.iter().map(DigestItem::finding).collect(),
         mails: MailCounts::from(mail),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overview_lists_stop_at_the_limit_and_say_where_the_rest_are() {
+        let rows = |n: usize| (0..n).map(|i| vec![Cell::Int(i64::try_from(i).unwrap_or(0))]);
+        assert_eq!(listed(rows(3), "雇用状況報告").len(), 3);
+        assert_eq!(
+            listed(rows(OVERVIEW_LIST_LIMIT), "雇用状況報告").len(),
+            OVERVIEW_LIST_LIMIT
+        );
+        let long = listed(rows(OVERVIEW_LIST_LIMIT + 7), "雇用状況報告");
+        assert_eq!(long.len(), OVERVIEW_LIST_LIMIT + 1);
+        assert_eq!(
+            long[OVERVIEW_LIST_LIMIT],
+            vec![Cell::text(
+                "ほか 7 件は「雇用状況報告」シートをご覧ください"
+            )]
+        );
     }
 }

@@ -67,8 +67,7 @@ impl Report {
                 .unwrap_or(SHEET_ORDER.len() - 1)
         });
         for t in tables {
-            let ws = wb.add_worksheet();
-            table::write_table(ws, t, &styles)?;
+            table::write_table(&mut wb, t, &styles)?;
         }
         wb.save_to_buffer()
     }

@@ -3,7 +3,7 @@
 //! yen and date formats, and widths measured for Japanese text.
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Format, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::style::{Styles, display_width};
 
@@ -128,15 +128,56 @@ pub fn write_cell(
 }
 
 /// Lays out a table on an empty worksheet.
-pub fn write_table(ws: &mut Worksheet, table: &Table, styles: &Styles) -> Result<(), XlsxError> {
-    ws.set_name(table.name)?;
+/// Data rows per sheet. Excel stops at 1,048,576 rows; a table longer than
+/// this continues on sheets named `算定検証（2）`, … so nothing is lost and
+/// the run does not fail on a national-size export.
+pub const MAX_ROWS_PER_SHEET: usize = 1_000_000;
+
+/// Writes a table on one sheet, or on several when it is longer than
+/// [`MAX_ROWS_PER_SHEET`].
+pub fn write_table(wb: &mut Workbook, table: &Table, styles: &Styles) -> Result<(), XlsxError> {
+    write_split(wb, table, styles, MAX_ROWS_PER_SHEET)
+}
+
+fn write_split(
+    wb: &mut Workbook,
+    table: &Table,
+    styles: &Styles,
+    limit: usize,
+) -> Result<(), XlsxError> {
+    let limit = limit.max(1);
+    let parts = table.rows.len().div_ceil(limit).max(1);
+    for part in 0..parts {
+        let start = part * limit;
+        let end = (start + limit).min(table.rows.len());
+        let name = if part == 0 {
+            table.name.to_string()
+        } else {
+            format!("{}（{}）", table.name, part + 1)
+        };
+        write_part(wb.add_worksheet(), table, &name, start..end, styles)?;
+    }
+    Ok(())
+}
+
+/// Lays out rows `range` of a table on an empty worksheet called `name`.
+fn write_part(
+    ws: &mut Worksheet,
+    table: &Table,
+    name: &str,
+    range: std::ops::Range<usize>,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(name)?;
+    let first = range.start;
+    let rows = &table.rows[range];
     let mut header_row = 0u32;
     if let Some(note) = &table.note {
         ws.write_string_with_format(0, 0, note, &styles.note)?;
         header_row = 2;
     }
     let mut widths: Vec<usize> = table.columns.iter().map(|c| display_width(c) + 4).collect();
-    for cells in &table.rows {
+    for cells in rows {
         for (c, cell) in cells.iter().enumerate() {
             if let Some(w) = widths.get_mut(c) {
                 *w = (*w).max(cell.width() + 2);
@@ -146,9 +187,9 @@ pub fn write_table(ws: &mut Worksheet, table: &Table, styles: &Styles) -> Result
     for (c, name) in table.columns.iter().enumerate() {
         ws.write_string_with_format(header_row, col_u16(c), *name, &styles.header)?;
     }
-    for (r, cells) in table.rows.iter().enumerate() {
+    for (r, cells) in rows.iter().enumerate() {
         let row = header_row + 1 + u32::try_from(r).unwrap_or(u32::MAX - 2);
-        let bold = table.bold_rows.contains(&r);
+        let bold = table.bold_rows.contains(&(first + r));
         let mut lines = 1;
         for (c, cell) in cells.iter().enumerate() {
             // Capped so one long sentence does not push the table off
@@ -178,7 +219,7 @@ pub fn write_table(ws: &mut Worksheet, table: &Table, styles: &Styles) -> Result
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(header_row, header_row)?;
     if !table.columns.is_empty() {
-        let last_row = header_row + u32::try_from(table.rows.len()).unwrap_or(0);
+        let last_row = header_row + u32::try_from(rows.len()).unwrap_or(0);
         ws.autofilter(header_row, 0, last_row, col_u16(table.columns.len() - 1))?;
     }
     Ok(())
@@ -186,4 +227,53 @@ pub fn write_table(ws: &mut Worksheet, table: &Table, styles: &Styles) -> Result
 
 fn col_u16(c: usize) -> u16 {
     u16::try_from(c).unwrap_or(u16::MAX)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use calamine::{Reader, Xlsx};
+
+    #[test]
+    fn a_table_longer_than_a_sheet_continues_on_the_next() {
+        let mut t = Table::new("算定検証", vec!["申請番号", "算定額"]);
+        t.rows = (0..7)
+            .map(|i| vec![Cell::text(format!("A-{i}")), Cell::Yen(i * 1000)])
+            .collect();
+        t.bold_rows = vec![4];
+        let mut wb = Workbook::new();
+        write_split(&mut wb, &t, &Styles::default(), 3).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut book: Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(
+            book.sheet_names(),
+            ["算定検証", "算定検証（2）", "算定検証（3）"]
+        );
+        let ids = |sheet: &str, book: &mut Xlsx<_>| -> Vec<String> {
+            let range = book.worksheet_range(sheet).unwrap();
+            range.rows().map(|r| r[0].to_string()).collect()
+        };
+        // Each part repeats the header; every row appears exactly once.
+        assert_eq!(
+            ids("算定検証", &mut book),
+            ["申請番号", "A-0", "A-1", "A-2"]
+        );
+        assert_eq!(
+            ids("算定検証（2）", &mut book),
+            ["申請番号", "A-3", "A-4", "A-5"]
+        );
+        assert_eq!(ids("算定検証（3）", &mut book), ["申請番号", "A-6"]);
+    }
+
+    #[test]
+    fn an_empty_table_still_gets_its_sheet() {
+        let t = Table::new("要確認", vec!["申請番号"]);
+        let mut wb = Workbook::new();
+        write_split(&mut wb, &t, &Styles::default(), 3).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), ["要確認"]);
+    }
 }
