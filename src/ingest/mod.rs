@@ -77,20 +77,20 @@ fn file_label(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// Finds the header row of `dataset` in `sheet`, reading at most
-/// [`MAX_ROWS_BEFORE_HEADER`] rows.
-fn find_header(
+/// The first of `sheet`'s top [`MAX_ROWS_BEFORE_HEADER`] rows that `matches`
+/// accepts, as `matches` maps it: how a header row is found, whether the
+/// dataset is known (`run`) or recognised from the headers (`check`).
+fn first_header<T>(
     book: &mut Book,
     sheet: &str,
-    dataset: Dataset,
-    aliases: &BTreeMap<String, Vec<String>>,
-) -> Result<Option<HeaderMap>, SourceError> {
+    matches: &dyn Fn(&Row) -> Option<T>,
+) -> Result<Option<T>, SourceError> {
     let mut found = None;
     book.visit_rows(sheet, &mut |row| {
         if row.index >= MAX_ROWS_BEFORE_HEADER {
             return ControlFlow::Break(());
         }
-        found = header::match_header(dataset, &row, aliases);
+        found = matches(&row);
         if found.is_some() {
             ControlFlow::Break(())
         } else {
@@ -156,7 +156,10 @@ fn locate(dataset: Dataset, spec: &InputSpec) -> Result<(Book, String, HeaderMap
         None => book.sheet_names(),
     };
     for sheet in &candidates {
-        if let Some(h) = find_header(&mut book, sheet, dataset, &spec.aliases)? {
+        let header = first_header(&mut book, sheet, &|row| {
+            header::match_header(dataset, row, &spec.aliases)
+        })?;
+        if let Some(h) = header {
             return Ok((book, sheet.clone(), h));
         }
     }
@@ -377,17 +380,8 @@ fn recognise_sheets(path: &Path) -> Result<Vec<(String, Dataset)>, IngestError> 
     let mut book = Book::open(path)?;
     let mut found = Vec::new();
     for sheet in book.sheet_names() {
-        let mut hit = None;
-        book.visit_rows(&sheet, &mut |row| {
-            if row.index >= MAX_ROWS_BEFORE_HEADER {
-                return ControlFlow::Break(());
-            }
-            hit = header::recognise(&row).map(|(d, _)| d);
-            if hit.is_some() {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
+        let hit = first_header(&mut book, &sheet, &|row| {
+            header::recognise(row).map(|(d, _)| d)
         })?;
         if let Some(d) = hit {
             found.push((sheet, d));
