@@ -1,0 +1,181 @@
+//! What the fixtures' nightly runs write, pinned: every cell of every sheet of
+//! the workbook (value and type) and every `.eml` file (headers other than
+//! Date and Message-ID, decoded body, attachment names), compared with
+//! `tests/golden/*.txt`.
+//!
+//! A refactor must leave these identical. A change that means to alter an
+//! output re-blesses the files with `HOJOKIN_BLESS=1 cargo test --test
+//! golden` and the diff of `tests/golden/` is reviewed with the change.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use calamine::{Data, Reader, open_workbook_auto};
+use common::Sandbox;
+use mail_parser::MimeHeaders;
+
+/// Every sheet, every non-empty cell, as `SHEET!A1 TYPE value` lines.
+fn dump_workbook(path: &Path, sandbox: &Path) -> String {
+    let mut wb = open_workbook_auto(path).unwrap();
+    let mut out = String::new();
+    for name in wb.sheet_names() {
+        writeln!(out, "== sheet {name}").unwrap();
+        let range = wb.worksheet_range(&name).unwrap();
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (r, row) in range.rows().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (kind, value) = match cell {
+                    Data::Empty => continue,
+                    Data::String(s) => ("S", s.clone()),
+                    Data::Float(f) => ("N", f.to_string()),
+                    Data::Int(i) => ("N", i.to_string()),
+                    Data::Bool(b) => ("B", b.to_string()),
+                    Data::DateTime(d) => ("D", d.as_f64().to_string()),
+                    Data::DateTimeIso(s) => ("D", s.clone()),
+                    Data::DurationIso(s) => ("T", s.clone()),
+                    Data::Error(e) => ("E", format!("{e:?}")),
+                };
+                let cell_ref = a1(r0 as usize + r, c0 as usize + c);
+                writeln!(out, "{cell_ref} {kind} {}", normalise(&value, sandbox)).unwrap();
+            }
+        }
+    }
+    out
+}
+
+fn a1(row: usize, col: usize) -> String {
+    let mut letters = String::new();
+    let mut c = col + 1;
+    while c > 0 {
+        let rem = (c - 1) % 26;
+        letters.insert(0, char::from(b'A' + rem as u8));
+        c = (c - 1) / 26;
+    }
+    format!("{letters}{}", row + 1)
+}
+
+/// The sandbox's temporary path is the one thing that differs between runs.
+fn normalise(s: &str, sandbox: &Path) -> String {
+    let mut s = s.replace(&sandbox.display().to_string(), "<sandbox>");
+    if let Ok(canonical) = sandbox.canonicalize() {
+        s = s.replace(&canonical.display().to_string(), "<sandbox>");
+    }
+    s.replace('\n', "\\n")
+}
+
+/// One `.eml` as a grantee's mail program shows it.
+fn dump_eml(path: &Path, sandbox: &Path) -> String {
+    let raw = std::fs::read(path).unwrap();
+    let msg = mail_parser::MessageParser::default().parse(&raw).unwrap();
+    let mut out = String::new();
+    writeln!(
+        out,
+        "== mail {}",
+        path.file_name().unwrap().to_string_lossy()
+    )
+    .unwrap();
+    for header in msg.headers() {
+        let name = header.name();
+        if name.eq_ignore_ascii_case("Date") || name.eq_ignore_ascii_case("Message-ID") {
+            continue;
+        }
+        if name.eq_ignore_ascii_case("Content-Type")
+            || name.eq_ignore_ascii_case("Content-Transfer-Encoding")
+            || name.eq_ignore_ascii_case("MIME-Version")
+        {
+            continue;
+        }
+        let value = match header.value() {
+            mail_parser::HeaderValue::Text(t) => t.to_string(),
+            mail_parser::HeaderValue::TextList(l) => l.join(", "),
+            mail_parser::HeaderValue::Address(a) => a
+                .iter()
+                .map(|x| format!("{} <{}>", x.name().unwrap_or(""), x.address().unwrap_or("")))
+                .collect::<Vec<_>>()
+                .join(", "),
+            other => format!("{other:?}"),
+        };
+        writeln!(out, "{name}: {}", normalise(&value, sandbox)).unwrap();
+    }
+    for (i, body) in msg.text_bodies().enumerate() {
+        writeln!(out, "-- body {i}").unwrap();
+        let text = body.text_contents().unwrap_or("");
+        for line in text.lines() {
+            writeln!(out, "{}", normalise(line, sandbox)).unwrap();
+        }
+    }
+    for att in msg.attachments() {
+        writeln!(out, "-- attachment {}", att.attachment_name().unwrap_or("")).unwrap();
+    }
+    out
+}
+
+/// Runs the nightly job as a dry run for `as_of` and dumps what it wrote.
+fn night(as_of: &str) -> String {
+    let sandbox = Sandbox::new();
+    let out = sandbox.run(
+        &["run", "nightly", "--as-of", as_of, "--dry-run"],
+        &[("HOJOKIN_SMTP_URL", "smtp://127.0.0.1:9")],
+    );
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        common::stderr(&out)
+    );
+    let report = sandbox.path().join(format!("out/summary-{as_of}.xlsx"));
+    let mut dump = dump_workbook(&report, sandbox.path());
+    let mut emls: Vec<_> = std::fs::read_dir(sandbox.path().join("out/outbox"))
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    emls.sort();
+    for eml in emls {
+        dump.push_str(&dump_eml(&eml, sandbox.path()));
+    }
+    dump
+}
+
+fn check(name: &str, got: &str) {
+    let path = common::repo()
+        .join("tests/golden")
+        .join(format!("{name}.txt"));
+    if std::env::var_os("HOJOKIN_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (HOJOKIN_BLESS=1 writes it)", path.display()));
+    if want != got {
+        let first = want
+            .lines()
+            .zip(got.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(want.lines().count().min(got.lines().count()));
+        let show = |s: &str| s.lines().skip(first).take(5).collect::<Vec<_>>().join("\n");
+        panic!(
+            "{name}: output differs from {} at line {}:\n--- golden\n{}\n--- now\n{}",
+            path.display(),
+            first + 1,
+            show(&want),
+            show(&got)
+        );
+    }
+}
+
+#[test]
+fn the_april_night_is_unchanged() {
+    check("nightly-2024-04-25", &night("2024-04-25"));
+}
+
+#[test]
+fn the_may_night_after_the_deadline_is_unchanged() {
+    check("nightly-2024-05-08", &night("2024-05-08"));
+}
+
+#[test]
+fn the_june_night_of_second_reminders_is_unchanged() {
+    check("nightly-2024-06-10", &night("2024-06-10"));
+}
