@@ -160,7 +160,7 @@ fn check(name: &str, got: &str) {
             path.display(),
             first + 1,
             show(&want),
-            show(&got)
+            show(got)
         );
     }
 }
