@@ -267,10 +267,112 @@ pub struct ReportingDuty {
 pub struct Finding {
     pub application_id: String,
     pub company: String,
-    /// 種別: a short Japanese category (e.g. 算定額超過).
-    pub kind: String,
+    /// 種別: what rule the data breaks.
+    pub kind: FindingKind,
     /// 内容: a full Japanese sentence.
     pub detail: String,
+}
+
+/// 種別 of a 要確認 row: a closed set, so nothing compares labels.
+///
+/// [`FindingKind::code`] is stable across releases: the digest keys "new
+/// since last night" on it, so rewording a [`FindingKind::label`] does not
+/// make every old flag new again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FindingKind {
+    /// 算定額超過: decided above what the rules give.
+    AmountOver,
+    /// 下限額未満: granted although the cost is below the floor.
+    BelowFloor,
+    /// 同一事業所の重複申請: one application per establishment.
+    SameEstablishment,
+    /// 設置完了期限超過: installed after the end of February of its FY.
+    InstalledLate,
+    /// 実績報告期限超過: still 交付決定 after the completion report's due date.
+    CompletionReportOverdue,
+    /// 申請番号不明: a received report names no known application.
+    UnknownApplication,
+    /// 報告対象外: a report for an application that owes none.
+    ReportNotOwed,
+    /// 報告年度不一致: a report for a year the application owes none.
+    ReportYearMismatch,
+    /// 期間内処分: disposed within the restriction period without approval.
+    EarlyDisposal,
+    /// 耐用年数不一致: the export's useful life disagrees with the table.
+    UsefulLifeMismatch,
+    /// 制限期間算定不能: the restriction period cannot be computed.
+    RestrictionUndatable,
+    /// 通知先不備: no usable address for a reminder.
+    NoAddress,
+    /// 通知内容不備: a reminder's headers cannot be built from the data.
+    InvalidMessage,
+    /// 送信不明: a reminder that may or may not have been delivered.
+    SendUncertain,
+}
+
+impl FindingKind {
+    pub const ALL: [FindingKind; 14] = [
+        FindingKind::AmountOver,
+        FindingKind::BelowFloor,
+        FindingKind::SameEstablishment,
+        FindingKind::InstalledLate,
+        FindingKind::CompletionReportOverdue,
+        FindingKind::UnknownApplication,
+        FindingKind::ReportNotOwed,
+        FindingKind::ReportYearMismatch,
+        FindingKind::EarlyDisposal,
+        FindingKind::UsefulLifeMismatch,
+        FindingKind::RestrictionUndatable,
+        FindingKind::NoAddress,
+        FindingKind::InvalidMessage,
+        FindingKind::SendUncertain,
+    ];
+
+    /// The 種別 staff read on 要確認 and in the digest.
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingKind::AmountOver => "算定額超過",
+            FindingKind::BelowFloor => "下限額未満",
+            FindingKind::SameEstablishment => "同一事業所の重複申請",
+            FindingKind::InstalledLate => "設置完了期限超過",
+            FindingKind::CompletionReportOverdue => "実績報告期限超過",
+            FindingKind::UnknownApplication => "申請番号不明",
+            FindingKind::ReportNotOwed => "報告対象外",
+            FindingKind::ReportYearMismatch => "報告年度不一致",
+            FindingKind::EarlyDisposal => "期間内処分",
+            FindingKind::UsefulLifeMismatch => "耐用年数不一致",
+            FindingKind::RestrictionUndatable => "制限期間算定不能",
+            FindingKind::NoAddress => "通知先不備",
+            FindingKind::InvalidMessage => "通知内容不備",
+            FindingKind::SendUncertain => "送信不明",
+        }
+    }
+
+    /// A stable ASCII code, stored in the state file (never shown).
+    pub fn code(self) -> &'static str {
+        match self {
+            FindingKind::AmountOver => "amount_over",
+            FindingKind::BelowFloor => "below_floor",
+            FindingKind::SameEstablishment => "same_establishment",
+            FindingKind::InstalledLate => "installed_late",
+            FindingKind::CompletionReportOverdue => "completion_report_overdue",
+            FindingKind::UnknownApplication => "unknown_application",
+            FindingKind::ReportNotOwed => "report_not_owed",
+            FindingKind::ReportYearMismatch => "report_year_mismatch",
+            FindingKind::EarlyDisposal => "early_disposal",
+            FindingKind::UsefulLifeMismatch => "useful_life_mismatch",
+            FindingKind::RestrictionUndatable => "restriction_undatable",
+            FindingKind::NoAddress => "no_address",
+            FindingKind::InvalidMessage => "invalid_message",
+            FindingKind::SendUncertain => "send_uncertain",
+        }
+    }
+}
+
+impl std::fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
 }
 
 /// How a refund for an early disposal is estimated (a catalogue setting).

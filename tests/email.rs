@@ -54,7 +54,7 @@ fn each_stage_goes_out_once_across_reruns_and_the_subject_decodes_to_the_templat
     let kinds: Vec<(&str, &str)> = first
         .findings
         .iter()
-        .map(|f| (f.application_id.as_str(), f.kind.as_str()))
+        .map(|f| (f.application_id.as_str(), f.kind.label()))
         .collect();
     assert_eq!(kinds, vec![("A-2", "通知先不備"), ("A-4", "通知先不備")]);
     let msgs = server.messages();

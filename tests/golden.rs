@@ -38,12 +38,25 @@ fn dump_workbook(path: &Path, sandbox: &Path) -> String {
                     Data::DurationIso(s) => ("T", s.clone()),
                     Data::Error(e) => ("E", format!("{e:?}")),
                 };
-                let cell_ref = a1(r0 as usize + r, c0 as usize + c);
-                writeln!(out, "{cell_ref} {kind} {}", normalise(&value, sandbox)).unwrap();
+                let (row, col) = (r0 as usize + r, c0 as usize + c);
+                // 通知's 日時 is when the mail was handled: the wall clock.
+                let value = if name == "通知" && col == 0 && row > 0 && kind != "S" {
+                    "<clock>".to_string()
+                } else if name == "通知" && col == 0 && row > 0 && looks_like_a_time(&value) {
+                    "<clock>".to_string()
+                } else {
+                    normalise(&value, sandbox)
+                };
+                writeln!(out, "{} {kind} {value}", a1(row, col)).unwrap();
             }
         }
     }
     out
+}
+
+/// `2026-12-01 18:48:35`, as 通知 writes its 日時 as text.
+fn looks_like_a_time(s: &str) -> bool {
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").is_ok()
 }
 
 fn a1(row: usize, col: usize) -> String {

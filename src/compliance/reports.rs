@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, NaiveDate};
 
 use crate::calendar::{fy_label, next_open_day, wareki};
-use crate::model::{Application, EmploymentReport, Finding, FiscalYear, ReportingDuty};
+use crate::model::{
+    Application, EmploymentReport, Finding, FindingKind, FiscalYear, ReportingDuty,
+};
 
 /// 状況 of one required report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -226,7 +228,7 @@ fn stray_finding(
         return Some(Finding {
             application_id: report.application_id.clone(),
             company: String::new(),
-            kind: "申請番号不明".to_string(),
+            kind: FindingKind::UnknownApplication,
             detail: format!(
                 "{what}の申請番号{}は申請一覧にありません。申請番号を確認してください。",
                 report.application_id
@@ -239,7 +241,7 @@ fn stray_finding(
     }
     let (kind, detail) = if owed.is_empty() {
         (
-            "報告対象外",
+            FindingKind::ReportNotOwed,
             format!(
                 "{what}がありますが、この申請（{}、状態：{}）には雇用状況報告の提出義務がありません。",
                 app.program,
@@ -249,7 +251,7 @@ fn stray_finding(
     } else {
         let fys: Vec<String> = owed.iter().map(|req| fy_label(req.report_fy)).collect();
         (
-            "報告年度不一致",
+            FindingKind::ReportYearMismatch,
             format!(
                 "{what}は、この申請で提出が必要な報告年度（{}）のいずれにも当たりません。報告年度を確認してください。",
                 fys.join("・")
@@ -259,7 +261,7 @@ fn stray_finding(
     Some(Finding {
         application_id: app.id.clone(),
         company: app.company.clone(),
-        kind: kind.to_string(),
+        kind,
         detail,
     })
 }

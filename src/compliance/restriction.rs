@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, Months, NaiveDate};
 
 use crate::calendar::wareki;
-use crate::model::{Application, Asset, Finding, RefundMethod, Yen};
+use crate::model::{Application, Asset, Finding, FindingKind, RefundMethod, Yen};
 
 /// 状況 of one asset on the as-of date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -294,11 +294,11 @@ pub fn evaluate(
     (rows, findings)
 }
 
-fn finding(app: Option<&Application>, asset: &Asset, kind: &str, detail: String) -> Finding {
+fn finding(app: Option<&Application>, asset: &Asset, kind: FindingKind, detail: String) -> Finding {
     Finding {
         application_id: asset.application_id.clone(),
         company: app.map(|a| a.company.clone()).unwrap_or_default(),
-        kind: kind.to_string(),
+        kind,
         detail,
     }
 }
@@ -364,7 +364,7 @@ fn early_disposal(
         wareki(acquired),
         wareki(a.period_end),
     );
-    finding(app, asset, AssetState::EarlyDisposal.label(), detail)
+    finding(app, asset, FindingKind::EarlyDisposal, detail)
 }
 
 fn years_conflict(asset: &Asset, app: Option<&Application>) -> Option<Finding> {
@@ -378,7 +378,7 @@ fn years_conflict(asset: &Asset, app: Option<&Application>) -> Option<Finding> {
             asset.asset_id,
             asset.category.as_deref().unwrap_or_default(),
         );
-        finding(app, asset, "耐用年数不一致", detail)
+        finding(app, asset, FindingKind::UsefulLifeMismatch, detail)
     })
 }
 
@@ -392,7 +392,7 @@ fn undatable(asset: &Asset, app: Option<&Application>) -> Finding {
         "財産「{}」（財産番号 {}）は{missing}が分からないため、処分制限期間を算定できません。入力エラーを確認してください。",
         asset.name, asset.asset_id
     );
-    finding(app, asset, "制限期間算定不能", detail)
+    finding(app, asset, FindingKind::RestrictionUndatable, detail)
 }
 
 /// Whole yen with thousands separators, as staff read amounts in sentences.

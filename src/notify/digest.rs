@@ -69,7 +69,7 @@ impl DigestItem {
             key: format!(
                 "{}/{}/{}",
                 f.application_id,
-                f.kind,
+                f.kind.code(),
                 hex::encode(&digest[..8])
             ),
             line: format!(

@@ -13,7 +13,7 @@ use super::stages::{Stage, stage_on, wants_reminder};
 use super::{Mailer, NotificationRow, NotifyOutcome, eml, now_stamp};
 use crate::calendar::fy_label;
 use crate::compliance::reports::ReportDue;
-use crate::model::{Finding, FiscalYear};
+use crate::model::{Finding, FindingKind, FiscalYear};
 use crate::state::State;
 use crate::state::outbox::{Claim, OutboxEntry, OutboxKey, OutboxStatus, Sender};
 
@@ -54,11 +54,11 @@ fn what(row: &ReportDue, stage: &str) -> String {
     )
 }
 
-fn finding(row: &ReportDue, kind: &str, detail: String) -> Finding {
+fn finding(row: &ReportDue, kind: FindingKind, detail: String) -> Finding {
     Finding {
         application_id: row.application_id.clone(),
         company: row.company.clone(),
-        kind: kind.to_string(),
+        kind,
         detail,
     }
 }
@@ -110,7 +110,7 @@ impl Run<'_> {
                 }
                 self.out.findings.push(finding(
                     row,
-                    "通知先不備",
+                    FindingKind::NoAddress,
                     format!(
                         "{}を送れません。{why}申請一覧のメールアドレスを確認し、必要なら郵送や電話で連絡してください。",
                         what(row, stage.label())
@@ -172,7 +172,7 @@ impl Run<'_> {
     fn invalid_header(&mut self, row: &ReportDue, stage: Stage, to: &str, subject: &str, e: &str) {
         self.out.findings.push(finding(
             row,
-            "通知内容不備",
+            FindingKind::InvalidMessage,
             format!(
                 "{}を作れません（{e}）。事業者名などに改行が含まれていないか確認してください。",
                 what(row, stage.label())
@@ -333,7 +333,7 @@ impl Run<'_> {
             self.out.uncertain += 1;
             self.out.findings.push(finding(
                 row,
-                "送信不明",
+                FindingKind::SendUncertain,
                 format!(
                     "{}（宛先 {}、Message-ID {}）は、送信処理が途中で終わったため届いたか分かりません。二重送信を避けるため自動では再送しません。中継サーバーのログでこの Message-ID を確認してください。",
                     what(row, stage),

@@ -39,7 +39,7 @@ pub fn findings(findings: &[Finding]) -> Table {
             vec![
                 Cell::text(&f.application_id),
                 Cell::text(&f.company),
-                Cell::text(&f.kind),
+                Cell::text(f.kind.label()),
                 Cell::text(&f.detail),
             ]
         })

@@ -14,7 +14,7 @@ use super::assess::{Assessment, Verdict};
 use super::catalogue::{Catalogue, Checks};
 use super::format::yen;
 use crate::calendar::{fiscal_year, fy_label, next_open_day, wareki};
-use crate::model::{AppStatus, Application, Finding};
+use crate::model::{AppStatus, Application, Finding, FindingKind};
 
 /// Every rule the data breaks, application by application in input order.
 pub fn findings(
@@ -52,11 +52,11 @@ pub fn findings(
     out
 }
 
-fn finding(app: &Application, kind: &str, detail: String) -> Finding {
+fn finding(app: &Application, kind: FindingKind, detail: String) -> Finding {
     Finding {
         application_id: app.id.clone(),
         company: app.company.clone(),
-        kind: kind.to_string(),
+        kind,
         detail,
     }
 }
@@ -72,7 +72,7 @@ fn amount_findings(app: &Application, a: &Assessment, out: &mut Vec<Finding>) {
     match (a.verdict, a.decided, a.computed) {
         (Verdict::Over, Some(decided), Some(computed)) => out.push(finding(
             app,
-            "算定額超過",
+            FindingKind::AmountOver,
             format!(
                 "交付決定額{}が算定額{}を{}上回っています（{}）。",
                 yen(decided),
@@ -87,7 +87,7 @@ fn amount_findings(app: &Application, a: &Assessment, out: &mut Vec<Finding>) {
                 .unwrap_or_default();
             out.push(finding(
                 app,
-                "下限額未満",
+                FindingKind::BelowFloor,
                 format!(
                     "{}ですが、状態が{}です{amount}。",
                     a.reason,
@@ -151,7 +151,7 @@ fn earlier_for_same_establishment(cat: &Catalogue, apps: &[Application]) -> Hash
 fn same_establishment(app: &Application, first: &Application, checks: &Checks) -> Finding {
     finding(
         app,
-        "同一事業所の重複申請",
+        FindingKind::SameEstablishment,
         format!(
             "事業所所在地「{}」については申請{}（{}申請）が先にあり、申請は1事業所につき1回限りです{}。",
             app.address.as_deref().unwrap_or_default(),
@@ -177,7 +177,7 @@ fn installed_after_february(app: &Application, checks: &Checks) -> Option<Findin
     (completed > limit).then(|| {
         finding(
             app,
-            "設置完了期限超過",
+            FindingKind::InstalledLate,
             format!(
                 "事業完了日{}が、申請した{}の2月末日（{}）より後です{}。",
                 wareki(completed),
@@ -204,7 +204,7 @@ fn completion_report_overdue(
     (as_of > due).then(|| {
         finding(
             app,
-            "実績報告期限超過",
+            FindingKind::CompletionReportOverdue,
             format!(
                 "事業完了日{}から{days}日後の実績報告期限{}を過ぎていますが、確定していません{}。",
                 wareki(completed),

@@ -45,7 +45,7 @@ fn a_lost_answer_is_uncertain_and_never_sent_again() {
     assert!(
         out.findings
             .iter()
-            .any(|f| f.kind == "送信不明" && f.detail.contains(&id))
+            .any(|f| f.kind == hojokin::model::FindingKind::SendUncertain && f.detail.contains(&id))
     );
     drop(slow);
     let server = Server::start(&mail, free_port(), &[]);
@@ -178,7 +178,7 @@ fn a_run_killed_between_send_and_record_sends_no_duplicate() {
         let f = rerun
             .findings
             .iter()
-            .find(|f| f.kind == "送信不明")
+            .find(|f| f.kind == hojokin::model::FindingKind::SendUncertain)
             .unwrap();
         assert!(
             f.detail.contains(id) && f.detail.contains("中継サーバーのログ"),

@@ -340,7 +340,10 @@ fn stray_reports_are_flagged() {
     let finding = |id: &str, company: &str, kind: &str, detail: &str| Finding {
         application_id: id.to_string(),
         company: company.to_string(),
-        kind: kind.to_string(),
+        kind: crate::model::FindingKind::ALL
+            .into_iter()
+            .find(|k| k.label() == kind)
+            .expect("a finding kind's label"),
         detail: detail.to_string(),
     };
     let want = vec![

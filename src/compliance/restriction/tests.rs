@@ -327,7 +327,7 @@ fn evaluate_rows_refunds_and_findings() {
 
     let kinds: Vec<(&str, &str)> = findings
         .iter()
-        .map(|f| (f.application_id.as_str(), f.kind.as_str()))
+        .map(|f| (f.application_id.as_str(), f.kind.label()))
         .collect();
     assert_eq!(
         kinds,

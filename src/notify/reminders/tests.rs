@@ -119,7 +119,7 @@ fn a_dry_run_writes_eml_files_and_records_nothing() {
         ]
     );
     assert_eq!(out.findings.len(), 2);
-    assert_eq!(out.findings[0].kind, "通知先不備");
+    assert_eq!(out.findings[0].kind, FindingKind::NoAddress);
     assert_eq!(
         out.findings[0].detail,
         "令和6年度の採用状況報告の催促メールを送れません。メールアドレスが登録されていません。申請一覧のメールアドレスを確認し、必要なら郵送や電話で連絡してください。"
@@ -167,7 +167,7 @@ fn a_line_break_in_data_bound_for_the_subject_is_refused() {
     assert!(!outbox.exists());
     assert!(state.outbox_entries().unwrap().is_empty());
     assert_eq!(out.findings.len(), 1);
-    assert_eq!(out.findings[0].kind, "通知内容不備");
+    assert_eq!(out.findings[0].kind, FindingKind::InvalidMessage);
     assert!(
         out.findings[0].detail.contains("改行"),
         "{:?}",

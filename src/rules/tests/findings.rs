@@ -19,7 +19,7 @@ fn run(apps: &[Application], as_of: NaiveDate) -> Vec<Finding> {
 fn kinds(found: &[Finding]) -> Vec<(&str, &str)> {
     found
         .iter()
-        .map(|f| (f.application_id.as_str(), f.kind.as_str()))
+        .map(|f| (f.application_id.as_str(), f.kind.label()))
         .collect()
 }
 
@@ -43,7 +43,7 @@ fn decided_over_the_rules() {
         vec![Finding {
             application_id: "D-1".into(),
             company: "株式会社綾瀬精工".into(),
-            kind: "算定額超過".into(),
+            kind: crate::model::FindingKind::AmountOver,
             detail: "交付決定額801,000円が算定額800,000円を1,000円上回っています（2/3、1,000円未満切り捨て、上限800,000円を適用）。".into(),
         }]
     );
