@@ -13,7 +13,7 @@ use tracing::{info, warn};
 use crate::ingest::{self, Ingested};
 use crate::job::Job;
 use crate::notify::{self, Mailer};
-use crate::report::Report;
+use crate::report::{Report, Sheet};
 use crate::rules::Catalogue;
 use crate::state::State;
 use crate::state::lock::{Acquire, JobLock, LockHolder, LockOptions};
@@ -241,8 +241,9 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
     if rejected > 0 || !ingested.inputs.errors.is_empty() {
         exit_code = 1;
         messages.push(format!(
-            "入力に誤りがあり {rejected} 行を除外しました（{} 件）。集計ブックの「入力エラー」シートを確認してください。",
-            ingested.inputs.errors.len()
+            "入力に誤りがあり {rejected} 行を除外しました（{} 件）。集計ブックの「{}」シートを確認してください。",
+            ingested.inputs.errors.len(),
+            Sheet::InputErrors
         ));
     }
     if let (Some((mailer, spec)), Some(m)) = (&mailer, &mail) {
@@ -252,14 +253,16 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         messages.extend(m.messages.iter().cloned());
         if m.queued > 0 {
             messages.push(format!(
-                "督促等のメール {} 通を送れませんでした。送信待ちとして残し、次回の実行で再送します（集計ブックの「通知」シートに理由があります）。",
-                m.queued
+                "督促等のメール {} 通を送れませんでした。送信待ちとして残し、次回の実行で再送します（集計ブックの「{}」シートに理由があります）。",
+                m.queued,
+                Sheet::Notifications
             ));
         }
         if m.uncertain > 0 {
             messages.push(format!(
-                "送信されたか確認できないメールが {} 通あります。二重送信を避けるため自動では再送しません。「要確認」シートの Message-ID でメールサーバーの記録を確認してください。",
-                m.uncertain
+                "送信されたか確認できないメールが {} 通あります。二重送信を避けるため自動では再送しません。「{}」シートの Message-ID でメールサーバーの記録を確認してください。",
+                m.uncertain,
+                Sheet::Findings
             ));
         }
         let facts = build::digest_facts(job, opts, &ingested, &results, m);

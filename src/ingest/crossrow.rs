@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::model::{Application, Asset, Budget, EmploymentReport, InputError, RowOrigin};
 
-use super::header::{HeaderMap, columns};
+use super::columns::{Column, app, asset, budget, report};
+use super::header::HeaderMap;
 use super::source::a1;
 use crate::model::Dataset;
 
@@ -20,7 +21,7 @@ pub struct Headers {
 }
 
 impl Headers {
-    fn error(&self, origin: &RowOrigin, column: &str, value: &str, reason: String) -> InputError {
+    fn error(&self, origin: &RowOrigin, column: Column, value: &str, reason: String) -> InputError {
         let col = self
             .by_sheet
             .get(&(origin.file.clone(), origin.sheet.clone()))
@@ -30,7 +31,7 @@ impl Headers {
             file: origin.file.clone(),
             sheet: origin.sheet.clone(),
             cell: a1(origin.row.saturating_sub(1), col),
-            column: column.to_string(),
+            column: column.name.to_string(),
             value: value.to_string(),
             reason,
         }
@@ -63,7 +64,7 @@ pub fn unique_applications(
                 .collect();
             errors.push(headers.error(
                 &a.origin,
-                "申請番号",
+                app::ID,
                 &a.id,
                 format!(
                     "申請番号「{}」が重複しています（{}にもあります）。どちらの行も除外しました",
@@ -104,7 +105,7 @@ pub fn link_assets(
         if count[&asset.asset_id] > 1 {
             errors.push(headers.error(
                 &asset.origin,
-                "財産番号",
+                asset::ASSET_ID,
                 &asset.asset_id,
                 format!(
                     "財産番号「{}」が重複しています。重複するすべての行を除外しました",
@@ -116,7 +117,7 @@ pub fn link_assets(
         let Some(app) = by_id.get(asset.application_id.as_str()) else {
             errors.push(headers.error(
                 &asset.origin,
-                "申請番号",
+                asset::APPLICATION_ID,
                 &asset.application_id,
                 unknown_application(&asset.application_id, all_app_ids),
             ));
@@ -128,7 +129,7 @@ pub fn link_assets(
                 None => {
                     errors.push(headers.error(
                         &asset.origin,
-                        "取得日",
+                        asset::ACQUIRED_ON,
                         "",
                         format!("取得日が空で、申請「{}」の事業完了日もありません", app.id),
                     ));
@@ -158,7 +159,7 @@ pub fn link_reports(
             }
             errors.push(headers.error(
                 &r.origin,
-                "申請番号",
+                report::APPLICATION_ID,
                 &r.application_id,
                 unknown_application(&r.application_id, all_app_ids),
             ));
@@ -186,7 +187,7 @@ pub fn unique_budgets(
             }
             errors.push(headers.error(
                 &b.origin,
-                "制度",
+                budget::PROGRAM,
                 &b.program,
                 format!(
                     "{}年度の「{}」の予算が複数行あります。重複するすべての行を除外しました",
@@ -200,7 +201,7 @@ pub fn unique_budgets(
 
 /// The canonical column names of a dataset, for messages.
 pub fn required_names(dataset: Dataset) -> String {
-    columns(dataset)
+    super::columns::of(dataset)
         .iter()
         .filter(|c| c.required)
         .map(|c| c.name)

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use super::columns::{self, Column};
 use super::parse::normalize;
 use super::raw::Raw;
 use super::source::Row;
@@ -15,98 +16,6 @@ use crate::model::Dataset;
 
 /// How many rows above the header an export may have before we give up.
 pub const MAX_ROWS_BEFORE_HEADER: u32 = 50;
-
-/// One column of a dataset: its canonical name, built-in aliases, and
-/// whether the header must be present for the sheet to be this dataset.
-#[derive(Debug, Clone, Copy)]
-pub struct Column {
-    pub name: &'static str,
-    pub aliases: &'static [&'static str],
-    pub required: bool,
-}
-
-const fn col(name: &'static str, aliases: &'static [&'static str], required: bool) -> Column {
-    Column {
-        name,
-        aliases,
-        required,
-    }
-}
-
-const APPLICATIONS: &[Column] = &[
-    col("申請番号", &["受付番号", "申請No", "申請NO"], true),
-    col("制度", &["制度名", "補助金名", "事業名"], true),
-    col("区分", &["コース", "区分名"], false),
-    col("事業者名", &["申請者名", "法人名", "企業名"], true),
-    col("法人番号", &[], false),
-    col("事業所所在地", &["所在地", "事業所住所"], false),
-    col("担当者名", &["担当者"], false),
-    col(
-        "メールアドレス",
-        &["メール", "E-mail", "Email", "電子メール"],
-        false,
-    ),
-    col("申請日", &["申請年月日", "受付日"], true),
-    col("交付決定日", &["交付決定年月日", "決定日"], false),
-    col("事業完了日", &["完了日", "事業完了年月日"], false),
-    col("補助対象経費", &["対象経費", "補助対象経費(円)"], true),
-    col("交付決定額", &["交付決定額(円)", "決定額"], false),
-    col("確定額", &["確定額(円)", "交付確定額"], false),
-    col("状態", &["ステータス", "進捗"], true),
-    col("参画企業数", &["参加企業数"], false),
-    col("対象人数", &["人数"], false),
-    col("対象人数（女性）", &["女性人数"], false),
-    col(
-        "対象人数（障がい者）",
-        &["障がい者人数", "障害者人数"],
-        false,
-    ),
-];
-
-const ASSETS: &[Column] = &[
-    col("申請番号", &["受付番号"], true),
-    col("財産番号", &["資産番号"], true),
-    col("財産名", &["資産名", "品名"], true),
-    col("耐用年数区分", &["耐用年数の区分", "資産区分"], false),
-    col("法定耐用年数", &["耐用年数"], false),
-    col("取得価額", &["取得価格", "取得金額"], true),
-    col("取得日", &["取得年月日"], false),
-    col("処分日", &["処分年月日"], false),
-    col("処分の種類", &["処分種類", "処分内容"], false),
-    col("処分承認日", &["承認日"], false),
-];
-
-const EMPLOYMENT_REPORTS: &[Column] = &[
-    col("申請番号", &["受付番号"], true),
-    col("報告年度", &["年度"], true),
-    col("受付日", &["提出日", "受理日"], true),
-    col(
-        "新規採用者数（女性）",
-        &["採用者数（女性）", "女性採用者数"],
-        false,
-    ),
-    col(
-        "新規採用者数（障がい者）",
-        &["採用者数（障がい者）", "障がい者採用者数"],
-        false,
-    ),
-];
-
-const BUDGETS: &[Column] = &[
-    col("年度", &["会計年度"], true),
-    col("制度", &["制度名", "補助金名"], true),
-    col("予算額", &["予算", "予算額(円)"], true),
-];
-
-/// The columns of a dataset, in the contract's order.
-pub fn columns(dataset: Dataset) -> &'static [Column] {
-    match dataset {
-        Dataset::Applications => APPLICATIONS,
-        Dataset::Assets => ASSETS,
-        Dataset::EmploymentReports => EMPLOYMENT_REPORTS,
-        Dataset::Budgets => BUDGETS,
-    }
-}
 
 /// Where each column of a dataset stands in the sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,8 +27,9 @@ pub struct HeaderMap {
 }
 
 impl HeaderMap {
-    pub fn col(&self, name: &str) -> Option<u32> {
-        self.columns.get(name).copied()
+    /// Where `column` stands in the sheet, if the header has it.
+    pub fn col(&self, column: Column) -> Option<u32> {
+        self.columns.get(column.name).copied()
     }
 }
 
@@ -147,7 +57,7 @@ pub fn match_header(
         })
         .collect();
     let mut found_at = BTreeMap::new();
-    for column in columns(dataset) {
+    for column in columns::of(dataset) {
         let mut names: Vec<String> = std::iter::once(column.name)
             .chain(column.aliases.iter().copied())
             .map(key)
@@ -213,10 +123,10 @@ mod tests {
         );
         let h = match_header(Dataset::Applications, &r, &BTreeMap::new()).unwrap();
         assert_eq!(h.row, 3);
-        assert_eq!(h.col("申請番号"), Some(1));
-        assert_eq!(h.col("状態"), Some(0));
-        assert_eq!(h.col("対象人数（女性）"), Some(7));
-        assert_eq!(h.col("交付決定日"), None);
+        assert_eq!(h.col(columns::app::ID), Some(1));
+        assert_eq!(h.col(columns::app::STATUS), Some(0));
+        assert_eq!(h.col(columns::app::PERSONS_WOMEN), Some(7));
+        assert_eq!(h.col(columns::app::DECIDED_ON), None);
     }
 
     #[test]
@@ -237,7 +147,7 @@ mod tests {
             vec!["year".to_string(), "Year".to_string()],
         )]);
         let h = match_header(Dataset::Budgets, &r, &aliases).unwrap();
-        assert_eq!(h.col("年度"), Some(0));
+        assert_eq!(h.col(columns::budget::FY), Some(0));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! - [`rows`]: one row into one typed record.
 //! - [`crossrow`]: duplicates and references between datasets.
 
+pub mod columns;
 pub mod crossrow;
 pub mod header;
 pub mod parse;
@@ -202,7 +203,7 @@ impl Reader {
         let rows = match dataset {
             Dataset::Applications => {
                 let r = read_rows(&mut book, &sheet, &header, &mut |c| {
-                    if let Some(id) = c.text("申請番号") {
+                    if let Some(id) = c.text(columns::app::ID) {
                         ids.insert(id);
                     }
                     rows::application(c, catalogue)

@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 
+use super::columns::{Column, app, asset, budget, report};
 use super::header::HeaderMap;
 use super::parse;
 use super::raw::Raw;
@@ -51,12 +52,12 @@ impl<'a> Cells<'a> {
 
     /// The A1 reference of a column in this row; the row's first cell when
     /// the sheet has no such column.
-    pub fn cell_ref(&self, column: &str) -> String {
+    pub fn cell_ref(&self, column: Column) -> String {
         let col = self.at.header.col(column).unwrap_or(0);
         a1(self.row.index, col)
     }
 
-    fn raw(&self, column: &str) -> &'a Raw {
+    fn raw(&self, column: Column) -> &'a Raw {
         static EMPTY: Raw = Raw::Empty;
         match self.at.header.col(column) {
             Some(c) => self.row.get(c),
@@ -65,29 +66,29 @@ impl<'a> Cells<'a> {
     }
 
     /// Records an error on `column` of this row.
-    pub fn reject(&mut self, column: &str, reason: impl Into<String>) {
+    pub fn reject(&mut self, column: Column, reason: impl Into<String>) {
         let value = self.raw(column).to_string();
         self.errors.push(InputError {
             file: self.at.file.to_string(),
             sheet: self.at.sheet.to_string(),
             cell: self.cell_ref(column),
-            column: column.to_string(),
+            column: column.name.to_string(),
             value,
             reason: reason.into(),
         });
     }
 
-    pub fn is_blank(&self, column: &str) -> bool {
+    pub fn is_blank(&self, column: Column) -> bool {
         self.raw(column).is_blank()
     }
 
     /// Optional text, trimmed.
-    pub fn text(&self, column: &str) -> Option<String> {
+    pub fn text(&self, column: Column) -> Option<String> {
         parse::text(self.raw(column))
     }
 
     /// Required text: blank is an error.
-    pub fn required_text(&mut self, column: &str) -> Option<String> {
+    pub fn required_text(&mut self, column: Column) -> Option<String> {
         let t = self.text(column);
         if t.is_none() {
             self.missing(column);
@@ -95,16 +96,19 @@ impl<'a> Cells<'a> {
         t
     }
 
-    fn missing(&mut self, column: &str) {
+    fn missing(&mut self, column: Column) {
         if self.at.header.col(column).is_some() {
-            self.reject(column, format!("{column}が空です（必須項目）"));
+            self.reject(column, format!("{}が空です（必須項目）", column.name));
         } else {
-            self.reject(column, format!("{column}の列がありません（必須項目）"));
+            self.reject(
+                column,
+                format!("{}の列がありません（必須項目）", column.name),
+            );
         }
     }
 
     /// Optional value: blank → None; unparseable → error and None.
-    pub fn parsed<T>(&mut self, column: &str, f: fn(&Raw) -> Result<T, String>) -> Option<T> {
+    pub fn parsed<T>(&mut self, column: Column, f: fn(&Raw) -> Result<T, String>) -> Option<T> {
         let raw = self.raw(column);
         if raw.is_blank() {
             return None;
@@ -119,7 +123,7 @@ impl<'a> Cells<'a> {
     }
 
     /// Required value: blank is an error too.
-    pub fn required<T>(&mut self, column: &str, f: fn(&Raw) -> Result<T, String>) -> Option<T> {
+    pub fn required<T>(&mut self, column: Column, f: fn(&Raw) -> Result<T, String>) -> Option<T> {
         if self.is_blank(column) {
             self.missing(column);
             return None;
@@ -127,24 +131,28 @@ impl<'a> Cells<'a> {
         self.parsed(column, f)
     }
 
-    pub fn date(&mut self, column: &str) -> Option<NaiveDate> {
+    pub fn date(&mut self, column: Column) -> Option<NaiveDate> {
         self.parsed(column, parse::date)
     }
 
-    pub fn yen(&mut self, column: &str) -> Option<Yen> {
+    pub fn yen(&mut self, column: Column) -> Option<Yen> {
         self.parsed(column, parse::yen)
     }
 
-    pub fn count(&mut self, column: &str) -> Option<u32> {
+    pub fn count(&mut self, column: Column) -> Option<u32> {
         self.parsed(column, parse::count)
     }
 
     /// Marks a value that the row's 状態 requires but the export left blank.
-    pub fn require_for_status<T>(&mut self, value: &Option<T>, column: &str, status: AppStatus) {
+    pub fn require_for_status<T>(&mut self, value: &Option<T>, column: Column, status: AppStatus) {
         if value.is_none() && self.is_blank(column) {
             self.reject(
                 column,
-                format!("状態が「{}」のときは{column}が必要です", status.label()),
+                format!(
+                    "状態が「{}」のときは{}が必要です",
+                    status.label(),
+                    column.name
+                ),
             );
         }
     }
@@ -152,43 +160,43 @@ impl<'a> Cells<'a> {
 
 /// One row of 申請一覧.
 pub fn application(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Application> {
-    let id = cells.required_text("申請番号");
+    let id = cells.required_text(app::ID);
     let program = program(cells, catalogue);
     let course = course(cells, catalogue, program.as_deref());
-    let company = cells.required_text("事業者名");
-    let corporate_number = cells.parsed("法人番号", parse::corporate_number);
-    let address = cells.text("事業所所在地");
-    let contact = cells.text("担当者名");
-    let email = cells.parsed("メールアドレス", parse::email);
-    let applied_on = cells.required("申請日", parse::date);
-    let decided_on = cells.date("交付決定日");
-    let completed_on = cells.date("事業完了日");
-    let eligible_cost = cells.required("補助対象経費", parse::yen);
-    let decided_amount = cells.yen("交付決定額");
-    let final_amount = cells.yen("確定額");
-    let status = cells.required("状態", |raw| {
+    let company = cells.required_text(app::COMPANY);
+    let corporate_number = cells.parsed(app::CORPORATE_NUMBER, parse::corporate_number);
+    let address = cells.text(app::ADDRESS);
+    let contact = cells.text(app::CONTACT);
+    let email = cells.parsed(app::EMAIL, parse::email);
+    let applied_on = cells.required(app::APPLIED_ON, parse::date);
+    let decided_on = cells.date(app::DECIDED_ON);
+    let completed_on = cells.date(app::COMPLETED_ON);
+    let eligible_cost = cells.required(app::ELIGIBLE_COST, parse::yen);
+    let decided_amount = cells.yen(app::DECIDED_AMOUNT);
+    let final_amount = cells.yen(app::FINAL_AMOUNT);
+    let status = cells.required(app::STATUS, |raw| {
         let text = parse::text(raw).unwrap_or_default();
         AppStatus::parse(&parse::normalize(&text)).ok_or_else(|| {
             "状態は 申請中・交付決定・確定・不交付・取下げ・取消 のいずれかにしてください"
                 .to_string()
         })
     });
-    let members = cells.count("参画企業数");
-    let persons = cells.count("対象人数");
-    let persons_women = cells.count("対象人数（女性）");
-    let persons_disabled = cells.count("対象人数（障がい者）");
+    let members = cells.count(app::MEMBERS);
+    let persons = cells.count(app::PERSONS);
+    let persons_women = cells.count(app::PERSONS_WOMEN);
+    let persons_disabled = cells.count(app::PERSONS_DISABLED);
     if let Some(status) = status {
         if matches!(
             status,
             AppStatus::Decided | AppStatus::Final | AppStatus::Cancelled
         ) {
-            cells.require_for_status(&decided_on, "交付決定日", status);
+            cells.require_for_status(&decided_on, app::DECIDED_ON, status);
         }
         if status.is_granted() {
-            cells.require_for_status(&decided_amount, "交付決定額", status);
+            cells.require_for_status(&decided_amount, app::DECIDED_AMOUNT, status);
         }
         if status == AppStatus::Final {
-            cells.require_for_status(&final_amount, "確定額", status);
+            cells.require_for_status(&final_amount, app::FINAL_AMOUNT, status);
         }
     }
     if !cells.errors.is_empty() {
@@ -220,11 +228,11 @@ pub fn application(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Appli
 
 /// 制度: required, and known to the catalogue (by name or alias).
 fn program(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<String> {
-    let name = cells.required_text("制度")?;
+    let name = cells.required_text(app::PROGRAM)?;
     let found = catalogue.canonical_program(&name).map(str::to_string);
     if found.is_none() {
         cells.reject(
-            "制度",
+            app::PROGRAM,
             format!("制度「{name}」は制度一覧（カタログ）にありません"),
         );
     }
@@ -233,14 +241,14 @@ fn program(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<String> {
 
 /// 区分: required and checked when the program has courses.
 fn course(cells: &mut Cells<'_>, catalogue: &Catalogue, program: Option<&str>) -> Option<String> {
-    let given = cells.text("区分");
+    let given = cells.text(app::COURSE);
     let program = program?;
     if catalogue.courses(program).is_empty() {
         return given;
     }
     let Some(given) = given else {
         let list = catalogue.courses(program).join("・");
-        cells.reject("区分", format!("{program}は区分（{list}）が必要です"));
+        cells.reject(app::COURSE, format!("{program}は区分（{list}）が必要です"));
         return None;
     };
     let found = catalogue
@@ -249,7 +257,7 @@ fn course(cells: &mut Cells<'_>, catalogue: &Catalogue, program: Option<&str>) -
     if found.is_none() {
         let list = catalogue.courses(program).join("・");
         cells.reject(
-            "区分",
+            app::COURSE,
             format!("{program}の区分は {list} のいずれかにしてください"),
         );
     }
@@ -259,11 +267,11 @@ fn course(cells: &mut Cells<'_>, catalogue: &Catalogue, program: Option<&str>) -
 /// One row of 取得財産. A blank 取得日 stays `None` here; the cross-row stage
 /// fills it from the application's 事業完了日.
 pub fn asset(cells: &mut Cells<'_>) -> Option<Asset> {
-    let application_id = cells.required_text("申請番号");
-    let asset_id = cells.required_text("財産番号");
-    let name = cells.required_text("財産名");
-    let category = cells.text("耐用年数区分");
-    let explicit_years = cells.parsed("法定耐用年数", |raw| {
+    let application_id = cells.required_text(asset::APPLICATION_ID);
+    let asset_id = cells.required_text(asset::ASSET_ID);
+    let name = cells.required_text(asset::NAME);
+    let category = cells.text(asset::CATEGORY);
+    let explicit_years = cells.parsed(asset::USEFUL_LIFE, |raw| {
         parse::count(raw).and_then(|y| {
             if (1..=100).contains(&y) {
                 Ok(y)
@@ -272,11 +280,11 @@ pub fn asset(cells: &mut Cells<'_>) -> Option<Asset> {
             }
         })
     });
-    let explicit_failed = explicit_years.is_none() && !cells.is_blank("法定耐用年数");
+    let explicit_failed = explicit_years.is_none() && !cells.is_blank(asset::USEFUL_LIFE);
     let table_years = match (&category, explicit_years) {
         (None, None) if !explicit_failed => {
             cells.reject(
-                "耐用年数区分",
+                asset::CATEGORY,
                 "耐用年数区分か法定耐用年数のどちらかが必要です",
             );
             None
@@ -288,17 +296,17 @@ pub fn asset(cells: &mut Cells<'_>) -> Option<Asset> {
             other => {
                 let reason = useful_life::unresolved_reason(&other, text)
                     .unwrap_or_else(|| "耐用年数区分を特定できません".to_string());
-                cells.reject("耐用年数区分", reason);
+                cells.reject(asset::CATEGORY, reason);
                 None
             }
         },
         _ => None,
     };
-    let cost = cells.required("取得価額", parse::yen);
-    let acquired_on = cells.date("取得日");
-    let disposed_on = cells.date("処分日");
-    let disposal_kind = cells.text("処分の種類");
-    let disposal_approved_on = cells.date("処分承認日");
+    let cost = cells.required(asset::COST, parse::yen);
+    let acquired_on = cells.date(asset::ACQUIRED_ON);
+    let disposed_on = cells.date(asset::DISPOSED_ON);
+    let disposal_kind = cells.text(asset::DISPOSAL_KIND);
+    let disposal_approved_on = cells.date(asset::DISPOSAL_APPROVED_ON);
     if !cells.errors.is_empty() {
         return None;
     }
@@ -320,11 +328,11 @@ pub fn asset(cells: &mut Cells<'_>) -> Option<Asset> {
 
 /// One row of 雇用状況報告.
 pub fn employment_report(cells: &mut Cells<'_>) -> Option<EmploymentReport> {
-    let application_id = cells.required_text("申請番号");
-    let report_fy: Option<FiscalYear> = cells.required("報告年度", parse::fiscal_year);
-    let received_on = cells.required("受付日", parse::date);
-    let hires_women = cells.count("新規採用者数（女性）");
-    let hires_disabled = cells.count("新規採用者数（障がい者）");
+    let application_id = cells.required_text(report::APPLICATION_ID);
+    let report_fy: Option<FiscalYear> = cells.required(report::REPORT_FY, parse::fiscal_year);
+    let received_on = cells.required(report::RECEIVED_ON, parse::date);
+    let hires_women = cells.count(report::HIRES_WOMEN);
+    let hires_disabled = cells.count(report::HIRES_DISABLED);
     if !cells.errors.is_empty() {
         return None;
     }
@@ -340,9 +348,9 @@ pub fn employment_report(cells: &mut Cells<'_>) -> Option<EmploymentReport> {
 
 /// One row of 予算.
 pub fn budget(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Budget> {
-    let fy = cells.required("年度", parse::fiscal_year);
+    let fy = cells.required(budget::FY, parse::fiscal_year);
     let program = program(cells, catalogue);
-    let amount = cells.required("予算額", parse::yen);
+    let amount = cells.required(budget::AMOUNT, parse::yen);
     if !cells.errors.is_empty() {
         return None;
     }

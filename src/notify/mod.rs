@@ -33,6 +33,7 @@ use lettre::message::Mailbox;
 
 use crate::job::EmailSpec;
 use crate::model::Finding;
+use crate::report::Sheet;
 use crate::report::table::{Cell, Table};
 
 pub use digest::{DigestFacts, DigestItem, DigestOutcome, MailCounts, send_digest};
@@ -168,7 +169,10 @@ impl NotifyOutcome {
 
 /// The 通知 sheet of the summary workbook.
 pub fn notification_table(rows: &[NotificationRow]) -> Table {
-    let mut table = Table::new("通知", vec!["日時", "宛先", "件名", "種別", "結果"]);
+    let mut table = Table::new(
+        Sheet::Notifications,
+        vec!["日時", "宛先", "件名", "種別", "結果"],
+    );
     table.rows = rows
         .iter()
         .map(|r| {

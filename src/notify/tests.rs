@@ -80,7 +80,7 @@ fn the_notification_sheet_has_the_contract_columns() {
         message_id: Some("<x@example.jp>".into()),
     }];
     let t = notification_table(&rows);
-    assert_eq!(t.name, "通知");
+    assert_eq!(t.sheet, crate::report::Sheet::Notifications);
     assert_eq!(t.columns, vec!["日時", "宛先", "件名", "種別", "結果"]);
     assert_eq!(
         t.rows[0],

@@ -6,6 +6,7 @@
 //! target and renamed, so a reader never sees half of it.
 
 pub mod overview;
+pub mod sheet;
 pub mod sheets;
 pub mod style;
 pub mod table;
@@ -17,21 +18,9 @@ use std::path::{Path, PathBuf};
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 use overview::Overview;
+pub use sheet::Sheet;
 use style::Styles;
 use table::Table;
-
-/// The contract's sheet order; a table with another name goes before 入力エラー.
-pub const SHEET_ORDER: [&str; 9] = [
-    "概要",
-    "年度別集計",
-    "事業者別集計",
-    "算定検証",
-    "雇用状況報告",
-    "財産処分制限",
-    "要確認",
-    "通知",
-    "入力エラー",
-];
 
 /// Why the report could not be written (exit status 2), naming the file.
 #[derive(Debug, thiserror::Error)]
@@ -60,12 +49,7 @@ impl Report {
         let ws = wb.add_worksheet();
         overview::write(ws, &self.overview, &styles)?;
         let mut tables: Vec<&Table> = self.tables.iter().collect();
-        tables.sort_by_key(|t| {
-            SHEET_ORDER
-                .iter()
-                .position(|n| *n == t.name)
-                .unwrap_or(SHEET_ORDER.len() - 1)
-        });
+        tables.sort_by_key(|t| t.sheet);
         for t in tables {
             table::write_table(&mut wb, t, &styles)?;
         }

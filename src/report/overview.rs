@@ -5,6 +5,7 @@
 
 use rust_xlsxwriter::{Chart, ChartFont, ChartLegendPosition, Worksheet, XlsxError};
 
+use super::sheet::Sheet;
 use super::style::{Styles, YEN_FORMAT, display_width};
 use super::table::{Cell, write_cell};
 use crate::totals::Execution;
@@ -54,7 +55,6 @@ pub struct ExecutionChart {
 /// Headings of the chart's data section; the chart refers to its columns.
 pub const CHART_COLUMNS: [&str; 4] = ["制度", "予算額", "交付決定・確定額", "執行率"];
 
-const SHEET: &str = "概要";
 /// Chart size in pixels: wide enough for a handful of Japanese program names.
 const CHART_WIDTH: u32 = 640;
 const CHART_HEIGHT: u32 = 360;
@@ -62,7 +62,7 @@ const CHART_HEIGHT: u32 = 360;
 /// Lays 概要 out: title, then each section with a blank row between, then the
 /// chart's data section, with the chart below its data.
 pub fn write(ws: &mut Worksheet, o: &Overview, styles: &Styles) -> Result<(), XlsxError> {
-    ws.set_name(SHEET)?;
+    ws.set_name(Sheet::Overview.name())?;
     ws.write_string_with_format(0, 0, &o.title, &styles.title)?;
     let mut widths: Vec<usize> = vec![0; 8];
     let mut row = 2u32;
@@ -160,9 +160,9 @@ fn execution_chart(title: &str, first: u32, last: u32) -> Chart {
     for value_col in [1u16, 2] {
         chart
             .add_series()
-            .set_name((SHEET, first.saturating_sub(1), value_col))
-            .set_categories((SHEET, first, 0, last, 0))
-            .set_values((SHEET, first, value_col, last, value_col));
+            .set_name((Sheet::Overview.name(), first.saturating_sub(1), value_col))
+            .set_categories((Sheet::Overview.name(), first, 0, last, 0))
+            .set_values((Sheet::Overview.name(), first, value_col, last, value_col));
     }
     chart.title().set_name(title).set_font(&font);
     // In a bar chart the category axis is the vertical one (rust_xlsxwriter's

@@ -6,12 +6,13 @@ use crate::compliance::restriction::AssetRestriction;
 use crate::model::{Finding, InputError};
 use crate::rules::Assessment;
 
+use super::sheet::Sheet;
 use super::table::{Cell, Table};
 
 /// 入力エラー: every rejected row or value.
 pub fn input_errors(errors: &[InputError]) -> Table {
     let mut t = Table::new(
-        "入力エラー",
+        Sheet::InputErrors,
         vec!["ファイル", "シート", "セル", "項目", "値", "内容"],
     );
     t.rows = errors
@@ -32,7 +33,10 @@ pub fn input_errors(errors: &[InputError]) -> Table {
 
 /// 要確認: every rule the data breaks, on the application that breaks it.
 pub fn findings(findings: &[Finding]) -> Table {
-    let mut t = Table::new("要確認", vec!["申請番号", "事業者名", "種別", "内容"]);
+    let mut t = Table::new(
+        Sheet::Findings,
+        vec!["申請番号", "事業者名", "種別", "内容"],
+    );
     t.rows = findings
         .iter()
         .map(|f| {
@@ -50,7 +54,7 @@ pub fn findings(findings: &[Finding]) -> Table {
 /// 算定検証: one row per application, the rules' amount against the decided one.
 pub fn verification(assessed: &[Assessment]) -> Table {
     let mut t = Table::new(
-        "算定検証",
+        Sheet::Verification,
         vec![
             "申請番号",
             "制度",
@@ -104,7 +108,7 @@ pub fn report_key_cells(r: &ReportDue) -> Vec<Cell> {
 /// 雇用状況報告: one row per required report whose month has begun.
 pub fn employment_reports(ledger: &[ReportDue]) -> Table {
     let mut t = Table::new(
-        "雇用状況報告",
+        Sheet::EmploymentReports,
         vec![
             "申請番号",
             "事業者名",
@@ -139,7 +143,7 @@ pub fn employment_reports(ledger: &[ReportDue]) -> Table {
 /// 財産処分制限: one row per asset with its restriction period and 状況.
 pub fn restrictions(rows: &[AssetRestriction]) -> Table {
     let mut t = Table::new(
-        "財産処分制限",
+        Sheet::Restrictions,
         vec![
             "申請番号",
             "財産番号",

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
+use super::sheet::Sheet;
 use super::style::{Styles, display_width};
 
 /// The value of one cell, typed so each gets its proper Excel format.
@@ -58,7 +59,7 @@ impl Cell {
 /// One sheet's content.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
-    pub name: &'static str,
+    pub sheet: Sheet,
     pub columns: Vec<&'static str>,
     pub rows: Vec<Vec<Cell>>,
     /// Rows (0-based, among `rows`) to emphasise, such as 合計 rows.
@@ -68,9 +69,9 @@ pub struct Table {
 }
 
 impl Table {
-    pub fn new(name: &'static str, columns: Vec<&'static str>) -> Table {
+    pub fn new(sheet: Sheet, columns: Vec<&'static str>) -> Table {
         Table {
-            name,
+            sheet,
             columns,
             rows: Vec::new(),
             bold_rows: Vec::new(),
@@ -151,9 +152,9 @@ fn write_split(
         let start = part * limit;
         let end = (start + limit).min(table.rows.len());
         let name = if part == 0 {
-            table.name.to_string()
+            table.sheet.name().to_string()
         } else {
-            format!("{}（{}）", table.name, part + 1)
+            format!("{}（{}）", table.sheet.name(), part + 1)
         };
         write_part(wb.add_worksheet(), table, &name, start..end, styles)?;
     }
@@ -237,7 +238,7 @@ mod tests {
 
     #[test]
     fn a_table_longer_than_a_sheet_continues_on_the_next() {
-        let mut t = Table::new("算定検証", vec!["申請番号", "算定額"]);
+        let mut t = Table::new(Sheet::Verification, vec!["申請番号", "算定額"]);
         t.rows = (0..7)
             .map(|i| vec![Cell::text(format!("A-{i}")), Cell::Yen(i * 1000)])
             .collect();
@@ -269,7 +270,7 @@ mod tests {
 
     #[test]
     fn an_empty_table_still_gets_its_sheet() {
-        let t = Table::new("要確認", vec!["申請番号"]);
+        let t = Table::new(Sheet::Findings, vec!["申請番号"]);
         let mut wb = Workbook::new();
         write_split(&mut wb, &t, &Styles::default(), 3).unwrap();
         let bytes = wb.save_to_buffer().unwrap();

@@ -6,12 +6,13 @@ use crate::model::FiscalYear;
 use crate::totals::{CompanyRow, FyProgramRow, execution};
 
 use super::overview::ExecutionChart;
+use super::sheet::Sheet;
 use super::table::{Cell, Table};
 
 /// 年度別集計: the rows in their order, each FY's 合計 row in bold.
 pub fn fiscal_year_table(rows: &[FyProgramRow]) -> Table {
     let mut t = Table::new(
-        "年度別集計",
+        Sheet::ByFiscalYear,
         vec![
             "年度",
             "制度",
@@ -50,7 +51,7 @@ pub fn fiscal_year_table(rows: &[FyProgramRow]) -> Table {
 /// 事業者別集計: one row per FY × company.
 pub fn company_table(rows: &[CompanyRow]) -> Table {
     let mut t = Table::new(
-        "事業者別集計",
+        Sheet::ByCompany,
         vec![
             "年度",
             "事業者名",
@@ -110,7 +111,7 @@ mod tests {
             row(None, Some(2_000_000), Some(0.6)),
         ];
         let t = fiscal_year_table(&rows);
-        assert_eq!(t.name, "年度別集計");
+        assert_eq!(t.sheet, Sheet::ByFiscalYear);
         assert_eq!(t.columns.len(), 8);
         assert_eq!(
             t.rows[0],
