@@ -40,9 +40,11 @@ fn dump_workbook(path: &Path, sandbox: &Path) -> String {
                 };
                 let (row, col) = (r0 as usize + r, c0 as usize + c);
                 // 通知's 日時 is when the mail was handled: the wall clock.
-                let value = if name == "通知" && col == 0 && row > 0 && kind != "S" {
-                    "<clock>".to_string()
-                } else if name == "通知" && col == 0 && row > 0 && looks_like_a_time(&value) {
+                let clock = name == "通知"
+                    && col == 0
+                    && row > 0
+                    && (kind != "S" || looks_like_a_time(&value));
+                let value = if clock {
                     "<clock>".to_string()
                 } else {
                     normalise(&value, sandbox)
