@@ -25,8 +25,10 @@
 //! - [`cli`]: the command line of the contract.
 
 pub mod calendar;
+pub mod catalogue;
 pub mod cli;
 pub mod compliance;
+pub mod format;
 pub mod ingest;
 pub mod job;
 pub mod logging;

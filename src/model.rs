@@ -105,6 +105,22 @@ impl AppStatus {
     }
 }
 
+/// A program of the run's catalogue, resolved once at ingestion so that no
+/// later stage matches program names again. Only the catalogue makes them
+/// (`Catalogue::find_program`), so an id always indexes its programs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProgramId(usize);
+
+impl ProgramId {
+    pub(crate) fn at(index: usize) -> ProgramId {
+        ProgramId(index)
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
+}
+
 /// One row of 申請一覧.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Application {
@@ -112,6 +128,8 @@ pub struct Application {
     pub id: String,
     /// 制度 (canonical program name after alias resolution)
     pub program: String,
+    /// The same program as the catalogue's id.
+    pub program_id: ProgramId,
     /// 区分
     pub course: Option<String>,
     /// 事業者名

@@ -10,11 +10,11 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use tracing::{info, warn};
 
+use crate::catalogue::Catalogue;
 use crate::ingest::{self, Ingested};
 use crate::job::Job;
 use crate::notify::{self, Mailer};
 use crate::report::{Report, Sheet};
-use crate::rules::Catalogue;
 use crate::state::State;
 use crate::state::lock::{Acquire, JobLock, LockHolder, LockOptions};
 use crate::state::runs::RunStatus;

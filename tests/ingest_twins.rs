@@ -7,10 +7,10 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use hojokin::catalogue::Catalogue;
 use hojokin::ingest::{self, IngestError};
 use hojokin::job::InputSpec;
 use hojokin::model::{Dataset, Inputs, RowOrigin};
-use hojokin::rules::Catalogue;
 
 fn spec(path: PathBuf) -> InputSpec {
     InputSpec {

@@ -9,10 +9,10 @@ use clap::{Parser, Subcommand};
 
 mod outbox;
 
+use crate::catalogue::Catalogue;
 use crate::ingest;
 use crate::job;
 use crate::pipeline::{self, RunOptions};
-use crate::rules::Catalogue;
 use crate::state::State;
 
 /// hojokin: 綾瀬市 補助金の夜間集計・督促ジョブ

@@ -245,7 +245,7 @@ fn status_note(app: Option<&Application>) -> Option<String> {
 pub fn evaluate(
     apps: &[Application],
     assets: &[Asset],
-    method: impl Fn(&str) -> RefundMethod,
+    method: impl Fn(&Application) -> RefundMethod,
     as_of: NaiveDate,
 ) -> (Vec<AssetRestriction>, Vec<Finding>) {
     let by_id: HashMap<&str, &Application> = apps.iter().map(|a| (a.id.as_str(), a)).collect();
@@ -263,7 +263,7 @@ pub fn evaluate(
         a.notes.extend(status_note(app));
         let mut estimate = None;
         if a.state == AssetState::EarlyDisposal {
-            let m = app.map_or(RefundMethod::default(), |app| method(&app.program));
+            let m = app.map_or(RefundMethod::default(), &method);
             estimate = share
                 .zip(a.disposed_on)
                 .map(|(s, d)| Estimate::new(s, years, acquired, d, m));

@@ -21,9 +21,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::catalogue::Catalogue;
 use crate::job::InputSpec;
 use crate::model::{Dataset, InputError, Inputs};
-use crate::rules::Catalogue;
 use crossrow::Headers;
 use header::{HeaderMap, MAX_ROWS_BEFORE_HEADER};
 use rows::{Cells, SheetRef};

@@ -11,11 +11,12 @@ use super::header::HeaderMap;
 use super::parse;
 use super::raw::Raw;
 use super::source::{Row, a1};
-use crate::compliance::useful_life::{self, Resolution};
+use crate::catalogue::useful_life::{self, Resolution};
+use crate::catalogue::{Catalogue, Program};
 use crate::model::{
-    AppStatus, Application, Asset, Budget, EmploymentReport, FiscalYear, InputError, RowOrigin, Yen,
+    AppStatus, Application, Asset, Budget, EmploymentReport, FiscalYear, InputError, ProgramId,
+    RowOrigin, Yen,
 };
-use crate::rules::Catalogue;
 
 /// The sheet a row belongs to, for error references.
 #[derive(Debug, Clone, Copy)]
@@ -161,8 +162,8 @@ impl<'a> Cells<'a> {
 /// One row of 申請一覧.
 pub fn application(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Application> {
     let id = cells.required_text(app::ID);
-    let program = program(cells, catalogue);
-    let course = course(cells, catalogue, program.as_deref());
+    let program = program(cells, catalogue, app::PROGRAM);
+    let course = course(cells, program.map(|(_, p)| p));
     let company = cells.required_text(app::COMPANY);
     let corporate_number = cells.parsed(app::CORPORATE_NUMBER, parse::corporate_number);
     let address = cells.text(app::ADDRESS);
@@ -202,9 +203,11 @@ pub fn application(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Appli
     if !cells.errors.is_empty() {
         return None;
     }
+    let (program_id, program) = program?;
     Some(Application {
         id: id?,
-        program: program?,
+        program: program.name.clone(),
+        program_id,
         course,
         company: company?,
         corporate_number,
@@ -226,13 +229,20 @@ pub fn application(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Appli
     })
 }
 
-/// 制度: required, and known to the catalogue (by name or alias).
-fn program(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<String> {
-    let name = cells.required_text(app::PROGRAM)?;
-    let found = catalogue.canonical_program(&name).map(str::to_string);
+/// 制度: required, and known to the catalogue (by name or alias). The
+/// program is resolved here once; later stages use its id.
+fn program<'c>(
+    cells: &mut Cells<'_>,
+    catalogue: &'c Catalogue,
+    column: Column,
+) -> Option<(ProgramId, &'c Program)> {
+    let name = cells.required_text(column)?;
+    let found = catalogue
+        .find_program(&name)
+        .map(|id| (id, catalogue.program(id)));
     if found.is_none() {
         cells.reject(
-            app::PROGRAM,
+            column,
             format!("制度「{name}」は制度一覧（カタログ）にありません"),
         );
     }
@@ -240,26 +250,33 @@ fn program(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<String> {
 }
 
 /// 区分: required and checked when the program has courses.
-fn course(cells: &mut Cells<'_>, catalogue: &Catalogue, program: Option<&str>) -> Option<String> {
+fn course(cells: &mut Cells<'_>, program: Option<&Program>) -> Option<String> {
     let given = cells.text(app::COURSE);
     let program = program?;
-    if catalogue.courses(program).is_empty() {
+    if program.courses.is_empty() {
         return given;
     }
+    let list = || {
+        program
+            .courses
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join("・")
+    };
     let Some(given) = given else {
-        let list = catalogue.courses(program).join("・");
-        cells.reject(app::COURSE, format!("{program}は区分（{list}）が必要です"));
+        let message = format!("{}は区分（{}）が必要です", program.name, list());
+        cells.reject(app::COURSE, message);
         return None;
     };
-    let found = catalogue
-        .canonical_course(program, &given)
-        .map(str::to_string);
+    let found = program.course(&given).map(|c| c.name.clone());
     if found.is_none() {
-        let list = catalogue.courses(program).join("・");
-        cells.reject(
-            app::COURSE,
-            format!("{program}の区分は {list} のいずれかにしてください"),
+        let message = format!(
+            "{}の区分は {} のいずれかにしてください",
+            program.name,
+            list()
         );
+        cells.reject(app::COURSE, message);
     }
     found
 }
@@ -349,14 +366,14 @@ pub fn employment_report(cells: &mut Cells<'_>) -> Option<EmploymentReport> {
 /// One row of 予算.
 pub fn budget(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Budget> {
     let fy = cells.required(budget::FY, parse::fiscal_year);
-    let program = program(cells, catalogue);
+    let program = program(cells, catalogue, budget::PROGRAM);
     let amount = cells.required(budget::AMOUNT, parse::yen);
     if !cells.errors.is_empty() {
         return None;
     }
     Some(Budget {
         fy: fy?,
-        program: program?,
+        program: program?.1.name.clone(),
         amount: amount?,
         origin: cells.origin(),
     })

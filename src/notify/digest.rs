@@ -51,7 +51,7 @@ impl DigestItem {
         let disposed = a.disposed_on.map(wareki).unwrap_or_default();
         let refund = a
             .refund
-            .map(|y| format!("、返還額（目安）{}", crate::rules::format::yen(y)))
+            .map(|y| format!("、返還額（目安）{}", crate::format::yen(y)))
             .unwrap_or_default();
         DigestItem {
             key: format!("{}/{}", a.application_id, a.asset_id),

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 use crate::calendar;
+use crate::catalogue::Catalogue;
 use crate::compliance::reports::{self, ReportDue, ReportState};
 use crate::compliance::restriction::{self, AssetRestriction, AssetState};
 use crate::ingest::Ingested;
@@ -14,7 +15,7 @@ use crate::report::overview::{Overview, Section};
 use crate::report::table::Cell;
 use crate::report::totals_sheets;
 use crate::report::{Report, sheets};
-use crate::rules::{self, Assessment, Catalogue, Verdict};
+use crate::rules::{self, Assessment, Verdict};
 use crate::totals::{self, CompanyRow, FyProgramRow, TotalsError};
 
 use super::RunOptions;
@@ -52,7 +53,7 @@ pub fn evaluate(
     let (restrictions, asset_findings) = restriction::evaluate(
         apps,
         &inputs.assets,
-        |program| catalogue.refund_method(program),
+        |app| catalogue.refund_method(app.program_id),
         as_of,
     );
     findings.extend(asset_findings);

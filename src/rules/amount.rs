@@ -8,9 +8,9 @@
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::catalogue::{Cap, CapMultiplier, CapScope, Formula, PerPerson, RuleSet};
-use super::format::yen;
-use super::rate::Rate;
+use crate::catalogue::rate::Rate;
+use crate::catalogue::{Cap, CapMultiplier, CapScope, Formula, PerPerson, RuleSet};
+use crate::format::yen;
 use crate::model::{Application, Yen};
 
 /// What earlier applications of the same company, program and FY used.

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
 use super::amount::{Outcome, Prior, compute};
-use super::catalogue::{CapScope, Catalogue, Program, RuleSet};
 use crate::calendar::{fiscal_year, fy_label};
+use crate::catalogue::{CapScope, Catalogue, Program, RuleSet};
 use crate::model::{AppStatus, Application, FiscalYear, Yen};
 
 /// 判定 of one application.
@@ -148,13 +148,7 @@ type Resolved<'a> =
 
 /// The program, canonical course and rule set that judge `app`.
 fn resolve<'a>(cat: &'a Catalogue, app: &Application) -> Resolved<'a> {
-    let Some(program) = cat.program(&app.program) else {
-        return Err((
-            app.program.clone(),
-            app.course.clone(),
-            format!("制度「{}」が制度カタログにありません", app.program),
-        ));
-    };
+    let program = cat.program(app.program_id);
     let course = if program.courses.is_empty() {
         None
     } else {

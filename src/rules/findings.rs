@@ -11,9 +11,9 @@ use chrono::{Days, NaiveDate};
 use unicode_normalization::UnicodeNormalization;
 
 use super::assess::{Assessment, Verdict};
-use super::catalogue::{Catalogue, Checks};
-use super::format::yen;
 use crate::calendar::{fiscal_year, fy_label, next_open_day, wareki};
+use crate::catalogue::{Catalogue, Checks};
+use crate::format::yen;
 use crate::model::{AppStatus, Application, Finding, FindingKind};
 
 /// Every rule the data breaks, application by application in input order.
@@ -33,9 +33,7 @@ pub fn findings(
         if let Some(a) = by_id.get(app.id.as_str()) {
             amount_findings(app, a, &mut out);
         }
-        let Some(program) = cat.program(&app.program) else {
-            continue;
-        };
+        let program = cat.program(app.program_id);
         let checks = &program.checks;
         if let Some(first) = earlier.get(&i).and_then(|&j| apps.get(j)) {
             out.push(same_establishment(app, first, checks));
@@ -124,9 +122,7 @@ fn earlier_for_same_establishment(cat: &Catalogue, apps: &[Application]) -> Hash
     let mut later = HashMap::new();
     for i in order {
         let app = &apps[i];
-        let Some(program) = cat.program(&app.program) else {
-            continue;
-        };
+        let program = cat.program(app.program_id);
         if !program.checks.one_application_per_establishment {
             continue;
         }

@@ -24,6 +24,7 @@ struct A {
 
 fn app(a: A) -> Application {
     Application {
+        program_id: crate::model::ProgramId::at(0),
         id: a.id.into(),
         program: a.program.into(),
         course: None,

@@ -13,6 +13,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 
 fn app_of(id: &str, program: &str, status: AppStatus, decided: NaiveDate) -> Application {
     Application {
+        program_id: crate::model::ProgramId::at(0),
         id: id.to_string(),
         program: program.to_string(),
         course: None,

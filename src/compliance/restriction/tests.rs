@@ -11,6 +11,7 @@ fn d(s: &str) -> NaiveDate {
 
 fn app(id: &str, program: &str, status: AppStatus, final_amount: Option<i64>) -> Application {
     Application {
+        program_id: crate::model::ProgramId::at(0),
         id: id.into(),
         program: program.into(),
         course: None,
@@ -282,8 +283,8 @@ fn evaluate_rows_refunds_and_findings() {
     let mut e = asset("D", "E", 100_000, Some(8));
     e.disposed_on = Some(d("2023-01-10"));
     let w = asset("A", "W", 0, None);
-    let method = |p: &str| {
-        if p == "全額返還制度" {
+    let method = |a: &Application| {
+        if a.program == "全額返還制度" {
             RefundMethod::Full
         } else {
             RefundMethod::ProRata

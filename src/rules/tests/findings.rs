@@ -4,9 +4,10 @@ use chrono::NaiveDate;
 
 use super::support::{app, d, decided};
 use crate::calendar::{fy_label, wareki};
+use crate::catalogue::Catalogue;
 use crate::model::{AppStatus, Application, Finding};
 use crate::rules::findings::end_of_february;
-use crate::rules::{Catalogue, assess, findings};
+use crate::rules::{assess, findings};
 
 const DIVERSITY: &str = "ダイバーシティ経営推進補助金";
 

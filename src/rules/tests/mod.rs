@@ -1,7 +1,6 @@
 //! Tests of the rules stage, against the shipped catalogue and small ones.
 
 mod assess;
-mod catalogue;
 mod findings;
 mod programs_finance;
 mod programs_growth;

@@ -2,18 +2,25 @@
 
 use chrono::NaiveDate;
 
+use crate::catalogue::Catalogue;
 use crate::model::{AppStatus, Application, RowOrigin, Yen};
-use crate::rules::{Assessment, Catalogue, assess};
+use crate::rules::{Assessment, assess};
 
 pub(super) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
 /// A pending FY2022 application of 株式会社綾瀬精工 with only the required cells.
+/// `program` is resolved in the shipped catalogue; [`resolved`] resolves
+/// applications again in another one.
 pub(super) fn app(id: &str, program: &str, course: Option<&str>, cost: Yen) -> Application {
+    let program_id = Catalogue::builtin()
+        .find_program(program)
+        .unwrap_or(crate::model::ProgramId::at(0));
     Application {
         id: id.to_string(),
         program: program.to_string(),
+        program_id,
         course: course.map(str::to_string),
         company: "株式会社綾瀬精工".to_string(),
         corporate_number: None,
@@ -41,6 +48,16 @@ pub(super) fn decided(mut a: Application, on: NaiveDate, amount: Yen) -> Applica
     a.decided_on = Some(on);
     a.decided_amount = Some(amount);
     a
+}
+
+/// The applications with their programs resolved in `cat`, as ingestion does.
+pub(super) fn resolved(cat: &Catalogue, mut apps: Vec<Application>) -> Vec<Application> {
+    for a in &mut apps {
+        a.program_id = cat
+            .find_program(&a.program)
+            .expect("a program of the catalogue");
+    }
+    apps
 }
 
 /// Assesses the applications against the shipped catalogue.

@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::catalogue::{
-    Articles, Cap, CapMultiplier, CapScope, Checks, Course, Formula, PerPerson, Program, RuleSet,
-    normalize_name,
-};
 use super::error::{CatalogueError, describe_serde_error};
+use super::names::{NameSet, find, key};
 use super::rate::Rate;
+use super::{
+    Articles, Cap, CapMultiplier, CapScope, Checks, Course, Formula, PerPerson, Program, RuleSet,
+};
 use crate::model::{RefundMethod, ReportingDuty, Yen};
 
 #[derive(Debug, Deserialize)]
@@ -146,13 +146,14 @@ pub(crate) fn parse(text: &str, file: &str) -> Result<Vec<Program>, CatalogueErr
 }
 
 fn program(ctx: &Ctx, raw: RawProgram) -> Result<Program, CatalogueError> {
-    if normalize_name(&raw.name).is_empty() {
+    if key(&raw.name).is_empty() {
         return Err(ctx.err("name", "制度名が空です。"));
     }
     let courses: Vec<Course> = raw
         .courses
         .into_iter()
         .map(|c| Course {
+            names: NameSet::new(&c.name, &c.aliases),
             name: c.name,
             aliases: c.aliases,
         })
@@ -184,6 +185,7 @@ fn program(ctx: &Ctx, raw: RawProgram) -> Result<Program, CatalogueError> {
         duties.push(duty(ctx, i, d, &raw.name)?);
     }
     Ok(Program {
+        names: NameSet::new(&raw.name, &raw.aliases),
         name: raw.name,
         aliases: raw.aliases,
         courses,
@@ -271,22 +273,14 @@ fn rule_course(
             format!("{key}.course"),
             format!("区分「{c}」が指定されていますが、この制度には courses がありません。"),
         )),
-        (Some(c), false) => {
-            let wanted = normalize_name(c);
-            courses
-                .iter()
-                .find(|k| {
-                    normalize_name(&k.name) == wanted
-                        || k.aliases.iter().any(|a| normalize_name(a) == wanted)
-                })
-                .map(|k| Some(k.name.clone()))
-                .ok_or_else(|| {
-                    ctx.err(
-                        format!("{key}.course"),
-                        format!("区分「{c}」は courses にありません。"),
-                    )
-                })
-        }
+        (Some(c), false) => find(courses, c, |k| &k.names)
+            .map(|k| Some(k.name.clone()))
+            .ok_or_else(|| {
+                ctx.err(
+                    format!("{key}.course"),
+                    format!("区分「{c}」は courses にありません。"),
+                )
+            }),
     }
 }
 
@@ -411,10 +405,10 @@ fn duty(ctx: &Ctx, i: usize, d: RawDuty, program: &str) -> Result<ReportingDuty,
 fn check_unique_courses(ctx: &Ctx, courses: &[Course]) -> Result<(), CatalogueError> {
     let mut seen: HashMap<String, &str> = HashMap::new();
     for (i, c) in courses.iter().enumerate() {
-        for (field, n) in
-            std::iter::once(("name", &c.name)).chain(c.aliases.iter().map(|a| ("aliases", a)))
-        {
-            if let Some(prev) = seen.insert(normalize_name(n), &c.name) {
+        let fields = std::iter::once("name").chain(c.aliases.iter().map(|_| "aliases"));
+        let spelled = std::iter::once(&c.name).chain(&c.aliases);
+        for ((field, n), k) in fields.zip(spelled).zip(c.names.keys()) {
+            if let Some(prev) = seen.insert(k.clone(), &c.name) {
                 return Err(ctx.err(
                     format!("courses[{}].{field}", i + 1),
                     format!("「{n}」は区分「{prev}」の名前または別名と重複しています。"),
@@ -459,10 +453,10 @@ fn range_text(r: &RuleSet) -> String {
 fn check_unique_programs(file: &str, programs: &[Program]) -> Result<(), CatalogueError> {
     let mut seen: HashMap<String, &str> = HashMap::new();
     for p in programs {
-        let names =
-            std::iter::once(("name", &p.name)).chain(p.aliases.iter().map(|a| ("aliases", a)));
-        for (field, n) in names {
-            if let Some(prev) = seen.insert(normalize_name(n), &p.name) {
+        let fields = std::iter::once("name").chain(p.aliases.iter().map(|_| "aliases"));
+        let spelled = std::iter::once(&p.name).chain(&p.aliases);
+        for ((field, n), k) in fields.zip(spelled).zip(p.names.keys()) {
+            if let Some(prev) = seen.insert(k.clone(), &p.name) {
                 return Err(CatalogueError::invalid(
                     file,
                     &p.name,

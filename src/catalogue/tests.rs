@@ -2,12 +2,12 @@
 
 use std::io::Write;
 
+use crate::catalogue::{Catalogue, CatalogueError};
 use crate::model::{RefundMethod, ReportingDuty};
-use crate::rules::{Catalogue, CatalogueError};
 
 #[test]
 fn builtin_loads_with_every_program_of_the_table() {
-    let cat = Catalogue::from_toml(include_str!("../../../catalogue/programs.toml"), "shipped")
+    let cat = Catalogue::from_toml(include_str!("../../catalogue/programs.toml"), "shipped")
         .expect("the shipped catalogue must load");
     assert_eq!(
         cat.program_names(),
@@ -84,17 +84,16 @@ fn reporting_duties_and_refund_method() {
             forms: vec!["第10号様式".into(), "第11号様式".into()],
         }]
     );
-    assert_eq!(
-        cat.refund_method("ダイバーシティ経営推進補助金"),
-        RefundMethod::ProRata
-    );
-    assert_eq!(cat.refund_method("架空補助金"), RefundMethod::ProRata);
+    let diversity = cat.find_program("ダイバーシティ経営推進補助金").unwrap();
+    assert_eq!(cat.refund_method(diversity), RefundMethod::ProRata);
+    assert_eq!(cat.find_program("架空補助金"), None);
     let full = Catalogue::from_toml(
         "[[programs]]\nname = \"X補助金\"\nrefund_method = \"full\"\n",
         "x.toml",
     )
     .unwrap();
-    assert_eq!(full.refund_method("X補助金"), RefundMethod::Full);
+    let x = full.find_program("Ｘ補助金").unwrap();
+    assert_eq!(full.refund_method(x), RefundMethod::Full);
 }
 
 const GOOD_RULE: &str = "fy_from = 2019\nrate = \"1/2\"\nunit = 1000\n";
