@@ -8,8 +8,7 @@ use chrono::NaiveDate;
 /// Whole yen. Money is exact: no fractions of a yen anywhere in hojokin.
 pub type Yen = i64;
 
-/// A fiscal year (年度), named by the calendar year in which it starts (April 1).
-pub type FiscalYear = i32;
+pub use crate::calendar::FiscalYear;
 
 /// The four datasets of the contract's "Input workbooks".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -173,9 +172,39 @@ impl Application {
         self.decided_on.map(crate::calendar::fiscal_year)
     }
 
-    /// The amount the grant finally stands at: 確定額, else 交付決定額.
+    /// The FY the application counts in: that of 交付決定日, else that of
+    /// 申請日. Rules, totals and compliance all use this one.
+    pub fn fy(&self) -> FiscalYear {
+        self.decision_fy()
+            .unwrap_or_else(|| crate::calendar::fiscal_year(self.applied_on))
+    }
+
+    /// The company an application belongs to: 法人番号, else the name after
+    /// NFKC with spaces removed (exports spell one company several ways).
+    pub fn company_key(&self) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        match &self.corporate_number {
+            Some(n) if !n.trim().is_empty() => n.trim().to_string(),
+            _ => self.company.nfkc().filter(|c| !c.is_whitespace()).collect(),
+        }
+    }
+
+    /// The order in which applications are judged (申請日, then 申請番号):
+    /// per-company caps are used up, and "the first application" of an
+    /// establishment is found, in this order.
+    pub fn processing_key(&self) -> (NaiveDate, &str) {
+        (self.applied_on, self.id.as_str())
+    }
+
+    /// The amount the grant stands at: 確定額 once 確定 (交付決定額 if that is
+    /// missing), else 交付決定額. A 確定額 on a row not yet 確定 is not
+    /// final, so it counts nowhere: totals and refunds both use this.
     pub fn granted_amount(&self) -> Option<Yen> {
-        self.final_amount.or(self.decided_amount)
+        if self.status == AppStatus::Final {
+            self.final_amount.or(self.decided_amount)
+        } else {
+            self.decided_amount
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::model::FiscalYear;
+use super::FiscalYear;
 
 /// One era: its name, the letter used in abbreviations (`R4.5.20`) and the
 /// first and last days it was in force.

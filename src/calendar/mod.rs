@@ -5,7 +5,8 @@ mod holidays;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
-use crate::model::FiscalYear;
+/// A fiscal year (年度), named by the calendar year in which it starts (April 1).
+pub type FiscalYear = i32;
 
 pub use era::{ERAS, Era, era_at, era_of, fy_label, wareki};
 pub use holidays::{is_national_holiday, national_holiday_name};

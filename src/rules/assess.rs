@@ -6,10 +6,8 @@
 
 use std::collections::HashMap;
 
-use unicode_normalization::UnicodeNormalization;
-
 use super::amount::{Outcome, Prior, compute};
-use crate::calendar::{fiscal_year, fy_label};
+use crate::calendar::fy_label;
 use crate::catalogue::{CapScope, Catalogue, Program, RuleSet};
 use crate::model::{AppStatus, Application, FiscalYear, Yen};
 
@@ -64,20 +62,6 @@ pub struct Assessment {
     pub unverified: bool,
 }
 
-/// The application's FY: that of 交付決定日, else that of 申請日.
-pub fn application_fy(app: &Application) -> FiscalYear {
-    app.decision_fy()
-        .unwrap_or_else(|| fiscal_year(app.applied_on))
-}
-
-/// The company an application belongs to: 法人番号, else the normalized name.
-pub fn company_key(app: &Application) -> String {
-    match &app.corporate_number {
-        Some(n) if !n.trim().is_empty() => n.trim().to_string(),
-        _ => app.company.nfkc().filter(|c| !c.is_whitespace()).collect(),
-    }
-}
-
 /// Applications that stand or may stand use up per-company caps.
 fn consumes(status: AppStatus) -> bool {
     !matches!(
@@ -89,9 +73,7 @@ fn consumes(status: AppStatus) -> bool {
 /// One assessment per application, in input order.
 pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
     let mut order: Vec<usize> = (0..apps.len()).collect();
-    order.sort_by(|&a, &b| {
-        (apps[a].applied_on, &apps[a].id).cmp(&(apps[b].applied_on, &apps[b].id))
-    });
+    order.sort_by_key(|&i| apps[i].processing_key());
     let mut used: HashMap<(String, Option<String>, String, FiscalYear), Prior> = HashMap::new();
     let mut out: Vec<Option<Assessment>> = vec![None; apps.len()];
     for i in order {
@@ -102,12 +84,7 @@ pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
                 (program, course, Outcome::CannotCompute { reason }, false)
             }
             Ok((p, course, rule)) => {
-                let key = (
-                    p.name.clone(),
-                    course.clone(),
-                    company_key(app),
-                    application_fy(app),
-                );
+                let key = (p.name.clone(), course.clone(), app.company_key(), app.fy());
                 let prior = used.get(&key).copied().unwrap_or_default();
                 let outcome = compute(rule, app, prior);
                 if consumes(app.status) {
@@ -171,7 +148,7 @@ fn resolve<'a>(cat: &'a Catalogue, app: &Application) -> Resolved<'a> {
         };
         Some(c.name.clone())
     };
-    let fy = application_fy(app);
+    let fy = app.fy();
     match program.rule_set(course.as_deref(), fy) {
         Some(rule) => Ok((program, course, rule)),
         None => {

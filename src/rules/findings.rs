@@ -115,9 +115,7 @@ fn earlier_for_same_establishment(cat: &Catalogue, apps: &[Application]) -> Hash
     let mut order: Vec<usize> = (0..apps.len())
         .filter(|&i| apps[i].status != AppStatus::Withdrawn)
         .collect();
-    order.sort_by(|&a, &b| {
-        (apps[a].applied_on, &apps[a].id).cmp(&(apps[b].applied_on, &apps[b].id))
-    });
+    order.sort_by_key(|&i| apps[i].processing_key());
     let mut first: HashMap<(String, String), usize> = HashMap::new();
     let mut later = HashMap::new();
     for i in order {

@@ -14,5 +14,5 @@ pub mod findings;
 #[allow(clippy::unwrap_used)] // tests unwrap values they built themselves
 mod tests;
 
-pub use assess::{Assessment, Verdict, application_fy, assess, company_key};
+pub use assess::{Assessment, Verdict, assess};
 pub use findings::findings;

@@ -10,7 +10,6 @@ use polars::prelude::*;
 
 use super::{CompanyRow, TotalsError};
 use crate::model::{AppStatus, Application, Budget, FiscalYear, Yen};
-use crate::rules::{application_fy, company_key};
 
 /// Sums of one FY × program after the budget join.
 #[derive(Debug)]
@@ -117,8 +116,8 @@ fn coalesced_columns() -> Vec<Expr> {
 pub(super) fn company_sums(apps: &[Application]) -> Result<Vec<(CompanyRow, String)>, TotalsError> {
     let counted = counted(apps);
     let grants = df!(
-        "fy" => counted.iter().map(|a| application_fy(a)).collect::<Vec<i32>>(),
-        "key" => counted.iter().map(|a| company_key(a)).collect::<Vec<String>>(),
+        "fy" => counted.iter().map(|a| a.fy()).collect::<Vec<i32>>(),
+        "key" => counted.iter().map(|a| a.company_key()).collect::<Vec<String>>(),
         "corporate_number" => counted.iter().map(|a| corporate_number(a)).collect::<Vec<_>>(),
         "decided" => counted.iter().map(|a| a.decided_amount).collect::<Vec<_>>(),
         "finalized" => counted.iter().map(|a| finalized(a)).collect::<Vec<_>>(),
@@ -126,7 +125,7 @@ pub(super) fn company_sums(apps: &[Application]) -> Result<Vec<(CompanyRow, Stri
     // The name of each company's first application, over all its
     // applications, so one company reads the same in every FY.
     let names = df!(
-        "key" => apps.iter().map(company_key).collect::<Vec<String>>(),
+        "key" => apps.iter().map(Application::company_key).collect::<Vec<String>>(),
         "company" => apps.iter().map(|a| a.company.as_str()).collect::<Vec<&str>>(),
         "applied" => apps.iter().map(|a| a.applied_on.num_days_from_ce()).collect::<Vec<i32>>(),
         "id" => apps.iter().map(|a| a.id.as_str()).collect::<Vec<&str>>(),
@@ -158,12 +157,12 @@ fn counted(apps: &[Application]) -> Vec<&Application> {
 fn grants_frame(apps: &[Application]) -> PolarsResult<DataFrame> {
     let counted = counted(apps);
     df!(
-        "fy" => counted.iter().map(|a| application_fy(a)).collect::<Vec<i32>>(),
+        "fy" => counted.iter().map(|a| a.fy()).collect::<Vec<i32>>(),
         "program" => counted.iter().map(|a| a.program.as_str()).collect::<Vec<&str>>(),
         "eligible_cost" => counted.iter().map(|a| a.eligible_cost).collect::<Vec<i64>>(),
         "decided" => counted.iter().map(|a| a.decided_amount).collect::<Vec<_>>(),
         "finalized" => counted.iter().map(|a| finalized(a)).collect::<Vec<_>>(),
-        "granted" => counted.iter().map(|a| granted(a)).collect::<Vec<_>>(),
+        "granted" => counted.iter().map(|a| a.granted_amount()).collect::<Vec<_>>(),
     )
 }
 
@@ -181,16 +180,6 @@ fn finalized(app: &Application) -> Option<Yen> {
         app.final_amount
     } else {
         None
-    }
-}
-
-/// What the grant stands at: 確定額 when 確定 (交付決定額 if that is
-/// missing), else 交付決定額.
-fn granted(app: &Application) -> Option<Yen> {
-    if app.status == AppStatus::Final {
-        app.granted_amount()
-    } else {
-        app.decided_amount
     }
 }
 

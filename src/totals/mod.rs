@@ -13,7 +13,7 @@
 //! - An application belongs to the FY of its 交付決定日 (a decision on March 31
 //!   belongs to the FY that ends that day, one on April 1 to the next). A
 //!   granted application without 交付決定日 falls back to the FY of 申請日, as in
-//!   the amount rules ([`crate::rules::application_fy`]), so no grant drops out
+//!   the amount rules ([`crate::model::Application::fy`]), so no grant drops out
 //!   of the totals.
 //! - 交付決定額 sums the decided amount of every counted application; 確定額
 //!   sums 確定額 of 確定 applications only (a 交付決定 application's 確定額, if
@@ -108,7 +108,7 @@ pub fn by_fiscal_year(
 }
 
 /// 事業者別集計: one row per FY × company, companies keyed by 法人番号 where
-/// present, else by normalized name ([`crate::rules::company_key`]); sorted by
+/// present, else by normalized name ([`crate::model::Application::company_key`]); sorted by
 /// FY, then 事業者名, then key.
 pub fn by_company(apps: &[Application]) -> Result<Vec<CompanyRow>, TotalsError> {
     let mut rows = frame::company_sums(apps)?;

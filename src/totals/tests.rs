@@ -243,3 +243,25 @@ fn grant_without_decision_date_takes_the_application_fy_and_zero_budget_has_no_r
         ]
     );
 }
+
+#[test]
+fn a_decided_row_carrying_a_final_amount_counts_its_decided_amount_everywhere() {
+    let mut a = app(A {
+        id: "G-1",
+        program: "設備投資補助金",
+        company: "株式会社綾瀬精工",
+        number: None,
+        status: AppStatus::Decided,
+        applied: "2023-05-01",
+        decided_on: Some("2023-06-01"),
+        cost: 1_000_000,
+        decided: Some(500_000),
+        fin: Some(450_000),
+    });
+    // Refunds and totals read the same figure: 交付決定額 until 確定.
+    assert_eq!(a.granted_amount(), Some(500_000));
+    a.status = AppStatus::Final;
+    assert_eq!(a.granted_amount(), Some(450_000));
+    a.final_amount = None;
+    assert_eq!(a.granted_amount(), Some(500_000));
+}

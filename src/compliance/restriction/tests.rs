@@ -262,7 +262,7 @@ fn evaluate_rows_refunds_and_findings() {
             AppStatus::Pending,
             None,
         ),
-        app("C", "全額返還制度", AppStatus::Decided, Some(300_000)),
+        app("C", "全額返還制度", AppStatus::Final, Some(300_000)),
         app(
             "D",
             "ダイバーシティ経営推進補助金",
