@@ -28,6 +28,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod cli;
 pub mod compliance;
+pub mod evaluation;
 pub mod format;
 pub mod ingest;
 pub mod job;

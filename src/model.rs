@@ -422,6 +422,30 @@ impl std::fmt::Display for FindingKind {
     }
 }
 
+/// One line of the 通知 sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationRow {
+    /// RFC 3339 in Asia/Tokyo.
+    pub at: String,
+    pub to: String,
+    pub subject: String,
+    /// 案内, 催促, 督促, 再督促 or ダイジェスト.
+    pub kind: String,
+    /// 送信済, 送信失敗（再送待ち）, 送信不明（要確認）, 試行（.eml出力）, 未送信（…）.
+    pub result: String,
+    pub application_id: String,
+    pub message_id: Option<String>,
+}
+
+/// How many of a night's reminders went out, stayed queued, failed or are in doubt.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MailCounts {
+    pub sent: usize,
+    pub queued: usize,
+    pub failed: usize,
+    pub uncertain: usize,
+}
+
 /// How a refund for an early disposal is estimated (a catalogue setting).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RefundMethod {

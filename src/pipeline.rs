@@ -11,15 +11,14 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use tracing::{info, warn};
 
 use crate::catalogue::Catalogue;
+use crate::evaluation;
 use crate::ingest::{self, Ingested};
-use crate::job::Job;
-use crate::notify::{self, Mailer};
-use crate::report::{Report, Sheet};
+use crate::job::{EmailSpec, Job};
+use crate::notify::{self, Mailer, NotifyOutcome};
+use crate::report::{Sheet, compose};
 use crate::state::State;
 use crate::state::lock::{Acquire, JobLock, LockHolder, LockOptions};
 use crate::state::runs::RunStatus;
-
-mod build;
 
 /// How a run is asked for.
 #[derive(Debug, Clone)]
@@ -143,129 +142,73 @@ fn default_templates(job: &Job) -> PathBuf {
     crate::job::join_clean(dir, "../templates")
 }
 
+/// One night, stage after stage. Mail goes out only once the workbook is
+/// known to be writable: a workbook without the night's mails is written
+/// first, so a report path that cannot be written stops the run before any
+/// reminder is sent; the workbook is then written again with them.
 fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome {
-    let catalogue = match &job.programs {
-        None => Catalogue::builtin(),
-        Some(path) => match Catalogue::load(path) {
-            Ok(c) => c,
-            Err(e) => return failed(e.to_string()),
-        },
+    let (catalogue, mailer) = match prepare(job) {
+        Ok(ready) => ready,
+        Err(message) => return failed(message),
     };
-    // Templates and addresses are checked before anything is read, so a
-    // template with an unknown variable stops the run, never a sent mail.
-    let mailer = match &job.email {
-        None => None,
-        Some(spec) => match Mailer::new(spec, &default_templates(job)) {
-            Ok(m) => Some((m, spec)),
-            Err(e) => {
-                return failed(format!(
-                    "ジョブファイル {} のメール設定: {e}",
-                    job.path.display()
-                ));
-            }
-        },
-    };
-    let started = std::time::Instant::now();
-    let ingested: Ingested = match ingest::read_inputs(&job.inputs, &catalogue) {
+    let ingested = match stage("ingest", || ingest::read_inputs(&job.inputs, &catalogue)) {
         Ok(i) => i,
         Err(e) => return failed(e.to_string()),
     };
-    for s in &ingested.summaries {
-        info!(
-            dataset = s.dataset.key(),
-            file = %s.file.display(),
-            sheet = %s.sheet,
-            sha256 = %s.sha256,
-            rows = s.rows,
-            rejected = s.rejected,
-            "input read"
-        );
-    }
-    info!(
-        stage = "ingest",
-        ms = started.elapsed().as_millis(),
-        "stage done"
-    );
+    log_inputs(&ingested);
     if let Err(e) = state.record_inputs(run_id, &ingested.summaries) {
         return failed(e.to_string());
     }
-
-    let started = std::time::Instant::now();
-    let mut results = match build::evaluate(&catalogue, &ingested, opts.as_of) {
+    let mut results = match stage("rules+compliance", || {
+        evaluation::evaluate(&catalogue, &ingested, opts.as_of)
+    }) {
         Ok(r) => r,
         Err(e) => return failed(e.to_string()),
     };
-    info!(
-        stage = "rules+compliance",
-        ms = started.elapsed().as_millis(),
-        "stage done"
-    );
-
-    // Reminders go before the workbook so their rows and findings are in it.
-    let started = std::time::Instant::now();
+    let run = compose::Run {
+        job,
+        as_of: opts.as_of,
+        dry_run: opts.dry_run,
+    };
+    let report_path = job.report.path_for(opts.as_of);
+    if mailer.is_some() {
+        let before_mail = compose::workbook(run, &ingested, &results, None);
+        if let Err(e) = stage("report (before mail)", || before_mail.write(&report_path)) {
+            return failed(e.to_string());
+        }
+    }
     let mail = mailer.as_ref().map(|(mailer, spec)| {
-        notify::send_reminders(
-            mailer,
-            state,
-            &job.name,
-            &results.ledger,
-            opts.as_of,
-            opts.dry_run,
-            &spec.outbox,
-        )
+        stage("notify", || {
+            notify::send_reminders(
+                mailer,
+                state,
+                &job.name,
+                &results.ledger,
+                opts.as_of,
+                opts.dry_run,
+                &spec.outbox,
+            )
+        })
     });
     if let Some(m) = &mail {
         results.findings.extend(m.findings.iter().cloned());
-        info!(
-            stage = "notify",
-            ms = started.elapsed().as_millis(),
-            sent = m.sent,
-            queued = m.queued,
-            failed = m.failed,
-            uncertain = m.uncertain,
-            "stage done"
-        );
     }
-
-    let report_path = job.report.path_for(opts.as_of);
-    let report: Report = build::report(job, opts, &ingested, &results, mail.as_ref());
-    let started = std::time::Instant::now();
-    if let Err(e) = report.write(&report_path) {
+    let mail_view = mail.as_ref().map(|m| compose::Mail {
+        rows: &m.rows,
+        counts: m.counts(),
+    });
+    let report = compose::workbook(run, &ingested, &results, mail_view);
+    if let Err(e) = stage("report", || report.write(&report_path)) {
         return failed(e.to_string());
     }
-    info!(stage = "report", ms = started.elapsed().as_millis(), path = %report_path.display(), "stage done");
 
     let mut messages = Vec::new();
-    let rejected: usize = ingested.summaries.iter().map(|s| s.rejected).sum();
-    let mut exit_code = 0;
-    if rejected > 0 || !ingested.inputs.errors.is_empty() {
-        exit_code = 1;
-        messages.push(format!(
-            "入力に誤りがあり {rejected} 行を除外しました（{} 件）。集計ブックの「{}」シートを確認してください。",
-            ingested.inputs.errors.len(),
-            Sheet::InputErrors
-        ));
-    }
+    let mut exit_code = input_messages(&ingested, &mut messages);
     if let (Some((mailer, spec)), Some(m)) = (&mailer, &mail) {
-        if m.needs_attention() {
+        if mail_messages(m, &mut messages) {
             exit_code = 1;
         }
-        messages.extend(m.messages.iter().cloned());
-        if m.queued > 0 {
-            messages.push(format!(
-                "督促等のメール {} 通を送れませんでした。送信待ちとして残し、次回の実行で再送します（集計ブックの「{}」シートに理由があります）。",
-                m.queued,
-                Sheet::Notifications
-            ));
-        }
-        if m.uncertain > 0 {
-            messages.push(format!(
-                "送信されたか確認できないメールが {} 通あります。二重送信を避けるため自動では再送しません。「{}」シートの Message-ID でメールサーバーの記録を確認してください。",
-                m.uncertain,
-                Sheet::Findings
-            ));
-        }
-        let facts = build::digest_facts(job, opts, &ingested, &results, m);
+        let facts = notify::digest::facts(&job.name, opts.as_of, &ingested, &results, m.counts());
         let digest = notify::send_digest(
             mailer,
             state,
@@ -291,4 +234,89 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         messages,
         report_path: Some(report_path),
     }
+}
+
+/// The catalogue and the mailer, both checked before anything is read, so a
+/// template with an unknown variable stops the run, never a sent mail.
+fn prepare(job: &Job) -> Result<(Catalogue, Option<(Mailer, &EmailSpec)>), String> {
+    let catalogue = match &job.programs {
+        None => Catalogue::builtin(),
+        Some(path) => Catalogue::load(path).map_err(|e| e.to_string())?,
+    };
+    let mailer = match &job.email {
+        None => None,
+        Some(spec) => Some((
+            Mailer::new(spec, &default_templates(job))
+                .map_err(|e| format!("ジョブファイル {} のメール設定: {e}", job.path.display()))?,
+            spec,
+        )),
+    };
+    Ok((catalogue, mailer))
+}
+
+/// Runs one stage and logs how long it took.
+fn stage<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let started = std::time::Instant::now();
+    let out = f();
+    info!(
+        stage = name,
+        ms = started.elapsed().as_millis(),
+        "stage done"
+    );
+    out
+}
+
+fn log_inputs(ingested: &Ingested) {
+    for s in &ingested.summaries {
+        info!(
+            dataset = s.dataset.key(),
+            file = %s.file.display(),
+            sheet = %s.sheet,
+            sha256 = %s.sha256,
+            rows = s.rows,
+            rejected = s.rejected,
+            "input read"
+        );
+    }
+}
+
+/// The sentence about rejected rows; exit status 1 when there are any.
+fn input_messages(ingested: &Ingested, messages: &mut Vec<String>) -> u8 {
+    let rejected: usize = ingested.summaries.iter().map(|s| s.rejected).sum();
+    if rejected == 0 && ingested.inputs.errors.is_empty() {
+        return 0;
+    }
+    messages.push(format!(
+        "入力に誤りがあり {rejected} 行を除外しました（{} 件）。集計ブックの「{}」シートを確認してください。",
+        ingested.inputs.errors.len(),
+        Sheet::InputErrors
+    ));
+    1
+}
+
+/// Sentences about mail left queued or in doubt; true when staff must act.
+fn mail_messages(m: &NotifyOutcome, messages: &mut Vec<String>) -> bool {
+    info!(
+        sent = m.sent,
+        queued = m.queued,
+        failed = m.failed,
+        uncertain = m.uncertain,
+        "reminders"
+    );
+    messages.extend(m.messages.iter().cloned());
+    if m.queued > 0 {
+        messages.push(format!(
+            "督促等のメール {} 通を送れませんでした。送信待ちとして残し、次回の実行で再送します（集計ブックの「{}」シートに理由があります）。",
+            m.queued,
+            Sheet::Notifications
+        ));
+    }
+    if m.uncertain > 0 {
+        messages.push(format!(
+            "送信されたか確認できないメールが {} 通あります。二重送信を避けるため自動では再送しません。「{}」シートの Message-ID でメールサーバーの記録を確認してください。",
+            m.uncertain,
+            Sheet::Findings
+        ));
+    }
+    m.needs_attention()
 }

@@ -16,10 +16,12 @@ use sha2::{Digest, Sha256};
 use super::message::{self, AttachedFile, Draft, HeaderText, XLSX_MIME};
 use super::smtp::{SendResult, Session};
 use super::templates::{DIGEST_TEMPLATE, Rendered};
-use super::{Mailer, NotificationRow, NotifyOutcome, eml, now_stamp};
+use super::{MailCounts, Mailer, NotificationRow, eml, now_stamp};
 use crate::calendar::{fy_label, wareki};
-use crate::compliance::reports::ReportDue;
-use crate::compliance::restriction::AssetRestriction;
+use crate::compliance::reports::{ReportDue, ReportState};
+use crate::compliance::restriction::{AssetRestriction, AssetState};
+use crate::evaluation::Results;
+use crate::ingest::Ingested;
 use crate::model::Finding;
 use crate::state::State;
 
@@ -80,26 +82,6 @@ impl DigestItem {
     }
 }
 
-/// The reminders' counts as the digest shows them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct MailCounts {
-    pub sent: usize,
-    pub queued: usize,
-    pub failed: usize,
-    pub uncertain: usize,
-}
-
-impl From<&NotifyOutcome> for MailCounts {
-    fn from(o: &NotifyOutcome) -> MailCounts {
-        MailCounts {
-            sent: o.sent,
-            queued: o.queued,
-            failed: o.failed,
-            uncertain: o.uncertain,
-        }
-    }
-}
-
 /// What the digest reports about one run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DigestFacts {
@@ -111,6 +93,36 @@ pub struct DigestFacts {
     pub early_disposals: Vec<DigestItem>,
     pub findings: Vec<DigestItem>,
     pub mails: MailCounts,
+}
+
+/// What the staff digest lists: the night's flags and counts.
+pub fn facts(
+    job: &str,
+    as_of: NaiveDate,
+    ingested: &Ingested,
+    results: &Results,
+    mails: MailCounts,
+) -> DigestFacts {
+    DigestFacts {
+        job: job.to_string(),
+        as_of,
+        rejected_rows: ingested.summaries.iter().map(|s| s.rejected).sum(),
+        input_errors: ingested.inputs.errors.len(),
+        overdue: results
+            .ledger
+            .iter()
+            .filter(|r| r.state == ReportState::Missing)
+            .map(DigestItem::overdue)
+            .collect(),
+        early_disposals: results
+            .restrictions
+            .iter()
+            .filter(|r| r.state == AssetState::EarlyDisposal)
+            .map(DigestItem::disposal)
+            .collect(),
+        findings: results.findings.iter().map(DigestItem::finding).collect(),
+        mails,
+    }
 }
 
 /// What [`send_digest`] did.

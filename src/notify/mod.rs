@@ -33,10 +33,8 @@ use lettre::message::Mailbox;
 
 use crate::job::EmailSpec;
 use crate::model::Finding;
-use crate::report::Sheet;
-use crate::report::table::{Cell, Table};
 
-pub use digest::{DigestFacts, DigestItem, DigestOutcome, MailCounts, send_digest};
+pub use digest::{DigestFacts, DigestItem, DigestOutcome, send_digest};
 pub use reminders::send_reminders;
 pub use stages::{Stage, stage_on};
 pub use templates::Rendered;
@@ -126,20 +124,7 @@ impl Mailer {
     }
 }
 
-/// One line of the 通知 sheet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotificationRow {
-    /// RFC 3339 in Asia/Tokyo.
-    pub at: String,
-    pub to: String,
-    pub subject: String,
-    /// 案内, 催促, 督促, 再督促 or ダイジェスト.
-    pub kind: String,
-    /// 送信済, 送信失敗（再送待ち）, 送信不明（要確認）, 試行（.eml出力）, 未送信（…）.
-    pub result: String,
-    pub application_id: String,
-    pub message_id: Option<String>,
-}
+pub use crate::model::{MailCounts, NotificationRow};
 
 /// What [`send_reminders`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -161,39 +146,20 @@ pub struct NotifyOutcome {
 }
 
 impl NotifyOutcome {
+    /// The counts the workbook and the digest show.
+    pub fn counts(&self) -> MailCounts {
+        MailCounts {
+            sent: self.sent,
+            queued: self.queued,
+            failed: self.failed,
+            uncertain: self.uncertain,
+        }
+    }
+
     /// Mail left queued or in doubt: the run's exit status is 1.
     pub fn needs_attention(&self) -> bool {
         self.queued > 0 || self.uncertain > 0 || !self.messages.is_empty()
     }
-}
-
-/// The 通知 sheet of the summary workbook.
-pub fn notification_table(rows: &[NotificationRow]) -> Table {
-    let mut table = Table::new(
-        Sheet::Notifications,
-        vec!["日時", "宛先", "件名", "種別", "結果"],
-    );
-    table.rows = rows
-        .iter()
-        .map(|r| {
-            vec![
-                Cell::text(r.at.replace('T', " ").chars().take(19).collect::<String>()),
-                Cell::text(&r.to),
-                Cell::text(&r.subject),
-                Cell::text(&r.kind),
-                Cell::text(match &r.message_id {
-                    // The id a relay's log is searched by.
-                    Some(id)
-                        if r.result.starts_with("送信済") || r.result.starts_with("送信不明") =>
-                    {
-                        format!("{}（Message-ID: {id}）", r.result)
-                    }
-                    _ => r.result.clone(),
-                }),
-            ]
-        })
-        .collect();
-    table
 }
 
 /// Now in Asia/Tokyo, RFC 3339: metadata only, never logic.

@@ -69,32 +69,6 @@ fn bad_settings_name_their_key_when_the_job_loads() {
 }
 
 #[test]
-fn the_notification_sheet_has_the_contract_columns() {
-    let rows = [NotificationRow {
-        at: "2024-05-01T02:30:05+09:00".into(),
-        to: "a@example.jp".into(),
-        subject: "件名".into(),
-        kind: "督促".into(),
-        result: "送信済".into(),
-        application_id: "A-1".into(),
-        message_id: Some("<x@example.jp>".into()),
-    }];
-    let t = notification_table(&rows);
-    assert_eq!(t.sheet, crate::report::Sheet::Notifications);
-    assert_eq!(t.columns, vec!["日時", "宛先", "件名", "種別", "結果"]);
-    assert_eq!(
-        t.rows[0],
-        vec![
-            Cell::text("2024-05-01 02:30:05"),
-            Cell::text("a@example.jp"),
-            Cell::text("件名"),
-            Cell::text("督促"),
-            Cell::text("送信済（Message-ID: <x@example.jp>）"),
-        ]
-    );
-}
-
-#[test]
 fn attention_is_needed_for_queued_or_uncertain_mail() {
     let cases = [
         (NotifyOutcome::default(), false),

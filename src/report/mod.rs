@@ -5,6 +5,7 @@
 //! small sections. The workbook is written to a temporary file beside the
 //! target and renamed, so a reader never sees half of it.
 
+pub mod compose;
 pub mod overview;
 pub mod sheet;
 pub mod sheets;

@@ -3,7 +3,7 @@
 use crate::calendar;
 use crate::compliance::reports::ReportDue;
 use crate::compliance::restriction::AssetRestriction;
-use crate::model::{Finding, InputError};
+use crate::model::{Finding, InputError, NotificationRow};
 use crate::rules::Assessment;
 
 use super::sheet::Sheet;
@@ -181,4 +181,64 @@ pub fn restrictions(rows: &[AssetRestriction]) -> Table {
         })
         .collect();
     t
+}
+
+/// The 通知 sheet of the summary workbook.
+pub fn notifications(rows: &[NotificationRow]) -> Table {
+    let mut table = Table::new(
+        Sheet::Notifications,
+        vec!["日時", "宛先", "件名", "種別", "結果"],
+    );
+    table.rows = rows
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::text(r.at.replace('T', " ").chars().take(19).collect::<String>()),
+                Cell::text(&r.to),
+                Cell::text(&r.subject),
+                Cell::text(&r.kind),
+                Cell::text(match &r.message_id {
+                    // The id a relay's log is searched by.
+                    Some(id)
+                        if r.result.starts_with("送信済") || r.result.starts_with("送信不明") =>
+                    {
+                        format!("{}（Message-ID: {id}）", r.result)
+                    }
+                    _ => r.result.clone(),
+                }),
+            ]
+        })
+        .collect();
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_notification_sheet_has_the_contract_columns() {
+        let rows = [NotificationRow {
+            at: "2024-05-01T02:30:05+09:00".into(),
+            to: "a@example.jp".into(),
+            subject: "件名".into(),
+            kind: "督促".into(),
+            result: "送信済".into(),
+            application_id: "A-1".into(),
+            message_id: Some("<x@example.jp>".into()),
+        }];
+        let t = notifications(&rows);
+        assert_eq!(t.sheet, Sheet::Notifications);
+        assert_eq!(t.columns, vec!["日時", "宛先", "件名", "種別", "結果"]);
+        assert_eq!(
+            t.rows[0],
+            vec![
+                Cell::text("2024-05-01 02:30:05"),
+                Cell::text("a@example.jp"),
+                Cell::text("件名"),
+                Cell::text("督促"),
+                Cell::text("送信済（Message-ID: <x@example.jp>）"),
+            ]
+        );
+    }
 }

@@ -4,9 +4,7 @@ use std::io::Cursor;
 
 use calamine::{Reader, Xlsx, open_workbook_from_rs};
 use hojokin::compliance::reports::ReportState;
-use hojokin::notify::{
-    DigestFacts, DigestItem, MailCounts, notification_table, send_digest, send_reminders,
-};
+use hojokin::notify::{DigestFacts, DigestItem, send_digest, send_reminders};
 use hojokin::report::Report;
 use hojokin::report::overview::Overview;
 use hojokin::state::State;
@@ -28,7 +26,7 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
     let workbook = dir.path().join("summary-2024-05-01.xlsx");
     let book = Report {
         overview: Overview::default(),
-        tables: vec![notification_table(&reminders.rows)],
+        tables: vec![hojokin::report::sheets::notifications(&reminders.rows)],
     };
     book.write(&workbook).unwrap();
     let facts = DigestFacts {
@@ -39,7 +37,7 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
         overdue: vec![DigestItem::overdue(&ledger[0])],
         early_disposals: Vec::new(),
         findings: Vec::new(),
-        mails: MailCounts::from(&reminders),
+        mails: reminders.counts(),
     };
     let preview = send_digest(
         &m,

@@ -1,87 +1,50 @@
-//! The rule and compliance stages of a run, and the workbook built from them.
+//! Composes the workbook from a run's results: which sheets, and what 概要
+//! says. Laying the cells out is [`super::table`] and [`super::overview`].
 
 use chrono::NaiveDate;
 
+use super::overview::{Overview, Section};
+use super::sheet::Sheet;
+use super::table::Cell;
+use super::{Report, sheets, totals_sheets};
 use crate::calendar;
-use crate::catalogue::Catalogue;
-use crate::compliance::reports::{self, ReportDue, ReportState};
-use crate::compliance::restriction::{self, AssetRestriction, AssetState};
+use crate::compliance::reports::{ReportDue, ReportState};
+use crate::compliance::restriction::{AssetRestriction, AssetState};
+use crate::evaluation::Results;
 use crate::ingest::Ingested;
 use crate::job::Job;
-use crate::model::Finding;
-use crate::notify::digest::{DigestFacts, DigestItem, MailCounts};
-use crate::notify::{self, NotifyOutcome};
-use crate::report::overview::{Overview, Section};
-use crate::report::table::Cell;
-use crate::report::totals_sheets;
-use crate::report::{Report, sheets};
-use crate::rules::{self, Assessment, Verdict};
-use crate::totals::{self, CompanyRow, FyProgramRow, TotalsError};
+use crate::model::{MailCounts, NotificationRow};
+use crate::rules::Verdict;
 
-use super::RunOptions;
-
-/// The results of the rule and compliance stages for one run.
-#[derive(Debug, Clone, Default)]
-pub struct Results {
-    pub assessed: Vec<Assessment>,
-    pub ledger: Vec<ReportDue>,
-    pub restrictions: Vec<AssetRestriction>,
-    pub by_fiscal_year: Vec<FyProgramRow>,
-    pub by_company: Vec<CompanyRow>,
-    /// 要確認, in the order: amounts, program rules, reports, assets.
-    pub findings: Vec<Finding>,
+/// What the night did with mail, as the workbook shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct Mail<'a> {
+    pub rows: &'a [NotificationRow],
+    pub counts: MailCounts,
 }
 
-/// Runs the rule, totals and compliance stages over what was ingested.
-pub fn evaluate(
-    catalogue: &Catalogue,
-    ingested: &Ingested,
-    as_of: NaiveDate,
-) -> Result<Results, TotalsError> {
-    let inputs = &ingested.inputs;
-    let apps = &inputs.applications;
-    let assessed = rules::assess(catalogue, apps);
-    let mut findings = rules::findings(catalogue, apps, &assessed, as_of);
-    let duties = catalogue.reporting_duties();
-    let ledger = reports::ledger(apps, &inputs.employment_reports, &duties, as_of);
-    findings.extend(reports::stray_reports(
-        apps,
-        &inputs.employment_reports,
-        &duties,
-        as_of,
-    ));
-    let (restrictions, asset_findings) = restriction::evaluate(
-        apps,
-        &inputs.assets,
-        |app| catalogue.refund_method(app.program_id),
-        as_of,
-    );
-    findings.extend(asset_findings);
-    Ok(Results {
-        by_fiscal_year: totals::by_fiscal_year(apps, &inputs.budgets)?,
-        by_company: totals::by_company(apps)?,
-        assessed,
-        ledger,
-        restrictions,
-        findings,
-    })
+/// The run a workbook is for.
+#[derive(Debug, Clone, Copy)]
+pub struct Run<'a> {
+    pub job: &'a Job,
+    pub as_of: NaiveDate,
+    pub dry_run: bool,
 }
 
 /// Assembles the workbook.
-pub fn report(
-    job: &Job,
-    opts: &RunOptions,
+pub fn workbook(
+    run: Run<'_>,
     ingested: &Ingested,
     results: &Results,
-    mail: Option<&NotifyOutcome>,
+    mail: Option<Mail<'_>>,
 ) -> Report {
-    let mut notices = notify::notification_table(mail.map_or(&[][..], |m| &m.rows));
-    if job.email.is_none() {
+    let mut notices = sheets::notifications(mail.map_or(&[][..], |m| m.rows));
+    if run.job.email.is_none() {
         notices.note =
             Some("このジョブにはメール設定（[email]）がないため、メールは送っていません。".into());
     }
     Report {
-        overview: overview(job, opts, ingested, results, mail),
+        overview: overview(run, ingested, results, mail),
         tables: vec![
             totals_sheets::fiscal_year_table(&results.by_fiscal_year),
             totals_sheets::company_table(&results.by_company),
@@ -100,7 +63,7 @@ pub fn report(
 const OVERVIEW_LIST_LIMIT: usize = 50;
 
 /// The first [`OVERVIEW_LIST_LIMIT`] rows, then a line saying where the rest are.
-fn listed(rows: impl Iterator<Item = Vec<Cell>>, sheet: &str) -> Vec<Vec<Cell>> {
+fn listed(rows: impl Iterator<Item = Vec<Cell>>, sheet: Sheet) -> Vec<Vec<Cell>> {
     let mut rows: Vec<Vec<Cell>> = rows.collect();
     let more = rows.len().saturating_sub(OVERVIEW_LIST_LIMIT);
     if more > 0 {
@@ -117,26 +80,26 @@ fn count(n: usize) -> Cell {
 }
 
 fn overview(
-    job: &Job,
-    opts: &RunOptions,
+    run: Run<'_>,
     ingested: &Ingested,
     results: &Results,
-    mail: Option<&NotifyOutcome>,
+    mail: Option<Mail<'_>>,
 ) -> Overview {
+    let (job, as_of, dry_run) = (run.job, run.as_of, run.dry_run);
     let mut sections = vec![Section::pairs(
         "実行",
         vec![
             ("ジョブ", Cell::text(&job.name)),
             ("説明", Cell::text(&job.description)),
-            ("基準日", Cell::Date(opts.as_of)),
-            ("基準日（和暦）", Cell::text(calendar::wareki(opts.as_of))),
+            ("基準日", Cell::Date(as_of)),
+            ("基準日（和暦）", Cell::text(calendar::wareki(as_of))),
             (
                 "年度",
-                Cell::text(calendar::fy_label(calendar::fiscal_year(opts.as_of))),
+                Cell::text(calendar::fy_label(calendar::fiscal_year(as_of))),
             ),
             (
                 "メール",
-                Cell::text(if opts.dry_run {
+                Cell::text(if dry_run {
                     "試行（--dry-run）: 送信していません"
                 } else {
                     "送信"
@@ -148,20 +111,17 @@ fn overview(
     sections.push(flags_section(ingested, results));
     if let Some(m) = mail {
         sections.push(Section::pairs(
-            if opts.dry_run {
+            if dry_run {
                 "メール（試行: .eml に出力、送信なし）"
             } else {
                 "メール"
             },
             vec![
-                ("送信済", count(m.sent)),
-                ("送信待ち（次回再送）", count(m.queued)),
-                ("送信失敗", count(m.failed)),
-                ("送信不明（要確認）", count(m.uncertain)),
-                (
-                    "試行で出力",
-                    count(if opts.dry_run { m.rows.len() } else { 0 }),
-                ),
+                ("送信済", count(m.counts.sent)),
+                ("送信待ち（次回再送）", count(m.counts.queued)),
+                ("送信失敗", count(m.counts.failed)),
+                ("送信不明（要確認）", count(m.counts.uncertain)),
+                ("試行で出力", count(if dry_run { m.rows.len() } else { 0 })),
             ],
         ));
     }
@@ -178,7 +138,7 @@ fn overview(
                 .to_vec(),
             rows: listed(
                 overdue.iter().map(|r| sheets::report_key_cells(r)),
-                "雇用状況報告",
+                Sheet::EmploymentReports,
             ),
         });
     }
@@ -203,16 +163,16 @@ fn overview(
                         Cell::opt_yen(r.refund),
                     ]
                 }),
-                "財産処分制限",
+                Sheet::Restrictions,
             ),
         });
     }
     Overview {
-        title: format!("補助金 集計・督促 概要（{}）", calendar::wareki(opts.as_of)),
+        title: format!("補助金 集計・督促 概要（{}）", calendar::wareki(as_of)),
         sections,
         chart: Some(totals_sheets::execution_chart(
             &results.by_fiscal_year,
-            calendar::fiscal_year(opts.as_of),
+            calendar::fiscal_year(as_of),
         )),
     }
 }
@@ -283,36 +243,6 @@ fn flags_section(ingested: &Ingested, results: &Results) -> Section {
     Section::pairs("件数", pairs)
 }
 
-/// What the staff digest lists: the night's flags and counts.
-pub fn digest_facts(
-    job: &Job,
-    opts: &RunOptions,
-    ingested: &Ingested,
-    results: &Results,
-    mail: &NotifyOutcome,
-) -> DigestFacts {
-    DigestFacts {
-        job: job.name.clone(),
-        as_of: opts.as_of,
-        rejected_rows: ingested.summaries.iter().map(|s| s.rejected).sum(),
-        input_errors: ingested.inputs.errors.len(),
-        overdue: results
-            .ledger
-            .iter()
-            .filter(|r| r.state == ReportState::Missing)
-            .map(DigestItem::overdue)
-            .collect(),
-        early_disposals: results
-            .restrictions
-            .iter()
-            .filter(|r| r.state == AssetState::EarlyDisposal)
-            .map(DigestItem::disposal)
-            .collect(),
-        findings: results.findings.iter().map(DigestItem::finding).collect(),
-        mails: MailCounts::from(mail),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,12 +250,12 @@ mod tests {
     #[test]
     fn overview_lists_stop_at_the_limit_and_say_where_the_rest_are() {
         let rows = |n: usize| (0..n).map(|i| vec![Cell::Int(i64::try_from(i).unwrap_or(0))]);
-        assert_eq!(listed(rows(3), "雇用状況報告").len(), 3);
+        assert_eq!(listed(rows(3), Sheet::EmploymentReports).len(), 3);
         assert_eq!(
-            listed(rows(OVERVIEW_LIST_LIMIT), "雇用状況報告").len(),
+            listed(rows(OVERVIEW_LIST_LIMIT), Sheet::EmploymentReports).len(),
             OVERVIEW_LIST_LIMIT
         );
-        let long = listed(rows(OVERVIEW_LIST_LIMIT + 7), "雇用状況報告");
+        let long = listed(rows(OVERVIEW_LIST_LIMIT + 7), Sheet::EmploymentReports);
         assert_eq!(long.len(), OVERVIEW_LIST_LIMIT + 1);
         assert_eq!(
             long[OVERVIEW_LIST_LIMIT],
