@@ -381,14 +381,20 @@ impl<'a> Session<'a> {
                     }
                 },
             };
-            let failure =
-                match rt.block_on(transmit(&mut live, cfg.timeout, from, to, bytes, before_body)) {
-                    Ok(()) => {
-                        self.conn = Some(live);
-                        return SendResult::Accepted;
-                    }
-                    Err(f) => f,
-                };
+            let failure = match rt.block_on(transmit(
+                &mut live,
+                cfg.timeout,
+                from,
+                to,
+                bytes,
+                before_body,
+            )) {
+                Ok(()) => {
+                    self.conn = Some(live);
+                    return SendResult::Accepted;
+                }
+                Err(f) => f,
+            };
             if failure.refused {
                 // The relay is in step: say goodbye, briefly.
                 let _ = rt.block_on(tokio::time::timeout(cfg.timeout, live.smtp.abort()));
@@ -437,7 +443,8 @@ async fn connect(cfg: &SmtpConfig) -> Result<Live, String> {
         .hello
         .clone()
         .map_or_else(ClientId::default, ClientId::Domain);
-    let fail = |e: &dyn std::fmt::Display| cfg.scrub(&format!("{}に接続できません（{e}）", where_(cfg)));
+    let fail =
+        |e: &dyn std::fmt::Display| cfg.scrub(&format!("{}に接続できません（{e}）", where_(cfg)));
     let slow = |what: &str| {
         cfg.scrub(&late(
             cfg.timeout,
@@ -516,7 +523,9 @@ async fn step<T>(
         Ok(Err(e)) => Err(Failure {
             refused: e.status().is_some(),
             network: e.status().is_none(),
-            ..Failure::new(format!("SMTP サーバーが {what} を受け付けませんでした（{e}）"))
+            ..Failure::new(format!(
+                "SMTP サーバーが {what} を受け付けませんでした（{e}）"
+            ))
         }),
         Err(_) => Err(Failure {
             timed_out: true,

@@ -194,12 +194,18 @@ fn a_failed_send_waits_in_its_window_and_expires_after_it() {
         false,
         dir.path(),
     );
-    assert_eq!((out.sent, out.queued, out.failed), (0, 2, 2));
+    // The relay is down: the first mail fails, the second is not tried.
+    assert_eq!((out.sent, out.queued, out.failed), (0, 2, 1));
     assert!(out.needs_attention());
     assert!(
         out.rows[0]
             .result
             .starts_with("送信失敗（再送待ち）: SMTP サーバー 127.0.0.1:")
+    );
+    assert!(
+        out.rows[1].result.starts_with("送信保留"),
+        "{:?}",
+        out.rows[1]
     );
     let entries = state.outbox_entries().unwrap();
     let summary: Vec<(&str, &str, OutboxStatus, i64)> = entries
@@ -217,7 +223,7 @@ fn a_failed_send_waits_in_its_window_and_expires_after_it() {
         summary,
         vec![
             ("A-1", "saisoku", OutboxStatus::Failed, 1),
-            ("A-2", "saisoku", OutboxStatus::Failed, 1),
+            ("A-2", "saisoku", OutboxStatus::Queued, 0),
         ]
     );
     // Next day, same window: tried again.
@@ -230,7 +236,7 @@ fn a_failed_send_waits_in_its_window_and_expires_after_it() {
         false,
         dir.path(),
     );
-    assert_eq!((out.queued, out.failed), (2, 2));
+    assert_eq!((out.queued, out.failed), (2, 1));
     assert_eq!(state.outbox_entries().unwrap()[0].attempts, 2);
     // After the deadline the 催促 rows expire and 督促 is due instead; A-2's
     // report arrived in the meantime.
