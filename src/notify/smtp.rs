@@ -397,7 +397,8 @@ impl<'a> Session<'a> {
             };
             if failure.refused {
                 // The relay is in step: say goodbye, briefly.
-                let _ = rt.block_on(tokio::time::timeout(cfg.timeout, live.smtp.abort()));
+                let _ = rt
+                    .block_on(async { tokio::time::timeout(cfg.timeout, live.smtp.abort()).await });
             }
             // Otherwise the connection is out of step: dropping it closes it.
             drop(live);
@@ -419,7 +420,8 @@ impl<'a> Session<'a> {
     /// Ends the session politely, within one deadline.
     pub fn finish(mut self) {
         if let (Some(rt), Some(mut live)) = (self.runtime.as_ref(), self.conn.take()) {
-            let _ = rt.block_on(tokio::time::timeout(self.cfg.timeout, live.smtp.quit()));
+            let timeout = self.cfg.timeout;
+            let _ = rt.block_on(async { tokio::time::timeout(timeout, live.smtp.quit()).await });
         }
     }
 }
