@@ -471,7 +471,10 @@ pub fn send_reminders(
     let entries: HashMap<OutboxKey, OutboxEntry> = match state.outbox_entries() {
         Ok(list) => list.into_iter().map(|e| (e.key.clone(), e)).collect(),
         Err(e) => {
-            run.out.messages.push(e.to_string());
+            let e = e.to_string();
+            if !run.out.messages.contains(&e) {
+                run.out.messages.push(e);
+            }
             HashMap::new()
         }
     };
