@@ -224,7 +224,7 @@ impl Conn {
         loop {
             let line = self.line()?;
             let verb = line
-                .split(|c: char| c == ' ' || c == ':')
+                .split([' ', ':'])
                 .next()
                 .unwrap_or("")
                 .to_ascii_uppercase();
