@@ -182,7 +182,7 @@ fn build(
     workbook: &Path,
     workbook_name: &str,
 ) -> Result<(Message, String), String> {
-    let subject = HeaderText::new("件名", &rendered.subject).map_err(|e| e.to_string())?;
+    let subject = HeaderText::subject("件名", &rendered.subject).map_err(|e| e.to_string())?;
     let name = HeaderText::new("添付ファイル名", workbook_name).map_err(|e| e.to_string())?;
     let bytes = std::fs::read(workbook)
         .map_err(|e| format!("集計ブック {} を添付できません: {e}", workbook.display()))?;

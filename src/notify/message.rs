@@ -3,7 +3,11 @@
 //! Nothing from a workbook or a template becomes a header as a bare string:
 //! addresses go through lettre's [`Address`] parser, text through
 //! [`HeaderText`], which refuses CR, LF and every other control character so
-//! a company name can never add a `Bcc:` line.
+//! a company name can never add a `Bcc:` line, and neutralises what would
+//! make a mail program show something else than the text: bidi controls
+//! (U+202E can make a subject read backwards) are removed, and `=?` becomes
+//! `= ?` so a literal RFC 2047 encoded-word in a company name is never
+//! decoded. Subjects are cut at [`SUBJECT_MAX_CHARS`] with "…".
 
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
@@ -32,12 +36,27 @@ pub enum HeaderError {
     Empty { field: &'static str },
 }
 
-/// Text that is safe in a header: no CR, LF or other control character.
+/// The longest subject sent, in characters: a 5,000-character company name
+/// must not make a 25 KB header. Longer subjects end in "…".
+pub const SUBJECT_MAX_CHARS: usize = 120;
+
+/// The explicit bidi marks, embeddings, overrides and isolates (Unicode
+/// UAX #9): invisible, and able to reorder what a reader sees.
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// Text that is safe in a header: no CR, LF or other control character, no
+/// bidi control, no `=?` that a mail program could take for an encoded-word.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeaderText(String);
 
 impl HeaderText {
-    /// Checks `value` for the header `field` (named in the error, in Japanese).
+    /// Checks `value` for the header `field` (named in the error, in
+    /// Japanese) and neutralises it.
     pub fn new(field: &'static str, value: &str) -> Result<HeaderText, HeaderError> {
         if value.chars().any(char::is_control) {
             return Err(HeaderError::ControlCharacter {
@@ -45,11 +64,26 @@ impl HeaderText {
                 value: value.to_string(),
             });
         }
-        let value = value.trim();
+        let visible: String = value.chars().filter(|c| !is_bidi_control(*c)).collect();
+        // One pass is enough: after it every '=' once before '?' is before ' '.
+        let inert = visible.replace("=?", "= ?");
+        let value = inert.trim();
         if value.is_empty() {
             return Err(HeaderError::Empty { field });
         }
         Ok(HeaderText(value.to_string()))
+    }
+
+    /// [`HeaderText::new`], cut to [`SUBJECT_MAX_CHARS`] with "…".
+    pub fn subject(field: &'static str, value: &str) -> Result<HeaderText, HeaderError> {
+        let text = HeaderText::new(field, value)?;
+        if text.0.chars().count() <= SUBJECT_MAX_CHARS {
+            return Ok(text);
+        }
+        let mut cut: String = text.0.chars().take(SUBJECT_MAX_CHARS - 1).collect();
+        cut.truncate(cut.trim_end().len());
+        cut.push('…');
+        Ok(HeaderText(cut))
     }
 
     pub fn as_str(&self) -> &str {
@@ -57,8 +91,21 @@ impl HeaderText {
     }
 }
 
+/// Bidi controls are refused in addresses, not removed: the address must be
+/// the one the data holds, character for character.
+fn refuse_bidi(field: &'static str, value: &str) -> Result<(), HeaderError> {
+    if value.chars().any(is_bidi_control) {
+        return Err(HeaderError::ControlCharacter {
+            field,
+            value: value.to_string(),
+        });
+    }
+    Ok(())
+}
+
 /// A bare address (`a@example.jp`), surrounding spaces trimmed.
 pub fn address(field: &'static str, value: &str) -> Result<Mailbox, HeaderError> {
+    refuse_bidi(field, value)?;
     let text = HeaderText::new(field, value)?;
     let addr: Address = text
         .as_str()
@@ -73,6 +120,7 @@ pub fn address(field: &'static str, value: &str) -> Result<Mailbox, HeaderError>
 
 /// An address with an optional display name (`綾瀬市 <kogyo@example.jp>`).
 pub fn mailbox(field: &'static str, value: &str) -> Result<Mailbox, HeaderError> {
+    refuse_bidi(field, value)?;
     let text = HeaderText::new(field, value)?;
     text.as_str()
         .parse::<Mailbox>()
@@ -190,6 +238,64 @@ mod tests {
             HeaderText::new("件名", "　"),
             Err(HeaderError::Empty { field: "件名" })
         );
+    }
+
+    #[test]
+    fn encoded_words_and_bidi_controls_from_the_data_are_neutralised() {
+        let subject = |v: &str| HeaderText::subject("件名", v).unwrap().0;
+        assert_eq!(
+            subject("【綾瀬市】=?utf-8?b?5YGH44Gu5Lya56S+?= 様へのご案内"),
+            "【綾瀬市】= ?utf-8?b?5YGH44Gu5Lya56S+?= 様へのご案内"
+        );
+        assert_eq!(subject("a==??b =?=?"), "a== ??b = ?= ?");
+        assert_eq!(
+            subject("株式会社\u{202E}工製瀬綾\u{202C}様 \u{2067}x\u{2069}\u{200F}"),
+            "株式会社工製瀬綾様 x"
+        );
+        assert_eq!(
+            HeaderText::subject("件名", "\u{202E}\u{202C}"),
+            Err(HeaderError::Empty { field: "件名" })
+        );
+        assert!(matches!(
+            address("メールアドレス", "a\u{202E}@example.jp"),
+            Err(HeaderError::ControlCharacter { .. })
+        ));
+        // Through lettre: the literal reaches the wire only inside an
+        // encoded-word of its own, broken, so it decodes to itself.
+        let from = mailbox("差出人", "kogyo@example.jp").unwrap();
+        let draft = Draft {
+            to: vec![address("メールアドレス", "a@example.jp").unwrap()],
+            subject: HeaderText::subject("件名", "=?utf-8?b?SGk=?= notice").unwrap(),
+            body: "x".into(),
+            message_id: message_id("k", &from),
+            attachment: None,
+            from,
+        };
+        let text = String::from_utf8(build(draft).unwrap().formatted()).unwrap();
+        assert!(!text.contains("Subject: =?utf-8?b?SGk=?="), "{text}");
+    }
+
+    #[test]
+    fn long_subjects_are_cut_with_a_mark() {
+        let name = "株".repeat(5_000);
+        let s = HeaderText::subject("件名", &format!("【綾瀬市】{name}様")).unwrap();
+        assert_eq!(s.as_str().chars().count(), SUBJECT_MAX_CHARS);
+        assert!(s.as_str().starts_with("【綾瀬市】株株") && s.as_str().ends_with('…'));
+        let exact = "あ".repeat(SUBJECT_MAX_CHARS);
+        assert_eq!(HeaderText::subject("件名", &exact).unwrap().as_str(), exact);
+        let from = mailbox("差出人", "kogyo@example.jp").unwrap();
+        let draft = Draft {
+            to: vec![address("メールアドレス", "a@example.jp").unwrap()],
+            subject: s,
+            body: "x".into(),
+            message_id: message_id("k", &from),
+            attachment: None,
+            from,
+        };
+        let bytes = build(draft).unwrap().formatted();
+        let text = String::from_utf8(bytes).unwrap();
+        let header = text.split("\r\n\r\n").next().unwrap();
+        assert!(header.len() < 2_000, "{} bytes of headers", header.len());
     }
 
     #[test]

@@ -79,6 +79,11 @@ struct Run<'a> {
     as_of: NaiveDate,
     out: NotifyOutcome,
     sender: Option<Sender>,
+    /// Set when the outbox cannot be written: nothing more is sent, since
+    /// a send that cannot be recorded could be sent twice.
+    state_broken: Option<String>,
+    /// Mails not sent because the outbox cannot be written.
+    unrecorded: usize,
 }
 
 impl Run<'_> {
@@ -136,7 +141,7 @@ impl Run<'_> {
                 return None;
             }
         };
-        let subject = match HeaderText::new("件名", &rendered.subject) {
+        let subject = match HeaderText::subject("件名", &rendered.subject) {
             Ok(s) => s,
             Err(e) => {
                 self.invalid_header(row, stage, email, &rendered.subject, &e.to_string());
@@ -147,6 +152,8 @@ impl Run<'_> {
             &format!("{}/{}/{}", row.application_id, row.report_fy, stage.code()),
             &self.mailer.from,
         );
+        // What the 通知 sheet and the outbox show is what the header says.
+        let subject_text = subject.as_str().to_string();
         let draft = Draft {
             from: self.mailer.from.clone(),
             to: vec![to.clone()],
@@ -158,7 +165,7 @@ impl Run<'_> {
         match message::build(draft) {
             Ok(msg) => Some(Ready {
                 to,
-                subject: rendered.subject,
+                subject: subject_text,
                 message_id,
                 bytes: msg.formatted(),
             }),
@@ -223,30 +230,101 @@ impl Run<'_> {
             .map_err(|e| e.to_string())
     }
 
-    /// Claims, sends and records one reminder.
+    /// Claims, sends and records one reminder; holds it in the queue when
+    /// the relay stopped answering tonight; sends nothing when the outbox
+    /// cannot be written.
     fn send(&mut self, session: &mut Session<'_>, row: &ReportDue, stage: Stage, ready: Ready) {
         let to = ready.to.email.to_string();
+        if self.state_broken.is_some() {
+            self.unrecorded += 1;
+            self.row(
+                row,
+                stage,
+                &to,
+                &ready.subject,
+                "未送信（状態ファイルに記録できないため送信せず）".into(),
+            );
+            return;
+        }
         let k = key(row, stage);
         let now = now_stamp();
+        if session.stopped().is_some() {
+            self.hold(row, stage, &k, &ready, &now);
+            return;
+        }
         let skipped = match self.claim(&k, &to, &ready, &now) {
             Ok(true) => None,
             Ok(false) => Some("未送信（他の処理が送信中または送信済）".to_string()),
             Err(e) => {
-                self.out.queued += 1;
-                self.out.messages.push(e.clone());
-                Some(format!("未送信（状態ファイルエラー）: {e}"))
+                self.unrecorded += 1;
+                self.state_broken = Some(e.clone());
+                Some(format!(
+                    "未送信（状態ファイルに記録できないため送信せず）: {e}"
+                ))
             }
         };
         if let Some(result) = skipped {
             self.row(row, stage, &to, &ready.subject, result);
             return;
         }
-        let result = session.send(
+        let state = self.state;
+        let mut mark_failed = None;
+        let mut mark = || {
+            state.outbox_mark_data(&k, &ready.message_id).map_err(|e| {
+                let e = e.to_string();
+                mark_failed = Some(e.clone());
+                e
+            })
+        };
+        let result = session.send_marked(
             &self.mailer.from.email,
             std::slice::from_ref(&ready.to.email),
             &ready.bytes,
+            &mut mark,
         );
+        if let Some(e) = mark_failed {
+            self.state_broken = Some(e);
+        }
         self.record(row, stage, &k, ready, result);
+    }
+
+    /// Leaves a mail queued for the next run without trying it: the relay
+    /// missed a deadline or could not be reached earlier tonight.
+    fn hold(&mut self, row: &ReportDue, stage: Stage, k: &OutboxKey, ready: &Ready, now: &str) {
+        let to = ready.to.email.to_string();
+        let queued = self.state.outbox_queue(
+            k,
+            Claim {
+                job: self.job,
+                recipient: &to,
+                subject: &ready.subject,
+                message_id: "",
+                now,
+            },
+        );
+        let result = match queued {
+            Ok(()) => {
+                self.out.queued += 1;
+                "送信保留（中継サーバーが応答しないため今回は送らず、次回送信）".to_string()
+            }
+            Err(e) => {
+                self.unrecorded += 1;
+                self.state_broken = Some(e.to_string());
+                format!("未送信（状態ファイルに記録できないため送信せず）: {e}")
+            }
+        };
+        self.row(row, stage, &to, &ready.subject, result);
+    }
+
+    /// One sentence for an outbox that cannot be written: mails that went
+    /// unsent because of it are not "queued" — nothing could record them.
+    fn state_broken_message(&mut self) {
+        if let Some(e) = &self.state_broken {
+            self.out.messages.push(format!(
+                "状態ファイルに送信を記録できないため、督促等のメール {} 通は送っていません（{e}）。二重送信を防ぐため、状態ファイルを直すまでメールは送られません。",
+                self.unrecorded
+            ));
+        }
     }
 
     /// Writes the outcome of a claimed send to the outbox and the run.
@@ -367,11 +445,14 @@ pub fn send_reminders(
         as_of,
         out: NotifyOutcome::default(),
         sender: None,
+        state_broken: None,
+        unrecorded: 0,
     };
     if !dry_run {
         let now = now_stamp();
+        let mut errors = Vec::new();
         if let Err(e) = state.outbox_recover(&now) {
-            run.out.messages.push(e.to_string());
+            errors.push(e.to_string());
         }
         for (row, stage) in &plans {
             if let Err(e) = state.outbox_expire(
@@ -380,14 +461,20 @@ pub fn send_reminders(
                 stage.map(Stage::code),
                 &now,
             ) {
-                run.out.messages.push(e.to_string());
+                errors.push(e.to_string());
             }
         }
+        // A broken file gives the same sentence for every row: say it once.
+        errors.dedup();
+        run.out.messages.extend(errors);
     }
     let entries: HashMap<OutboxKey, OutboxEntry> = match state.outbox_entries() {
         Ok(list) => list.into_iter().map(|e| (e.key.clone(), e)).collect(),
         Err(e) => {
-            run.out.messages.push(e.to_string());
+            let e = e.to_string();
+            if !run.out.messages.contains(&e) {
+                run.out.messages.push(e);
+            }
             HashMap::new()
         }
     };
@@ -409,6 +496,7 @@ pub fn send_reminders(
         }
     }
     session.finish();
+    run.state_broken_message();
     // In-doubt sends of this run are uncertain now too: read the rows again.
     let list = state
         .outbox_entries()

@@ -92,6 +92,10 @@ const MIGRATIONS: &[&str] = &[
         first_reported TEXT NOT NULL,
         PRIMARY KEY (job, kind, key)
      );",
+    // 4: how far a claimed send got ('claimed', then 'data' just before the
+    // message is written), so a dead sender's row is uncertain only when
+    // the relay may have taken the mail. Rows from before are NULL: uncertain.
+    "ALTER TABLE outbox ADD COLUMN phase TEXT;",
 ];
 
 /// An open state file.

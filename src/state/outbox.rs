@@ -4,8 +4,12 @@
 //! A row moves `queued`/`failed` → `sending` (the claim, in one `BEGIN
 //! IMMEDIATE` transaction with a conditional UPDATE: only one process wins) →
 //! `sent` after the server accepted it, or back to `failed` after a refusal.
-//! A row left in `sending` by a process that is gone (killed after the server
-//! accepted the mail, before `sent` was written) may or may not have been
+//! While `sending` its `phase` says how far the send got: `claimed` (still
+//! connecting or in the envelope: nothing can have been delivered), then
+//! `data`, written just before the message goes out ([`State::outbox_mark_data`]).
+//! A row left in `sending` by a process that is gone is put back in the
+//! queue when its phase is `claimed`; in phase `data` (killed after the
+//! message went out, before `sent` was written) it may or may not have been
 //! delivered: it becomes `uncertain` and is never sent again automatically.
 //!
 //! Whether the claiming process is gone is decided by an OS file lock, not by
@@ -143,6 +147,9 @@ pub fn random_token() -> String {
     hex::encode(&digest[..16])
 }
 
+/// The phase of a claim that has not started writing the message.
+const PHASE_CLAIMED: &str = "claimed";
+
 const COLUMNS: &str = "application_id, report_fy, stage, job, recipient, subject, status,
      attempts, message_id, last_error, updated_at, sent_at";
 
@@ -218,8 +225,9 @@ impl State {
         })
     }
 
-    /// Turns `sending` rows whose process is gone into `uncertain` and
-    /// returns them; rows of live senders are left alone.
+    /// Settles `sending` rows whose process is gone and returns them with
+    /// their new status: `queued` when the message had not started going out
+    /// (phase `claimed`), else `uncertain`. Rows of live senders are left alone.
     pub fn outbox_recover(&self, now: &str) -> Result<Vec<OutboxEntry>, StateError> {
         let owners: Vec<Option<String>> = {
             let mut stmt = self
@@ -239,7 +247,7 @@ impl State {
             if alive {
                 continue;
             }
-            recovered.extend(self.mark_owner_uncertain(owner.as_deref(), now)?);
+            recovered.extend(self.settle_owner(owner.as_deref(), now)?);
             if let Some(t) = owner.as_deref().filter(|t| is_token(t)) {
                 let _ = std::fs::remove_file(dir.join(format!("{t}.lock")));
             }
@@ -247,21 +255,25 @@ impl State {
         Ok(recovered)
     }
 
-    fn mark_owner_uncertain(
-        &self,
-        owner: Option<&str>,
-        now: &str,
-    ) -> Result<Vec<OutboxEntry>, StateError> {
+    fn settle_owner(&self, owner: Option<&str>, now: &str) -> Result<Vec<OutboxEntry>, StateError> {
         let tx = || -> rusqlite::Result<Vec<OutboxEntry>> {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             let sql = format!(
-                "SELECT {COLUMNS} FROM outbox WHERE status = 'sending' AND claimed_by IS ?1"
+                "SELECT {COLUMNS}, phase FROM outbox WHERE status = 'sending' AND claimed_by IS ?1"
             );
-            let rows: Vec<OutboxEntry> = self
+            let rows: Vec<(OutboxEntry, Option<String>)> = self
                 .conn
                 .prepare(&sql)?
-                .query_map(params![owner], entry)?
+                .query_map(params![owner], |r| Ok((entry(r)?, r.get(12)?)))?
                 .collect::<Result<_, _>>()?;
+            // Only a row that never reached the message is known unsent.
+            self.conn.execute(
+                "UPDATE outbox SET status = 'queued', updated_at = ?2, claimed_by = NULL,
+                        phase = NULL,
+                        last_error = '送信処理がメール本文を送る前に終了しました（未送信のため次回送ります）'
+                 WHERE status = 'sending' AND claimed_by IS ?1 AND phase IS 'claimed'",
+                params![owner, now],
+            )?;
             self.conn.execute(
                 "UPDATE outbox SET status = 'uncertain', updated_at = ?2,
                         last_error = '送信処理が送信と記録の間で終了しました'
@@ -271,8 +283,12 @@ impl State {
             self.conn.execute_batch("COMMIT")?;
             Ok(rows
                 .into_iter()
-                .map(|mut e| {
-                    e.status = OutboxStatus::Uncertain;
+                .map(|(mut e, phase)| {
+                    e.status = if phase.as_deref() == Some(PHASE_CLAIMED) {
+                        OutboxStatus::Queued
+                    } else {
+                        OutboxStatus::Uncertain
+                    };
                     e
                 })
                 .collect())
@@ -309,6 +325,7 @@ impl State {
             )?;
             let won = self.conn.execute(
                 "UPDATE outbox SET status = 'sending', claimed_by = ?4, message_id = ?5,
+                        phase = 'claimed',
                         attempts = attempts + 1, job = ?6, recipient = ?7, subject = ?8,
                         updated_at = ?9
                  WHERE application_id = ?1 AND report_fy = ?2 AND stage = ?3
@@ -332,6 +349,53 @@ impl State {
             let _ = self.conn.execute_batch("ROLLBACK");
             self.sql(e)
         })
+    }
+
+    /// Records that the claimed mail is about to go out: from now on a
+    /// dead sender's row is `uncertain`. An error (or a claim no longer held)
+    /// means the mail must not be sent.
+    pub fn outbox_mark_data(&self, key: &OutboxKey, message_id: &str) -> Result<(), StateError> {
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE outbox SET phase = 'data'
+                 WHERE application_id = ?1 AND report_fy = ?2 AND stage = ?3
+                   AND message_id = ?4 AND status = 'sending'",
+                params![key.application_id, key.report_fy, key.stage, message_id],
+            )
+            .map_err(|e| self.sql(e))?;
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(StateError::Open {
+                path: self.path.clone(),
+                message: format!(
+                    "Message-ID {message_id} の送信中の記録が見つかりません（他の処理が変更しました）"
+                ),
+            })
+        }
+    }
+
+    /// Queues the key if new, without claiming it: a mail held back for the
+    /// next run (the relay stopped answering tonight).
+    pub fn outbox_queue(&self, key: &OutboxKey, claim: Claim<'_>) -> Result<(), StateError> {
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO outbox (application_id, report_fy, stage, job, recipient,
+                        subject, status, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7)",
+                params![
+                    key.application_id,
+                    key.report_fy,
+                    key.stage,
+                    claim.job,
+                    claim.recipient,
+                    claim.subject,
+                    claim.now
+                ],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
     }
 
     /// Records the outcome of a claimed send. Only the claim with this

@@ -194,12 +194,18 @@ fn a_failed_send_waits_in_its_window_and_expires_after_it() {
         false,
         dir.path(),
     );
-    assert_eq!((out.sent, out.queued, out.failed), (0, 2, 2));
+    // The relay is down: the first mail fails, the second is not tried.
+    assert_eq!((out.sent, out.queued, out.failed), (0, 2, 1));
     assert!(out.needs_attention());
     assert!(
         out.rows[0]
             .result
             .starts_with("送信失敗（再送待ち）: SMTP サーバー 127.0.0.1:")
+    );
+    assert!(
+        out.rows[1].result.starts_with("送信保留"),
+        "{:?}",
+        out.rows[1]
     );
     let entries = state.outbox_entries().unwrap();
     let summary: Vec<(&str, &str, OutboxStatus, i64)> = entries
@@ -217,7 +223,7 @@ fn a_failed_send_waits_in_its_window_and_expires_after_it() {
         summary,
         vec![
             ("A-1", "saisoku", OutboxStatus::Failed, 1),
-            ("A-2", "saisoku", OutboxStatus::Failed, 1),
+            ("A-2", "saisoku", OutboxStatus::Queued, 0),
         ]
     );
     // Next day, same window: tried again.
@@ -230,7 +236,7 @@ fn a_failed_send_waits_in_its_window_and_expires_after_it() {
         false,
         dir.path(),
     );
-    assert_eq!((out.queued, out.failed), (2, 2));
+    assert_eq!((out.queued, out.failed), (2, 1));
     assert_eq!(state.outbox_entries().unwrap()[0].attempts, 2);
     // After the deadline the 催促 rows expire and 督促 is due instead; A-2's
     // report arrived in the meantime.
@@ -266,4 +272,75 @@ fn a_failed_send_waits_in_its_window_and_expires_after_it() {
             ("A-2/saisoku".to_string(), OutboxStatus::Expired),
         ]
     );
+}
+
+#[test]
+fn a_corrupt_outbox_sends_nothing_and_does_not_promise_a_resend() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let (root, page_size) = {
+        let s = State::open(&db).unwrap();
+        let sender = s.outbox_sender().unwrap();
+        let k = key(&due("A-9", None, ReportState::Missing), Stage::Annai);
+        let claim = Claim {
+            job: "nightly",
+            recipient: "z@example.jp",
+            subject: "件名",
+            message_id: "<9@x>",
+            now: "2024-04-01T02:30:00+09:00",
+        };
+        assert!(s.outbox_claim(&sender, &k, claim).unwrap());
+        s.conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+        let root: i64 = s
+            .conn
+            .query_row(
+                "SELECT rootpage FROM sqlite_master WHERE name = 'outbox'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let size: i64 = s
+            .conn
+            .pragma_query_value(None, "page_size", |r| r.get(0))
+            .unwrap();
+        (root, size)
+    };
+    let mut bytes = std::fs::read(&db).unwrap();
+    let at = usize::try_from((root - 1) * page_size).unwrap();
+    let end = at + usize::try_from(page_size).unwrap();
+    bytes[at..end].fill(0xFF);
+    std::fs::write(&db, bytes).unwrap();
+
+    let state = State::open(&db).unwrap();
+    let ledger = vec![
+        due("A-1", Some("a@example.jp"), ReportState::NotYetDue),
+        due("A-2", Some("b@example.jp"), ReportState::NotYetDue),
+    ];
+    let out = send_reminders(
+        &mailer(None),
+        &state,
+        "nightly",
+        &ledger,
+        date(2024, 4, 25),
+        false,
+        dir.path(),
+    );
+    assert_eq!((out.sent, out.queued, out.failed), (0, 0, 0), "{out:?}");
+    assert!(out.needs_attention());
+    for r in &out.rows {
+        assert!(
+            r.result
+                .starts_with("未送信（状態ファイルに記録できないため送信せず）"),
+            "{r:?}"
+        );
+    }
+    let said = out.messages.join("\n");
+    assert!(said.contains("メール 2 通は送っていません"), "{said}");
+    assert!(!said.contains("再送します"), "{said}");
+    // One sentence per failure, not one per row.
+    let mut unique = out.messages.clone();
+    unique.dedup();
+    assert_eq!(unique, out.messages);
 }

@@ -75,16 +75,86 @@ fn a_claim_of_a_live_sender_survives_recovery_and_a_dead_one_becomes_uncertain()
     let sa = a.outbox_sender().unwrap();
     let k = key("A-1", "tokusoku");
     assert!(a.outbox_claim(&sa, &k, claim("<1@x>")).unwrap());
+    a.outbox_mark_data(&k, "<1@x>").unwrap();
     assert!(b.outbox_recover(NOW).unwrap().is_empty());
     assert_eq!(status(&b, &k), OutboxStatus::Sending);
     drop(sa); // the sender is gone without recording the outcome
     let recovered = b.outbox_recover(NOW).unwrap();
     assert_eq!(recovered.len(), 1);
     assert_eq!(recovered[0].message_id.as_deref(), Some("<1@x>"));
+    assert_eq!(recovered[0].status, OutboxStatus::Uncertain);
     assert_eq!(status(&b, &k), OutboxStatus::Uncertain);
     let sb = b.outbox_sender().unwrap();
     assert!(!b.outbox_claim(&sb, &k, claim("<2@x>")).unwrap());
     assert!(b.outbox_recover(NOW).unwrap().is_empty());
+}
+
+#[test]
+fn a_sender_killed_before_the_message_went_out_leaves_its_mail_queued() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let (a, b) = (State::open(&db).unwrap(), State::open(&db).unwrap());
+    let (connecting, sent) = (key("A-1", "annai"), key("A-2", "annai"));
+    {
+        let sa = a.outbox_sender().unwrap();
+        assert!(a.outbox_claim(&sa, &connecting, claim("<1@x>")).unwrap());
+        assert!(a.outbox_claim(&sa, &sent, claim("<2@x>")).unwrap());
+        a.outbox_mark_data(&sent, "<2@x>").unwrap();
+    } // killed: one still connecting, one after its message went out
+    let mut recovered: Vec<(String, OutboxStatus)> = b
+        .outbox_recover(NOW)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.key.application_id, e.status))
+        .collect();
+    recovered.sort_by(|x, y| x.0.cmp(&y.0));
+    assert_eq!(
+        recovered,
+        vec![
+            ("A-1".to_string(), OutboxStatus::Queued),
+            ("A-2".to_string(), OutboxStatus::Uncertain)
+        ]
+    );
+    let e = b.outbox_entry(&connecting).unwrap().unwrap();
+    assert_eq!(e.status, OutboxStatus::Queued);
+    assert!(e.last_error.unwrap().contains("本文を送る前"));
+    // Claimed again by the next run, exactly once.
+    let sb = b.outbox_sender().unwrap();
+    assert!(b.outbox_claim(&sb, &connecting, claim("<3@x>")).unwrap());
+    assert!(!b.outbox_claim(&sb, &sent, claim("<4@x>")).unwrap());
+    assert_eq!(b.outbox_entry(&connecting).unwrap().unwrap().attempts, 2);
+}
+
+#[test]
+fn the_data_mark_needs_the_claim_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = State::open(&dir.path().join("h.db")).unwrap();
+    let sender = s.outbox_sender().unwrap();
+    let k = key("A-1", "annai");
+    assert!(s.outbox_mark_data(&k, "<1@x>").is_err(), "no claim at all");
+    assert!(s.outbox_claim(&sender, &k, claim("<1@x>")).unwrap());
+    assert!(
+        s.outbox_mark_data(&k, "<0@x>").is_err(),
+        "another attempt's id"
+    );
+    s.outbox_mark_data(&k, "<1@x>").unwrap();
+}
+
+#[test]
+fn a_held_mail_is_queued_once_and_claimed_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = State::open(&dir.path().join("h.db")).unwrap();
+    let k = key("A-1", "annai");
+    s.outbox_queue(&k, claim("")).unwrap();
+    s.outbox_queue(&k, claim("")).unwrap();
+    let e = s.outbox_entry(&k).unwrap().unwrap();
+    assert_eq!((e.status, e.attempts), (OutboxStatus::Queued, 0));
+    let sender = s.outbox_sender().unwrap();
+    assert!(s.outbox_claim(&sender, &k, claim("<1@x>")).unwrap());
+    s.outbox_finish(&k, "<1@x>", OutboxStatus::Sent, None, NOW)
+        .unwrap();
+    s.outbox_queue(&k, claim("")).unwrap();
+    assert_eq!(status(&s, &k), OutboxStatus::Sent, "never re-queued");
 }
 
 #[test]
@@ -95,6 +165,7 @@ fn staff_resolve_uncertain_rows() {
     {
         let sender = s.outbox_sender().unwrap();
         assert!(s.outbox_claim(&sender, &k, claim("<1@x>")).unwrap());
+        s.outbox_mark_data(&k, "<1@x>").unwrap();
     }
     assert_eq!(s.outbox_recover(NOW).unwrap().len(), 1);
     assert!(s.outbox_resolve(&k, false, NOW).unwrap());
