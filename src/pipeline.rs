@@ -238,7 +238,10 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
 
 /// The catalogue and the mailer, both checked before anything is read, so a
 /// template with an unknown variable stops the run, never a sent mail.
-fn prepare(job: &Job) -> Result<(Catalogue, Option<(Mailer, &EmailSpec)>), String> {
+/// The catalogue and, when the job mails, its mailer and `[email]` section.
+type Prepared<'j> = (Catalogue, Option<(Mailer, &'j EmailSpec)>);
+
+fn prepare(job: &Job) -> Result<Prepared<'_>, String> {
     let catalogue = match &job.programs {
         None => Catalogue::builtin(),
         Some(path) => Catalogue::load(path).map_err(|e| e.to_string())?,
