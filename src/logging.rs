@@ -1,7 +1,6 @@
 //! Log output: readable lines on stderr by default, JSON lines for journald
 //! and log collectors when `HOJOKIN_LOG_FORMAT=json`. Level from
-//! `HOJOKIN_LOG` (tracing's env-filter syntax), default `info` (the
-//! scheduler crate's own chatter at `warn`).
+//! `HOJOKIN_LOG` (tracing's env-filter syntax), default `info`.
 //!
 //! Every line passes through [`mask_passwords`] before it is written: the
 //! job file already masks its SMTP URL, but an error from a library may
@@ -15,7 +14,7 @@ use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::time::FormatTime;
 
-const DEFAULT_FILTER: &str = "info,tokio_cron_scheduler=warn";
+const DEFAULT_FILTER: &str = "info";
 
 /// Installs the global subscriber; called once by `main`.
 pub fn init() {

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use tracing::{info, warn};
 
+use crate::clock::{Clock, SharedClock};
 use crate::ingest::{self, Ingested};
 use crate::job::Job;
 use crate::notify::{self, Mailer};
@@ -41,10 +42,9 @@ pub struct Outcome {
 }
 
 /// The wall clock, read only to timestamp the run history (never for logic).
+/// Code that can take a [`SharedClock`] should; this is for the CLI's defaults.
 pub fn now_tokyo() -> DateTime<FixedOffset> {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Tokyo)
-        .fixed_offset()
+    crate::clock::SystemClock.now()
 }
 
 /// What asking for a run led to.
@@ -69,7 +69,7 @@ pub fn already_running_message(job: &str, holder: &LockHolder) -> String {
 /// be recorded); everything else ends in an [`Outcome`] recorded in history.
 /// A job already running elsewhere gives exit 0 and the sentence saying so.
 pub fn run(job: &Job, opts: &RunOptions) -> Result<Outcome, crate::state::StateError> {
-    match run_exclusive(job, opts, &LockOptions::default())? {
+    match run_exclusive(job, opts, &LockOptions::default(), &crate::clock::system())? {
         RunResult::Ran(outcome) => Ok(outcome),
         RunResult::AlreadyRunning(holder) => Ok(Outcome {
             exit_code: 0,
@@ -81,13 +81,14 @@ pub fn run(job: &Job, opts: &RunOptions) -> Result<Outcome, crate::state::StateE
 
 /// [`run`] under the job's lock, telling the caller (the scheduler) apart
 /// whether it ran. The lock is taken before the run is recorded and released
-/// when this returns, on every path.
+/// when this returns, on every path. `clock` stamps the lock and the history.
 pub fn run_exclusive(
     job: &Job,
     opts: &RunOptions,
     lock: &LockOptions,
+    clock: &SharedClock,
 ) -> Result<RunResult, crate::state::StateError> {
-    let _lock = match JobLock::acquire(&opts.db, &job.name, now_tokyo(), lock)? {
+    let _lock = match JobLock::acquire(&opts.db, &job.name, clock, lock)? {
         Acquire::Acquired(l) => l,
         Acquire::Busy(holder) => {
             info!(job = %job.name, holder = %holder.holder, trigger = %opts.trigger, "already running; not started");
@@ -99,11 +100,11 @@ pub fn run_exclusive(
     if orphans > 0 {
         warn!(job = %job.name, runs = orphans, "runs left 'running' by a stopped process marked failed");
     }
-    let clock = std::time::Instant::now();
+    let timer = std::time::Instant::now();
     let run_id = state.begin_run(
         &job.name,
         opts.as_of,
-        now_tokyo(),
+        clock.now(),
         opts.dry_run,
         &opts.trigger,
     )?;
@@ -113,7 +114,7 @@ pub fn run_exclusive(
     let message = outcome.messages.join("\n");
     state.finish_run(
         run_id,
-        now_tokyo(),
+        clock.now(),
         status,
         outcome.exit_code,
         outcome
@@ -123,7 +124,7 @@ pub fn run_exclusive(
             .as_deref(),
         (!message.is_empty()).then_some(message.as_str()),
     )?;
-    info!(job = %job.name, status = status.as_str(), exit = outcome.exit_code, ms = clock.elapsed().as_millis(), "run finished");
+    info!(job = %job.name, status = status.as_str(), exit = outcome.exit_code, ms = timer.elapsed().as_millis(), "run finished");
     Ok(RunResult::Ran(outcome))
 }
 
@@ -230,7 +231,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
     let report_path = job.report.path_for(opts.as_of);
     let report: Report = build::report(job, opts, &ingested, &results, mail.as_ref());
     let started = std::time::Instant::now();
-    if let Err(e) = report.write(&report_path) {
+    if let Err(e) = report.write(&report_path, &job.files_read()) {
         return failed(e.to_string());
     }
     info!(stage = "report", ms = started.elapsed().as_millis(), path = %report_path.display(), "stage done");

@@ -57,6 +57,17 @@ pub struct Job {
     pub email: Option<EmailSpec>,
 }
 
+impl Job {
+    /// Every file the job reads (inputs, program catalogue, the job file
+    /// itself): the report must never be written over one of them.
+    pub fn files_read(&self) -> Vec<&Path> {
+        let mut files: Vec<&Path> = self.inputs.values().map(|i| i.path.as_path()).collect();
+        files.extend(self.programs.as_deref());
+        files.push(&self.path);
+        files
+    }
+}
+
 /// Where one dataset comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputSpec {

@@ -1,9 +1,9 @@
 //! A job's six-field cron schedule in Asia/Tokyo: its next slot and its
 //! latest past slot.
 //!
-//! Parsed with `croner` configured exactly as tokio-cron-scheduler 0.15
-//! configures it (seconds required, day-of-month AND day-of-week), so the
-//! slots computed here are the ones the scheduler fires on.
+//! Parsed with `croner` (seconds required, day-of-month AND day-of-week, as
+//! tokio-cron-scheduler 0.15 read it before the daemon kept its own time).
+//! The daemon fires on exactly the slots computed here.
 
 use chrono::{DateTime, FixedOffset, SecondsFormat, TimeZone};
 use chrono_tz::Asia::Tokyo;
