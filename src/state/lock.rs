@@ -192,10 +192,7 @@ impl State {
             .execute(
                 "UPDATE runs SET status = 'failed', message = ?2
                  WHERE job = ?1 AND status = 'running'",
-                params![
-                    job,
-                    "この実行は終了を記録する前に止まりました（プロセスが強制終了された可能性があります）。"
-                ],
+                params![job, super::runs::STOPPED_MESSAGE],
             )
             .map_err(|e| self.sql(e))
     }
