@@ -25,8 +25,8 @@ pub trait Clock: Send + Sync + fmt::Debug {
     fn now(&self) -> DateTime<FixedOffset>;
 
     /// Resolves once [`Clock::now`] is at or after `t` (at once if it is
-    /// already). It may resolve a little early on the system clock, whose
-    /// timers are monotonic while `now` is wall time: callers re-check `now`.
+    /// already). Callers still re-check `now` after it: a wall clock can be
+    /// set back while they wait.
     fn sleep_until(&self, t: DateTime<FixedOffset>) -> Wait;
 }
 
@@ -49,9 +49,20 @@ impl Clock for SystemClock {
             .fixed_offset()
     }
 
+    /// Naps of at most a minute, looking at the wall clock after each: tokio's
+    /// timers are monotonic, so a wall clock set forward (NTP, a resumed
+    /// machine) is noticed within a minute rather than after the whole wait.
     fn sleep_until(&self, t: DateTime<FixedOffset>) -> Wait {
-        let wait = (t - self.now()).to_std().unwrap_or(Duration::ZERO);
-        Box::pin(tokio::time::sleep(wait))
+        const LONGEST_NAP: Duration = Duration::from_secs(60);
+        Box::pin(async move {
+            loop {
+                let left = (t - SystemClock.now()).to_std().unwrap_or(Duration::ZERO);
+                if left.is_zero() {
+                    return;
+                }
+                tokio::time::sleep(left.min(LONGEST_NAP)).await;
+            }
+        })
     }
 }
 
@@ -122,6 +133,15 @@ mod tests {
     #[test]
     fn the_system_clock_is_in_tokyo() {
         assert_eq!(SystemClock.now().offset().local_minus_utc(), 9 * 3600);
+    }
+
+    #[tokio::test]
+    async fn sleeping_on_the_system_clock_ends_once_its_time_has_come() {
+        let t = SystemClock.now() + chrono::Duration::milliseconds(30);
+        SystemClock.sleep_until(t).await;
+        assert!(SystemClock.now() >= t);
+        // A time in the past resolves at once.
+        SystemClock.sleep_until(t - chrono::Duration::days(1)).await;
     }
 
     #[test]

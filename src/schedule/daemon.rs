@@ -169,7 +169,7 @@ async fn fire_on_schedule(
         }
         let now = ctx.clock.now();
         if now < next {
-            // The system clock's timer woke before its wall time: wait again.
+            // The wall clock was set back meanwhile: wait again.
             continue;
         }
         let slot = schedule.latest_at_or_before(&now).unwrap_or(next);
