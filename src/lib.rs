@@ -23,10 +23,12 @@
 //! - [`schedule`]: the daemon: cron in Asia/Tokyo, no overlap, catch-up.
 //! - [`progress`]: progress bars shown only on a terminal.
 //! - [`cli`]: the command line of the contract.
+//! - [`clock`]: the one clock the edges (history, locks, daemon) read, passed in.
 
 pub mod calendar;
 pub mod catalogue;
 pub mod cli;
+pub mod clock;
 pub mod compliance;
 pub mod evaluation;
 pub mod format;

@@ -11,6 +11,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use tracing::{info, warn};
 
 use crate::catalogue::Catalogue;
+use crate::clock::{Clock, SharedClock};
 use crate::evaluation;
 use crate::ingest::{self, Ingested};
 use crate::job::{EmailSpec, Job};
@@ -40,10 +41,9 @@ pub struct Outcome {
 }
 
 /// The wall clock, read only to timestamp the run history (never for logic).
+/// Code that can take a [`SharedClock`] should; this is for the CLI's defaults.
 pub fn now_tokyo() -> DateTime<FixedOffset> {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Tokyo)
-        .fixed_offset()
+    crate::clock::SystemClock.now()
 }
 
 /// What asking for a run led to.
@@ -68,7 +68,7 @@ pub fn already_running_message(job: &str, holder: &LockHolder) -> String {
 /// be recorded); everything else ends in an [`Outcome`] recorded in history.
 /// A job already running elsewhere gives exit 0 and the sentence saying so.
 pub fn run(job: &Job, opts: &RunOptions) -> Result<Outcome, crate::state::StateError> {
-    match run_exclusive(job, opts, &LockOptions::default())? {
+    match run_exclusive(job, opts, &LockOptions::default(), &crate::clock::system())? {
         RunResult::Ran(outcome) => Ok(outcome),
         RunResult::AlreadyRunning(holder) => Ok(Outcome {
             exit_code: 0,
@@ -80,13 +80,14 @@ pub fn run(job: &Job, opts: &RunOptions) -> Result<Outcome, crate::state::StateE
 
 /// [`run`] under the job's lock, telling the caller (the scheduler) apart
 /// whether it ran. The lock is taken before the run is recorded and released
-/// when this returns, on every path.
+/// when this returns, on every path. `clock` stamps the lock and the history.
 pub fn run_exclusive(
     job: &Job,
     opts: &RunOptions,
     lock: &LockOptions,
+    clock: &SharedClock,
 ) -> Result<RunResult, crate::state::StateError> {
-    let _lock = match JobLock::acquire(&opts.db, &job.name, now_tokyo(), lock)? {
+    let _lock = match JobLock::acquire(&opts.db, &job.name, clock, lock)? {
         Acquire::Acquired(l) => l,
         Acquire::Busy(holder) => {
             info!(job = %job.name, holder = %holder.holder, trigger = %opts.trigger, "already running; not started");
@@ -98,11 +99,11 @@ pub fn run_exclusive(
     if orphans > 0 {
         warn!(job = %job.name, runs = orphans, "runs left 'running' by a stopped process marked failed");
     }
-    let clock = std::time::Instant::now();
+    let timer = std::time::Instant::now();
     let run_id = state.begin_run(
         &job.name,
         opts.as_of,
-        now_tokyo(),
+        clock.now(),
         opts.dry_run,
         &opts.trigger,
     )?;
@@ -112,7 +113,7 @@ pub fn run_exclusive(
     let message = outcome.messages.join("\n");
     state.finish_run(
         run_id,
-        now_tokyo(),
+        clock.now(),
         status,
         outcome.exit_code,
         outcome
@@ -122,7 +123,7 @@ pub fn run_exclusive(
             .as_deref(),
         (!message.is_empty()).then_some(message.as_str()),
     )?;
-    info!(job = %job.name, status = status.as_str(), exit = outcome.exit_code, ms = clock.elapsed().as_millis(), "run finished");
+    info!(job = %job.name, status = status.as_str(), exit = outcome.exit_code, ms = timer.elapsed().as_millis(), "run finished");
     Ok(RunResult::Ran(outcome))
 }
 
@@ -171,9 +172,12 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         dry_run: opts.dry_run,
     };
     let report_path = job.report.path_for(opts.as_of);
+    let protected = job.files_read();
     if mailer.is_some() {
         let before_mail = compose::workbook(run, &ingested, &results, None);
-        if let Err(e) = stage("report (before mail)", || before_mail.write(&report_path)) {
+        if let Err(e) = stage("report (before mail)", || {
+            before_mail.write(&report_path, &protected)
+        }) {
             return failed(e.to_string());
         }
     }
@@ -198,7 +202,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         counts: m.counts(),
     });
     let report = compose::workbook(run, &ingested, &results, mail_view);
-    if let Err(e) = stage("report", || report.write(&report_path)) {
+    if let Err(e) = stage("report", || report.write(&report_path, &protected)) {
         return failed(e.to_string());
     }
 

@@ -1,18 +1,23 @@
 //! The daemon and the job lock, end to end and bounded in seconds: the
-//! library daemon with a stop future, and the real binary for races between
-//! processes and for SIGTERM.
+//! library daemon driven by a [`ManualClock`] (no waiting on the wall clock:
+//! the test decides when each slot is reached) and a stop future, and the
+//! real binary against a lock held by the test itself, or paused inside its
+//! report write by `HOJOKIN_TEST_PAUSE_BEFORE_RENAME`, for races between
+//! processes, kills and SIGTERM.
 
 #![allow(clippy::unwrap_used)] // tests may unwrap (COMMON rules); helpers here are test code too.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveTime};
-use hojokin::schedule::daemon::{self, DaemonConfig};
+use chrono::{DateTime, FixedOffset};
+use hojokin::clock::{self, Clock, ManualClock, SharedClock};
+use hojokin::report::atomic::{PAUSE_HOOK, TEMP_PREFIX};
+use hojokin::schedule::daemon::{self, DaemonConfig, DaemonSummary};
 use hojokin::schedule::load_jobs;
 use hojokin::state::State;
-use hojokin::state::lock::LockOptions;
+use hojokin::state::lock::{Acquire, JobLock, LockOptions};
 use hojokin::state::runs::{RunRecord, RunStatus};
 
 const HEADER: &str = "申請番号,制度,事業者名,申請日,補助対象経費,状態\n";
@@ -61,12 +66,22 @@ impl Site {
         State::open(&self.db()).unwrap().history(None, 100).unwrap()
     }
 
-    fn config(&self) -> DaemonConfig {
+    fn config(&self, clock: SharedClock) -> DaemonConfig {
         DaemonConfig {
             jobs: load_jobs(&self.jobs()).unwrap(),
             db: self.db(),
             lock: LockOptions::default(),
+            clock,
         }
+    }
+
+    fn out(&self) -> PathBuf {
+        self.root.join("out")
+    }
+
+    /// The marker file of the pause hook.
+    fn pause_marker(&self) -> PathBuf {
+        self.root.join("paused")
     }
 
     fn hojokin(&self, args: &[&str]) -> Command {
@@ -82,22 +97,17 @@ impl Site {
     }
 }
 
-fn tokyo_now() -> DateTime<FixedOffset> {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Tokyo)
-        .fixed_offset()
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
 }
 
-fn started(r: &RunRecord) -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339(&r.started_at).unwrap()
-}
-
-/// Polls `what` every 20 ms until it holds or `limit` passes.
+/// Polls `what` every 10 ms until it holds or `limit` passes. The limits
+/// are generous: each condition is expected within a second.
 fn wait_until(limit: Duration, what: &str, mut ok: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ok() {
         assert!(start.elapsed() < limit, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 
@@ -119,7 +129,7 @@ fn wait_exit(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
             let _ = child.kill();
             panic!("process did not exit within {limit:?}");
         }
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 
@@ -127,48 +137,148 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// (trigger, as_of, started_at, status) of every run, oldest first.
+fn runs_of(site: &Site) -> Vec<(String, String, String, String)> {
+    let mut runs: Vec<_> = site
+        .history()
+        .into_iter()
+        .map(|r| (r.trigger, r.as_of, r.started_at, r.status))
+        .collect();
+    runs.reverse();
+    runs
+}
+
+fn run(trigger: &str, as_of: &str, started: &str) -> (String, String, String, String) {
+    (
+        trigger.into(),
+        as_of.into(),
+        started.into(),
+        "succeeded".into(),
+    )
+}
+
+/// The library daemon on a tokio task, stopped when [`Running::stop`] is called.
+struct Running {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<DaemonSummary>,
+}
+
+impl Running {
+    fn start(config: DaemonConfig) -> Running {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            daemon::run(config, async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap()
+        });
+        Running { stop, task }
+    }
+
+    async fn stop(self) -> DaemonSummary {
+        let _ = self.stop.send(());
+        tokio::time::timeout(Duration::from_secs(60), self.task)
+            .await
+            .expect("the daemon stops once its runs are done")
+            .unwrap()
+    }
+}
+
+/// Waits (polling the history on the blocking pool) until `n` runs have finished.
+async fn finished_runs(site: &Site, n: usize) {
+    let db = site.db();
+    let limit = Duration::from_secs(60);
+    let start = Instant::now();
+    loop {
+        let db = db.clone();
+        let done = tokio::task::spawn_blocking(move || {
+            if !db.exists() {
+                return 0;
+            }
+            State::open(&db)
+                .unwrap()
+                .history(None, 100)
+                .unwrap()
+                .iter()
+                .filter(|r| r.finished_at.is_some())
+                .count()
+        })
+        .await
+        .unwrap();
+        if done >= n {
+            return;
+        }
+        assert!(start.elapsed() < limit, "only {done} of {n} runs finished");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_seconds_level_schedule_fires_repeatedly() {
+async fn each_slot_the_clock_reaches_fires_once_with_its_own_date() {
+    let site = Site::new(1);
+    site.job("nightly", Some("0 30 2 * * *"));
+    // A fresh install at 01:00, before tonight's slot: last night's is caught up.
+    let clock = ManualClock::new(at("2024-05-01T01:00:00+09:00"));
+    let daemon = Running::start(site.config(clock.shared()));
+    finished_runs(&site, 1).await;
+
+    // Tonight's slot, reached exactly.
+    clock.set(at("2024-05-01T02:30:00+09:00"));
+    finished_runs(&site, 2).await;
+    // The next night, a little late (the clock moves on in steps).
+    clock.set(at("2024-05-02T02:30:00.400+09:00"));
+    finished_runs(&site, 3).await;
+    // Suspended three nights: one run, for the latest slot.
+    clock.set(at("2024-05-05T03:00:00+09:00"));
+    finished_runs(&site, 4).await;
+    // Not yet the next slot: nothing fires.
+    clock.set(at("2024-05-06T02:29:59+09:00"));
+    let summary = daemon.stop().await;
+
+    assert_eq!(summary.scheduled, ["nightly"]);
+    assert_eq!(summary.caught_up, ["nightly"]);
+    assert_eq!(summary.runs_started, 4);
+    assert_eq!(
+        runs_of(&site),
+        [
+            run("catch-up", "2024-04-30", "2024-05-01T01:00:00+09:00"),
+            run("schedule", "2024-05-01", "2024-05-01T02:30:00+09:00"),
+            run("schedule", "2024-05-02", "2024-05-02T02:30:00+09:00"),
+            run("schedule", "2024-05-05", "2024-05-05T03:00:00+09:00"),
+        ]
+    );
+    assert!(!lock_is_held(&site.db(), "nightly"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seconds_level_schedule_fires_every_second_reached() {
     let site = Site::new(1);
     site.job("tick", Some("*/1 * * * * *"));
-    let summary = daemon::run(
-        site.config(),
-        tokio::time::sleep(Duration::from_millis(3500)),
-    )
-    .await
-    .unwrap();
-    assert_eq!(summary.scheduled, ["tick"]);
-    // A fresh state file: the latest second's slot has no run yet.
-    assert_eq!(summary.caught_up, ["tick"]);
-
-    let runs = site.history();
-    let fired: Vec<&RunRecord> = runs.iter().filter(|r| r.trigger == "schedule").collect();
-    assert!(
-        fired.len() >= 2,
-        "only {} scheduled runs: {runs:#?}",
-        fired.len()
-    );
-    let mut seconds: Vec<i64> = fired.iter().map(|r| started(r).timestamp()).collect();
-    seconds.dedup();
-    assert!(seconds.len() >= 2, "{seconds:?}");
-    for r in &runs {
-        assert_eq!(r.status, "succeeded", "{r:#?}");
-        assert!(r.finished_at.is_some());
-        // The business date is the slot's Tokyo date: the start's, or the day
-        // before when a slot at 23:59:59 started just after midnight.
-        let day = started(r).date_naive();
-        let as_of: NaiveDate = r.as_of.parse().unwrap();
-        assert!(
-            as_of == day || Some(as_of) == day.checked_sub_days(Days::new(1)),
-            "{r:#?}"
-        );
+    let clock = ManualClock::new(at("2024-05-01T23:59:58.500+09:00"));
+    let daemon = Running::start(site.config(clock.shared()));
+    finished_runs(&site, 1).await;
+    for (i, step) in [
+        "2024-05-01T23:59:59.500+09:00",
+        "2024-05-02T00:00:00.500+09:00",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        clock.set(at(step));
+        finished_runs(&site, i + 2).await;
     }
+    let summary = daemon.stop().await;
+    assert_eq!(summary.runs_started, 3);
+    // The business date is the slot's Tokyo date, across midnight too.
     assert_eq!(
-        summary.runs_started,
-        runs.len(),
-        "every admitted firing ran (none overlapped a 1-row run)"
+        runs_of(&site),
+        [
+            run("catch-up", "2024-05-01", "2024-05-01T23:59:58+09:00"),
+            run("schedule", "2024-05-01", "2024-05-01T23:59:59+09:00"),
+            run("schedule", "2024-05-02", "2024-05-02T00:00:00+09:00"),
+        ]
     );
-    assert!(!lock_is_held(&site.db(), "tick"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -176,10 +286,9 @@ async fn catch_up_after_downtime_runs_once_and_not_after_a_restart() {
     let site = Site::new(1);
     site.job("nightly", Some("0 30 2 * * *"));
     // The last run was three nights ago; the server was down since.
-    let before = tokyo_now();
     {
         let state = State::open(&site.db()).unwrap();
-        let then = before - chrono::Duration::days(3);
+        let then = at("2024-05-01T02:30:05+09:00");
         let id = state
             .begin_run("nightly", then.date_naive(), then, false, "schedule")
             .unwrap();
@@ -187,78 +296,63 @@ async fn catch_up_after_downtime_runs_once_and_not_after_a_restart() {
             .finish_run(id, then, RunStatus::Succeeded, 0, None, None)
             .unwrap();
     }
-    let summary = daemon::run(
-        site.config(),
-        tokio::time::sleep(Duration::from_millis(300)),
-    )
-    .await
-    .unwrap();
-    let after = tokyo_now();
+    let clock = ManualClock::new(at("2024-05-04T09:00:00+09:00"));
+    // Stopped at once: only the catch-up run, which the daemon waits for.
+    let summary = daemon::run(site.config(clock.shared()), async {})
+        .await
+        .unwrap();
     assert_eq!(summary.caught_up, ["nightly"]);
     assert_eq!(summary.runs_started, 1);
-
-    let runs = site.history();
-    assert_eq!(runs.len(), 2, "{runs:#?}");
-    let caught = &runs[0];
-    assert_eq!(caught.trigger, "catch-up");
-    assert_eq!(caught.status, "succeeded");
-    // The latest 02:30 slot: today's if it has passed in Tokyo, else yesterday's.
-    let slot_day = |now: DateTime<FixedOffset>| {
-        let day = now.date_naive();
-        if now.time() >= NaiveTime::from_hms_opt(2, 30, 0).unwrap() {
-            day
-        } else {
-            day.pred_opt().unwrap()
-        }
-    };
-    let as_of: NaiveDate = caught.as_of.parse().unwrap();
-    assert!(
-        as_of == slot_day(before) || as_of == slot_day(after),
-        "{caught:#?}"
+    assert_eq!(
+        runs_of(&site),
+        [
+            run("schedule", "2024-05-01", "2024-05-01T02:30:05+09:00"),
+            run("catch-up", "2024-05-04", "2024-05-04T09:00:00+09:00"),
+        ]
     );
 
-    // Restart right after: the slot has its run, so nothing runs.
-    let summary = daemon::run(
-        site.config(),
-        tokio::time::sleep(Duration::from_millis(300)),
-    )
-    .await
-    .unwrap();
+    // Restart an hour later: the slot has its run, so nothing runs.
+    clock.advance(Duration::from_secs(3600));
+    let summary = daemon::run(site.config(clock.shared()), async {})
+        .await
+        .unwrap();
     assert!(summary.caught_up.is_empty(), "{summary:?}");
     assert_eq!(summary.runs_started, 0);
     assert_eq!(site.history().len(), 2);
 }
 
-/// Rows making one debug-build run last about two seconds, so that two
-/// processes started together certainly overlap.
-const SLOW_ROWS: usize = 10_000;
+/// Holds the job's lock in this test process, as a run elsewhere would.
+fn hold_lock(site: &Site, job: &str) -> Box<JobLock> {
+    match JobLock::acquire(&site.db(), job, &clock::system(), &LockOptions::default()).unwrap() {
+        Acquire::Acquired(l) => l,
+        Acquire::Busy(h) => panic!("lock busy: {h:?}"),
+    }
+}
 
 #[test]
-fn two_processes_racing_on_one_job_give_one_run_and_one_already_running() {
-    let site = Site::new(SLOW_ROWS);
+fn a_run_while_the_job_is_running_elsewhere_does_nothing_and_exits_0() {
+    let site = Site::new(1);
     site.job("race", None);
     let args = ["run", "race", "--as-of", "2024-05-01"];
-    let a = site.hojokin(&args).spawn().unwrap();
-    let b = site.hojokin(&args).spawn().unwrap();
-    let outputs: Vec<Output> = [a, b]
-        .into_iter()
-        .map(|c| c.wait_with_output().unwrap())
-        .collect();
-    let refused: Vec<&Output> = outputs
-        .iter()
-        .filter(|o| text(&o.stderr).contains("ジョブ race は既に実行中です"))
-        .collect();
-    for o in &outputs {
-        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    }
-    assert_eq!(
-        refused.len(),
-        1,
-        "{:#?}",
-        outputs.iter().map(|o| text(&o.stderr)).collect::<Vec<_>>()
+    let lock = hold_lock(&site, "race");
+    let out = site.hojokin(&args).output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let refused = format!(
+        "ジョブ race は既に実行中です（実行中のプロセス {}、",
+        lock.holder()
     );
-    assert!(text(&refused[0].stderr).contains("今回は実行しません"));
+    assert!(
+        stderr.contains(&refused) && stderr.contains("開始）。今回は実行しません。"),
+        "{stderr}"
+    );
+    assert!(site.history().is_empty());
+    assert!(!site.out().exists(), "no report was written");
 
+    // Once the lock is released, the next run runs.
+    drop(lock);
+    let out = site.hojokin(&args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let runs = site.history();
     assert_eq!(runs.len(), 1, "{runs:#?}");
     assert_eq!(runs[0].status, "succeeded");
@@ -267,65 +361,157 @@ fn two_processes_racing_on_one_job_give_one_run_and_one_already_running() {
 }
 
 #[test]
-fn a_killed_holder_does_not_block_the_next_run() {
-    let site = Site::new(SLOW_ROWS);
-    site.job("crash", None);
-    let args = ["run", "crash", "--as-of", "2024-05-01"];
-    let mut a = site.hojokin(&args).spawn().unwrap();
-    // Killed once it holds the lock *and* its run is recorded (the run row is
-    // written just after the lock is taken).
-    wait_until(
-        Duration::from_secs(30),
-        "the first run's lock and record",
-        || {
-            lock_is_held(&site.db(), "crash")
-                && site.history().iter().any(|r| r.status == "running")
-        },
+fn the_scheduler_and_cron_never_run_one_job_twice() {
+    let site = Site::new(1);
+    site.job("nightly", Some("0 30 2 * * *"));
+    // The daemon's run (here: the lock it holds during the run) refuses cron's.
+    let lock = hold_lock(&site, "nightly");
+    let out = site.hojokin(&["run", "nightly"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("ジョブ nightly は既に実行中です"));
+    drop(lock);
+    // And cron's run refuses the daemon's catch-up: the daemon records nothing.
+    let lock = hold_lock(&site, "nightly");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let clock = ManualClock::new(at("2024-05-04T09:00:00+09:00"));
+    let summary = rt
+        .block_on(daemon::run(site.config(clock.shared()), async {}))
+        .unwrap();
+    assert_eq!(summary.caught_up, ["nightly"]);
+    assert_eq!(
+        summary.runs_started, 1,
+        "admitted, then refused by the lock"
     );
-    a.kill().unwrap();
-    a.wait().unwrap(); // reaped, so /proc no longer lists it
+    assert!(site.history().is_empty());
+    drop(lock);
+}
 
-    let out = site.hojokin(&args).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+/// Starts `hojokin run JOB` paused inside its report write (the temporary
+/// file written, not yet renamed) and returns it with the temp file's path.
+fn paused_run(site: &Site, job: &str) -> (Child, PathBuf) {
+    let child = site
+        .hojokin(&["run", job, "--as-of", "2024-05-01"])
+        .env(PAUSE_HOOK, site.pause_marker())
+        .spawn()
+        .unwrap();
+    wait_until(Duration::from_secs(60), "the write window", || {
+        site.pause_marker().exists()
+    });
+    let tmp = PathBuf::from(std::fs::read_to_string(site.pause_marker()).unwrap());
+    (child, tmp)
+}
+
+#[test]
+fn a_run_killed_inside_its_report_write_leaves_nothing_after_the_next_run() {
+    let site = Site::new(1);
+    site.job("crash", None);
+    let (mut a, tmp) = paused_run(&site, "crash");
+    // Inside the window: the lock held, the run recorded, the temp file
+    // complete and the workbook not yet under its name.
+    assert!(lock_is_held(&site.db(), "crash"));
+    assert_eq!(site.history()[0].status, "running");
+    let name = tmp.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with(TEMP_PREFIX), "{name}");
+    assert!(std::fs::metadata(&tmp).unwrap().len() > 1000);
+    assert!(!site.out().join("crash-2024-05-01.xlsx").exists());
+    a.kill().unwrap(); // SIGKILL
+    a.wait().unwrap(); // reaped, so /proc no longer lists it
+    std::fs::remove_file(site.pause_marker()).unwrap();
+    assert!(tmp.exists(), "a killed writer cannot clean up");
+
+    // `history` already shows the killed run as ended.
+    let out = site.hojokin(&["history", "--json"]).output().unwrap();
+    let line: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(line["status"], "failed", "{line}");
     assert!(
-        text(&out.stderr).contains("took over the lock"),
-        "{}",
-        text(&out.stderr)
+        line["message"].as_str().unwrap().contains("止まりました"),
+        "{line}"
     );
+
+    let out = site
+        .hojokin(&["run", "crash", "--as-of", "2024-05-01"])
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("took over the lock"), "{stderr}");
+    assert!(
+        stderr.contains("removed the temporary file of an interrupted report write"),
+        "{stderr}"
+    );
+    let mut left: Vec<String> = std::fs::read_dir(site.out())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["crash-2024-05-01.xlsx"]);
     let runs = site.history();
     let status: Vec<&str> = runs.iter().map(|r| r.status.as_str()).collect();
-    // Newest first: the new run, then the killed one, no longer "running".
+    // Newest first: the new run, then the killed one, now stored as failed.
     assert_eq!(status, ["succeeded", "failed"], "{runs:#?}");
+}
+
+#[test]
+fn a_run_that_fails_at_once_exits_at_once_and_frees_the_lock() {
+    let site = Site::new(1);
+    site.job("broken", None);
+    std::fs::remove_file(site.root.join("in/apps.csv")).unwrap();
+    let start = Instant::now();
+    let out = site
+        .hojokin(&["run", "broken", "--as-of", "2024-05-01"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    // The heartbeat's stop was missed before and the exit took 20 s (its
+    // interval); a run of a missing file takes well under a second.
     assert!(
-        runs[1]
-            .message
-            .as_deref()
-            .unwrap_or("")
-            .contains("止まりました")
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
     );
+    assert!(!lock_is_held(&site.db(), "broken"));
+    assert_eq!(site.history()[0].status, "failed");
 }
 
 #[test]
 fn sigterm_during_a_run_lets_it_finish_and_exits_0() {
-    let site = Site::new(SLOW_ROWS);
+    let site = Site::new(1);
     // Midnight has always passed: a fresh install catches up at once.
     site.job("nightly", Some("0 0 0 * * *"));
+    // stderr to a file, so the test can see the signal logged while it runs.
+    let log = site.root.join("daemon.log");
     let mut daemon = site
         .hojokin(&["schedule", "--jobs-dir", "jobs"])
+        .env(PAUSE_HOOK, site.pause_marker())
+        .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    wait_until(Duration::from_secs(30), "the catch-up run's lock", || {
-        lock_is_held(&site.db(), "nightly")
-    });
-    let signalled = tokyo_now();
+    // The catch-up run is inside its report write when the signal comes.
+    wait_until(
+        Duration::from_secs(60),
+        "the catch-up run's report write",
+        || site.pause_marker().exists(),
+    );
+    let signalled = clock::SystemClock.now();
     let kill = Command::new("kill")
         .args(["-TERM", &daemon.id().to_string()])
         .status()
         .unwrap();
     assert!(kill.success());
+    wait_until(
+        Duration::from_secs(60),
+        "the stop request in the log",
+        || std::fs::read_to_string(&log).is_ok_and(|l| l.contains("stop requested")),
+    );
+    // Stopping, yet waiting for the run: let the run go on.
+    assert!(daemon.try_wait().unwrap().is_none());
+    std::fs::remove_file(site.pause_marker()).unwrap();
     let status = wait_exit(&mut daemon, Duration::from_secs(60));
-    let out = daemon.wait_with_output().unwrap();
-    let stderr = text(&out.stderr);
+    let stderr = std::fs::read_to_string(&log).unwrap();
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(
         stderr.contains("SIGTERM") && stderr.contains("scheduler stopped"),
@@ -340,8 +526,6 @@ fn sigterm_during_a_run_lets_it_finish_and_exits_0() {
         ("catch-up", "succeeded")
     );
     let finished = DateTime::parse_from_rfc3339(r.finished_at.as_deref().unwrap()).unwrap();
-    // The lock was seen held before the signal (the run had begun, though
-    // its start is stamped a moment after the lock); it ended after it.
     // History keeps whole seconds, so compare at that resolution.
     assert!(
         finished.timestamp() >= signalled.timestamp(),

@@ -277,7 +277,8 @@ fn history(job: Option<&str>, json: bool, db: PathBuf, limit: usize) -> u8 {
             return 2;
         }
     };
-    let runs = match state.history(job, limit) {
+    // A run whose process is gone shows as ended, not `running`.
+    let runs = match state.recent_runs(job, limit, pipeline::now_tokyo()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("エラー: {e}");

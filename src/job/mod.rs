@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::logging::one_line;
 use crate::model::Dataset;
 
 /// Why a job file could not be used. Every message names the file.
@@ -55,6 +56,17 @@ pub struct Job {
     pub inputs: BTreeMap<Dataset, InputSpec>,
     pub report: ReportSpec,
     pub email: Option<EmailSpec>,
+}
+
+impl Job {
+    /// Every file the job reads (inputs, program catalogue, the job file
+    /// itself): the report must never be written over one of them.
+    pub fn files_read(&self) -> Vec<&Path> {
+        let mut files: Vec<&Path> = self.inputs.values().map(|i| i.path.as_path()).collect();
+        files.extend(self.programs.as_deref());
+        files.push(&self.path);
+        files
+    }
 }
 
 /// Where one dataset comes from.
@@ -275,9 +287,10 @@ pub fn parse(
     };
     let mut value: toml::Value = toml::from_str(text).map_err(|e| syntax(e.to_string()))?;
     substitute_env(&mut value, "", path, env)?;
+    // After substitution an error may quote a `${VAR}` value: one short line.
     let raw: RawJob = value
         .try_into()
-        .map_err(|e: toml::de::Error| syntax(e.to_string()))?;
+        .map_err(|e: toml::de::Error| syntax(one_line(&e.to_string()).into_owned()))?;
     let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     let invalid = |key: &str, message: String| JobError::Invalid {
         path: path.to_path_buf(),
@@ -354,14 +367,14 @@ fn email_spec(
     if e.from.contains(['\r', '\n']) || !e.from.contains('@') {
         return Err(invalid(
             "email.from",
-            format!("差出人アドレスとして使えません: {}", e.from),
+            format!("差出人アドレスとして使えません: {}", one_line(&e.from)),
         ));
     }
     for s in &e.staff {
         if s.contains(['\r', '\n']) || !s.contains('@') {
             return Err(invalid(
                 "email.staff",
-                format!("宛先アドレスとして使えません: {s}"),
+                format!("宛先アドレスとして使えません: {}", one_line(s)),
             ));
         }
     }
@@ -371,7 +384,7 @@ fn email_spec(
             "email.smtp_url",
             format!(
                 "smtp:// または smtps:// で始まる URL を指定してください: {}",
-                mask_url_password(url)
+                one_line(&mask_url_password(url))
             ),
         ));
     }
@@ -434,7 +447,7 @@ fn expand(
             return Err(JobError::Invalid {
                 path: path.to_path_buf(),
                 key: key.to_string(),
-                message: format!("${{ が閉じていません: {s}"),
+                message: format!("${{ が閉じていません: {}", one_line(s)),
             });
         };
         let var = &after[..end];
@@ -455,7 +468,8 @@ fn validate_schedule(schedule: &str) -> Result<(), String> {
     let fields = schedule.split_whitespace().count();
     if fields != 6 {
         return Err(format!(
-            "スケジュールは「秒 分 時 日 月 曜日」の6項目で書いてください（{fields}項目あります）: {schedule}"
+            "スケジュールは「秒 分 時 日 月 曜日」の6項目で書いてください（{fields}項目あります）: {}",
+            one_line(schedule)
         ));
     }
     Ok(())

@@ -151,3 +151,29 @@ fn locates_jobs_by_name_or_path() {
         PathBuf::from("other/x.toml")
     );
 }
+
+/// Issue 13.9: a multi-line or 100 KB `${VAR}` value is quoted in one short line.
+#[test]
+fn an_env_value_quoted_in_an_error_is_one_short_line() {
+    let huge = format!("市役所\nBcc: all@example.jp{}", "x".repeat(100_000));
+    let env = |var: &str| match var {
+        "FROM" => Some(huge.clone()),
+        other => env(other),
+    };
+    let text = GOOD.replace("市 <kogyo@example.jp>", "${FROM}");
+    let err = parse(&text, Path::new("jobs/nightly.toml"), &env)
+        .unwrap_err()
+        .to_string();
+    let shown: String = huge
+        .chars()
+        .take(crate::logging::MAX_QUOTED_CHARS)
+        .collect();
+    assert_eq!(
+        err,
+        format!(
+            "ジョブファイル jobs/nightly.toml の email.from が正しくありません: 差出人アドレスとして使えません: {}…（全 100023 文字）",
+            shown.replace('\n', "\\n")
+        )
+    );
+    assert_eq!(err.lines().count(), 1);
+}

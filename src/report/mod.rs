@@ -3,8 +3,9 @@
 //! Every sheet is a [`table::Table`] built by a small function from one
 //! stage's output ([`sheets`]), except 概要 ([`overview`]), which is a stack of
 //! small sections. The workbook is written to a temporary file beside the
-//! target and renamed, so a reader never sees half of it.
+//! target and renamed, so a reader never sees half of it ([`atomic`]).
 
+pub mod atomic;
 pub mod compose;
 pub mod overview;
 pub mod sheet;
@@ -13,7 +14,6 @@ pub mod style;
 pub mod table;
 pub mod totals_sheets;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{Workbook, XlsxError};
@@ -33,6 +33,14 @@ pub enum ReportError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "集計ブックの出力先 {path} は{kind}のため書き込めません。ジョブファイルの [report] path にファイルのパスを指定してください。"
+    )]
+    NotAFile { path: PathBuf, kind: &'static str },
+    #[error(
+        "集計ブックの出力先 {path} はこのジョブが読む {input} と同じファイルです。入力を上書きしないよう、ジョブファイルの [report] path に別のパスを指定してください。"
+    )]
+    IsInput { path: PathBuf, input: PathBuf },
 }
 
 /// Everything the workbook shows.
@@ -57,42 +65,15 @@ impl Report {
         wb.save_to_buffer()
     }
 
-    /// Writes the workbook atomically (temporary file + rename).
-    pub fn write(&self, path: &Path) -> Result<(), ReportError> {
+    /// Writes the workbook atomically (temporary file + rename) to `path`,
+    /// which must not be a folder or device, nor one of `inputs` (the files
+    /// the job reads); see [`atomic`].
+    pub fn write(&self, path: &Path, inputs: &[&Path]) -> Result<(), ReportError> {
+        atomic::check_target(path, inputs)?;
         let bytes = self.to_bytes().map_err(|e| ReportError::Build {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-        write_atomically(path, &bytes)
+        atomic::write_atomically(path, &bytes, inputs)
     }
-}
-
-/// Writes `bytes` to a temporary file in the target's folder, syncs it and
-/// renames it over the target, so readers see the old file or the new one.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let err = |source| ReportError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(err)?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report.xlsx".into());
-    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(err(e));
-    }
-    Ok(())
 }

@@ -1,6 +1,6 @@
-//! The `schedule` and `jobs` commands: what `cli` dispatches to. They read
-//! the clock (the daemon's firings, the `jobs` next-run column); nothing
-//! below them does.
+//! The `schedule` and `jobs` commands: what `cli` dispatches to. They pick
+//! the system clock (for the daemon's firings, the `jobs` next-run column)
+//! and pass it down; nothing below them reads the time on its own.
 
 use std::path::{Path, PathBuf};
 
@@ -8,7 +8,7 @@ use tracing::error;
 
 use super::daemon::{self, DaemonConfig};
 use super::{listing, load_jobs};
-use crate::pipeline;
+use crate::clock::{self, Clock, SystemClock};
 use crate::state::State;
 use crate::state::lock::LockOptions;
 
@@ -41,6 +41,7 @@ pub fn serve(jobs_dir: &Path, db: PathBuf) -> u8 {
         jobs,
         db,
         lock: LockOptions::default(),
+        clock: clock::system(),
     };
     runtime.block_on(async {
         let stop = match daemon::stop_signals() {
@@ -82,7 +83,7 @@ pub fn list(jobs_dir: &Path, db: &Path) -> u8 {
     } else {
         None
     };
-    let rows = match listing::rows(&folder, pipeline::now_tokyo(), state.as_ref()) {
+    let rows = match listing::rows(&folder, SystemClock.now(), state.as_ref()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("エラー: {e}");

@@ -1,6 +1,12 @@
 //! The scheduling loop: catch-up at start, then every job on its cron
 //! schedule until the stop future completes, then wait for running jobs.
 //!
+//! Time comes from the [`crate::clock`] in [`DaemonConfig`]: one task per job
+//! works out its next slot from the clock's `now`, waits on the clock until
+//! then and fires. So the slots fired are exactly those [`Schedule`]
+//! computes, and a test that drives a [`crate::clock::ManualClock`] decides
+//! when each slot is reached, without waiting on the wall clock.
+//!
 //! Runs are synchronous (calamine, polars, xlsx writing, SQLite), so each
 //! goes to tokio's blocking pool and the async workers only keep time. The
 //! business date of a run is the Tokyo date of its slot, worked out here
@@ -10,14 +16,14 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
-use tokio_cron_scheduler::{Job as CronJob, JobScheduler};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use tracing::{error, info, warn};
 
 use super::catchup::missed_slot;
 use super::gate::Gate;
 use super::next::{Schedule, format_tokyo};
 use super::{JobsFolder, ScheduleError};
+use crate::clock::SharedClock;
 use crate::job::Job;
 use crate::pipeline::{self, RunOptions, RunResult};
 use crate::state::State;
@@ -30,6 +36,9 @@ pub struct DaemonConfig {
     pub jobs: JobsFolder,
     pub db: PathBuf,
     pub lock: LockOptions,
+    /// What time it is and when slots are reached; [`crate::clock::system`]
+    /// outside tests.
+    pub clock: SharedClock,
 }
 
 /// What the daemon did, for its last log line and for tests.
@@ -48,6 +57,7 @@ struct Context {
     db: PathBuf,
     lock: LockOptions,
     gate: Gate,
+    clock: SharedClock,
 }
 
 /// Runs the daemon until `stop` completes, then lets running jobs finish.
@@ -73,18 +83,27 @@ pub async fn run(
         db: config.db.clone(),
         lock: config.lock.clone(),
         gate: Gate::new(),
+        clock: config.clock.clone(),
     });
     let mut summary = DaemonSummary {
         scheduled: scheduled.iter().map(|(j, _)| j.name.clone()).collect(),
         ..DaemonSummary::default()
     };
 
-    for (job, as_of) in missed_runs(&ctx.db, &scheduled).await? {
+    // One instant splits the slots: those at or before it are catch-up's,
+    // those after it the schedule's, so none is run twice or lost between.
+    let start = ctx.clock.now();
+    for (job, as_of) in missed_runs(&ctx.db, &scheduled, start).await? {
         summary.caught_up.push(job.name.clone());
         launch(&ctx, job, as_of, "catch-up");
     }
 
-    let mut scheduler = start_scheduler(&ctx, &scheduled).await?;
+    let loops: Vec<_> = scheduled
+        .into_iter()
+        .map(|(job, schedule)| {
+            tokio::spawn(fire_on_schedule(Arc::clone(&ctx), job, schedule, start))
+        })
+        .collect();
     info!(jobs = ?summary.scheduled, "scheduler started");
 
     stop.await;
@@ -93,8 +112,10 @@ pub async fn run(
         "stop requested: no new runs; waiting for the running ones to finish"
     );
     ctx.gate.close();
-    if let Err(e) = scheduler.shutdown().await {
-        warn!(error = %e, "scheduler shutdown reported an error");
+    for l in loops {
+        if let Err(e) = l.await {
+            warn!(error = %e, "a job's schedule loop stopped abnormally");
+        }
     }
     ctx.gate.wait_idle().await;
     summary.runs_started = ctx.gate.started();
@@ -102,16 +123,16 @@ pub async fn run(
     Ok(summary)
 }
 
-/// The jobs whose latest slot has no run, with the slot's business date.
+/// The jobs whose latest slot at `now` has no run, with the slot's business date.
 async fn missed_runs(
     db: &std::path::Path,
     scheduled: &[(Job, Schedule)],
+    now: DateTime<FixedOffset>,
 ) -> Result<Vec<(Job, NaiveDate)>, ScheduleError> {
     let db = db.to_path_buf();
     let scheduled = scheduled.to_vec();
     tokio::task::spawn_blocking(move || -> Result<_, ScheduleError> {
         let state = State::open(&db)?;
-        let now = pipeline::now_tokyo();
         let mut missed = Vec::new();
         for (job, schedule) in scheduled {
             let last = state.last_started_at(&job.name)?;
@@ -127,38 +148,35 @@ async fn missed_runs(
     .map_err(|e| ScheduleError::Scheduler(e.to_string()))?
 }
 
-async fn start_scheduler(
-    ctx: &Arc<Context>,
-    scheduled: &[(Job, Schedule)],
-) -> Result<JobScheduler, ScheduleError> {
-    let cron_err =
-        |e: tokio_cron_scheduler::JobSchedulerError| ScheduleError::Scheduler(e.to_string());
-    let scheduler = JobScheduler::new().await.map_err(cron_err)?;
-    for (job, schedule) in scheduled {
-        let ctx = Arc::clone(ctx);
-        let job = job.clone();
-        let slots = schedule.clone();
-        let cron = CronJob::new_async_tz(
-            schedule.expr(),
-            chrono_tz::Asia::Tokyo,
-            move |_id, _scheduler| {
-                let ctx = Arc::clone(&ctx);
-                let job = job.clone();
-                let slots = slots.clone();
-                Box::pin(async move {
-                    let now = pipeline::now_tokyo();
-                    // Fired at or just after its slot: the latest slot is this firing's.
-                    let slot = slots.latest_at_or_before(&now).unwrap_or(now);
-                    info!(job = %job.name, slot = %format_tokyo(&slot), "slot reached");
-                    launch(&ctx, job, slot.date_naive(), "schedule");
-                })
-            },
-        )
-        .map_err(cron_err)?;
-        scheduler.add(cron).await.map_err(cron_err)?;
+/// One job's firings: wait on the clock for the first slot after `after`,
+/// launch it, repeat, until the gate closes. When the clock jumps over
+/// several slots (a suspended machine, a test moving it far), one run is
+/// launched, for the latest of them, as catch-up does.
+async fn fire_on_schedule(
+    ctx: Arc<Context>,
+    job: Job,
+    schedule: Schedule,
+    mut after: DateTime<FixedOffset>,
+) {
+    loop {
+        let Some(next) = schedule.next_after(&after) else {
+            info!(job = %job.name, "the schedule has no later slot");
+            return;
+        };
+        tokio::select! {
+            () = ctx.clock.sleep_until(next) => {}
+            () = ctx.gate.closed() => return,
+        }
+        let now = ctx.clock.now();
+        if now < next {
+            // The wall clock was set back meanwhile: wait again.
+            continue;
+        }
+        let slot = schedule.latest_at_or_before(&now).unwrap_or(next);
+        info!(job = %job.name, slot = %format_tokyo(&slot), "slot reached");
+        launch(&ctx, job.clone(), slot.date_naive(), "schedule");
+        after = now;
     }
-    scheduler.start().await.map_err(cron_err)?;
-    Ok(scheduler)
 }
 
 /// Starts one run on the blocking pool unless the daemon is stopping. The
@@ -176,10 +194,11 @@ fn launch(ctx: &Arc<Context>, job: Job, as_of: NaiveDate, trigger: &'static str)
         trigger: trigger.to_string(),
     };
     let lock = ctx.lock.clone();
+    let clock = ctx.clock.clone();
     let name = job.name.clone();
     let work = tokio::task::spawn_blocking(move || {
         let _ticket = ticket;
-        pipeline::run_exclusive(&job, &opts, &lock)
+        pipeline::run_exclusive(&job, &opts, &lock, &clock)
     });
     tokio::spawn(async move {
         match work.await {

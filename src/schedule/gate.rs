@@ -69,6 +69,12 @@ impl Gate {
         self.tx.borrow().started
     }
 
+    /// Resolves once the gate is closed (at once if it is already).
+    pub async fn closed(&self) {
+        let mut rx = self.tx.subscribe();
+        let _ = rx.wait_for(|s| s.closed).await;
+    }
+
     /// Waits until no run is inside.
     pub async fn wait_idle(&self) {
         let mut rx = self.tx.subscribe();

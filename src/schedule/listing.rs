@@ -33,7 +33,7 @@ pub fn rows(
                 schedule: l.schedule.as_ref().map(|s| s.expr().to_string()),
                 next_run: l.schedule.as_ref().and_then(|s| s.next_after(&now)),
                 last: match state {
-                    Some(s) => s.last_run(&l.job.name)?,
+                    Some(s) => s.last_run(&l.job.name, now)?,
                     None => None,
                 },
             })

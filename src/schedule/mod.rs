@@ -4,8 +4,9 @@
 //! - [`next`]: a job's schedule, its next slot and its latest past slot.
 //! - [`catchup`]: which slot, if any, a job must run for at start.
 //! - [`gate`]: no new runs after a stop signal; wait for the running ones.
-//! - [`daemon`]: the loop itself (tokio-cron-scheduler, blocking runs on
-//!   the blocking pool), testable with a stop future.
+//! - [`daemon`]: the loop itself (one task per job waiting on the passed-in
+//!   clock, blocking runs on the blocking pool), testable with a stop future
+//!   and a [`crate::clock::ManualClock`].
 //! - [`listing`]: the `jobs` table.
 //! - [`command`]: the `schedule` and `jobs` commands of the CLI.
 //!

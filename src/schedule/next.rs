@@ -1,14 +1,16 @@
 //! A job's six-field cron schedule in Asia/Tokyo: its next slot and its
 //! latest past slot.
 //!
-//! Parsed with `croner` configured exactly as tokio-cron-scheduler 0.15
-//! configures it (seconds required, day-of-month AND day-of-week), so the
-//! slots computed here are the ones the scheduler fires on.
+//! Parsed with `croner` (seconds required, day-of-month AND day-of-week, as
+//! tokio-cron-scheduler 0.15 read it before the daemon kept its own time).
+//! The daemon fires on exactly the slots computed here.
 
 use chrono::{DateTime, FixedOffset, SecondsFormat, TimeZone};
 use chrono_tz::Asia::Tokyo;
 use croner::Cron;
 use croner::parser::{CronParser, Seconds};
+
+use crate::logging::one_line;
 
 /// A validated cron expression.
 #[derive(Debug, Clone)]
@@ -23,7 +25,8 @@ impl Schedule {
         let fields = expr.split_whitespace().count();
         if fields != 6 {
             return Err(format!(
-                "スケジュールは「秒 分 時 日 月 曜日」の6項目で書いてください（{fields}項目あります）: {expr}"
+                "スケジュールは「秒 分 時 日 月 曜日」の6項目で書いてください（{fields}項目あります）: {}",
+                one_line(expr)
             ));
         }
         let cron = CronParser::builder()
@@ -31,7 +34,13 @@ impl Schedule {
             .dom_and_dow(true)
             .build()
             .parse(expr)
-            .map_err(|e| format!("スケジュール「{expr}」を解釈できません（{e}）"))?;
+            .map_err(|e| {
+                format!(
+                    "スケジュール「{}」を解釈できません（{}）",
+                    one_line(expr),
+                    one_line(&e.to_string())
+                )
+            })?;
         Ok(Schedule {
             expr: expr.to_string(),
             cron,

@@ -8,17 +8,18 @@
 //! of this host that no longer exists. The row is deleted when the
 //! [`JobLock`] is dropped, on error paths too.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use tracing::warn;
 
 use super::{State, StateError};
+use crate::clock::{Clock, SharedClock};
 
 /// How long a lease lasts without a heartbeat, and how often it is renewed.
 #[derive(Debug, Clone)]
@@ -67,14 +68,16 @@ pub struct JobLock {
 
 impl JobLock {
     /// Takes the lock of `job` in the state file at `db`, or says who has it.
-    /// `now` stamps the lease and decides whether an old one has expired.
+    /// The clock's `now` stamps the lease and decides whether an old one has
+    /// expired; the heartbeat stamps its renewals with the same clock.
     pub fn acquire(
         db: &Path,
         job: &str,
-        now: DateTime<FixedOffset>,
+        clock: &SharedClock,
         opts: &LockOptions,
     ) -> Result<Acquire, StateError> {
         let mut state = State::open(db)?;
+        let now = clock.now();
         let holder = new_holder_id();
         let stamp = timestamp(now);
         let taken = {
@@ -114,9 +117,19 @@ impl JobLock {
             warn!(job, old_holder = %old.holder, heartbeat_at = %old.heartbeat_at,
                 "took over the lock of a holder that stopped");
         }
-        let heartbeat = opts.heartbeat.map(|every| {
-            Heartbeat::start(db.to_path_buf(), job.to_string(), holder.clone(), every)
-        });
+        let heartbeat = match opts.heartbeat {
+            None => None,
+            // Its own connection (a rusqlite connection is not shared between
+            // threads), opened here so the thread never waits on the file
+            // before it can see a stop request.
+            Some(every) => match State::open(db) {
+                Ok(own) => Heartbeat::start(own, job, &holder, Arc::clone(clock), every),
+                Err(e) => {
+                    warn!(job, error = %e, "lock heartbeat cannot open the state file; the lease may expire during a long run");
+                    None
+                }
+            },
+        };
         Ok(Acquire::Acquired(Box::new(JobLock {
             state,
             job: job.to_string(),
@@ -179,10 +192,7 @@ impl State {
             .execute(
                 "UPDATE runs SET status = 'failed', message = ?2
                  WHERE job = ?1 AND status = 'running'",
-                params![
-                    job,
-                    "この実行は終了を記録する前に止まりました（プロセスが強制終了された可能性があります）。"
-                ],
+                params![job, super::runs::STOPPED_MESSAGE],
             )
             .map_err(|e| self.sql(e))
     }
@@ -199,15 +209,13 @@ fn timestamp(t: DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, false)
 }
 
-fn now_tokyo() -> DateTime<FixedOffset> {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Tokyo)
-        .fixed_offset()
-}
-
 /// A lease is abandoned when its heartbeat is older than the lease (or
 /// unreadable), or when its holder is a process of this host that is gone.
-fn is_abandoned(current: &LockHolder, now: DateTime<FixedOffset>, lease: Duration) -> bool {
+pub(crate) fn is_abandoned(
+    current: &LockHolder,
+    now: DateTime<FixedOffset>,
+    lease: Duration,
+) -> bool {
     let expired = match DateTime::parse_from_rfc3339(&current.heartbeat_at) {
         Ok(beat) => (now - beat).to_std().is_ok_and(|age| age > lease),
         Err(_) => true,
@@ -225,13 +233,21 @@ fn holder_process_is_gone(holder: &str) -> bool {
     let Ok(pid) = pid.parse::<u32>() else {
         return false;
     };
+    process_is_gone(host, pid)
+}
+
+/// True only when we can tell for sure that process `pid` of `host` has
+/// ended: same host, another pid, and `/proc` says that pid does not exist.
+/// Shared with the report's temp-file sweep, which names files the same way.
+pub(crate) fn process_is_gone(host: &str, pid: u32) -> bool {
     host == this_host()
         && pid != std::process::id()
         && Path::new("/proc/self").exists()
         && !Path::new("/proc").join(pid.to_string()).exists()
 }
 
-fn this_host() -> String {
+/// This machine's name, as lock holders and temp files record it.
+pub(crate) fn this_host() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
         .or_else(|| std::env::var("HOSTNAME").ok())
@@ -258,8 +274,12 @@ fn new_holder_id() -> String {
     )
 }
 
-/// A thread renewing the lease until stopped; its own connection, since a
-/// rusqlite connection is not shared between threads.
+/// A thread renewing the lease until stopped.
+///
+/// The stop flag lives under the mutex the thread waits on, and the thread
+/// looks at it before every wait: a stop requested before the thread first
+/// waits (a run that fails at once) is seen at once instead of after a whole
+/// interval, which kept the lock held and the process alive for 20 s.
 #[derive(Debug)]
 struct Heartbeat {
     stop: Arc<(Mutex<bool>, Condvar)>,
@@ -267,22 +287,33 @@ struct Heartbeat {
 }
 
 impl Heartbeat {
-    fn start(db: PathBuf, job: String, holder: String, every: Duration) -> Heartbeat {
+    fn start(
+        state: State,
+        job: &str,
+        holder: &str,
+        clock: SharedClock,
+        every: Duration,
+    ) -> Option<Heartbeat> {
         let stop = Arc::new((Mutex::new(false), Condvar::new()));
         let signal = Arc::clone(&stop);
-        let handle = std::thread::Builder::new()
+        let (job, holder) = (job.to_string(), holder.to_string());
+        let spawned = std::thread::Builder::new()
             .name(format!("lock-heartbeat-{job}"))
-            .spawn(move || beat(&db, &job, &holder, every, &signal));
-        let handle = match handle {
-            Ok(h) => Some(h),
+            .spawn(move || beat(&state, &job, &holder, &*clock, every, &signal));
+        match spawned {
+            Ok(h) => Some(Heartbeat {
+                stop,
+                handle: Some(h),
+            }),
             Err(e) => {
                 warn!(error = %e, "could not start the lock heartbeat; the lease may expire during a long run");
                 None
             }
-        };
-        Heartbeat { stop, handle }
+        }
     }
 
+    /// Asks the thread to stop and waits for it: at most one renewal in
+    /// flight, never a whole interval.
     fn stop(&mut self) {
         let (flag, cv) = &*self.stop;
         *flag.lock().unwrap_or_else(|e| e.into_inner()) = true;
@@ -293,27 +324,39 @@ impl Heartbeat {
     }
 }
 
-fn beat(db: &Path, job: &str, holder: &str, every: Duration, stop: &(Mutex<bool>, Condvar)) {
-    let state = match State::open(db) {
-        Ok(s) => s,
-        Err(e) => {
-            warn!(error = %e, "lock heartbeat cannot open the state file");
-            return;
-        }
-    };
+/// Waits `every` (or until stopped), renews, and again. The mutex is held
+/// only while looking at the flag and waiting, not during the renewal, so
+/// [`Heartbeat::stop`] never queues behind SQLite.
+fn beat(
+    state: &State,
+    job: &str,
+    holder: &str,
+    clock: &dyn Clock,
+    every: Duration,
+    stop: &(Mutex<bool>, Condvar),
+) {
     let (flag, cv) = stop;
-    let mut stopped = flag.lock().unwrap_or_else(|e| e.into_inner());
     loop {
-        let (guard, _) = cv
-            .wait_timeout(stopped, every)
-            .unwrap_or_else(|e| e.into_inner());
-        stopped = guard;
-        if *stopped {
-            return;
+        let due = Instant::now() + every;
+        {
+            let mut stopped = flag.lock().unwrap_or_else(|e| e.into_inner());
+            loop {
+                if *stopped {
+                    return;
+                }
+                let left = due.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                stopped = cv
+                    .wait_timeout(stopped, left)
+                    .unwrap_or_else(|e| e.into_inner())
+                    .0;
+            }
         }
         match state.conn.execute(
             "UPDATE job_locks SET heartbeat_at = ?3 WHERE job = ?1 AND holder = ?2",
-            params![job, holder, timestamp(now_tokyo())],
+            params![job, holder, timestamp(clock.now())],
         ) {
             Ok(0) => warn!(
                 job,

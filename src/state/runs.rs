@@ -4,8 +4,13 @@ use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+use super::lock::{LockOptions, is_abandoned};
 use super::{State, StateError};
 use crate::ingest::InputSummary;
+
+/// Why a run stored as `running` has ended without recording it.
+pub(crate) const STOPPED_MESSAGE: &str =
+    "この実行は終了を記録する前に止まりました（プロセスが強制終了された可能性があります）。";
 
 /// How a run ended. Stored as the English word so history is scriptable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,9 +175,71 @@ impl State {
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.sql(e))
     }
 
-    /// The newest run of a job, if any.
-    pub fn last_run(&self, job: &str) -> Result<Option<RunRecord>, StateError> {
-        Ok(self.history(Some(job), 1)?.into_iter().next())
+    /// [`State::history`] as staff should read it at `now`: a run still
+    /// stored as `running` whose process is gone (its job's lock is free,
+    /// or held by a holder that stopped: dead pid on this host, or lease
+    /// expired) is shown as failed with the sentence saying it stopped,
+    /// instead of `running` until the job runs again and records that.
+    /// Nothing is written: the next run of the job stores the same.
+    pub fn recent_runs(
+        &self,
+        job: Option<&str>,
+        limit: usize,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Vec<RunRecord>, StateError> {
+        let mut runs = self.history(job, limit)?;
+        let mut alive: std::collections::BTreeMap<String, Option<i64>> = Default::default();
+        for r in runs
+            .iter_mut()
+            .filter(|r| r.status == RunStatus::Running.as_str())
+        {
+            let live_id = match alive.get(&r.job) {
+                Some(id) => *id,
+                None => {
+                    let id = self.live_run_id(&r.job, now)?;
+                    alive.insert(r.job.clone(), id);
+                    id
+                }
+            };
+            if live_id != Some(r.id) {
+                r.status = RunStatus::Failed.as_str().to_string();
+                r.message.get_or_insert_with(|| STOPPED_MESSAGE.to_string());
+            }
+        }
+        Ok(runs)
+    }
+
+    /// The one `running` row of `job` that can be alive: the newest, and
+    /// only while a holder that has not stopped keeps the job's lock (a run
+    /// is recorded only under the lock, and fails older rows on starting).
+    fn live_run_id(
+        &self,
+        job: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Option<i64>, StateError> {
+        let held = match self.lock_holder(job)? {
+            Some(h) => !is_abandoned(&h, now, LockOptions::default().lease),
+            None => false,
+        };
+        if !held {
+            return Ok(None);
+        }
+        self.conn
+            .query_row(
+                "SELECT MAX(id) FROM runs WHERE job = ?1 AND status = 'running'",
+                params![job],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.sql(e))
+    }
+
+    /// The newest run of a job as [`State::recent_runs`] shows it, if any.
+    pub fn last_run(
+        &self,
+        job: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Option<RunRecord>, StateError> {
+        Ok(self.recent_runs(Some(job), 1, now)?.into_iter().next())
     }
 
     /// The start time of the newest run of a job (any status), for catch-up.
@@ -224,7 +291,7 @@ mod tests {
             }],
         )
         .unwrap();
-        assert_eq!(s.last_run("nightly").unwrap().unwrap().status, "running");
+        assert_eq!(s.history(Some("nightly"), 1).unwrap()[0].status, "running");
         s.finish_run(
             id,
             at("2024-05-01T02:30:05+09:00"),
@@ -251,5 +318,73 @@ mod tests {
             })
             .unwrap();
         assert_eq!(rows, 40);
+    }
+
+    /// Issue 13.10: a killed run showed `running` until the job ran again.
+    #[test]
+    fn a_run_whose_process_is_gone_shows_as_failed() {
+        use crate::clock::ManualClock;
+        use crate::state::lock::{Acquire, JobLock, LockOptions};
+
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("h.db");
+        let s = State::open(&db).unwrap();
+        let d = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+        let t = at("2024-05-01T02:30:00+09:00");
+        let status = |now: &str| -> Vec<(i64, String, Option<String>)> {
+            s.recent_runs(None, 10, at(now))
+                .unwrap()
+                .into_iter()
+                .map(|r| (r.id, r.status, r.message))
+                .collect()
+        };
+        let stopped = Some(STOPPED_MESSAGE.to_string());
+
+        // Killed before recording its end; nobody holds the lock.
+        let killed = s.begin_run("nightly", d, t, false, "cron").unwrap();
+        assert_eq!(
+            status("2024-05-01T02:31:00+09:00"),
+            [(killed, "failed".to_string(), stopped.clone())]
+        );
+        // Stored as it was: only a run of the job writes.
+        assert_eq!(s.history(None, 10).unwrap()[0].status, "running");
+
+        // A live run under the lock is running; the older row is not.
+        let opts = LockOptions {
+            heartbeat: None,
+            ..LockOptions::default()
+        };
+        let clock = ManualClock::new(t).shared();
+        let Acquire::Acquired(lock) = JobLock::acquire(&db, "nightly", &clock, &opts).unwrap()
+        else {
+            panic!("lock busy")
+        };
+        let live = s.begin_run("nightly", d, t, false, "cron").unwrap();
+        let other = s.begin_run("weekly", d, t, false, "cron").unwrap();
+        assert_eq!(
+            status("2024-05-01T02:31:00+09:00"),
+            [
+                (other, "failed".to_string(), stopped.clone()),
+                (live, "running".to_string(), None),
+                (killed, "failed".to_string(), stopped.clone()),
+            ]
+        );
+        // The lease (120 s) ran out without a heartbeat: that holder stopped.
+        assert_eq!(
+            status("2024-05-01T02:32:01+09:00")[1],
+            (live, "failed".to_string(), stopped.clone())
+        );
+        drop(lock);
+        assert_eq!(
+            status("2024-05-01T02:30:01+09:00")[1],
+            (live, "failed".to_string(), stopped.clone())
+        );
+        assert_eq!(
+            s.last_run("nightly", at("2024-05-01T02:30:01+09:00"))
+                .unwrap()
+                .unwrap()
+                .status,
+            "failed"
+        );
     }
 }

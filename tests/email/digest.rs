@@ -28,7 +28,7 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
         overview: Overview::default(),
         tables: vec![hojokin::report::sheets::notifications(&reminders.rows)],
     };
-    book.write(&workbook).unwrap();
+    book.write(&workbook, &[]).unwrap();
     let facts = DigestFacts {
         job: "nightly".into(),
         as_of,

@@ -1,12 +1,18 @@
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::{Acquire, JobLock, LockHolder, LockOptions, this_host};
+use crate::clock::{ManualClock, SharedClock};
 use crate::state::State;
 
 fn at(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+/// A clock standing at `t`.
+fn clock_at(t: DateTime<FixedOffset>) -> SharedClock {
+    ManualClock::new(t).shared()
 }
 
 fn no_heartbeat() -> LockOptions {
@@ -35,18 +41,18 @@ fn one_holder_at_a_time_and_released_on_drop() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
     let t = at("2024-05-01T02:30:00+09:00");
-    let first = acquired(JobLock::acquire(&db, "nightly", t, &no_heartbeat()).unwrap());
+    let first = acquired(JobLock::acquire(&db, "nightly", &clock_at(t), &no_heartbeat()).unwrap());
     assert!(first.took_over().is_none());
-    let holder = busy(JobLock::acquire(&db, "nightly", t, &no_heartbeat()).unwrap());
+    let holder = busy(JobLock::acquire(&db, "nightly", &clock_at(t), &no_heartbeat()).unwrap());
     assert_eq!(holder.holder, first.holder());
     assert_eq!(holder.acquired_at, "2024-05-01T02:30:00.000+09:00");
     // Another job is independent.
-    let other = acquired(JobLock::acquire(&db, "weekly", t, &no_heartbeat()).unwrap());
+    let other = acquired(JobLock::acquire(&db, "weekly", &clock_at(t), &no_heartbeat()).unwrap());
     drop(other);
     drop(first);
     let state = State::open(&db).unwrap();
     assert_eq!(state.lock_holder("nightly").unwrap(), None);
-    acquired(JobLock::acquire(&db, "nightly", t, &no_heartbeat()).unwrap());
+    acquired(JobLock::acquire(&db, "nightly", &clock_at(t), &no_heartbeat()).unwrap());
 }
 
 #[test]
@@ -54,8 +60,8 @@ fn holder_ids_name_this_host_and_process_and_differ() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
     let t = at("2024-05-01T02:30:00+09:00");
-    let a = acquired(JobLock::acquire(&db, "a", t, &no_heartbeat()).unwrap());
-    let b = acquired(JobLock::acquire(&db, "b", t, &no_heartbeat()).unwrap());
+    let a = acquired(JobLock::acquire(&db, "a", &clock_at(t), &no_heartbeat()).unwrap());
+    let b = acquired(JobLock::acquire(&db, "b", &clock_at(t), &no_heartbeat()).unwrap());
     let prefix = format!("{}:{}:", this_host(), std::process::id());
     assert!(a.holder().starts_with(&prefix), "{}", a.holder());
     assert_ne!(a.holder(), b.holder());
@@ -69,7 +75,7 @@ fn an_expired_lease_is_taken_over_and_the_old_guard_leaves_it_alone() {
         JobLock::acquire(
             &db,
             "nightly",
-            at("2024-05-01T02:30:00+09:00"),
+            &clock_at(at("2024-05-01T02:30:00+09:00")),
             &no_heartbeat(),
         )
         .unwrap(),
@@ -79,7 +85,7 @@ fn an_expired_lease_is_taken_over_and_the_old_guard_leaves_it_alone() {
         JobLock::acquire(
             &db,
             "nightly",
-            at("2024-05-01T02:31:59+09:00"),
+            &clock_at(at("2024-05-01T02:31:59+09:00")),
             &no_heartbeat(),
         )
         .unwrap(),
@@ -88,7 +94,7 @@ fn an_expired_lease_is_taken_over_and_the_old_guard_leaves_it_alone() {
         JobLock::acquire(
             &db,
             "nightly",
-            at("2024-05-01T02:32:01+09:00"),
+            &clock_at(at("2024-05-01T02:32:01+09:00")),
             &no_heartbeat(),
         )
         .unwrap(),
@@ -122,7 +128,7 @@ fn a_dead_process_of_this_host_loses_its_lock_at_once() {
         let a = JobLock::acquire(
             &db,
             "nightly",
-            at("2024-05-01T02:30:10+09:00"),
+            &clock_at(at("2024-05-01T02:30:10+09:00")),
             &no_heartbeat(),
         )
         .unwrap();
@@ -139,24 +145,68 @@ fn a_dead_process_of_this_host_loses_its_lock_at_once() {
     }
 }
 
+/// Polls every 10 ms until `ok` holds; fails after `limit` (generous: the
+/// condition is expected within milliseconds).
+fn wait_until(limit: Duration, what: &str, mut ok: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 #[test]
-fn the_heartbeat_renews_the_lease_while_held() {
+fn the_heartbeat_renews_the_lease_with_the_clock_while_held() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
     let opts = LockOptions {
         lease: Duration::from_secs(120),
-        heartbeat: Some(Duration::from_millis(50)),
+        heartbeat: Some(Duration::from_millis(20)),
     };
-    // Stamped long ago: only a heartbeat can make the row fresh again.
-    let lock =
-        acquired(JobLock::acquire(&db, "nightly", at("2020-01-01T00:00:00+09:00"), &opts).unwrap());
-    std::thread::sleep(Duration::from_millis(400));
+    let clock = ManualClock::new(at("2024-05-01T02:30:00+09:00"));
+    let lock = acquired(JobLock::acquire(&db, "nightly", &clock.shared(), &opts).unwrap());
     let state = State::open(&db).unwrap();
+    // Only a heartbeat stamped with the (moved) clock can show this time.
+    clock.set(at("2024-05-01T02:45:00.250+09:00"));
+    wait_until(Duration::from_secs(10), "a heartbeat", || {
+        state.lock_holder("nightly").unwrap().unwrap().heartbeat_at
+            == "2024-05-01T02:45:00.250+09:00"
+    });
     let row = state.lock_holder("nightly").unwrap().unwrap();
-    assert_eq!(row.acquired_at, "2020-01-01T00:00:00.000+09:00");
-    assert!(row.heartbeat_at.as_str() > "2024", "{}", row.heartbeat_at);
+    assert_eq!(row.acquired_at, "2024-05-01T02:30:00.000+09:00");
     drop(lock);
     assert_eq!(state.lock_holder("nightly").unwrap(), None);
+}
+
+/// Issue 13.8: a run that failed at once waited a whole heartbeat interval
+/// in `drop` (the stop came before the thread's first wait and was missed),
+/// keeping the lock held. With an hour's interval a missed stop is
+/// unmistakable; a seen one releases within milliseconds.
+#[test]
+fn dropping_the_lock_stops_the_heartbeat_at_once_and_releases() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let opts = LockOptions {
+        lease: Duration::from_secs(120),
+        heartbeat: Some(Duration::from_secs(3600)),
+    };
+    let clock = clock_at(at("2024-05-01T02:30:00+09:00"));
+    let state = State::open(&db).unwrap();
+    for round in 0..20 {
+        let lock = acquired(JobLock::acquire(&db, "nightly", &clock, &opts).unwrap());
+        // Dropped on another thread so that a missed stop fails the test
+        // after 30 s instead of hanging it for the hour.
+        let (done, dropped) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            drop(lock);
+            let _ = done.send(());
+        });
+        assert!(
+            dropped.recv_timeout(Duration::from_secs(30)).is_ok(),
+            "round {round}: dropping the lock did not stop its heartbeat"
+        );
+        assert_eq!(state.lock_holder("nightly").unwrap(), None, "round {round}");
+    }
 }
 
 #[test]
