@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, FixedOffset};
 use hojokin::clock::{self, Clock, ManualClock, SharedClock};
 use hojokin::report::atomic::{PAUSE_HOOK, TEMP_PREFIX};
-use hojokin::schedule::daemon::{self, DaemonConfig, DaemonSummary};
+use hojokin::schedule::daemon::{self, DaemonConfig, DaemonSummary, Firing};
 use hojokin::schedule::load_jobs;
 use hojokin::state::State;
 use hojokin::state::lock::{Acquire, JobLock, LockOptions};
@@ -72,6 +72,7 @@ impl Site {
             db: self.db(),
             lock: LockOptions::default(),
             clock,
+            firing: Firing::Clock,
         }
     }
 
@@ -279,6 +280,26 @@ async fn a_seconds_level_schedule_fires_every_second_reached() {
             run("schedule", "2024-05-02", "2024-05-02T00:00:00+09:00"),
         ]
     );
+}
+
+/// The server's firing engine, tokio-cron-scheduler, reads the wall clock
+/// itself: this one test waits for a real second-level slot (at most a few
+/// seconds) to show that the production path fires and dates its runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_the_server_tokio_cron_scheduler_fires_the_slots() {
+    let site = Site::new(1);
+    site.job("tick", Some("*/1 * * * * *"));
+    let mut config = site.config(hojokin::clock::system());
+    config.firing = Firing::Cron;
+    let daemon = Running::start(config);
+    // The catch-up run of the slot just passed, then at least one fired slot.
+    finished_runs(&site, 2).await;
+    let summary = daemon.stop().await;
+    let runs = runs_of(&site);
+    assert_eq!(runs[0].0, "catch-up");
+    assert!(runs[1..].iter().all(|r| r.0 == "schedule"), "{runs:?}");
+    assert!(summary.runs_started >= 2);
+    assert!(runs.iter().all(|r| r.3 == "succeeded"), "{runs:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -42,6 +42,7 @@ pub fn serve(jobs_dir: &Path, db: PathBuf) -> u8 {
         db,
         lock: LockOptions::default(),
         clock: clock::system(),
+        firing: daemon::Firing::Cron,
     };
     runtime.block_on(async {
         let stop = match daemon::stop_signals() {

@@ -1,11 +1,12 @@
 //! The scheduling loop: catch-up at start, then every job on its cron
 //! schedule until the stop future completes, then wait for running jobs.
 //!
-//! Time comes from the [`crate::clock`] in [`DaemonConfig`]: one task per job
-//! works out its next slot from the clock's `now`, waits on the clock until
-//! then and fires. So the slots fired are exactly those [`Schedule`]
-//! computes, and a test that drives a [`crate::clock::ManualClock`] decides
-//! when each slot is reached, without waiting on the wall clock.
+//! Time comes from the [`crate::clock`] in [`DaemonConfig`]. On the server
+//! tokio-cron-scheduler fires each job's cron in Asia/Tokyo ([`Firing::Cron`]);
+//! in tests one task per job works out its next slot from the clock's `now`
+//! and waits on a [`crate::clock::ManualClock`] ([`Firing::Clock`]), so a
+//! test decides when each slot is reached without waiting on the wall clock.
+//! Catch-up, history stamps and locks read the same clock either way.
 //!
 //! Runs are synchronous (calamine, polars, xlsx writing, SQLite), so each
 //! goes to tokio's blocking pool and the async workers only keep time. The
@@ -28,6 +29,7 @@ use crate::job::Job;
 use crate::pipeline::{self, RunOptions, RunResult};
 use crate::state::State;
 use crate::state::lock::LockOptions;
+use tokio_cron_scheduler::{Job as CronJob, JobScheduler};
 
 /// Everything the daemon needs; tests build one around a temp folder.
 #[derive(Debug, Clone)]
@@ -36,9 +38,23 @@ pub struct DaemonConfig {
     pub jobs: JobsFolder,
     pub db: PathBuf,
     pub lock: LockOptions,
-    /// What time it is and when slots are reached; [`crate::clock::system`]
-    /// outside tests.
+    /// What time it is; [`crate::clock::system`] outside tests.
     pub clock: SharedClock,
+    /// What fires the slots.
+    pub firing: Firing,
+}
+
+/// What wakes the daemon at each slot.
+///
+/// On the server it is tokio-cron-scheduler ([`Firing::Cron`]), with every
+/// job's cron in Asia/Tokyo; that crate reads the wall clock itself. Tests
+/// reach slots by moving a [`crate::clock::ManualClock`] instead
+/// ([`Firing::Clock`]). Both hand the slot to the same [`launch`], and the
+/// business date is always the Tokyo date of the slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Firing {
+    Cron,
+    Clock,
 }
 
 /// What the daemon did, for its last log line and for tests.
@@ -98,12 +114,19 @@ pub async fn run(
         launch(&ctx, job, as_of, "catch-up");
     }
 
-    let loops: Vec<_> = scheduled
-        .into_iter()
-        .map(|(job, schedule)| {
-            tokio::spawn(fire_on_schedule(Arc::clone(&ctx), job, schedule, start))
-        })
-        .collect();
+    let mut cron = None;
+    let mut loops = Vec::new();
+    match config.firing {
+        Firing::Cron => cron = Some(start_cron(&ctx, &scheduled).await?),
+        Firing::Clock => {
+            loops = scheduled
+                .into_iter()
+                .map(|(job, schedule)| {
+                    tokio::spawn(fire_on_schedule(Arc::clone(&ctx), job, schedule, start))
+                })
+                .collect();
+        }
+    }
     info!(jobs = ?summary.scheduled, "scheduler started");
 
     stop.await;
@@ -112,6 +135,11 @@ pub async fn run(
         "stop requested: no new runs; waiting for the running ones to finish"
     );
     ctx.gate.close();
+    if let Some(mut scheduler) = cron
+        && let Err(e) = scheduler.shutdown().await
+    {
+        warn!(error = %e, "the cron scheduler did not stop cleanly");
+    }
     for l in loops {
         if let Err(e) = l.await {
             warn!(error = %e, "a job's schedule loop stopped abnormally");
@@ -177,6 +205,41 @@ async fn fire_on_schedule(
         launch(&ctx, job.clone(), slot.date_naive(), "schedule");
         after = now;
     }
+}
+
+/// tokio-cron-scheduler firing each job's cron in Asia/Tokyo.
+async fn start_cron(
+    ctx: &Arc<Context>,
+    scheduled: &[(Job, Schedule)],
+) -> Result<JobScheduler, ScheduleError> {
+    let cron_err =
+        |e: tokio_cron_scheduler::JobSchedulerError| ScheduleError::Scheduler(e.to_string());
+    let scheduler = JobScheduler::new().await.map_err(cron_err)?;
+    for (job, schedule) in scheduled {
+        let ctx = Arc::clone(ctx);
+        let job = job.clone();
+        let slots = schedule.clone();
+        let cron = CronJob::new_async_tz(
+            schedule.expr(),
+            chrono_tz::Asia::Tokyo,
+            move |_id, _scheduler| {
+                let ctx = Arc::clone(&ctx);
+                let job = job.clone();
+                let slots = slots.clone();
+                Box::pin(async move {
+                    let now = ctx.clock.now();
+                    // Fired at or just after its slot: the latest slot is this firing's.
+                    let slot = slots.latest_at_or_before(&now).unwrap_or(now);
+                    info!(job = %job.name, slot = %format_tokyo(&slot), "slot reached");
+                    launch(&ctx, job, slot.date_naive(), "schedule");
+                })
+            },
+        )
+        .map_err(cron_err)?;
+        scheduler.add(cron).await.map_err(cron_err)?;
+    }
+    scheduler.start().await.map_err(cron_err)?;
+    Ok(scheduler)
 }
 
 /// Starts one run on the blocking pool unless the daemon is stopping. The
