@@ -48,6 +48,7 @@ pub fn evaluate(
         as_of,
     );
     findings.extend(asset_findings);
+    findings.extend(rules::stated::findings(catalogue, inputs, as_of));
     Ok(Results {
         by_fiscal_year: totals::by_fiscal_year(apps, &inputs.budgets)?,
         by_company: totals::by_company(apps)?,

@@ -163,7 +163,46 @@ pub struct Application {
     pub persons_women: Option<u32>,
     /// 対象人数（障がい者） — extension column for per-person add-ons.
     pub persons_disabled: Option<u32>,
+    /// Optional extension columns some checks read (実績報告受付日, 事前相談日 …).
+    pub records: AppRecords,
     pub origin: RowOrigin,
+}
+
+/// Optional columns of 申請一覧 beyond the contract's, read when the export has them.
+///
+/// A check that needs one of them runs only when the export carries its column, so an
+/// export without it is never flagged for a date it cannot hold ([`Recorded::NoColumn`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppRecords {
+    /// 実績報告受付日: when the completion report was received. With it, an overdue
+    /// completion report is judged by date, not inferred from 状態.
+    pub completion_report_received_on: Option<NaiveDate>,
+    /// 事業着手日: when the work started.
+    pub started_on: Option<NaiveDate>,
+    /// 事前相談日 (中小企業強靭化推進補助金: 事前相談 is required before applying).
+    pub pre_consultation_on: Recorded,
+    /// 事前着手届出日 (a notice required when work starts before the grant decision).
+    pub early_start_notice_on: Recorded,
+}
+
+/// A date from an optional column: the export may lack the column altogether.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Recorded {
+    /// The sheet has no such column: nothing can be judged from it.
+    #[default]
+    NoColumn,
+    /// The column is there and this row's cell is blank.
+    Blank,
+    On(NaiveDate),
+}
+
+impl Recorded {
+    pub fn date(self) -> Option<NaiveDate> {
+        match self {
+            Recorded::On(d) => Some(d),
+            _ => None,
+        }
+    }
 }
 
 impl Application {
@@ -303,10 +342,65 @@ pub struct ReportingDuty {
     pub month: u32,
     /// Day of that month the report is due (30), before closed-day shifting.
     pub day: u32,
+    /// What happens when that day is a city closed day (a catalogue setting: city policy).
+    pub shift: DueShift,
+    /// Where the day and the shift come from, as staff and grantees read it.
+    pub basis: Option<String>,
     /// Years after the decision's FY in which a report is owed (e.g. [1, 2]).
     pub years_after: Vec<i32>,
     /// Forms to send (e.g. 第10号様式, 第11号様式).
     pub forms: Vec<String>,
+}
+
+/// How a due date that falls on a city closed day moves (a catalogue setting per duty).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum DueShift {
+    /// To the next open day (the city's default policy).
+    #[default]
+    NextOpenDay,
+    /// To the previous open day.
+    PreviousOpenDay,
+    /// Not moved: the day stays the deadline.
+    None,
+}
+
+impl DueShift {
+    /// The catalogue spelling.
+    pub fn code(self) -> &'static str {
+        match self {
+            DueShift::NextOpenDay => "next_open_day",
+            DueShift::PreviousOpenDay => "previous_open_day",
+            DueShift::None => "none",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<DueShift> {
+        [
+            DueShift::NextOpenDay,
+            DueShift::PreviousOpenDay,
+            DueShift::None,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+
+    /// The rule in words, for sheets and mails ("閉庁日の場合は翌開庁日").
+    pub fn label(self) -> &'static str {
+        match self {
+            DueShift::NextOpenDay => "閉庁日の場合は翌開庁日",
+            DueShift::PreviousOpenDay => "閉庁日の場合は前開庁日",
+            DueShift::None => "閉庁日でも繰り下げ・繰り上げなし",
+        }
+    }
+
+    /// `day` moved off a closed day by this rule.
+    pub fn apply(self, day: NaiveDate) -> NaiveDate {
+        match self {
+            DueShift::NextOpenDay => crate::calendar::next_open_day(day),
+            DueShift::PreviousOpenDay => crate::calendar::previous_open_day(day),
+            DueShift::None => day,
+        }
+    }
 }
 
 /// A 要確認 row: a rule the data breaks, on the application that breaks it.
@@ -355,10 +449,25 @@ pub enum FindingKind {
     InvalidMessage,
     /// 送信不明: a reminder that may or may not have been delivered.
     SendUncertain,
+    /// 参画企業数不足: a group program's group has fewer members than it requires.
+    TooFewMembers,
+    /// 同一年度上限超過: a pending application the company's per-FY cap or person limit
+    /// already (partly) rules out.
+    CompanyFyLimit,
+    /// 予算超過: Σ交付決定額 of a program in an FY above its 予算額.
+    OverBudget,
+    /// 採用実績なし: an employment report with no woman or disabled person hired.
+    NoHireReported,
+    /// 補助対象外の財産: an asset in a category the program does not subsidise.
+    IneligibleAsset,
+    /// 事前相談なし: no 事前相談 on record before the application.
+    NoPreConsultation,
+    /// 事前着手届なし: work started before the decision without the notice.
+    NoEarlyStartNotice,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 14] = [
+    pub const ALL: [FindingKind; 21] = [
         FindingKind::AmountOver,
         FindingKind::BelowFloor,
         FindingKind::SameEstablishment,
@@ -373,6 +482,13 @@ impl FindingKind {
         FindingKind::NoAddress,
         FindingKind::InvalidMessage,
         FindingKind::SendUncertain,
+        FindingKind::TooFewMembers,
+        FindingKind::CompanyFyLimit,
+        FindingKind::OverBudget,
+        FindingKind::NoHireReported,
+        FindingKind::IneligibleAsset,
+        FindingKind::NoPreConsultation,
+        FindingKind::NoEarlyStartNotice,
     ];
 
     /// The 種別 staff read on 要確認 and in the digest.
@@ -392,6 +508,13 @@ impl FindingKind {
             FindingKind::NoAddress => "通知先不備",
             FindingKind::InvalidMessage => "通知内容不備",
             FindingKind::SendUncertain => "送信不明",
+            FindingKind::TooFewMembers => "参画企業数不足",
+            FindingKind::CompanyFyLimit => "同一年度上限超過",
+            FindingKind::OverBudget => "予算超過",
+            FindingKind::NoHireReported => "採用実績なし",
+            FindingKind::IneligibleAsset => "補助対象外の財産",
+            FindingKind::NoPreConsultation => "事前相談なし",
+            FindingKind::NoEarlyStartNotice => "事前着手届なし",
         }
     }
 
@@ -412,6 +535,13 @@ impl FindingKind {
             FindingKind::NoAddress => "no_address",
             FindingKind::InvalidMessage => "invalid_message",
             FindingKind::SendUncertain => "send_uncertain",
+            FindingKind::TooFewMembers => "too_few_members",
+            FindingKind::CompanyFyLimit => "company_fy_limit",
+            FindingKind::OverBudget => "over_budget",
+            FindingKind::NoHireReported => "no_hire_reported",
+            FindingKind::IneligibleAsset => "ineligible_asset",
+            FindingKind::NoPreConsultation => "no_pre_consultation",
+            FindingKind::NoEarlyStartNotice => "no_early_start_notice",
         }
     }
 }

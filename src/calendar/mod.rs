@@ -57,6 +57,19 @@ pub fn next_open_day(d: NaiveDate) -> NaiveDate {
     day
 }
 
+/// `d` itself when the city is open that day, else the open day before it (a due-date
+/// shift some duties may use instead of [`next_open_day`]).
+pub fn previous_open_day(d: NaiveDate) -> NaiveDate {
+    let mut day = d;
+    while is_closed_day(day) {
+        match day.pred_opt() {
+            Some(prev) => day = prev,
+            None => break,
+        }
+    }
+    day
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // a panic in a test is a failed test
 mod tests {
@@ -147,5 +160,15 @@ mod tests {
     #[test]
     fn next_open_day_at_the_end_of_time_returns() {
         assert_eq!(next_open_day(NaiveDate::MAX), NaiveDate::MAX);
+    }
+
+    #[test]
+    fn previous_open_day_moves_back_over_a_weekend_and_the_new_year() {
+        // 2023-04-30 is a Sunday, 04-29 a Saturday (昭和の日): back to Friday 04-28.
+        assert_eq!(previous_open_day(date(2023, 4, 30)), date(2023, 4, 28));
+        assert_eq!(previous_open_day(date(2024, 4, 30)), date(2024, 4, 30));
+        // 2025-01-03 (Fri, closure) → 2024-12-27 (Fri).
+        assert_eq!(previous_open_day(date(2025, 1, 3)), date(2024, 12, 27));
+        assert_eq!(previous_open_day(NaiveDate::MIN), NaiveDate::MIN);
     }
 }

@@ -4,7 +4,8 @@
 
 use super::names::{NameSet, find};
 use super::rate::Rate;
-use crate::model::{FiscalYear, RefundMethod, ReportingDuty, Yen};
+use crate::calendar::fy_label;
+use crate::model::{DueShift, FiscalYear, RefundMethod, ReportingDuty, Yen};
 
 /// One 制度 with its courses (区分), rule sets and checks.
 #[derive(Debug, Clone)]
@@ -17,6 +18,9 @@ pub struct Program {
     pub courses: Vec<Course>,
     pub rules: Vec<RuleSet>,
     pub checks: Checks,
+    /// What 補助対象経費 of a group program's row holds (its rule sets with
+    /// `cap_multiplier = "members"`).
+    pub group_cost_basis: GroupCostBasis,
     pub refund_method: RefundMethod,
     pub reporting_duties: Vec<ReportingDuty>,
 }
@@ -30,25 +34,82 @@ pub struct Course {
     pub names: NameSet,
 }
 
+/// What 補助対象経費 holds on a group program's row. Either way the amount is the
+/// brochure's formula: min(truncate(1社あたりの経費 × rate, unit), cap) × 参画企業数.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GroupCostBasis {
+    /// The group's total cost (the contract's default): 1社あたり = total ÷ 参画企業数.
+    #[default]
+    GroupTotal,
+    /// One member's cost.
+    PerMember,
+}
+
+/// Which earlier applications make a later one for the same establishment
+/// "the second" under one-application-per-establishment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EstablishmentCounts {
+    /// Only applications that were granted (交付決定, 確定, or 取消 after a grant): a
+    /// company that lost a lottery (不交付) may apply again. The default.
+    #[default]
+    Granted,
+    /// Every application not withdrawn, 不交付 included (the strict reading).
+    Any,
+}
+
+/// How "完了した日から起算して30日後の日" is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FirstDay {
+    /// 民法第140条: the first day is not counted, so the due day is 完了日 + 30.
+    #[default]
+    Excluded,
+    /// The completion day is day 1, so the due day is 完了日 + 29.
+    Included,
+}
+
 /// Rules a program imposes besides the amount, each producing 要確認 rows.
 #[derive(Debug, Clone, Default)]
 pub struct Checks {
     /// One application per establishment (事業所), ever.
     pub one_application_per_establishment: bool,
+    /// Which earlier applications count as "the one" for an establishment.
+    pub establishment_counts: EstablishmentCounts,
     /// Installation complete by the end of February of the application's FY.
     pub install_by_end_of_february: bool,
     /// The completion report (実績報告) is due this many days after 事業完了日.
     pub completion_report_days: Option<u32>,
+    /// Whether 事業完了日 itself is day 1 of those days.
+    pub completion_report_first_day: FirstDay,
+    /// What happens when the completion report's due day is a closed day.
+    pub completion_report_shift: DueShift,
+    /// Σ交付決定額 per FY must stay within the program's 予算額.
+    pub within_budget: bool,
+    /// Each employment report must show a woman or a disabled person hired.
+    pub hire_reported: bool,
+    /// Asset categories (種類 of the useful-life table) the program does not subsidise.
+    pub excluded_asset_categories: Vec<String>,
+    /// A 事前相談 before the application is required (checked when the export has 事前相談日).
+    pub pre_consultation: bool,
+    /// Work started before the decision needs a 事前着手届 (checked when the export has
+    /// 事業着手日 and 事前着手届出日).
+    pub early_start_notice: bool,
     /// Where each rule is written (e.g. 第7条第2項), quoted in findings.
     pub articles: Articles,
 }
 
-/// The article of the program's 要綱 behind each check, when known.
+/// The article of the program's 要綱 (or the brochure's line) behind each check, when known.
 #[derive(Debug, Clone, Default)]
 pub struct Articles {
     pub one_application_per_establishment: Option<String>,
     pub install_by_end_of_february: Option<String>,
     pub completion_report: Option<String>,
+    pub min_members: Option<String>,
+    pub company_fy_cap: Option<String>,
+    pub within_budget: Option<String>,
+    pub hire_reported: Option<String>,
+    pub excluded_assets: Option<String>,
+    pub pre_consultation: Option<String>,
+    pub early_start_notice: Option<String>,
 }
 
 /// The amount rules of one program (and course) over a range of fiscal years.
@@ -67,15 +128,75 @@ pub struct RuleSet {
     pub unit: Yen,
     /// Persons one company may claim per FY (技能検定: 5).
     pub max_persons_per_company_fy: Option<u32>,
-    /// The source is ambiguous or a figure is assumed; the report says so.
+    /// 参画企業数 a group needs (技術発信: 市内企業3社以上); fewer is 対象外.
+    pub min_members: Option<u32>,
+    /// The source is ambiguous or a figure is unconfirmed; the report says so.
     pub unverified: bool,
+    /// A rule set for FYs the seeds do not cover, assumed from a later year's figures.
+    pub assumed: bool,
     /// Shown with every amount computed under this rule set.
     pub note: Option<String>,
+}
+
+/// How far a rule set's figures are confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RuleBasis {
+    /// Transcribed from the seeds and confirmed.
+    Verified,
+    /// A figure is ambiguous or unconfirmed in the seeds (unverified = true).
+    Unverified,
+    /// An earlier FY judged by figures assumed equal to a later year's (assumed = true).
+    Assumed,
+}
+
+impl RuleBasis {
+    pub fn label(self) -> &'static str {
+        match self {
+            RuleBasis::Verified => "確認済",
+            RuleBasis::Unverified => "未確認",
+            RuleBasis::Assumed => "推定",
+        }
+    }
 }
 
 impl RuleSet {
     pub fn covers(&self, fy: FiscalYear) -> bool {
         self.fy_from <= fy && self.fy_to.is_none_or(|to| fy <= to)
+    }
+
+    /// Assumed wins over unverified: an assumed year is unconfirmed as a whole.
+    pub fn basis(&self) -> RuleBasis {
+        if self.assumed {
+            RuleBasis::Assumed
+        } else if self.unverified {
+            RuleBasis::Unverified
+        } else {
+            RuleBasis::Verified
+        }
+    }
+
+    /// The FY range as staff read it: 令和元年度〜令和3年度, 令和4年度〜.
+    pub fn fy_range_label(&self) -> String {
+        match self.fy_to {
+            Some(to) if to == self.fy_from => fy_label(to),
+            Some(to) => format!("{}〜{}", fy_label(self.fy_from), fy_label(to)),
+            None => format!("{}〜", fy_label(self.fy_from)),
+        }
+    }
+
+    /// The rule set named for 算定根拠: program, course, FY range and basis, so every
+    /// amount can be traced to its [[programs.rules]] entry.
+    pub fn label(&self, program: &str) -> String {
+        let course = self
+            .course
+            .as_deref()
+            .map(|c| format!(" {c}"))
+            .unwrap_or_default();
+        format!(
+            "{program}{course} {}・{}",
+            self.fy_range_label(),
+            self.basis().label()
+        )
     }
 }
 

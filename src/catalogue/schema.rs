@@ -12,9 +12,10 @@ use super::error::{CatalogueError, describe_serde_error};
 use super::names::{NameSet, find, key};
 use super::rate::Rate;
 use super::{
-    Articles, Cap, CapMultiplier, CapScope, Checks, Course, Formula, PerPerson, Program, RuleSet,
+    Articles, Cap, CapMultiplier, CapScope, Checks, Course, EstablishmentCounts, FirstDay, Formula,
+    GroupCostBasis, PerPerson, Program, RuleSet,
 };
-use crate::model::{RefundMethod, ReportingDuty, Yen};
+use crate::model::{DueShift, RefundMethod, ReportingDuty, Yen};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,7 +30,25 @@ struct RawProgram {
     #[serde(default)]
     install_by_end_of_february: bool,
     #[serde(default)]
+    establishment_counts: Option<String>,
+    #[serde(default)]
     completion_report_days: Option<u32>,
+    #[serde(default)]
+    completion_report_first_day: Option<String>,
+    #[serde(default)]
+    completion_report_shift: Option<String>,
+    #[serde(default)]
+    group_cost_basis: Option<String>,
+    #[serde(default)]
+    within_budget: bool,
+    #[serde(default)]
+    hire_reported: bool,
+    #[serde(default)]
+    excluded_asset_categories: Vec<String>,
+    #[serde(default)]
+    pre_consultation: bool,
+    #[serde(default)]
+    early_start_notice: bool,
     #[serde(default)]
     articles: RawArticles,
     #[serde(default)]
@@ -46,6 +65,13 @@ struct RawArticles {
     one_application_per_establishment: Option<String>,
     install_by_end_of_february: Option<String>,
     completion_report: Option<String>,
+    min_members: Option<String>,
+    company_fy_cap: Option<String>,
+    within_budget: Option<String>,
+    hire_reported: Option<String>,
+    excluded_assets: Option<String>,
+    pre_consultation: Option<String>,
+    early_start_notice: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,8 +99,11 @@ struct RawRule {
     floor: Option<Yen>,
     unit: Option<Yen>,
     max_persons_per_company_fy: Option<u32>,
+    min_members: Option<u32>,
     #[serde(default)]
     unverified: bool,
+    #[serde(default)]
+    assumed: bool,
     note: Option<String>,
 }
 
@@ -87,6 +116,8 @@ struct RawDuty {
     years_after: Vec<i32>,
     #[serde(default)]
     forms: Vec<String>,
+    shift: Option<String>,
+    basis: Option<String>,
 }
 
 /// Where errors point: the file and the program being read.
@@ -174,6 +205,47 @@ fn program(ctx: &Ctx, raw: RawProgram) -> Result<Program, CatalogueError> {
             ));
         }
     };
+    let group_cost_basis = choice(
+        ctx,
+        "group_cost_basis",
+        raw.group_cost_basis.as_deref(),
+        &[
+            ("group_total", GroupCostBasis::GroupTotal),
+            ("per_member", GroupCostBasis::PerMember),
+        ],
+    )?;
+    if raw.group_cost_basis.is_some()
+        && !rules.iter().any(|r| {
+            r.cap
+                .as_ref()
+                .is_some_and(|c| c.multiplier == CapMultiplier::Members)
+        })
+    {
+        return Err(ctx.err(
+            "group_cost_basis",
+            "団体の制度（cap_multiplier = \"members\" の rules）がないのに指定されています。",
+        ));
+    }
+    let establishment_counts = choice(
+        ctx,
+        "establishment_counts",
+        raw.establishment_counts.as_deref(),
+        &[
+            ("granted", EstablishmentCounts::Granted),
+            ("any", EstablishmentCounts::Any),
+        ],
+    )?;
+    let completion_report_first_day = choice(
+        ctx,
+        "completion_report_first_day",
+        raw.completion_report_first_day.as_deref(),
+        &[("excluded", FirstDay::Excluded), ("included", FirstDay::Included)],
+    )?;
+    let completion_report_shift = shift(
+        ctx,
+        "completion_report_shift",
+        raw.completion_report_shift.as_deref(),
+    )?;
     if raw.completion_report_days == Some(0) {
         return Err(ctx.err(
             "completion_report_days",
@@ -192,14 +264,30 @@ fn program(ctx: &Ctx, raw: RawProgram) -> Result<Program, CatalogueError> {
         rules,
         checks: Checks {
             one_application_per_establishment: raw.one_application_per_establishment,
+            establishment_counts,
             install_by_end_of_february: raw.install_by_end_of_february,
             completion_report_days: raw.completion_report_days,
+            completion_report_first_day,
+            completion_report_shift,
+            within_budget: raw.within_budget,
+            hire_reported: raw.hire_reported,
+            excluded_asset_categories: raw.excluded_asset_categories,
+            pre_consultation: raw.pre_consultation,
+            early_start_notice: raw.early_start_notice,
             articles: Articles {
                 one_application_per_establishment: raw.articles.one_application_per_establishment,
                 install_by_end_of_february: raw.articles.install_by_end_of_february,
                 completion_report: raw.articles.completion_report,
+                min_members: raw.articles.min_members,
+                company_fy_cap: raw.articles.company_fy_cap,
+                within_budget: raw.articles.within_budget,
+                hire_reported: raw.articles.hire_reported,
+                excluded_assets: raw.articles.excluded_assets,
+                pre_consultation: raw.articles.pre_consultation,
+                early_start_notice: raw.articles.early_start_notice,
             },
         },
+        group_cost_basis,
         refund_method,
         reporting_duties: duties,
     })
@@ -242,6 +330,22 @@ fn rule(ctx: &Ctx, key: &str, r: RawRule, courses: &[Course]) -> Result<RuleSet,
             "method = \"none\" には unverified = true と理由の note が必要です。",
         ));
     }
+    if r.min_members.is_some()
+        && !cap
+            .as_ref()
+            .is_some_and(|c| c.multiplier == CapMultiplier::Members)
+    {
+        return Err(ctx.err(
+            format!("{key}.min_members"),
+            "min_members は団体の制度（cap_multiplier = \"members\"）の rules にだけ指定できます。",
+        ));
+    }
+    if r.min_members == Some(0) {
+        return Err(ctx.err(
+            format!("{key}.min_members"),
+            "0社は指定できません（1以上）。",
+        ));
+    }
     Ok(RuleSet {
         course,
         fy_from: r.fy_from,
@@ -251,9 +355,50 @@ fn rule(ctx: &Ctx, key: &str, r: RawRule, courses: &[Course]) -> Result<RuleSet,
         floor: r.floor,
         unit,
         max_persons_per_company_fy: r.max_persons_per_company_fy,
+        min_members: r.min_members,
         unverified: r.unverified,
+        assumed: r.assumed,
         note: r.note,
     })
+}
+
+/// One of a fixed set of spellings; absent means the first (the default).
+fn choice<T: Copy>(
+    ctx: &Ctx,
+    key: &str,
+    given: Option<&str>,
+    allowed: &[(&str, T)],
+) -> Result<T, CatalogueError> {
+    let Some(first) = allowed.first() else {
+        return Err(ctx.err(key, "選択肢がありません。"));
+    };
+    let Some(given) = given else {
+        return Ok(first.1);
+    };
+    allowed
+        .iter()
+        .find(|(name, _)| *name == given)
+        .map(|(_, v)| *v)
+        .ok_or_else(|| {
+            let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
+            ctx.err(
+                key,
+                format!("「{given}」は使えません（{}）。", names.join("、")),
+            )
+        })
+}
+
+fn shift(ctx: &Ctx, key: &str, given: Option<&str>) -> Result<DueShift, CatalogueError> {
+    choice(
+        ctx,
+        key,
+        given,
+        &[
+            ("next_open_day", DueShift::NextOpenDay),
+            ("previous_open_day", DueShift::PreviousOpenDay),
+            ("none", DueShift::None),
+        ],
+    )
 }
 
 /// A program with 区分 needs a course on each rule set; one without, none.
@@ -392,11 +537,14 @@ fn duty(ctx: &Ctx, i: usize, d: RawDuty, program: &str) -> Result<ReportingDuty,
             "0以上の年数を1つ以上指定してください。",
         ));
     }
+    let shift = shift(ctx, &format!("{key}.shift"), d.shift.as_deref())?;
     Ok(ReportingDuty {
         program: program.to_string(),
         name: d.name,
         month: d.month,
         day: d.day,
+        shift,
+        basis: d.basis,
         years_after: d.years_after,
         forms: d.forms,
     })

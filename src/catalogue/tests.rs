@@ -29,9 +29,21 @@ fn builtin_loads_with_every_program_of_the_table() {
             "障がい者雇用促進報奨金",
         ]
     );
-    // 22 rows in programs.md's table, plus the unverified 障がい者雇用促進報奨金.
+    // 22 rows in programs.md's table, each a verified FY2022- set and an assumed FY2019-2021
+    // one, 綾瀬ブランド's FY2019-2020 single-company set, and 障がい者雇用促進報奨金.
     let rule_sets: usize = cat.programs().iter().map(|p| p.rules.len()).sum();
-    assert_eq!(rule_sets, 23);
+    assert_eq!(rule_sets, 46);
+    let assumed = cat
+        .programs()
+        .iter()
+        .flat_map(|p| &p.rules)
+        .filter(|r| r.assumed)
+        .count();
+    assert_eq!(assumed, 23);
+    for r in cat.programs().iter().flat_map(|p| &p.rules) {
+        // Every rule set before FY2022 is marked assumed; none from FY2022 is.
+        assert_eq!(r.assumed, r.fy_to.is_some_and(|to| to < 2022), "{r:?}");
+    }
     assert_eq!(Catalogue::builtin().program_names().len(), 15);
 }
 
@@ -80,6 +92,8 @@ fn reporting_duties_and_refund_method() {
             name: "採用状況報告".into(),
             month: 4,
             day: 30,
+            shift: crate::model::DueShift::NextOpenDay,
+            basis: Some("市の運用（交付要綱第15条第3項は「4月に」とだけ定めるため、4月30日を期限とし、閉庁日の場合は翌開庁日としています）".into()),
             years_after: vec![1, 2],
             forms: vec!["第10号様式".into(), "第11号様式".into()],
         }]

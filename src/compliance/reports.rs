@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::calendar::{fy_label, next_open_day, wareki};
+use crate::calendar::{fy_label, wareki};
 use crate::model::{
-    Application, EmploymentReport, Finding, FindingKind, FiscalYear, ReportingDuty,
+    Application, DueShift, EmploymentReport, Finding, FindingKind, FiscalYear, ReportingDuty,
 };
 
 /// 状況 of one required report.
@@ -55,8 +55,14 @@ pub struct ReportDue {
     pub decision_fy: FiscalYear,
     /// 報告年度: the decision's FY plus the duty's years after.
     pub report_fy: FiscalYear,
-    /// 提出期限, already moved off a closed day.
+    /// 提出期限, already moved off a closed day by `due_shift`.
     pub due: NaiveDate,
+    /// The duty's day before any shift (April 30): what mails say the rule is.
+    pub nominal_due: NaiveDate,
+    /// How a closed `nominal_due` moved to `due` (a catalogue setting per duty).
+    pub due_shift: DueShift,
+    /// Where the day and the shift come from (the catalogue's `basis`: city policy).
+    pub due_basis: Option<String>,
     /// 受付日 of the earliest matching report received by the as-of date.
     pub received_on: Option<NaiveDate>,
     pub state: ReportState,
@@ -156,7 +162,7 @@ pub fn ledger(
         .flat_map(|app| required_reports(app, duties))
         .filter(|req| shown_from(req.nominal) <= as_of)
         .map(|req| {
-            let due = next_open_day(req.nominal);
+            let due = req.duty.shift.apply(req.nominal);
             let received_on = index.get(&(req.app.id.as_str(), req.report_fy)).copied();
             ReportDue {
                 application_id: req.app.id.clone(),
@@ -168,6 +174,9 @@ pub fn ledger(
                 decision_fy: req.decision_fy,
                 report_fy: req.report_fy,
                 due,
+                nominal_due: req.nominal,
+                due_shift: req.duty.shift,
+                due_basis: req.duty.basis.clone(),
                 received_on,
                 state: state_of(received_on, due, as_of),
             }

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, Months, NaiveDate};
 
 use crate::calendar::wareki;
-use crate::model::{Application, Asset, Finding, FindingKind, RefundMethod, Yen};
+use crate::model::{AppStatus, Application, Asset, Finding, FindingKind, RefundMethod, Yen};
 
 /// 状況 of one asset on the as-of date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,8 +60,12 @@ pub struct AssetRestriction {
     /// 処分承認日 as known on the as-of date.
     pub approved_on: Option<NaiveDate>,
     pub state: AssetState,
-    /// 返還額（目安）: only for 期間内処分 with a standing grant.
+    /// 返還額（目安）: only for 期間内処分 of a grant that stands or was cancelled (取消),
+    /// by the program's refund method.
     pub refund: Option<Yen>,
+    /// 返還額（全額）: the asset's whole share of the grant, the strict reading of 第12条
+    /// ("その全部又は一部"), shown beside the estimate.
+    pub refund_full: Option<Yen>,
     /// Why a value is missing or was read differently, for staff.
     pub note: Option<String>,
 }
@@ -191,8 +195,19 @@ fn assess(asset: &Asset, years: u32, acquired: NaiveDate, as_of: NaiveDate) -> A
     }
 }
 
-/// Each asset's share of its application's standing grant, by asset position; None where the
-/// application is missing, not granted or has no amount.
+/// What a grant paid or decided, for refunds: the standing grant's amount, and for a grant
+/// cancelled (取消, the step 第12条 prescribes on an early disposal) what it stood at before,
+/// 確定額 else 交付決定額, so the refund owed is still shown.
+fn refundable_grant(app: &Application) -> Option<Yen> {
+    match app.status {
+        AppStatus::Cancelled => app.final_amount.or(app.decided_amount),
+        s if s.is_granted() => app.granted_amount(),
+        _ => None,
+    }
+}
+
+/// Each asset's share of its application's grant (standing or cancelled), by asset position;
+/// None where the application is missing, never granted or has no amount.
 fn grant_shares(by_id: &HashMap<&str, &Application>, assets: &[Asset]) -> Vec<Option<Yen>> {
     let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, asset) in assets.iter().enumerate() {
@@ -200,11 +215,7 @@ fn grant_shares(by_id: &HashMap<&str, &Application>, assets: &[Asset]) -> Vec<Op
     }
     let mut out = vec![None; assets.len()];
     for (app_id, positions) in groups {
-        let Some(grant) = by_id
-            .get(app_id)
-            .filter(|app| app.status.is_granted())
-            .and_then(|app| app.granted_amount())
-        else {
+        let Some(grant) = by_id.get(app_id).and_then(|app| refundable_grant(app)) else {
             continue;
         };
         let members: Vec<&Asset> = positions.iter().map(|&i| &assets[i]).collect();
@@ -222,8 +233,8 @@ fn no_refund_note(app: Option<&Application>, asset: &Asset) -> Option<String> {
             "申請一覧に申請番号 {} がないため、返還額（目安）を算定できません。",
             asset.application_id
         )),
-        Some(app) if !app.status.is_granted() => None, // said once by status_note
-        Some(app) if app.granted_amount().is_none() => {
+        Some(app) if !app.status.is_granted() && app.status != AppStatus::Cancelled => None, // said once by status_note
+        Some(app) if refundable_grant(app).is_none() => {
             Some("交付決定額も確定額もないため、返還額（目安）を算定できません。".to_string())
         }
         Some(_) => None,
@@ -232,11 +243,20 @@ fn no_refund_note(app: Option<&Application>, asset: &Asset) -> Option<String> {
 
 fn status_note(app: Option<&Application>) -> Option<String> {
     let status = app.map(|a| a.status).filter(|s| !s.is_granted())?;
+    if status == AppStatus::Cancelled {
+        return Some(
+            "交付決定は取り消されています（要綱第12条）。既に交付した補助金の返還額の目安として、取消前の額で算定しています。"
+                .to_string(),
+        );
+    }
     Some(format!(
         "申請の状態が「{}」で交付決定も確定もしていないため、返還額（目安）は算定していません。",
         status.label()
     ))
 }
+
+/// Why an approved disposal shows no refund: the 要綱 has no approval procedure.
+const APPROVED_NOTE: &str = "承認済の処分に返還を求めない扱いは市の規則（綾瀬市補助金等に係る予算の執行に関する規則）によるもので、要綱には処分承認の手続きがありません。";
 
 /// Dates each asset's restriction and tells its 状況 on `as_of`, with a refund estimate for
 /// each 期間内処分 by the program's [`RefundMethod`]. Findings: each 期間内処分, each conflict
@@ -261,6 +281,9 @@ pub fn evaluate(
         };
         let mut a = assess(asset, years, acquired, as_of);
         a.notes.extend(status_note(app));
+        if a.state == AssetState::ApprovedDisposal {
+            a.notes.push(APPROVED_NOTE.to_string());
+        }
         let mut estimate = None;
         if a.state == AssetState::EarlyDisposal {
             let m = app.map_or(RefundMethod::default(), &method);
@@ -287,7 +310,8 @@ pub fn evaluate(
             disposed_on: a.disposed_on,
             approved_on: a.approved_on,
             state: a.state,
-            refund: estimate.map(|e| e.amount),
+            refund: estimate.as_ref().map(|e| e.amount),
+            refund_full: estimate.map(|e| e.share),
             note: (!a.notes.is_empty()).then(|| a.notes.concat()),
         });
     }
@@ -307,6 +331,8 @@ fn finding(app: Option<&Application>, asset: &Asset, kind: FindingKind, detail: 
 struct Estimate {
     share: Yen,
     amount: Yen,
+    /// The pro-rata figure, whatever the method.
+    pro_rata: Yen,
     method: RefundMethod,
     months_left: u64,
     months_total: u64,
@@ -324,23 +350,33 @@ impl Estimate {
         Estimate {
             share,
             amount: refund(share, years, acquired, disposed, method),
+            pro_rata: refund(share, years, acquired, disposed, RefundMethod::ProRata),
             method,
             months_left: months_total.saturating_sub(u64::from(elapsed_months(acquired, disposed))),
             months_total,
         }
     }
 
+    /// Both readings of 第12条 side by side, the one the program's method picks first.
     fn sentence(&self) -> String {
-        let how = match self.method {
-            RefundMethod::Full => format!("按分額{}円の全額", yen(self.share)),
-            RefundMethod::ProRata => format!(
-                "按分額{}円×残り{}か月÷{}か月",
-                yen(self.share),
-                self.months_left,
-                self.months_total
+        let pro_rata = format!(
+            "按分額{}円×残り{}か月÷{}か月",
+            yen(self.share),
+            self.months_left,
+            self.months_total
+        );
+        match self.method {
+            RefundMethod::Full => format!(
+                "返還額（目安）は全額の{}円です（按分なら{}円：{pro_rata}）。",
+                yen(self.amount),
+                yen(self.pro_rata)
             ),
-        };
-        format!("返還額（目安）は{}円（{how}）です。", yen(self.amount))
+            RefundMethod::ProRata => format!(
+                "返還額（目安）は{}円（{pro_rata}）、全額なら{}円です。",
+                yen(self.amount),
+                yen(self.share)
+            ),
+        }
     }
 }
 

@@ -14,8 +14,8 @@ use super::source::{Row, a1};
 use crate::catalogue::useful_life::{self, Resolution};
 use crate::catalogue::{Catalogue, Program};
 use crate::model::{
-    AppStatus, Application, Asset, Budget, EmploymentReport, FiscalYear, InputError, ProgramId,
-    RowOrigin, Yen,
+    AppRecords, AppStatus, Application, Asset, Budget, EmploymentReport, FiscalYear, InputError,
+    ProgramId, Recorded, RowOrigin, Yen,
 };
 
 /// The sheet a row belongs to, for error references.
@@ -144,6 +144,17 @@ impl<'a> Cells<'a> {
         self.parsed(column, parse::count)
     }
 
+    /// A date of an optional column, telling a missing column from a blank cell.
+    pub fn recorded_date(&mut self, column: Column) -> Recorded {
+        if self.at.header.col(column).is_none() {
+            return Recorded::NoColumn;
+        }
+        match self.date(column) {
+            Some(d) => Recorded::On(d),
+            None => Recorded::Blank,
+        }
+    }
+
     /// Marks a value that the row's 状態 requires but the export left blank.
     pub fn require_for_status<T>(&mut self, value: &Option<T>, column: Column, status: AppStatus) {
         if value.is_none() && self.is_blank(column) {
@@ -186,6 +197,12 @@ pub fn application(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Appli
     let persons = cells.count(app::PERSONS);
     let persons_women = cells.count(app::PERSONS_WOMEN);
     let persons_disabled = cells.count(app::PERSONS_DISABLED);
+    let records = AppRecords {
+        completion_report_received_on: cells.date(app::COMPLETION_REPORT_RECEIVED_ON),
+        started_on: cells.date(app::STARTED_ON),
+        pre_consultation_on: cells.recorded_date(app::PRE_CONSULTATION_ON),
+        early_start_notice_on: cells.recorded_date(app::EARLY_START_NOTICE_ON),
+    };
     if let Some(status) = status {
         if matches!(
             status,
@@ -225,6 +242,7 @@ pub fn application(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Appli
         persons,
         persons_women,
         persons_disabled,
+        records,
         origin: cells.origin(),
     })
 }

@@ -283,6 +283,9 @@ fn sample_row() -> ReportDue {
         decision_fy: 2023,
         report_fy: 2024,
         due: date(4, 30),
+        nominal_due: date(4, 30),
+        due_shift: crate::model::DueShift::NextOpenDay,
+        due_basis: None,
         received_on: None,
         state: ReportState::NotYetDue,
     }

@@ -154,12 +154,13 @@ pub fn restrictions(rows: &[AssetRestriction]) -> Table {
             "処分日",
             "状況",
             "返還額（目安）",
+            "返還額（全額）",
             "処分承認日",
             "備考",
         ],
     );
     t.note = Some(
-        "返還額（目安）= 財産の補助金按分額 × 残り月数 ÷（耐用年数 × 12）、1円未満切り捨て。取得から始まった月は経過月に数えます。"
+        "返還額（目安）= 財産の補助金按分額 × 残り月数 ÷（耐用年数 × 12）、1円未満切り捨て（制度カタログの refund_method による）。取得から始まった月は経過月に数えます。返還額（全額）= 財産の補助金按分額。要綱第12条は「全部又は一部」とだけ定めるため両方を示します。"
             .into(),
     );
     t.rows = rows
@@ -175,6 +176,7 @@ pub fn restrictions(rows: &[AssetRestriction]) -> Table {
                 Cell::opt_date(r.disposed_on),
                 Cell::text(r.state.label()),
                 Cell::opt_yen(r.refund),
+                Cell::opt_yen(r.refund_full),
                 Cell::opt_date(r.approved_on),
                 Cell::opt_text(r.note.as_deref()),
             ]

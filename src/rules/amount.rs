@@ -9,9 +9,18 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::catalogue::rate::Rate;
-use crate::catalogue::{Cap, CapMultiplier, CapScope, Formula, PerPerson, RuleSet};
+use crate::catalogue::{Cap, CapMultiplier, CapScope, Formula, GroupCostBasis, PerPerson, RuleSet};
 use crate::format::yen;
 use crate::model::{Application, Yen};
+
+/// Why an application is not eligible (対象外).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ineligible {
+    /// 補助対象経費 below the rule set's floor.
+    BelowFloor,
+    /// 参画企業数 below the rule set's `min_members`.
+    TooFewMembers,
+}
 
 /// What earlier applications of the same company, program and FY used.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -30,9 +39,12 @@ pub enum Outcome {
         reason: String,
         /// Persons this application counts against a per-company-FY limit.
         persons_counted: u32,
+        /// The company's per-FY cap or person limit, partly used by earlier
+        /// applications, cut this one down.
+        company_fy_limited: bool,
     },
-    /// Below the cost floor: amount 0.
-    NotEligible { reason: String },
+    /// Below the cost floor, or too few members: amount 0.
+    NotEligible { reason: String, why: Ineligible },
     /// The rules or the row do not allow an amount (算定不可).
     CannotCompute { reason: String },
 }
@@ -46,7 +58,16 @@ fn cannot(reason: impl Into<String>) -> Outcome {
 const TOO_LARGE: &str = "金額が大きすぎて算定できません";
 
 /// The amount `app` gets under `rule`, given what earlier applications used.
-pub fn compute(rule: &RuleSet, app: &Application, prior: Prior) -> Outcome {
+/// `group` says what 補助対象経費 holds when `rule` is a group program's.
+pub fn compute(rule: &RuleSet, group: GroupCostBasis, app: &Application, prior: Prior) -> Outcome {
+    if let Some(cap) = rule
+        .cap
+        .as_ref()
+        .filter(|c| c.multiplier == CapMultiplier::Members)
+        && let Formula::Rate(rate) = &rule.formula
+    {
+        return group_amount(rule, rate, cap, group, app);
+    }
     if let Some(floor) = rule.floor
         && app.eligible_cost < floor
     {
@@ -56,6 +77,7 @@ pub fn compute(rule: &RuleSet, app: &Application, prior: Prior) -> Outcome {
                 yen(app.eligible_cost),
                 yen(floor)
             ),
+            why: Ineligible::BelowFloor,
         };
     }
     let (base, mut parts, persons_counted) = match &rule.formula {
@@ -75,6 +97,7 @@ pub fn compute(rule: &RuleSet, app: &Application, prior: Prior) -> Outcome {
             return cannot(format!("算定ルールが未確定のため算定できません（{why}）"));
         }
     };
+    let before_company_cap = parts.len();
     let amount = match &rule.cap {
         None => base,
         Some(cap) => match apply_cap(cap, base, app, prior, &mut parts) {
@@ -82,6 +105,13 @@ pub fn compute(rule: &RuleSet, app: &Application, prior: Prior) -> Outcome {
             Err(o) => return o,
         },
     };
+    let company_fy_limited = persons_limited(rule, app, persons_counted)
+        || (rule
+            .cap
+            .as_ref()
+            .is_some_and(|c| c.scope == CapScope::CompanyFy)
+            && prior.cap_used > 0
+            && parts.len() > before_company_cap);
     if let Some(note) = &rule.note {
         parts.push(format!("（{note}）"));
     }
@@ -89,6 +119,102 @@ pub fn compute(rule: &RuleSet, app: &Application, prior: Prior) -> Outcome {
         amount,
         reason: join(&parts),
         persons_counted,
+        company_fy_limited,
+    }
+}
+
+/// The person limit per company and FY left fewer persons than the application names.
+fn persons_limited(rule: &RuleSet, app: &Application, counted: u32) -> bool {
+    rule.max_persons_per_company_fy.is_some() && app.persons.is_some_and(|p| counted < p)
+}
+
+/// The brochure's group formula: rate and cap per member company, then × 参画企業数
+/// ("アドバイザー契約の経費×補助率２/３×団体参画企業数", 上限100万円/1社;
+/// "出展費用×補助率１/２（上限５０万円）×団体参画企業数"). With the group's total as
+/// 補助対象経費 one member's cost is total ÷ 参画企業数, kept exact until the one truncation.
+fn group_amount(
+    rule: &RuleSet,
+    rate: &Rate,
+    cap: &Cap,
+    basis: GroupCostBasis,
+    app: &Application,
+) -> Outcome {
+    let n = match app.members {
+        None => return cannot("参画企業数が未記入のため算定できません"),
+        Some(0) => return cannot("参画企業数が0のため算定できません"),
+        Some(n) => n,
+    };
+    if let Some(min) = rule.min_members
+        && n < min
+    {
+        return Outcome::NotEligible {
+            reason: format!("参画企業数{n}社は団体の要件（{min}社以上）に満たないため対象外"),
+            why: Ineligible::TooFewMembers,
+        };
+    }
+    if let Some(floor) = rule.floor
+        && app.eligible_cost < floor
+    {
+        return Outcome::NotEligible {
+            reason: format!(
+                "補助対象経費{}が下限額{}に満たないため対象外",
+                yen(app.eligible_cost),
+                yen(floor)
+            ),
+            why: Ineligible::BelowFloor,
+        };
+    }
+    let (divisor, cost_text) = match basis {
+        GroupCostBasis::GroupTotal => (
+            n,
+            format!(
+                "1社あたりの経費＝団体の補助対象経費{}÷参画企業数{n}社",
+                yen(app.eligible_cost)
+            ),
+        ),
+        GroupCostBasis::PerMember => (
+            1,
+            format!("1社あたりの補助対象経費{}", yen(app.eligible_cost)),
+        ),
+    };
+    let per_member = Decimal::from(app.eligible_cost)
+        .checked_mul(rate.numerator)
+        .zip(
+            rate.denominator
+                .checked_mul(Decimal::from(divisor))
+                .and_then(|d| d.checked_mul(Decimal::from(rule.unit))),
+        )
+        .and_then(|(n, d)| n.checked_div(d))
+        .map(|q| q.round_dp_with_strategy(0, RoundingStrategy::ToZero))
+        .and_then(|q| q.to_i64())
+        .and_then(|q| q.checked_mul(rule.unit));
+    let Some(per_member) = per_member else {
+        return cannot(TOO_LARGE);
+    };
+    let mut parts = vec![format!(
+        "{cost_text}、{}、{}＝1社あたり{}",
+        rate.text,
+        unit_text(rule.unit),
+        yen(per_member)
+    )];
+    let capped = if per_member > cap.amount {
+        parts.push(format!("上限{}/1社を適用", yen(cap.amount)));
+        cap.amount
+    } else {
+        per_member
+    };
+    let Some(amount) = capped.checked_mul(Yen::from(n)) else {
+        return cannot(TOO_LARGE);
+    };
+    parts.push(format!("×参画企業数{n}社＝{}", yen(amount)));
+    if let Some(note) = &rule.note {
+        parts.push(format!("（{note}）"));
+    }
+    Outcome::Amount {
+        amount,
+        reason: join(&parts),
+        persons_counted: 0,
+        company_fy_limited: false,
     }
 }
 

@@ -6,9 +6,9 @@
 
 use std::collections::HashMap;
 
-use super::amount::{Outcome, Prior, compute};
+use super::amount::{Ineligible, Outcome, Prior, compute};
 use crate::calendar::fy_label;
-use crate::catalogue::{CapScope, Catalogue, Program, RuleSet};
+use crate::catalogue::{CapScope, Catalogue, Program, RuleBasis, RuleSet};
 use crate::model::{AppStatus, Application, FiscalYear, Yen};
 
 /// 判定 of one application.
@@ -58,8 +58,16 @@ pub struct Assessment {
     pub verdict: Verdict,
     /// Japanese: which rate, truncation, cap or floor applied, or why none could.
     pub reason: String,
-    /// The rule set is marked unverified in the catalogue.
+    /// The rule set is marked unverified or assumed in the catalogue.
     pub unverified: bool,
+    /// How far the rule set that gave the amount is confirmed (None: no rule set).
+    pub basis: Option<RuleBasis>,
+    /// The rule set that judged the application, named (program, course, FY range, basis).
+    pub rule_set: Option<String>,
+    /// A per-company-per-FY cap or person limit, used by earlier applications, cut the amount.
+    pub company_fy_limited: bool,
+    /// Why the verdict is 対象外, when it is.
+    pub ineligible: Option<Ineligible>,
 }
 
 /// Applications that stand or may stand use up per-company caps.
@@ -79,22 +87,23 @@ pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
     for i in order {
         let app = &apps[i];
         let resolved = resolve(cat, app);
-        let (program, course, outcome, unverified) = match resolved {
+        let (program, course, outcome, rule) = match resolved {
             Err((program, course, reason)) => {
-                (program, course, Outcome::CannotCompute { reason }, false)
+                (program, course, Outcome::CannotCompute { reason }, None)
             }
             Ok((p, course, rule)) => {
                 let key = (p.name.clone(), course.clone(), app.company_key(), app.fy());
                 let prior = used.get(&key).copied().unwrap_or_default();
-                let outcome = compute(rule, app, prior);
+                let outcome = compute(rule, p.group_cost_basis, app, prior);
                 if consumes(app.status) {
                     record_usage(used.entry(key).or_default(), rule, &outcome);
                 }
-                (p.name.clone(), course, outcome, rule.unverified)
+                let named = (rule.basis(), rule.label(&p.name));
+                (p.name.clone(), course, outcome, Some(named))
             }
         };
         if let Some(slot) = out.get_mut(i) {
-            *slot = Some(assessment(app, program, course, outcome, unverified));
+            *slot = Some(assessment(app, program, course, outcome, rule));
         }
     }
     out.into_iter().flatten().collect()
@@ -168,18 +177,43 @@ fn resolve<'a>(cat: &'a Catalogue, app: &Application) -> Resolved<'a> {
     }
 }
 
+/// 算定根拠: the working, marked when the rule set is not confirmed, then the rule set
+/// that gave it, so every figure can be traced to its [[programs.rules]] entry.
+fn reason_text(reason: String, rule: Option<&(RuleBasis, String)>) -> String {
+    let Some((basis, label)) = rule else {
+        return reason;
+    };
+    let mark = match basis {
+        RuleBasis::Verified => "",
+        RuleBasis::Unverified => "【未確認のルール】",
+        RuleBasis::Assumed => "【推定のルール：過年度の額は市の確認待ち】",
+    };
+    format!("{mark}{reason}［適用ルール：{label}］")
+}
+
 fn assessment(
     app: &Application,
     program: String,
     course: Option<String>,
     outcome: Outcome,
-    unverified: bool,
+    rule: Option<(RuleBasis, String)>,
 ) -> Assessment {
     let decided = app.decided_amount;
+    let mut company_fy_limited = false;
+    let mut ineligible = None;
     let (computed, verdict, reason) = match outcome {
         Outcome::CannotCompute { reason } => (None, Verdict::CannotCompute, reason),
-        Outcome::NotEligible { reason } => (Some(0), Verdict::NotEligible, reason),
-        Outcome::Amount { amount, reason, .. } => {
+        Outcome::NotEligible { reason, why } => {
+            ineligible = Some(why);
+            (Some(0), Verdict::NotEligible, reason)
+        }
+        Outcome::Amount {
+            amount,
+            reason,
+            company_fy_limited: limited,
+            ..
+        } => {
+            company_fy_limited = limited;
             let verdict = match decided {
                 None => Verdict::Undecided,
                 Some(d) if d > amount => Verdict::Over,
@@ -190,11 +224,10 @@ fn assessment(
         }
     };
     let difference = decided.zip(computed).and_then(|(d, c)| d.checked_sub(c));
-    let reason = if unverified {
-        format!("【未確認のルール】{reason}")
-    } else {
-        reason
-    };
+    let basis = rule.as_ref().map(|(b, _)| *b);
+    let unverified = basis.is_some_and(|b| b != RuleBasis::Verified);
+    let reason = reason_text(reason, rule.as_ref());
+    let rule_set = rule.map(|(_, label)| label);
     Assessment {
         application_id: app.id.clone(),
         program,
@@ -206,5 +239,9 @@ fn assessment(
         verdict,
         reason,
         unverified,
+        basis,
+        rule_set,
+        company_fy_limited,
+        ineligible,
     }
 }

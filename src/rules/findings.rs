@@ -10,9 +10,10 @@ use std::collections::HashMap;
 use chrono::{Days, NaiveDate};
 use unicode_normalization::UnicodeNormalization;
 
+use super::amount::Ineligible;
 use super::assess::{Assessment, Verdict};
-use crate::calendar::{fiscal_year, fy_label, next_open_day, wareki};
-use crate::catalogue::{Catalogue, Checks};
+use crate::calendar::{fiscal_year, fy_label, wareki};
+use crate::catalogue::{Catalogue, Checks, EstablishmentCounts, FirstDay};
 use crate::format::yen;
 use crate::model::{AppStatus, Application, Finding, FindingKind};
 
@@ -30,14 +31,15 @@ pub fn findings(
     let earlier = earlier_for_same_establishment(cat, apps);
     let mut out = Vec::new();
     for (i, app) in apps.iter().enumerate() {
-        if let Some(a) = by_id.get(app.id.as_str()) {
-            amount_findings(app, a, &mut out);
-        }
         let program = cat.program(app.program_id);
         let checks = &program.checks;
+        if let Some(a) = by_id.get(app.id.as_str()) {
+            amount_findings(app, a, checks, &mut out);
+        }
         if let Some(first) = earlier.get(&i).and_then(|&j| apps.get(j)) {
             out.push(same_establishment(app, first, checks));
         }
+        out.extend(super::advance::findings(app, checks));
         if checks.install_by_end_of_february
             && let Some(f) = installed_after_february(app, checks)
         {
@@ -65,8 +67,48 @@ fn article(text: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-/// Decided over the rules; granted although below the floor.
-fn amount_findings(app: &Application, a: &Assessment, out: &mut Vec<Finding>) {
+/// Decided over the rules; granted although below the floor or with too few members; and,
+/// before any decision, a pending application the rules already rule out (below the floor,
+/// too few members, over the company's per-FY cap), so staff see it before they decide.
+fn amount_findings(app: &Application, a: &Assessment, checks: &Checks, out: &mut Vec<Finding>) {
+    let pending = app.status == AppStatus::Pending;
+    if a.ineligible == Some(Ineligible::TooFewMembers) && (pending || app.status.is_granted()) {
+        out.push(finding(
+            app,
+            FindingKind::TooFewMembers,
+            format!(
+                "{}です（状態：{}）{}。",
+                a.reason,
+                app.status.label(),
+                article(&checks.articles.min_members)
+            ),
+        ));
+        return;
+    }
+    if pending && a.ineligible == Some(Ineligible::BelowFloor) {
+        out.push(finding(
+            app,
+            FindingKind::BelowFloor,
+            format!(
+                "{}です。申請中のため、交付決定の前に確認してください。",
+                a.reason
+            ),
+        ));
+        return;
+    }
+    if pending && a.company_fy_limited {
+        out.push(finding(
+            app,
+            FindingKind::CompanyFyLimit,
+            format!(
+                "同じ事業者の同年度の先行申請で1社1年度の上限を使っているため、算定額は{}です（{}）。申請中のため、交付決定の前に確認してください{}。",
+                a.computed.map(yen).unwrap_or_default(),
+                a.reason,
+                article(&checks.articles.company_fy_cap)
+            ),
+        ));
+        return;
+    }
     match (a.verdict, a.decided, a.computed) {
         (Verdict::Over, Some(decided), Some(computed)) => out.push(finding(
             app,
@@ -109,8 +151,20 @@ fn normalize_address(s: &str) -> String {
         .collect()
 }
 
+/// Whether `app` can be "the one application" of its establishment under the reading.
+fn counts_as_first(app: &Application, counts: EstablishmentCounts) -> bool {
+    match counts {
+        EstablishmentCounts::Any => true,
+        // A grant that was later cancelled (取消) was still granted once.
+        EstablishmentCounts::Granted => {
+            app.status.is_granted() || app.status == AppStatus::Cancelled
+        }
+    }
+}
+
 /// For each later application of a program allowing one per establishment,
-/// the index of the first application for that establishment.
+/// the index of the first application for that establishment that counts under the
+/// program's reading ([`EstablishmentCounts`]).
 fn earlier_for_same_establishment(cat: &Catalogue, apps: &[Application]) -> HashMap<usize, usize> {
     let mut order: Vec<usize> = (0..apps.len())
         .filter(|&i| apps[i].status != AppStatus::Withdrawn)
@@ -134,23 +188,34 @@ fn earlier_for_same_establishment(cat: &Catalogue, apps: &[Application]) -> Hash
             Some(&j) => {
                 later.insert(i, j);
             }
-            None => {
+            None if counts_as_first(app, program.checks.establishment_counts) => {
                 first.insert((program.name.clone(), address), i);
             }
+            None => {}
         }
     }
     later
 }
 
 fn same_establishment(app: &Application, first: &Application, checks: &Checks) -> Finding {
+    let reading = match checks.establishment_counts {
+        EstablishmentCounts::Granted => "交付決定を受けた申請を1回と数えています（不交付の申請は数えません）",
+        EstablishmentCounts::Any => "取下げ以外のすべての申請を1回と数えています（不交付を含む）",
+    };
+    let pending = if app.status == AppStatus::Pending {
+        "申請中のため、交付決定の前に確認してください。"
+    } else {
+        ""
+    };
     finding(
         app,
         FindingKind::SameEstablishment,
         format!(
-            "事業所所在地「{}」については申請{}（{}申請）が先にあり、申請は1事業所につき1回限りです{}。",
+            "事業所所在地「{}」については申請{}（{}申請、状態：{}）が先にあり、申請は1事業所につき1回限りです{}。読み方の設定：{reading}。{pending}",
             app.address.as_deref().unwrap_or_default(),
             first.id,
             wareki(first.applied_on),
+            first.status.label(),
             article(&checks.articles.one_application_per_establishment)
         ),
     )
@@ -183,28 +248,59 @@ fn installed_after_february(app: &Application, checks: &Checks) -> Option<Findin
     })
 }
 
-/// Still 交付決定 (not 確定) after the completion report's due date.
+/// The completion report's due day: "完了した日から起算して{days}日後の日", counted by the
+/// program's reading of the first day, then moved off a closed day by its shift setting.
+pub fn completion_report_due(completed: NaiveDate, checks: &Checks) -> Option<NaiveDate> {
+    let days = u64::from(checks.completion_report_days?);
+    let offset = match checks.completion_report_first_day {
+        FirstDay::Excluded => days,
+        FirstDay::Included => days.saturating_sub(1),
+    };
+    let day = completed.checked_add_days(Days::new(offset))?;
+    Some(checks.completion_report_shift.apply(day))
+}
+
+/// The completion report came late or has not come by its due day. With 実績報告受付日 in
+/// the export the receipt date decides (a date after the as-of date is not known yet);
+/// without one, a grant still 交付決定 (not 確定) after the due day is taken as not received.
 fn completion_report_overdue(
     app: &Application,
     checks: &Checks,
     as_of: NaiveDate,
 ) -> Option<Finding> {
     let days = checks.completion_report_days?;
-    if app.status != AppStatus::Decided {
+    if !app.status.is_granted() {
         return None;
     }
     let completed = app.completed_on?;
-    let due = next_open_day(completed.checked_add_days(Days::new(u64::from(days)))?);
-    (as_of > due).then(|| {
-        finding(
-            app,
-            FindingKind::CompletionReportOverdue,
-            format!(
-                "事業完了日{}から{days}日後の実績報告期限{}を過ぎていますが、確定していません{}。",
-                wareki(completed),
-                wareki(due),
-                article(&checks.articles.completion_report)
-            ),
-        )
-    })
+    let due = completion_report_due(completed, checks)?;
+    let counted = match checks.completion_report_first_day {
+        FirstDay::Excluded => "完了日の翌日から数えて",
+        FirstDay::Included => "完了日を1日目として",
+    };
+    let rule = format!(
+        "事業完了日{}から{days}日後（{counted}、{}）の実績報告期限{}",
+        wareki(completed),
+        checks.completion_report_shift.label(),
+        wareki(due)
+    );
+    let received = app
+        .records
+        .completion_report_received_on
+        .filter(|&r| r <= as_of);
+    let what = match received {
+        Some(r) if r > due => format!("{rule}より後の{}に実績報告を受け付けています", wareki(r)),
+        Some(_) => return None,
+        // 確定 follows the report, so a 確定 grant without a receipt date is not overdue.
+        None if as_of <= due || app.status == AppStatus::Final => return None,
+        None => format!("{rule}を過ぎていますが、確定していません"),
+    };
+    Some(finding(
+        app,
+        FindingKind::CompletionReportOverdue,
+        format!(
+            "{what}{}。",
+            article(&checks.articles.completion_report)
+        ),
+    ))
 }

@@ -44,6 +44,7 @@ fn app(a: A) -> Application {
         persons: None,
         persons_women: None,
         persons_disabled: None,
+        records: Default::default(),
         origin: RowOrigin::default(),
     }
 }

@@ -206,6 +206,9 @@ pub fn report(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
         decision_fy: 2023,
         report_fy: 2024,
         due: date(2024, 4, 30),
+        nominal_due: date(2024, 4, 30),
+        due_shift: hojokin::model::DueShift::NextOpenDay,
+        due_basis: None,
         received_on: None,
         state,
     }

@@ -33,6 +33,7 @@ fn app_of(id: &str, program: &str, status: AppStatus, decided: NaiveDate) -> App
         persons: None,
         persons_women: None,
         persons_disabled: None,
+        records: Default::default(),
         origin: RowOrigin::default(),
     }
 }
@@ -47,6 +48,8 @@ fn duty() -> ReportingDuty {
         name: "採用状況報告".to_string(),
         month: 4,
         day: 30,
+        shift: crate::model::DueShift::NextOpenDay,
+        basis: None,
         years_after: vec![1, 2],
         forms: vec!["第10号様式".to_string(), "第11号様式".to_string()],
     }
@@ -167,6 +170,9 @@ fn a_row_carries_the_grant_and_the_duty() {
         decision_fy: 2022,
         report_fy: 2023,
         due: date(2023, 5, 1),
+        nominal_due: date(2023, 4, 30),
+        due_shift: crate::model::DueShift::NextOpenDay,
+        due_basis: None,
         received_on: Some(date(2023, 4, 25)),
         state: ReportState::Submitted,
     };

@@ -31,6 +31,7 @@ fn app(id: &str, program: &str, status: AppStatus, final_amount: Option<i64>) ->
         persons: None,
         persons_women: None,
         persons_disabled: None,
+        records: Default::default(),
         origin: RowOrigin::default(),
     }
 }

@@ -20,6 +20,9 @@ fn due(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
         decision_fy: 2023,
         report_fy: 2024,
         due: date(2024, 4, 30),
+        nominal_due: date(2024, 4, 30),
+        due_shift: crate::model::DueShift::NextOpenDay,
+        due_basis: None,
         received_on: None,
         state,
     }

@@ -31,6 +31,9 @@ fn row() -> ReportDue {
         decision_fy: 2023,
         report_fy: 2024,
         due: NaiveDate::from_ymd_opt(2024, 4, 30).unwrap(),
+        nominal_due: NaiveDate::from_ymd_opt(2024, 4, 30).unwrap(),
+        due_shift: crate::model::DueShift::NextOpenDay,
+        due_basis: None,
         received_on: None,
         state: ReportState::NotYetDue,
     }

@@ -38,6 +38,7 @@ pub(super) fn app(id: &str, program: &str, course: Option<&str>, cost: Yen) -> A
         persons: None,
         persons_women: None,
         persons_disabled: None,
+        records: Default::default(),
         origin: RowOrigin::default(),
     }
 }

@@ -1,0 +1,174 @@
+//! Rules the seeds state that need more than the application row: the budget
+//! ("予算の範囲内"), the employment reports' hires (ダイバーシティ 要綱 第3条第5号) and the
+//! kind of asset bought (its 別表: "什器や備品に類するものは除く"). Each is a catalogue switch
+//! per program, and each finding quotes the program's article for it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+
+use crate::calendar::{fy_label, wareki};
+use crate::catalogue::Catalogue;
+use crate::catalogue::useful_life::{self, Resolution};
+use crate::format::yen;
+use crate::model::{
+    Application, Asset, Budget, EmploymentReport, Finding, FindingKind, FiscalYear, Inputs, Yen,
+};
+
+/// Every finding of the three checks: budgets, then hires, then assets.
+pub fn findings(cat: &Catalogue, inputs: &Inputs, as_of: NaiveDate) -> Vec<Finding> {
+    let apps = &inputs.applications;
+    let mut out = over_budget(cat, apps, &inputs.budgets);
+    out.extend(no_hire(cat, apps, &inputs.employment_reports, as_of));
+    out.extend(ineligible_assets(cat, apps, &inputs.assets));
+    out
+}
+
+fn article(text: &Option<String>) -> String {
+    text.as_deref()
+        .map(|a| format!("（{a}）"))
+        .unwrap_or_default()
+}
+
+fn finding(app: &Application, kind: FindingKind, detail: String) -> Finding {
+    Finding {
+        application_id: app.id.clone(),
+        company: app.company.clone(),
+        kind,
+        detail,
+    }
+}
+
+/// Σ交付決定額 of the standing grants (交付決定, 確定) of a program in an FY (by 交付決定日),
+/// taken in decision order (交付決定日, 申請番号): each grant that takes the running sum above
+/// the FY's 予算額 is flagged, the first one and every one after it.
+fn over_budget(cat: &Catalogue, apps: &[Application], budgets: &[Budget]) -> Vec<Finding> {
+    let mut budget: HashMap<(&str, FiscalYear), Yen> = HashMap::new();
+    for b in budgets {
+        *budget.entry((b.program.as_str(), b.fy)).or_default() += b.amount;
+    }
+    let mut groups: BTreeMap<(&str, FiscalYear), Vec<&Application>> = BTreeMap::new();
+    for app in apps.iter().filter(|a| a.status.is_granted()) {
+        if !cat.program(app.program_id).checks.within_budget {
+            continue;
+        }
+        if let (Some(fy), Some(_)) = (app.decision_fy(), app.decided_amount) {
+            groups.entry((app.program.as_str(), fy)).or_default().push(app);
+        }
+    }
+    let mut flagged: HashMap<&str, Finding> = HashMap::new();
+    for ((program, fy), mut grants) in groups {
+        let Some(&limit) = budget.get(&(program, fy)) else {
+            continue;
+        };
+        grants.sort_by_key(|a| (a.decided_on, a.id.as_str()));
+        let article = article(&cat.program(grants[0].program_id).checks.articles.within_budget);
+        let mut sum: Yen = 0;
+        for app in grants {
+            sum = sum.saturating_add(app.decided_amount.unwrap_or(0));
+            if sum > limit {
+                let detail = format!(
+                    "{}の{program}の交付決定額の累計が、この申請（{}交付決定、{}）で{}となり、予算額{}を{}上回っています{article}。",
+                    fy_label(fy),
+                    app.decided_on.map(wareki).unwrap_or_default(),
+                    yen(app.decided_amount.unwrap_or(0)),
+                    yen(sum),
+                    yen(limit),
+                    yen(sum - limit),
+                );
+                flagged.insert(app.id.as_str(), finding(app, FindingKind::OverBudget, detail));
+            }
+        }
+    }
+    // Input order, as every other 要確認 row.
+    apps.iter()
+        .filter_map(|a| flagged.remove(a.id.as_str()))
+        .collect()
+}
+
+/// A received report (by the as-of date) that shows neither a woman nor a disabled person
+/// hired. A blank count beside a given one reads as 0 (the form has both boxes); a report
+/// with both blank says nothing and is not flagged.
+fn no_hire(
+    cat: &Catalogue,
+    apps: &[Application],
+    reports: &[EmploymentReport],
+    as_of: NaiveDate,
+) -> Vec<Finding> {
+    let by_id: HashMap<&str, &Application> = apps.iter().map(|a| (a.id.as_str(), a)).collect();
+    let mut out = Vec::new();
+    for r in reports.iter().filter(|r| r.received_on <= as_of) {
+        let Some(app) = by_id.get(r.application_id.as_str()) else {
+            continue;
+        };
+        let checks = &cat.program(app.program_id).checks;
+        if !checks.hire_reported {
+            continue;
+        }
+        if r.hires_women.is_none() && r.hires_disabled.is_none() {
+            continue;
+        }
+        if r.hires_women.unwrap_or(0) + r.hires_disabled.unwrap_or(0) > 0 {
+            continue;
+        }
+        out.push(finding(
+            app,
+            FindingKind::NoHireReported,
+            format!(
+                "{}の雇用状況報告（{}受付）の新規採用者数は女性0名・障がい者0名です。女性又は障がい者の採用が補助の要件です{}。",
+                fy_label(r.report_fy),
+                wareki(r.received_on),
+                article(&checks.articles.hire_reported)
+            ),
+        ));
+    }
+    out
+}
+
+/// The 種類 (category) of the useful-life rows an asset's 耐用年数区分 resolves to, when they
+/// all share one.
+fn table_category(asset: &Asset) -> Option<&'static str> {
+    let text = asset.category.as_deref()?;
+    let rows = match useful_life::resolve(text) {
+        Resolution::One(row) => vec![row],
+        Resolution::Ambiguous(rows) => rows,
+        Resolution::Unknown => return None,
+    };
+    let first = rows.first()?.category.as_str();
+    rows.iter().all(|r| r.category == first).then_some(first)
+}
+
+/// An asset of an application whose program excludes its category (the diversity
+/// subsidy's 別表 excludes 什器・備品, i.e. 器具及び備品): not a subsidised facility.
+fn ineligible_assets(cat: &Catalogue, apps: &[Application], assets: &[Asset]) -> Vec<Finding> {
+    let by_id: HashMap<&str, &Application> = apps.iter().map(|a| (a.id.as_str(), a)).collect();
+    let mut out = Vec::new();
+    for asset in assets {
+        let Some(app) = by_id.get(asset.application_id.as_str()) else {
+            continue;
+        };
+        let checks = &cat.program(app.program_id).checks;
+        if checks.excluded_asset_categories.is_empty() {
+            continue;
+        }
+        let Some(category) = table_category(asset) else {
+            continue;
+        };
+        if !checks.excluded_asset_categories.iter().any(|c| c == category) {
+            continue;
+        }
+        out.push(finding(
+            app,
+            FindingKind::IneligibleAsset,
+            format!(
+                "財産「{}」（財産番号 {}）の耐用年数区分「{}」は{category}に当たり、{}の補助対象の施設ではありません{}。",
+                asset.name,
+                asset.asset_id,
+                asset.category.as_deref().unwrap_or_default(),
+                app.program,
+                article(&checks.articles.excluded_assets)
+            ),
+        ));
+    }
+    out
+}
