@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
+mod check_rules;
 mod outbox;
 
 use crate::catalogue::Catalogue;
@@ -72,6 +73,11 @@ pub enum Command {
         #[arg(long, value_name = "DIR", default_value = "jobs", global = true)]
         jobs_dir: PathBuf,
     },
+    /// Run the rule test cases (cases/*.toml beside the catalogue) against a catalogue.
+    CheckRules {
+        /// Catalogue file (default: catalogue/programs.toml).
+        catalogue: Option<PathBuf>,
+    },
     /// List recent runs.
     History {
         job: Option<String>,
@@ -133,6 +139,7 @@ pub fn run(cli: Cli) -> u8 {
             db,
         } => run_job(&job, as_of, dry_run, &jobs_dir, db),
         Command::Check { files, programs } => check(&files, programs.as_deref()),
+        Command::CheckRules { catalogue } => check_rules::run(catalogue.as_deref()),
         Command::Schedule { jobs_dir, db } => {
             let db = db.unwrap_or_else(|| default_db(&jobs_dir));
             crate::schedule::command::serve(&jobs_dir, db)

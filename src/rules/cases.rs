@@ -1,0 +1,347 @@
+//! Rule tests written as data: `cases/*.toml` beside a catalogue, one file per program,
+//! that city staff can read and add to, as OpenFisca's YAML tests and Catala's
+//! article-by-article tests do. Each case gives a program, course, FY and inputs, and the
+//! 算定額 (and, where it matters, the 判定, the rule set's basis and the 要確認 rows) the
+//! rules must give. `hojokin check-rules [CATALOGUE]` runs them, and so does `cargo test`,
+//! so a new FY's catalogue is checked by running the command on it.
+//!
+//! ```toml
+//! program = "中小企業強靭化推進補助金"   # the file's program (a case may name another)
+//!
+//! [[cases]]
+//! name = "Aコース 下限額ちょうど"
+//! course = "Aコース"
+//! fy = 2022
+//! cost = 5_000_000          # 補助対象経費
+//! amount = 3_330_000        # expected 算定額
+//! basis = "確認済"           # optional: 確認済 / 未確認 / 推定 (which rule set judged it)
+//! ```
+//!
+//! Inputs: `members` (参画企業数), `persons`, `women`, `disabled` (対象人数 and its parts),
+//! `status` (default 申請中), `decided` (交付決定額), and `earlier`: applications of the same
+//! company, program, course and FY made before this one (`earlier = [{ cost = 300_000 }]`),
+//! which use up per-company-per-FY caps and person limits. Expectations: `amount`,
+//! `verdict` (一致, 超過, 不足, 対象外, 算定不可, 未決定), `basis`, and `findings` (the
+//! 種別 of the 要確認 rows on this application, e.g. `["参画企業数不足"]`; `[]` for none).
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Days, NaiveDate};
+use serde::Deserialize;
+
+use crate::calendar::fy_start;
+use crate::catalogue::Catalogue;
+use crate::format::yen;
+use crate::model::{AppStatus, Application, RowOrigin, Yen};
+use crate::rules::{assess, findings};
+
+/// One case file's TOML.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    program: Option<String>,
+    #[serde(default)]
+    cases: Vec<Case>,
+}
+
+/// One rule test.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub name: String,
+    pub program: Option<String>,
+    pub course: Option<String>,
+    pub fy: i32,
+    pub cost: Yen,
+    pub members: Option<u32>,
+    pub persons: Option<u32>,
+    pub women: Option<u32>,
+    pub disabled: Option<u32>,
+    pub status: Option<String>,
+    pub decided: Option<Yen>,
+    #[serde(default)]
+    pub earlier: Vec<Earlier>,
+    pub amount: Option<Yen>,
+    pub verdict: Option<String>,
+    pub basis: Option<String>,
+    pub findings: Option<Vec<String>>,
+}
+
+/// An earlier application of the same company in the same FY.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Earlier {
+    pub cost: Yen,
+    pub persons: Option<u32>,
+    pub members: Option<u32>,
+}
+
+/// The cases of one file, with the program each one tests.
+#[derive(Debug, Clone)]
+pub struct CaseFile {
+    pub path: PathBuf,
+    pub cases: Vec<(String, Case)>,
+}
+
+/// A case whose expectations the catalogue does not meet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub file: String,
+    pub case: String,
+    /// Each unmet expectation: "算定額 期待 …、実際 …".
+    pub problems: Vec<String>,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: ケース「{}」: {}",
+            self.file,
+            self.case,
+            self.problems.join("／")
+        )
+    }
+}
+
+/// The cases folder of a catalogue file: `cases/` beside it.
+pub fn dir_for(catalogue: &Path) -> PathBuf {
+    catalogue
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("cases")
+}
+
+/// Reads every `*.toml` of `dir`, in file-name order. An unreadable folder or file, or a
+/// file that is not a case file, is an error sentence naming it (the cases cannot run).
+pub fn load_dir(dir: &Path) -> Result<Vec<CaseFile>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        format!(
+            "ルールのテストケースのフォルダー {} を読めません: {e}",
+            dir.display()
+        )
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(format!(
+            "ルールのテストケースのフォルダー {} に .toml ファイルがありません。",
+            dir.display()
+        ));
+    }
+    paths.iter().map(|p| load_file(p)).collect()
+}
+
+fn load_file(path: &Path) -> Result<CaseFile, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("ルールのテストケース {} を読めません: {e}", path.display()))?;
+    parse(&text, path)
+}
+
+/// Parses one case file's text; `path` names it in messages.
+pub fn parse(text: &str, path: &Path) -> Result<CaseFile, String> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| {
+        format!(
+            "ルールのテストケース {} が読めません: {}",
+            path.display(),
+            e.to_string().trim_end()
+        )
+    })?;
+    let mut cases = Vec::with_capacity(raw.cases.len());
+    for case in raw.cases {
+        let Some(program) = case.program.clone().or_else(|| raw.program.clone()) else {
+            return Err(format!(
+                "ルールのテストケース {}: ケース「{}」に program（制度）がありません。",
+                path.display(),
+                case.name
+            ));
+        };
+        if case.amount.is_none()
+            && case.verdict.is_none()
+            && case.basis.is_none()
+            && case.findings.is_none()
+        {
+            return Err(format!(
+                "ルールのテストケース {}: ケース「{}」に期待する結果（amount、verdict、basis、findings のいずれか）がありません。",
+                path.display(),
+                case.name
+            ));
+        }
+        cases.push((program, case));
+    }
+    Ok(CaseFile {
+        path: path.to_path_buf(),
+        cases,
+    })
+}
+
+/// How many cases the files hold.
+pub fn count(files: &[CaseFile]) -> usize {
+    files.iter().map(|f| f.cases.len()).sum()
+}
+
+/// Runs every case against `cat`; the failures, in file and case order.
+pub fn run(cat: &Catalogue, files: &[CaseFile]) -> Vec<Failure> {
+    let mut out = Vec::new();
+    for file in files {
+        for (program, case) in &file.cases {
+            let problems = check(cat, program, case);
+            if !problems.is_empty() {
+                out.push(Failure {
+                    file: file.path.display().to_string(),
+                    case: case.name.clone(),
+                    problems,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn status_of(text: Option<&str>) -> Result<AppStatus, String> {
+    match text {
+        None => Ok(AppStatus::Pending),
+        Some(t) => AppStatus::parse(t).ok_or_else(|| {
+            format!("status「{t}」は 申請中・交付決定・確定・不交付・取下げ・取消 のいずれかにしてください")
+        }),
+    }
+}
+
+/// The applications of a case: its earlier ones, then the case's own (the last).
+fn applications(cat: &Catalogue, program: &str, case: &Case) -> Result<Vec<Application>, String> {
+    let program_id = cat
+        .find_program(program)
+        .ok_or_else(|| format!("制度「{program}」は制度カタログにありません"))?;
+    let status = status_of(case.status.as_deref())?;
+    let start = fy_start(case.fy).ok_or_else(|| format!("年度 {} は使えません", case.fy))?;
+    // April 10 onwards, a day apart, so the earlier ones come first and all share the FY.
+    let day = |i: usize| start.checked_add_days(Days::new(9 + i as u64)).unwrap_or(start);
+    let base = |id: String, applied: NaiveDate, cost: Yen| Application {
+        id,
+        program: cat.program(program_id).name.clone(),
+        program_id,
+        course: case.course.clone(),
+        company: "テストケース株式会社".to_string(),
+        corporate_number: None,
+        address: None,
+        contact: None,
+        email: None,
+        applied_on: applied,
+        decided_on: None,
+        completed_on: None,
+        eligible_cost: cost,
+        decided_amount: None,
+        final_amount: None,
+        status: AppStatus::Pending,
+        members: case.members,
+        persons: case.persons,
+        persons_women: case.women,
+        persons_disabled: case.disabled,
+        records: Default::default(),
+        origin: RowOrigin::default(),
+    };
+    let mut apps: Vec<Application> = case
+        .earlier
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut a = base(format!("前{}", i + 1), day(i), e.cost);
+            a.persons = e.persons;
+            a.members = e.members;
+            a.persons_women = None;
+            a.persons_disabled = None;
+            a
+        })
+        .collect();
+    let mut own = base("ケース".to_string(), day(case.earlier.len()), case.cost);
+    own.status = status;
+    if matches!(
+        status,
+        AppStatus::Decided | AppStatus::Final | AppStatus::Cancelled
+    ) {
+        own.decided_on = own.applied_on.checked_add_days(Days::new(1));
+        own.decided_amount = case.decided.or(case.amount);
+        if status == AppStatus::Final {
+            own.final_amount = own.decided_amount;
+        }
+    } else {
+        own.decided_amount = case.decided;
+    }
+    apps.push(own);
+    Ok(apps)
+}
+
+/// Every expectation of `case` the catalogue does not meet.
+fn check(cat: &Catalogue, program: &str, case: &Case) -> Vec<String> {
+    let apps = match applications(cat, program, case) {
+        Ok(a) => a,
+        Err(why) => return vec![why],
+    };
+    let assessed = assess(cat, &apps);
+    let Some(got) = assessed.last() else {
+        return vec!["算定結果がありません".to_string()];
+    };
+    let mut problems = Vec::new();
+    let shown = |a: Option<Yen>| a.map(yen).unwrap_or_else(|| "なし（算定不可）".to_string());
+    if let Some(want) = case.amount
+        && got.computed != Some(want)
+    {
+        problems.push(format!(
+            "算定額 期待 {}、実際 {}（{}）",
+            yen(want),
+            shown(got.computed),
+            got.reason
+        ));
+    }
+    if let Some(want) = &case.verdict
+        && got.verdict.label() != want
+    {
+        problems.push(format!(
+            "判定 期待 {want}、実際 {}（{}）",
+            got.verdict.label(),
+            got.reason
+        ));
+    }
+    if let Some(want) = &case.basis {
+        let actual = got.basis.map(|b| b.label()).unwrap_or("ルールなし");
+        if actual != want {
+            problems.push(format!(
+                "ルールの確認状況 期待 {want}、実際 {actual}（{}）",
+                got.rule_set.as_deref().unwrap_or("該当する rules がありません")
+            ));
+        }
+    }
+    if let Some(want) = &case.findings {
+        let as_of = apps
+            .last()
+            .map(|a| a.applied_on)
+            .and_then(|d| d.checked_add_days(Days::new(1)))
+            .unwrap_or(NaiveDate::MIN);
+        let mut actual: Vec<String> = findings(cat, &apps, &assessed, as_of)
+            .into_iter()
+            .filter(|f| f.application_id == got.application_id)
+            .map(|f| f.kind.label().to_string())
+            .collect();
+        actual.sort();
+        let mut expected = want.clone();
+        expected.sort();
+        if actual != expected {
+            let list = |v: &[String]| {
+                if v.is_empty() {
+                    "なし".to_string()
+                } else {
+                    v.join("・")
+                }
+            };
+            problems.push(format!(
+                "要確認 期待 {}、実際 {}",
+                list(&expected),
+                list(&actual)
+            ));
+        }
+    }
+    problems
+}

@@ -381,3 +381,29 @@ fn stray_reports_are_flagged() {
     ];
     assert_eq!(got, want);
 }
+
+/// Issue 12: the due day's shift is a catalogue setting per duty (city policy, not the
+/// 要綱's words). 2023-04-30 is a Sunday: a report received Monday 2023-05-01 is on time
+/// under "next open day", late under "none" and under "previous open day" (Friday 04-28).
+#[test]
+fn the_shift_setting_changes_a_reports_status() {
+    let apps = [app("S-1", date(2022, 6, 10))];
+    let received = [report("S-1", 2023, date(2023, 5, 1))];
+    let as_of = date(2023, 5, 10);
+    let cases = [
+        (DueShift::NextOpenDay, date(2023, 5, 1), ReportState::Submitted),
+        (DueShift::None, date(2023, 4, 30), ReportState::Late),
+        (DueShift::PreviousOpenDay, date(2023, 4, 28), ReportState::Late),
+    ];
+    for (shift, due, state) in cases {
+        let mut d = duty();
+        d.shift = shift;
+        d.basis = Some("市の運用".into());
+        let rows = ledger(&apps, &received, &[d], as_of);
+        assert_eq!(rows[0].due, due, "{shift:?}");
+        assert_eq!(rows[0].state, state, "{shift:?}");
+        assert_eq!(rows[0].nominal_due, date(2023, 4, 30));
+        assert_eq!(rows[0].due_shift, shift);
+        assert_eq!(rows[0].due_basis.as_deref(), Some("市の運用"));
+    }
+}

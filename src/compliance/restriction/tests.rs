@@ -346,7 +346,7 @@ fn evaluate_rows_refunds_and_findings() {
     assert!(
         findings[0]
             .detail
-            .ends_with("返還額（目安）は423,703円（按分額533,333円×残り143か月÷180か月）です。"),
+            .ends_with("返還額（目安）は423,703円（按分額533,333円×残り143か月÷180か月）、全額なら533,333円です。"),
         "{}",
         findings[0].detail
     );
@@ -361,8 +361,13 @@ fn evaluate_rows_refunds_and_findings() {
     assert!(
         findings[3]
             .detail
-            .ends_with("返還額（目安）は300,000円（按分額300,000円の全額）です。")
+            .ends_with("返還額（目安）は全額の300,000円です（按分なら266,666円：按分額300,000円×残り64か月÷72か月）。"),
+        "{}",
+        findings[3].detail
     );
+    // Both figures on the sheet's row: 目安 by the method, 全額 beside it.
+    assert_eq!((rows[0].refund, rows[0].refund_full), (Some(423_703), Some(533_333)));
+    assert_eq!((rows[3].refund, rows[3].refund_full), (Some(300_000), Some(300_000)));
     assert!(findings[5].detail.contains("法定耐用年数が分からない"));
 }
 
@@ -378,4 +383,59 @@ fn yen_groups_thousands() {
     for (n, s) in cases {
         assert_eq!(yen(n), s);
     }
+}
+
+#[test]
+fn a_cancelled_grant_keeps_both_refund_figures() {
+    // 第12条: on an early disposal the city cancels the grant (取消) and may demand all or part
+    // of it back, so a 取消 grant still shows the full amount and the pro-rata estimate.
+    let mut cancelled = app(
+        "K",
+        "ダイバーシティ経営推進補助金",
+        AppStatus::Cancelled,
+        Some(700_000),
+    );
+    cancelled.decided_amount = Some(720_000);
+    let mut locker = asset("K", "L", 500_000, Some(15));
+    locker.acquired_on = Some(d("2022-09-30"));
+    locker.disposed_on = Some(d("2024-03-15"));
+    let (rows, findings) = evaluate(
+        &[cancelled],
+        &[locker],
+        |_| RefundMethod::ProRata,
+        d("2024-04-25"),
+    );
+    // 確定額 700,000 (what was paid), 18 of 180 months used → 630,000.
+    assert_eq!(rows[0].state, AssetState::EarlyDisposal);
+    assert_eq!((rows[0].refund, rows[0].refund_full), (Some(630_000), Some(700_000)));
+    assert!(
+        rows[0].note.as_deref().unwrap().contains("交付決定は取り消されています（要綱第12条）"),
+        "{:?}",
+        rows[0].note
+    );
+    assert!(
+        findings[0]
+            .detail
+            .ends_with("返還額（目安）は630,000円（按分額700,000円×残り162か月÷180か月）、全額なら700,000円です。"),
+        "{}",
+        findings[0].detail
+    );
+}
+
+#[test]
+fn an_approved_disposal_says_its_basis_is_the_citys_rules() {
+    let granted = app(
+        "M",
+        "ダイバーシティ経営推進補助金",
+        AppStatus::Final,
+        Some(600_000),
+    );
+    let mut x = asset("M", "X", 600_000, Some(15));
+    x.disposed_on = Some(d("2024-02-20"));
+    x.disposal_approved_on = Some(d("2024-02-01"));
+    let (rows, findings) = evaluate(&[granted], &[x], |_| RefundMethod::ProRata, d("2024-04-25"));
+    assert_eq!(rows[0].state, AssetState::ApprovedDisposal);
+    assert_eq!((rows[0].refund, rows[0].refund_full), (None, None));
+    assert!(rows[0].note.as_deref().unwrap().contains("市の規則"));
+    assert!(findings.is_empty());
 }

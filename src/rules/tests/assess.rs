@@ -26,8 +26,9 @@ fn company_fy_cap_is_used_up_in_application_date_order() {
     assert_eq!(got[0].computed, Some(50_000));
     assert_eq!(
         got[0].reason,
-        "1/2、1,000円未満切り捨て、同一年度上限200,000円のうち同年度の先行申請で150,000円を算定済みのため残額50,000円を適用"
+        "1/2、1,000円未満切り捨て、同一年度上限200,000円のうち同年度の先行申請で150,000円を算定済みのため残額50,000円を適用［適用ルール：中小企業活性化事業補助金 見本市等出展事業 令和4年度〜・確認済］"
     );
+    assert!(got[0].company_fy_limited && !got[1].company_fy_limited);
 }
 
 #[test]
@@ -207,7 +208,7 @@ fn not_eligible_difference_is_the_whole_decided_amount() {
     assert_eq!(got[0].difference, Some(2_660_000));
     assert_eq!(
         got[0].reason,
-        "補助対象経費4,000,000円が下限額5,000,000円に満たないため対象外"
+        "補助対象経費4,000,000円が下限額5,000,000円に満たないため対象外［適用ルール：中小企業強靭化推進補助金 Aコース 令和4年度〜・確認済］"
     );
 }
 

@@ -45,13 +45,13 @@ fn decided_over_the_rules() {
             application_id: "D-1".into(),
             company: "株式会社綾瀬精工".into(),
             kind: crate::model::FindingKind::AmountOver,
-            detail: "交付決定額801,000円が算定額800,000円を1,000円上回っています（2/3、1,000円未満切り捨て、上限800,000円を適用）。".into(),
+            detail: "交付決定額801,000円が算定額800,000円を1,000円上回っています（2/3、1,000円未満切り捨て、上限800,000円を適用［適用ルール：ダイバーシティ経営推進補助金 令和4年度〜・確認済］）。".into(),
         }]
     );
 }
 
 #[test]
-fn granted_below_the_floor_but_not_pending() {
+fn below_the_floor_granted_and_pending() {
     let course = Some("Bコース");
     let granted = decided(
         app("F-1", "中小企業強靭化推進補助金", course, 1_499_999),
@@ -60,25 +60,39 @@ fn granted_below_the_floor_but_not_pending() {
     );
     let pending = app("F-2", "中小企業強靭化推進補助金", course, 1_499_999);
     let found = run(&[granted, pending], d(2022, 7, 1));
-    assert_eq!(kinds(&found), vec![("F-1", "下限額未満")]);
+    assert_eq!(kinds(&found), vec![("F-1", "下限額未満"), ("F-2", "下限額未満")]);
     assert_eq!(
         found[0].detail,
-        "補助対象経費1,499,999円が下限額1,500,000円に満たないため対象外ですが、状態が交付決定です（交付決定額990,000円）。"
+        "補助対象経費1,499,999円が下限額1,500,000円に満たないため対象外［適用ルール：中小企業強靭化推進補助金 Bコース 令和4年度〜・確認済］ですが、状態が交付決定です（交付決定額990,000円）。"
     );
+    // Pending: flagged before staff decide (issue 12, point 8).
+    assert!(
+        found[1].detail.ends_with("申請中のため、交付決定の前に確認してください。"),
+        "{}",
+        found[1].detail
+    );
+    // 不交付 below the floor is not a finding.
+    let mut rejected = app("F-3", "中小企業強靭化推進補助金", course, 1_499_999);
+    rejected.status = AppStatus::Rejected;
+    assert!(run(&[rejected], d(2022, 7, 1)).is_empty());
 }
 
 #[test]
 fn later_of_two_applications_for_one_establishment() {
     // Input order differs from date order; the address differs only in width and spacing.
     let later = diversity_at("E-2", "綾瀬市 早川１－２－３", d(2023, 5, 8));
-    let first = diversity_at("E-1", "綾瀬市早川1-2-3", d(2022, 5, 10));
+    let first = decided(
+        diversity_at("E-1", "綾瀬市早川1-2-3", d(2022, 5, 10)),
+        d(2022, 6, 10),
+        600_000,
+    );
     let elsewhere = diversity_at("E-3", "綾瀬市吉岡東3-3-40", d(2023, 5, 9));
     let found = run(&[later, first, elsewhere], d(2023, 6, 1));
     assert_eq!(kinds(&found), vec![("E-2", "同一事業所の重複申請")]);
     assert_eq!(
         found[0].detail,
         format!(
-            "事業所所在地「綾瀬市 早川１－２－３」については申請E-1（{}申請）が先にあり、申請は1事業所につき1回限りです（交付要綱第7条第2項）。",
+            "事業所所在地「綾瀬市 早川１－２－３」については申請E-1（{}申請、状態：交付決定）が先にあり、申請は1事業所につき1回限りです（交付要綱第7条第2項）。読み方の設定：交付決定を受けた申請を1回と数えています（不交付の申請は数えません）。申請中のため、交付決定の前に確認してください。",
             wareki(d(2022, 5, 10))
         )
     );
@@ -94,8 +108,16 @@ fn withdrawn_application_does_not_count_for_the_establishment() {
 
 #[test]
 fn same_day_same_establishment_flags_the_higher_id() {
-    let a = diversity_at("E-10", "綾瀬市早川1-2-3", d(2022, 5, 10));
-    let b = diversity_at("E-09", "綾瀬市早川1-2-3", d(2022, 5, 10));
+    let a = decided(
+        diversity_at("E-10", "綾瀬市早川1-2-3", d(2022, 5, 10)),
+        d(2022, 6, 10),
+        600_000,
+    );
+    let b = decided(
+        diversity_at("E-09", "綾瀬市早川1-2-3", d(2022, 5, 10)),
+        d(2022, 6, 10),
+        600_000,
+    );
     assert_eq!(
         kinds(&run(&[a, b], d(2022, 6, 1))),
         vec![("E-10", "同一事業所の重複申請")]
@@ -168,7 +190,7 @@ fn completion_report_overdue_after_thirty_days() {
     assert_eq!(
         found[0].detail,
         format!(
-            "事業完了日{}から30日後の実績報告期限{}を過ぎていますが、確定していません（交付要綱第15条第2項）。",
+            "事業完了日{}から30日後（完了日の翌日から数えて、閉庁日の場合は翌開庁日）の実績報告期限{}を過ぎていますが、確定していません（交付要綱第15条第2項）。",
             wareki(d(2022, 10, 3)),
             wareki(d(2022, 11, 2))
         )

@@ -1,6 +1,7 @@
 //! Tests of the rules stage, against the shipped catalogue and small ones.
 
 mod assess;
+mod cases;
 mod findings;
 mod programs_finance;
 mod programs_growth;

@@ -123,7 +123,7 @@ fn kasseika_advisor() {
                 "no cap",
                 100_000_000,
                 Amount(100_000_000),
-                "県の負担額と消費税を除いた額",
+                "神奈川産業振興センターが負担する金額と消費税を除いた額",
             ),
         ],
     );
@@ -180,7 +180,7 @@ fn kasseika_collaboration() {
 }
 
 #[test]
-fn jinzai_ikusei_is_unverified() {
+fn jinzai_ikusei_truncation_is_verified() {
     check(
         "ものづくり人材育成補助金",
         None,
@@ -189,7 +189,7 @@ fn jinzai_ikusei_is_unverified() {
                 "truncation",
                 50_999,
                 Amount(25_000),
-                "【未確認のルール】1/2",
+                "1/2、1,000円未満切り捨て［適用ルール：ものづくり人材育成補助金 令和4年度〜・確認済］",
             ),
             ("at cap", 400_000, Amount(200_000), ""),
             (
@@ -201,7 +201,8 @@ fn jinzai_ikusei_is_unverified() {
         ],
     );
     let got = assess_builtin(&[app("T-1", "ものづくり人材育成補助金", None, 1_000)]);
-    assert!(got[0].unverified);
+    assert!(!got[0].unverified);
+    assert!(!got[0].reason.contains("【未確認のルール】"), "{}", got[0].reason);
 }
 
 #[test]
@@ -245,7 +246,15 @@ fn ayase_brand_group() {
             "over cap × 3",
             group(4_501_500, 3),
             Amount(3_000_000),
-            "上限1,000,000円×参画企業数3社＝3,000,000円を適用",
+            "1社あたりの経費＝団体の補助対象経費4,501,500円÷参画企業数3社、2/3、1,000円未満切り捨て＝1社あたり1,000,000円、×参画企業数3社＝3,000,000円",
+        ),
+        (
+            "per member truncation before × 3",
+            // 1,005,000 ÷ 3 × 2/3 = 223,333 → 223,000 per member; the group total × 2/3
+            // truncated once would be 670,000.
+            group(1_005_000, 3),
+            Amount(669_000),
+            "1社あたり223,000円",
         ),
         ("over cap × 1", group(1_501_500, 1), Amount(1_000_000), ""),
         (
@@ -266,8 +275,14 @@ fn ayase_brand_group() {
 fn hasshin_group() {
     let group = |cost, n| members(app("T-1", "ものづくり技術発信事業補助金", None, cost), n);
     check_apps(&[
-        ("truncation", group(999_999, 1), Amount(499_000), ""),
+        ("truncation", group(2_999_999, 3), Amount(1_497_000), "1社あたり499,000円"),
         ("at cap × 3", group(3_000_000, 3), Amount(1_500_000), ""),
+        (
+            "two members",
+            group(3_000_000, 2),
+            NotEligible,
+            "参画企業数2社は団体の要件（3社以上）に満たないため対象外",
+        ),
         (
             "over cap × 3",
             group(3_002_000, 3),
