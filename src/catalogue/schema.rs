@@ -239,7 +239,10 @@ fn program(ctx: &Ctx, raw: RawProgram) -> Result<Program, CatalogueError> {
         ctx,
         "completion_report_first_day",
         raw.completion_report_first_day.as_deref(),
-        &[("excluded", FirstDay::Excluded), ("included", FirstDay::Included)],
+        &[
+            ("excluded", FirstDay::Excluded),
+            ("included", FirstDay::Included),
+        ],
     )?;
     let completion_report_shift = shift(
         ctx,

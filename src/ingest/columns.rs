@@ -57,18 +57,18 @@ pub mod app {
         false,
     );
     /// Optional: when the completion report (実績報告) was received.
-    pub const COMPLETION_REPORT_RECEIVED_ON: Column = col(
-        "実績報告受付日",
-        &["実績報告日", "実績報告書受付日"],
-        false,
-    );
+    pub const COMPLETION_REPORT_RECEIVED_ON: Column =
+        col("実績報告受付日", &["実績報告日", "実績報告書受付日"], false);
     /// Optional: when the work started (事前着手届 check).
     pub const STARTED_ON: Column = col("事業着手日", &["着手日"], false);
     /// Optional: when the required 事前相談 took place.
     pub const PRE_CONSULTATION_ON: Column = col("事前相談日", &["事前相談実施日"], false);
     /// Optional: when the 事前着手届 was filed.
-    pub const EARLY_START_NOTICE_ON: Column =
-        col("事前着手届出日", &["事前着手届日", "事前着手届提出日"], false);
+    pub const EARLY_START_NOTICE_ON: Column = col(
+        "事前着手届出日",
+        &["事前着手届日", "事前着手届提出日"],
+        false,
+    );
 
     /// In the contract's order, then the optional extension columns.
     pub const ALL: &[Column] = &[

@@ -79,10 +79,9 @@ fn early_start_notice(app: &Application, checks: &Checks) -> Option<Finding> {
     let detail = match app.records.early_start_notice_on {
         Recorded::NoColumn => return None,
         Recorded::Blank => format!("{when}、事前着手届出日が空欄です"),
-        Recorded::On(n) if n > started => format!(
-            "{when}、事前着手届の届出日{}が着手より後です",
-            wareki(n)
-        ),
+        Recorded::On(n) if n > started => {
+            format!("{when}、事前着手届の届出日{}が着手より後です", wareki(n))
+        }
         Recorded::On(_) => return None,
     };
     Some(finding(

@@ -106,10 +106,7 @@ impl std::fmt::Display for Failure {
 
 /// The cases folder of a catalogue file: `cases/` beside it.
 pub fn dir_for(catalogue: &Path) -> PathBuf {
-    catalogue
-        .parent()
-        .unwrap_or(Path::new("."))
-        .join("cases")
+    catalogue.parent().unwrap_or(Path::new(".")).join("cases")
 }
 
 /// Reads every `*.toml` of `dir`, in file-name order. An unreadable folder or file, or a
@@ -218,7 +215,11 @@ fn applications(cat: &Catalogue, program: &str, case: &Case) -> Result<Vec<Appli
     let status = status_of(case.status.as_deref())?;
     let start = fy_start(case.fy).ok_or_else(|| format!("年度 {} は使えません", case.fy))?;
     // April 10 onwards, a day apart, so the earlier ones come first and all share the FY.
-    let day = |i: usize| start.checked_add_days(Days::new(9 + i as u64)).unwrap_or(start);
+    let day = |i: usize| {
+        start
+            .checked_add_days(Days::new(9 + i as u64))
+            .unwrap_or(start)
+    };
     let base = |id: String, applied: NaiveDate, cost: Yen| Application {
         id,
         program: cat.program(program_id).name.clone(),
@@ -310,7 +311,9 @@ fn check(cat: &Catalogue, program: &str, case: &Case) -> Vec<String> {
         if actual != want {
             problems.push(format!(
                 "ルールの確認状況 期待 {want}、実際 {actual}（{}）",
-                got.rule_set.as_deref().unwrap_or("該当する rules がありません")
+                got.rule_set
+                    .as_deref()
+                    .unwrap_or("該当する rules がありません")
             ));
         }
     }

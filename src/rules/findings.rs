@@ -199,7 +199,9 @@ fn earlier_for_same_establishment(cat: &Catalogue, apps: &[Application]) -> Hash
 
 fn same_establishment(app: &Application, first: &Application, checks: &Checks) -> Finding {
     let reading = match checks.establishment_counts {
-        EstablishmentCounts::Granted => "交付決定を受けた申請を1回と数えています（不交付の申請は数えません）",
+        EstablishmentCounts::Granted => {
+            "交付決定を受けた申請を1回と数えています（不交付の申請は数えません）"
+        }
         EstablishmentCounts::Any => "取下げ以外のすべての申請を1回と数えています（不交付を含む）",
     };
     let pending = if app.status == AppStatus::Pending {
@@ -298,9 +300,6 @@ fn completion_report_overdue(
     Some(finding(
         app,
         FindingKind::CompletionReportOverdue,
-        format!(
-            "{what}{}。",
-            article(&checks.articles.completion_report)
-        ),
+        format!("{what}{}。", article(&checks.articles.completion_report)),
     ))
 }

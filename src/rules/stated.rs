@@ -53,7 +53,10 @@ fn over_budget(cat: &Catalogue, apps: &[Application], budgets: &[Budget]) -> Vec
             continue;
         }
         if let (Some(fy), Some(_)) = (app.decision_fy(), app.decided_amount) {
-            groups.entry((app.program.as_str(), fy)).or_default().push(app);
+            groups
+                .entry((app.program.as_str(), fy))
+                .or_default()
+                .push(app);
         }
     }
     let mut flagged: HashMap<&str, Finding> = HashMap::new();
@@ -62,7 +65,12 @@ fn over_budget(cat: &Catalogue, apps: &[Application], budgets: &[Budget]) -> Vec
             continue;
         };
         grants.sort_by_key(|a| (a.decided_on, a.id.as_str()));
-        let article = article(&cat.program(grants[0].program_id).checks.articles.within_budget);
+        let article = article(
+            &cat.program(grants[0].program_id)
+                .checks
+                .articles
+                .within_budget,
+        );
         let mut sum: Yen = 0;
         for app in grants {
             sum = sum.saturating_add(app.decided_amount.unwrap_or(0));
@@ -76,7 +84,10 @@ fn over_budget(cat: &Catalogue, apps: &[Application], budgets: &[Budget]) -> Vec
                     yen(limit),
                     yen(sum - limit),
                 );
-                flagged.insert(app.id.as_str(), finding(app, FindingKind::OverBudget, detail));
+                flagged.insert(
+                    app.id.as_str(),
+                    finding(app, FindingKind::OverBudget, detail),
+                );
             }
         }
     }
@@ -154,7 +165,11 @@ fn ineligible_assets(cat: &Catalogue, apps: &[Application], assets: &[Asset]) ->
         let Some(category) = table_category(asset) else {
             continue;
         };
-        if !checks.excluded_asset_categories.iter().any(|c| c == category) {
+        if !checks
+            .excluded_asset_categories
+            .iter()
+            .any(|c| c == category)
+        {
             continue;
         }
         out.push(finding(

@@ -391,9 +391,17 @@ fn the_shift_setting_changes_a_reports_status() {
     let received = [report("S-1", 2023, date(2023, 5, 1))];
     let as_of = date(2023, 5, 10);
     let cases = [
-        (DueShift::NextOpenDay, date(2023, 5, 1), ReportState::Submitted),
+        (
+            DueShift::NextOpenDay,
+            date(2023, 5, 1),
+            ReportState::Submitted,
+        ),
         (DueShift::None, date(2023, 4, 30), ReportState::Late),
-        (DueShift::PreviousOpenDay, date(2023, 4, 28), ReportState::Late),
+        (
+            DueShift::PreviousOpenDay,
+            date(2023, 4, 28),
+            ReportState::Late,
+        ),
     ];
     for (shift, due, state) in cases {
         let mut d = duty();

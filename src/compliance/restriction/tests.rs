@@ -366,8 +366,14 @@ fn evaluate_rows_refunds_and_findings() {
         findings[3].detail
     );
     // Both figures on the sheet's row: 目安 by the method, 全額 beside it.
-    assert_eq!((rows[0].refund, rows[0].refund_full), (Some(423_703), Some(533_333)));
-    assert_eq!((rows[3].refund, rows[3].refund_full), (Some(300_000), Some(300_000)));
+    assert_eq!(
+        (rows[0].refund, rows[0].refund_full),
+        (Some(423_703), Some(533_333))
+    );
+    assert_eq!(
+        (rows[3].refund, rows[3].refund_full),
+        (Some(300_000), Some(300_000))
+    );
     assert!(findings[5].detail.contains("法定耐用年数が分からない"));
 }
 
@@ -407,9 +413,16 @@ fn a_cancelled_grant_keeps_both_refund_figures() {
     );
     // 確定額 700,000 (what was paid), 18 of 180 months used → 630,000.
     assert_eq!(rows[0].state, AssetState::EarlyDisposal);
-    assert_eq!((rows[0].refund, rows[0].refund_full), (Some(630_000), Some(700_000)));
+    assert_eq!(
+        (rows[0].refund, rows[0].refund_full),
+        (Some(630_000), Some(700_000))
+    );
     assert!(
-        rows[0].note.as_deref().unwrap().contains("交付決定は取り消されています（要綱第12条）"),
+        rows[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("交付決定は取り消されています（要綱第12条）"),
         "{:?}",
         rows[0].note
     );

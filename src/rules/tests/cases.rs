@@ -93,5 +93,9 @@ fn a_figure_moved_by_one_fails_a_case() {
             survivors.push(what.clone());
         }
     }
-    assert!(survivors.is_empty(), "no case fails for:\n{}", survivors.join("\n"));
+    assert!(
+        survivors.is_empty(),
+        "no case fails for:\n{}",
+        survivors.join("\n")
+    );
 }

@@ -60,14 +60,19 @@ fn below_the_floor_granted_and_pending() {
     );
     let pending = app("F-2", "中小企業強靭化推進補助金", course, 1_499_999);
     let found = run(&[granted, pending], d(2022, 7, 1));
-    assert_eq!(kinds(&found), vec![("F-1", "下限額未満"), ("F-2", "下限額未満")]);
+    assert_eq!(
+        kinds(&found),
+        vec![("F-1", "下限額未満"), ("F-2", "下限額未満")]
+    );
     assert_eq!(
         found[0].detail,
         "補助対象経費1,499,999円が下限額1,500,000円に満たないため対象外［適用ルール：中小企業強靭化推進補助金 Bコース 令和4年度〜・確認済］ですが、状態が交付決定です（交付決定額990,000円）。"
     );
     // Pending: flagged before staff decide (issue 12, point 8).
     assert!(
-        found[1].detail.ends_with("申請中のため、交付決定の前に確認してください。"),
+        found[1]
+            .detail
+            .ends_with("申請中のため、交付決定の前に確認してください。"),
         "{}",
         found[1].detail
     );

@@ -5,5 +5,6 @@ mod cases;
 mod findings;
 mod programs_finance;
 mod programs_growth;
+mod readings;
 mod support;
 mod table;

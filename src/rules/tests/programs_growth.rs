@@ -202,7 +202,11 @@ fn jinzai_ikusei_truncation_is_verified() {
     );
     let got = assess_builtin(&[app("T-1", "ものづくり人材育成補助金", None, 1_000)]);
     assert!(!got[0].unverified);
-    assert!(!got[0].reason.contains("【未確認のルール】"), "{}", got[0].reason);
+    assert!(
+        !got[0].reason.contains("【未確認のルール】"),
+        "{}",
+        got[0].reason
+    );
 }
 
 #[test]
@@ -275,7 +279,12 @@ fn ayase_brand_group() {
 fn hasshin_group() {
     let group = |cost, n| members(app("T-1", "ものづくり技術発信事業補助金", None, cost), n);
     check_apps(&[
-        ("truncation", group(2_999_999, 3), Amount(1_497_000), "1社あたり499,000円"),
+        (
+            "truncation",
+            group(2_999_999, 3),
+            Amount(1_497_000),
+            "1社あたり499,000円",
+        ),
         ("at cap × 3", group(3_000_000, 3), Amount(1_500_000), ""),
         (
             "two members",
