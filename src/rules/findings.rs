@@ -67,18 +67,27 @@ fn article(text: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// The working of 算定根拠 and the rule set's name after it ("［適用ルール：…］"), so a
+/// sentence can put the name last.
+fn working_and_rule(reason: &str) -> (&str, &str) {
+    match reason.find("［適用ルール：") {
+        Some(at) => reason.split_at(at),
+        None => (reason, ""),
+    }
+}
+
 /// Decided over the rules; granted although below the floor or with too few members; and,
 /// before any decision, a pending application the rules already rule out (below the floor,
 /// too few members, over the company's per-FY cap), so staff see it before they decide.
 fn amount_findings(app: &Application, a: &Assessment, checks: &Checks, out: &mut Vec<Finding>) {
     let pending = app.status == AppStatus::Pending;
+    let (working, rule) = working_and_rule(&a.reason);
     if a.ineligible == Some(Ineligible::TooFewMembers) && (pending || app.status.is_granted()) {
         out.push(finding(
             app,
             FindingKind::TooFewMembers,
             format!(
-                "{}です（状態：{}）{}。",
-                a.reason,
+                "{working}です（状態：{}）{}。{rule}",
                 app.status.label(),
                 article(&checks.articles.min_members)
             ),
@@ -89,10 +98,7 @@ fn amount_findings(app: &Application, a: &Assessment, checks: &Checks, out: &mut
         out.push(finding(
             app,
             FindingKind::BelowFloor,
-            format!(
-                "{}です。申請中のため、交付決定の前に確認してください。",
-                a.reason
-            ),
+            format!("{working}です。申請中のため、交付決定の前に確認してください。{rule}"),
         ));
         return;
     }
@@ -129,8 +135,7 @@ fn amount_findings(app: &Application, a: &Assessment, checks: &Checks, out: &mut
                 app,
                 FindingKind::BelowFloor,
                 format!(
-                    "{}ですが、状態が{}です{amount}。",
-                    a.reason,
+                    "{working}ですが、状態が{}です{amount}。{rule}",
                     app.status.label()
                 ),
             ));
