@@ -1,0 +1,69 @@
+//! The optional columns of 申請一覧 (issue 12): 実績報告受付日, 事業着手日, 事前相談日 and
+//! 事前着手届出日 are read when the export has them, and a missing column is told apart from
+//! a blank cell, so a check never flags an export that cannot hold the date.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use hojokin::catalogue::Catalogue;
+use hojokin::ingest;
+use hojokin::job::InputSpec;
+use hojokin::model::{Dataset, Inputs, Recorded};
+
+fn read(csv: &str) -> Inputs {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("申請一覧.csv");
+    std::fs::write(&path, csv).unwrap();
+    let specs = BTreeMap::from([(
+        Dataset::Applications,
+        InputSpec {
+            path,
+            sheet: None,
+            aliases: BTreeMap::new(),
+        },
+    )]);
+    ingest::read_inputs(&specs, &Catalogue::builtin()).unwrap().inputs
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+const HEAD: &str = "申請番号,制度,区分,事業者名,申請日,補助対象経費,状態";
+
+#[test]
+fn optional_dates_are_read_and_a_blank_cell_is_not_a_missing_column() {
+    let csv = format!(
+        "{HEAD},実績報告受付日,事業着手日,事前相談日,事前着手届出日\n\
+         A-1,中小企業強靭化推進補助金,Aコース,綾瀬精工,2022/5/10,9000000,申請中,R4.11.2,2022-05-01,令和4年4月20日,2022/4/28\n\
+         A-2,中小企業強靭化推進補助金,Aコース,綾瀬精工,2022/5/10,9000000,申請中,,,,\n"
+    );
+    let inputs = read(&csv);
+    assert!(inputs.errors.is_empty(), "{:?}", inputs.errors);
+    let r = &inputs.applications[0].records;
+    assert_eq!(r.completion_report_received_on, Some(d(2022, 11, 2)));
+    assert_eq!(r.started_on, Some(d(2022, 5, 1)));
+    assert_eq!(r.pre_consultation_on, Recorded::On(d(2022, 4, 20)));
+    assert_eq!(r.early_start_notice_on, Recorded::On(d(2022, 4, 28)));
+    let blank = &inputs.applications[1].records;
+    assert_eq!(blank.completion_report_received_on, None);
+    assert_eq!(blank.pre_consultation_on, Recorded::Blank);
+    assert_eq!(blank.early_start_notice_on, Recorded::Blank);
+}
+
+#[test]
+fn without_the_columns_nothing_is_recorded_and_a_bad_date_rejects_the_row() {
+    let inputs = read(&format!(
+        "{HEAD}\nA-1,中小企業受注拡大支援補助金,,綾瀬精工,2022/5/10,300000,申請中\n"
+    ));
+    assert_eq!(
+        inputs.applications[0].records.pre_consultation_on,
+        Recorded::NoColumn
+    );
+    let inputs = read(&format!(
+        "{HEAD},実績報告受付日\nA-1,中小企業受注拡大支援補助金,,綾瀬精工,2022/5/10,300000,申請中,平成32年1月1日\n"
+    ));
+    assert!(inputs.applications.is_empty());
+    assert_eq!(inputs.errors[0].column, "実績報告受付日");
+}
