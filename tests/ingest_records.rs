@@ -23,7 +23,9 @@ fn read(csv: &str) -> Inputs {
             aliases: BTreeMap::new(),
         },
     )]);
-    ingest::read_inputs(&specs, &Catalogue::builtin()).unwrap().inputs
+    ingest::read_inputs(&specs, &Catalogue::builtin())
+        .unwrap()
+        .inputs
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {

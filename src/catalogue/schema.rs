@@ -244,6 +244,23 @@ fn program(ctx: &Ctx, raw: RawProgram) -> Result<Program, CatalogueError> {
             ("included", FirstDay::Included),
         ],
     )?;
+    if let Some((i, c)) = raw
+        .excluded_asset_categories
+        .iter()
+        .enumerate()
+        .find(|(_, c)| {
+            !super::useful_life::table()
+                .iter()
+                .any(|r| &r.category == *c)
+        })
+    {
+        return Err(ctx.err(
+            format!("excluded_asset_categories[{}]", i + 1),
+            format!(
+                "「{c}」は耐用年数表の種類（建物、建物附属設備、構築物、器具及び備品 など）にありません。"
+            ),
+        ));
+    }
     let completion_report_shift = shift(
         ctx,
         "completion_report_shift",

@@ -200,6 +200,35 @@ fn errors_name_the_file_the_program_and_the_key() {
             program("X補助金", "fy_from = 2019\nrate = \"1/2\"\nunit = 1000\ncap_scope = \"company_fy\"\n"),
             "キー rules[1].cap が不正です。",
         ),
+        (
+            program("X補助金", GOOD_RULE).replace(
+                "name = \"X補助金\"\n",
+                "name = \"X補助金\"\ngroup_cost_basis = \"per_member\"\n",
+            ),
+            "キー group_cost_basis が不正です。団体の制度（cap_multiplier = \"members\" の rules）がないのに指定されています。",
+        ),
+        (
+            program("X補助金", "fy_from = 2019\nrate = \"1/2\"\nunit = 1000\ncap = 500\nmin_members = 3\n"),
+            "キー rules[1].min_members が不正です。min_members は団体の制度",
+        ),
+        (
+            program("X補助金", GOOD_RULE).replace(
+                "name = \"X補助金\"\n",
+                "name = \"X補助金\"\nestablishment_counts = \"all\"\n",
+            ),
+            "キー establishment_counts が不正です。「all」は使えません（granted、any）。",
+        ),
+        (
+            program("X補助金", GOOD_RULE).replace(
+                "name = \"X補助金\"\n",
+                "name = \"X補助金\"\nexcluded_asset_categories = [\"器具備品\"]\n",
+            ),
+            "キー excluded_asset_categories[1] が不正です。「器具備品」は耐用年数表の種類",
+        ),
+        (
+            "[[programs]]\nname = \"X補助金\"\n[[programs.reporting_duties]]\nname = \"報告\"\nmonth = 4\nday = 30\nshift = \"next\"\nyears_after = [1]\n".to_string(),
+            "キー reporting_duties[1].shift が不正です。「next」は使えません（next_open_day、previous_open_day、none）。",
+        ),
     ];
     for (text, want) in cases {
         let got = error_of(&text);
