@@ -24,8 +24,7 @@ pub fn list(db: &Path) -> u8 {
     };
     println!("申請番号\t報告年度\t段階\t状態\t宛先\t試行回数\tMessage-ID\t最後のエラー");
     for e in entries.iter().filter(|e| e.status != OutboxStatus::Sent) {
-        let stage = Stage::from_code(&e.key.stage)
-            .map_or_else(|| e.key.stage.clone(), |s| s.label().to_string());
+        let stage = e.key.stage.label();
         println!(
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             e.key.application_id,
@@ -63,7 +62,7 @@ pub fn resolve(
     let key = OutboxKey {
         application_id: application_id.to_string(),
         report_fy,
-        stage: stage.code().to_string(),
+        stage,
     };
     let now = crate::pipeline::now_tokyo().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     match state.outbox_resolve(&key, delivered, &now) {
