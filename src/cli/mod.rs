@@ -191,14 +191,14 @@ fn run_job(
         as_of: as_of.unwrap_or_else(today_tokyo),
         dry_run,
         db: db.unwrap_or_else(|| default_db(jobs_dir)),
-        trigger: "manual".into(),
+        trigger: crate::model::Trigger::Manual,
     };
     match pipeline::run(&job, &opts) {
         Ok(outcome) => {
             for m in &outcome.messages {
                 eprintln!("{m}");
             }
-            outcome.exit_code
+            outcome.exit.code()
         }
         Err(e) => {
             eprintln!("エラー: {e}");
