@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
 mod outbox;
+mod schedule;
 
 use crate::catalogue::Catalogue;
 use crate::ingest;
@@ -175,10 +176,8 @@ pub fn run(cli: Cli) -> Result<Finished, CliError> {
             state,
         } => run_job(&job, as_of, dry_run, &state),
         Command::Check { files, programs } => check(&files, programs.as_deref()),
-        Command::Schedule { state } => {
-            Ok(crate::schedule::command::serve(&state.jobs_dir, state.db()))
-        }
-        Command::Jobs { state } => crate::schedule::command::list(&state.jobs_dir, &state.db()),
+        Command::Schedule { state } => Ok(schedule::serve(&state.jobs_dir, state.db())),
+        Command::Jobs { state } => schedule::list(&state.jobs_dir, &state.db()),
         Command::Outbox { action, state } => match action {
             None => outbox::list(&state.db()),
             Some(OutboxAction::Resolve {

@@ -88,7 +88,7 @@ pub async fn run(
         .scheduled()
         .map(|(j, s)| (j.clone(), s.clone()))
         .collect();
-    for l in config.jobs.jobs.iter().filter(|l| l.schedule.is_none()) {
+    for l in config.jobs.jobs.iter().filter(|l| l.job.schedule.is_none()) {
         info!(job = %l.job.name, "no schedule in the job file; run it by hand or from cron");
     }
     if scheduled.is_empty() {

@@ -31,8 +31,8 @@ pub fn rows(
             Ok(JobRow {
                 name: l.job.name.clone(),
                 description: l.job.description.clone(),
-                schedule: l.schedule.as_ref().map(|s| s.expr().to_string()),
-                next_run: l.schedule.as_ref().and_then(|s| s.next_after(&now)),
+                schedule: l.job.schedule.as_ref().map(|s| s.expr().to_string()),
+                next_run: l.job.schedule.as_ref().and_then(|s| s.next_after(&now)),
                 last: match state {
                     Some(s) => s.last_run(&l.job.name, now)?,
                     None => None,

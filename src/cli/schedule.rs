@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use tracing::error;
 
-use super::daemon::{self, DaemonConfig};
-use super::{listing, load_jobs};
-use crate::cli::{CliError, Finished};
+use super::{CliError, Finished};
 use crate::clock::{self, Clock, SystemClock};
 use crate::model::Exit;
+use crate::schedule::daemon::{self, DaemonConfig};
+use crate::schedule::{listing, load_jobs};
 use crate::state::State;
 use crate::state::lock::LockOptions;
 
