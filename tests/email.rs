@@ -3,6 +3,7 @@
 //! exactly-once across reruns, a dead relay, TLS and AUTH, the digest's
 //! attachment, and a run killed between sending and recording.
 
+mod common;
 #[path = "email/crash.rs"]
 mod crash;
 #[path = "email/digest.rs"]

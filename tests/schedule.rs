@@ -7,11 +7,14 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap (COMMON rules); helpers here are test code too.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
+use common::bin::Hojokin;
 use hojokin::clock::{self, Clock, ManualClock, SharedClock};
 use hojokin::model::{Exit, Trigger};
 use hojokin::report::atomic::{PAUSE_HOOK, TEMP_PREFIX};
@@ -86,15 +89,13 @@ impl Site {
         self.root.join("paused")
     }
 
+    /// Logs at the default level: some tests wait for a log line.
     fn hojokin(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_hojokin"));
-        c.args(args)
-            .current_dir(&self.root)
+        let mut c = Hojokin::new(&self.root)
+            .args(args)
             .env("HOJOKIN_DB", self.db())
-            .env_remove("HOJOKIN_LOG_FORMAT")
-            .env_remove("HOJOKIN_LOG")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .command();
+        c.env_remove("HOJOKIN_LOG");
         c
     }
 }

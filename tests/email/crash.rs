@@ -58,12 +58,10 @@ fn a_lost_answer_is_uncertain_and_never_sent_again() {
     // delivery, have it sent again on the next run.
     let db = dir.path().join("h.db");
     let hojokin = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_hojokin"))
+        crate::common::bin::Hojokin::new(dir.path())
             .args(args)
-            .arg("--db")
-            .arg(&db)
+            .arg_db(&db)
             .output()
-            .unwrap()
     };
     let listed = hojokin(&["outbox"]);
     assert_eq!(listed.status.code(), Some(0));
