@@ -8,6 +8,7 @@
 //! - [`crossrow`]: duplicates and references between datasets.
 
 pub mod crossrow;
+pub mod guard;
 pub mod header;
 pub mod parse;
 pub mod raw;
