@@ -70,6 +70,10 @@ pub fn check_zip<R: Read + Seek>(reader: R) -> Result<(), String> {
             continue;
         };
         let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".bin") && lower.starts_with("xl/") {
+            xlsb_records(&mut entry).map_err(|r| part_reason(&name, &r))?;
+            continue;
+        }
         if !(lower.ends_with(".xml") || lower.ends_with(".rels") || lower.ends_with(".vml")) {
             continue;
         }
@@ -97,6 +101,50 @@ fn part_reason(part: &str, r: &Refusal) -> String {
         ),
         Refusal::Doctype => format!("内部の {part} に文書型宣言（DOCTYPE）があり、読み込めません"),
         Refusal::Other(s) => format!("内部の {part} の{s}"),
+    }
+}
+
+/// The longest xlsb record accepted. calamine sizes its buffer to each
+/// record's declared length (up to 256 MB) before reading it; real records
+/// hold at most a cell's text (64 KB) or a rich string.
+pub const MAX_XLSB_RECORD: u64 = 16 << 20;
+
+/// An xlsb part's records: each declared length within [`MAX_XLSB_RECORD`].
+fn xlsb_records(entry: &mut dyn Read) -> Result<(), Refusal> {
+    fn byte(r: &mut dyn Read) -> Option<u8> {
+        let mut b = [0u8; 1];
+        r.read_exact(&mut b).ok().map(|()| b[0])
+    }
+    let mut reader = std::io::BufReader::new(entry);
+    loop {
+        // Type: one or two bytes, high bit continuing.
+        let Some(t) = byte(&mut reader) else {
+            return Ok(());
+        };
+        if t & 0x80 != 0 && byte(&mut reader).is_none() {
+            return Ok(());
+        }
+        // Length: up to four bytes of seven bits.
+        let mut len = 0u64;
+        for i in 0..4 {
+            let Some(b) = byte(&mut reader) else {
+                return Ok(());
+            };
+            len |= u64::from(b & 0x7F) << (7 * i);
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        if len > MAX_XLSB_RECORD {
+            return Err(Refusal::Other(format!(
+                "レコードの長さの宣言（{len}バイト）が上限（{}MB）を超えています",
+                MAX_XLSB_RECORD >> 20
+            )));
+        }
+        let skipped = std::io::copy(&mut (&mut reader).take(len), &mut std::io::sink());
+        if skipped.map_or(true, |n| n < len) {
+            return Ok(());
+        }
     }
 }
 
@@ -148,4 +196,49 @@ fn leading_number(v: &[u8]) -> u64 {
         .ok()
         .and_then(|s| s.parse::<u64>().ok())
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xlsb_record_lengths_are_bounded() {
+        // BrtBeginSst (0x9F, two-byte type) of 8 bytes, then a record that
+        // declares 2^28 − 1 bytes.
+        let mut ok = vec![0x9F, 0x01, 8];
+        ok.extend_from_slice(&[0u8; 8]);
+        assert_eq!(xlsb_records(&mut ok.as_slice()), Ok(()));
+        let mut bomb = ok.clone();
+        bomb.extend_from_slice(&[0x13, 0xFF, 0xFF, 0xFF, 0x7F]);
+        assert!(matches!(
+            xlsb_records(&mut bomb.as_slice()),
+            Err(Refusal::Other(r)) if r.contains("268435455バイト")
+        ));
+        // Truncated records end the scan quietly: the reader reports them.
+        assert_eq!(xlsb_records(&mut [0x13u8, 0x80].as_slice()), Ok(()));
+    }
+
+    #[test]
+    fn shared_string_counts_are_checked_against_the_strings() {
+        let part = |count: &str, n: usize| {
+            format!(
+                "<sst xmlns=\"x\" count=\"{n}\" uniqueCount=\"{count}\">{}</sst>",
+                "<si><t>a</t></si>".repeat(n)
+            )
+        };
+        assert_eq!(shared_strings(&mut part("3", 3).as_bytes()), Ok(()));
+        // A little over is harmless, and so is what calamine ignores.
+        assert_eq!(shared_strings(&mut part("100003", 3).as_bytes()), Ok(()));
+        assert_eq!(
+            shared_strings(&mut part("+9999999999", 3).as_bytes()),
+            Ok(())
+        );
+        assert_eq!(
+            shared_strings(&mut part("99999999999999999999", 3).as_bytes()),
+            Ok(())
+        );
+        assert!(shared_strings(&mut part("100007", 3).as_bytes()).is_err());
+        assert!(shared_strings(&mut part("0010000000000", 3).as_bytes()).is_err());
+    }
 }
