@@ -47,7 +47,7 @@ pub enum SourceError {
     /// Refused before any reader saw it: what the file declares about its
     /// own size cannot be true, or would not fit in memory.
     #[error(
-        "{path}: {reason}。ファイルが壊れているおそれがあります（Excel で開いて保存し直すと直ることがあります）"
+        "{path}: {reason}（壊れたファイルのおそれがあるため、Excel で開いて保存し直してください）"
     )]
     Refused { path: PathBuf, reason: String },
 }
@@ -135,14 +135,16 @@ fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, SourceError>) -> Result
     let result = catch_unwind(AssertUnwindSafe(f));
     IN_READER.with(|r| r.set(outer));
     result.unwrap_or_else(|payload| {
-        let detail = panic_text(payload.as_ref());
+        // The panic's own (English) text is for developers: in the log,
+        // not in the sentence staff read.
+        tracing::debug!(
+            file = %path.display(),
+            panic = %panic_text(payload.as_ref()),
+            "reader panicked"
+        );
         Err(SourceError::Workbook {
             path: path.to_path_buf(),
-            message: if detail.is_empty() {
-                "読み取り中に内部エラーが発生しました".into()
-            } else {
-                format!("読み取り中に内部エラーが発生しました（{detail}）")
-            },
+            message: "読み取り中に内部エラーが発生しました".into(),
         })
     })
 }
