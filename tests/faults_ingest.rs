@@ -337,3 +337,64 @@ fn a_night_with_a_40000_character_value_writes_its_report() {
     assert!(texts.iter().any(|t| t.ends_with("文字省略）")), "{texts:?}");
     assert!(texts.iter().all(|t| t.chars().count() <= 32_767));
 }
+
+#[test]
+fn a_company_name_longer_than_a_cell_rejects_its_row() {
+    use calamine::Reader;
+    let sandbox = Sandbox::new();
+    let xlsx = sandbox.path().join("fixtures/exports/applications.xlsx");
+    let mut book = calamine::open_workbook_auto(&xlsx).unwrap();
+    let range = book.worksheet_range("申請一覧").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
+    let header = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c == "事業者名"))
+        .unwrap();
+    let col = rows[header].iter().position(|c| c == "事業者名").unwrap();
+    let mut csv = String::new();
+    for (i, row) in rows.iter().enumerate().skip(header).take(4) {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, v)| {
+                if i == header + 2 && c == col {
+                    "株式会社".to_string() + &"綾".repeat(40_000)
+                } else {
+                    v.replace(',', "")
+                }
+            })
+            .collect();
+        csv.push_str(&cells.join(","));
+        csv.push('\n');
+    }
+    std::fs::write(sandbox.path().join("apps.csv"), csv).unwrap();
+    let out = sandbox.run(&["check", "apps.csv"], &[]);
+    let stdout = common::stdout(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        common::stderr(&out)
+    );
+    let cell = format!("apps!{}3", (b'A' + u8::try_from(col).unwrap()) as char);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert!(
+        lines[0].contains(&cell) && lines[0].contains("事業者名"),
+        "{stdout}"
+    );
+    assert!(
+        lines[0].contains("40004文字") && lines[0].contains("文字省略）"),
+        "{stdout}"
+    );
+    assert!(lines[0].chars().count() < 400, "{stdout}");
+    // The other two data rows are read and kept.
+    assert!(
+        common::stderr(&out).contains("3 行確認しました（除外 1 行）"),
+        "{}",
+        common::stderr(&out)
+    );
+}
