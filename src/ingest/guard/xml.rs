@@ -104,6 +104,8 @@ struct Scanner {
     text_seen: bool,
     /// The last bytes seen inside an `Until` token, to spot its terminator.
     tail: [u8; 3],
+    /// Inside a tag: the quote of the attribute value being read.
+    quote: Option<u8>,
 }
 
 impl Default for Scanner {
@@ -115,6 +117,7 @@ impl Default for Scanner {
             tag: Vec::new(),
             text_seen: false,
             tail: [0; 3],
+            quote: None,
         }
     }
 }
@@ -153,6 +156,7 @@ impl Scanner {
                         on(Token::Text).map_err(Refusal::Other)?;
                     }
                     self.text_seen = false;
+                    self.quote = None;
                     self.state = State::Open;
                     self.tag.clear();
                     self.len = 0;
@@ -186,7 +190,14 @@ impl Scanner {
                 if self.tag.len() < KEPT_TAG {
                     self.tag.push(b);
                 }
-                self.tag_byte_done(b, on)?;
+                // `>` may stand unescaped in an attribute value
+                // (`table:formula="of:=[.A1]>0"`): only an unquoted one ends the tag.
+                match self.quote {
+                    Some(q) if b == q => self.quote = None,
+                    Some(_) => {}
+                    None if b == b'"' || b == b'\'' => self.quote = Some(b),
+                    None => self.tag_byte_done(b, on)?,
+                }
             }
             State::Until(end) => {
                 self.grow()?;
@@ -249,35 +260,44 @@ impl Scanner {
 }
 
 /// The raw value of attribute `name` in a start tag's text, if present.
-/// Values are returned as written (entities not expanded).
+/// Values are returned as written (entities not expanded). Attributes are
+/// read one after another as an XML parser reads them, so text inside
+/// another attribute's value never counts as an attribute.
 pub fn attr<'a>(raw: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
-    let mut i = 0;
-    while i < raw.len() {
-        // Find `name=` preceded by whitespace.
-        let rest = &raw[i..];
-        let at = rest.windows(name.len()).position(|w| w == name)?;
-        let start = i + at;
-        let after = start + name.len();
-        let preceded = start > 0 && raw[start - 1].is_ascii_whitespace();
-        let mut j = after;
-        while j < raw.len() && raw[j].is_ascii_whitespace() {
-            j += 1;
+    let skip_ws = |i: &mut usize| {
+        while raw.get(*i).is_some_and(u8::is_ascii_whitespace) {
+            *i += 1;
         }
-        if preceded && raw.get(j) == Some(&b'=') {
-            j += 1;
-            while j < raw.len() && raw[j].is_ascii_whitespace() {
-                j += 1;
-            }
-            let quote = *raw.get(j)?;
-            if quote == b'"' || quote == b'\'' {
-                let body = &raw[j + 1..];
-                let close = body.iter().position(|c| *c == quote)?;
-                return Some(&body[..close]);
-            }
+    };
+    // The element name.
+    let mut i = raw
+        .iter()
+        .position(|c| c.is_ascii_whitespace())
+        .unwrap_or(raw.len());
+    loop {
+        skip_ws(&mut i);
+        let start = i;
+        while raw
+            .get(i)
+            .is_some_and(|c| !c.is_ascii_whitespace() && *c != b'=')
+        {
+            i += 1;
         }
-        i = after;
+        let key = &raw[start..i];
+        skip_ws(&mut i);
+        if key.is_empty() || raw.get(i) != Some(&b'=') {
+            return None;
+        }
+        i += 1;
+        skip_ws(&mut i);
+        let quote = *raw.get(i).filter(|q| **q == b'"' || **q == b'\'')?;
+        let body = &raw[i + 1..];
+        let close = body.iter().position(|c| *c == quote)?;
+        if key == name {
+            return Some(&body[..close]);
+        }
+        i += 1 + close + 1;
     }
-    None
 }
 
 /// The local part of a qualified name (`x:si` → `si`).
@@ -321,6 +341,23 @@ mod tests {
     }
 
     #[test]
+    fn a_greater_than_sign_inside_an_attribute_does_not_end_the_tag() {
+        let cell = "<c f=\"of:=[.A1]>0\" t='a>b'/>";
+        let got = tokens(&format!("<row>{}</row>", cell.repeat(MAX_DEPTH + 5))).unwrap();
+        assert_eq!(got.len(), 2 + 2 * (MAX_DEPTH + 5));
+        assert_eq!(got[1], "<c/");
+        let mut raw = Vec::new();
+        scan(&mut cell.as_bytes(), &mut |t| {
+            if let Token::Start { raw: r, .. } = t {
+                raw = r.to_vec();
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(attr(&raw, b"t"), Some(&b"a>b"[..]));
+    }
+
+    #[test]
     fn long_runs_and_deep_nesting_are_refused() {
         let ws = format!("<a>{}</a>", " ".repeat(MAX_TOKEN + 1));
         assert_eq!(tokens(&ws), Err(Refusal::TooLong));
@@ -341,6 +378,9 @@ mod tests {
         assert_eq!(attr(raw, b"uniqueCount"), Some(&b"3"[..]));
         assert_eq!(attr(raw, b"count"), Some(&b"5"[..]));
         assert_eq!(attr(raw, b"Count"), None);
+        // Text inside another value is not an attribute.
+        let raw = br#"sst x=' uniqueCount="1"' uniqueCount="9999""#;
+        assert_eq!(attr(raw, b"uniqueCount"), Some(&b"9999"[..]));
         assert_eq!(local(b"x:si"), b"si");
     }
 }
