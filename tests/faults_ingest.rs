@@ -88,6 +88,24 @@ fn an_xls_with_a_huge_dimensions_record_is_refused() {
 }
 
 #[test]
+fn a_small_xls_in_the_mini_stream_reads_and_is_checked_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let cells = [(0u16, 0u16, 7.0), (2, 1, 8.0)];
+    let ok = dir.path().join("mini.xls");
+    std::fs::write(&ok, cfb_mini(&small_workbook_stream((0, 3, 0, 2), &cells))).unwrap();
+    let got = rows(&ok, "Sheet1").unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!((got[1].index, got[1].get(1)), (2, &Raw::Number(8.0)));
+    let bomb = dir.path().join("mini-dims.xls");
+    std::fs::write(
+        &bomb,
+        cfb_mini(&small_workbook_stream((0, 1_000_000_000, 0, 256), &cells)),
+    )
+    .unwrap();
+    refused(rows(&bomb, "Sheet1"), "DIMENSIONS");
+}
+
+#[test]
 fn an_xls_whose_sector_chain_loops_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let mut bytes = xls(Some((0, 2, 0, 2)), &[(0, 0, 1.0)]);

@@ -88,6 +88,13 @@ fn corpus() -> Vec<Seed> {
         ),
     });
     seeds.push(Seed {
+        ext: "xls",
+        bytes: faults::cfb_mini(&faults::small_workbook_stream(
+            (0, 2, 0, 2),
+            &[(0, 0, 7.0), (1, 1, 8.0)],
+        )),
+    });
+    seeds.push(Seed {
         ext: "ods",
         bytes: faults::ods(&format!(
             "{}{}<table:table-row table:number-rows-repeated=\"3\"><table:table-cell table:number-columns-repeated=\"2\"/><table:table-cell office:value-type=\"float\" office:value=\"5\"/></table:table-row>",

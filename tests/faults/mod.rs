@@ -276,6 +276,82 @@ pub fn cfb(stream: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A small .xls whose Workbook stream (under 4,096 bytes) lives in the
+/// mini stream, as Excel stores small workbooks: sector 0 the FAT, 1 the
+/// directory, 2 the mini FAT, then the mini stream's container.
+pub fn cfb_mini(stream: &[u8]) -> Vec<u8> {
+    const END: u32 = 0xFFFF_FFFE;
+    const FREE: u32 = 0xFFFF_FFFF;
+    assert!(stream.len() < 4096);
+    let minis = stream.len().div_ceil(64);
+    let container = (minis * 64).div_ceil(512);
+    let mut out = cfb(&[0u8; 4200]);
+    out.truncate(512);
+    out[60..64].copy_from_slice(&2u32.to_le_bytes());
+    out[64..68].copy_from_slice(&1u32.to_le_bytes());
+    let mut fat = vec![0xFFFF_FFFDu32, END, END];
+    for i in 0..container {
+        fat.push(if i + 1 == container {
+            END
+        } else {
+            u32::try_from(i + 4).unwrap()
+        });
+    }
+    fat.resize(128, FREE);
+    for v in fat {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    let entry = |name: &str, kind: u8, child: u32, start: u32, size: usize| {
+        let mut e = vec![0u8; 128];
+        let units: Vec<u16> = name.encode_utf16().collect();
+        for (i, u) in units.iter().enumerate() {
+            e[2 * i..2 * i + 2].copy_from_slice(&u.to_le_bytes());
+        }
+        let len = u16::try_from((units.len() + 1) * 2).unwrap();
+        e[64..66].copy_from_slice(&len.to_le_bytes());
+        e[66] = kind;
+        e[67] = 1;
+        e[68..72].copy_from_slice(&FREE.to_le_bytes());
+        e[72..76].copy_from_slice(&FREE.to_le_bytes());
+        e[76..80].copy_from_slice(&child.to_le_bytes());
+        e[116..120].copy_from_slice(&start.to_le_bytes());
+        e[120..124].copy_from_slice(&u32::try_from(size).unwrap().to_le_bytes());
+        e
+    };
+    out.extend(entry("Root Entry", 5, 1, 3, minis * 64));
+    out.extend(entry("Workbook", 2, FREE, 0, stream.len()));
+    out.extend(entry("", 0, FREE, 0, 0));
+    out.extend(entry("", 0, FREE, 0, 0));
+    let mut minifat: Vec<u32> = (0..minis)
+        .map(|i| {
+            if i + 1 == minis {
+                END
+            } else {
+                u32::try_from(i + 1).unwrap()
+            }
+        })
+        .collect();
+    minifat.resize(128, FREE);
+    for v in minifat {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    let mut body = stream.to_vec();
+    body.resize(container * 512, 0);
+    out.extend(body);
+    out
+}
+
+/// A Workbook stream small enough for the mini stream.
+pub fn small_workbook_stream(dims: (u32, u32, u16, u16), cells: &[(u16, u16, f64)]) -> Vec<u8> {
+    let mut s = workbook_stream(Some(dims), cells, None);
+    // Drop the padding records that push `workbook_stream` past 4,096 bytes.
+    let pad = biff(0x00EF, &[0u8; 100]);
+    while s.ends_with(&pad) {
+        s.truncate(s.len() - pad.len());
+    }
+    s
+}
+
 pub fn xls(dims: Option<(u32, u32, u16, u16)>, cells: &[(u16, u16, f64)]) -> Vec<u8> {
     cfb(&workbook_stream(dims, cells, None))
 }
