@@ -200,6 +200,11 @@ fn mutate_xml(rng: &mut Rng, part: &mut Vec<u8>) {
                 ("<v>", "<v>9e"),
                 ("t=\"s\"", "t=\"str\""),
                 ("date1904=\"", "date1904=\"1"),
+                (
+                    "<f>",
+                    "<f t=\"shared\" si=\"18446744073709551615\" ref=\"A1:XFD1048576\">",
+                ),
+                ("<v>", "<v/><v>"),
             ] {
                 if rng.chance(2) {
                     text = text.replacen(from, to, 1 + rng.below(50));

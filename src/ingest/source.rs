@@ -608,6 +608,10 @@ fn visit_xlsx(
     };
     let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(err)?;
     let mut rows = RowBuilder::new(visit);
+    // The metadata variant, not `next_cell_with_formula`: it tells a formula
+    // saved without its result from an empty cell in the same pass, and it
+    // does not expand shared formulas (the expanding one grows a vector to
+    // whatever shared index `si` a file declares).
     while let Some(cell) = reader.next_cell_with_formula_metadata().map_err(err)? {
         let (row, col) = cell.pos;
         let raw = match (&cell.value, &cell.formula) {
