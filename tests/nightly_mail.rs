@@ -90,3 +90,32 @@ fn a_relay_that_is_down_leaves_the_mail_queued_until_it_is_back() {
     assert_eq!(again.status.code(), Some(1));
     assert_eq!(reminders(&subjects(&server.messages())), 6);
 }
+
+/// Issue 13.4: the workbook is written before any reminder goes out, so a
+/// report path that cannot be written stops the night with nothing sent
+/// and nothing recorded as sent; once fixed, the mails go out once.
+#[test]
+fn a_night_whose_report_path_is_a_folder_sends_no_mail() {
+    let sandbox = Sandbox::new();
+    let port = free_port();
+    let server = Server::start(&sandbox.path().join("mail"), port, &[]);
+    let report = sandbox.path().join("out/summary-2024-04-25.xlsx");
+    std::fs::create_dir_all(&report).unwrap();
+
+    let url = format!("smtp://127.0.0.1:{port}");
+    let ran = sandbox
+        .hojokin(
+            &["run", "nightly", "--as-of", "2024-04-25"],
+            &[("HOJOKIN_SMTP_URL", url.as_str()), ("HOJOKIN_LOG", "off")],
+        )
+        .expect(2);
+    ran.stderr_is(&[
+        "集計ブックの出力先 out/summary-2024-04-25.xlsx はフォルダのため書き込めません。ジョブファイルの [report] path にファイルのパスを指定してください。",
+    ]);
+    assert!(server.messages().is_empty(), "no mail before the report");
+
+    std::fs::remove_dir(&report).unwrap();
+    let fixed = run(&sandbox, port);
+    assert_eq!(fixed.status.code(), Some(1), "{}", common::stderr(&fixed));
+    assert_eq!(reminders(&subjects(&server.messages())), 6);
+}

@@ -5,39 +5,35 @@
 
 use std::path::{Path, PathBuf};
 
+use super::{CliError, Finished};
 use crate::catalogue::Catalogue;
+use crate::model::Exit;
 use crate::rules::cases;
 
 /// The shipped catalogue, relative to the folder hojokin runs in (the project's layout).
 const SHIPPED: &str = "catalogue/programs.toml";
 
-/// Runs the cases and prints one line per failing case to stderr, a summary to stdout.
-pub fn run(catalogue: Option<&Path>) -> u8 {
+/// Runs the cases: one stderr line per failing case and a closing count, or a stdout line
+/// when all pass. Nothing is printed here; `main` prints what this returns.
+pub fn run(catalogue: Option<&Path>) -> Result<Finished, CliError> {
     let path: PathBuf = catalogue.map_or_else(|| PathBuf::from(SHIPPED), Path::to_path_buf);
-    match check(&path) {
-        Ok(Outcome { cases, failures }) if failures.is_empty() => {
-            println!(
-                "制度カタログ {} のルールのテストケース {cases} 件はすべて合格しました。",
-                path.display()
-            );
-            0
-        }
-        Ok(Outcome { cases, failures }) => {
-            for f in &failures {
-                eprintln!("{f}");
-            }
-            eprintln!(
-                "制度カタログ {} のルールのテストケース {cases} 件のうち {} 件が不合格です。",
-                path.display(),
-                failures.len()
-            );
-            1
-        }
-        Err(message) => {
-            eprintln!("{message}");
-            2
-        }
+    let Outcome { cases, failures } = check(&path).map_err(CliError::from_error)?;
+    if failures.is_empty() {
+        let mut done = Finished::new(Exit::Done);
+        done.stdout.push(format!(
+            "制度カタログ {} のルールのテストケース {cases} 件はすべて合格しました。",
+            path.display()
+        ));
+        return Ok(done);
     }
+    let mut done = Finished::new(Exit::NeedsAttention);
+    done.stderr.extend(failures.iter().map(ToString::to_string));
+    done.stderr.push(format!(
+        "制度カタログ {} のルールのテストケース {cases} 件のうち {} 件が不合格です。",
+        path.display(),
+        failures.len()
+    ));
+    Ok(done)
 }
 
 /// What running the cases found.

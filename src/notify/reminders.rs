@@ -13,7 +13,7 @@ use super::stages::{Stage, stage_on, wants_reminder};
 use super::{Mailer, NotificationRow, NotifyOutcome, eml, now_stamp};
 use crate::calendar::fy_label;
 use crate::compliance::reports::ReportDue;
-use crate::model::{Finding, FindingKind, FiscalYear};
+use crate::model::{Finding, FindingKind, FiscalYear, MailKind, MailOutcome, MailResult};
 use crate::state::State;
 use crate::state::outbox::{Claim, OutboxEntry, OutboxKey, OutboxStatus, Sender};
 
@@ -41,7 +41,7 @@ fn key(row: &ReportDue, stage: Stage) -> OutboxKey {
     OutboxKey {
         application_id: row.application_id.clone(),
         report_fy: row.report_fy,
-        stage: stage.code().to_string(),
+        stage,
     }
 }
 
@@ -87,12 +87,12 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    fn row(&mut self, row: &ReportDue, stage: Stage, to: &str, subject: &str, result: String) {
+    fn row(&mut self, row: &ReportDue, stage: Stage, to: &str, subject: &str, result: MailResult) {
         self.out.rows.push(NotificationRow {
             at: now_stamp(),
             to: to.to_string(),
             subject: subject.to_string(),
-            kind: stage.label().to_string(),
+            kind: MailKind::Reminder(stage),
             result,
             application_id: row.application_id.clone(),
             message_id: None,
@@ -121,7 +121,13 @@ impl Run<'_> {
                         what(row, stage.label())
                     ),
                 ));
-                self.row(row, stage, email, "", "未送信（宛先不備・要確認）".into());
+                self.row(
+                    row,
+                    stage,
+                    email,
+                    "",
+                    MailResult::new(MailOutcome::NotSent, "未送信（宛先不備・要確認）"),
+                );
                 return None;
             }
         };
@@ -136,7 +142,10 @@ impl Run<'_> {
                     stage,
                     email,
                     "",
-                    format!("未送信（テンプレートエラー）: {e}"),
+                    MailResult::new(
+                        MailOutcome::NotSent,
+                        format!("未送信（テンプレートエラー）: {e}"),
+                    ),
                 );
                 return None;
             }
@@ -190,7 +199,7 @@ impl Run<'_> {
             stage,
             to,
             subject,
-            "未送信（件名に使えない文字・要確認）".into(),
+            MailResult::new(MailOutcome::NotSent, "未送信（件名に使えない文字・要確認）"),
         );
     }
 
@@ -202,10 +211,10 @@ impl Run<'_> {
             stage.code(),
         ]);
         let result = match eml::write(dir, &name, &ready.bytes) {
-            Ok(_) => format!("試行（.eml出力）: {name}"),
+            Ok(_) => MailResult::new(MailOutcome::Previewed, format!("試行（.eml出力）: {name}")),
             Err(e) => {
                 self.out.messages.push(e.clone());
-                format!("試行（.eml出力失敗）: {e}")
+                MailResult::new(MailOutcome::NotSent, format!("試行（.eml出力失敗）: {e}"))
             }
         };
         self.row(row, stage, &ready.to.to_string(), &ready.subject, result);
@@ -242,7 +251,10 @@ impl Run<'_> {
                 stage,
                 &to,
                 &ready.subject,
-                "未送信（状態ファイルに記録できないため送信せず）".into(),
+                MailResult::new(
+                    MailOutcome::NotSent,
+                    "未送信（状態ファイルに記録できないため送信せず）",
+                ),
             );
             return;
         }
@@ -254,12 +266,16 @@ impl Run<'_> {
         }
         let skipped = match self.claim(&k, &to, &ready, &now) {
             Ok(true) => None,
-            Ok(false) => Some("未送信（他の処理が送信中または送信済）".to_string()),
+            Ok(false) => Some(MailResult::new(
+                MailOutcome::NotSent,
+                "未送信（他の処理が送信中または送信済）",
+            )),
             Err(e) => {
                 self.unrecorded += 1;
                 self.state_broken = Some(e.clone());
-                Some(format!(
-                    "未送信（状態ファイルに記録できないため送信せず）: {e}"
+                Some(MailResult::new(
+                    MailOutcome::NotSent,
+                    format!("未送信（状態ファイルに記録できないため送信せず）: {e}"),
                 ))
             }
         };
@@ -305,12 +321,18 @@ impl Run<'_> {
         let result = match queued {
             Ok(()) => {
                 self.out.queued += 1;
-                "送信保留（中継サーバーが応答しないため今回は送らず、次回送信）".to_string()
+                MailResult::new(
+                    MailOutcome::Held,
+                    "送信保留（中継サーバーが応答しないため今回は送らず、次回送信）",
+                )
             }
             Err(e) => {
                 self.unrecorded += 1;
                 self.state_broken = Some(e.to_string());
-                format!("未送信（状態ファイルに記録できないため送信せず）: {e}")
+                MailResult::new(
+                    MailOutcome::NotSent,
+                    format!("未送信（状態ファイルに記録できないため送信せず）: {e}"),
+                )
             }
         };
         self.row(row, stage, &to, &ready.subject, result);
@@ -337,16 +359,20 @@ impl Run<'_> {
         result: SendResult,
     ) {
         let (status, error, label) = match &result {
-            SendResult::Accepted => (OutboxStatus::Sent, None, "送信済".to_string()),
+            SendResult::Accepted => (
+                OutboxStatus::Sent,
+                None,
+                MailResult::new(MailOutcome::Sent, "送信済"),
+            ),
             SendResult::NotSent(e) => (
                 OutboxStatus::Failed,
                 Some(e.as_str()),
-                format!("送信失敗（再送待ち）: {e}"),
+                MailResult::new(MailOutcome::Failed, format!("送信失敗（再送待ち）: {e}")),
             ),
             SendResult::InDoubt(e) => (
                 OutboxStatus::Uncertain,
                 Some(e.as_str()),
-                format!("送信不明（要確認）: {e}"),
+                MailResult::new(MailOutcome::Uncertain, format!("送信不明（要確認）: {e}")),
             ),
         };
         match status {
@@ -373,7 +399,7 @@ impl Run<'_> {
             at: now_stamp(),
             to: ready.to.email.to_string(),
             subject: ready.subject,
-            kind: stage.label().to_string(),
+            kind: MailKind::Reminder(stage),
             result: label,
             application_id: row.application_id.clone(),
             message_id: Some(ready.message_id),
@@ -404,10 +430,7 @@ impl Run<'_> {
             let Some(row) = waiting.get(&(e.key.application_id.as_str(), e.key.report_fy)) else {
                 continue;
             };
-            let stage: &str = match Stage::from_code(&e.key.stage) {
-                Some(s) => s.label(),
-                None => &e.key.stage,
-            };
+            let stage = e.key.stage.label();
             self.out.uncertain += 1;
             self.out.findings.push(finding(
                 row,
