@@ -1,6 +1,7 @@
 //! Builders from each stage's output to its sheet's [`Table`].
 
 use crate::calendar;
+use crate::catalogue::RuleBasis;
 use crate::compliance::reports::ReportDue;
 use crate::compliance::restriction::AssetRestriction;
 use crate::model::{Finding, InputError, NotificationRow};
@@ -83,10 +84,10 @@ pub fn verification(assessed: &[Assessment]) -> Table {
                 Cell::opt_yen(a.difference),
                 Cell::text(a.verdict.label()),
                 Cell::text(&a.reason),
-                Cell::text(if a.unverified {
-                    "未確認（市の確認待ち）"
-                } else {
-                    "確認済"
+                Cell::text(match a.basis {
+                    Some(RuleBasis::Assumed) => "推定（過年度の額、市の確認待ち）",
+                    _ if a.unverified => "未確認（市の確認待ち）",
+                    _ => "確認済",
                 }),
             ]
         })
