@@ -360,6 +360,15 @@ fn rule(ctx: &Ctx, key: &str, r: RawRule, courses: &[Course]) -> Result<RuleSet,
             "min_members は団体の制度（cap_multiplier = \"members\"）の rules にだけ指定できます。",
         ));
     }
+    if cap
+        .as_ref()
+        .is_some_and(|c| c.multiplier == CapMultiplier::Members && c.scope == CapScope::CompanyFy)
+    {
+        return Err(ctx.err(
+            format!("{key}.cap_scope"),
+            "団体の制度（cap_multiplier = \"members\"）の上限は1社あたりで、cap_scope = \"company_fy\" とは組み合わせられません。",
+        ));
+    }
     if r.min_members == Some(0) {
         return Err(ctx.err(
             format!("{key}.min_members"),

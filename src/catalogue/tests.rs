@@ -212,6 +212,10 @@ fn errors_name_the_file_the_program_and_the_key() {
             "キー rules[1].min_members が不正です。min_members は団体の制度",
         ),
         (
+            program("X補助金", "fy_from = 2019\nrate = \"1/2\"\nunit = 1000\ncap = 500\ncap_multiplier = \"members\"\ncap_scope = \"company_fy\"\n"),
+            "キー rules[1].cap_scope が不正です。団体の制度",
+        ),
+        (
             program("X補助金", GOOD_RULE).replace(
                 "name = \"X補助金\"\n",
                 "name = \"X補助金\"\nestablishment_counts = \"all\"\n",
