@@ -434,6 +434,8 @@ pub struct NotificationRow {
     /// 送信済, 送信失敗（再送待ち）, 送信不明（要確認）, 試行（.eml出力）, 未送信（…）.
     pub result: String,
     pub application_id: String,
+    /// 事業者名 of that application (empty for the staff digest).
+    pub company: String,
     pub message_id: Option<String>,
 }
 

@@ -43,12 +43,12 @@ fn the_nightly_report_has_every_sheet_in_the_contracts_order() {
     let names = common::sheet_names(&report);
     let want = [
         "概要",
+        "要確認",
         "年度別集計",
         "事業者別集計",
         "算定検証",
         "雇用状況報告",
         "財産処分制限",
-        "要確認",
         "通知",
         "入力エラー",
     ];

@@ -245,6 +245,7 @@ pub fn send_digest(
         kind: "ダイジェスト".into(),
         result: String::new(),
         application_id: String::new(),
+        company: String::new(),
         message_id: None,
     };
     let ctx = context(mailer, state, facts, &workbook_name);

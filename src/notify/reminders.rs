@@ -95,6 +95,7 @@ impl Run<'_> {
             kind: stage.label().to_string(),
             result,
             application_id: row.application_id.clone(),
+            company: row.company.clone(),
             message_id: None,
         });
     }
@@ -376,6 +377,7 @@ impl Run<'_> {
             kind: stage.label().to_string(),
             result: label,
             application_id: row.application_id.clone(),
+            company: row.company.clone(),
             message_id: Some(ready.message_id),
         });
     }
