@@ -216,7 +216,10 @@ fn execution_chart(title: &str, first: u32, last: u32, height: u32) -> Chart {
     chart.title().set_name(title).set_font(&font);
     // In a bar chart the category axis is the vertical one (rust_xlsxwriter's
     // y axis): reversed so bars run top-down in the table's order.
-    chart.y_axis().set_reverse().set_font(&font);
+    // 8 points: at 10 LibreOffice drops every other program's name.
+    let mut small = font.clone();
+    small.set_size(8);
+    chart.y_axis().set_reverse().set_font(&small);
     chart
         .x_axis()
         .set_name("金額（円）")

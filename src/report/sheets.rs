@@ -334,7 +334,7 @@ pub fn notifications(rows: &[NotificationRow]) -> Table {
         .collect();
     table.highlights = MAIL_PROBLEMS
         .iter()
-        .map(|p| Highlight::new("結果", Rule::BeginsWith(*p), Severity::Alert))
+        .map(|p| Highlight::new("結果", Rule::BeginsWith(p), Severity::Alert))
         .collect();
     table.needs_action = rows
         .iter()
