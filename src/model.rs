@@ -564,6 +564,8 @@ pub struct NotificationRow {
     /// 結果: what happened, and the sentence staff read.
     pub result: MailResult,
     pub application_id: String,
+    /// 事業者名 of that application (empty for the staff digest).
+    pub company: String,
     pub message_id: Option<String>,
 }
 

@@ -170,6 +170,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         job,
         as_of: opts.as_of,
         dry_run: opts.dry_run,
+        new_findings: None,
     };
     let report_path = job.report.path_for(opts.as_of);
     let protected = job.files_read();
@@ -197,10 +198,24 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
     if let Some(m) = &mail {
         results.findings.extend(m.findings.iter().cloned());
     }
+    // Read only: each report's last reminder and the next one, for 雇用状況報告.
+    let outbox = if mail.is_some() {
+        state.outbox_entries().unwrap_or_else(|e| {
+            warn!("outbox not readable for the workbook's history: {e}");
+            Vec::new()
+        })
+    } else {
+        Vec::new()
+    };
     let mail_view = mail.as_ref().map(|m| compose::Mail {
         rows: &m.rows,
         counts: m.counts(),
+        outbox: &outbox,
     });
+    let run = compose::Run {
+        new_findings: Some(new_findings(state, &job.name, &results)),
+        ..run
+    };
     let report = compose::workbook(run, &ingested, &results, mail_view);
     if let Err(e) = stage("report", || report.write(&report_path, &protected)) {
         return failed(e.to_string());
@@ -259,6 +274,21 @@ fn prepare(job: &Job) -> Result<Prepared<'_>, String> {
         )),
     };
     Ok((catalogue, mailer))
+}
+
+/// How many of tonight's 要確認 rows no delivered digest has named yet (the
+/// digest's own test of "new", so 概要 and the digest agree).
+fn new_findings(state: &State, job: &str, results: &evaluation::Results) -> usize {
+    results
+        .findings
+        .iter()
+        .map(notify::DigestItem::finding)
+        .filter(|i| {
+            !state
+                .digest_flag_seen(job, "finding", &i.key)
+                .unwrap_or(false)
+        })
+        .count()
 }
 
 /// Runs one stage and logs how long it took.

@@ -43,12 +43,12 @@ fn the_nightly_report_has_every_sheet_in_the_contracts_order() {
     let names = common::sheet_names(&report);
     let want = [
         "概要",
+        "要確認",
         "年度別集計",
         "事業者別集計",
         "算定検証",
         "雇用状況報告",
         "財産処分制限",
-        "要確認",
         "通知",
         "入力エラー",
     ];
@@ -156,6 +156,8 @@ fn findings_name_the_application_that_breaks_the_rule() {
 
 #[test]
 fn the_report_ledger_shows_each_status() {
+    // 報告年度 is a number cell (2023) shown as 令和5年度 by its format
+    // (tests/workbook_format.rs reads the format).
     let (_s, report) = nightly();
     let rows = read_sheet(&report, "雇用状況報告").records("申請番号");
     assert_eq!(rows.len(), 11);
@@ -173,27 +175,27 @@ fn the_report_ledger_shows_each_status() {
     };
     // 2023-04-30 is a Sunday: the deadline moves to Monday 2023-05-01.
     assert_eq!(
-        status("R4-201", "令和5年度"),
+        status("R4-201", "2023"),
         (d(2023, 5, 1), Some(d(2023, 4, 20)), "提出済".into())
     );
     assert_eq!(
-        status("R4-202", "令和5年度"),
+        status("R4-202", "2023"),
         (d(2023, 5, 1), Some(d(2023, 5, 1)), "提出済".into())
     );
     assert_eq!(
-        status("R4-203", "令和5年度"),
+        status("R4-203", "2023"),
         (d(2023, 5, 1), Some(d(2023, 5, 15)), "期限後提出".into())
     );
     assert_eq!(
-        status("R4-204", "令和5年度"),
+        status("R4-204", "2023"),
         (d(2023, 5, 1), None, "未提出".into())
     );
     assert_eq!(
-        status("R4-201", "令和6年度"),
+        status("R4-201", "2024"),
         (d(2024, 4, 30), Some(d(2024, 4, 10)), "提出済".into())
     );
     assert_eq!(
-        status("R5-201", "令和6年度"),
+        status("R5-201", "2024"),
         (d(2024, 4, 30), None, "期限前".into())
     );
 }
@@ -218,6 +220,7 @@ fn assets_show_each_state_and_the_refund() {
 
 #[test]
 fn annual_and_company_totals() {
+    // 年度 cells hold the FY as a number (2022 reads 令和4年度).
     let (_s, report) = nightly();
     let sheet = read_sheet(&report, "年度別集計");
     let rows = sheet.records("年度");
@@ -229,24 +232,24 @@ fn annual_and_company_totals() {
         assert_eq!(r.len(), 1, "{fy} {program}");
         r[0]
     };
-    let div = row("令和4年度", "ダイバーシティ経営推進補助金");
+    let div = row("2022", "ダイバーシティ経営推進補助金");
     assert_eq!(div.yen("件数"), Some(4));
     assert_eq!(div.yen("交付決定額"), Some(2_956_000));
     assert_eq!(div.yen("予算額"), Some(5_000_000));
-    let total = row("令和4年度", "合計");
+    let total = row("2022", "合計");
     assert_eq!(total.yen("件数"), Some(18));
     assert_eq!(total.yen("交付決定額"), Some(18_754_800));
     assert_eq!(total.yen("予算額"), Some(101_800_000));
-    let r5 = row("令和5年度", "合計");
+    let r5 = row("2023", "合計");
     assert_eq!(r5.yen("確定額"), Some(2_556_000));
     // 申請中 and 取消 are not counted: FY2024 has only the one 確定 技能検定.
-    assert_eq!(row("令和6年度", "合計").yen("件数"), Some(1));
+    assert_eq!(row("2024", "合計").yen("件数"), Some(1));
 
     let companies = read_sheet(&report, "事業者別集計").records("年度");
     assert!(!companies.is_empty());
     let sum: i64 = companies
         .iter()
-        .filter(|r| r.text("年度") == "令和4年度")
+        .filter(|r| r.text("年度") == "2022")
         .map(|r| r.yen("交付決定額").unwrap())
         .sum();
     assert_eq!(sum, 18_754_800, "company totals add up to the FY total");

@@ -245,6 +245,7 @@ pub fn send_digest(
         kind: MailKind::Digest,
         result: MailResult::new(MailOutcome::NotSent, ""),
         application_id: String::new(),
+        company: String::new(),
         message_id: None,
     };
     let ctx = context(mailer, state, facts, &workbook_name);

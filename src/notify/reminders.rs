@@ -95,6 +95,7 @@ impl Run<'_> {
             kind: MailKind::Reminder(stage),
             result,
             application_id: row.application_id.clone(),
+            company: row.company.clone(),
             message_id: None,
         });
     }
@@ -402,6 +403,7 @@ impl Run<'_> {
             kind: MailKind::Reminder(stage),
             result: label,
             application_id: row.application_id.clone(),
+            company: row.company.clone(),
             message_id: Some(ready.message_id),
         });
     }

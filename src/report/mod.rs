@@ -7,7 +7,10 @@
 
 pub mod atomic;
 pub mod compose;
+pub mod highlight;
+pub mod history;
 pub mod overview;
+pub mod print;
 pub mod sheet;
 pub mod sheets;
 pub mod style;
@@ -16,9 +19,10 @@ pub mod totals_sheets;
 
 use std::path::{Path, PathBuf};
 
-use rust_xlsxwriter::{Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, Workbook, XlsxError};
 
 use overview::Overview;
+use print::PrintMeta;
 pub use sheet::Sheet;
 use style::Styles;
 use table::Table;
@@ -48,6 +52,8 @@ pub enum ReportError {
 pub struct Report {
     pub overview: Overview,
     pub tables: Vec<Table>,
+    /// Page header of every sheet and the document's properties.
+    pub meta: PrintMeta,
 }
 
 impl Report {
@@ -55,14 +61,29 @@ impl Report {
     pub fn to_bytes(&self) -> Result<Vec<u8>, XlsxError> {
         let styles = Styles::default();
         let mut wb = Workbook::new();
+        wb.set_properties(&self.properties());
         let ws = wb.add_worksheet();
-        overview::write(ws, &self.overview, &styles)?;
+        overview::write(ws, &self.overview, &styles, &self.meta)?;
         let mut tables: Vec<&Table> = self.tables.iter().collect();
         tables.sort_by_key(|t| t.sheet);
         for t in tables {
-            table::write_table(&mut wb, t, &styles)?;
+            table::write_table(&mut wb, t, &styles, &self.meta)?;
         }
         wb.save_to_buffer()
+    }
+
+    /// Title, author and 基準日, which Explorer and Excel's 情報 pane show.
+    fn properties(&self) -> DocProperties {
+        let mut p = DocProperties::new()
+            .set_title(&self.meta.title)
+            .set_author(print::DEPARTMENT)
+            .set_company("綾瀬市");
+        if let Some(d) = self.meta.as_of {
+            p = p
+                .set_subject(format!("基準日 {}", crate::calendar::wareki(d)))
+                .set_custom_property("基準日", &d);
+        }
+        p
     }
 
     /// Writes the workbook atomically (temporary file + rename) to `path`,

@@ -1,10 +1,11 @@
-//! 概要: the first sheet, a stack of small titled sections (the run, its
-//! inputs, the counts of each flag, the mails) that a person reads top down,
-//! and, when the run has totals, the as-of FY's budget execution as a chart
-//! below its figures.
+//! 概要: the first sheet, a stack of small titled sections that a person
+//! reads top down — 本日の対応 first, then the counts, the lists to act on,
+//! the budget execution charts (each starting a printed page, so it prints
+//! whole), and the run's metadata and input hashes last.
 
 use rust_xlsxwriter::{Chart, ChartFont, ChartLegendPosition, Worksheet, XlsxError};
 
+use super::print::{self, PrintMeta};
 use super::sheet::Sheet;
 use super::style::{Styles, YEN_FORMAT, display_width};
 use super::table::{Cell, write_cell, write_text};
@@ -17,6 +18,9 @@ pub struct Section {
     /// Column headings; empty for a key/value block.
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
+    /// Extra columns the last column is merged across (the long SHA-256
+    /// values), so a long value does not widen a column of counts.
+    pub span_last: u16,
 }
 
 impl Section {
@@ -29,6 +33,7 @@ impl Section {
                 .into_iter()
                 .map(|(k, v)| vec![Cell::text(k), v])
                 .collect(),
+            span_last: 0,
         }
     }
 }
@@ -37,9 +42,13 @@ impl Section {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Overview {
     pub title: String,
+    /// Written first, top down.
     pub sections: Vec<Section>,
-    /// The as-of FY's budget execution; `None` leaves 概要 without a chart.
-    pub chart: Option<ExecutionChart>,
+    /// Budget execution, one chart per FY (the as-of FY, and the previous
+    /// one while the as-of FY has just begun); empty leaves 概要 without one.
+    pub charts: Vec<ExecutionChart>,
+    /// Written after the charts: the run's metadata and input hashes.
+    pub trailer: Vec<Section>,
 }
 
 /// Budget execution per program in one FY: shown as the last section of
@@ -56,41 +65,67 @@ pub struct ExecutionChart {
 pub const CHART_COLUMNS: [&str; 4] = ["制度", "予算額", "交付決定・確定額", "執行率"];
 
 /// Chart size in pixels: wide enough for a handful of Japanese program names.
-const CHART_WIDTH: u32 = 640;
-const CHART_HEIGHT: u32 = 360;
+const CHART_WIDTH: u32 = 720;
+const CHART_HEIGHT: u32 = 340;
 
 /// Lays 概要 out: title, then each section with a blank row between, then the
 /// chart's data section, with the chart below its data.
-pub fn write(ws: &mut Worksheet, o: &Overview, styles: &Styles) -> Result<(), XlsxError> {
+pub fn write(
+    ws: &mut Worksheet,
+    o: &Overview,
+    styles: &Styles,
+    meta: &PrintMeta,
+) -> Result<(), XlsxError> {
     ws.set_name(Sheet::Overview.name())?;
     write_text(ws, 0, 0, &o.title, &styles.title)?;
     let mut widths: Vec<usize> = vec![0; 8];
     let mut row = 2u32;
+    let mut breaks = Vec::new();
     for s in &o.sections {
         row = write_section(ws, row, s, styles, &mut widths)? + 1;
     }
-    if let Some(chart) = &o.chart {
+    for chart in &o.charts {
+        // Each chart starts a printed page: its data and the chart below
+        // (about 30 rows) fit one landscape A4 page, so it is never cut.
+        breaks.push(row);
         let section = chart_section(chart);
         let data_start = row + 2; // below the section's title and header
-        write_section(ws, row, &section, styles, &mut widths)?;
+        row = write_section(ws, row, &section, styles, &mut widths)? + 1;
         if !chart.rows.is_empty() {
             let data_end = data_start + u32::try_from(chart.rows.len() - 1).unwrap_or(0);
-            // Directly below its data, where a reader of 概要 arrives at it;
-            // nothing is written below, so it covers no cell in use.
-            ws.insert_chart(
-                data_end + 2,
-                0,
-                &execution_chart(&chart.title, data_start, data_end),
-            )?;
+            let programs = data_end - data_start + 1;
+            let height = chart_height(programs);
+            let drawn = execution_chart(&chart.title, data_start, data_end, height);
+            // Directly below its data, on rows left empty for it.
+            ws.insert_chart(row, 0, &drawn)?;
+            row += height.div_ceil(ROW_PIXELS) + 1;
         }
+    }
+    if !o.charts.is_empty() && !o.trailer.is_empty() {
+        breaks.push(row);
+    }
+    for s in &o.trailer {
+        row = write_section(ws, row, s, styles, &mut widths)? + 1;
     }
     for (c, w) in widths.iter().enumerate() {
         let w = u32::try_from((*w).clamp(10, 70)).unwrap_or(70);
         ws.set_column_width(col(c), f64::from(w))?;
     }
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
+    print::set_up(ws, meta, print::PAGE_UNITS);
+    if !breaks.is_empty() {
+        ws.set_page_breaks(&breaks)?;
+    }
     Ok(())
+}
+
+/// The default row's height in pixels (15 points).
+const ROW_PIXELS: u32 = 20;
+
+/// Tall enough for every program's name on the category axis (LibreOffice
+/// skips labels that do not fit), short enough that data and chart print on
+/// one page with up to about 15 programs.
+fn chart_height(programs: u32) -> u32 {
+    CHART_HEIGHT.max(100 + programs * 24)
 }
 
 /// Writes one titled section from `row`; returns the row after its last one.
@@ -103,8 +138,13 @@ fn write_section(
 ) -> Result<u32, XlsxError> {
     write_text(ws, row, 0, &s.title, &styles.title)?;
     row += 1;
+    let spanned = |c: usize| s.span_last > 0 && c + 1 == s.columns.len();
     if !s.columns.is_empty() {
         for (c, name) in s.columns.iter().enumerate() {
+            if spanned(c) {
+                ws.merge_range(row, col(c), row, col(c) + s.span_last, name, &styles.header)?;
+                continue;
+            }
             write_text(ws, row, col(c), name, &styles.header)?;
             grow(widths, c, display_width(name) + 4);
         }
@@ -112,6 +152,14 @@ fn write_section(
     }
     for cells in &s.rows {
         for (c, cell) in cells.iter().enumerate() {
+            if spanned(c) {
+                let text = match cell {
+                    Cell::Text(t) => t.as_str(),
+                    _ => "",
+                };
+                ws.merge_range(row, col(c), row, col(c) + s.span_last, text, &styles.text)?;
+                continue;
+            }
             // In key/value blocks the key column is a label.
             if s.columns.is_empty()
                 && c == 0
@@ -146,6 +194,7 @@ fn chart_section(chart: &ExecutionChart) -> Section {
         title: chart.title.clone(),
         columns: CHART_COLUMNS.iter().map(|c| c.to_string()).collect(),
         rows,
+        span_last: 0,
     }
 }
 
@@ -153,7 +202,7 @@ fn chart_section(chart: &ExecutionChart) -> Section {
 /// rows `first..=last` of the data section (headings on the row above).
 /// Horizontal bars: long Japanese program names stay level and readable on
 /// the category axis, and the chart grows with the number of programs.
-fn execution_chart(title: &str, first: u32, last: u32) -> Chart {
+fn execution_chart(title: &str, first: u32, last: u32, height: u32) -> Chart {
     let mut font = ChartFont::new();
     font.set_name("Meiryo UI");
     let mut chart = Chart::new_bar();
@@ -167,24 +216,26 @@ fn execution_chart(title: &str, first: u32, last: u32) -> Chart {
     chart.title().set_name(title).set_font(&font);
     // In a bar chart the category axis is the vertical one (rust_xlsxwriter's
     // y axis): reversed so bars run top-down in the table's order.
-    chart.y_axis().set_reverse().set_font(&font);
+    // 8 points: at 10 LibreOffice drops every other program's name.
+    let mut small = font.clone();
+    small.set_size(8);
+    chart.y_axis().set_reverse().set_font(&small);
     chart
         .x_axis()
         .set_name("金額（円）")
         .set_name_font(&font)
         .set_num_format(YEN_FORMAT);
     chart.legend().set_position(ChartLegendPosition::Bottom);
-    let programs = last.saturating_sub(first) + 1;
-    chart
-        .set_width(CHART_WIDTH)
-        .set_height(CHART_HEIGHT.max(120 + programs * 28));
+    chart.set_width(CHART_WIDTH).set_height(height);
     chart
 }
 
 fn cell_width(cell: &Cell) -> usize {
     match cell {
-        Cell::Text(t) => display_width(t),
-        Cell::Date(_) => 15,
+        Cell::Text(t) | Cell::Tag(t) | Cell::Link { text: t, .. } => display_width(t),
+        Cell::Date(_) => 17,
+        Cell::DateTime(_) => 26,
+        Cell::Fy(_) => 12,
         Cell::Yen(_) | Cell::Int(_) => 14,
         Cell::Percent(_) => 7,
         Cell::Empty => 0,
@@ -219,7 +270,8 @@ mod tests {
                 "実行",
                 vec![("基準日", Cell::text("令和7年3月31日"))],
             )],
-            chart,
+            charts: chart.into_iter().collect(),
+            trailer: Vec::new(),
         }
     }
 
@@ -227,6 +279,7 @@ mod tests {
         let bytes = Report {
             overview: o,
             tables: vec![],
+            meta: PrintMeta::default(),
         }
         .to_bytes()
         .unwrap();

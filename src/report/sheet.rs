@@ -1,4 +1,5 @@
-//! The workbook's sheets: each name written once, in the contract's order.
+//! The workbook's sheets: each name written once, in the workbook's order
+//! (概要 first as the contract says, then 要確認, the rows staff act on).
 //!
 //! Messages that send staff to a sheet ("「入力エラー」シートを確認…") take the
 //! name from here too, so renaming a sheet cannot leave a sentence pointing
@@ -9,12 +10,13 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Sheet {
     Overview,
+    /// Right after 概要: the rows staff act on come before the totals.
+    Findings,
     ByFiscalYear,
     ByCompany,
     Verification,
     EmploymentReports,
     Restrictions,
-    Findings,
     Notifications,
     InputErrors,
 }
@@ -23,12 +25,12 @@ impl Sheet {
     /// Every sheet, in the workbook's order.
     pub const ALL: [Sheet; 9] = [
         Sheet::Overview,
+        Sheet::Findings,
         Sheet::ByFiscalYear,
         Sheet::ByCompany,
         Sheet::Verification,
         Sheet::EmploymentReports,
         Sheet::Restrictions,
-        Sheet::Findings,
         Sheet::Notifications,
         Sheet::InputErrors,
     ];
@@ -60,18 +62,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_order_is_the_contracts() {
+    fn overview_then_findings_then_the_rest() {
         let names: Vec<&str> = Sheet::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
             [
                 "概要",
+                "要確認",
                 "年度別集計",
                 "事業者別集計",
                 "算定検証",
                 "雇用状況報告",
                 "財産処分制限",
-                "要確認",
                 "通知",
                 "入力エラー"
             ]

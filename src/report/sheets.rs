@@ -1,23 +1,47 @@
 //! Builders from each stage's output to its sheet's [`Table`].
 
-use crate::calendar;
-use crate::catalogue::RuleBasis;
-use crate::compliance::reports::ReportDue;
-use crate::compliance::restriction::AssetRestriction;
-use crate::model::{Finding, InputError, NotificationRow};
-use crate::rules::Assessment;
+use std::collections::HashMap;
 
+use chrono::{DateTime, NaiveDate};
+
+use crate::catalogue::RuleBasis;
+use crate::compliance::reports::{ReportDue, ReportState};
+use crate::compliance::restriction::{AssetRestriction, AssetState};
+use crate::model::{Application, Finding, InputError, MailOutcome, NotificationRow};
+use crate::rules::{Assessment, Verdict};
+
+use super::highlight::{Highlight, Rule, Severity};
+use super::history::{self, Sent};
 use super::sheet::Sheet;
 use super::table::{Cell, Table};
 
-/// 入力エラー: every rejected row or value.
+/// 入力エラー: every rejected row or value, in file, sheet and row order
+/// (then column), so staff fixing an export go down it once. Files sort by
+/// name; the sheets of one file keep the order they were read in (the
+/// order of the datasets), not the order of their names.
 pub fn input_errors(errors: &[InputError]) -> Table {
+    // When InputError gains 申請番号, 事業者名 and 影響 (issue 11, build 1),
+    // add them as columns here, after 内容.
     let mut t = Table::new(
         Sheet::InputErrors,
         vec!["ファイル", "シート", "セル", "項目", "値", "内容"],
     );
-    t.rows = errors
-        .iter()
+    let mut sheets: Vec<(&str, &str)> = Vec::new();
+    for e in errors {
+        if !sheets.contains(&(e.file.as_str(), e.sheet.as_str())) {
+            sheets.push((&e.file, &e.sheet));
+        }
+    }
+    let rank = |e: &InputError| {
+        sheets
+            .iter()
+            .position(|s| *s == (e.file.as_str(), e.sheet.as_str()))
+            .unwrap_or(usize::MAX)
+    };
+    let mut sorted: Vec<&InputError> = errors.iter().collect();
+    sorted.sort_by_key(|e| (e.file.as_str(), rank(e), cell_order(&e.cell)));
+    t.rows = sorted
+        .into_iter()
         .map(|e| {
             vec![
                 Cell::text(&e.file),
@@ -29,7 +53,19 @@ pub fn input_errors(errors: &[InputError]) -> Table {
             ]
         })
         .collect();
+    t.needs_action = !t.rows.is_empty();
     t
+}
+
+/// An A1 reference as (row, column) for sorting: `B6` → (6, 2), `AA10` →
+/// (10, 27). A reference that is not A1 (a whole file) sorts first.
+fn cell_order(a1: &str) -> (u32, u32) {
+    let letters: String = a1.chars().take_while(char::is_ascii_alphabetic).collect();
+    let row = a1[letters.len()..].parse().unwrap_or(0);
+    let col = letters.chars().fold(0u32, |n, c| {
+        n * 26 + (u32::from(c.to_ascii_uppercase()) - 64)
+    });
+    (row, col)
 }
 
 /// 要確認: every rule the data breaks, on the application that breaks it.
@@ -44,22 +80,27 @@ pub fn findings(findings: &[Finding]) -> Table {
             vec![
                 Cell::text(&f.application_id),
                 Cell::text(&f.company),
-                Cell::text(f.kind.label()),
+                Cell::tag(f.kind.label()),
                 Cell::text(&f.detail),
             ]
         })
         .collect();
+    t.needs_action = !t.rows.is_empty();
     t
 }
 
-/// 算定検証: one row per application, the rules' amount against the decided one.
-pub fn verification(assessed: &[Assessment]) -> Table {
+/// 算定検証: one row per application, the rules' amount against the decided
+/// one, with the application's 事業者名 and 状態 from `apps`.
+pub fn verification(assessed: &[Assessment], apps: &[Application]) -> Table {
+    let by_id: HashMap<&str, &Application> = apps.iter().map(|a| (a.id.as_str(), a)).collect();
     let mut t = Table::new(
         Sheet::Verification,
         vec![
             "申請番号",
+            "事業者名",
             "制度",
             "区分",
+            "状態",
             "補助対象経費",
             "算定額",
             "交付決定額",
@@ -74,17 +115,20 @@ pub fn verification(assessed: &[Assessment]) -> Table {
     t.rows = assessed
         .iter()
         .map(|a| {
+            let app = by_id.get(a.application_id.as_str());
             vec![
                 Cell::text(&a.application_id),
+                Cell::opt_text(app.map(|p| p.company.as_str())),
                 Cell::text(&a.program),
                 Cell::opt_text(a.course.as_deref()),
+                Cell::opt_text(app.map(|p| p.status.label())),
                 Cell::Yen(a.eligible_cost),
                 Cell::opt_yen(a.computed),
                 Cell::opt_yen(a.decided),
                 Cell::opt_yen(a.difference),
-                Cell::text(a.verdict.label()),
+                Cell::tag(a.verdict.label()),
                 Cell::text(&a.reason),
-                Cell::text(match a.basis {
+                Cell::tag(match a.basis {
                     Some(RuleBasis::Assumed) => "推定（過年度の額、市の確認待ち）",
                     _ if a.unverified => "未確認（市の確認待ち）",
                     _ => "確認済",
@@ -92,6 +136,27 @@ pub fn verification(assessed: &[Assessment]) -> Table {
             ]
         })
         .collect();
+    t.highlights = vec![
+        Highlight::new(
+            "判定",
+            Rule::BeginsWith(Verdict::Over.label()),
+            Severity::Alert,
+        ),
+        Highlight::new("差額", Rule::Positive, Severity::Alert),
+        Highlight::new("差額", Rule::Negative, Severity::Warn),
+        Highlight::new(
+            "判定",
+            Rule::BeginsWith(Verdict::Under.label()),
+            Severity::Warn,
+        ),
+        Highlight::new(
+            "判定",
+            Rule::BeginsWith(Verdict::CannotCompute.label()),
+            Severity::Warn,
+        ),
+        Highlight::new("ルール確認", Rule::BeginsWith("未確認"), Severity::Warn),
+    ];
+    t.needs_action = assessed.iter().any(|a| a.verdict == Verdict::Over);
     t
 }
 
@@ -101,13 +166,22 @@ pub fn report_key_cells(r: &ReportDue) -> Vec<Cell> {
     vec![
         Cell::text(&r.application_id),
         Cell::text(&r.company),
-        Cell::text(calendar::fy_label(r.report_fy)),
+        Cell::Fy(r.report_fy),
         Cell::Date(r.due),
     ]
 }
 
-/// 雇用状況報告: one row per required report whose month has begun.
-pub fn employment_reports(ledger: &[ReportDue]) -> Table {
+/// A stage and its date as two cells.
+fn stage_cells(s: Option<(crate::notify::Stage, NaiveDate)>) -> [Cell; 2] {
+    match s {
+        Some((stage, on)) => [Cell::tag(stage.label()), Cell::Date(on)],
+        None => [Cell::Empty, Cell::Empty],
+    }
+}
+
+/// 雇用状況報告: one row per required report whose month has begun, with the
+/// last reminder that went out (`sent`, from the outbox) and the next one due.
+pub fn employment_reports(ledger: &[ReportDue], sent: &[Sent], as_of: NaiveDate) -> Table {
     let mut t = Table::new(
         Sheet::EmploymentReports,
         vec![
@@ -117,6 +191,10 @@ pub fn employment_reports(ledger: &[ReportDue]) -> Table {
             "提出期限",
             "受付日",
             "状況",
+            "最終通知",
+            "最終通知日",
+            "次回予定",
+            "次回予定日",
             "制度",
             "報告",
             "交付決定年度",
@@ -127,17 +205,35 @@ pub fn employment_reports(ledger: &[ReportDue]) -> Table {
         .iter()
         .map(|r| {
             let mut cells = report_key_cells(r);
+            cells.extend([Cell::opt_date(r.received_on), Cell::tag(r.state.label())]);
+            cells.extend(stage_cells(history::last(sent, r)));
+            cells.extend(stage_cells(history::next(sent, r, as_of)));
             cells.extend([
-                Cell::opt_date(r.received_on),
-                Cell::text(r.state.label()),
                 Cell::text(&r.program),
                 Cell::text(&r.report_name),
-                Cell::text(calendar::fy_label(r.decision_fy)),
+                Cell::Fy(r.decision_fy),
                 Cell::text(r.forms.join("・")),
             ]);
             cells
         })
         .collect();
+    t.highlights = vec![
+        Highlight::new(
+            "状況",
+            Rule::BeginsWith(ReportState::Missing.label()),
+            Severity::Alert,
+        ),
+        Highlight::new(
+            "状況",
+            Rule::BeginsWith(ReportState::Late.label()),
+            Severity::Warn,
+        ),
+        // A report on file whose row was rejected (issue 11, build 1).
+        Highlight::new("状況", Rule::BeginsWith("受付記録あり"), Severity::Warn),
+        Highlight::new("最終通知", Rule::BeginsWith("再督促"), Severity::Alert),
+        Highlight::new("最終通知", Rule::BeginsWith("督促"), Severity::Warn),
+    ];
+    t.needs_action = ledger.iter().any(|r| r.state == ReportState::Missing);
     t
 }
 
@@ -175,7 +271,7 @@ pub fn restrictions(rows: &[AssetRestriction]) -> Table {
                 Cell::Date(r.acquired_on),
                 Cell::Date(r.period_end),
                 Cell::opt_date(r.disposed_on),
-                Cell::text(r.state.label()),
+                Cell::tag(r.state.label()),
                 Cell::opt_yen(r.refund),
                 Cell::opt_yen(r.refund_full),
                 Cell::opt_date(r.approved_on),
@@ -183,23 +279,51 @@ pub fn restrictions(rows: &[AssetRestriction]) -> Table {
             ]
         })
         .collect();
+    t.highlights = vec![Highlight::new(
+        "状況",
+        Rule::BeginsWith(AssetState::EarlyDisposal.label()),
+        Severity::Alert,
+    )];
+    t.needs_action = rows.iter().any(|r| r.state == AssetState::EarlyDisposal);
     t
+}
+
+/// How 結果 cells of mails staff must look at begin (not sent, failed, in
+/// doubt), for the sheet's highlight rules; the code decides on `MailOutcome`.
+const MAIL_PROBLEMS: [&str; 3] = ["送信失敗", "未送信", "送信不明"];
+
+/// 日時 as a date-time cell in Tokyo time; text when `at` is not RFC 3339.
+fn moment(at: &str) -> Cell {
+    match DateTime::parse_from_rfc3339(at) {
+        Ok(t) => Cell::DateTime(t.with_timezone(&chrono_tz::Asia::Tokyo).naive_local()),
+        Err(_) => Cell::text(at),
+    }
 }
 
 /// The 通知 sheet of the summary workbook.
 pub fn notifications(rows: &[NotificationRow]) -> Table {
     let mut table = Table::new(
         Sheet::Notifications,
-        vec!["日時", "宛先", "件名", "種別", "結果"],
+        vec![
+            "日時",
+            "申請番号",
+            "事業者名",
+            "宛先",
+            "件名",
+            "種別",
+            "結果",
+        ],
     );
     table.rows = rows
         .iter()
         .map(|r| {
             vec![
-                Cell::text(r.at.replace('T', " ").chars().take(19).collect::<String>()),
+                moment(&r.at),
+                Cell::text(&r.application_id),
+                Cell::text(&r.company),
                 Cell::text(&r.to),
                 Cell::text(&r.subject),
-                Cell::text(r.kind.label()),
+                Cell::tag(r.kind.label()),
                 Cell::text(match &r.message_id {
                     // The id a relay's log is searched by.
                     Some(id) if r.result.reached_the_relay() => {
@@ -210,12 +334,61 @@ pub fn notifications(rows: &[NotificationRow]) -> Table {
             ]
         })
         .collect();
+    table.highlights = MAIL_PROBLEMS
+        .iter()
+        .map(|p| Highlight::new("結果", Rule::BeginsWith(p), Severity::Alert))
+        .collect();
+    table.needs_action = rows.iter().any(|r| {
+        matches!(
+            r.result.outcome,
+            MailOutcome::Failed | MailOutcome::NotSent | MailOutcome::Uncertain
+        )
+    });
     table
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn input_errors_go_in_file_sheet_row_order() {
+        let e = |file: &str, cell: &str| InputError {
+            file: file.into(),
+            sheet: "S".into(),
+            cell: cell.into(),
+            column: String::new(),
+            value: String::new(),
+            reason: String::new(),
+        };
+        let mut other = e("a.xlsx", "A3");
+        other.sheet = "A".into();
+        let t = input_errors(&[
+            e("b.xlsx", "A2"),
+            e("a.xlsx", "B10"),
+            other,
+            e("a.xlsx", "C9"),
+            e("a.xlsx", "A10"),
+        ]);
+        let got: Vec<(Cell, Cell)> = t
+            .rows
+            .iter()
+            .map(|r| (r[0].clone(), r[2].clone()))
+            .collect();
+        // Sheet S was read first in a.xlsx, so its rows lead although "A"
+        // sorts before it by name.
+        let want = [
+            ("a.xlsx", "C9"),
+            ("a.xlsx", "A10"),
+            ("a.xlsx", "B10"),
+            ("a.xlsx", "A3"),
+            ("b.xlsx", "A2"),
+        ]
+        .map(|(f, c)| (Cell::text(f), Cell::text(c)));
+        assert_eq!(got, want);
+        assert_eq!(cell_order("AA10"), (10, 27));
+        assert!(t.needs_action);
+    }
 
     #[test]
     fn the_notification_sheet_has_the_contract_columns() {
@@ -226,18 +399,35 @@ mod tests {
             kind: crate::model::MailKind::Reminder(crate::model::Stage::Tokusoku),
             result: crate::model::MailResult::new(crate::model::MailOutcome::Sent, "送信済"),
             application_id: "A-1".into(),
+            company: "株式会社テスト".into(),
             message_id: Some("<x@example.jp>".into()),
         }];
         let t = notifications(&rows);
         assert_eq!(t.sheet, Sheet::Notifications);
-        assert_eq!(t.columns, vec!["日時", "宛先", "件名", "種別", "結果"]);
+        assert_eq!(
+            t.columns,
+            vec![
+                "日時",
+                "申請番号",
+                "事業者名",
+                "宛先",
+                "件名",
+                "種別",
+                "結果"
+            ]
+        );
+        let at = NaiveDate::from_ymd_opt(2024, 5, 1)
+            .and_then(|d| d.and_hms_opt(2, 30, 5))
+            .map(Cell::DateTime);
         assert_eq!(
             t.rows[0],
             vec![
-                Cell::text("2024-05-01 02:30:05"),
+                at.unwrap_or(Cell::Empty),
+                Cell::text("A-1"),
+                Cell::text("株式会社テスト"),
                 Cell::text("a@example.jp"),
                 Cell::text("件名"),
-                Cell::text("督促"),
+                Cell::tag("督促"),
                 Cell::text("送信済（Message-ID: <x@example.jp>）"),
             ]
         );

@@ -5,6 +5,10 @@
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder};
 
 /// The formats of the workbook, built once.
+///
+/// Every cell of a table has a thin border and is centred vertically, text
+/// and numbers alike: in a row made tall by a wrapped sentence an amount
+/// stays level with its 申請番号 rather than sinking towards the next row.
 #[derive(Debug, Clone)]
 pub struct Styles {
     pub header: Format,
@@ -12,56 +16,134 @@ pub struct Styles {
     pub text_bold: Format,
     /// Long sentences (要確認, 算定根拠): wrapped within the column.
     pub text_wrap: Format,
+    /// A short status word (超過, 未提出), centred in its column so it stands
+    /// apart from the amount beside it.
+    pub tag: Format,
+    pub tag_bold: Format,
     pub yen: Format,
     pub yen_bold: Format,
     pub int: Format,
     pub int_bold: Format,
     pub date: Format,
     pub date_bold: Format,
+    /// A date in era year 1, which the era format would show as 令和1年.
+    pub date_gannen: Format,
+    pub date_gannen_bold: Format,
+    pub datetime: Format,
     pub percent: Format,
     pub percent_bold: Format,
     pub title: Format,
     pub note: Format,
     pub label: Format,
+    /// A link to another sheet (概要's 本日の対応).
+    pub link: Format,
+    /// The body cell format every typed one starts from (border, alignment).
+    base: Format,
 }
 
 /// Excel's yen format: ¥1,234,567 (a negative difference shows as -¥1,234).
 pub const YEN_FORMAT: &str = "\"¥\"#,##0;-\"¥\"#,##0";
-/// A Japanese date that every Excel and LibreOffice shows the same way.
-pub const DATE_FORMAT: &str = "yyyy\"年\"m\"月\"d\"日\"";
+/// 和暦 dates, 令和6年4月30日. `[$-411]` (Japanese) with the era codes `ggg`
+/// and `e` is understood by every Excel since 2007 and by LibreOffice;
+/// the newer `[$-ja-JP-x-gannen]` tag that prints 元年 is not, so dates in an
+/// era's first year get [`DATE_GANNEN_FORMAT`] instead.
+pub const DATE_FORMAT: &str = "[$-411]ggge\"年\"m\"月\"d\"日\"";
+/// 令和元年5月1日: the era's name from the date, 元年 written out.
+pub const DATE_GANNEN_FORMAT: &str = "[$-411]ggg\"元年\"m\"月\"d\"日\"";
+/// When a mail was handled: 令和6年4月25日 02:30:05.
+pub const DATETIME_FORMAT: &str = "[$-411]ggge\"年\"m\"月\"d\"日\" hh:mm:ss";
+
+/// The number format of a 年度 cell: the cell holds the FY as a number (2024),
+/// so it sorts and filters in time order (令和2年度 before 令和10年度, 平成31
+/// before 令和元), while the format is the label itself, `"令和6年度"`. A
+/// format cannot compute an era year from 2024, so each FY gets the literal
+/// text [`crate::calendar::fy_label`] writes; a workbook holds only a few.
+pub fn fy_format(fy: crate::model::FiscalYear) -> String {
+    format!("\"{}\"", crate::calendar::fy_label(fy))
+}
+
+/// The thin grey border of body cells.
+pub const BORDER_COLOR: u32 = 0x00_A6_A6_A6;
 
 impl Default for Styles {
     fn default() -> Self {
-        let base = Format::new().set_font_name("Meiryo UI").set_font_size(10);
+        let plain = Format::new().set_font_name("Meiryo UI").set_font_size(10);
+        let base = plain
+            .clone()
+            .set_border(FormatBorder::Thin)
+            .set_border_color(Color::RGB(BORDER_COLOR))
+            .set_align(FormatAlign::VerticalCenter);
         let bold = |f: &Format| f.clone().set_bold();
-        let text = base.clone().set_align(FormatAlign::Top);
+        let text = base.clone();
         let yen = base.clone().set_num_format(YEN_FORMAT);
         let int = base.clone().set_num_format("#,##0");
-        let date = base.clone().set_num_format(DATE_FORMAT);
+        // Dates and 年度 centred: right-aligned they ran into the text of the
+        // next column on the printed page.
+        let centred = base.clone().set_align(FormatAlign::Center);
+        let date = centred.clone().set_num_format(DATE_FORMAT);
+        let date_gannen = centred.clone().set_num_format(DATE_GANNEN_FORMAT);
         let percent = base.clone().set_num_format("0.0%");
         Styles {
-            header: base
+            header: plain
                 .clone()
                 .set_bold()
                 .set_font_color(Color::White)
                 .set_background_color(Color::RGB(0x1F_4E_79))
                 .set_border(FormatBorder::Thin)
+                .set_border_color(Color::RGB(BORDER_COLOR))
                 .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter),
+                .set_align(FormatAlign::VerticalCenter)
+                .set_text_wrap(),
             text_bold: bold(&text),
+            tag: text.clone().set_align(FormatAlign::Center),
+            tag_bold: bold(&text).set_align(FormatAlign::Center),
             text_wrap: text.clone().set_text_wrap(),
             yen_bold: bold(&yen),
             int_bold: bold(&int),
             date_bold: bold(&date),
+            date_gannen_bold: bold(&date_gannen),
             percent_bold: bold(&percent),
+            datetime: centred.clone().set_num_format(DATETIME_FORMAT),
+            link: base
+                .clone()
+                .set_font_color(Color::RGB(0x05_63_C1))
+                .set_underline(rust_xlsxwriter::FormatUnderline::Single),
             text,
             yen,
             int,
             date,
+            date_gannen,
             percent,
-            title: base.clone().set_bold().set_font_size(14),
-            note: base.clone().set_font_color(Color::RGB(0x59_59_59)),
-            label: base.set_bold().set_background_color(Color::RGB(0xDD_EB_F7)),
+            title: plain.clone().set_bold().set_font_size(14),
+            note: plain.clone().set_font_color(Color::RGB(0x59_59_59)),
+            label: base
+                .clone()
+                .set_bold()
+                .set_background_color(Color::RGB(0xDD_EB_F7)),
+            base,
+        }
+    }
+}
+
+impl Styles {
+    /// The format of a 年度 cell of `fy` (see [`fy_format`]).
+    pub fn fiscal_year(&self, fy: crate::model::FiscalYear, bold: bool) -> Format {
+        let f = self
+            .base
+            .clone()
+            .set_align(FormatAlign::Center)
+            .set_num_format(fy_format(fy));
+        if bold { f.set_bold() } else { f }
+    }
+
+    /// The 和暦 date format for `d`: 元年 written out in an era's first year.
+    pub fn date_for(&self, d: chrono::NaiveDate, bold: bool) -> &Format {
+        let gannen = crate::calendar::era_of(d).is_some_and(|(_, y)| y == 1);
+        match (gannen, bold) {
+            (false, false) => &self.date,
+            (false, true) => &self.date_bold,
+            (true, false) => &self.date_gannen,
+            (true, true) => &self.date_gannen_bold,
         }
     }
 }

@@ -1,15 +1,20 @@
 //! A sheet as typed columns and rows, and the one writer that lays any such
-//! table out the way staff expect: styled, frozen header row, autofilter,
-//! yen and date formats, and widths measured for Japanese text.
+//! table out the way staff expect: styled, bordered, frozen header row,
+//! autofilter, yen, 和暦 date and 年度 formats, widths measured for Japanese
+//! text, the problem values highlighted ([`super::highlight`]) and the page
+//! set up for A4 ([`super::print`]).
 
 use std::borrow::Cow;
 
-use chrono::NaiveDate;
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_xlsxwriter::{Format, IgnoreError, Url, Workbook, Worksheet, XlsxError};
 
+use super::highlight::{self, Highlight};
+use super::print::{self, PrintMeta};
 use super::sheet::Sheet;
 use super::style::{Styles, display_width};
 use crate::ingest::raw::{EXCEL_MAX_CHARS, clip};
+use crate::model::FiscalYear;
 
 /// The value of one cell, typed so each gets its proper Excel format.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,16 +22,31 @@ pub enum Cell {
     Empty,
     /// Always written as text, even when it starts with `=`, `+`, `-` or `@`.
     Text(String),
+    /// A short status word (判定, 状況), text centred in its column.
+    Tag(String),
     Yen(i64),
     Int(i64),
     Date(NaiveDate),
+    /// A moment (Tokyo time), shown as 令和6年4月25日 02:30:05.
+    DateTime(NaiveDateTime),
+    /// A 年度: the number 2024 shown as 令和6年度 (see [`super::style::fy_format`]).
+    Fy(FiscalYear),
     /// A ratio shown as a percentage (0.5 → 50.0%). Display only, never money.
     Percent(f64),
+    /// Text that opens another sheet of the workbook when clicked.
+    Link {
+        text: String,
+        to: Sheet,
+    },
 }
 
 impl Cell {
     pub fn text(s: impl Into<String>) -> Cell {
         Cell::Text(s.into())
+    }
+
+    pub fn tag(s: impl Into<String>) -> Cell {
+        Cell::Tag(s.into())
     }
 
     pub fn opt_text(s: Option<&str>) -> Cell {
@@ -45,15 +65,17 @@ impl Cell {
     fn width(&self) -> usize {
         match self {
             Cell::Empty => 0,
-            Cell::Text(s) => display_width(s),
+            Cell::Text(s) | Cell::Tag(s) | Cell::Link { text: s, .. } => display_width(s),
             // ¥ and separators: ¥12,345,678
             Cell::Yen(v) => {
                 let digits = v.unsigned_abs().to_string().len();
                 digits + digits.saturating_sub(1) / 3 + 2
             }
             Cell::Int(v) => v.to_string().len(),
-            // 2024年12月31日
-            Cell::Date(_) => 15,
+            // 令和10年12月31日
+            Cell::Date(_) => 17,
+            Cell::DateTime(_) => 26,
+            Cell::Fy(fy) => display_width(&crate::calendar::fy_label(*fy)),
             Cell::Percent(_) => 7,
         }
     }
@@ -69,6 +91,10 @@ pub struct Table {
     pub bold_rows: Vec<usize>,
     /// A line shown above the header (the header then stands on row 3).
     pub note: Option<String>,
+    /// Problem values to colour, by column.
+    pub highlights: Vec<Highlight>,
+    /// The tab is coloured: the sheet has rows staff must act on today.
+    pub needs_action: bool,
 }
 
 impl Table {
@@ -79,6 +105,8 @@ impl Table {
             rows: Vec::new(),
             bold_rows: Vec::new(),
             note: None,
+            highlights: Vec::new(),
+            needs_action: false,
         }
     }
 }
@@ -119,12 +147,14 @@ pub fn write_cell(
     let pick = |plain: &Format, strong: &Format| if bold { strong.clone() } else { plain.clone() };
     match cell {
         Cell::Empty => {
-            if bold {
-                ws.write_blank(row, col, &styles.text_bold)?;
-            }
+            // Blank, but bordered like its row.
+            ws.write_blank(row, col, &pick(&styles.text, &styles.text_bold))?;
         }
         Cell::Text(s) => {
             write_text(ws, row, col, s, &pick(&styles.text, &styles.text_bold))?;
+        }
+        Cell::Tag(s) => {
+            ws.write_string_with_format(row, col, s, &pick(&styles.tag, &styles.tag_bold))?;
         }
         #[allow(clippy::cast_precision_loss)]
         Cell::Yen(v) => {
@@ -136,7 +166,18 @@ pub fn write_cell(
             ws.write_number_with_format(row, col, *v as f64, &pick(&styles.int, &styles.int_bold))?;
         }
         Cell::Date(d) => {
-            ws.write_datetime_with_format(row, col, d, &pick(&styles.date, &styles.date_bold))?;
+            ws.write_datetime_with_format(row, col, d, styles.date_for(*d, bold))?;
+        }
+        Cell::DateTime(t) => {
+            ws.write_datetime_with_format(row, col, t, &styles.datetime)?;
+        }
+        #[allow(clippy::cast_precision_loss)]
+        Cell::Fy(fy) => {
+            ws.write_number_with_format(row, col, f64::from(*fy), &styles.fiscal_year(*fy, bold))?;
+        }
+        Cell::Link { text, to } => {
+            let url = Url::new(format!("internal:'{}'!A1", to.name())).set_text(text);
+            ws.write_url_with_format(row, col, url, &styles.link)?;
         }
         Cell::Percent(p) => {
             ws.write_number_with_format(
@@ -158,14 +199,20 @@ pub const MAX_ROWS_PER_SHEET: usize = 1_000_000;
 
 /// Writes a table on one sheet, or on several when it is longer than
 /// [`MAX_ROWS_PER_SHEET`].
-pub fn write_table(wb: &mut Workbook, table: &Table, styles: &Styles) -> Result<(), XlsxError> {
-    write_split(wb, table, styles, MAX_ROWS_PER_SHEET)
+pub fn write_table(
+    wb: &mut Workbook,
+    table: &Table,
+    styles: &Styles,
+    meta: &PrintMeta,
+) -> Result<(), XlsxError> {
+    write_split(wb, table, styles, meta, MAX_ROWS_PER_SHEET)
 }
 
 fn write_split(
     wb: &mut Workbook,
     table: &Table,
     styles: &Styles,
+    meta: &PrintMeta,
     limit: usize,
 ) -> Result<(), XlsxError> {
     let limit = limit.max(1);
@@ -178,7 +225,7 @@ fn write_split(
         } else {
             format!("{}（{}）", table.sheet.name(), part + 1)
         };
-        write_part(wb.add_worksheet(), table, &name, start..end, styles)?;
+        write_part(wb.add_worksheet(), table, &name, start..end, styles, meta)?;
     }
     Ok(())
 }
@@ -190,6 +237,7 @@ fn write_part(
     name: &str,
     range: std::ops::Range<usize>,
     styles: &Styles,
+    meta: &PrintMeta,
 ) -> Result<(), XlsxError> {
     ws.set_name(name)?;
     let first = range.start;
@@ -219,7 +267,12 @@ fn write_part(
             // screen; text wider than the cap wraps within its cell.
             match cell {
                 Cell::Text(t) if cell.width() + 2 > MAX_WIDTH => {
-                    write_text(ws, row, col_u16(c), t, &styles.text_wrap)?;
+                    let wrap = if bold {
+                        styles.text_wrap.clone().set_bold()
+                    } else {
+                        styles.text_wrap.clone()
+                    };
+                    write_text(ws, row, col_u16(c), t, &wrap)?;
                     lines = lines.max(cell.width().div_ceil(MAX_WIDTH - 2));
                 }
                 _ => write_cell(ws, row, col_u16(c), cell, styles, bold)?,
@@ -231,19 +284,57 @@ fn write_part(
             ws.set_row_height(row, f64::from(lines * ROW_POINTS))?;
         }
     }
+    let mut total = 0;
     for (c, w) in widths.iter().enumerate() {
-        let width = u32::try_from((*w).min(MAX_WIDTH)).unwrap_or(60);
-        ws.set_column_width(col_u16(c), f64::from(width))?;
+        let width = (*w).min(MAX_WIDTH);
+        total += width;
+        ws.set_column_width(col_u16(c), f64::from(u32::try_from(width).unwrap_or(60)))?;
     }
     ws.set_freeze_panes(header_row + 1, 0)?;
-    // Printed (or saved as PDF) a sheet keeps all its columns on one page
-    // width, with the header repeated on every page.
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
+    print::set_up(ws, meta, total);
     ws.set_repeat_rows(header_row, header_row)?;
+    if print::pages_wide(total) > 1 {
+        // The second page of a wide sheet still says whose row it is.
+        ws.set_repeat_columns(0, 0)?;
+    }
+    if table.needs_action {
+        ws.set_tab_color(highlight::TAB_COLOR);
+    }
     if !table.columns.is_empty() {
         let last_row = header_row + u32::try_from(rows.len()).unwrap_or(0);
         ws.autofilter(header_row, 0, last_row, col_u16(table.columns.len() - 1))?;
+        if !rows.is_empty() {
+            let first_row = header_row + 1;
+            highlight::apply(ws, table, first_row, last_row)?;
+            ignore_digit_text(ws, rows, first_row)?;
+        }
+    }
+    Ok(())
+}
+
+/// Columns whose text cells are all digits (法人番号, a numeric 申請番号) are
+/// meant as text; Excel's green "number stored as text" triangle is turned
+/// off on them so staff do not "fix" them into numbers that lose zeros.
+fn ignore_digit_text(
+    ws: &mut Worksheet,
+    rows: &[Vec<Cell>],
+    first_row: u32,
+) -> Result<(), XlsxError> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let last_row = first_row + u32::try_from(rows.len() - 1).unwrap_or(0);
+    for c in 0..columns {
+        let digits = rows.iter().any(|r| {
+            matches!(r.get(c), Some(Cell::Text(t)) if !t.is_empty() && t.chars().all(|ch| ch.is_ascii_digit()))
+        });
+        if digits {
+            ws.ignore_error_range(
+                first_row,
+                col_u16(c),
+                last_row,
+                col_u16(c),
+                IgnoreError::NumberStoredAsText,
+            )?;
+        }
     }
     Ok(())
 }
@@ -266,7 +357,7 @@ mod tests {
             .collect();
         t.bold_rows = vec![4];
         let mut wb = Workbook::new();
-        write_split(&mut wb, &t, &Styles::default(), 3).unwrap();
+        write_split(&mut wb, &t, &Styles::default(), &PrintMeta::default(), 3).unwrap();
         let bytes = wb.save_to_buffer().unwrap();
         let mut book: Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
@@ -296,7 +387,7 @@ mod tests {
         t.rows = vec![vec![Cell::text("あ".repeat(40_000))]];
         t.note = Some("い".repeat(40_000));
         let mut wb = Workbook::new();
-        write_split(&mut wb, &t, &Styles::default(), 3).unwrap();
+        write_split(&mut wb, &t, &Styles::default(), &PrintMeta::default(), 3).unwrap();
         let bytes = wb.save_to_buffer().unwrap();
         let mut book: Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
@@ -315,7 +406,7 @@ mod tests {
     fn an_empty_table_still_gets_its_sheet() {
         let t = Table::new(Sheet::Findings, vec!["申請番号"]);
         let mut wb = Workbook::new();
-        write_split(&mut wb, &t, &Styles::default(), 3).unwrap();
+        write_split(&mut wb, &t, &Styles::default(), &PrintMeta::default(), 3).unwrap();
         let bytes = wb.save_to_buffer().unwrap();
         let book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         assert_eq!(book.sheet_names(), ["要確認"]);

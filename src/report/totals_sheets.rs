@@ -28,7 +28,7 @@ pub fn fiscal_year_table(rows: &[FyProgramRow]) -> Table {
         .iter()
         .map(|r| {
             vec![
-                Cell::text(fy_label(r.fy)),
+                Cell::Fy(r.fy),
                 Cell::text(r.program.as_deref().unwrap_or("合計")),
                 Cell::Int(r.count),
                 Cell::Yen(r.eligible_cost),
@@ -65,7 +65,7 @@ pub fn company_table(rows: &[CompanyRow]) -> Table {
         .iter()
         .map(|r| {
             vec![
-                Cell::text(fy_label(r.fy)),
+                Cell::Fy(r.fy),
                 Cell::text(&r.company),
                 Cell::opt_text(r.corporate_number.as_deref()),
                 Cell::Int(r.count),
@@ -116,7 +116,7 @@ mod tests {
         assert_eq!(
             t.rows[0],
             vec![
-                Cell::text("令和6年度"),
+                Cell::Fy(2024),
                 Cell::text("設備投資"),
                 Cell::Int(2),
                 Cell::Yen(2_600_000),
@@ -157,7 +157,7 @@ mod tests {
         assert_eq!(
             t.rows,
             vec![vec![
-                Cell::text("令和元年度"),
+                Cell::Fy(2019),
                 Cell::text("ワイ商店"),
                 Cell::Empty,
                 Cell::Int(1),

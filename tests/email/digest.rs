@@ -27,6 +27,7 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
     let book = Report {
         overview: Overview::default(),
         tables: vec![hojokin::report::sheets::notifications(&reminders.rows)],
+        meta: Default::default(),
     };
     book.write(&workbook, &[]).unwrap();
     let facts = DigestFacts {
@@ -82,7 +83,7 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
         .map(|c| c.to_string())
         .collect();
     assert_eq!(
-        row[1..4],
+        row[3..6],
         [
             "a@example.jp",
             "【綾瀬市】令和6年度採用状況報告が未提出です（督促）",

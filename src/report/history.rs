@@ -1,0 +1,176 @@
+//! What the outbox ledger says about each required report: the last
+//! reminder that really went out, and the one the job will send next, so
+//! staff answering a grantee's call see that a 督促 went out last week.
+
+use chrono::{DateTime, NaiveDate};
+
+use crate::compliance::reports::ReportDue;
+use crate::model::FiscalYear;
+use crate::notify::stages::{self, Stage};
+use crate::state::outbox::{OutboxEntry, OutboxStatus};
+
+/// One reminder the relay accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub application_id: String,
+    pub report_fy: FiscalYear,
+    pub stage: Stage,
+    /// The day it was sent (Tokyo).
+    pub on: NaiveDate,
+}
+
+/// The reminders sent, from the outbox's rows: only `sent` ones (a queued,
+/// failed or expired row never reached the grantee; an uncertain one is on
+/// 要確認 until staff resolve it).
+pub fn sent(entries: &[OutboxEntry]) -> Vec<Sent> {
+    entries
+        .iter()
+        .filter(|e| e.status == OutboxStatus::Sent)
+        .filter_map(|e| {
+            let stage = e.key.stage;
+            let at = e.sent_at.as_deref().unwrap_or(&e.updated_at);
+            let on = DateTime::parse_from_rfc3339(at)
+                .ok()?
+                .with_timezone(&chrono_tz::Asia::Tokyo)
+                .date_naive();
+            Some(Sent {
+                application_id: e.key.application_id.clone(),
+                report_fy: e.key.report_fy,
+                stage,
+                on,
+            })
+        })
+        .collect()
+}
+
+/// The reminders of one report that went out.
+fn of<'a>(history: &'a [Sent], r: &'a ReportDue) -> impl Iterator<Item = &'a Sent> {
+    history
+        .iter()
+        .filter(move |s| s.application_id == r.application_id && s.report_fy == r.report_fy)
+}
+
+/// The latest stage sent for `r`, with its date.
+pub fn last(history: &[Sent], r: &ReportDue) -> Option<(Stage, NaiveDate)> {
+    of(history, r)
+        .max_by_key(|s| (s.stage, s.on))
+        .map(|s| (s.stage, s.on))
+}
+
+/// The next reminder the job will send for `r` if the report does not come
+/// in: the first stage not yet sent whose window is still open on `as_of`
+/// (due tonight or on the next run when its window holds `as_of`), else the
+/// first one still ahead. None for a received report or when all are sent.
+pub fn next(history: &[Sent], r: &ReportDue, as_of: NaiveDate) -> Option<(Stage, NaiveDate)> {
+    if !stages::wants_reminder(r.state) {
+        return None;
+    }
+    let done: Vec<Stage> = of(history, r).map(|s| s.stage).collect();
+    let latest = done.iter().max().copied();
+    Stage::ALL
+        .into_iter()
+        // A stage after one already sent; an earlier one is never sent late.
+        .filter(|s| latest.is_none_or(|l| *s > l))
+        .find_map(|s| {
+            let w = stages::window(s, r.report_fy, r.due)?;
+            (w.last >= as_of).then_some((s, w.first.max(as_of)))
+        })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::compliance::reports::ReportState;
+    use crate::state::outbox::OutboxKey;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn due(state: ReportState) -> ReportDue {
+        ReportDue {
+            application_id: "R4-204".into(),
+            company: "株式会社テスト".into(),
+            email: None,
+            program: "多様な人材".into(),
+            report_name: "採用状況報告".into(),
+            forms: vec![],
+            decision_fy: 2022,
+            report_fy: 2024,
+            due: d(2024, 4, 30),
+            nominal_due: d(2024, 4, 30),
+            due_shift: crate::model::DueShift::NextOpenDay,
+            due_basis: None,
+            received_on: None,
+            state,
+        }
+    }
+
+    fn entry(stage: &str, status: OutboxStatus, at: &str) -> OutboxEntry {
+        OutboxEntry {
+            key: OutboxKey {
+                application_id: "R4-204".into(),
+                report_fy: 2024,
+                stage: crate::model::Stage::from_code(stage).unwrap(),
+            },
+            job: "nightly".into(),
+            recipient: "a@example.jp".into(),
+            subject: "件名".into(),
+            status,
+            attempts: 1,
+            message_id: None,
+            last_error: None,
+            updated_at: at.into(),
+            sent_at: (status == OutboxStatus::Sent).then(|| at.to_string()),
+        }
+    }
+
+    #[test]
+    fn the_last_sent_stage_and_its_tokyo_date() {
+        let h = sent(&[
+            entry("annai", OutboxStatus::Sent, "2024-04-01T02:30:00+09:00"),
+            // 23:30 UTC on the 22nd is the 23rd in Tokyo.
+            entry("saisoku", OutboxStatus::Sent, "2024-04-22T23:30:00+00:00"),
+            entry(
+                "tokusoku",
+                OutboxStatus::Failed,
+                "2024-05-01T02:30:00+09:00",
+            ),
+        ]);
+        let r = due(ReportState::Missing);
+        assert_eq!(last(&h, &r), Some((Stage::Saisoku, d(2024, 4, 23))));
+        // 督促 failed: still due, on the next run.
+        assert_eq!(
+            next(&h, &r, d(2024, 5, 2)),
+            Some((Stage::Tokusoku, d(2024, 5, 2)))
+        );
+    }
+
+    #[test]
+    fn the_next_stage_is_the_first_window_ahead() {
+        let r = due(ReportState::NotYetDue);
+        assert_eq!(
+            next(&[], &r, d(2024, 3, 20)),
+            Some((Stage::Annai, d(2024, 4, 1)))
+        );
+        let h = sent(&[entry(
+            "annai",
+            OutboxStatus::Sent,
+            "2024-04-01T02:30:00+09:00",
+        )]);
+        assert_eq!(
+            next(&h, &r, d(2024, 4, 5)),
+            Some((Stage::Saisoku, d(2024, 4, 23)))
+        );
+        let done = sent(&[entry(
+            "saitokusoku",
+            OutboxStatus::Sent,
+            "2024-06-01T02:30:00+09:00",
+        )]);
+        assert_eq!(next(&done, &due(ReportState::Missing), d(2024, 6, 2)), None);
+        let mut received = due(ReportState::Submitted);
+        received.received_on = Some(d(2024, 4, 10));
+        assert_eq!(next(&[], &received, d(2024, 4, 25)), None);
+    }
+}
