@@ -81,7 +81,19 @@ fn reporting_duties_and_refund_method() {
             month: 4,
             day: 30,
             years_after: vec![1, 2],
-            forms: vec!["第10号様式".into(), "第11号様式".into()],
+            forms: vec![
+                crate::model::Form {
+                    name: "第10号様式".into(),
+                    title: Some("採用状況報告書".into()),
+                    attached_to: None,
+                },
+                crate::model::Form {
+                    name: "第11号様式".into(),
+                    title: Some("採用者リスト".into()),
+                    attached_to: Some("第10号様式".into()),
+                },
+            ],
+            attachments: vec![],
         }]
     );
     let diversity = cat.find_program("ダイバーシティ経営推進補助金").unwrap();

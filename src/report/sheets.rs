@@ -13,7 +13,17 @@ use super::table::{Cell, Table};
 pub fn input_errors(errors: &[InputError]) -> Table {
     let mut t = Table::new(
         Sheet::InputErrors,
-        vec!["ファイル", "シート", "セル", "項目", "値", "内容"],
+        vec![
+            "ファイル",
+            "シート",
+            "セル",
+            "項目",
+            "値",
+            "内容",
+            "申請番号",
+            "事業者名",
+            "影響",
+        ],
     );
     t.rows = errors
         .iter()
@@ -25,6 +35,9 @@ pub fn input_errors(errors: &[InputError]) -> Table {
                 Cell::text(&e.column),
                 Cell::text(&e.value),
                 Cell::text(&e.reason),
+                Cell::text(&e.application_id),
+                Cell::text(&e.company),
+                Cell::text(&e.effect),
             ]
         })
         .collect();
@@ -132,7 +145,13 @@ pub fn employment_reports(ledger: &[ReportDue]) -> Table {
                 Cell::text(&r.program),
                 Cell::text(&r.report_name),
                 Cell::text(calendar::fy_label(r.decision_fy)),
-                Cell::text(r.forms.join("・")),
+                Cell::text(
+                    r.forms
+                        .iter()
+                        .map(|f| f.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("・"),
+                ),
             ]);
             cells
         })

@@ -17,6 +17,8 @@ fn due(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
         program: "女性・障がい者雇用環境整備補助金".into(),
         report_name: "採用状況報告".into(),
         forms: vec!["第10号様式".into(), "第11号様式".into()],
+        attachments: vec![],
+        contact_name: None,
         decision_fy: 2023,
         report_fy: 2024,
         due: date(2024, 4, 30),
@@ -41,6 +43,9 @@ fn mailer(templates: Option<PathBuf>) -> Mailer {
         smtp_url: SmtpUrl::new(format!("smtp://127.0.0.1:{}", dead_port())),
         outbox: PathBuf::from("unused"),
         contact: Some("綾瀬市 工業振興企業誘致課 電話 0467-70-5617".into()),
+        reply_to: None,
+        submission: None,
+        submit_to: None,
         rate_per_minute: 0,
         timeout_seconds: 2,
         templates,
@@ -98,7 +103,13 @@ fn a_dry_run_writes_eml_files_and_records_nothing() {
     names.sort();
     assert_eq!(names, vec!["2024-04-25_A-1_2024_saisoku.eml"]);
     let eml = std::fs::read_to_string(outbox.join(&names[0])).unwrap();
-    assert!(eml.contains("To: a@example.jp\r\n"), "{eml}");
+    // The display name (事業者名) is encoded; the address is the data's.
+    assert!(
+        eml.lines()
+            .any(|l| l.starts_with("To: ") && l.ends_with("<a@example.jp>")),
+        "{eml}"
+    );
+    assert!(eml.contains("Auto-Submitted: auto-generated\r\n"), "{eml}");
     assert!(state.outbox_entries().unwrap().is_empty());
     assert_eq!(
         (out.sent, out.queued, out.failed, out.uncertain),
