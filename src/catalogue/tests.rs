@@ -233,3 +233,21 @@ fn load_reads_a_file_and_names_it_in_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn forms_may_be_plain_numbers_or_titled() {
+    let text = format!(
+        "{}[[programs.reporting_duties]]\nname = \"報告\"\nmonth = 4\nday = 30\nyears_after = [1]\nforms = [\"第1号様式\", {{ name = \"第2号様式\", title = \"一覧\", attached_to = \"第1号様式\" }}]\nattachments = [\"写し\"]\n",
+        program("X補助金", GOOD_RULE)
+    );
+    let cat = Catalogue::from_toml(&text, "jobs/custom.toml").unwrap();
+    let duty = &cat.reporting_duties()[0];
+    let shown: Vec<String> = duty.forms.iter().map(|f| f.display()).collect();
+    assert_eq!(
+        shown,
+        vec!["第1号様式", "第2号様式 一覧（第1号様式に添付）"]
+    );
+    assert_eq!(duty.attachments, vec!["写し".to_string()]);
+    let bad = text.replace("title = \"一覧\"", "titel = \"一覧\"");
+    assert!(Catalogue::from_toml(&bad, "jobs/custom.toml").is_err());
+}
