@@ -8,22 +8,36 @@
 //!
 //! # Layout
 //!
-//! One module per pipeline stage; data flows one way and no stage reads the
-//! clock (the as-of date is an argument):
+//! One module per pipeline stage; data flows one way, each stage imports only
+//! the stages before it and the shared modules below them, and no stage reads
+//! the clock (the as-of date is an argument).
+//!
+//! Shared below every stage:
+//!
+//! - [`model`]: the typed rows and results the stages pass on, and the closed
+//!   sets they share (finding kind, mail stage and outcome, trigger, exit).
+//! - [`calendar`]: fiscal years, 和暦, the city's closed days, deadline shifting.
+//! - [`format`]: figures as staff read them (1,234,567円).
+//! - [`logging`]: log lines for journald and cron, values quoted on one line.
+//! - [`progress`]: progress bars shown only on a terminal.
+//! - [`clock`]: the one clock the edges (history, locks, daemon) read, passed in.
+//!
+//! The stages, in the order a night runs them:
 //!
 //! - [`job`]: a job file parsed and validated once into a [`job::Job`].
-//! - [`ingest`]: workbooks and CSVs into typed rows plus [`model::InputError`]s.
-//! - [`calendar`]: fiscal years, 和暦, the city's closed days, deadline shifting.
-//! - [`rules`]: the program catalogue (data) and each application's amount.
+//! - [`catalogue`]: the program catalogue and the useful-life table, as data.
+//! - [`ingest`]: workbooks and CSVs into typed rows plus [`model::InputError`]s;
+//!   each application's program resolved once into a [`model::ProgramId`].
+//! - [`rules`]: each application's amount and the programs' other rules.
+//! - [`totals`]: annual and per-company totals against the budgets (polars).
 //! - [`compliance`]: the employment-report ledger and useful-life restrictions.
+//! - [`evaluation`]: rules, totals and compliance over one night's inputs.
 //! - [`report`]: the summary workbook staff open.
 //! - [`notify`]: reminders to grantees and the staff digest, sent at most once.
-//! - [`state`]: the SQLite file: runs, inputs, migrations.
+//! - [`state`]: the SQLite file: runs, locks, the mail outbox, migrations.
 //! - [`pipeline`]: one run of one job, stage after stage.
 //! - [`schedule`]: the daemon: cron in Asia/Tokyo, no overlap, catch-up.
-//! - [`progress`]: progress bars shown only on a terminal.
-//! - [`cli`]: the command line of the contract.
-//! - [`clock`]: the one clock the edges (history, locks, daemon) read, passed in.
+//! - [`cli`]: the command line of the contract; `main` prints what it returns.
 
 pub mod calendar;
 pub mod catalogue;

@@ -1,4 +1,5 @@
-//! The `hojokin` binary: parse arguments, run one command, exit with its status.
+//! The `hojokin` binary: parse arguments, run one command, print what it
+//! returned and exit with its status. The only place that prints.
 
 use std::process::ExitCode;
 
@@ -7,5 +8,19 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = hojokin::cli::Cli::parse();
     hojokin::logging::init();
-    ExitCode::from(hojokin::cli::run(cli))
+    match hojokin::cli::run(cli) {
+        Ok(done) => {
+            for line in &done.stdout {
+                println!("{line}");
+            }
+            for line in &done.stderr {
+                eprintln!("{line}");
+            }
+            ExitCode::from(done.exit.code())
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(hojokin::model::Exit::CouldNotRun.code())
+        }
+    }
 }

@@ -498,12 +498,143 @@ pub struct NotificationRow {
     pub at: String,
     pub to: String,
     pub subject: String,
-    /// 案内, 催促, 督促, 再督促 or ダイジェスト.
-    pub kind: String,
-    /// 送信済, 送信失敗（再送待ち）, 送信不明（要確認）, 試行（.eml出力）, 未送信（…）.
-    pub result: String,
+    /// 種別: a reminder's stage or the staff digest.
+    pub kind: MailKind,
+    /// 結果: what happened, and the sentence staff read.
+    pub result: MailResult,
     pub application_id: String,
     pub message_id: Option<String>,
+}
+
+/// What asked for a run, as the history records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Trigger {
+    /// `hojokin run` from a shell, cron or a systemd timer.
+    #[serde(rename = "manual")]
+    Manual,
+    /// The daemon, at a scheduled slot.
+    #[serde(rename = "schedule")]
+    Schedule,
+    /// The daemon at start, for a slot missed while it was down.
+    #[serde(rename = "catch-up")]
+    CatchUp,
+}
+
+impl Trigger {
+    pub const ALL: [Trigger; 3] = [Trigger::Manual, Trigger::Schedule, Trigger::CatchUp];
+
+    /// The word stored in the state file and printed by `history`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Trigger::Manual => "manual",
+            Trigger::Schedule => "schedule",
+            Trigger::CatchUp => "catch-up",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Trigger> {
+        Trigger::ALL.into_iter().find(|t| t.code() == code)
+    }
+}
+
+impl std::fmt::Display for Trigger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// The contract's exit status: the one place a run's end becomes a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Exit {
+    /// 0: done.
+    Done,
+    /// 1: done, but staff must fix something (rejected rows, mail left queued).
+    NeedsAttention,
+    /// 2: could not run.
+    CouldNotRun,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Done => 0,
+            Exit::NeedsAttention => 1,
+            Exit::CouldNotRun => 2,
+        }
+    }
+
+    /// The worse of two: a run that needs attention anywhere needs it.
+    pub fn and(self, other: Exit) -> Exit {
+        self.max(other)
+    }
+}
+
+/// 種別 of a mail on 通知.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailKind {
+    Reminder(Stage),
+    Digest,
+}
+
+impl MailKind {
+    /// 案内, 催促, 督促, 再督促 or ダイジェスト.
+    pub fn label(self) -> &'static str {
+        match self {
+            MailKind::Reminder(stage) => stage.label(),
+            MailKind::Digest => "ダイジェスト",
+        }
+    }
+}
+
+impl std::fmt::Display for MailKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// What became of one mail: the closed set the code decides on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailOutcome {
+    /// The relay accepted it (送信済).
+    Sent,
+    /// Refused or not reached; tried again next run (送信失敗).
+    Failed,
+    /// May or may not have been delivered; never resent by itself (送信不明).
+    Uncertain,
+    /// Not tried tonight (the relay stopped answering); sent next run (送信保留).
+    Held,
+    /// Written as an .eml by a dry run (試行).
+    Previewed,
+    /// Not sent, for the reason the sentence gives (未送信).
+    NotSent,
+}
+
+/// 結果 of a mail: its outcome and the sentence staff read on 通知, e.g.
+/// 「送信失敗（再送待ち）: …」.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailResult {
+    pub outcome: MailOutcome,
+    pub text: String,
+}
+
+impl MailResult {
+    pub fn new(outcome: MailOutcome, text: impl Into<String>) -> MailResult {
+        MailResult {
+            outcome,
+            text: text.into(),
+        }
+    }
+
+    /// Whether the relay may hold the mail, so its Message-ID is worth showing.
+    pub fn reached_the_relay(&self) -> bool {
+        matches!(self.outcome, MailOutcome::Sent | MailOutcome::Uncertain)
+    }
+}
+
+impl std::fmt::Display for MailResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 /// How many of a night's reminders went out, stayed queued, failed or are in doubt.
@@ -513,6 +644,62 @@ pub struct MailCounts {
     pub queued: usize,
     pub failed: usize,
     pub uncertain: usize,
+}
+
+/// A reminder stage, in the order they are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stage {
+    /// 案内: the report is due this spring.
+    Annai,
+    /// 催促: the deadline is a week away or less.
+    Saisoku,
+    /// 督促: the deadline has passed.
+    Tokusoku,
+    /// 再督促: a month after the deadline, still nothing.
+    Saitokusoku,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 4] = [
+        Stage::Annai,
+        Stage::Saisoku,
+        Stage::Tokusoku,
+        Stage::Saitokusoku,
+    ];
+
+    /// The word staff read (通知 sheet, 種別).
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Annai => "案内",
+            Stage::Saisoku => "催促",
+            Stage::Tokusoku => "督促",
+            Stage::Saitokusoku => "再督促",
+        }
+    }
+
+    /// The ASCII code stored in the outbox and used in file names.
+    pub fn code(self) -> &'static str {
+        match self {
+            Stage::Annai => "annai",
+            Stage::Saisoku => "saisoku",
+            Stage::Tokusoku => "tokusoku",
+            Stage::Saitokusoku => "saitokusoku",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The template file of the stage in the templates folder.
+    pub fn template(self) -> &'static str {
+        match self {
+            Stage::Annai => "annai.txt",
+            Stage::Saisoku => "saisoku.txt",
+            Stage::Tokusoku => "tokusoku.txt",
+            Stage::Saitokusoku => "saitokusoku.txt",
+        }
+    }
 }
 
 /// How a refund for an early disposal is estimated (a catalogue setting).

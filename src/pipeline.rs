@@ -15,6 +15,7 @@ use crate::clock::{Clock, SharedClock};
 use crate::evaluation;
 use crate::ingest::{self, Ingested};
 use crate::job::{EmailSpec, Job};
+use crate::model::{Exit, Trigger};
 use crate::notify::{self, Mailer, NotifyOutcome};
 use crate::report::{Sheet, compose};
 use crate::state::State;
@@ -27,14 +28,14 @@ pub struct RunOptions {
     pub as_of: NaiveDate,
     pub dry_run: bool,
     pub db: PathBuf,
-    /// `manual`, `cron`, `schedule` or `catch-up`, for the history.
-    pub trigger: String,
+    /// What asked for the run, for the history.
+    pub trigger: Trigger,
 }
 
 /// What a run did, for the caller to print and exit with.
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    pub exit_code: u8,
+    pub exit: Exit,
     /// Full Japanese sentences for stderr.
     pub messages: Vec<String>,
     pub report_path: Option<PathBuf>,
@@ -71,7 +72,7 @@ pub fn run(job: &Job, opts: &RunOptions) -> Result<Outcome, crate::state::StateE
     match run_exclusive(job, opts, &LockOptions::default(), &crate::clock::system())? {
         RunResult::Ran(outcome) => Ok(outcome),
         RunResult::AlreadyRunning(holder) => Ok(Outcome {
-            exit_code: 0,
+            exit: Exit::Done,
             messages: vec![already_running_message(&job.name, &holder)],
             report_path: None,
         }),
@@ -105,17 +106,16 @@ pub fn run_exclusive(
         opts.as_of,
         clock.now(),
         opts.dry_run,
-        &opts.trigger,
+        opts.trigger,
     )?;
     info!(job = %job.name, as_of = %opts.as_of, dry_run = opts.dry_run, trigger = %opts.trigger, run_id, "run started");
     let outcome = execute(job, opts, &state, run_id);
-    let status = RunStatus::from_exit_code(outcome.exit_code);
+    let status = RunStatus::from(outcome.exit);
     let message = outcome.messages.join("\n");
     state.finish_run(
         run_id,
         clock.now(),
-        status,
-        outcome.exit_code,
+        outcome.exit,
         outcome
             .report_path
             .as_ref()
@@ -123,14 +123,14 @@ pub fn run_exclusive(
             .as_deref(),
         (!message.is_empty()).then_some(message.as_str()),
     )?;
-    info!(job = %job.name, status = status.as_str(), exit = outcome.exit_code, ms = timer.elapsed().as_millis(), "run finished");
+    info!(job = %job.name, status = status.as_str(), exit = outcome.exit.code(), ms = timer.elapsed().as_millis(), "run finished");
     Ok(RunResult::Ran(outcome))
 }
 
 fn failed(message: String) -> Outcome {
     warn!("{message}");
     Outcome {
-        exit_code: 2,
+        exit: Exit::CouldNotRun,
         messages: vec![message],
         report_path: None,
     }
@@ -207,10 +207,10 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
     }
 
     let mut messages = Vec::new();
-    let mut exit_code = input_messages(&ingested, &mut messages);
+    let mut exit = input_messages(&ingested, &mut messages);
     if let (Some((mailer, spec)), Some(m)) = (&mailer, &mail) {
         if mail_messages(m, &mut messages) {
-            exit_code = 1;
+            exit = exit.and(Exit::NeedsAttention);
         }
         let facts = notify::digest::facts(
             &job.name,
@@ -230,7 +230,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         );
         info!(kind = %digest.row.kind, result = %digest.row.result, "staff digest");
         if digest.failed {
-            exit_code = 1;
+            exit = exit.and(Exit::NeedsAttention);
         }
         messages.extend(digest.messages);
     }
@@ -241,7 +241,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         report_path.display()
     ));
     Outcome {
-        exit_code,
+        exit,
         messages,
         report_path: Some(report_path),
     }
@@ -295,17 +295,17 @@ fn log_inputs(ingested: &Ingested) {
 }
 
 /// The sentence about rejected rows; exit status 1 when there are any.
-fn input_messages(ingested: &Ingested, messages: &mut Vec<String>) -> u8 {
+fn input_messages(ingested: &Ingested, messages: &mut Vec<String>) -> Exit {
     let rejected: usize = ingested.summaries.iter().map(|s| s.rejected).sum();
     if rejected == 0 && ingested.inputs.errors.is_empty() {
-        return 0;
+        return Exit::Done;
     }
     messages.push(format!(
         "入力に誤りがあり {rejected} 行を除外しました（{} 件）。集計ブックの「{}」シートを確認してください。",
         ingested.inputs.errors.len(),
         Sheet::InputErrors
     ));
-    1
+    Exit::NeedsAttention
 }
 
 /// Sentences about mail left queued or in doubt; true when staff must act.

@@ -3,6 +3,7 @@
 //! exactly-once across reruns, a dead relay, TLS and AUTH, the digest's
 //! attachment, and a run killed between sending and recording.
 
+mod common;
 #[path = "email/crash.rs"]
 mod crash;
 #[path = "email/digest.rs"]
@@ -85,7 +86,7 @@ fn each_stage_goes_out_once_across_reruns_and_the_subject_decodes_to_the_templat
     let entry = &state.outbox_entries().unwrap()[0];
     assert_eq!(entry.status, OutboxStatus::Sent);
     assert_eq!(msgs[0]["message_id"].as_str(), entry.message_id.as_deref());
-    assert_eq!(first.rows[0].result, "送信済");
+    assert_eq!(first.rows[0].result.text, "送信済");
 
     // The same night again, and the next nights of the same window: nothing.
     for as_of in [date(2024, 4, 25), date(2024, 4, 26), date(2024, 4, 30)] {
@@ -193,7 +194,7 @@ fn a_dead_relay_leaves_mail_queued_and_it_goes_out_once_when_back() {
     // The first mail finds the relay down; the second is not tried tonight.
     assert_eq!((down.sent, down.queued, down.failed), (0, 2, 1));
     assert!(down.needs_attention(), "exit status 1");
-    let results: Vec<&str> = down.rows.iter().map(|r| r.result.as_str()).collect();
+    let results: Vec<&str> = down.rows.iter().map(|r| r.result.text.as_str()).collect();
     assert!(
         results[0].starts_with("送信失敗（再送待ち）"),
         "{results:?}"

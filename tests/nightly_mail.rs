@@ -265,3 +265,33 @@ fn a_rejected_report_row_holds_its_reminders_and_says_so() {
         row.text("影響")
     );
 }
+
+/// Issue 13.4: the workbook is written before any reminder goes out, so a
+/// report path that cannot be written stops the night with nothing sent
+/// and nothing recorded as sent; once fixed, the mails go out once.
+#[test]
+fn a_night_whose_report_path_is_a_folder_sends_no_mail() {
+    let sandbox = Sandbox::new();
+    let port = free_port();
+    let server = Server::start(&sandbox.path().join("mail"), port, &[]);
+    let report = sandbox.path().join("out/summary-2024-04-25.xlsx");
+    std::fs::create_dir_all(&report).unwrap();
+
+    let url = format!("smtp://127.0.0.1:{port}");
+    let ran = sandbox
+        .hojokin(
+            &["run", "nightly", "--as-of", "2024-04-25"],
+            &[("HOJOKIN_SMTP_URL", url.as_str()), ("HOJOKIN_LOG", "off")],
+        )
+        .expect(2);
+    ran.stderr_is(&[
+        "集計ブックの出力先 out/summary-2024-04-25.xlsx はフォルダのため書き込めません。ジョブファイルの [report] path にファイルのパスを指定してください。",
+    ]);
+    assert!(server.messages().is_empty(), "no mail before the report");
+
+    std::fs::remove_dir(&report).unwrap();
+    let fixed = run(&sandbox, port);
+    assert_eq!(fixed.status.code(), Some(1), "{}", common::stderr(&fixed));
+    // Six reports in five mails (R4-204's two share one).
+    assert_eq!(reminders(&subjects(&server.messages())), 5);
+}

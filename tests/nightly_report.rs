@@ -388,3 +388,23 @@ fn the_dry_run_renders_the_nights_mails_and_lists_them() {
     let again = read_sheet(&report, "通知").records("日時");
     assert_eq!(again.len(), 6);
 }
+
+/// What staff read on stderr after the fixtures' night, whole.
+#[test]
+fn the_night_says_what_to_fix_in_whole_sentences() {
+    let sandbox = Sandbox::new();
+    let ran = sandbox
+        .hojokin(
+            &["run", "nightly", "--as-of", "2024-04-25", "--dry-run"],
+            &[
+                ("HOJOKIN_SMTP_URL", "smtp://127.0.0.1:9"),
+                ("HOJOKIN_LOG", "off"),
+            ],
+        )
+        .expect(1);
+    ran.stderr_is(&[
+        "入力に誤りがあり 10 行を除外しました（10 件）。集計ブックの「入力エラー」シートを確認してください。",
+        "nightly: 基準日 2024-04-25 の集計ブックを out/summary-2024-04-25.xlsx に書き出しました。",
+    ]);
+    assert_eq!(ran.stdout(), "");
+}

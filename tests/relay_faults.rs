@@ -16,7 +16,7 @@ mod harness;
 mod relay;
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::Sandbox;
@@ -169,12 +169,11 @@ fn a_run_killed_while_connecting_leaves_its_mail_queued_not_uncertain() {
     let s = sandbox(30);
     let relay = Relay::start(Fault::StallAfterGreeting);
     let db = db(&s);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hojokin"))
-        .args(["run", "nightly", "--as-of", AS_OF])
-        .current_dir(s.path())
+    let mut child = s
+        .hojokin(&["run", "nightly", "--as-of", AS_OF], &[])
         .env("HOJOKIN_SMTP_URL", relay.url())
         .env("HOJOKIN_DB", &db)
-        .env("HOJOKIN_LOG", "warn")
+        .command()
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -7,18 +7,22 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap (COMMON rules); helpers here are test code too.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
+use common::bin::Hojokin;
 use hojokin::clock::{self, Clock, ManualClock, SharedClock};
+use hojokin::model::{Exit, Trigger};
 use hojokin::report::atomic::{PAUSE_HOOK, TEMP_PREFIX};
 use hojokin::schedule::daemon::{self, DaemonConfig, DaemonSummary, Firing};
 use hojokin::schedule::load_jobs;
 use hojokin::state::State;
 use hojokin::state::lock::{Acquire, JobLock, LockOptions};
-use hojokin::state::runs::{RunRecord, RunStatus};
+use hojokin::state::runs::RunRecord;
 
 const HEADER: &str = "申請番号,制度,事業者名,申請日,補助対象経費,状態\n";
 
@@ -85,15 +89,13 @@ impl Site {
         self.root.join("paused")
     }
 
+    /// Logs at the default level: some tests wait for a log line.
     fn hojokin(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_hojokin"));
-        c.args(args)
-            .current_dir(&self.root)
+        let mut c = Hojokin::new(&self.root)
+            .args(args)
             .env("HOJOKIN_DB", self.db())
-            .env_remove("HOJOKIN_LOG_FORMAT")
-            .env_remove("HOJOKIN_LOG")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .command();
+        c.env_remove("HOJOKIN_LOG");
         c
     }
 }
@@ -143,7 +145,14 @@ fn runs_of(site: &Site) -> Vec<(String, String, String, String)> {
     let mut runs: Vec<_> = site
         .history()
         .into_iter()
-        .map(|r| (r.trigger, r.as_of, r.started_at, r.status))
+        .map(|r| {
+            (
+                r.trigger.code().to_string(),
+                r.as_of,
+                r.started_at,
+                r.status.as_str().to_string(),
+            )
+        })
         .collect();
     runs.reverse();
     runs
@@ -311,11 +320,9 @@ async fn catch_up_after_downtime_runs_once_and_not_after_a_restart() {
         let state = State::open(&site.db()).unwrap();
         let then = at("2024-05-01T02:30:05+09:00");
         let id = state
-            .begin_run("nightly", then.date_naive(), then, false, "schedule")
+            .begin_run("nightly", then.date_naive(), then, false, Trigger::Schedule)
             .unwrap();
-        state
-            .finish_run(id, then, RunStatus::Succeeded, 0, None, None)
-            .unwrap();
+        state.finish_run(id, then, Exit::Done, None, None).unwrap();
     }
     let clock = ManualClock::new(at("2024-05-04T09:00:00+09:00"));
     // Stopped at once: only the catch-up run, which the daemon waits for.
@@ -376,7 +383,7 @@ fn a_run_while_the_job_is_running_elsewhere_does_nothing_and_exits_0() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let runs = site.history();
     assert_eq!(runs.len(), 1, "{runs:#?}");
-    assert_eq!(runs[0].status, "succeeded");
+    assert_eq!(runs[0].status.as_str(), "succeeded");
     assert_eq!(runs[0].as_of, "2024-05-01");
     assert!(!lock_is_held(&site.db(), "race"));
 }
@@ -434,7 +441,7 @@ fn a_run_killed_inside_its_report_write_leaves_nothing_after_the_next_run() {
     // Inside the window: the lock held, the run recorded, the temp file
     // complete and the workbook not yet under its name.
     assert!(lock_is_held(&site.db(), "crash"));
-    assert_eq!(site.history()[0].status, "running");
+    assert_eq!(site.history()[0].status.as_str(), "running");
     let name = tmp.file_name().unwrap().to_string_lossy().into_owned();
     assert!(name.starts_with(TEMP_PREFIX), "{name}");
     assert!(std::fs::metadata(&tmp).unwrap().len() > 1000);
@@ -495,7 +502,7 @@ fn a_run_that_fails_at_once_exits_at_once_and_frees_the_lock() {
         start.elapsed()
     );
     assert!(!lock_is_held(&site.db(), "broken"));
-    assert_eq!(site.history()[0].status, "failed");
+    assert_eq!(site.history()[0].status.as_str(), "failed");
 }
 
 #[test]
@@ -543,7 +550,7 @@ fn sigterm_during_a_run_lets_it_finish_and_exits_0() {
     assert_eq!(runs.len(), 1, "{runs:#?}");
     let r = &runs[0];
     assert_eq!(
-        (r.trigger.as_str(), r.status.as_str()),
+        (r.trigger.code(), r.status.as_str()),
         ("catch-up", "succeeded")
     );
     let finished = DateTime::parse_from_rfc3339(r.finished_at.as_deref().unwrap()).unwrap();

@@ -8,12 +8,66 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
 mod outbox;
+mod schedule;
 
 use crate::catalogue::Catalogue;
 use crate::ingest;
 use crate::job;
+use crate::model::{Exit, Trigger};
 use crate::pipeline::{self, RunOptions};
 use crate::state::State;
+
+/// Where the jobs and the state file are: the same two options on every
+/// command that reads them.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StateArgs {
+    /// The jobs folder.
+    #[arg(long, value_name = "DIR", default_value = "jobs", global = true)]
+    pub jobs_dir: PathBuf,
+    /// SQLite state file. Default: state/hojokin.db beside the jobs folder.
+    #[arg(long, value_name = "PATH", env = "HOJOKIN_DB", global = true)]
+    pub db: Option<PathBuf>,
+}
+
+impl StateArgs {
+    /// `--db`, else `state/hojokin.db` beside the jobs folder.
+    pub fn db(&self) -> PathBuf {
+        self.db
+            .clone()
+            .unwrap_or_else(|| default_db(&self.jobs_dir))
+    }
+}
+
+/// What a command did: lines for stdout (its product), sentences for
+/// stderr, and its exit status. Only `main` prints them and exits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finished {
+    pub exit: Exit,
+    pub stdout: Vec<String>,
+    pub stderr: Vec<String>,
+}
+
+impl Finished {
+    pub fn new(exit: Exit) -> Finished {
+        Finished {
+            exit,
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+        }
+    }
+}
+
+/// A command that could not run (exit status 2): the sentence `main` prints.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CliError(pub String);
+
+impl CliError {
+    /// `エラー: ` and the error's own sentence, which names what is at fault.
+    pub fn from_error(e: impl std::fmt::Display) -> CliError {
+        CliError(format!("エラー: {e}"))
+    }
+}
 
 /// hojokin: 綾瀬市 補助金の夜間集計・督促ジョブ
 #[derive(Debug, Parser)]
@@ -35,18 +89,13 @@ pub enum Command {
         /// Render emails into the outbox folder as .eml files; send nothing.
         #[arg(long)]
         dry_run: bool,
-        #[arg(long, value_name = "DIR", default_value = "jobs")]
-        jobs_dir: PathBuf,
-        /// SQLite state file. Default: state/hojokin.db beside the jobs folder.
-        #[arg(long, value_name = "PATH", env = "HOJOKIN_DB")]
-        db: Option<PathBuf>,
+        #[command(flatten)]
+        state: StateArgs,
     },
     /// Run every job of the jobs folder on its schedule until stopped.
     Schedule {
-        #[arg(long, value_name = "DIR", default_value = "jobs")]
-        jobs_dir: PathBuf,
-        #[arg(long, value_name = "PATH", env = "HOJOKIN_DB")]
-        db: Option<PathBuf>,
+        #[command(flatten)]
+        state: StateArgs,
     },
     /// Validate input workbooks; one line per problem.
     Check {
@@ -58,19 +107,15 @@ pub enum Command {
     },
     /// List jobs with their schedule, next run and last run.
     Jobs {
-        #[arg(long, value_name = "DIR", default_value = "jobs")]
-        jobs_dir: PathBuf,
-        #[arg(long, value_name = "PATH", env = "HOJOKIN_DB")]
-        db: Option<PathBuf>,
+        #[command(flatten)]
+        state: StateArgs,
     },
     /// Mails not (yet) sent; resolve a mail whose delivery is in doubt.
     Outbox {
         #[command(subcommand)]
         action: Option<OutboxAction>,
-        #[arg(long, value_name = "PATH", env = "HOJOKIN_DB", global = true)]
-        db: Option<PathBuf>,
-        #[arg(long, value_name = "DIR", default_value = "jobs", global = true)]
-        jobs_dir: PathBuf,
+        #[command(flatten)]
+        state: StateArgs,
     },
     /// List recent runs.
     History {
@@ -78,10 +123,8 @@ pub enum Command {
         /// One JSON object per line.
         #[arg(long)]
         json: bool,
-        #[arg(long, value_name = "PATH", env = "HOJOKIN_DB")]
-        db: Option<PathBuf>,
-        #[arg(long, value_name = "DIR", default_value = "jobs")]
-        jobs_dir: PathBuf,
+        #[command(flatten)]
+        state: StateArgs,
         /// How many runs to show.
         #[arg(long, default_value_t = 20)]
         limit: usize,
@@ -122,54 +165,35 @@ pub fn today_tokyo() -> NaiveDate {
     pipeline::now_tokyo().date_naive()
 }
 
-/// Runs the parsed command and returns the process exit status.
-pub fn run(cli: Cli) -> u8 {
+/// Runs the parsed command. Nothing here prints: `main` prints what it
+/// returns and exits with its status.
+pub fn run(cli: Cli) -> Result<Finished, CliError> {
     match cli.command {
         Command::Run {
             job,
             as_of,
             dry_run,
-            jobs_dir,
-            db,
-        } => run_job(&job, as_of, dry_run, &jobs_dir, db),
+            state,
+        } => run_job(&job, as_of, dry_run, &state),
         Command::Check { files, programs } => check(&files, programs.as_deref()),
-        Command::Schedule { jobs_dir, db } => {
-            let db = db.unwrap_or_else(|| default_db(&jobs_dir));
-            crate::schedule::command::serve(&jobs_dir, db)
-        }
-        Command::Jobs { jobs_dir, db } => {
-            let db = db.unwrap_or_else(|| default_db(&jobs_dir));
-            crate::schedule::command::list(&jobs_dir, &db)
-        }
-        Command::Outbox {
-            action,
-            db,
-            jobs_dir,
-        } => {
-            let db = db.unwrap_or_else(|| default_db(&jobs_dir));
-            match action {
-                None => outbox::list(&db),
-                Some(OutboxAction::Resolve {
-                    application,
-                    report_fy,
-                    stage,
-                    delivered,
-                    resend: _,
-                }) => outbox::resolve(&db, &application, report_fy, &stage, delivered),
-            }
-        }
+        Command::Schedule { state } => Ok(schedule::serve(&state.jobs_dir, state.db())),
+        Command::Jobs { state } => schedule::list(&state.jobs_dir, &state.db()),
+        Command::Outbox { action, state } => match action {
+            None => outbox::list(&state.db()),
+            Some(OutboxAction::Resolve {
+                application,
+                report_fy,
+                stage,
+                delivered,
+                resend: _,
+            }) => outbox::resolve(&state.db(), &application, report_fy, &stage, delivered),
+        },
         Command::History {
             job,
             json,
-            db,
-            jobs_dir,
+            state,
             limit,
-        } => history(
-            job.as_deref(),
-            json,
-            db.unwrap_or_else(|| default_db(&jobs_dir)),
-            limit,
-        ),
+        } => history(job.as_deref(), json, &state.db(), limit),
     }
 }
 
@@ -177,54 +201,37 @@ fn run_job(
     name: &str,
     as_of: Option<NaiveDate>,
     dry_run: bool,
-    jobs_dir: &Path,
-    db: Option<PathBuf>,
-) -> u8 {
-    let job = match job::locate(name, jobs_dir).and_then(|p| job::load_from_env(&p)) {
-        Ok(j) => j,
-        Err(e) => {
-            eprintln!("エラー: {e}");
-            return 2;
-        }
-    };
+    state: &StateArgs,
+) -> Result<Finished, CliError> {
+    let job = job::locate(name, &state.jobs_dir)
+        .and_then(|p| job::load_from_env(&p))
+        .map_err(CliError::from_error)?;
     let opts = RunOptions {
         as_of: as_of.unwrap_or_else(today_tokyo),
         dry_run,
-        db: db.unwrap_or_else(|| default_db(jobs_dir)),
-        trigger: "manual".into(),
+        db: state.db(),
+        trigger: Trigger::Manual,
     };
-    match pipeline::run(&job, &opts) {
-        Ok(outcome) => {
-            for m in &outcome.messages {
-                eprintln!("{m}");
-            }
-            outcome.exit_code
-        }
-        Err(e) => {
-            eprintln!("エラー: {e}");
-            2
-        }
-    }
+    let outcome = pipeline::run(&job, &opts).map_err(CliError::from_error)?;
+    Ok(Finished {
+        exit: outcome.exit,
+        stdout: Vec::new(),
+        stderr: outcome.messages,
+    })
 }
 
-fn check(files: &[PathBuf], programs: Option<&Path>) -> u8 {
+fn check(files: &[PathBuf], programs: Option<&Path>) -> Result<Finished, CliError> {
     let catalogue = match programs {
         None => Catalogue::builtin(),
-        Some(p) => match Catalogue::load(p) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("エラー: {e}");
-                return 2;
-            }
-        },
+        Some(p) => Catalogue::load(p).map_err(CliError::from_error)?,
     };
-    let mut status = 0;
+    let mut done = Finished::new(Exit::Done);
     for (path, result) in ingest::check_files(files, &catalogue) {
         match result {
             Err(e) => {
                 // The error already names the file.
-                println!("{e}");
-                status = 2;
+                done.stdout.push(e.to_string());
+                done.exit = Exit::CouldNotRun;
             }
             Ok(report) => {
                 for e in &report.errors {
@@ -233,7 +240,7 @@ fn check(files: &[PathBuf], programs: Option<&Path>) -> u8 {
                     } else {
                         format!("「{}」", e.value)
                     };
-                    println!(
+                    done.stdout.push(format!(
                         "{}: {}!{}: {}{}: {}",
                         path.display(),
                         e.sheet,
@@ -241,61 +248,47 @@ fn check(files: &[PathBuf], programs: Option<&Path>) -> u8 {
                         e.column,
                         value,
                         e.reason
-                    );
+                    ));
                 }
-                if !report.errors.is_empty() && status == 0 {
-                    status = 1;
+                if !report.errors.is_empty() {
+                    done.exit = done.exit.and(Exit::NeedsAttention);
                 }
                 for s in &report.sheets {
-                    eprintln!(
+                    done.stderr.push(format!(
                         "{}: シート「{}」を{}として {} 行確認しました（除外 {} 行）",
                         path.display(),
                         s.sheet,
                         s.dataset.label(),
                         s.rows,
                         s.rejected
-                    );
+                    ));
                 }
             }
         }
     }
-    status
+    Ok(done)
 }
 
-fn history(job: Option<&str>, json: bool, db: PathBuf, limit: usize) -> u8 {
+fn history(job: Option<&str>, json: bool, db: &Path, limit: usize) -> Result<Finished, CliError> {
+    let mut done = Finished::new(Exit::Done);
     if !db.exists() {
-        eprintln!(
+        done.stderr.push(format!(
             "状態ファイル {} がありません（まだ一度も実行されていません）。",
             db.display()
-        );
-        return 0;
+        ));
+        return Ok(done);
     }
-    let state = match State::open(&db) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("エラー: {e}");
-            return 2;
-        }
-    };
+    let state = State::open(db).map_err(CliError::from_error)?;
     // A run whose process is gone shows as ended, not `running`.
-    let runs = match state.recent_runs(job, limit, pipeline::now_tokyo()) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("エラー: {e}");
-            return 2;
-        }
-    };
+    let runs = state
+        .recent_runs(job, limit, pipeline::now_tokyo())
+        .map_err(CliError::from_error)?;
     for r in &runs {
         if json {
-            match serde_json::to_string(r) {
-                Ok(line) => println!("{line}"),
-                Err(e) => {
-                    eprintln!("エラー: {e}");
-                    return 2;
-                }
-            }
+            done.stdout
+                .push(serde_json::to_string(r).map_err(CliError::from_error)?);
         } else {
-            println!(
+            done.stdout.push(format!(
                 "{}\t{}\t基準日 {}\t開始 {}\t終了 {}\t{}",
                 r.id,
                 r.job,
@@ -303,8 +296,8 @@ fn history(job: Option<&str>, json: bool, db: PathBuf, limit: usize) -> u8 {
                 r.started_at,
                 r.finished_at.as_deref().unwrap_or("-"),
                 r.status
-            );
+            ));
         }
     }
-    0
+    Ok(done)
 }

@@ -5,40 +5,32 @@
 
 use std::path::Path;
 
+use super::{CliError, Finished};
+use crate::model::Exit;
 use crate::notify::Stage;
 use crate::state::State;
 use crate::state::outbox::{OutboxKey, OutboxStatus};
 
 /// Lists every outbox row that is not `sent`; exit 0.
-pub fn list(db: &Path) -> u8 {
-    let state = match open(db) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let entries = match state.outbox_entries() {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("エラー: {e}");
-            return 2;
-        }
-    };
-    println!("申請番号\t報告年度\t段階\t状態\t宛先\t試行回数\tMessage-ID\t最後のエラー");
+pub fn list(db: &Path) -> Result<Finished, CliError> {
+    let entries = open(db)?.outbox_entries().map_err(CliError::from_error)?;
+    let mut done = Finished::new(Exit::Done);
+    done.stdout
+        .push("申請番号\t報告年度\t段階\t状態\t宛先\t試行回数\tMessage-ID\t最後のエラー".into());
     for e in entries.iter().filter(|e| e.status != OutboxStatus::Sent) {
-        let stage = Stage::from_code(&e.key.stage)
-            .map_or_else(|| e.key.stage.clone(), |s| s.label().to_string());
-        println!(
+        done.stdout.push(format!(
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             e.key.application_id,
             e.key.report_fy,
-            stage,
+            e.key.stage.label(),
             e.status.as_str(),
             e.recipient,
             e.attempts,
             e.message_id.as_deref().unwrap_or("-"),
             e.last_error.as_deref().unwrap_or("-")
-        );
+        ));
     }
-    0
+    Ok(done)
 }
 
 /// Marks an `uncertain` mail delivered, or queues it to be sent again.
@@ -48,58 +40,55 @@ pub fn resolve(
     report_fy: i32,
     stage: &str,
     delivered: bool,
-) -> u8 {
+) -> Result<Finished, CliError> {
     let Some(stage) = Stage::ALL
         .into_iter()
         .find(|s| s.code() == stage || s.label() == stage)
     else {
-        eprintln!("段階は 案内・催促・督促・再督促 のいずれかで指定してください: {stage}");
-        return 2;
+        return Err(CliError(format!(
+            "段階は 案内・催促・督促・再督促 のいずれかで指定してください: {stage}"
+        )));
     };
-    let state = match open(db) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+    let state = open(db)?;
     let key = OutboxKey {
         application_id: application_id.to_string(),
         report_fy,
-        stage: stage.code().to_string(),
+        stage,
     };
     let now = crate::pipeline::now_tokyo().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-    match state.outbox_resolve(&key, delivered, &now) {
-        Ok(true) => {
-            eprintln!(
-                "{application_id} {report_fy}年度 {} のメールを{}にしました。",
-                stage.label(),
-                if delivered {
-                    "送信済"
-                } else {
-                    "次回の実行で再送"
-                }
-            );
-            0
-        }
-        Ok(false) => {
-            eprintln!(
-                "{application_id} {report_fy}年度 {} に送信不明（uncertain）のメールはありません。",
-                stage.label()
-            );
-            1
-        }
-        Err(e) => {
-            eprintln!("エラー: {e}");
-            2
-        }
-    }
+    let found = state
+        .outbox_resolve(&key, delivered, &now)
+        .map_err(CliError::from_error)?;
+    let mut done = Finished::new(if found {
+        Exit::Done
+    } else {
+        Exit::NeedsAttention
+    });
+    done.stderr.push(if found {
+        format!(
+            "{application_id} {report_fy}年度 {} のメールを{}にしました。",
+            stage.label(),
+            if delivered {
+                "送信済"
+            } else {
+                "次回の実行で再送"
+            }
+        )
+    } else {
+        format!(
+            "{application_id} {report_fy}年度 {} に送信不明（uncertain）のメールはありません。",
+            stage.label()
+        )
+    });
+    Ok(done)
 }
 
-fn open(db: &Path) -> Result<State, u8> {
+fn open(db: &Path) -> Result<State, CliError> {
     if !db.exists() {
-        eprintln!("状態ファイル {} がありません。", db.display());
-        return Err(2);
+        return Err(CliError(format!(
+            "状態ファイル {} がありません。",
+            db.display()
+        )));
     }
-    State::open(db).map_err(|e| {
-        eprintln!("エラー: {e}");
-        2
-    })
+    State::open(db).map_err(CliError::from_error)
 }

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, Months, NaiveDate};
 
 use crate::calendar::wareki;
+use crate::ingest::columns;
 use crate::model::{Application, Asset, Finding, FindingKind, RefundMethod, Yen};
 
 /// 状況 of one asset on the as-of date.
@@ -383,10 +384,14 @@ fn years_conflict(asset: &Asset, app: Option<&Application>) -> Option<Finding> {
 }
 
 fn undatable(asset: &Asset, app: Option<&Application>) -> Finding {
+    let (years, acquired) = (
+        columns::asset::USEFUL_LIFE.name,
+        columns::asset::ACQUIRED_ON.name,
+    );
     let missing = match (asset.useful_life_years(), asset.acquired_on) {
-        (None, None) => "法定耐用年数と取得日",
-        (None, Some(_)) => "法定耐用年数",
-        _ => "取得日",
+        (None, None) => format!("{years}と{acquired}"),
+        (None, Some(_)) => years.to_string(),
+        _ => acquired.to_string(),
     };
     let detail = format!(
         "財産「{}」（財産番号 {}）は{missing}が分からないため、処分制限期間を算定できません。入力エラーを確認してください。",

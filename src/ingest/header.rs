@@ -23,13 +23,13 @@ pub struct HeaderMap {
     /// 0-based row index of the header row.
     pub row: u32,
     /// Canonical column name → 0-based column index.
-    pub columns: BTreeMap<&'static str, u32>,
+    pub columns: BTreeMap<&'static str, (Column, u32)>,
 }
 
 impl HeaderMap {
     /// Where `column` stands in the sheet, if the header has it.
     pub fn col(&self, column: Column) -> Option<u32> {
-        self.columns.get(column.name).copied()
+        self.columns.get(column.name).map(|(_, c)| *c)
     }
 }
 
@@ -70,7 +70,7 @@ pub fn match_header(
             .iter()
             .find_map(|n| cells.iter().find(|(_, t)| t == n));
         if let Some((c, _)) = found {
-            found_at.insert(column.name, *c);
+            found_at.insert(column.name, (*column, *c));
         } else if column.required {
             return None;
         }

@@ -9,6 +9,7 @@
 
 pub mod columns;
 pub mod crossrow;
+pub mod guard;
 pub mod header;
 pub mod parse;
 pub mod raw;
@@ -124,7 +125,7 @@ fn read_rows<T>(
         // Rows above the header, and rows with text only in columns this
         // dataset ignores (a footnote, a stray cell far to the right), are
         // not data rows.
-        if row.index <= header.row || header.columns.values().all(|c| row.get(*c).is_blank()) {
+        if row.index <= header.row || header.columns.values().all(|(_, c)| row.get(*c).is_blank()) {
             return ControlFlow::Continue(());
         }
         out.rows += 1;

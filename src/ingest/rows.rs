@@ -36,11 +36,20 @@ pub struct Cells<'a> {
 
 impl<'a> Cells<'a> {
     pub fn new(at: SheetRef<'a>, row: &'a Row) -> Self {
-        Self {
+        let mut cells = Self {
             at,
             row,
             errors: Vec::new(),
+        };
+        // A value the reader could not trust (too long for a cell, a formula
+        // without its result, an unreadable byte) rejects its row first;
+        // later complaints about the same cell are then not repeated.
+        for (column, col) in at.header.columns.values() {
+            if let Some(reason) = row.get(*col).fault() {
+                cells.reject(*column, reason.to_string());
+            }
         }
+        cells
     }
 
     pub fn origin(&self) -> RowOrigin {
@@ -68,6 +77,16 @@ impl<'a> Cells<'a> {
 
     /// Records an error on `column` of this row.
     pub fn reject(&mut self, column: Column, reason: impl Into<String>) {
+        let cell = self.cell_ref(column);
+        if self
+            .row
+            .get(self.at.header.col(column).unwrap_or(u32::MAX))
+            .fault()
+            .is_some()
+            && self.errors.iter().any(|e| e.cell == cell)
+        {
+            return;
+        }
         let value = self.raw(column).to_string();
         self.errors.push(InputError {
             file: self.at.file.to_string(),

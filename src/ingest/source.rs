@@ -3,19 +3,27 @@
 //! Rows are handed to a visitor one at a time as sparse `(column, value)`
 //! lists, so a sheet is never held as a dense grid: xlsx/xlsm sheets are
 //! streamed cell by cell with calamine's cell reader, which matters when an
-//! export has a stray cell at XFD1048576. xls, xlsb and ods are read with
-//! calamine's ranges (those readers have no streaming API); CSV is decoded
-//! whole (UTF-8 with or without BOM, else Shift_JIS/CP932) and then streamed.
+//! export has a stray cell at XFD1048576; xlsb likewise. xls and ods are
+//! read with calamine's ranges (those readers have no streaming API), after
+//! [`super::guard`] has checked that the grids they build fit. CSV is decoded
+//! whole (UTF-8 with or without BOM, else Shift_JIS/CP932), a bad byte marking
+//! only its own cell, and then streamed.
+//!
+//! Every reader call runs under [`guarded`]: a panic inside a reader becomes
+//! one sentence naming the file, and prints nothing on stderr unless
+//! `RUST_BACKTRACE` asks for it.
 
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::Once;
 
-use calamine::{Data, DataRef, Reader, Sheets, Xlsx, open_workbook_auto};
+use calamine::{Data, DataRef, Reader, Sheets, Xlsb, Xlsx, open_workbook_auto};
 
-use super::raw::Raw;
+use super::raw::{Raw, clip};
 
 /// Why a file could not be read at all (exit status 2), naming the file.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +44,12 @@ pub enum SourceError {
     Empty { path: PathBuf },
     #[error("{path}: CSV として読めません: {message}")]
     Csv { path: PathBuf, message: String },
+    /// Refused before any reader saw it: what the file declares about its
+    /// own size cannot be true, or would not fit in memory.
+    #[error(
+        "{path}: {reason}（壊れたファイルのおそれがあるため、Excel で開いて保存し直してください）"
+    )]
+    Refused { path: PathBuf, reason: String },
 }
 
 /// One row as the visitor sees it: 0-based row index and the non-empty cells.
@@ -61,12 +75,16 @@ pub enum Book {
     Excel {
         path: PathBuf,
         sheets: Box<Sheets<BufReader<File>>>,
+        /// The workbook counts dates from 1904-01-01 (Excel for Mac's old
+        /// default, `<workbookPr date1904="1"/>`): its serials are 1,462
+        /// days smaller than the same dates in the 1900 system.
+        date1904: bool,
     },
     Csv {
         path: PathBuf,
         /// The sheet name shown to staff: the file's stem.
         name: String,
-        text: String,
+        text: Decoded,
     },
 }
 
@@ -76,10 +94,54 @@ impl std::fmt::Debug for Book {
     }
 }
 
+thread_local! {
+    /// Set while a reader call runs on this thread, so the panic hook knows
+    /// a panic there is caught and reported as a sentence.
+    static IN_READER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Installs, once, a panic hook that stays silent for panics inside reader
+/// calls (they are caught and reported by [`guarded`]) unless
+/// `RUST_BACKTRACE` is set; every other panic goes to the previous hook.
+fn quiet_reader_panics() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let asked = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
+            if asked || !IN_READER.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// The text of a panic's payload, on one short line.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    let line = text.lines().next().unwrap_or_default();
+    clip(line, 120).into_owned()
+}
+
 /// Runs a reader call, turning a panic inside a third-party reader into an
 /// error naming the file: no input, however broken, may take the run down.
 fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, SourceError>) -> Result<T, SourceError> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+    quiet_reader_panics();
+    let outer = IN_READER.with(|r| r.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    IN_READER.with(|r| r.set(outer));
+    result.unwrap_or_else(|payload| {
+        // The panic's own (English) text is for developers: in the log,
+        // not in the sentence staff read.
+        tracing::debug!(
+            file = %path.display(),
+            panic = %panic_text(payload.as_ref()),
+            "reader panicked"
+        );
         Err(SourceError::Workbook {
             path: path.to_path_buf(),
             message: "読み取り中に内部エラーが発生しました".into(),
@@ -111,7 +173,7 @@ impl Book {
                     path: path.to_path_buf(),
                     message: io_reason(&e),
                 })?;
-            let text = decode_text(&bytes).ok_or_else(|| SourceError::Csv {
+            let text = decode_csv(&bytes).ok_or_else(|| SourceError::Csv {
                 path: path.to_path_buf(),
                 message: "文字コードが UTF-8 でも Shift_JIS でもありません".into(),
             })?;
@@ -126,13 +188,24 @@ impl Book {
             });
         }
         guarded(path, || {
+            super::guard::preflight(path).map_err(|reason| SourceError::Refused {
+                path: path.to_path_buf(),
+                reason,
+            })?;
             let sheets = open_workbook_auto(path).map_err(|e| SourceError::Workbook {
                 path: path.to_path_buf(),
                 message: e.to_string(),
             })?;
+            let date1904 = match &sheets {
+                Sheets::Xlsx(x) => x.has_1904_epoch(),
+                Sheets::Xls(x) => x.has_1904_epoch(),
+                Sheets::Xlsb(x) => x.has_1904_epoch(),
+                Sheets::Ods(_) => false,
+            };
             Ok(Book::Excel {
                 path: path.to_path_buf(),
                 sheets: Box::new(sheets),
+                date1904,
             })
         })
     }
@@ -166,21 +239,29 @@ impl Book {
         }
         let path = self.path().to_path_buf();
         match self {
-            Book::Csv { text, .. } => visit_csv(&path, text, visit),
-            Book::Excel { sheets, .. } => guarded(&path, || match sheets.as_mut() {
-                Sheets::Xlsx(xlsx) => visit_xlsx(&path, xlsx, sheet, visit),
-                other => {
-                    let range =
-                        other
-                            .worksheet_range(sheet)
-                            .map_err(|e| SourceError::Workbook {
-                                path: path.clone(),
-                                message: e.to_string(),
-                            })?;
-                    visit_range(&range, visit);
-                    Ok(())
-                }
-            }),
+            Book::Csv { text, .. } => guarded(&path, || visit_csv(&path, text, visit)),
+            Book::Excel {
+                sheets, date1904, ..
+            } => {
+                let cell = Convert {
+                    date1904: *date1904,
+                };
+                guarded(&path, || match sheets.as_mut() {
+                    Sheets::Xlsx(xlsx) => visit_xlsx(&path, xlsx, sheet, cell, visit),
+                    Sheets::Xlsb(xlsb) => visit_xlsb(&path, xlsb, sheet, cell, visit),
+                    other => {
+                        let range =
+                            other
+                                .worksheet_range(sheet)
+                                .map_err(|e| SourceError::Workbook {
+                                    path: path.clone(),
+                                    message: e.to_string(),
+                                })?;
+                        visit_range(&range, cell, visit);
+                        Ok(())
+                    }
+                })
+            }
         }
     }
 }
@@ -195,22 +276,135 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// A CSV file's text, with the bytes that its encoding could not read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    pub text: String,
+    /// Each unreadable byte sequence, in file order; the text holds U+FFFD
+    /// in its place.
+    pub bad: Vec<BadBytes>,
+    /// The encoding's name for messages: `UTF-8` or `Shift_JIS`.
+    pub encoding: &'static str,
+}
+
+/// Bytes an encoding could not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadBytes {
+    /// Byte offset of the U+FFFD in the decoded text.
+    pub at: usize,
+    /// 0-based byte offset in the file.
+    pub offset: usize,
+    pub bytes: Vec<u8>,
+}
+
+/// At most this share of bad sequences (one per this many bytes, and more
+/// than [`BAD_FLOOR`]) before a file counts as not text at all.
+const BAD_RATIO: usize = 100;
+const BAD_FLOOR: usize = 16;
+
 /// Decodes CSV bytes: UTF-8 (BOM stripped) when valid, else Shift_JIS as
 /// Windows and Excel write it (encoding_rs's Shift_JIS is the CP932 superset).
+/// `None` when the bytes are valid in neither.
 pub fn decode_text(bytes: &[u8]) -> Option<String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Some(s.to_string());
+    decode_csv(bytes)
+        .filter(|d| d.bad.is_empty())
+        .map(|d| d.text)
+}
+
+/// Decodes CSV bytes as [`decode_text`] does, but a few bad bytes only mark
+/// their cells: the encoding with fewer bad sequences wins (Shift_JIS on a
+/// tie; a BOM means UTF-8). `None` when even that one has so many that the
+/// file is not text.
+pub fn decode_csv(bytes: &[u8]) -> Option<Decoded> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return Some(decode_with(encoding_rs::UTF_8, rest, 3)).filter(plausible);
     }
-    let (text, _, had_errors) = encoding_rs::SHIFT_JIS.decode(bytes);
-    (!had_errors).then(|| text.into_owned())
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Some(Decoded {
+            text: s.to_string(),
+            bad: Vec::new(),
+            encoding: "UTF-8",
+        });
+    }
+    let sjis = decode_with(encoding_rs::SHIFT_JIS, bytes, 0);
+    let best = if sjis.bad.is_empty() {
+        sjis
+    } else {
+        let utf8 = decode_with(encoding_rs::UTF_8, bytes, 0);
+        if utf8.bad.len() < sjis.bad.len() {
+            utf8
+        } else {
+            sjis
+        }
+    };
+    Some(best).filter(plausible)
+}
+
+fn plausible(d: &Decoded) -> bool {
+    d.bad.len() <= BAD_FLOOR.max(d.text.len() / BAD_RATIO)
+}
+
+/// Decodes `bytes` (which start `base` bytes into the file), noting each
+/// malformed sequence and putting U+FFFD in its place.
+fn decode_with(enc: &'static encoding_rs::Encoding, bytes: &[u8], base: usize) -> Decoded {
+    let mut decoder = enc.new_decoder_without_bom_handling();
+    let room = decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .unwrap_or(bytes.len().saturating_mul(3));
+    let mut text = String::with_capacity(room);
+    let mut bad = Vec::new();
+    let mut read = 0usize;
+    loop {
+        let (result, n) =
+            decoder.decode_to_string_without_replacement(&bytes[read..], &mut text, true);
+        read += n;
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => break,
+            encoding_rs::DecoderResult::OutputFull => text.reserve(bytes.len() - read + 16),
+            encoding_rs::DecoderResult::Malformed(len, unread) => {
+                let end = read.saturating_sub(usize::from(unread));
+                let start = end.saturating_sub(usize::from(len));
+                bad.push(BadBytes {
+                    at: text.len(),
+                    offset: base + start,
+                    bytes: bytes[start..end].to_vec(),
+                });
+                text.push('\u{FFFD}');
+            }
+        }
+    }
+    Decoded {
+        text,
+        bad,
+        encoding: if enc == encoding_rs::UTF_8 {
+            "UTF-8"
+        } else {
+            "Shift_JIS"
+        },
+    }
+}
+
+/// Counts line breaks (CR, LF and CRLF each once) in `bytes`; `after_cr`
+/// carries whether the previous byte was a CR across calls.
+fn count_breaks(bytes: &[u8], after_cr: &mut bool) -> usize {
+    let mut n = 0;
+    for b in bytes {
+        match b {
+            b'\n' if *after_cr => {}
+            b'\n' | b'\r' => n += 1,
+            _ => {}
+        }
+        *after_cr = *b == b'\r';
+    }
+    n
 }
 
 fn visit_csv(
     path: &Path,
-    text: &str,
+    decoded: &Decoded,
     visit: &mut dyn FnMut(Row) -> ControlFlow<()>,
 ) -> Result<(), SourceError> {
+    let text = decoded.text.as_str();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -218,41 +412,56 @@ fn visit_csv(
     // The csv crate's record positions start before the previous line's
     // terminator (and any blank lines), so the line is counted here from the
     // record's first byte: a cell reference such as D7 then points at the
-    // 7th line, CRLF, blank lines and quoted multi-line fields included.
+    // 7th line, whether lines end in CRLF, LF or CR alone (Excel for Mac's
+    // "CSV (Macintosh)"), blank lines and quoted multi-line fields included.
     let bytes = text.as_bytes();
     let mut counted_to = 0usize;
+    let mut after_cr = false;
     let mut line = 0usize;
-    for record in reader.records() {
-        let record = record.map_err(|e| SourceError::Csv {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+    let mut bad = decoded.bad.iter().peekable();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let from = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
+        let more = reader
+            .read_record(&mut record)
+            .map_err(|e| SourceError::Csv {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
+        if !more {
+            break;
+        }
+        let to = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
         let mut start = record
             .position()
-            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX))
+            .map_or(from, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX))
             .min(bytes.len());
         while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
             start += 1;
         }
         if start > counted_to {
-            line += bytes[counted_to..start]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
+            line += count_breaks(&bytes[counted_to..start], &mut after_cr);
             counted_to = start;
         }
         let index = u32::try_from(line).unwrap_or(u32::MAX);
-        let cells: Vec<(u32, Raw)> = record
+        let mut cells: Vec<(u32, Raw)> = record
             .iter()
             .enumerate()
             .filter(|(_, field)| !field.is_empty())
             .map(|(col, field)| {
                 (
                     u32::try_from(col).unwrap_or(u32::MAX),
-                    Raw::Text(field.to_string()),
+                    Raw::text(field.to_string()),
                 )
             })
             .collect();
+        let mut here = Vec::new();
+        while let Some(b) = bad.next_if(|b| b.at < to.max(from + 1)) {
+            here.push(b);
+        }
+        if !here.is_empty() {
+            mark_bad_bytes(&mut cells, &here, line + 1, decoded.encoding);
+        }
         if let Some(row) = non_blank(index, cells)
             && visit(row).is_break()
         {
@@ -262,10 +471,135 @@ fn visit_csv(
     Ok(())
 }
 
+/// Turns the cells of one record that hold an unreadable byte into faults,
+/// naming the line and the byte's place in the file; the first cell when
+/// none shows the replacement character (it cannot be placed).
+fn mark_bad_bytes(cells: &mut [(u32, Raw)], bad: &[&BadBytes], line: usize, encoding: &str) {
+    let first = bad[0];
+    let hex: Vec<String> = first.bytes.iter().map(|b| format!("0x{b:02X}")).collect();
+    let reason = format!(
+        "{line}行目（ファイルの先頭から{}バイト目）のバイト {} が {encoding} として読めません{}",
+        first.offset + 1,
+        hex.join(" "),
+        if bad.len() > 1 {
+            format!("（この行にほか{}か所）", bad.len() - 1)
+        } else {
+            String::new()
+        }
+    );
+    let mut marked = false;
+    for (_, raw) in cells.iter_mut() {
+        if let Raw::Text(t) = raw
+            && t.contains('\u{FFFD}')
+        {
+            *raw = Raw::Fault {
+                reason: reason.clone(),
+                shown: clip(t, 100).into_owned(),
+            };
+            marked = true;
+        }
+    }
+    if !marked && let Some((_, raw)) = cells.first_mut() {
+        let shown = raw.to_string();
+        *raw = Raw::Fault {
+            reason,
+            shown: clip(&shown, 100).into_owned(),
+        };
+    }
+}
+
+/// How reader values become [`Raw`] for one workbook.
+#[derive(Debug, Clone, Copy)]
+struct Convert {
+    date1904: bool,
+}
+
+/// Days from 1900-system serials to 1904-system ones (1900-01-01 .. 1904-01-01,
+/// with Excel's phantom 1900-02-29).
+const DAYS_1904: f64 = 1462.0;
+
+impl Convert {
+    /// A date serial in the 1900 system, whatever system the book uses.
+    #[allow(clippy::float_arithmetic)]
+    fn serial(self, v: f64) -> f64 {
+        if self.date1904 { v + DAYS_1904 } else { v }
+    }
+
+    fn data_ref(self, v: &DataRef<'_>) -> Raw {
+        match v {
+            DataRef::Int(i) => Raw::Text(i.to_string()),
+            DataRef::Float(f) => Raw::Number(*f),
+            DataRef::String(s) => Raw::text(s.clone()),
+            DataRef::SharedString(s) => Raw::text((*s).to_string()),
+            DataRef::Bool(b) => Raw::Bool(*b),
+            DataRef::DateTime(d) => Raw::DateTime(self.serial(d.as_f64())),
+            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Raw::DateIso(s.clone()),
+            DataRef::Error(e) => Raw::Error(e.to_string()),
+            DataRef::Empty => Raw::Empty,
+        }
+    }
+
+    fn data(self, v: &Data) -> Raw {
+        match v {
+            Data::Int(i) => Raw::Text(i.to_string()),
+            Data::Float(f) => Raw::Number(*f),
+            Data::String(s) => Raw::text(s.clone()),
+            Data::Bool(b) => Raw::Bool(*b),
+            Data::DateTime(d) => Raw::DateTime(self.serial(d.as_f64())),
+            Data::DateTimeIso(s) | Data::DurationIso(s) => Raw::DateIso(s.clone()),
+            Data::Error(e) => Raw::Error(e.to_string()),
+            Data::Empty => Raw::Empty,
+        }
+    }
+}
+
+/// Groups cells arriving in row order into rows for the visitor.
+struct RowBuilder<'v> {
+    current: Option<u32>,
+    cells: Vec<(u32, Raw)>,
+    visit: &'v mut dyn FnMut(Row) -> ControlFlow<()>,
+}
+
+impl<'v> RowBuilder<'v> {
+    fn new(visit: &'v mut dyn FnMut(Row) -> ControlFlow<()>) -> Self {
+        RowBuilder {
+            current: None,
+            cells: Vec::new(),
+            visit,
+        }
+    }
+
+    /// Adds a cell; `Break` when the visitor wants no more rows.
+    fn push(&mut self, row: u32, col: u32, raw: Raw) -> ControlFlow<()> {
+        if self.current != Some(row) {
+            self.flush()?;
+            self.current = Some(row);
+        }
+        if raw != Raw::Empty {
+            self.cells.push((col, raw));
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn flush(&mut self) -> ControlFlow<()> {
+        if let Some(done) = self.current.take()
+            && let Some(r) = non_blank(done, std::mem::take(&mut self.cells))
+        {
+            return (self.visit)(r);
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// The reason for a formula saved without its result (as libraries write
+/// workbooks for Excel to calculate on opening): its value is unknown here.
+const NO_CACHED_RESULT: &str = "数式の計算結果が保存されていないため値が分かりません（Excel で開いて保存し直すと計算結果が保存されます）";
+
 fn visit_xlsx(
     path: &Path,
     xlsx: &mut Xlsx<BufReader<File>>,
     sheet: &str,
+    convert: Convert,
     visit: &mut dyn FnMut(Row) -> ControlFlow<()>,
 ) -> Result<(), SourceError> {
     let err = |e: calamine::XlsxError| SourceError::Workbook {
@@ -273,46 +607,79 @@ fn visit_xlsx(
         message: e.to_string(),
     };
     let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(err)?;
-    let mut current: Option<u32> = None;
-    let mut cells: Vec<(u32, Raw)> = Vec::new();
-    while let Some(cell) = reader.next_cell().map_err(err)? {
-        let (row, col) = cell.get_position();
-        if current != Some(row) {
-            if let Some(done) = current
-                && let Some(r) = non_blank(done, std::mem::take(&mut cells))
-                && visit(r).is_break()
-            {
-                return Ok(());
-            }
-            current = Some(row);
-        }
-        let raw = from_data_ref(cell.get_value());
-        if raw != Raw::Empty {
-            cells.push((col, raw));
+    let mut rows = RowBuilder::new(visit);
+    // The metadata variant, not `next_cell_with_formula`: it tells a formula
+    // saved without its result from an empty cell in the same pass, and it
+    // does not expand shared formulas (the expanding one grows a vector to
+    // whatever shared index `si` a file declares).
+    while let Some(cell) = reader.next_cell_with_formula_metadata().map_err(err)? {
+        let (row, col) = cell.pos;
+        let raw = match (&cell.value, &cell.formula) {
+            (DataRef::Empty, Some(formula)) => Raw::Fault {
+                reason: NO_CACHED_RESULT.to_string(),
+                shown: match formula {
+                    calamine::XlsxFormulaMetadata::Normal { formula }
+                    | calamine::XlsxFormulaMetadata::Shared { formula, .. } => {
+                        clip(&format!("={formula}"), 100).into_owned()
+                    }
+                    _ => "（数式）".to_string(),
+                },
+            },
+            (value, _) => convert.data_ref(value),
+        };
+        if rows.push(row, col, raw).is_break() {
+            return Ok(());
         }
     }
-    if let Some(done) = current
-        && let Some(r) = non_blank(done, cells)
-    {
-        let _ = visit(r);
-    }
+    let _ = rows.flush();
     Ok(())
 }
 
-fn visit_range(range: &calamine::Range<Data>, visit: &mut dyn FnMut(Row) -> ControlFlow<()>) {
+/// xlsb sheets stream like xlsx ones: calamine's xlsb range is dense.
+fn visit_xlsb(
+    path: &Path,
+    xlsb: &mut Xlsb<BufReader<File>>,
+    sheet: &str,
+    convert: Convert,
+    visit: &mut dyn FnMut(Row) -> ControlFlow<()>,
+) -> Result<(), SourceError> {
+    let err = |e: calamine::XlsbError| SourceError::Workbook {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut reader = xlsb.worksheet_cells_reader(sheet).map_err(err)?;
+    let mut rows = RowBuilder::new(visit);
+    while let Some(cell) = reader.next_cell().map_err(err)? {
+        let (row, col) = cell.get_position();
+        if rows
+            .push(row, col, convert.data_ref(cell.get_value()))
+            .is_break()
+        {
+            return Ok(());
+        }
+    }
+    let _ = rows.flush();
+    Ok(())
+}
+
+fn visit_range(
+    range: &calamine::Range<Data>,
+    convert: Convert,
+    visit: &mut dyn FnMut(Row) -> ControlFlow<()>,
+) {
     let (row0, col0) = range.start().unwrap_or((0, 0));
     for (i, values) in range.rows().enumerate() {
         let index = row0.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
         let cells: Vec<(u32, Raw)> = values
             .iter()
             .enumerate()
+            .filter(|(_, v)| !matches!(v, Data::Empty))
             .map(|(c, v)| {
                 (
                     col0.saturating_add(u32::try_from(c).unwrap_or(u32::MAX)),
-                    from_data(v),
+                    convert.data(v),
                 )
             })
-            .filter(|(_, raw)| *raw != Raw::Empty)
             .collect();
         if let Some(row) = non_blank(index, cells)
             && visit(row).is_break()
@@ -324,33 +691,6 @@ fn visit_range(range: &calamine::Range<Data>, visit: &mut dyn FnMut(Row) -> Cont
 
 fn non_blank(index: u32, cells: Vec<(u32, Raw)>) -> Option<Row> {
     (!cells.iter().all(|(_, v)| v.is_blank())).then_some(Row { index, cells })
-}
-
-fn from_data_ref(v: &DataRef<'_>) -> Raw {
-    match v {
-        DataRef::Int(i) => Raw::Text(i.to_string()),
-        DataRef::Float(f) => Raw::Number(*f),
-        DataRef::String(s) => Raw::Text(s.clone()),
-        DataRef::SharedString(s) => Raw::Text((*s).to_string()),
-        DataRef::Bool(b) => Raw::Bool(*b),
-        DataRef::DateTime(d) => Raw::DateTime(d.as_f64()),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Raw::DateIso(s.clone()),
-        DataRef::Error(e) => Raw::Error(e.to_string()),
-        DataRef::Empty => Raw::Empty,
-    }
-}
-
-fn from_data(v: &Data) -> Raw {
-    match v {
-        Data::Int(i) => Raw::Text(i.to_string()),
-        Data::Float(f) => Raw::Number(*f),
-        Data::String(s) => Raw::Text(s.clone()),
-        Data::Bool(b) => Raw::Bool(*b),
-        Data::DateTime(d) => Raw::DateTime(d.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Raw::DateIso(s.clone()),
-        Data::Error(e) => Raw::Error(e.to_string()),
-        Data::Empty => Raw::Empty,
-    }
 }
 
 /// The A1 reference of a 0-based (row, column).
@@ -404,8 +744,13 @@ mod csv_tests {
     use super::*;
 
     fn rows_of(text: &str) -> Vec<Row> {
+        rows_of_bytes(text.as_bytes())
+    }
+
+    fn rows_of_bytes(bytes: &[u8]) -> Vec<Row> {
+        let decoded = decode_csv(bytes).unwrap();
         let mut rows = Vec::new();
-        visit_csv(Path::new("t.csv"), text, &mut |r| {
+        visit_csv(Path::new("t.csv"), &decoded, &mut |r| {
             rows.push(r);
             ControlFlow::Continue(())
         })
@@ -424,9 +769,63 @@ mod csv_tests {
             let idx: Vec<u32> = rows.iter().map(|r| r.index).collect();
             assert_eq!(idx, vec![0, 1, 3], "{text:?}");
         }
+        // CR alone, as Excel for Mac's "CSV (Macintosh)" ends lines.
+        let rows = rows_of("h1,h2\ra,b\r\rc,d\r");
+        let idx: Vec<u32> = rows.iter().map(|r| r.index).collect();
+        assert_eq!(idx, vec![0, 1, 3]);
+        assert_eq!(rows[2].get(1), &Raw::Text("d".into()));
+        // Mixed endings each count once.
+        let rows = rows_of("h1\r\na\rb\nc");
+        let idx: Vec<u32> = rows.iter().map(|r| r.index).collect();
+        assert_eq!(idx, vec![0, 1, 2, 3]);
         let rows = rows_of("h1,h2\n\"multi\nline\",x\nc,d\n");
         let idx: Vec<u32> = rows.iter().map(|r| r.index).collect();
         assert_eq!(idx, vec![0, 1, 3]);
         assert_eq!(rows[1].get(0), &Raw::Text("multi\nline".into()));
+    }
+
+    #[test]
+    fn a_bad_byte_marks_only_its_cell() {
+        let mut sjis = encoding_rs::SHIFT_JIS
+            .encode("申請番号,事業者名\r\nR5-1,髙橋商店\r\nR5-2,")
+            .0
+            .into_owned();
+        let offset = sjis.len();
+        sjis.extend_from_slice(&[0x82, 0xFF]);
+        sjis.extend_from_slice(&encoding_rs::SHIFT_JIS.encode("店\r\nR5-3,山田\r\n").0);
+        let rows = rows_of_bytes(&sjis);
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[1].get(1), &Raw::Text("髙橋商店".into()));
+        let reason = rows[2].get(1).fault().expect("the bad cell is a fault");
+        assert!(reason.contains("3行目"), "{reason}");
+        assert!(
+            reason.contains(&format!("{}バイト目", offset + 1)),
+            "{reason}"
+        );
+        assert!(
+            reason.contains("0x82") && reason.contains("Shift_JIS"),
+            "{reason}"
+        );
+        assert_eq!(rows[2].get(0), &Raw::Text("R5-2".into()));
+        assert_eq!(rows[3].get(1), &Raw::Text("山田".into()));
+
+        let mut utf8 = "申請番号,事業者名\nR5-1,".as_bytes().to_vec();
+        utf8.push(0xFF);
+        utf8.extend_from_slice("商店\nR5-2,山田\n".as_bytes());
+        let rows = rows_of_bytes(&utf8);
+        let reason = rows[1].get(1).fault().expect("the bad cell is a fault");
+        assert!(
+            reason.contains("2行目") && reason.contains("UTF-8"),
+            "{reason}"
+        );
+        assert_eq!(rows[2].get(1), &Raw::Text("山田".into()));
+    }
+
+    #[test]
+    fn binary_is_not_text() {
+        let noise: Vec<u8> = (0..4000u32)
+            .map(|i| (i * 7919 % 251) as u8 | 0x80)
+            .collect();
+        assert!(decode_csv(&noise).is_none());
     }
 }

@@ -5,6 +5,10 @@
 //! environment, and unknown keys are rejected so a typo is never silently
 //! ignored on a city server.
 
+pub mod cron;
+
+pub use cron::Schedule;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -50,7 +54,7 @@ pub struct Job {
     pub path: PathBuf,
     pub description: String,
     /// Six-field cron expression (sec min hour day month weekday), Asia/Tokyo.
-    pub schedule: Option<String>,
+    pub schedule: Option<Schedule>,
     /// Another program catalogue than the shipped one.
     pub programs: Option<PathBuf>,
     pub inputs: BTreeMap<Dataset, InputSpec>,
@@ -308,9 +312,10 @@ pub fn parse(
         message,
     };
 
-    if let Some(schedule) = &raw.schedule {
-        validate_schedule(schedule).map_err(|m| invalid("schedule", m))?;
-    }
+    let schedule = match &raw.schedule {
+        None => None,
+        Some(expr) => Some(Schedule::parse(expr).map_err(|m| invalid("schedule", m))?),
+    };
     let mut inputs = BTreeMap::new();
     let RawInputs {
         applications,
@@ -359,7 +364,7 @@ pub fn parse(
             .unwrap_or_default(),
         path: path.to_path_buf(),
         description: raw.description,
-        schedule: raw.schedule,
+        schedule,
         programs: raw.programs.map(|p| join_clean(&base, p)),
         inputs,
         report: ReportSpec {
@@ -497,17 +502,6 @@ fn expand(
 }
 
 /// Checks the six-field cron form the contract promises (sec min hour day month weekday).
-fn validate_schedule(schedule: &str) -> Result<(), String> {
-    let fields = schedule.split_whitespace().count();
-    if fields != 6 {
-        return Err(format!(
-            "スケジュールは「秒 分 時 日 月 曜日」の6項目で書いてください（{fields}項目あります）: {}",
-            one_line(schedule)
-        ));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests;

@@ -22,7 +22,7 @@ use crate::compliance::reports::{ReportDue, ReportState};
 use crate::compliance::restriction::{AssetRestriction, AssetState};
 use crate::evaluation::Results;
 use crate::ingest::Ingested;
-use crate::model::Finding;
+use crate::model::{Finding, MailKind, MailOutcome, MailResult};
 use crate::state::State;
 
 /// One flag as the digest lists it: a stable key and a short line.
@@ -310,8 +310,8 @@ pub fn send_digest(
             .collect::<Vec<_>>()
             .join(", "),
         subject: String::new(),
-        kind: "ダイジェスト".into(),
-        result: String::new(),
+        kind: MailKind::Digest,
+        result: MailResult::new(MailOutcome::NotSent, ""),
         application_id: String::new(),
         message_id: None,
     };
@@ -319,20 +319,26 @@ pub fn send_digest(
     let rendered = match mailer.templates.render(DIGEST_TEMPLATE, ctx) {
         Ok(r) => r,
         Err(e) => {
-            row.result = format!("未送信（テンプレートエラー）: {e}");
+            row.result = MailResult::new(
+                MailOutcome::NotSent,
+                format!("未送信（テンプレートエラー）: {e}"),
+            );
             return outcome(row, false, true, vec![e]);
         }
     };
     row.subject = rendered.subject.clone();
     if mailer.staff.is_empty() {
-        row.result = "未送信（email.staff に宛先がありません）".into();
+        row.result = MailResult::new(
+            MailOutcome::NotSent,
+            "未送信（email.staff に宛先がありません）",
+        );
         return outcome(row, false, false, Vec::new());
     }
     let (msg, message_id) = match build(mailer, facts, rendered, workbook, &workbook_name) {
         Ok(built) => built,
         Err(e) => {
             let m = format!("職員あてのまとめメールを作れません: {e}");
-            row.result = format!("未送信: {m}");
+            row.result = MailResult::new(MailOutcome::NotSent, format!("未送信: {m}"));
             return outcome(row, false, true, vec![m]);
         }
     };
@@ -342,11 +348,13 @@ pub fn send_digest(
         let name = eml::file_name(&[&facts.as_of.to_string(), "digest"]);
         return match eml::write(outbox_dir, &name, &bytes) {
             Ok(_) => {
-                row.result = format!("試行（.eml出力）: {name}");
+                row.result =
+                    MailResult::new(MailOutcome::Previewed, format!("試行（.eml出力）: {name}"));
                 outcome(row, false, false, Vec::new())
             }
             Err(e) => {
-                row.result = format!("試行（.eml出力失敗）: {e}");
+                row.result =
+                    MailResult::new(MailOutcome::NotSent, format!("試行（.eml出力失敗）: {e}"));
                 outcome(row, false, true, vec![e])
             }
         };
@@ -391,11 +399,11 @@ fn deliver(
                 .map(|e| e.to_string())
                 .into_iter()
                 .collect();
-            row.result = "送信済".into();
+            row.result = MailResult::new(MailOutcome::Sent, "送信済");
             outcome(row, true, false, messages)
         }
         SendResult::NotSent(e) => {
-            row.result = format!("送信失敗: {e}");
+            row.result = MailResult::new(MailOutcome::Failed, format!("送信失敗: {e}"));
             outcome(
                 row,
                 false,
@@ -404,7 +412,8 @@ fn deliver(
             )
         }
         SendResult::InDoubt(e) => {
-            row.result = format!("送信不明（要確認）: {e}");
+            row.result =
+                MailResult::new(MailOutcome::Uncertain, format!("送信不明（要確認）: {e}"));
             outcome(
                 row,
                 false,

@@ -23,7 +23,7 @@ use super::templates::DueReport;
 use super::{Mailer, NotificationRow, NotifyOutcome, eml, now_stamp};
 use crate::calendar::fy_label;
 use crate::compliance::reports::ReportDue;
-use crate::model::{Finding, FindingKind, FiscalYear};
+use crate::model::{Finding, FindingKind, FiscalYear, MailKind, MailOutcome, MailResult};
 use crate::state::State;
 use crate::state::outbox::{Claim, OutboxEntry, OutboxKey, OutboxStatus, Sender};
 
@@ -51,7 +51,7 @@ fn key(row: &ReportDue, stage: Stage) -> OutboxKey {
     OutboxKey {
         application_id: row.application_id.clone(),
         report_fy: row.report_fy,
-        stage: stage.code().to_string(),
+        stage,
     }
 }
 
@@ -146,7 +146,7 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    fn row(&mut self, row: &ReportDue, stage: Stage, to: &str, subject: &str, result: String) {
+    fn row(&mut self, row: &ReportDue, stage: Stage, to: &str, subject: &str, result: MailResult) {
         self.row_with_id(row, stage, to, subject, result, None);
     }
 
@@ -156,7 +156,7 @@ impl Run<'_> {
         stage: Stage,
         to: &str,
         subject: &str,
-        result: String,
+        result: MailResult,
         message_id: Option<&str>,
     ) {
         self.out.mail_lines.push(super::digest::MailLine {
@@ -168,14 +168,14 @@ impl Run<'_> {
                 row.report_name,
                 stage.label()
             ),
-            previewed: result.starts_with("試行（.eml出力）"),
-            result: result.clone(),
+            previewed: result.outcome == MailOutcome::Previewed,
+            result: result.text.clone(),
         });
         self.out.rows.push(NotificationRow {
             at: now_stamp(),
             to: to.to_string(),
             subject: subject.to_string(),
-            kind: stage.label().to_string(),
+            kind: MailKind::Reminder(stage),
             result,
             application_id: row.application_id.clone(),
             message_id: message_id.map(str::to_string),
@@ -183,10 +183,16 @@ impl Run<'_> {
     }
 
     /// One 通知 row per report of the letter, all with the same result.
-    fn rows(&mut self, letter: &Letter<'_>, subject: &str, result: &str, message_id: Option<&str>) {
+    fn rows(
+        &mut self,
+        letter: &Letter<'_>,
+        subject: &str,
+        result: &MailResult,
+        message_id: Option<&str>,
+    ) {
         let to = letter.to.email.to_string();
         for d in &letter.reports {
-            self.row_with_id(d.row, d.stage, &to, subject, result.to_string(), message_id);
+            self.row_with_id(d.row, d.stage, &to, subject, result.clone(), message_id);
         }
     }
 
@@ -212,7 +218,13 @@ impl Run<'_> {
                         what(row, stage.label())
                     ),
                 ));
-                self.row(row, stage, email, "", "未送信（宛先不備・要確認）".into());
+                self.row(
+                    row,
+                    stage,
+                    email,
+                    "",
+                    MailResult::new(MailOutcome::NotSent, "未送信（宛先不備・要確認）"),
+                );
                 None
             }
         }
@@ -232,7 +244,10 @@ impl Run<'_> {
                 self.rows(
                     letter,
                     "",
-                    &format!("未送信（テンプレートエラー）: {e}"),
+                    &MailResult::new(
+                        MailOutcome::NotSent,
+                        format!("未送信（テンプレートエラー）: {e}"),
+                    ),
                     None,
                 );
                 return None;
@@ -295,7 +310,7 @@ impl Run<'_> {
                 d.stage,
                 to,
                 subject,
-                "未送信（件名に使えない文字・要確認）".into(),
+                MailResult::new(MailOutcome::NotSent, "未送信（件名に使えない文字・要確認）"),
             );
         }
     }
@@ -318,10 +333,10 @@ impl Run<'_> {
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
         let name = eml::file_name(&parts);
         let result = match eml::write(dir, &name, &ready.bytes) {
-            Ok(_) => format!("試行（.eml出力）: {name}"),
+            Ok(_) => MailResult::new(MailOutcome::Previewed, format!("試行（.eml出力）: {name}")),
             Err(e) => {
                 self.out.messages.push(e.clone());
-                format!("試行（.eml出力失敗）: {e}")
+                MailResult::new(MailOutcome::NotSent, format!("試行（.eml出力失敗）: {e}"))
             }
         };
         self.rows(letter, &ready.subject, &result, None);
@@ -357,7 +372,10 @@ impl Run<'_> {
             self.rows(
                 &letter,
                 &ready.subject,
-                "未送信（状態ファイルに記録できないため送信せず）",
+                &MailResult::new(
+                    MailOutcome::NotSent,
+                    "未送信（状態ファイルに記録できないため送信せず）",
+                ),
                 None,
             );
             return;
@@ -378,7 +396,10 @@ impl Run<'_> {
                     d.stage,
                     &to,
                     &ready.subject,
-                    "未送信（他の処理が送信中または送信済）".into(),
+                    MailResult::new(
+                        MailOutcome::NotSent,
+                        "未送信（他の処理が送信中または送信済）",
+                    ),
                 ),
                 Err(e) => {
                     self.unrecorded += 1;
@@ -388,7 +409,10 @@ impl Run<'_> {
                         d.stage,
                         &to,
                         &ready.subject,
-                        format!("未送信（状態ファイルに記録できないため送信せず）: {e}"),
+                        MailResult::new(
+                            MailOutcome::NotSent,
+                            format!("未送信（状態ファイルに記録できないため送信せず）: {e}"),
+                        ),
                     );
                 }
             }
@@ -456,7 +480,7 @@ impl Run<'_> {
         self.rows(
             letter,
             &ready.subject,
-            &format!("送信失敗（再送待ち）: {why}"),
+            &MailResult::new(MailOutcome::Failed, format!("送信失敗（再送待ち）: {why}")),
             None,
         );
     }
@@ -479,12 +503,18 @@ impl Run<'_> {
             let result = match queued {
                 Ok(()) => {
                     self.out.queued += 1;
-                    "送信保留（中継サーバーが応答しないため今回は送らず、次回送信）".to_string()
+                    MailResult::new(
+                        MailOutcome::Held,
+                        "送信保留（中継サーバーが応答しないため今回は送らず、次回送信）",
+                    )
                 }
                 Err(e) => {
                     self.unrecorded += 1;
                     self.state_broken = Some(e.to_string());
-                    format!("未送信（状態ファイルに記録できないため送信せず）: {e}")
+                    MailResult::new(
+                        MailOutcome::NotSent,
+                        format!("未送信（状態ファイルに記録できないため送信せず）: {e}"),
+                    )
                 }
             };
             self.row(d.row, d.stage, &to, &ready.subject, result);
@@ -513,16 +543,20 @@ impl Run<'_> {
     ) {
         let n = letter.reports.len();
         let (status, error, label) = match &result {
-            SendResult::Accepted => (OutboxStatus::Sent, None, "送信済".to_string()),
+            SendResult::Accepted => (
+                OutboxStatus::Sent,
+                None,
+                MailResult::new(MailOutcome::Sent, "送信済"),
+            ),
             SendResult::NotSent(e) => (
                 OutboxStatus::Failed,
                 Some(e.as_str()),
-                format!("送信失敗（再送待ち）: {e}"),
+                MailResult::new(MailOutcome::Failed, format!("送信失敗（再送待ち）: {e}")),
             ),
             SendResult::InDoubt(e) => (
                 OutboxStatus::Uncertain,
                 Some(e.as_str()),
-                format!("送信不明（要確認）: {e}"),
+                MailResult::new(MailOutcome::Uncertain, format!("送信不明（要確認）: {e}")),
             ),
         };
         match status {
@@ -574,10 +608,7 @@ impl Run<'_> {
             let Some(row) = waiting.get(&(e.key.application_id.as_str(), e.key.report_fy)) else {
                 continue;
             };
-            let stage: &str = match Stage::from_code(&e.key.stage) {
-                Some(s) => s.label(),
-                None => &e.key.stage,
-            };
+            let stage = e.key.stage.label();
             self.out.uncertain += 1;
             self.out.findings.push(finding(
                 row,

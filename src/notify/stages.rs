@@ -23,61 +23,7 @@ use crate::calendar::fy_start;
 use crate::compliance::reports::ReportState;
 use crate::model::FiscalYear;
 
-/// A reminder stage, in the order they are sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Stage {
-    /// 案内: the report is due this spring.
-    Annai,
-    /// 催促: the deadline is a week away or less.
-    Saisoku,
-    /// 督促: the deadline has passed.
-    Tokusoku,
-    /// 再督促: a month after the deadline, still nothing.
-    Saitokusoku,
-}
-
-impl Stage {
-    pub const ALL: [Stage; 4] = [
-        Stage::Annai,
-        Stage::Saisoku,
-        Stage::Tokusoku,
-        Stage::Saitokusoku,
-    ];
-
-    /// The word staff read (通知 sheet, 種別).
-    pub fn label(self) -> &'static str {
-        match self {
-            Stage::Annai => "案内",
-            Stage::Saisoku => "催促",
-            Stage::Tokusoku => "督促",
-            Stage::Saitokusoku => "再督促",
-        }
-    }
-
-    /// The ASCII code stored in the outbox and used in file names.
-    pub fn code(self) -> &'static str {
-        match self {
-            Stage::Annai => "annai",
-            Stage::Saisoku => "saisoku",
-            Stage::Tokusoku => "tokusoku",
-            Stage::Saitokusoku => "saitokusoku",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    /// The template file of the stage in the templates folder.
-    pub fn template(self) -> &'static str {
-        match self {
-            Stage::Annai => "annai.txt",
-            Stage::Saisoku => "saisoku.txt",
-            Stage::Tokusoku => "tokusoku.txt",
-            Stage::Saitokusoku => "saitokusoku.txt",
-        }
-    }
-}
+pub use crate::model::Stage;
 
 /// The days (both ends included) a stage is sent in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -77,3 +77,47 @@ impl Report {
         atomic::write_atomically(path, &bytes, inputs)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every sentence a report that cannot be written gives, whole.
+    #[test]
+    fn report_errors_are_whole_sentences_naming_the_path() {
+        let path = PathBuf::from("/srv/hojokin/out/summary-2024-04-25.xlsx");
+        let cases = [
+            (
+                ReportError::Build {
+                    path: path.clone(),
+                    message: "シート名が重複しています".into(),
+                },
+                "集計ブック /srv/hojokin/out/summary-2024-04-25.xlsx を作成できません: シート名が重複しています",
+            ),
+            (
+                ReportError::Write {
+                    path: path.clone(),
+                    source: std::io::Error::other("ディスクがいっぱいです"),
+                },
+                "集計ブック /srv/hojokin/out/summary-2024-04-25.xlsx を書き込めません: ディスクがいっぱいです",
+            ),
+            (
+                ReportError::NotAFile {
+                    path: path.clone(),
+                    kind: "フォルダー",
+                },
+                "集計ブックの出力先 /srv/hojokin/out/summary-2024-04-25.xlsx はフォルダーのため書き込めません。ジョブファイルの [report] path にファイルのパスを指定してください。",
+            ),
+            (
+                ReportError::IsInput {
+                    path: path.clone(),
+                    input: PathBuf::from("/srv/exports/申請一覧.xlsx"),
+                },
+                "集計ブックの出力先 /srv/hojokin/out/summary-2024-04-25.xlsx はこのジョブが読む /srv/exports/申請一覧.xlsx と同じファイルです。入力を上書きしないよう、ジョブファイルの [report] path に別のパスを指定してください。",
+            ),
+        ];
+        for (error, want) in cases {
+            assert_eq!(error.to_string(), want);
+        }
+    }
+}

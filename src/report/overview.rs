@@ -7,7 +7,7 @@ use rust_xlsxwriter::{Chart, ChartFont, ChartLegendPosition, Worksheet, XlsxErro
 
 use super::sheet::Sheet;
 use super::style::{Styles, YEN_FORMAT, display_width};
-use super::table::{Cell, write_cell};
+use super::table::{Cell, write_cell, write_text};
 use crate::totals::Execution;
 
 /// One titled block of 概要.
@@ -63,7 +63,7 @@ const CHART_HEIGHT: u32 = 360;
 /// chart's data section, with the chart below its data.
 pub fn write(ws: &mut Worksheet, o: &Overview, styles: &Styles) -> Result<(), XlsxError> {
     ws.set_name(Sheet::Overview.name())?;
-    ws.write_string_with_format(0, 0, &o.title, &styles.title)?;
+    write_text(ws, 0, 0, &o.title, &styles.title)?;
     let mut widths: Vec<usize> = vec![0; 8];
     let mut row = 2u32;
     for s in &o.sections {
@@ -101,11 +101,11 @@ fn write_section(
     styles: &Styles,
     widths: &mut Vec<usize>,
 ) -> Result<u32, XlsxError> {
-    ws.write_string_with_format(row, 0, &s.title, &styles.title)?;
+    write_text(ws, row, 0, &s.title, &styles.title)?;
     row += 1;
     if !s.columns.is_empty() {
         for (c, name) in s.columns.iter().enumerate() {
-            ws.write_string_with_format(row, col(c), name, &styles.header)?;
+            write_text(ws, row, col(c), name, &styles.header)?;
             grow(widths, c, display_width(name) + 4);
         }
         row += 1;
@@ -117,7 +117,7 @@ fn write_section(
                 && c == 0
                 && let Cell::Text(t) = cell
             {
-                ws.write_string_with_format(row, 0, t, &styles.label)?;
+                write_text(ws, row, 0, t, &styles.label)?;
             } else {
                 write_cell(ws, row, col(c), cell, styles, false)?;
             }

@@ -215,15 +215,13 @@ pub fn notifications(rows: &[NotificationRow]) -> Table {
                 Cell::text(r.at.replace('T', " ").chars().take(19).collect::<String>()),
                 Cell::text(&r.to),
                 Cell::text(&r.subject),
-                Cell::text(&r.kind),
+                Cell::text(r.kind.label()),
                 Cell::text(match &r.message_id {
                     // The id a relay's log is searched by.
-                    Some(id)
-                        if r.result.starts_with("送信済") || r.result.starts_with("送信不明") =>
-                    {
+                    Some(id) if r.result.reached_the_relay() => {
                         format!("{}（Message-ID: {id}）", r.result)
                     }
-                    _ => r.result.clone(),
+                    _ => r.result.text.clone(),
                 }),
             ]
         })
@@ -241,8 +239,8 @@ mod tests {
             at: "2024-05-01T02:30:05+09:00".into(),
             to: "a@example.jp".into(),
             subject: "件名".into(),
-            kind: "督促".into(),
-            result: "送信済".into(),
+            kind: crate::model::MailKind::Reminder(crate::model::Stage::Tokusoku),
+            result: crate::model::MailResult::new(crate::model::MailOutcome::Sent, "送信済"),
             application_id: "A-1".into(),
             message_id: Some("<x@example.jp>".into()),
         }];

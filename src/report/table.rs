@@ -2,11 +2,14 @@
 //! table out the way staff expect: styled, frozen header row, autofilter,
 //! yen and date formats, and widths measured for Japanese text.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::sheet::Sheet;
 use super::style::{Styles, display_width};
+use crate::ingest::raw::{EXCEL_MAX_CHARS, clip};
 
 /// The value of one cell, typed so each gets its proper Excel format.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +88,25 @@ const MAX_WIDTH: usize = 60;
 /// Height of one line of 10-point text, in points.
 const ROW_POINTS: u32 = 14;
 
+/// Every text the report writes goes through here: a text longer than an
+/// Excel cell holds (32,767 characters, past which the writer fails and the
+/// night with it) is cut with a visible mark saying how much was left out.
+pub fn cell_text(s: &str) -> Cow<'_, str> {
+    clip(s, EXCEL_MAX_CHARS)
+}
+
+/// Writes a text cell through [`cell_text`].
+pub fn write_text(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    s: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    ws.write_string_with_format(row, col, cell_text(s), format)?;
+    Ok(())
+}
+
 /// Writes `cell` at (row, col) with the format its type calls for.
 pub fn write_cell(
     ws: &mut Worksheet,
@@ -102,7 +124,7 @@ pub fn write_cell(
             }
         }
         Cell::Text(s) => {
-            ws.write_string_with_format(row, col, s, &pick(&styles.text, &styles.text_bold))?;
+            write_text(ws, row, col, s, &pick(&styles.text, &styles.text_bold))?;
         }
         #[allow(clippy::cast_precision_loss)]
         Cell::Yen(v) => {
@@ -174,7 +196,7 @@ fn write_part(
     let rows = &table.rows[range];
     let mut header_row = 0u32;
     if let Some(note) = &table.note {
-        ws.write_string_with_format(0, 0, note, &styles.note)?;
+        write_text(ws, 0, 0, note, &styles.note)?;
         header_row = 2;
     }
     let mut widths: Vec<usize> = table.columns.iter().map(|c| display_width(c) + 4).collect();
@@ -186,7 +208,7 @@ fn write_part(
         }
     }
     for (c, name) in table.columns.iter().enumerate() {
-        ws.write_string_with_format(header_row, col_u16(c), *name, &styles.header)?;
+        write_text(ws, header_row, col_u16(c), name, &styles.header)?;
     }
     for (r, cells) in rows.iter().enumerate() {
         let row = header_row + 1 + u32::try_from(r).unwrap_or(u32::MAX - 2);
@@ -197,7 +219,7 @@ fn write_part(
             // screen; text wider than the cap wraps within its cell.
             match cell {
                 Cell::Text(t) if cell.width() + 2 > MAX_WIDTH => {
-                    ws.write_string_with_format(row, col_u16(c), t, &styles.text_wrap)?;
+                    write_text(ws, row, col_u16(c), t, &styles.text_wrap)?;
                     lines = lines.max(cell.width().div_ceil(MAX_WIDTH - 2));
                 }
                 _ => write_cell(ws, row, col_u16(c), cell, styles, bold)?,
@@ -266,6 +288,27 @@ mod tests {
             ["申請番号", "A-3", "A-4", "A-5"]
         );
         assert_eq!(ids("算定検証（3）", &mut book), ["申請番号", "A-6"]);
+    }
+
+    #[test]
+    fn a_text_longer_than_a_cell_is_cut_with_a_mark() {
+        let mut t = Table::new(Sheet::InputErrors, vec!["値"]);
+        t.rows = vec![vec![Cell::text("あ".repeat(40_000))]];
+        t.note = Some("い".repeat(40_000));
+        let mut wb = Workbook::new();
+        write_split(&mut wb, &t, &Styles::default(), 3).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut book: Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("入力エラー").unwrap();
+        for (row, head) in [(0, 'い'), (3, 'あ')] {
+            let v = range.get_value((row, 0)).unwrap().to_string();
+            assert!(v.chars().count() <= 32_767, "row {row}");
+            assert!(
+                v.starts_with(head) && v.ends_with("文字省略）"),
+                "row {row}"
+            );
+        }
     }
 
     #[test]

@@ -26,6 +26,7 @@ use super::next::{Schedule, format_tokyo};
 use super::{JobsFolder, ScheduleError};
 use crate::clock::SharedClock;
 use crate::job::Job;
+use crate::model::{Exit, Trigger};
 use crate::pipeline::{self, RunOptions, RunResult};
 use crate::state::State;
 use crate::state::lock::LockOptions;
@@ -87,7 +88,7 @@ pub async fn run(
         .scheduled()
         .map(|(j, s)| (j.clone(), s.clone()))
         .collect();
-    for l in config.jobs.jobs.iter().filter(|l| l.schedule.is_none()) {
+    for l in config.jobs.jobs.iter().filter(|l| l.job.schedule.is_none()) {
         info!(job = %l.job.name, "no schedule in the job file; run it by hand or from cron");
     }
     if scheduled.is_empty() {
@@ -111,7 +112,7 @@ pub async fn run(
     let start = ctx.clock.now();
     for (job, as_of) in missed_runs(&ctx.db, &scheduled, start).await? {
         summary.caught_up.push(job.name.clone());
-        launch(&ctx, job, as_of, "catch-up");
+        launch(&ctx, job, as_of, Trigger::CatchUp);
     }
 
     let mut cron = None;
@@ -202,7 +203,7 @@ async fn fire_on_schedule(
         }
         let slot = schedule.latest_at_or_before(&now).unwrap_or(next);
         info!(job = %job.name, slot = %format_tokyo(&slot), "slot reached");
-        launch(&ctx, job.clone(), slot.date_naive(), "schedule");
+        launch(&ctx, job.clone(), slot.date_naive(), Trigger::Schedule);
         after = now;
     }
 }
@@ -231,7 +232,7 @@ async fn start_cron(
                     // Fired at or just after its slot: the latest slot is this firing's.
                     let slot = slots.latest_at_or_before(&now).unwrap_or(now);
                     info!(job = %job.name, slot = %format_tokyo(&slot), "slot reached");
-                    launch(&ctx, job, slot.date_naive(), "schedule");
+                    launch(&ctx, job, slot.date_naive(), Trigger::Schedule);
                 })
             },
         )
@@ -245,16 +246,16 @@ async fn start_cron(
 /// Starts one run on the blocking pool unless the daemon is stopping. The
 /// gate's ticket travels with the blocking work, so the daemon waits for the
 /// work itself, not for a task that could be dropped.
-fn launch(ctx: &Arc<Context>, job: Job, as_of: NaiveDate, trigger: &'static str) {
+fn launch(ctx: &Arc<Context>, job: Job, as_of: NaiveDate, trigger: Trigger) {
     let Some(ticket) = ctx.gate.enter() else {
-        info!(job = %job.name, trigger, "stopping: run not started");
+        info!(job = %job.name, %trigger, "stopping: run not started");
         return;
     };
     let opts = RunOptions {
         as_of,
         dry_run: false,
         db: ctx.db.clone(),
-        trigger: trigger.to_string(),
+        trigger,
     };
     let lock = ctx.lock.clone();
     let clock = ctx.clock.clone();
@@ -266,21 +267,21 @@ fn launch(ctx: &Arc<Context>, job: Job, as_of: NaiveDate, trigger: &'static str)
     tokio::spawn(async move {
         match work.await {
             // Exit 1 and 2 need staff: say so at warn, where alerts look.
-            Ok(Ok(RunResult::Ran(outcome))) if outcome.exit_code > 0 => {
+            Ok(Ok(RunResult::Ran(outcome))) if outcome.exit != Exit::Done => {
                 for m in &outcome.messages {
-                    warn!(job = %name, trigger, exit = outcome.exit_code, "{m}");
+                    warn!(job = %name, %trigger, exit = outcome.exit.code(), "{m}");
                 }
             }
             Ok(Ok(RunResult::Ran(outcome))) => {
                 for m in &outcome.messages {
-                    info!(job = %name, trigger, "{m}");
+                    info!(job = %name, %trigger, "{m}");
                 }
             }
             Ok(Ok(RunResult::AlreadyRunning(holder))) => {
-                info!(job = %name, trigger, "{}", pipeline::already_running_message(&name, &holder));
+                info!(job = %name, %trigger, "{}", pipeline::already_running_message(&name, &holder));
             }
-            Ok(Err(e)) => error!(job = %name, trigger, "{e}"),
-            Err(e) => error!(job = %name, trigger, error = %e, "the run stopped abnormally"),
+            Ok(Err(e)) => error!(job = %name, %trigger, "{e}"),
+            Err(e) => error!(job = %name, %trigger, error = %e, "the run stopped abnormally"),
         }
     });
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, FixedOffset};
 use super::next::format_tokyo;
 use super::{InvalidJob, JobsFolder};
 use crate::state::runs::RunRecord;
+use crate::state::runs::RunStatus;
 use crate::state::{State, StateError};
 
 /// One line of the table.
@@ -30,8 +31,8 @@ pub fn rows(
             Ok(JobRow {
                 name: l.job.name.clone(),
                 description: l.job.description.clone(),
-                schedule: l.schedule.as_ref().map(|s| s.expr().to_string()),
-                next_run: l.schedule.as_ref().and_then(|s| s.next_after(&now)),
+                schedule: l.job.schedule.as_ref().map(|s| s.expr().to_string()),
+                next_run: l.job.schedule.as_ref().and_then(|s| s.next_after(&now)),
                 last: match state {
                     Some(s) => s.last_run(&l.job.name, now)?,
                     None => None,
@@ -99,15 +100,8 @@ fn show_time(rfc3339: &str) -> String {
 }
 
 /// The stored English word, which scripts use, with the label staff read.
-fn show_status(status: &str) -> String {
-    let label = match status {
-        "running" => "実行中",
-        "succeeded" => "正常終了",
-        "needs_attention" => "要対応",
-        "failed" => "失敗",
-        _ => return status.to_string(),
-    };
-    format!("{status}（{label}）")
+fn show_status(status: &RunStatus) -> String {
+    format!("{}（{}）", status.as_str(), status.label())
 }
 
 #[cfg(test)]
@@ -147,18 +141,11 @@ path = "out/summary-{as_of}.xlsx"
                 NaiveDate::from_ymd_opt(2024, 4, 30).unwrap(),
                 started,
                 false,
-                "schedule",
+                crate::model::Trigger::Schedule,
             )
             .unwrap();
         state
-            .finish_run(
-                id,
-                started,
-                crate::state::runs::RunStatus::NeedsAttention,
-                1,
-                None,
-                None,
-            )
+            .finish_run(id, started, crate::model::Exit::NeedsAttention, None, None)
             .unwrap();
         // 17:00 UTC on 4/30 is 02:00 on 5/1 in Tokyo: tonight's slot is still ahead.
         let now = DateTime::parse_from_rfc3339("2024-04-30T17:00:00Z").unwrap();

@@ -8,14 +8,14 @@
 //!   clock, blocking runs on the blocking pool), testable with a stop future
 //!   and a [`crate::clock::ManualClock`].
 //! - [`listing`]: the `jobs` table.
-//! - [`command`]: the `schedule` and `jobs` commands of the CLI.
+//! - the `schedule` and `jobs` commands themselves live in `cli` (`cli::schedule`).
 //!
 //! Overlap is prevented by the job lock of [`crate::state::lock`], taken in
 //! [`crate::pipeline::run_exclusive`], so it holds across processes too
 //! (cron's `hojokin run` against this daemon).
 
 pub mod catchup;
-pub mod command;
+
 pub mod daemon;
 pub mod gate;
 pub mod listing;
@@ -46,11 +46,11 @@ pub struct InvalidJob {
     pub message: String,
 }
 
-/// A valid job and its parsed schedule (none: run only by hand or cron).
+/// A valid job of the folder; its schedule (none: run only by hand or
+/// cron) was parsed when the job loaded.
 #[derive(Debug, Clone)]
 pub struct LoadedJob {
     pub job: Job,
-    pub schedule: Option<Schedule>,
 }
 
 /// Every `*.toml` of the jobs folder, in name order, valid or not.
@@ -66,7 +66,7 @@ impl JobsFolder {
     pub fn scheduled(&self) -> impl Iterator<Item = (&Job, &Schedule)> {
         self.jobs
             .iter()
-            .filter_map(|l| l.schedule.as_ref().map(|s| (&l.job, s)))
+            .filter_map(|l| l.job.schedule.as_ref().map(|s| (&l.job, s)))
     }
 }
 
@@ -100,16 +100,7 @@ pub fn load_jobs(dir: &Path) -> Result<JobsFolder, ScheduleError> {
 
 fn load_one(path: &Path) -> Result<LoadedJob, String> {
     let job = job::load_from_env(path).map_err(|e| e.to_string())?;
-    let schedule = match &job.schedule {
-        None => None,
-        Some(expr) => Some(Schedule::parse(expr).map_err(|m| {
-            format!(
-                "ジョブファイル {} の schedule が正しくありません: {m}",
-                path.display()
-            )
-        })?),
-    };
-    Ok(LoadedJob { job, schedule })
+    Ok(LoadedJob { job })
 }
 
 #[cfg(test)]

@@ -216,6 +216,38 @@ impl State {
 mod tests {
     use super::*;
 
+    /// Every sentence staff can read from the state file's errors, whole.
+    #[test]
+    fn state_errors_are_whole_sentences_naming_the_file() {
+        let path = PathBuf::from("/srv/hojokin/state/hojokin.db");
+        let cases = [
+            (
+                StateError::Open {
+                    path: path.clone(),
+                    message: "アクセス権がありません".into(),
+                },
+                "状態ファイル /srv/hojokin/state/hojokin.db を開けません: アクセス権がありません",
+            ),
+            (
+                StateError::Sql {
+                    path: path.clone(),
+                    source: rusqlite::Error::QueryReturnedNoRows,
+                },
+                "状態ファイル /srv/hojokin/state/hojokin.db の更新に失敗しました: Query returned no rows",
+            ),
+            (
+                StateError::TooNew {
+                    path: path.clone(),
+                    found: 9,
+                },
+                "状態ファイル /srv/hojokin/state/hojokin.db はこの hojokin より新しい版（スキーマ 9）で作られています。hojokin を更新してください",
+            ),
+        ];
+        for (error, want) in cases {
+            assert_eq!(error.to_string(), want);
+        }
+    }
+
     #[test]
     fn creates_migrates_and_reopens() {
         let dir = tempfile::tempdir().unwrap();

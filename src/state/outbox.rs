@@ -27,7 +27,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use sha2::{Digest, Sha256};
 
 use super::{State, StateError};
-use crate::model::FiscalYear;
+use crate::model::{FiscalYear, Stage};
 
 /// Where one reminder stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -73,12 +73,31 @@ impl OutboxStatus {
     }
 }
 
-/// The unique key of one reminder; `stage` is the stage's ASCII code.
+/// The unique key of one reminder; the stage is stored as its ASCII code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OutboxKey {
     pub application_id: String,
     pub report_fy: FiscalYear,
-    pub stage: String,
+    pub stage: Stage,
+}
+
+/// A stage is stored as [`Stage::code`], the form every earlier version
+/// wrote, so old state files read back unchanged.
+impl rusqlite::ToSql for Stage {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::from(self.code()))
+    }
+}
+
+impl rusqlite::types::FromSql for Stage {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let code = value.as_str()?;
+        Stage::from_code(code).ok_or_else(|| {
+            rusqlite::types::FromSqlError::Other(
+                format!("未知の督促段階「{code}」が状態ファイルにあります").into(),
+            )
+        })
+    }
 }
 
 /// One row of the outbox.

@@ -1,19 +1,22 @@
 //! Run history: one row per run of a job, with its inputs' checksums.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{OptionalExtension, ToSql, params};
 use serde::Serialize;
 
 use super::lock::{LockOptions, is_abandoned};
 use super::{State, StateError};
 use crate::ingest::InputSummary;
+use crate::model::{Exit, Trigger};
 
 /// Why a run stored as `running` has ended without recording it.
 pub(crate) const STOPPED_MESSAGE: &str =
     "この実行は終了を記録する前に止まりました（プロセスが強制終了された可能性があります）。";
 
 /// How a run ended. Stored as the English word so history is scriptable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RunStatus {
     Running,
     /// Exit 0.
@@ -25,6 +28,13 @@ pub enum RunStatus {
 }
 
 impl RunStatus {
+    pub const ALL: [RunStatus; 4] = [
+        RunStatus::Running,
+        RunStatus::Succeeded,
+        RunStatus::NeedsAttention,
+        RunStatus::Failed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Running => "running",
@@ -42,14 +52,56 @@ impl RunStatus {
             Self::Failed => "失敗",
         }
     }
+}
 
-    pub fn from_exit_code(code: u8) -> Self {
-        match code {
-            0 => Self::Succeeded,
-            1 => Self::NeedsAttention,
-            _ => Self::Failed,
+impl From<Exit> for RunStatus {
+    fn from(exit: Exit) -> RunStatus {
+        match exit {
+            Exit::Done => RunStatus::Succeeded,
+            Exit::NeedsAttention => RunStatus::NeedsAttention,
+            Exit::CouldNotRun => RunStatus::Failed,
         }
     }
+}
+
+impl std::fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Stored as the word the history prints.
+impl ToSql for RunStatus {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for RunStatus {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let word = value.as_str()?;
+        RunStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == word)
+            .ok_or_else(|| unknown("実行状態", word))
+    }
+}
+
+impl ToSql for Trigger {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.code()))
+    }
+}
+
+impl FromSql for Trigger {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let word = value.as_str()?;
+        Trigger::from_code(word).ok_or_else(|| unknown("起動のきっかけ", word))
+    }
+}
+
+fn unknown(what: &str, word: &str) -> FromSqlError {
+    FromSqlError::Other(format!("未知の{what}「{word}」が状態ファイルにあります").into())
 }
 
 /// One run as `history` shows it.
@@ -60,10 +112,10 @@ pub struct RunRecord {
     pub as_of: String,
     pub started_at: String,
     pub finished_at: Option<String>,
-    pub status: String,
+    pub status: RunStatus,
     pub exit_code: Option<i64>,
     pub dry_run: bool,
-    pub trigger: String,
+    pub trigger: Trigger,
     pub report_path: Option<String>,
     pub message: Option<String>,
 }
@@ -76,7 +128,7 @@ impl State {
         as_of: NaiveDate,
         started_at: DateTime<FixedOffset>,
         dry_run: bool,
-        trigger: &str,
+        trigger: Trigger,
     ) -> Result<i64, StateError> {
         self.conn
             .execute(
@@ -119,8 +171,7 @@ impl State {
         &self,
         run_id: i64,
         finished_at: DateTime<FixedOffset>,
-        status: RunStatus,
-        exit_code: u8,
+        exit: Exit,
         report_path: Option<&str>,
         message: Option<&str>,
     ) -> Result<(), StateError> {
@@ -131,8 +182,8 @@ impl State {
                 params![
                     run_id,
                     finished_at.to_rfc3339_opts(SecondsFormat::Secs, false),
-                    status.as_str(),
-                    exit_code,
+                    RunStatus::from(exit),
+                    exit.code(),
                     report_path,
                     message
                 ],
@@ -189,10 +240,7 @@ impl State {
     ) -> Result<Vec<RunRecord>, StateError> {
         let mut runs = self.history(job, limit)?;
         let mut alive: std::collections::BTreeMap<String, Option<i64>> = Default::default();
-        for r in runs
-            .iter_mut()
-            .filter(|r| r.status == RunStatus::Running.as_str())
-        {
+        for r in runs.iter_mut().filter(|r| r.status == RunStatus::Running) {
             let live_id = match alive.get(&r.job) {
                 Some(id) => *id,
                 None => {
@@ -202,7 +250,7 @@ impl State {
                 }
             };
             if live_id != Some(r.id) {
-                r.status = RunStatus::Failed.as_str().to_string();
+                r.status = RunStatus::Failed;
                 r.message.get_or_insert_with(|| STOPPED_MESSAGE.to_string());
             }
         }
@@ -276,7 +324,7 @@ mod tests {
                 as_of,
                 at("2024-05-01T02:30:00+09:00"),
                 false,
-                "cron",
+                Trigger::Manual,
             )
             .unwrap();
         s.record_inputs(
@@ -291,25 +339,27 @@ mod tests {
             }],
         )
         .unwrap();
-        assert_eq!(s.history(Some("nightly"), 1).unwrap()[0].status, "running");
+        assert_eq!(
+            s.history(Some("nightly"), 1).unwrap()[0].status,
+            RunStatus::Running
+        );
         s.finish_run(
             id,
             at("2024-05-01T02:30:05+09:00"),
-            RunStatus::NeedsAttention,
-            1,
+            Exit::NeedsAttention,
             Some("out/x.xlsx"),
             None,
         )
         .unwrap();
         let h = s.history(None, 10).unwrap();
         assert_eq!(h.len(), 1);
-        assert_eq!(h[0].status, "needs_attention");
+        assert_eq!(h[0].status, RunStatus::NeedsAttention);
         assert_eq!(h[0].exit_code, Some(1));
         assert_eq!(
             h[0].finished_at.as_deref(),
             Some("2024-05-01T02:30:05+09:00")
         );
-        assert_eq!(h[0].trigger, "cron");
+        assert_eq!(h[0].trigger, Trigger::Manual);
         assert!(s.history(Some("other"), 10).unwrap().is_empty());
         let rows: i64 = s
             .conn
@@ -331,7 +381,7 @@ mod tests {
         let s = State::open(&db).unwrap();
         let d = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
         let t = at("2024-05-01T02:30:00+09:00");
-        let status = |now: &str| -> Vec<(i64, String, Option<String>)> {
+        let status = |now: &str| -> Vec<(i64, RunStatus, Option<String>)> {
             s.recent_runs(None, 10, at(now))
                 .unwrap()
                 .into_iter()
@@ -341,13 +391,15 @@ mod tests {
         let stopped = Some(STOPPED_MESSAGE.to_string());
 
         // Killed before recording its end; nobody holds the lock.
-        let killed = s.begin_run("nightly", d, t, false, "cron").unwrap();
+        let killed = s
+            .begin_run("nightly", d, t, false, Trigger::Manual)
+            .unwrap();
         assert_eq!(
             status("2024-05-01T02:31:00+09:00"),
-            [(killed, "failed".to_string(), stopped.clone())]
+            [(killed, RunStatus::Failed, stopped.clone())]
         );
         // Stored as it was: only a run of the job writes.
-        assert_eq!(s.history(None, 10).unwrap()[0].status, "running");
+        assert_eq!(s.history(None, 10).unwrap()[0].status, RunStatus::Running);
 
         // A live run under the lock is running; the older row is not.
         let opts = LockOptions {
@@ -359,32 +411,34 @@ mod tests {
         else {
             panic!("lock busy")
         };
-        let live = s.begin_run("nightly", d, t, false, "cron").unwrap();
-        let other = s.begin_run("weekly", d, t, false, "cron").unwrap();
+        let live = s
+            .begin_run("nightly", d, t, false, Trigger::Manual)
+            .unwrap();
+        let other = s.begin_run("weekly", d, t, false, Trigger::Manual).unwrap();
         assert_eq!(
             status("2024-05-01T02:31:00+09:00"),
             [
-                (other, "failed".to_string(), stopped.clone()),
-                (live, "running".to_string(), None),
-                (killed, "failed".to_string(), stopped.clone()),
+                (other, RunStatus::Failed, stopped.clone()),
+                (live, RunStatus::Running, None),
+                (killed, RunStatus::Failed, stopped.clone()),
             ]
         );
         // The lease (120 s) ran out without a heartbeat: that holder stopped.
         assert_eq!(
             status("2024-05-01T02:32:01+09:00")[1],
-            (live, "failed".to_string(), stopped.clone())
+            (live, RunStatus::Failed, stopped.clone())
         );
         drop(lock);
         assert_eq!(
             status("2024-05-01T02:30:01+09:00")[1],
-            (live, "failed".to_string(), stopped.clone())
+            (live, RunStatus::Failed, stopped.clone())
         );
         assert_eq!(
             s.last_run("nightly", at("2024-05-01T02:30:01+09:00"))
                 .unwrap()
                 .unwrap()
                 .status,
-            "failed"
+            RunStatus::Failed
         );
     }
 }

@@ -265,3 +265,17 @@ fn a_decided_row_carrying_a_final_amount_counts_its_decided_amount_everywhere() 
     a.final_amount = None;
     assert_eq!(a.granted_amount(), Some(500_000));
 }
+
+/// The totals stage's errors, whole.
+#[test]
+fn totals_errors_are_whole_sentences() {
+    assert_eq!(
+        TotalsError::MissingValue("granted").to_string(),
+        "集計結果の列「granted」に欠けている値があります。"
+    );
+    let polars = polars::error::PolarsError::ComputeError("boom".into());
+    assert_eq!(
+        TotalsError::from(polars).to_string(),
+        "年度別・事業者別の集計を計算できませんでした（boom）。"
+    );
+}

@@ -3,8 +3,10 @@
 //! it wrote back with calamine.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod bin;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use calamine::{Data, Reader, open_workbook_auto};
 
@@ -45,16 +47,15 @@ impl Sandbox {
     /// Runs `hojokin ARGS` in the sandbox with a clean environment for the
     /// variables hojokin reads, plus `env`.
     pub fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hojokin"));
-        cmd.args(args)
-            .current_dir(self.path())
-            .env_remove("HOJOKIN_DB")
-            .env_remove("HOJOKIN_SMTP_URL")
-            .env("HOJOKIN_LOG", "warn");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.output().unwrap()
+        self.hojokin(args, env).output()
+    }
+
+    /// `hojokin ARGS` in the sandbox, with `env`, to check or spawn.
+    pub fn hojokin(&self, args: &[&str], env: &[(&str, &str)]) -> bin::Hojokin {
+        env.iter()
+            .fold(bin::Hojokin::new(self.path()).args(args), |h, (k, v)| {
+                h.env(k, v)
+            })
     }
 }
 

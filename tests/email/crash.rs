@@ -58,12 +58,10 @@ fn a_lost_answer_is_uncertain_and_never_sent_again() {
     // delivery, have it sent again on the next run.
     let db = dir.path().join("h.db");
     let hojokin = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_hojokin"))
+        crate::common::bin::Hojokin::new(dir.path())
             .args(args)
-            .arg("--db")
-            .arg(&db)
+            .arg_db(&db)
             .output()
-            .unwrap()
     };
     let listed = hojokin(&["outbox"]);
     assert_eq!(listed.status.code(), Some(0));
@@ -74,7 +72,14 @@ fn a_lost_answer_is_uncertain_and_never_sent_again() {
     );
     let key = state.outbox_entries().unwrap()[0].key.clone();
     let fy = key.report_fy.to_string();
-    let resolved = hojokin(&["outbox", "resolve", "A-1", &fy, &key.stage, "--resend"]);
+    let resolved = hojokin(&[
+        "outbox",
+        "resolve",
+        "A-1",
+        &fy,
+        key.stage.code(),
+        "--resend",
+    ]);
     assert_eq!(
         resolved.status.code(),
         Some(0),
@@ -85,7 +90,14 @@ fn a_lost_answer_is_uncertain_and_never_sent_again() {
     assert_eq!((resent.sent, resent.uncertain), (1, 0));
     assert_eq!(messages(&mail).len(), 2, "sent again because staff said so");
     // Nothing uncertain is left to resolve.
-    let again = hojokin(&["outbox", "resolve", "A-1", &fy, &key.stage, "--delivered"]);
+    let again = hojokin(&[
+        "outbox",
+        "resolve",
+        "A-1",
+        &fy,
+        key.stage.code(),
+        "--delivered",
+    ]);
     assert_eq!(again.status.code(), Some(1));
 }
 

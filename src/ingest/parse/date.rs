@@ -14,14 +14,36 @@ const NO_SUCH_DAY: &str = "存在しない日付です";
 /// The largest serial Excel can show as a date: 9999-12-31.
 const MAX_SERIAL: i64 = 2_958_465;
 
-/// A date cell, a serial number, an ISO string or a written date.
+/// The years a date of a subsidy record can fall in. A year outside (0,
+/// −1, 9999, a serial typed into the wrong column) is a typing error, not a
+/// date to compute deadlines from.
+const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// A date cell, a serial number, an ISO string or a written date, within
+/// [`PLAUSIBLE_YEARS`].
 pub fn date(v: &Raw) -> Result<NaiveDate, String> {
+    let d = any_date(v)?;
+    if PLAUSIBLE_YEARS.contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(format!(
+            "日付の年（{}年）がありえません（{}年から{}年までの日付にしてください）",
+            d.year(),
+            PLAUSIBLE_YEARS.start(),
+            PLAUSIBLE_YEARS.end()
+        ))
+    }
+}
+
+/// A date of any year chrono and Excel can hold.
+fn any_date(v: &Raw) -> Result<NaiveDate, String> {
     match v {
         _ if v.is_blank() => Err(BLANK.to_string()),
         Raw::Number(n) | Raw::DateTime(n) => excel_serial(*n),
         Raw::DateIso(s) => iso(s),
         Raw::Text(s) => text_date(s),
         Raw::Error(e) => Err(cell_error(e)),
+        Raw::Fault { reason, .. } => Err(reason.clone()),
         Raw::Empty | Raw::Bool(_) => Err(UNREADABLE.to_string()),
     }
 }
@@ -290,6 +312,7 @@ mod tests {
             (44701.75, Some(d(2022, 5, 20))),
             // 2019-05-01: 43586 (checked against Excel's =DATE(2019,5,1)).
             (43586.0, Some(d(2019, 5, 1))),
+            // The last day Excel has, refused by `date` as implausible.
             (2_958_465.0, Some(d(9999, 12, 31))),
             (2_958_466.0, None),
             (0.0, None),
@@ -301,10 +324,15 @@ mod tests {
         ];
         for (serial, want) in cases {
             assert_eq!(excel_serial(*serial).ok(), *want, "{serial}");
-            assert_eq!(date(&Raw::Number(*serial)).ok(), *want, "Number {serial}");
+            let plausible = want.filter(|w| w.year() <= 2100);
+            assert_eq!(
+                date(&Raw::Number(*serial)).ok(),
+                plausible,
+                "Number {serial}"
+            );
             assert_eq!(
                 date(&Raw::DateTime(*serial)).ok(),
-                *want,
+                plausible,
                 "DateTime {serial}"
             );
         }
@@ -313,6 +341,30 @@ mod tests {
                 .expect_err("serial 60 is refused")
                 .contains("1900年2月29日")
         );
+    }
+
+    #[test]
+    fn implausible_years_are_refused() {
+        for input in [
+            "0000/1/1",
+            "0000-01-01",
+            "9999/12/31",
+            "2101/1/1",
+            "1899/12/31",
+            "99991231",
+        ] {
+            let got = date(&t(input));
+            assert!(
+                matches!(&got, Err(e) if e.contains("ありえません")),
+                "{input}: {got:?}"
+            );
+        }
+        for iso in ["-0001-01-01", "0000-01-01", "9999-01-01"] {
+            assert!(date(&Raw::DateIso(iso.into())).is_err(), "{iso}");
+        }
+        assert_eq!(date(&t("1900/1/1")), Ok(d(1900, 1, 1)));
+        assert_eq!(date(&t("2100/12/31")), Ok(d(2100, 12, 31)));
+        assert!(date(&Raw::DateTime(2_958_465.0)).is_err());
     }
 
     #[test]

@@ -46,7 +46,7 @@ fn compact(s: &str) -> String {
 /// An Excel error value (`#N/A`) counts as no text: it is not what anyone wrote.
 pub fn text(v: &Raw) -> Option<String> {
     let s = match v {
-        Raw::Empty | Raw::Error(_) => return None,
+        Raw::Empty | Raw::Error(_) | Raw::Fault { .. } => return None,
         Raw::Text(s) | Raw::DateIso(s) => s.trim_matches(is_trimmable).to_string(),
         // Rust's float Display never uses an exponent and omits ".0".
         Raw::Number(n) => format!("{n}"),

@@ -119,7 +119,7 @@ fn a_dry_run_writes_eml_files_and_records_nothing() {
     let results: Vec<(&str, &str)> = out
         .rows
         .iter()
-        .map(|r| (r.application_id.as_str(), r.result.as_str()))
+        .map(|r| (r.application_id.as_str(), r.result.text.as_str()))
         .collect();
     assert_eq!(
         results,
@@ -184,7 +184,10 @@ fn a_line_break_in_data_bound_for_the_subject_is_refused() {
         "{:?}",
         out.findings[0]
     );
-    assert_eq!(out.rows[0].result, "未送信（件名に使えない文字・要確認）");
+    assert_eq!(
+        out.rows[0].result.text,
+        "未送信（件名に使えない文字・要確認）"
+    );
 }
 
 #[test]
@@ -211,10 +214,11 @@ fn a_failed_send_waits_in_its_window_and_expires_after_it() {
     assert!(
         out.rows[0]
             .result
+            .text
             .starts_with("送信失敗（再送待ち）: SMTP サーバー 127.0.0.1:")
     );
     assert!(
-        out.rows[1].result.starts_with("送信保留"),
+        out.rows[1].result.text.starts_with("送信保留"),
         "{:?}",
         out.rows[1]
     );
@@ -224,7 +228,7 @@ fn a_failed_send_waits_in_its_window_and_expires_after_it() {
         .map(|e| {
             (
                 e.key.application_id.as_str(),
-                e.key.stage.as_str(),
+                e.key.stage.code(),
                 e.status,
                 e.attempts,
             )
@@ -270,7 +274,7 @@ fn a_failed_send_waits_in_its_window_and_expires_after_it() {
         .into_iter()
         .map(|e| {
             (
-                format!("{}/{}", e.key.application_id, e.key.stage),
+                format!("{}/{}", e.key.application_id, e.key.stage.code()),
                 e.status,
             )
         })
@@ -343,6 +347,7 @@ fn a_corrupt_outbox_sends_nothing_and_does_not_promise_a_resend() {
     for r in &out.rows {
         assert!(
             r.result
+                .text
                 .starts_with("未送信（状態ファイルに記録できないため送信せず）"),
             "{r:?}"
         );
@@ -396,7 +401,7 @@ fn one_grantee_gets_one_mail_and_each_report_keeps_its_own_key() {
     let rows: Vec<(&str, &str)> = out
         .rows
         .iter()
-        .map(|r| (r.application_id.as_str(), r.kind.as_str()))
+        .map(|r| (r.application_id.as_str(), r.kind.label()))
         .collect();
     assert_eq!(
         rows,

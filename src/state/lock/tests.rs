@@ -215,8 +215,12 @@ fn orphaned_running_rows_are_marked_failed() {
     let state = State::open(&dir.path().join("h.db")).unwrap();
     let d = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
     let t = at("2024-05-01T02:30:00+09:00");
-    state.begin_run("nightly", d, t, false, "schedule").unwrap();
-    state.begin_run("weekly", d, t, false, "schedule").unwrap();
+    state
+        .begin_run("nightly", d, t, false, crate::model::Trigger::Schedule)
+        .unwrap();
+    state
+        .begin_run("weekly", d, t, false, crate::model::Trigger::Schedule)
+        .unwrap();
     assert_eq!(state.fail_orphaned_runs("nightly").unwrap(), 1);
     let h = state.history(None, 10).unwrap();
     let status: Vec<(&str, &str)> = h

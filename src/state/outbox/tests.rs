@@ -6,7 +6,7 @@ fn key(app: &str, stage: &str) -> OutboxKey {
     OutboxKey {
         application_id: app.into(),
         report_fy: 2024,
-        stage: stage.into(),
+        stage: Stage::from_code(stage).expect("a stage code"),
     }
 }
 
@@ -247,7 +247,7 @@ fn one_message_marks_all_its_keys_or_none() {
     let key = |fy| OutboxKey {
         application_id: "A-1".into(),
         report_fy: fy,
-        stage: "tokusoku".into(),
+        stage: Stage::Tokusoku,
     };
     let claim = |id| Claim {
         job: "nightly",
@@ -291,4 +291,23 @@ fn tokens_are_hex_and_distinct() {
     assert_eq!(a.len(), 32);
     assert!(is_token(&a) && a != b);
     assert!(!is_token("../x") && !is_token(""));
+}
+
+#[test]
+fn stages_are_stored_as_their_codes_and_an_unknown_code_is_an_error() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    for stage in Stage::ALL {
+        let back: Stage = conn.query_row("SELECT ?1", [stage], |r| r.get(0)).unwrap();
+        assert_eq!(back, stage);
+        let stored: String = conn.query_row("SELECT ?1", [stage], |r| r.get(0)).unwrap();
+        assert_eq!(stored, stage.code());
+    }
+    let err = conn
+        .query_row("SELECT 'yokoku'", [], |r| r.get::<_, Stage>(0))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("未知の督促段階「yokoku」が状態ファイルにあります"),
+        "{err}"
+    );
 }

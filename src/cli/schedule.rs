@@ -6,21 +6,23 @@ use std::path::{Path, PathBuf};
 
 use tracing::error;
 
-use super::daemon::{self, DaemonConfig};
-use super::{listing, load_jobs};
+use super::{CliError, Finished};
 use crate::clock::{self, Clock, SystemClock};
+use crate::model::Exit;
+use crate::schedule::daemon::{self, DaemonConfig};
+use crate::schedule::{listing, load_jobs};
 use crate::state::State;
 use crate::state::lock::LockOptions;
 
 /// `hojokin schedule`: runs until SIGINT/SIGTERM, then exits 0 once the
 /// running jobs have finished; 2 when it cannot start.
-pub fn serve(jobs_dir: &Path, db: PathBuf) -> u8 {
+pub fn serve(jobs_dir: &Path, db: PathBuf) -> Finished {
     // Loaded before the runtime exists: reading files is blocking work.
     let jobs = match load_jobs(jobs_dir) {
         Ok(j) => j,
         Err(e) => {
             error!("{e}");
-            return 2;
+            return Finished::new(Exit::CouldNotRun);
         }
     };
     for bad in &jobs.invalid {
@@ -34,7 +36,7 @@ pub fn serve(jobs_dir: &Path, db: PathBuf) -> u8 {
         Ok(r) => r,
         Err(e) => {
             error!("スケジューラの実行環境を用意できません: {e}");
-            return 2;
+            return Finished::new(Exit::CouldNotRun);
         }
     };
     let config = DaemonConfig {
@@ -44,56 +46,50 @@ pub fn serve(jobs_dir: &Path, db: PathBuf) -> u8 {
         clock: clock::system(),
         firing: daemon::Firing::Cron,
     };
-    runtime.block_on(async {
+    // The daemon's words are its log lines; nothing more to print.
+    Finished::new(runtime.block_on(async {
         let stop = match daemon::stop_signals() {
             Ok(s) => s,
             Err(e) => {
                 error!("停止シグナルを受け取る準備ができません: {e}");
-                return 2;
+                return Exit::CouldNotRun;
             }
         };
         match daemon::run(config, stop).await {
-            Ok(_) => 0,
+            Ok(_) => Exit::Done,
             Err(e) => {
                 error!("{e}");
-                2
+                Exit::CouldNotRun
             }
         }
-    })
+    }))
 }
 
 /// `hojokin jobs`: the table on stdout; 1 when a job file is invalid (its
 /// error on stderr), 2 when the folder or the state file cannot be read.
-pub fn list(jobs_dir: &Path, db: &Path) -> u8 {
-    let folder = match load_jobs(jobs_dir) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("エラー: {e}");
-            return 2;
-        }
-    };
+pub fn list(jobs_dir: &Path, db: &Path) -> Result<Finished, CliError> {
+    let folder = load_jobs(jobs_dir).map_err(CliError::from_error)?;
     // Listing must not create a state file where none is.
     let state = if db.exists() {
-        match State::open(db) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                eprintln!("エラー: {e}");
-                return 2;
-            }
-        }
+        Some(State::open(db).map_err(CliError::from_error)?)
     } else {
         None
     };
-    let rows = match listing::rows(&folder, SystemClock.now(), state.as_ref()) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("エラー: {e}");
-            return 2;
-        }
-    };
-    print!("{}", listing::render(&rows, &folder.invalid));
-    for bad in &folder.invalid {
-        eprintln!("エラー: {}", bad.message);
-    }
-    u8::from(!folder.invalid.is_empty())
+    let rows =
+        listing::rows(&folder, SystemClock.now(), state.as_ref()).map_err(CliError::from_error)?;
+    let mut done = Finished::new(if folder.invalid.is_empty() {
+        Exit::Done
+    } else {
+        Exit::NeedsAttention
+    });
+    done.stdout = listing::render(&rows, &folder.invalid)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    done.stderr = folder
+        .invalid
+        .iter()
+        .map(|bad| format!("エラー: {}", bad.message))
+        .collect();
+    Ok(done)
 }

@@ -1,0 +1,244 @@
+//! Declared sizes checked before a reader trusts them.
+//!
+//! calamine believes what a workbook says about itself: a shared-string
+//! count, a sheet's dimensions, a sector chain, a repeat count. Believed,
+//! a 15 KB file can make it reserve gigabytes, which aborts the process
+//! (no panic handler runs), or lay out billions of empty cells. [`preflight`]
+//! reads the file the way calamine will, but with bounded memory, and
+//! refuses it with a sentence when what it declares cannot be true or
+//! would not fit: the night goes on without that file instead of dying.
+//!
+//! The limits are far above any real export: see each constant.
+
+mod ods;
+pub mod xls;
+pub mod xml;
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek};
+use std::path::Path;
+
+use xml::{Refusal, Token};
+
+/// Cells an .xls or .ods may lay out when opened (those readers hold every
+/// sheet as a dense grid at once; about 60 bytes a cell with its formula
+/// grid). 5 million cells is 250,000 rows of 20 columns.
+pub const MAX_LOADED_CELLS: u64 = 5_000_000;
+/// Uncompressed bytes of xl/sharedStrings.xml (held in memory whole).
+pub const MAX_SHARED_STRINGS_BYTES: u64 = 256 << 20;
+/// Slack on a shared-string count over the strings actually present: a
+/// writer that miscounts a little is harmless; only the reservation matters.
+const SHARED_STRINGS_SLACK: u64 = 100_000;
+
+/// Checks `path` before calamine opens it. `Err` is the reason, in Japanese,
+/// to be shown after the file name. A file that is neither a zip nor an
+/// OLE compound file, or whose container is broken, passes: calamine then
+/// reports it as unreadable by itself.
+pub fn preflight(path: &Path) -> Result<(), String> {
+    let Ok(mut file) = File::open(path) else {
+        return Ok(());
+    };
+    let mut head = [0u8; 8];
+    let n = file.read(&mut head).unwrap_or(0);
+    if xls::is_cfb(&head[..n]) {
+        let mut bytes = Vec::new();
+        if file.rewind().is_err() || file.read_to_end(&mut bytes).is_err() {
+            return Ok(());
+        }
+        return xls::check(&bytes);
+    }
+    if head[..n].starts_with(b"PK") {
+        if file.rewind().is_err() {
+            return Ok(());
+        }
+        return check_zip(BufReader::new(file));
+    }
+    Ok(())
+}
+
+/// The XML parts of an xlsx/xlsm/ods (and xlsb's XML parts).
+pub fn check_zip<R: Read + Seek>(reader: R) -> Result<(), String> {
+    let Ok(mut zip) = zip::ZipArchive::new(reader) else {
+        return Ok(());
+    };
+    let is_ods = zip.index_for_name("content.xml").is_some();
+    for i in 0..zip.len() {
+        let Ok(mut entry) = zip.by_index(i) else {
+            continue;
+        };
+        let Ok(name) = entry.name().map(|n| n.to_string()) else {
+            continue;
+        };
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".bin") && lower.starts_with("xl/") {
+            xlsb_records(&mut entry).map_err(|r| part_reason(&name, &r))?;
+            continue;
+        }
+        if !(lower.ends_with(".xml") || lower.ends_with(".rels") || lower.ends_with(".vml")) {
+            continue;
+        }
+        let result = if lower.ends_with("sharedstrings.xml") {
+            shared_strings(&mut entry)
+        } else if is_ods && name == "content.xml" {
+            ods::check(&mut entry)
+        } else {
+            xml::scan(&mut entry, &mut |_| Ok(())).map(|_| ())
+        };
+        result.map_err(|r| part_reason(&name, &r))?;
+    }
+    Ok(())
+}
+
+fn part_reason(part: &str, r: &Refusal) -> String {
+    match r {
+        Refusal::TooLong => format!(
+            "内部の {part} に長さ{}MBを超える一続きのデータ（空白や文字列）があり、読み込めません",
+            xml::MAX_TOKEN >> 20
+        ),
+        Refusal::TooDeep => format!(
+            "内部の {part} の要素の入れ子が{}段を超えていて、読み込めません",
+            xml::MAX_DEPTH
+        ),
+        Refusal::Doctype => format!("内部の {part} に文書型宣言（DOCTYPE）があり、読み込めません"),
+        Refusal::Other(s) => format!("内部の {part} の{s}"),
+    }
+}
+
+/// The longest xlsb record accepted. calamine sizes its buffer to each
+/// record's declared length (up to 256 MB) before reading it; real records
+/// hold at most a cell's text (64 KB) or a rich string.
+pub const MAX_XLSB_RECORD: u64 = 16 << 20;
+
+/// An xlsb part's records: each declared length within [`MAX_XLSB_RECORD`].
+fn xlsb_records(entry: &mut dyn Read) -> Result<(), Refusal> {
+    fn byte(r: &mut dyn Read) -> Option<u8> {
+        let mut b = [0u8; 1];
+        r.read_exact(&mut b).ok().map(|()| b[0])
+    }
+    let mut reader = std::io::BufReader::new(entry);
+    loop {
+        // Type: one or two bytes, high bit continuing.
+        let Some(t) = byte(&mut reader) else {
+            return Ok(());
+        };
+        if t & 0x80 != 0 && byte(&mut reader).is_none() {
+            return Ok(());
+        }
+        // Length: up to four bytes of seven bits.
+        let mut len = 0u64;
+        for i in 0..4 {
+            let Some(b) = byte(&mut reader) else {
+                return Ok(());
+            };
+            len |= u64::from(b & 0x7F) << (7 * i);
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        if len > MAX_XLSB_RECORD {
+            return Err(Refusal::Other(format!(
+                "レコードの長さの宣言（{len}バイト）が上限（{}MB）を超えています",
+                MAX_XLSB_RECORD >> 20
+            )));
+        }
+        let skipped = std::io::copy(&mut (&mut reader).take(len), &mut std::io::sink());
+        if skipped.map_or(true, |n| n < len) {
+            return Ok(());
+        }
+    }
+}
+
+/// xl/sharedStrings.xml: calamine reserves `uniqueCount` strings up front,
+/// so the count must not exceed the `<si>` entries the part really holds.
+fn shared_strings(entry: &mut dyn Read) -> Result<(), Refusal> {
+    let mut declared: Option<u64> = None;
+    let mut present: u64 = 0;
+    let mut limited = entry.take(MAX_SHARED_STRINGS_BYTES + 1);
+    let read = xml::scan(&mut limited, &mut |t| {
+        if let Token::Start { name, raw, .. } = t {
+            match xml::local(name) {
+                b"sst" if declared.is_none() => {
+                    declared = Some(xml::attr(raw, b"uniqueCount").map_or(0, leading_number));
+                }
+                b"si" => present += 1,
+                _ => {}
+            }
+        }
+        Ok(())
+    })?;
+    if read > MAX_SHARED_STRINGS_BYTES {
+        return Err(Refusal::Other(format!(
+            "共有文字列が{}MBを超えていて、読み込めません",
+            MAX_SHARED_STRINGS_BYTES >> 20
+        )));
+    }
+    let declared = declared.unwrap_or(0);
+    if declared
+        > present
+            .saturating_mul(2)
+            .saturating_add(SHARED_STRINGS_SLACK)
+    {
+        return Err(Refusal::Other(format!(
+            "共有文字列の数の宣言（uniqueCount={declared}）が実際の数（{present}）と合わず、壊れています"
+        )));
+    }
+    Ok(())
+}
+
+/// A count attribute as calamine reads it (`atoi_simd::parse`): all ASCII
+/// digits, else ignored (0). Too large for a `u64` means larger than any
+/// `usize` calamine could reserve, so it is ignored as calamine ignores it.
+fn leading_number(v: &[u8]) -> u64 {
+    if v.is_empty() || !v.iter().all(u8::is_ascii_digit) {
+        return 0;
+    }
+    std::str::from_utf8(v)
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xlsb_record_lengths_are_bounded() {
+        // BrtBeginSst (0x9F, two-byte type) of 8 bytes, then a record that
+        // declares 2^28 − 1 bytes.
+        let mut ok = vec![0x9F, 0x01, 8];
+        ok.extend_from_slice(&[0u8; 8]);
+        assert_eq!(xlsb_records(&mut ok.as_slice()), Ok(()));
+        let mut bomb = ok.clone();
+        bomb.extend_from_slice(&[0x13, 0xFF, 0xFF, 0xFF, 0x7F]);
+        assert!(matches!(
+            xlsb_records(&mut bomb.as_slice()),
+            Err(Refusal::Other(r)) if r.contains("268435455バイト")
+        ));
+        // Truncated records end the scan quietly: the reader reports them.
+        assert_eq!(xlsb_records(&mut [0x13u8, 0x80].as_slice()), Ok(()));
+    }
+
+    #[test]
+    fn shared_string_counts_are_checked_against_the_strings() {
+        let part = |count: &str, n: usize| {
+            format!(
+                "<sst xmlns=\"x\" count=\"{n}\" uniqueCount=\"{count}\">{}</sst>",
+                "<si><t>a</t></si>".repeat(n)
+            )
+        };
+        assert_eq!(shared_strings(&mut part("3", 3).as_bytes()), Ok(()));
+        // A little over is harmless, and so is what calamine ignores.
+        assert_eq!(shared_strings(&mut part("100003", 3).as_bytes()), Ok(()));
+        assert_eq!(
+            shared_strings(&mut part("+9999999999", 3).as_bytes()),
+            Ok(())
+        );
+        assert_eq!(
+            shared_strings(&mut part("99999999999999999999", 3).as_bytes()),
+            Ok(())
+        );
+        assert!(shared_strings(&mut part("100007", 3).as_bytes()).is_err());
+        assert!(shared_strings(&mut part("0010000000000", 3).as_bytes()).is_err());
+    }
+}
