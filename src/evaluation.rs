@@ -34,7 +34,13 @@ pub fn evaluate(
     let assessed = rules::assess(catalogue, apps);
     let mut findings = rules::findings(catalogue, apps, &assessed, as_of);
     let duties = catalogue.reporting_duties();
-    let ledger = reports::ledger(apps, &inputs.employment_reports, &duties, as_of);
+    let mut ledger = reports::ledger(apps, &inputs.employment_reports, &duties, as_of);
+    // Before the strays: a held report is named on 要確認 with the reports.
+    findings.extend(reports::hold_rejected(
+        &mut ledger,
+        &inputs.rejected_reports,
+        as_of,
+    ));
     findings.extend(reports::stray_reports(
         apps,
         &inputs.employment_reports,

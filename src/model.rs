@@ -318,6 +318,25 @@ pub struct InputError {
     pub value: String,
     /// 内容: the reason, in Japanese, for staff.
     pub reason: String,
+    /// 申請番号 the row names, when it can be read (empty otherwise).
+    pub application_id: String,
+    /// 事業者名 of that application, from 申請一覧 (empty when unknown).
+    pub company: String,
+    /// 影響: what the rejection means for tonight's run, for staff.
+    pub effect: String,
+}
+
+/// A 雇用状況報告 row rejected for a bad cell whose 申請番号 is readable:
+/// the city may well hold the report, so its reminders are held (not sent)
+/// until the row is fixed, rather than chasing a grantee who reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedReport {
+    pub application_id: String,
+    /// 報告年度, when readable; `None` holds every open report of the application.
+    pub report_fy: Option<FiscalYear>,
+    /// 受付日, when readable: a report received after the as-of date does not count.
+    pub received_on: Option<NaiveDate>,
+    pub origin: RowOrigin,
 }
 
 /// Everything ingestion produced from a job's inputs.
@@ -328,6 +347,8 @@ pub struct Inputs {
     pub employment_reports: Vec<EmploymentReport>,
     pub budgets: Vec<Budget>,
     pub errors: Vec<InputError>,
+    /// Report rows rejected although their 申請番号 is known.
+    pub rejected_reports: Vec<RejectedReport>,
 }
 
 /// A reporting duty of a program (catalogue data): e.g. the diversity subsidy's
@@ -348,8 +369,51 @@ pub struct ReportingDuty {
     pub basis: Option<String>,
     /// Years after the decision's FY in which a report is owed (e.g. [1, 2]).
     pub years_after: Vec<i32>,
-    /// Forms to send (e.g. 第10号様式, 第11号様式).
-    pub forms: Vec<String>,
+    /// Forms to send (e.g. 第10号様式 採用状況報告書, 第11号様式 採用者リスト).
+    pub forms: Vec<Form>,
+    /// Other documents the grantee must attach (catalogue `attachments`).
+    pub attachments: Vec<String>,
+}
+
+/// One form of a reporting duty: its number, its title and whether it is
+/// attached to another form rather than a report of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Form {
+    /// 第10号様式
+    pub name: String,
+    /// 採用状況報告書 (None when the catalogue gives only the number).
+    pub title: Option<String>,
+    /// The form this one is attached to (第11号様式 is attached to 第10号様式).
+    pub attached_to: Option<String>,
+}
+
+impl From<&str> for Form {
+    fn from(name: &str) -> Form {
+        Form::named(name)
+    }
+}
+
+impl Form {
+    /// A form known by its number only (the catalogue's plain string form).
+    pub fn named(name: impl Into<String>) -> Form {
+        Form {
+            name: name.into(),
+            ..Form::default()
+        }
+    }
+
+    /// How a mail names it: 第11号様式 採用者リスト（第10号様式に添付）.
+    pub fn display(&self) -> String {
+        let mut s = self.name.clone();
+        if let Some(t) = &self.title {
+            s.push(' ');
+            s.push_str(t);
+        }
+        if let Some(to) = &self.attached_to {
+            s.push_str(&format!("（{to}に添付）"));
+        }
+        s
+    }
 }
 
 /// How a due date that falls on a city closed day moves (a catalogue setting per duty).
@@ -464,10 +528,12 @@ pub enum FindingKind {
     NoPreConsultation,
     /// 事前着手届なし: work started before the decision without the notice.
     NoEarlyStartNotice,
+    /// 報告行の入力エラー: a rejected report row holds its application's reminders.
+    ReportRowRejected,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 21] = [
+    pub const ALL: [FindingKind; 22] = [
         FindingKind::AmountOver,
         FindingKind::BelowFloor,
         FindingKind::SameEstablishment,
@@ -489,6 +555,7 @@ impl FindingKind {
         FindingKind::IneligibleAsset,
         FindingKind::NoPreConsultation,
         FindingKind::NoEarlyStartNotice,
+        FindingKind::ReportRowRejected,
     ];
 
     /// The 種別 staff read on 要確認 and in the digest.
@@ -515,6 +582,7 @@ impl FindingKind {
             FindingKind::IneligibleAsset => "補助対象外の財産",
             FindingKind::NoPreConsultation => "事前相談なし",
             FindingKind::NoEarlyStartNotice => "事前着手届なし",
+            FindingKind::ReportRowRejected => "報告行の入力エラー",
         }
     }
 
@@ -542,6 +610,7 @@ impl FindingKind {
             FindingKind::IneligibleAsset => "ineligible_asset",
             FindingKind::NoPreConsultation => "no_pre_consultation",
             FindingKind::NoEarlyStartNotice => "no_early_start_notice",
+            FindingKind::ReportRowRejected => "report_row_rejected",
         }
     }
 }

@@ -227,7 +227,14 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         if mail_messages(m, &mut messages) {
             exit = exit.and(Exit::NeedsAttention);
         }
-        let facts = notify::digest::facts(&job.name, opts.as_of, &ingested, &results, m.counts());
+        let facts = notify::digest::facts(
+            &job.name,
+            opts.as_of,
+            &ingested,
+            &results,
+            m.counts(),
+            m.mail_lines.clone(),
+        );
         let digest = notify::send_digest(
             mailer,
             state,

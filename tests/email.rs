@@ -62,8 +62,11 @@ fn each_stage_goes_out_once_across_reruns_and_the_subject_decodes_to_the_templat
     assert_eq!(msgs.len(), 1);
     let rendered = m
         .render_reminder(
-            &on(&ledger, date(2024, 4, 25))[0],
-            hojokin::notify::Stage::Saisoku,
+            &[hojokin::notify::templates::DueReport {
+                row: &on(&ledger, date(2024, 4, 25))[0],
+                stage: hojokin::notify::Stage::Saisoku,
+                sent_before: Vec::new(),
+            }],
             date(2024, 4, 25),
         )
         .unwrap();

@@ -195,8 +195,9 @@ fn the_report_ledger_shows_each_status() {
         (d(2024, 4, 30), Some(d(2024, 4, 10)), "提出済".into())
     );
     assert_eq!(
+        // Its report row is rejected (報告年度 令和9年度X): it may be in, so held.
         status("R5-201", "2024"),
-        (d(2024, 4, 30), None, "期限前".into())
+        (d(2024, 4, 30), None, "受付記録あり（入力エラー）".into())
     );
 }
 
@@ -351,35 +352,35 @@ fn the_dry_run_renders_the_nights_mails_and_lists_them() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    // As of 2024-04-25: 催促 for the FY2024 reports due 2024-04-30 (R5-201 has no
-    // address), 再督促 for R4-204's FY2023 report overdue since 2023-05-01, and
-    // the staff digest.
+    // As of 2024-04-25: 催促 for the FY2024 reports due 2024-04-30 (R5-201's is
+    // held: its report row was rejected), 再督促 for R4-204's FY2023 report
+    // overdue since 2023-05-01 in one mail with its FY2024 催促, and the digest.
     assert_eq!(
         files,
         [
             "2024-04-25_R4-202_2024_saisoku.eml",
             "2024-04-25_R4-203_2024_saisoku.eml",
-            "2024-04-25_R4-204_2023_saitokusoku.eml",
-            "2024-04-25_R4-204_2024_saisoku.eml",
+            "2024-04-25_R4-204_2023_saitokusoku_and1.eml",
             "2024-04-25_R5-202_2024_saisoku.eml",
             "2024-04-25_R5-203_2024_saisoku.eml",
             "2024-04-25_digest.eml",
         ]
     );
     let notices = read_sheet(&report, "通知").records("日時");
-    assert_eq!(notices.len(), 7);
+    assert_eq!(notices.len(), 6);
     let kinds = |k: &str| notices.iter().filter(|r| r.text("種別") == k).count();
-    assert_eq!((kinds("催促"), kinds("再督促")), (6, 1));
+    // One row per report, though R4-204's two share a mail.
+    assert_eq!((kinds("催促"), kinds("再督促")), (5, 1));
     let unsent: Vec<&Record> = notices
         .iter()
         .filter(|r| r.text("結果").starts_with("未送信"))
         .collect();
-    assert_eq!(unsent.len(), 1, "R5-201 has no address");
+    assert!(unsent.is_empty(), "R5-201's reminder is held, not tried");
     let findings = read_sheet(&report, "要確認").records("申請番号");
     assert!(
         find(&findings, "申請番号", "R5-201")
             .iter()
-            .any(|r| r.text("種別") == "通知先不備")
+            .any(|r| r.text("種別") == "報告行の入力エラー")
     );
     // Nothing was recorded as sent: a real run afterwards sends them all.
     let out = sandbox.run(
@@ -388,7 +389,7 @@ fn the_dry_run_renders_the_nights_mails_and_lists_them() {
     );
     assert_eq!(out.status.code(), Some(1));
     let again = read_sheet(&report, "通知").records("日時");
-    assert_eq!(again.len(), 7);
+    assert_eq!(again.len(), 6);
 }
 
 /// What staff read on stderr after the fixtures' night, whole.

@@ -209,12 +209,14 @@ fn problem_values_are_highlighted_and_action_tabs_coloured() {
     let ranges = attrs(verification, "conditionalFormatting", "sqref");
     assert!(ranges.iter().any(|r| r.starts_with("J4:J")), "{ranges:?}");
     // The fixtures need action on 要確認, 雇用状況報告 (R4-204 未提出),
-    // 財産処分制限 (Z-0009), 通知 (R5-201 has no address) and 入力エラー.
+    // 財産処分制限 (Z-0009) and 入力エラー. 通知 does not: R5-201, the one
+    // grantee without an address, is held because its report row was
+    // rejected, so no mail of tonight's failed.
     for (name, xml) in &book.sheets {
         let coloured = !attrs(xml, "tabColor", "rgb").is_empty();
         let expected = matches!(
             name.as_str(),
-            "要確認" | "算定検証" | "雇用状況報告" | "財産処分制限" | "通知" | "入力エラー"
+            "要確認" | "算定検証" | "雇用状況報告" | "財産処分制限" | "入力エラー"
         );
         assert_eq!(coloured, expected, "tab colour of {name}");
     }
@@ -255,7 +257,8 @@ fn the_overview_opens_with_todays_actions_linked_to_their_sheets() {
     assert_eq!(count("新しい要確認"), "10件");
     assert_eq!(count("未提出の雇用状況報告"), "1件");
     assert_eq!(count("制限期間内の処分"), "1件");
-    assert_eq!(count("送れなかったメール"), "1件");
+    // R5-201's reminder is held (its report row was rejected), not unsent.
+    assert_eq!(count("送れなかったメール"), "0件");
     assert_eq!(count("除外した入力行"), "10件");
     // 本日の対応 first; the hashes last, after both FYs' charts (April).
     let rows: Vec<String> = overview.rows.iter().map(|r| r[0].to_string()).collect();

@@ -115,9 +115,41 @@ struct RawDuty {
     day: u32,
     years_after: Vec<i32>,
     #[serde(default)]
-    forms: Vec<String>,
+    forms: Vec<RawForm>,
+    #[serde(default)]
+    attachments: Vec<String>,
     shift: Option<String>,
     basis: Option<String>,
+}
+
+/// A form: `"第10号様式"`, or `{ name = "第11号様式", title = "採用者リスト",
+/// attached_to = "第10号様式" }` (titles are what the grantee's mail shows).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawForm {
+    Plain(String),
+    Titled(RawTitledForm),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTitledForm {
+    name: String,
+    title: Option<String>,
+    attached_to: Option<String>,
+}
+
+impl From<RawForm> for crate::model::Form {
+    fn from(f: RawForm) -> Self {
+        match f {
+            RawForm::Plain(name) => crate::model::Form::named(name),
+            RawForm::Titled(t) => crate::model::Form {
+                name: t.name,
+                title: t.title.filter(|s| !s.trim().is_empty()),
+                attached_to: t.attached_to.filter(|s| !s.trim().is_empty()),
+            },
+        }
+    }
 }
 
 /// Where errors point: the file and the program being read.
@@ -575,7 +607,8 @@ fn duty(ctx: &Ctx, i: usize, d: RawDuty, program: &str) -> Result<ReportingDuty,
         shift,
         basis: d.basis,
         years_after: d.years_after,
-        forms: d.forms,
+        forms: d.forms.into_iter().map(Into::into).collect(),
+        attachments: d.attachments,
     })
 }
 

@@ -95,7 +95,19 @@ fn reporting_duties_and_refund_method() {
             shift: crate::model::DueShift::NextOpenDay,
             basis: Some("市の運用（交付要綱第15条第3項は「4月に」とだけ定めるため、4月30日を期限とし、閉庁日の場合は翌開庁日としています）".into()),
             years_after: vec![1, 2],
-            forms: vec!["第10号様式".into(), "第11号様式".into()],
+            forms: vec![
+                crate::model::Form {
+                    name: "第10号様式".into(),
+                    title: Some("採用状況報告書".into()),
+                    attached_to: None,
+                },
+                crate::model::Form {
+                    name: "第11号様式".into(),
+                    title: Some("採用者リスト".into()),
+                    attached_to: Some("第10号様式".into()),
+                },
+            ],
+            attachments: vec![],
         }]
     );
     let diversity = cat.find_program("ダイバーシティ経営推進補助金").unwrap();
@@ -267,4 +279,22 @@ fn load_reads_a_file_and_names_it_in_errors() {
             .starts_with("制度カタログ /nonexistent/programs.toml を読み込めません"),
         "{err}"
     );
+}
+
+#[test]
+fn forms_may_be_plain_numbers_or_titled() {
+    let text = format!(
+        "{}[[programs.reporting_duties]]\nname = \"報告\"\nmonth = 4\nday = 30\nyears_after = [1]\nforms = [\"第1号様式\", {{ name = \"第2号様式\", title = \"一覧\", attached_to = \"第1号様式\" }}]\nattachments = [\"写し\"]\n",
+        program("X補助金", GOOD_RULE)
+    );
+    let cat = Catalogue::from_toml(&text, "jobs/custom.toml").unwrap();
+    let duty = &cat.reporting_duties()[0];
+    let shown: Vec<String> = duty.forms.iter().map(|f| f.display()).collect();
+    assert_eq!(
+        shown,
+        vec!["第1号様式", "第2号様式 一覧（第1号様式に添付）"]
+    );
+    assert_eq!(duty.attachments, vec!["写し".to_string()]);
+    let bad = text.replace("title = \"一覧\"", "titel = \"一覧\"");
+    assert!(Catalogue::from_toml(&bad, "jobs/custom.toml").is_err());
 }

@@ -12,7 +12,8 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::calendar::{fy_label, wareki};
 use crate::model::{
-    Application, DueShift, EmploymentReport, Finding, FindingKind, FiscalYear, ReportingDuty,
+    Application, DueShift, EmploymentReport, Finding, FindingKind, FiscalYear, Form,
+    RejectedReport, ReportingDuty,
 };
 
 /// 状況 of one required report.
@@ -26,6 +27,10 @@ pub enum ReportState {
     Missing,
     /// 期限前: not received yet, deadline still ahead (or today).
     NotYetDue,
+    /// 受付記録あり（入力エラー）: a row for this report was rejected for a
+    /// bad cell. The city probably holds it, so no reminder goes out until
+    /// the row is fixed (see [`hold_rejected`]).
+    RecordedWithError,
 }
 
 impl ReportState {
@@ -36,6 +41,7 @@ impl ReportState {
             Self::Late => "期限後提出",
             Self::Missing => "未提出",
             Self::NotYetDue => "期限前",
+            Self::RecordedWithError => "受付記録あり（入力エラー）",
         }
     }
 }
@@ -46,11 +52,15 @@ pub struct ReportDue {
     pub application_id: String,
     pub company: String,
     pub email: Option<String>,
+    /// 担当者名 of the application, for the mail's greeting.
+    pub contact_name: Option<String>,
     pub program: String,
     /// The report's name from the catalogue (採用状況報告).
     pub report_name: String,
-    /// Forms to send (第10号様式, 第11号様式).
-    pub forms: Vec<String>,
+    /// Forms to send (第10号様式 採用状況報告書, 第11号様式 採用者リスト).
+    pub forms: Vec<Form>,
+    /// Other documents to enclose (catalogue `attachments`).
+    pub attachments: Vec<String>,
     /// FY of 交付決定日.
     pub decision_fy: FiscalYear,
     /// 報告年度: the decision's FY plus the duty's years after.
@@ -168,9 +178,11 @@ pub fn ledger(
                 application_id: req.app.id.clone(),
                 company: req.app.company.clone(),
                 email: req.app.email.clone(),
+                contact_name: req.app.contact.clone(),
                 program: req.app.program.clone(),
                 report_name: req.duty.name.clone(),
                 forms: req.duty.forms.clone(),
+                attachments: req.duty.attachments.clone(),
                 decision_fy: req.decision_fy,
                 report_fy: req.report_fy,
                 due,
@@ -191,6 +203,51 @@ pub fn ledger(
         ))
     });
     rows
+}
+
+/// Holds the reminders of every report a rejected row may be: a ledger row
+/// not received (未提出 or 期限前) whose 申請番号 matches a rejected report
+/// row, and whose 報告年度 matches too when the row's was readable, becomes
+/// [`ReportState::RecordedWithError`]. A rejected row whose readable 受付日
+/// is after `as_of` is ignored, as a received report would be. Returns one
+/// 要確認 row per held report, naming the rejected row to fix.
+pub fn hold_rejected(
+    ledger: &mut [ReportDue],
+    rejected: &[RejectedReport],
+    as_of: NaiveDate,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for row in ledger.iter_mut() {
+        if !matches!(row.state, ReportState::Missing | ReportState::NotYetDue) {
+            continue;
+        }
+        let Some(r) = rejected.iter().find(|r| {
+            r.application_id == row.application_id
+                && r.report_fy.is_none_or(|fy| fy == row.report_fy)
+                && r.received_on.is_none_or(|d| d <= as_of)
+        }) else {
+            continue;
+        };
+        row.state = ReportState::RecordedWithError;
+        let which = match r.report_fy {
+            Some(_) => String::new(),
+            None => "報告年度が読めないため、この申請のまだ受け付けていない報告をすべて保留の対象にしています。".to_string(),
+        };
+        findings.push(Finding {
+            application_id: row.application_id.clone(),
+            company: row.company.clone(),
+            kind: FindingKind::ReportRowRejected,
+            detail: format!(
+                "{}の{}は、{}「{}」の{}行目が入力エラーで除外されたため受付を確認できませんが、市に届いている可能性があるので督促メールを保留しています。{which}「入力エラー」シートを確認し、行を直してください。",
+                fy_label(row.report_fy),
+                row.report_name,
+                r.origin.file,
+                r.origin.sheet,
+                r.origin.row
+            ),
+        });
+    }
+    findings
 }
 
 /// 要確認 rows for reports received by `as_of` that match no required report:

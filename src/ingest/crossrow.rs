@@ -34,6 +34,9 @@ impl Headers {
             column: column.name.to_string(),
             value: value.to_string(),
             reason,
+            application_id: String::new(),
+            company: String::new(),
+            effect: String::new(),
         }
     }
 }

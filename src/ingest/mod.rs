@@ -184,6 +184,8 @@ struct Reader {
     headers: Headers,
     /// Every 申請番号 seen, accepted or not, to tell "unknown" from "rejected".
     all_app_ids: HashSet<String>,
+    /// Which dataset each (file, sheet) was read as, for 入力エラー's 影響.
+    datasets: HashMap<(String, String), Dataset>,
 }
 
 impl Reader {
@@ -207,23 +209,33 @@ impl Reader {
                     if let Some(id) = c.text(columns::app::ID) {
                         ids.insert(id);
                     }
-                    rows::application(c, catalogue)
+                    let record = rows::application(c, catalogue);
+                    c.tag_errors(columns::app::ID, Some(columns::app::COMPANY));
+                    record
                 })?;
                 inputs.applications.extend(r.records);
                 inputs.errors.extend(r.errors);
                 r.rows
             }
             Dataset::Assets => {
-                let r = read_rows(&mut book, &sheet, &header, &mut |c| rows::asset(c))?;
+                let r = read_rows(&mut book, &sheet, &header, &mut |c| {
+                    let record = rows::asset(c);
+                    c.tag_errors(columns::asset::APPLICATION_ID, None);
+                    record
+                })?;
                 inputs.assets.extend(r.records);
                 inputs.errors.extend(r.errors);
                 r.rows
             }
             Dataset::EmploymentReports => {
+                let mut held = Vec::new();
                 let r = read_rows(&mut book, &sheet, &header, &mut |c| {
-                    rows::employment_report(c)
+                    let record = rows::employment_report(c);
+                    held.extend(rows::rejected_report(c));
+                    record
                 })?;
                 inputs.employment_reports.extend(r.records);
+                inputs.rejected_reports.extend(held);
                 inputs.errors.extend(r.errors);
                 r.rows
             }
@@ -236,6 +248,8 @@ impl Reader {
                 r.rows
             }
         };
+        self.datasets
+            .insert((file_label(&spec.path), sheet.clone()), dataset);
         self.out.summaries.push(InputSummary {
             dataset,
             file: spec.path.clone(),
@@ -277,6 +291,7 @@ impl Reader {
                 errors,
             );
         }
+        annotate_errors(errors, &inputs.applications, &self.datasets);
         let mut kept: HashMap<(String, String), usize> = HashMap::new();
         let origins = inputs
             .applications
@@ -296,6 +311,50 @@ impl Reader {
             s.rejected = s.rows.saturating_sub(k);
         }
         self.out
+    }
+}
+
+/// Fills what 入力エラー shows beside each error: the 申請番号 (from the
+/// error's own value when the cell is the 申請番号), the 事業者名 from
+/// 申請一覧, and what the rejection means tonight when the row's reader
+/// did not already say.
+fn annotate_errors(
+    errors: &mut [InputError],
+    apps: &[crate::model::Application],
+    datasets: &HashMap<(String, String), Dataset>,
+) {
+    let companies: HashMap<&str, &str> = apps
+        .iter()
+        .map(|a| (a.id.as_str(), a.company.as_str()))
+        .collect();
+    for e in errors {
+        if e.application_id.is_empty() && e.column == columns::app::ID.name {
+            e.application_id = e.value.trim().to_string();
+        }
+        if e.company.is_empty()
+            && let Some(c) = companies.get(e.application_id.as_str())
+        {
+            e.company = (*c).to_string();
+        }
+        if e.effect.is_empty() {
+            let dataset = datasets.get(&(e.file.clone(), e.sheet.clone()));
+            e.effect = effect_of(dataset.copied()).to_string();
+        }
+    }
+}
+
+/// What a rejected row of `dataset` means for the run.
+fn effect_of(dataset: Option<Dataset>) -> &'static str {
+    match dataset {
+        Some(Dataset::Applications) => {
+            "この申請は算定検証・集計・雇用状況報告・督促メールの対象から外れています"
+        }
+        Some(Dataset::Assets) => "この財産は処分制限の確認から外れています",
+        Some(Dataset::EmploymentReports) => {
+            "この報告は受付に数えていません。該当する報告は未提出として督促されることがあります"
+        }
+        Some(Dataset::Budgets) => "この予算は年度別集計に含めていません",
+        None => "この行は集計から外れています",
     }
 }
 

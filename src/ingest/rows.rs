@@ -15,7 +15,7 @@ use crate::catalogue::useful_life::{self, Resolution};
 use crate::catalogue::{Catalogue, Program};
 use crate::model::{
     AppRecords, AppStatus, Application, Asset, Budget, EmploymentReport, FiscalYear, InputError,
-    ProgramId, Recorded, RowOrigin, Yen,
+    ProgramId, Recorded, RejectedReport, RowOrigin, Yen,
 };
 
 /// The sheet a row belongs to, for error references.
@@ -95,7 +95,25 @@ impl<'a> Cells<'a> {
             column: column.name.to_string(),
             value,
             reason: reason.into(),
+            application_id: String::new(),
+            company: String::new(),
+            effect: String::new(),
         });
+    }
+
+    /// Writes the row's 申請番号 (and, for 申請一覧, its 事業者名) into each
+    /// of its errors, so 入力エラー says which application a rejection is about.
+    pub fn tag_errors(&mut self, id: Column, company: Option<Column>) {
+        let id = self.text(id).unwrap_or_default();
+        let company = company.and_then(|c| self.text(c)).unwrap_or_default();
+        for e in &mut self.errors {
+            if e.application_id.is_empty() {
+                e.application_id.clone_from(&id);
+            }
+            if e.company.is_empty() {
+                e.company.clone_from(&company);
+            }
+        }
     }
 
     pub fn is_blank(&self, column: Column) -> bool {
@@ -378,6 +396,39 @@ pub fn asset(cells: &mut Cells<'_>) -> Option<Asset> {
         disposal_approved_on,
         origin: cells.origin(),
     })
+}
+
+/// What a rejected 雇用状況報告 row still tells: its 申請番号, and its 報告年度
+/// and 受付日 where they read. `None` when the row was accepted or names no
+/// application; every error of the row then says what the rejection does.
+pub fn rejected_report(cells: &mut Cells<'_>) -> Option<RejectedReport> {
+    if cells.errors.is_empty() {
+        return None;
+    }
+    let held = cells.text(report::APPLICATION_ID).map(|application_id| {
+        let raw = |c| cells.raw(c);
+        RejectedReport {
+            application_id,
+            report_fy: parse::fiscal_year(raw(report::REPORT_FY)).ok(),
+            received_on: parse::date(raw(report::RECEIVED_ON)).ok(),
+            origin: cells.origin(),
+        }
+    });
+    let effect = match &held {
+        Some(r) => format!(
+            "この報告は届いている可能性があるため、申請番号{}の{}の督促メールを保留しています（行を直すまで送りません）",
+            r.application_id,
+            r.report_fy
+                .map(|fy| format!("{}の報告", crate::calendar::fy_label(fy)))
+                .unwrap_or_else(|| "未受付の報告すべて".to_string())
+        ),
+        None => "申請番号が読めないため受付に数えていません。該当する報告は未提出として督促されることがあります".to_string(),
+    };
+    for e in &mut cells.errors {
+        e.effect.clone_from(&effect);
+    }
+    cells.tag_errors(report::APPLICATION_ID, None);
+    held
 }
 
 /// One row of 雇用状況報告.

@@ -106,6 +106,13 @@ pub struct EmailSpec {
     pub outbox: PathBuf,
     /// The city's contact printed in every mail (department, phone, address).
     pub contact: Option<String>,
+    /// Where replies go (`Reply-To`). When set, replies reach staff, so the
+    /// mails do not say they come from a send-only address.
+    pub reply_to: Option<String>,
+    /// How to submit a report (持参・郵送・メール), printed in every reminder.
+    pub submission: Option<String>,
+    /// Where to submit it (提出先: postal address, counter, mail address).
+    pub submit_to: Option<String>,
     /// At most this many mails a minute (0 = no limit).
     pub rate_per_minute: u32,
     /// Seconds allowed for connecting and for each SMTP command.
@@ -215,6 +222,9 @@ struct RawEmail {
     smtp_url: String,
     outbox: String,
     contact: Option<String>,
+    reply_to: Option<String>,
+    submission: Option<String>,
+    submit_to: Option<String>,
     #[serde(default)]
     rate_per_minute: u32,
     timeout_seconds: Option<u64>,
@@ -393,12 +403,35 @@ fn email_spec(
             ),
         ));
     }
+    if let Some(r) = &e.reply_to
+        && (r.contains(['\r', '\n']) || !r.contains('@'))
+    {
+        return Err(invalid(
+            "email.reply_to",
+            format!("返信先アドレスとして使えません: {}", one_line(r)),
+        ));
+    }
+    // Texts printed in the mails: present means written, so a key left
+    // blank is a mistake rather than "not set".
+    let text = |key: &'static str, v: Option<String>| match v {
+        Some(t) if t.trim().is_empty() => Err(invalid(
+            key,
+            "空です。書く内容がなければ、この行を削除してください。".to_string(),
+        )),
+        other => Ok(other.map(|t| t.trim_end().to_string())),
+    };
+    let contact = text("email.contact", e.contact)?;
+    let submission = text("email.submission", e.submission)?;
+    let submit_to = text("email.submit_to", e.submit_to)?;
     Ok(EmailSpec {
         from: e.from,
         staff: e.staff,
         smtp_url: SmtpUrl::new(url),
         outbox: join_clean(base, e.outbox),
-        contact: e.contact,
+        contact,
+        reply_to: e.reply_to.map(|r| r.trim().to_string()),
+        submission,
+        submit_to,
         rate_per_minute: e.rate_per_minute,
         timeout_seconds: e.timeout_seconds.unwrap_or(30).max(1),
         templates: e.templates.map(|t| join_clean(base, t)),

@@ -177,3 +177,63 @@ fn an_env_value_quoted_in_an_error_is_one_short_line() {
     );
     assert_eq!(err.lines().count(), 1);
 }
+
+#[test]
+fn the_mail_texts_are_read_and_a_blank_one_is_named() {
+    let text = GOOD.replace(
+        "outbox = \"../out/outbox\"",
+        "outbox = \"../out/outbox\"\nreply_to = \"市 <kogyo@example.jp>\"\ncontact = \"\"\"\n綾瀬市 工業振興企業誘致課\n電話 0467-77-1111\n\"\"\"\nsubmission = \"持参または郵送\"\nsubmit_to = \"綾瀬市役所\"",
+    );
+    let email = parse(&text, Path::new("j.toml"), &env)
+        .unwrap()
+        .email
+        .unwrap();
+    assert_eq!(email.reply_to.as_deref(), Some("市 <kogyo@example.jp>"));
+    assert_eq!(
+        email.contact.as_deref(),
+        Some("綾瀬市 工業振興企業誘致課\n電話 0467-77-1111")
+    );
+    assert_eq!(email.submission.as_deref(), Some("持参または郵送"));
+    assert_eq!(email.submit_to.as_deref(), Some("綾瀬市役所"));
+    // Not set: nothing printed, and no error.
+    let email = parse(GOOD, Path::new("j.toml"), &env)
+        .unwrap()
+        .email
+        .unwrap();
+    assert!(email.reply_to.is_none() && email.submission.is_none());
+
+    let blank = GOOD.replace(
+        "outbox = \"../out/outbox\"",
+        "outbox = \"../out/outbox\"\nsubmission = \"  \"",
+    );
+    let msg = parse(&blank, Path::new("j.toml"), &env)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("email.submission") && msg.contains("空です"),
+        "{msg}"
+    );
+    let bad = GOOD.replace(
+        "outbox = \"../out/outbox\"",
+        "outbox = \"../out/outbox\"\nreply_to = \"kogyo\"",
+    );
+    let msg = parse(&bad, Path::new("j.toml"), &env)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("email.reply_to"), "{msg}");
+}
+
+#[test]
+fn the_shipped_nightly_job_has_a_complete_contact() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("jobs/nightly.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let job = parse(&text, &path, &|_| Some("smtp://localhost:25".into())).unwrap();
+    let email = job.email.unwrap();
+    let contact = email.contact.unwrap();
+    for needle in ["工業振興企業誘致課", "〒", "電話", "メール"] {
+        assert!(contact.contains(needle), "{contact}");
+    }
+    assert!(email.reply_to.is_some());
+    assert!(email.submission.is_some_and(|s| s.contains("郵送")));
+    assert!(email.submit_to.is_some_and(|s| s.contains("綾瀬市役所")));
+}

@@ -93,6 +93,29 @@ pub struct DigestFacts {
     pub early_disposals: Vec<DigestItem>,
     pub findings: Vec<DigestItem>,
     pub mails: MailCounts,
+    /// Tonight's reminders, one line per report (申請番号, 事業者名, stage, result).
+    pub mail_lines: Vec<MailLine>,
+}
+
+/// One reminder of tonight as the digest lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailLine {
+    /// 申請番号 事業者名 令和6年度採用状況報告 督促
+    pub what: String,
+    /// The 通知 sheet's 結果.
+    pub result: String,
+    /// Written as .eml by a dry run, not sent.
+    pub previewed: bool,
+}
+
+impl MailLine {
+    fn text(&self, dry_run: bool) -> String {
+        if dry_run || self.previewed {
+            format!("{}：送信予定（試行のため送っていません）", self.what)
+        } else {
+            format!("{}：{}", self.what, self.result)
+        }
+    }
 }
 
 /// What the staff digest lists: the night's flags and counts.
@@ -102,6 +125,7 @@ pub fn facts(
     ingested: &Ingested,
     results: &Results,
     mails: MailCounts,
+    mail_lines: Vec<MailLine>,
 ) -> DigestFacts {
     DigestFacts {
         job: job.to_string(),
@@ -122,6 +146,7 @@ pub fn facts(
             .collect(),
         findings: results.findings.iter().map(DigestItem::finding).collect(),
         mails,
+        mail_lines,
     }
 }
 
@@ -139,6 +164,32 @@ pub struct DigestOutcome {
 
 const KINDS: [&str; 3] = ["overdue", "disposal", "finding"];
 
+/// How a resolved flag's kind reads in the 解消 section.
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "overdue" => "未提出の報告",
+        "disposal" => "期間内処分",
+        _ => "要確認",
+    }
+}
+
+/// Flags a delivered digest named that tonight's run no longer raises:
+/// (kind, key, line) from the state file. A state-file error gives none.
+fn resolved(state: &State, facts: &DigestFacts) -> Vec<(String, String, String)> {
+    let groups = [&facts.overdue, &facts.early_disposals, &facts.findings];
+    let tonight: std::collections::HashSet<(&str, &str)> = KINDS
+        .iter()
+        .zip(groups)
+        .flat_map(|(kind, items)| items.iter().map(move |i| (*kind, i.key.as_str())))
+        .collect();
+    state
+        .digest_flags_open(&facts.job)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(kind, key, _)| !tonight.contains(&(kind.as_str(), key.as_str())))
+        .collect()
+}
+
 /// Splits items into (new, continuing) lines; a state-file error counts as new.
 fn split(state: &State, job: &str, kind: &str, items: &[DigestItem]) -> (Vec<String>, Vec<String>) {
     let (seen, new): (Vec<&DigestItem>, Vec<&DigestItem>) = items
@@ -149,11 +200,27 @@ fn split(state: &State, job: &str, kind: &str, items: &[DigestItem]) -> (Vec<Str
 }
 
 /// The digest template's variables.
-fn context(mailer: &Mailer, state: &State, facts: &DigestFacts, workbook: &str) -> Value {
+fn context(
+    mailer: &Mailer,
+    state: &State,
+    facts: &DigestFacts,
+    workbook: &str,
+    dry_run: bool,
+) -> Value {
     let (on, oc) = split(state, &facts.job, KINDS[0], &facts.overdue);
     let (dn, dc) = split(state, &facts.job, KINDS[1], &facts.early_disposals);
     let (fnew, fc) = split(state, &facts.job, KINDS[2], &facts.findings);
+    let new_total = on.len() + dn.len() + fnew.len();
+    let resolved: Vec<String> = resolved(state, facts)
+        .into_iter()
+        .map(|(kind, _, line)| format!("［{}］{line}", kind_label(&kind)))
+        .collect();
+    let mails: Vec<String> = facts.mail_lines.iter().map(|m| m.text(dry_run)).collect();
     context! {
+        dry_run => dry_run,
+        new_total => new_total,
+        mails => mails,
+        resolved => resolved,
         job => facts.job.clone(),
         as_of => wareki(facts.as_of),
         as_of_iso => facts.as_of.to_string(),
@@ -192,6 +259,7 @@ fn build(
     );
     let msg = message::build(Draft {
         from: mailer.from.clone(),
+        reply_to: None,
         to: mailer.staff.clone(),
         subject,
         body: rendered.body,
@@ -248,7 +316,7 @@ pub fn send_digest(
         company: String::new(),
         message_id: None,
     };
-    let ctx = context(mailer, state, facts, &workbook_name);
+    let ctx = context(mailer, state, facts, &workbook_name, dry_run);
     let rendered = match mailer.templates.render(DIGEST_TEMPLATE, ctx) {
         Ok(r) => r,
         Err(e) => {
@@ -310,13 +378,24 @@ fn deliver(
     match result {
         SendResult::Accepted => {
             let groups = [&facts.overdue, &facts.early_disposals, &facts.findings];
-            let flags: Vec<(&str, &str)> = KINDS
+            let flags: Vec<(&str, &str, &str)> = KINDS
                 .iter()
                 .zip(groups)
-                .flat_map(|(kind, items)| items.iter().map(move |i| (*kind, i.key.as_str())))
+                .flat_map(|(kind, items)| {
+                    items
+                        .iter()
+                        .map(move |i| (*kind, i.key.as_str(), i.line.as_str()))
+                })
+                .collect();
+            // Said resolved once, in this digest: then forgotten.
+            let gone = resolved(state, facts);
+            let gone: Vec<(&str, &str)> = gone
+                .iter()
+                .map(|(k, key, _)| (k.as_str(), key.as_str()))
                 .collect();
             let messages = state
                 .digest_flags_record(&facts.job, &flags, &facts.as_of.to_string())
+                .and_then(|()| state.digest_flags_forget(&facts.job, &gone))
                 .err()
                 .map(|e| e.to_string())
                 .into_iter()

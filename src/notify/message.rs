@@ -9,7 +9,7 @@
 //! `= ?` so a literal RFC 2047 encoded-word in a company name is never
 //! decoded. Subjects are cut at [`SUBJECT_MAX_CHARS`] with "…".
 
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{Address, Message};
 use sha2::{Digest, Sha256};
@@ -160,10 +160,49 @@ pub struct AttachedFile {
     pub content_type: &'static str,
 }
 
+/// `Auto-Submitted: auto-generated` (RFC 3834) and, for Exchange, which
+/// ignores it, `X-Auto-Response-Suppress: All`: out-of-office and other
+/// automatic replies are not sent back to the department for these mails.
+#[derive(Debug, Clone, Copy)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".to_string())
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct SuppressAutoResponse;
+
+impl Header for SuppressAutoResponse {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("X-Auto-Response-Suppress")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(SuppressAutoResponse)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "All".to_string())
+    }
+}
+
 /// Everything a message is built from, each header already checked.
 #[derive(Debug, Clone)]
 pub struct Draft {
     pub from: Mailbox,
+    /// Where replies go; `None`: to the sender.
+    pub reply_to: Option<Mailbox>,
     pub to: Vec<Mailbox>,
     pub subject: HeaderText,
     pub body: String,
@@ -179,7 +218,12 @@ pub fn build(draft: Draft) -> Result<Message, String> {
         .from(draft.from)
         .subject(draft.subject.0)
         .message_id(Some(draft.message_id))
+        .header(AutoSubmitted)
+        .header(SuppressAutoResponse)
         .date_now();
+    if let Some(r) = draft.reply_to {
+        builder = builder.reply_to(r);
+    }
     for to in draft.to {
         builder = builder.to(to);
     }
@@ -269,6 +313,7 @@ mod tests {
             body: "x".into(),
             message_id: message_id("k", &from),
             attachment: None,
+            reply_to: None,
             from,
         };
         let text = String::from_utf8(build(draft).unwrap().formatted()).unwrap();
@@ -290,6 +335,7 @@ mod tests {
             body: "x".into(),
             message_id: message_id("k", &from),
             attachment: None,
+            reply_to: None,
             from,
         };
         let bytes = build(draft).unwrap().formatted();
@@ -330,11 +376,18 @@ mod tests {
             body: "本文です。\n二行目。".into(),
             message_id: message_id("k", &from),
             attachment: None,
+            reply_to: None,
             from,
         };
         let id = draft.message_id.clone();
         let text = String::from_utf8(build(draft).unwrap().formatted()).unwrap();
         assert!(text.is_ascii(), "{text}");
+        assert!(
+            text.contains("Auto-Submitted: auto-generated\r\n"),
+            "{text}"
+        );
+        assert!(text.contains("X-Auto-Response-Suppress: All\r\n"), "{text}");
+        assert!(!text.contains("Reply-To"), "{text}");
         assert!(text.contains(&format!("Message-ID: {id}\r\n")), "{text}");
         assert!(text.contains("To: a@example.jp\r\n"), "{text}");
         assert!(text.contains("Subject: =?utf-8?"), "{text}");

@@ -34,7 +34,7 @@ use lettre::message::Mailbox;
 use crate::job::EmailSpec;
 use crate::model::Finding;
 
-pub use digest::{DigestFacts, DigestItem, DigestOutcome, send_digest};
+pub use digest::{DigestFacts, DigestItem, DigestOutcome, MailLine, send_digest};
 pub use reminders::send_reminders;
 pub use stages::{Stage, stage_on};
 pub use templates::Rendered;
@@ -58,8 +58,12 @@ pub enum NotifyError {
 #[derive(Debug)]
 pub struct Mailer {
     from: Mailbox,
+    /// `email.reply_to`: replies reach staff there.
+    reply_to: Option<Mailbox>,
     staff: Vec<Mailbox>,
     contact: String,
+    submission: Option<String>,
+    submit_to: Option<String>,
     rate_per_minute: u32,
     smtp: smtp::SmtpConfig,
     templates: templates::Templates,
@@ -73,6 +77,12 @@ impl Mailer {
         let setting = |key: &'static str, message: String| NotifyError::Setting { key, message };
         let from = message::mailbox("差出人", &spec.from)
             .map_err(|e| setting("email.from", e.to_string()))?;
+        let reply_to = spec
+            .reply_to
+            .as_deref()
+            .map(|r| message::mailbox("返信先", r))
+            .transpose()
+            .map_err(|e| setting("email.reply_to", e.to_string()))?;
         let staff = spec
             .staff
             .iter()
@@ -102,24 +112,38 @@ impl Mailer {
         };
         Ok(Mailer {
             from,
+            reply_to,
             staff,
             contact,
+            submission: spec.submission.clone(),
+            submit_to: spec.submit_to.clone(),
             rate_per_minute: spec.rate_per_minute,
             smtp,
             templates,
         })
     }
 
-    /// The reminder of `stage` for `row` as it would be sent on `as_of`.
+    /// The reminder about `reports` (one grantee's, tonight) as it would be
+    /// sent on `as_of`, from the template of the most advanced stage.
     pub fn render_reminder(
         &self,
-        row: &crate::compliance::reports::ReportDue,
-        stage: Stage,
+        reports: &[templates::DueReport<'_>],
         as_of: chrono::NaiveDate,
     ) -> Result<Rendered, String> {
+        let letter = templates::Letter {
+            reports,
+            contact: &self.contact,
+            submission: self.submission.as_deref(),
+            submit_to: self.submit_to.as_deref(),
+            replies_reach_staff: self.reply_to.is_some(),
+        };
+        let stage = letter
+            .primary()
+            .map(|d| d.stage)
+            .ok_or_else(|| "宛先の報告がありません。".to_string())?;
         self.templates.render(
             stage.template(),
-            templates::reminder_context(row, stage, as_of, &self.contact),
+            templates::reminder_context(&letter, as_of),
         )
     }
 }
@@ -143,6 +167,8 @@ pub struct NotifyOutcome {
     pub findings: Vec<Finding>,
     /// Full sentences for stderr about the state file or the outbox folder.
     pub messages: Vec<String>,
+    /// The run's reminders as the staff digest lists them, one per report.
+    pub mail_lines: Vec<digest::MailLine>,
 }
 
 impl NotifyOutcome {

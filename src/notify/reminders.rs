@@ -1,5 +1,14 @@
 //! Employment-report reminders: the current stage of each report not yet
 //! received, sent through the outbox so each is sent at most once.
+//!
+//! One mail per grantee (メールアドレス and 事業者名) per night names all of
+//! its reports due tonight. The outbox key stays per report: one message
+//! carries several keys, claimed one by one (a key another process holds is
+//! left out and the mail rendered without it), marked `data` together in
+//! one transaction just before the message goes out, and finished together.
+//! So a crash before the message leaves every key queued, a crash after it
+//! leaves every key uncertain (never resent automatically): each report is
+//! still mailed at most once, and staff see each in-doubt report on 要確認.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -10,6 +19,7 @@ use lettre::message::Mailbox;
 use super::message::{self, Draft, HeaderText};
 use super::smtp::{SendResult, Session};
 use super::stages::{Stage, stage_on, wants_reminder};
+use super::templates::DueReport;
 use super::{Mailer, NotificationRow, NotifyOutcome, eml, now_stamp};
 use crate::calendar::fy_label;
 use crate::compliance::reports::ReportDue;
@@ -71,6 +81,55 @@ struct Ready {
     bytes: Vec<u8>,
 }
 
+/// One grantee's mail tonight: its address and the reports it names.
+struct Letter<'a> {
+    to: Mailbox,
+    reports: Vec<DueReport<'a>>,
+}
+
+impl Letter<'_> {
+    fn keys(&self) -> Vec<OutboxKey> {
+        self.reports.iter().map(|d| key(d.row, d.stage)).collect()
+    }
+}
+
+/// The earlier stages of a report that really went out (outbox `sent`),
+/// with the day they were sent: what a mail may say was asked before.
+fn sent_before(
+    row: &ReportDue,
+    stage: Stage,
+    entries: &HashMap<OutboxKey, OutboxEntry>,
+) -> Vec<(Stage, Option<NaiveDate>)> {
+    Stage::ALL
+        .into_iter()
+        .filter(|s| *s < stage)
+        .filter_map(|s| {
+            let e = entries.get(&key(row, s))?;
+            (e.status == OutboxStatus::Sent).then(|| {
+                let day = e
+                    .sent_at
+                    .as_deref()
+                    .and_then(|t| t.get(..10))
+                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                (s, day)
+            })
+        })
+        .collect()
+}
+
+/// The To header: the bare address, with 事業者名 and 担当者名 as display
+/// name when they make a valid header (else the address alone).
+fn recipient(addr: &Mailbox, row: &ReportDue) -> Mailbox {
+    let name = match row.contact_name.as_deref().map(str::trim) {
+        Some(c) if !c.is_empty() => format!("{} {c}様", row.company),
+        _ => row.company.clone(),
+    };
+    match HeaderText::new("宛名", &name) {
+        Ok(n) => Mailbox::new(Some(n.as_str().to_string()), addr.email.clone()),
+        Err(_) => addr.clone(),
+    }
+}
+
 /// The run's work, shared by the steps below.
 struct Run<'a> {
     mailer: &'a Mailer,
@@ -88,6 +147,30 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn row(&mut self, row: &ReportDue, stage: Stage, to: &str, subject: &str, result: MailResult) {
+        self.row_with_id(row, stage, to, subject, result, None);
+    }
+
+    fn row_with_id(
+        &mut self,
+        row: &ReportDue,
+        stage: Stage,
+        to: &str,
+        subject: &str,
+        result: MailResult,
+        message_id: Option<&str>,
+    ) {
+        self.out.mail_lines.push(super::digest::MailLine {
+            what: format!(
+                "{} {} {}{} {}",
+                row.application_id,
+                row.company,
+                fy_label(row.report_fy),
+                row.report_name,
+                stage.label()
+            ),
+            previewed: result.outcome == MailOutcome::Previewed,
+            result: result.text.clone(),
+        });
         self.out.rows.push(NotificationRow {
             at: now_stamp(),
             to: to.to_string(),
@@ -96,15 +179,29 @@ impl Run<'_> {
             result,
             application_id: row.application_id.clone(),
             company: row.company.clone(),
-            message_id: None,
+            message_id: message_id.map(str::to_string),
         });
     }
 
-    /// Renders and builds the mail, or records why it cannot be sent.
-    fn prepare(&mut self, row: &ReportDue, stage: Stage) -> Option<Ready> {
+    /// One 通知 row per report of the letter, all with the same result.
+    fn rows(
+        &mut self,
+        letter: &Letter<'_>,
+        subject: &str,
+        result: &MailResult,
+        message_id: Option<&str>,
+    ) {
+        let to = letter.to.email.to_string();
+        for d in &letter.reports {
+            self.row_with_id(d.row, d.stage, &to, subject, result.clone(), message_id);
+        }
+    }
+
+    /// The checked address of a report, or the 要確認 row saying why not.
+    fn address(&mut self, row: &ReportDue, stage: Stage) -> Option<Mailbox> {
         let email = row.email.as_deref().unwrap_or("").trim();
-        let to = match message::address("メールアドレス", email) {
-            Ok(to) => to,
+        match message::address("メールアドレス", email) {
+            Ok(to) => Some(to),
             Err(e) => {
                 let mut why = if email.is_empty() {
                     "メールアドレスが登録されていません。".to_string()
@@ -129,24 +226,30 @@ impl Run<'_> {
                     "",
                     MailResult::new(MailOutcome::NotSent, "未送信（宛先不備・要確認）"),
                 );
-                return None;
+                None
             }
-        };
-        let rendered = match self.mailer.render_reminder(row, stage, self.as_of) {
+        }
+    }
+
+    /// Renders and builds the letter's mail, or records why it cannot be sent.
+    fn prepare(&mut self, letter: &Letter<'_>) -> Option<Ready> {
+        let first = letter.reports.first()?;
+        let email = letter.to.email.to_string();
+        let rendered = match self.mailer.render_reminder(&letter.reports, self.as_of) {
             Ok(r) => r,
             Err(e) => {
-                self.out.queued += 1;
-                self.out.failed += 1;
+                let n = letter.reports.len();
+                self.out.queued += n;
+                self.out.failed += n;
                 self.out.messages.push(e.clone());
-                self.row(
-                    row,
-                    stage,
-                    email,
+                self.rows(
+                    letter,
                     "",
-                    MailResult::new(
+                    &MailResult::new(
                         MailOutcome::NotSent,
                         format!("未送信（テンプレートエラー）: {e}"),
                     ),
+                    None,
                 );
                 return None;
             }
@@ -154,19 +257,26 @@ impl Run<'_> {
         let subject = match HeaderText::subject("件名", &rendered.subject) {
             Ok(s) => s,
             Err(e) => {
-                self.invalid_header(row, stage, email, &rendered.subject, &e.to_string());
+                self.invalid_header(letter, &email, &rendered.subject, &e.to_string());
                 return None;
             }
         };
-        let message_id = message::message_id(
-            &format!("{}/{}/{}", row.application_id, row.report_fy, stage.code()),
-            &self.mailer.from,
+        let mut seed = format!(
+            "{}/{}/{}",
+            first.row.application_id,
+            first.row.report_fy,
+            first.stage.code()
         );
+        if letter.reports.len() > 1 {
+            seed.push_str(&format!("+{}", letter.reports.len() - 1));
+        }
+        let message_id = message::message_id(&seed, &self.mailer.from);
         // What the 通知 sheet and the outbox show is what the header says.
         let subject_text = subject.as_str().to_string();
         let draft = Draft {
             from: self.mailer.from.clone(),
-            to: vec![to.clone()],
+            reply_to: self.mailer.reply_to.clone(),
+            to: vec![recipient(&letter.to, first.row)],
             subject,
             body: rendered.body,
             message_id: message_id.clone(),
@@ -174,43 +284,55 @@ impl Run<'_> {
         };
         match message::build(draft) {
             Ok(msg) => Some(Ready {
-                to,
+                to: letter.to.clone(),
                 subject: subject_text,
                 message_id,
                 bytes: msg.formatted(),
             }),
             Err(e) => {
-                self.invalid_header(row, stage, email, &rendered.subject, &e);
+                self.invalid_header(letter, &email, &rendered.subject, &e);
                 None
             }
         }
     }
 
-    fn invalid_header(&mut self, row: &ReportDue, stage: Stage, to: &str, subject: &str, e: &str) {
-        self.out.findings.push(finding(
-            row,
-            FindingKind::InvalidMessage,
-            format!(
-                "{}を作れません（{e}）。事業者名などに改行が含まれていないか確認してください。",
-                what(row, stage.label())
-            ),
-        ));
-        self.row(
-            row,
-            stage,
-            to,
-            subject,
-            MailResult::new(MailOutcome::NotSent, "未送信（件名に使えない文字・要確認）"),
-        );
+    fn invalid_header(&mut self, letter: &Letter<'_>, to: &str, subject: &str, e: &str) {
+        for d in &letter.reports {
+            self.out.findings.push(finding(
+                d.row,
+                FindingKind::InvalidMessage,
+                format!(
+                    "{}を作れません（{e}）。事業者名などに改行が含まれていないか確認してください。",
+                    what(d.row, d.stage.label())
+                ),
+            ));
+            self.row(
+                d.row,
+                d.stage,
+                to,
+                subject,
+                MailResult::new(MailOutcome::NotSent, "未送信（件名に使えない文字・要確認）"),
+            );
+        }
     }
 
-    fn dry_run(&mut self, row: &ReportDue, stage: Stage, ready: &Ready, dir: &Path) {
-        let name = eml::file_name(&[
-            &self.as_of.to_string(),
-            &row.application_id,
-            &row.report_fy.to_string(),
-            stage.code(),
-        ]);
+    fn dry_run(&mut self, letter: &Letter<'_>, ready: &Ready, dir: &Path) {
+        let Some(first) = letter.reports.first() else {
+            return;
+        };
+        let fy = first.row.report_fy.to_string();
+        let more = format!("and{}", letter.reports.len() - 1);
+        let mut parts = vec![
+            self.as_of.to_string(),
+            first.row.application_id.clone(),
+            fy,
+            first.stage.code().to_string(),
+        ];
+        if letter.reports.len() > 1 {
+            parts.push(more);
+        }
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        let name = eml::file_name(&parts);
         let result = match eml::write(dir, &name, &ready.bytes) {
             Ok(_) => MailResult::new(MailOutcome::Previewed, format!("試行（.eml出力）: {name}")),
             Err(e) => {
@@ -218,7 +340,7 @@ impl Run<'_> {
                 MailResult::new(MailOutcome::NotSent, format!("試行（.eml出力失敗）: {e}"))
             }
         };
-        self.row(row, stage, &ready.to.to_string(), &ready.subject, result);
+        self.rows(letter, &ready.subject, &result, None);
     }
 
     /// Moves the key to `sending` under this process's name.
@@ -240,58 +362,93 @@ impl Run<'_> {
             .map_err(|e| e.to_string())
     }
 
-    /// Claims, sends and records one reminder; holds it in the queue when
-    /// the relay stopped answering tonight; sends nothing when the outbox
-    /// cannot be written.
-    fn send(&mut self, session: &mut Session<'_>, row: &ReportDue, stage: Stage, ready: Ready) {
+    /// Claims the letter's keys, sends one message for those won and
+    /// records it on each; holds them all in the queue when the relay
+    /// stopped answering tonight; sends nothing when the outbox cannot be
+    /// written.
+    fn send<'r>(&mut self, session: &mut Session<'_>, mut letter: Letter<'r>, ready: Ready) {
         let to = ready.to.email.to_string();
         if self.state_broken.is_some() {
-            self.unrecorded += 1;
-            self.row(
-                row,
-                stage,
-                &to,
+            self.unrecorded += letter.reports.len();
+            self.rows(
+                &letter,
                 &ready.subject,
-                MailResult::new(
+                &MailResult::new(
                     MailOutcome::NotSent,
                     "未送信（状態ファイルに記録できないため送信せず）",
                 ),
+                None,
             );
             return;
         }
-        let k = key(row, stage);
         let now = now_stamp();
         if session.stopped().is_some() {
-            self.hold(row, stage, &k, &ready, &now);
+            self.hold(&letter, &ready, &now);
             return;
         }
-        let skipped = match self.claim(&k, &to, &ready, &now) {
-            Ok(true) => None,
-            Ok(false) => Some(MailResult::new(
-                MailOutcome::NotSent,
-                "未送信（他の処理が送信中または送信済）",
-            )),
-            Err(e) => {
-                self.unrecorded += 1;
-                self.state_broken = Some(e.clone());
-                Some(MailResult::new(
-                    MailOutcome::NotSent,
-                    format!("未送信（状態ファイルに記録できないため送信せず）: {e}"),
-                ))
+        let asked = letter.reports.len();
+        let mut won: Vec<DueReport<'r>> = Vec::new();
+        for d in std::mem::take(&mut letter.reports) {
+            let k = key(d.row, d.stage);
+            match self.claim(&k, &to, &ready, &now) {
+                Ok(true) => won.push(d),
+                Ok(false) => self.row(
+                    d.row,
+                    d.stage,
+                    &to,
+                    &ready.subject,
+                    MailResult::new(
+                        MailOutcome::NotSent,
+                        "未送信（他の処理が送信中または送信済）",
+                    ),
+                ),
+                Err(e) => {
+                    self.unrecorded += 1;
+                    self.state_broken = Some(e.clone());
+                    self.row(
+                        d.row,
+                        d.stage,
+                        &to,
+                        &ready.subject,
+                        MailResult::new(
+                            MailOutcome::NotSent,
+                            format!("未送信（状態ファイルに記録できないため送信せず）: {e}"),
+                        ),
+                    );
+                }
             }
-        };
-        if let Some(result) = skipped {
-            self.row(row, stage, &to, &ready.subject, result);
+        }
+        let claimed_all = won.len() == asked;
+        letter.reports = won;
+        if letter.reports.is_empty() {
             return;
         }
+        if self.state_broken.is_some() {
+            // Claimed keys go back to the queue: nothing is sent tonight.
+            self.release(&letter, &ready, "状態ファイルに記録できないため送信せず");
+            return;
+        }
+        if !claimed_all {
+            // Another process holds some of this grantee's reports: rather
+            // than a mail naming reports it does not send, ours wait a night.
+            self.release(
+                &letter,
+                &ready,
+                "同じ宛先の別の報告を他の処理が送信中のため、次回まとめて送信",
+            );
+            return;
+        }
+        let keys = letter.keys();
         let state = self.state;
         let mut mark_failed = None;
         let mut mark = || {
-            state.outbox_mark_data(&k, &ready.message_id).map_err(|e| {
-                let e = e.to_string();
-                mark_failed = Some(e.clone());
-                e
-            })
+            state
+                .outbox_mark_data_all(&keys, &ready.message_id)
+                .map_err(|e| {
+                    let e = e.to_string();
+                    mark_failed = Some(e.clone());
+                    e
+                })
         };
         let result = session.send_marked(
             &self.mailer.from.email,
@@ -302,41 +459,67 @@ impl Run<'_> {
         if let Some(e) = mark_failed {
             self.state_broken = Some(e);
         }
-        self.record(row, stage, &k, ready, result);
+        self.record(&letter, &keys, ready, result);
     }
 
-    /// Leaves a mail queued for the next run without trying it: the relay
-    /// missed a deadline or could not be reached earlier tonight.
-    fn hold(&mut self, row: &ReportDue, stage: Stage, k: &OutboxKey, ready: &Ready, now: &str) {
-        let to = ready.to.email.to_string();
-        let queued = self.state.outbox_queue(
-            k,
-            Claim {
-                job: self.job,
-                recipient: &to,
-                subject: &ready.subject,
-                message_id: "",
-                now,
-            },
+    /// Puts claimed keys back (`failed`, tried again next run) when the
+    /// message will not be sent after all.
+    fn release(&mut self, letter: &Letter<'_>, ready: &Ready, why: &str) {
+        let now = now_stamp();
+        for k in letter.keys() {
+            let _ = self.state.outbox_finish(
+                &k,
+                &ready.message_id,
+                OutboxStatus::Failed,
+                Some(why),
+                &now,
+            );
+        }
+        let n = letter.reports.len();
+        self.out.queued += n;
+        self.out.failed += n;
+        self.rows(
+            letter,
+            &ready.subject,
+            &MailResult::new(MailOutcome::Failed, format!("送信失敗（再送待ち）: {why}")),
+            None,
         );
-        let result = match queued {
-            Ok(()) => {
-                self.out.queued += 1;
-                MailResult::new(
-                    MailOutcome::Held,
-                    "送信保留（中継サーバーが応答しないため今回は送らず、次回送信）",
-                )
-            }
-            Err(e) => {
-                self.unrecorded += 1;
-                self.state_broken = Some(e.to_string());
-                MailResult::new(
-                    MailOutcome::NotSent,
-                    format!("未送信（状態ファイルに記録できないため送信せず）: {e}"),
-                )
-            }
-        };
-        self.row(row, stage, &to, &ready.subject, result);
+    }
+
+    /// Leaves the letter's keys queued for the next run without trying
+    /// them: the relay missed a deadline or could not be reached earlier.
+    fn hold(&mut self, letter: &Letter<'_>, ready: &Ready, now: &str) {
+        let to = ready.to.email.to_string();
+        for d in &letter.reports {
+            let queued = self.state.outbox_queue(
+                &key(d.row, d.stage),
+                Claim {
+                    job: self.job,
+                    recipient: &to,
+                    subject: &ready.subject,
+                    message_id: "",
+                    now,
+                },
+            );
+            let result = match queued {
+                Ok(()) => {
+                    self.out.queued += 1;
+                    MailResult::new(
+                        MailOutcome::Held,
+                        "送信保留（中継サーバーが応答しないため今回は送らず、次回送信）",
+                    )
+                }
+                Err(e) => {
+                    self.unrecorded += 1;
+                    self.state_broken = Some(e.to_string());
+                    MailResult::new(
+                        MailOutcome::NotSent,
+                        format!("未送信（状態ファイルに記録できないため送信せず）: {e}"),
+                    )
+                }
+            };
+            self.row(d.row, d.stage, &to, &ready.subject, result);
+        }
     }
 
     /// One sentence for an outbox that cannot be written: mails that went
@@ -350,15 +533,16 @@ impl Run<'_> {
         }
     }
 
-    /// Writes the outcome of a claimed send to the outbox and the run.
+    /// Writes the outcome of a claimed send to the outbox (every key the
+    /// message carried) and to the run (one 通知 row per report).
     fn record(
         &mut self,
-        row: &ReportDue,
-        stage: Stage,
-        k: &OutboxKey,
+        letter: &Letter<'_>,
+        keys: &[OutboxKey],
         ready: Ready,
         result: SendResult,
     ) {
+        let n = letter.reports.len();
         let (status, error, label) = match &result {
             SendResult::Accepted => (
                 OutboxStatus::Sent,
@@ -377,35 +561,28 @@ impl Run<'_> {
             ),
         };
         match status {
-            OutboxStatus::Sent => self.out.sent += 1,
+            OutboxStatus::Sent => self.out.sent += n,
             OutboxStatus::Failed => {
-                self.out.failed += 1;
-                self.out.queued += 1;
+                self.out.failed += n;
+                self.out.queued += n;
             }
             // Uncertain rows are counted with the earlier ones at the end.
             _ => {}
         }
-        if let Err(e) = self
-            .state
-            .outbox_finish(k, &ready.message_id, status, error, &now_stamp())
-        {
-            // The row stays `sending`; the next run declares it uncertain.
-            self.out.messages.push(format!(
-                "{}（Message-ID {}）の送信結果を状態ファイルに記録できませんでした: {e}",
-                what(row, stage.label()),
-                ready.message_id
-            ));
+        for (d, k) in letter.reports.iter().zip(keys) {
+            if let Err(e) =
+                self.state
+                    .outbox_finish(k, &ready.message_id, status, error, &now_stamp())
+            {
+                // The row stays `sending`; the next run declares it uncertain.
+                self.out.messages.push(format!(
+                    "{}（Message-ID {}）の送信結果を状態ファイルに記録できませんでした: {e}",
+                    what(d.row, d.stage.label()),
+                    ready.message_id
+                ));
+            }
         }
-        self.out.rows.push(NotificationRow {
-            at: now_stamp(),
-            to: ready.to.email.to_string(),
-            subject: ready.subject,
-            kind: MailKind::Reminder(stage),
-            result: label,
-            application_id: row.application_id.clone(),
-            company: row.company.clone(),
-            message_id: Some(ready.message_id),
-        });
+        self.rows(letter, &ready.subject, &label, Some(&ready.message_id));
     }
 
     /// Registers this process as a sender on its first claim, so a run with
@@ -503,7 +680,9 @@ pub fn send_reminders(
             HashMap::new()
         }
     };
-    let mut session = Session::new(&mailer.smtp, mailer.rate_per_minute);
+    // One letter per grantee (address and 事業者名), in ledger order.
+    let mut letters: Vec<Letter<'_>> = Vec::new();
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
     for &(row, stage) in &plans {
         let Some(stage) = stage else { continue };
         match entries.get(&key(row, stage)).map(|e| e.status) {
@@ -511,16 +690,54 @@ pub fn send_reminders(
             // Done (sent, uncertain, expired) or being sent by another process.
             Some(_) => continue,
         }
-        let Some(ready) = run.prepare(row, stage) else {
+        let Some(to) = run.address(row, stage) else {
+            continue;
+        };
+        let due = DueReport {
+            row,
+            stage,
+            sent_before: sent_before(row, stage, &entries),
+        };
+        let grantee = (to.email.to_string().to_lowercase(), row.company.clone());
+        match index.get(&grantee) {
+            Some(&i) => letters[i].reports.push(due),
+            None => {
+                index.insert(grantee, letters.len());
+                letters.push(Letter {
+                    to,
+                    reports: vec![due],
+                });
+            }
+        }
+    }
+    let mut session = Session::new(&mailer.smtp, mailer.rate_per_minute);
+    for letter in letters {
+        let Some(ready) = run.prepare(&letter) else {
             continue;
         };
         if dry_run {
-            run.dry_run(row, stage, &ready, outbox_dir);
+            run.dry_run(&letter, &ready, outbox_dir);
         } else {
-            run.send(&mut session, row, stage, ready);
+            run.send(&mut session, letter, ready);
         }
     }
     session.finish();
+    // 通知 in ledger order, however the reports were grouped into mails.
+    let mut position: HashMap<&str, usize> = HashMap::new();
+    for (i, (r, _)) in plans.iter().filter(|(_, s)| s.is_some()).enumerate() {
+        position.entry(r.application_id.as_str()).or_insert(i);
+    }
+    let mut paired: Vec<_> = std::mem::take(&mut run.out.rows)
+        .into_iter()
+        .zip(std::mem::take(&mut run.out.mail_lines))
+        .collect();
+    paired.sort_by_key(|(r, _)| {
+        position
+            .get(r.application_id.as_str())
+            .copied()
+            .unwrap_or(usize::MAX)
+    });
+    (run.out.rows, run.out.mail_lines) = paired.into_iter().unzip();
     run.state_broken_message();
     // In-doubt sends of this run are uncertain now too: read the rows again.
     let list = state

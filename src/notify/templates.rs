@@ -35,6 +35,15 @@ pub const REMINDER_VARIABLES: &[&str] = &[
     "as_of",
     "days_overdue",
     "contact",
+    "contact_name",
+    "report_titles",
+    "reports",
+    "requested_before",
+    "sent_before",
+    "attachments",
+    "submission",
+    "submit_to",
+    "replies_reach_staff",
 ];
 
 /// Variables of the digest template (documented in templates/README.md).
@@ -56,6 +65,10 @@ pub const DIGEST_VARIABLES: &[&str] = &[
     "findings_new",
     "findings_continuing",
     "contact",
+    "dry_run",
+    "new_total",
+    "mails",
+    "resolved",
 ];
 
 /// How the compiled-in templates are named in messages.
@@ -254,8 +267,95 @@ fn split_source(text: &str) -> Result<(&str, &str), String> {
     Ok((subject, rest))
 }
 
-/// The variables of one reminder.
-pub fn reminder_context(row: &ReportDue, stage: Stage, as_of: NaiveDate, contact: &str) -> Value {
+/// One report a reminder is about: its stage tonight and the earlier
+/// stages that really went out for it (from the outbox), with their dates.
+#[derive(Debug, Clone)]
+pub struct DueReport<'a> {
+    pub row: &'a ReportDue,
+    pub stage: Stage,
+    pub sent_before: Vec<(Stage, Option<NaiveDate>)>,
+}
+
+/// What a reminder mail is about: one grantee's reports due tonight (one or
+/// more), and the city's texts from the job file.
+#[derive(Debug, Clone, Copy)]
+pub struct Letter<'a> {
+    pub reports: &'a [DueReport<'a>],
+    pub contact: &'a str,
+    pub submission: Option<&'a str>,
+    pub submit_to: Option<&'a str>,
+    /// A `reply_to` is set: replies reach staff.
+    pub replies_reach_staff: bool,
+}
+
+impl Letter<'_> {
+    /// The report whose stage picks the template: the most advanced stage,
+    /// the earliest deadline among equals (the list is in deadline order).
+    pub fn primary(&self) -> Option<&DueReport<'_>> {
+        self.reports
+            .iter()
+            .rev()
+            .max_by_key(|d| d.stage)
+            .or(self.reports.first())
+    }
+}
+
+/// 令和5年度・令和6年度採用状況報告: each report's year and name, years of
+/// one report name joined, so a subject names every report the mail covers.
+pub fn report_titles(reports: &[DueReport<'_>]) -> String {
+    let mut names: Vec<(&str, Vec<String>)> = Vec::new();
+    for d in reports {
+        let fy = fy_label(d.row.report_fy);
+        match names.iter_mut().find(|(n, _)| *n == d.row.report_name) {
+            Some((_, fys)) if !fys.contains(&fy) => fys.push(fy),
+            Some(_) => {}
+            None => names.push((d.row.report_name.as_str(), vec![fy])),
+        }
+    }
+    names
+        .into_iter()
+        .map(|(n, fys)| format!("{}{n}", fys.join("・")))
+        .collect::<Vec<_>>()
+        .join("・")
+}
+
+fn sent_lines(sent: &[(Stage, Option<NaiveDate>)]) -> Vec<String> {
+    sent.iter()
+        .map(|(s, on)| match on {
+            Some(d) => format!("{}（{}）", s.label(), wareki(*d)),
+            None => s.label().to_string(),
+        })
+        .collect()
+}
+
+/// The variables of one reminder mail. The single-report variables
+/// (`company`, `report_fy`, …) describe the primary report, so templates
+/// written for one report per mail still read right; `reports` lists all.
+pub fn reminder_context(letter: &Letter<'_>, as_of: NaiveDate) -> Value {
+    let Some(primary) = letter.primary() else {
+        return Value::UNDEFINED;
+    };
+    let row = primary.row;
+    let forms = |r: &ReportDue| r.forms.iter().map(|f| f.display()).collect::<Vec<_>>();
+    let reports: Vec<Value> = letter
+        .reports
+        .iter()
+        .map(|d| {
+            context! {
+                application_id => d.row.application_id.clone(),
+                program => d.row.program.clone(),
+                report_name => d.row.report_name.clone(),
+                report_fy => fy_label(d.row.report_fy),
+                deadline => wareki(d.row.due),
+                days_overdue => (as_of - d.row.due).num_days().max(0),
+                stage => d.stage.label(),
+                forms => forms(d.row),
+                attachments => d.row.attachments.clone(),
+                sent_before => sent_lines(&d.sent_before),
+                requested_before => !d.sent_before.is_empty(),
+            }
+        })
+        .collect();
     context! {
         company => row.company.clone(),
         application_id => row.application_id.clone(),
@@ -263,11 +363,20 @@ pub fn reminder_context(row: &ReportDue, stage: Stage, as_of: NaiveDate, contact
         report_name => row.report_name.clone(),
         report_fy => fy_label(row.report_fy),
         deadline => wareki(row.due),
-        forms => row.forms.clone(),
-        stage => stage.label(),
+        forms => forms(row),
+        stage => primary.stage.label(),
         as_of => wareki(as_of),
         days_overdue => (as_of - row.due).num_days().max(0),
-        contact => contact.to_string(),
+        contact => letter.contact.to_string(),
+        contact_name => row.contact_name.clone().unwrap_or_default(),
+        report_titles => report_titles(letter.reports),
+        reports => reports,
+        requested_before => letter.reports.iter().all(|d| !d.sent_before.is_empty()),
+        sent_before => sent_lines(&primary.sent_before),
+        attachments => row.attachments.clone(),
+        submission => letter.submission.unwrap_or_default().to_string(),
+        submit_to => letter.submit_to.unwrap_or_default().to_string(),
+        replies_reach_staff => letter.replies_reach_staff,
     }
 }
 
@@ -277,9 +386,22 @@ fn sample_row() -> ReportDue {
         application_id: "R5-001".into(),
         company: "株式会社見本製作所".into(),
         email: Some("info@example.jp".into()),
+        contact_name: Some("見本 花子".into()),
         program: "女性・障がい者雇用環境整備補助金".into(),
         report_name: "採用状況報告".into(),
-        forms: vec!["第10号様式".into(), "第11号様式".into()],
+        forms: vec![
+            crate::model::Form {
+                name: "第10号様式".into(),
+                title: Some("採用状況報告書".into()),
+                attached_to: None,
+            },
+            crate::model::Form {
+                name: "第11号様式".into(),
+                title: Some("採用者リスト".into()),
+                attached_to: Some("第10号様式".into()),
+            },
+        ],
+        attachments: vec!["雇用契約書の写し".into()],
         decision_fy: 2023,
         report_fy: 2024,
         due: date(4, 30),
@@ -292,8 +414,34 @@ fn sample_row() -> ReportDue {
 }
 
 fn sample_reminder(stage: Stage) -> Value {
+    // Two reports, one with an earlier mail: every branch a template can
+    // take over `reports` has something to show.
     let as_of = NaiveDate::from_ymd_opt(2024, 6, 10).unwrap_or_default();
-    reminder_context(&sample_row(), stage, as_of, "綾瀬市 工業振興企業誘致課")
+    let first = sample_row();
+    let mut second = sample_row();
+    second.report_fy = 2023;
+    let reports = [
+        DueReport {
+            row: &first,
+            stage,
+            sent_before: vec![(Stage::Annai, Some(as_of))],
+        },
+        DueReport {
+            row: &second,
+            stage,
+            sent_before: Vec::new(),
+        },
+    ];
+    reminder_context(
+        &Letter {
+            reports: &reports,
+            contact: "綾瀬市 工業振興企業誘致課",
+            submission: Some("持参または郵送"),
+            submit_to: Some("綾瀬市役所 工業振興企業誘致課"),
+            replies_reach_staff: true,
+        },
+        as_of,
+    )
 }
 
 fn sample_digest() -> Value {
@@ -316,6 +464,10 @@ fn sample_digest() -> Value {
         findings_new => lines("R5-002 算定額超過"),
         findings_continuing => lines("R5-003 要確認"),
         contact => "綾瀬市 工業振興企業誘致課",
+        dry_run => false,
+        new_total => 6,
+        mails => lines("R5-001 株式会社見本製作所 令和6年度 採用状況報告 督促: 送信済"),
+        resolved => lines("R4-001 要確認 算定額超過"),
     }
 }
 

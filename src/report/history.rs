@@ -102,6 +102,8 @@ mod tests {
             nominal_due: d(2024, 4, 30),
             due_shift: crate::model::DueShift::NextOpenDay,
             due_basis: None,
+            contact_name: None,
+            attachments: vec![],
             received_on: None,
             state,
         }

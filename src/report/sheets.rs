@@ -24,7 +24,17 @@ pub fn input_errors(errors: &[InputError]) -> Table {
     // add them as columns here, after 内容.
     let mut t = Table::new(
         Sheet::InputErrors,
-        vec!["ファイル", "シート", "セル", "項目", "値", "内容"],
+        vec![
+            "ファイル",
+            "シート",
+            "セル",
+            "項目",
+            "値",
+            "内容",
+            "申請番号",
+            "事業者名",
+            "影響",
+        ],
     );
     let mut sheets: Vec<(&str, &str)> = Vec::new();
     for e in errors {
@@ -50,6 +60,9 @@ pub fn input_errors(errors: &[InputError]) -> Table {
                 Cell::text(&e.column),
                 Cell::text(&e.value),
                 Cell::text(&e.reason),
+                Cell::text(&e.application_id),
+                Cell::text(&e.company),
+                Cell::text(&e.effect),
             ]
         })
         .collect();
@@ -212,7 +225,13 @@ pub fn employment_reports(ledger: &[ReportDue], sent: &[Sent], as_of: NaiveDate)
                 Cell::text(&r.program),
                 Cell::text(&r.report_name),
                 Cell::Fy(r.decision_fy),
-                Cell::text(r.forms.join("・")),
+                Cell::text(
+                    r.forms
+                        .iter()
+                        .map(|f| f.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("・"),
+                ),
             ]);
             cells
         })
@@ -360,6 +379,9 @@ mod tests {
             column: String::new(),
             value: String::new(),
             reason: String::new(),
+            application_id: String::new(),
+            company: String::new(),
+            effect: String::new(),
         };
         let mut other = e("a.xlsx", "A3");
         other.sheet = "A".into();

@@ -96,6 +96,8 @@ const MIGRATIONS: &[&str] = &[
     // message is written), so a dead sender's row is uncertain only when
     // the relay may have taken the mail. Rows from before are NULL: uncertain.
     "ALTER TABLE outbox ADD COLUMN phase TEXT;",
+    // 5: the line a digest showed for a flag, for its 解消 section.
+    "ALTER TABLE digest_flags ADD COLUMN line TEXT;",
 ];
 
 /// An open state file.

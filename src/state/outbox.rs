@@ -395,6 +395,49 @@ impl State {
         }
     }
 
+    /// [`State::outbox_mark_data`] for every key one message carries, in one
+    /// transaction: either all of them are `data` (a crash from now on makes
+    /// them all `uncertain`, as they share the message) or none is and the
+    /// message must not be sent.
+    pub fn outbox_mark_data_all(
+        &self,
+        keys: &[OutboxKey],
+        message_id: &str,
+    ) -> Result<(), StateError> {
+        let tx = || -> rusqlite::Result<usize> {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            let mut changed = 0;
+            for key in keys {
+                changed += self.conn.execute(
+                    "UPDATE outbox SET phase = 'data'
+                     WHERE application_id = ?1 AND report_fy = ?2 AND stage = ?3
+                       AND message_id = ?4 AND status = 'sending'",
+                    params![key.application_id, key.report_fy, key.stage, message_id],
+                )?;
+            }
+            if changed == keys.len() {
+                self.conn.execute_batch("COMMIT")?;
+            } else {
+                self.conn.execute_batch("ROLLBACK")?;
+            }
+            Ok(changed)
+        };
+        let changed = tx().map_err(|e| {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            self.sql(e)
+        })?;
+        if changed == keys.len() {
+            Ok(())
+        } else {
+            Err(StateError::Open {
+                path: self.path.clone(),
+                message: format!(
+                    "Message-ID {message_id} の送信中の記録が見つかりません（他の処理が変更しました）"
+                ),
+            })
+        }
+    }
+
     /// Queues the key if new, without claiming it: a mail held back for the
     /// next run (the relay stopped answering tonight).
     pub fn outbox_queue(&self, key: &OutboxKey, claim: Claim<'_>) -> Result<(), StateError> {
@@ -524,19 +567,54 @@ impl State {
             .map_err(|e| self.sql(e))
     }
 
-    /// Remembers flags a delivered digest named (first time only).
+    /// Remembers flags a delivered digest named (first time only), with
+    /// the line it showed, so a later digest can say the flag was resolved.
     pub fn digest_flags_record(
         &self,
         job: &str,
-        flags: &[(&str, &str)],
+        flags: &[(&str, &str, &str)],
         as_of: &str,
     ) -> Result<(), StateError> {
+        for (kind, key, line) in flags {
+            self.conn
+                .execute(
+                    "INSERT INTO digest_flags (job, kind, key, first_reported, line)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (job, kind, key) DO UPDATE SET line = excluded.line",
+                    params![job, kind, key, as_of, line],
+                )
+                .map_err(|e| self.sql(e))?;
+        }
+        Ok(())
+    }
+
+    /// Every flag a delivered digest of `job` named and no later digest
+    /// reported resolved: (kind, key, line shown; the key when unknown).
+    pub fn digest_flags_open(
+        &self,
+        job: &str,
+    ) -> Result<Vec<(String, String, String)>, StateError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT kind, key, COALESCE(line, key) FROM digest_flags WHERE job = ?1
+                 ORDER BY first_reported, kind, key",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(params![job], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// Forgets flags a delivered digest reported resolved: should one come
+    /// back, it is new again.
+    pub fn digest_flags_forget(&self, job: &str, flags: &[(&str, &str)]) -> Result<(), StateError> {
         for (kind, key) in flags {
             self.conn
                 .execute(
-                    "INSERT OR IGNORE INTO digest_flags (job, kind, key, first_reported)
-                     VALUES (?1, ?2, ?3, ?4)",
-                    params![job, kind, key, as_of],
+                    "DELETE FROM digest_flags WHERE job = ?1 AND kind = ?2 AND key = ?3",
+                    params![job, kind, key],
                 )
                 .map_err(|e| self.sql(e))?;
         }

@@ -39,6 +39,7 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
         early_disposals: Vec::new(),
         findings: Vec::new(),
         mails: reminders.counts(),
+        mail_lines: reminders.mail_lines.clone(),
     };
     let preview = send_digest(
         &m,
@@ -54,9 +55,10 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
     assert!(d.delivered && !d.failed, "{:?}", d);
     let msg = &server.messages()[1];
     assert_eq!(
-        msg["subject"],
-        "【補助金夜間処理】令和6年5月1日（2024-05-01）の結果（nightly）"
+        msg["subject"], "【補助金夜間処理】令和6年5月1日 新たな要対応 1件（nightly）",
+        "the subject counts what is new and needs action"
     );
+    assert_eq!(msg["auto_submitted"], "auto-generated");
     assert_eq!(msg["mail_from"], "kogyo@example.jp");
     assert_eq!(
         msg["rcpt_tos"],
@@ -96,16 +98,37 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
         &state,
         &DigestFacts {
             as_of: date(2024, 5, 2),
-            ..facts
+            ..facts.clone()
         },
         &workbook,
         false,
         dir.path(),
     );
     assert!(d.delivered);
-    let text = body(&server.messages()[2]);
+    let msg = &server.messages()[2];
+    assert_eq!(
+        msg["subject"],
+        "【補助金夜間処理】令和6年5月2日 新たな要対応なし（nightly）"
+    );
+    let text = body(msg);
     assert!(
         text.contains("未提出の雇用状況報告：新規 0件（継続 1件）"),
         "{text}"
     );
+    assert!(text.contains("今回は該当しなくなったもの 0件"), "{text}");
+    // The report arrived: the next digest says so once, then forgets it.
+    let arrived = DigestFacts {
+        as_of: date(2024, 5, 3),
+        overdue: Vec::new(),
+        ..facts
+    };
+    assert!(send_digest(&m, &state, &arrived, &workbook, false, dir.path()).delivered);
+    let text = body(&server.messages()[3]);
+    assert!(
+        text.contains("今回は該当しなくなったもの 1件\n・［未提出の報告］A-1 株式会社A-1製作所 令和6年度採用状況報告（提出期限 令和6年4月30日）"),
+        "{text}"
+    );
+    assert!(send_digest(&m, &state, &arrived, &workbook, false, dir.path()).delivered);
+    let text = body(&server.messages()[4]);
+    assert!(text.contains("今回は該当しなくなったもの 0件"), "{text}");
 }

@@ -80,6 +80,8 @@ class Saver:
             "to": str(msg["to"]),
             "subject": str(msg["subject"]),
             "message_id": str(msg["message-id"]),
+            "auto_submitted": str(msg["auto-submitted"]),
+            "reply_to": str(msg["reply-to"]),
             "content_type": msg.get_content_type(),
             "body": body.get_content() if body is not None else None,
             "body_charset": body.get_content_charset() if body is not None else None,

@@ -51,7 +51,8 @@ fn duty() -> ReportingDuty {
         shift: crate::model::DueShift::NextOpenDay,
         basis: None,
         years_after: vec![1, 2],
-        forms: vec!["第10号様式".to_string(), "第11号様式".to_string()],
+        forms: vec![Form::named("第10号様式"), Form::named("第11号様式")],
+        attachments: vec![],
     }
 }
 
@@ -164,9 +165,11 @@ fn a_row_carries_the_grant_and_the_duty() {
         application_id: "D-007".to_string(),
         company: "D-007工業株式会社".to_string(),
         email: Some("d-007@example.jp".to_string()),
+        contact_name: None,
         program: DIVERSITY.to_string(),
         report_name: "採用状況報告".to_string(),
-        forms: vec!["第10号様式".to_string(), "第11号様式".to_string()],
+        forms: vec![Form::named("第10号様式"), Form::named("第11号様式")],
+        attachments: vec![],
         decision_fy: 2022,
         report_fy: 2023,
         due: date(2023, 5, 1),
@@ -414,4 +417,93 @@ fn the_shift_setting_changes_a_reports_status() {
         assert_eq!(rows[0].due_shift, shift);
         assert_eq!(rows[0].due_basis.as_deref(), Some("市の運用"));
     }
+}
+fn rejected(id: &str, fy: Option<FiscalYear>, received_on: Option<NaiveDate>) -> RejectedReport {
+    RejectedReport {
+        application_id: id.to_string(),
+        report_fy: fy,
+        received_on,
+        origin: RowOrigin {
+            file: "reports.csv".into(),
+            sheet: "employment_reports".into(),
+            row: 6,
+        },
+    }
+}
+
+#[test]
+fn a_rejected_row_holds_the_reports_it_may_be() {
+    let as_of = date(2024, 6, 10);
+    // Decided FY2022: owes FY2023 and FY2024; neither received.
+    let apps = [app("D-1", date(2022, 6, 10)), app("D-2", date(2022, 6, 10))];
+    let fresh = || ledger(&apps, &[], &[duty()], as_of);
+    assert!(fresh().iter().all(|r| r.state == ReportState::Missing));
+
+    // 報告年度 readable: only that year is held, and 要確認 names the row.
+    let mut rows = fresh();
+    let found = hold_rejected(&mut rows, &[rejected("D-1", Some(2024), None)], as_of);
+    let states: Vec<(&str, FiscalYear, ReportState)> = rows
+        .iter()
+        .map(|r| (r.application_id.as_str(), r.report_fy, r.state))
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            ("D-1", 2023, ReportState::Missing),
+            ("D-2", 2023, ReportState::Missing),
+            ("D-1", 2024, ReportState::RecordedWithError),
+            ("D-2", 2024, ReportState::Missing),
+        ]
+    );
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].kind, FindingKind::ReportRowRejected);
+    assert_eq!(found[0].application_id, "D-1");
+    assert!(
+        found[0].detail.contains("令和6年度の採用状況報告")
+            && found[0]
+                .detail
+                .contains("reports.csv「employment_reports」の6行目"),
+        "{}",
+        found[0].detail
+    );
+    assert_eq!(
+        ReportState::RecordedWithError.label(),
+        "受付記録あり（入力エラー）"
+    );
+
+    // 報告年度 unreadable: every open report of the application is held.
+    let mut rows = fresh();
+    let found = hold_rejected(&mut rows, &[rejected("D-2", None, None)], as_of);
+    assert_eq!(found.len(), 2);
+    assert!(
+        found[0].detail.contains("報告年度が読めない"),
+        "{}",
+        found[0].detail
+    );
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.state == ReportState::RecordedWithError)
+            .map(|r| r.application_id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["D-2", "D-2"]
+    );
+
+    // A row received after the as-of date does not count (re-runs of a past night).
+    let mut rows = fresh();
+    let later = rejected("D-1", None, Some(date(2024, 6, 11)));
+    assert!(hold_rejected(&mut rows, &[later], as_of).is_empty());
+
+    // A report already received is not touched.
+    let mut rows = ledger(
+        &apps,
+        &[report("D-1", 2024, date(2024, 4, 10))],
+        &[duty()],
+        as_of,
+    );
+    let found = hold_rejected(&mut rows, &[rejected("D-1", None, None)], as_of);
+    assert_eq!(found.len(), 1, "only FY2023 is open");
+    assert!(
+        rows.iter()
+            .any(|r| r.report_fy == 2024 && r.state == ReportState::Submitted)
+    );
 }

@@ -17,6 +17,8 @@ fn due(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
         program: "女性・障がい者雇用環境整備補助金".into(),
         report_name: "採用状況報告".into(),
         forms: vec!["第10号様式".into(), "第11号様式".into()],
+        attachments: vec![],
+        contact_name: None,
         decision_fy: 2023,
         report_fy: 2024,
         due: date(2024, 4, 30),
@@ -44,6 +46,9 @@ fn mailer(templates: Option<PathBuf>) -> Mailer {
         smtp_url: SmtpUrl::new(format!("smtp://127.0.0.1:{}", dead_port())),
         outbox: PathBuf::from("unused"),
         contact: Some("綾瀬市 工業振興企業誘致課 電話 0467-70-5617".into()),
+        reply_to: None,
+        submission: None,
+        submit_to: None,
         rate_per_minute: 0,
         timeout_seconds: 2,
         templates,
@@ -101,7 +106,13 @@ fn a_dry_run_writes_eml_files_and_records_nothing() {
     names.sort();
     assert_eq!(names, vec!["2024-04-25_A-1_2024_saisoku.eml"]);
     let eml = std::fs::read_to_string(outbox.join(&names[0])).unwrap();
-    assert!(eml.contains("To: a@example.jp\r\n"), "{eml}");
+    // The display name (事業者名) is encoded; the address is the data's.
+    assert!(
+        eml.lines()
+            .any(|l| l.starts_with("To: ") && l.ends_with("<a@example.jp>")),
+        "{eml}"
+    );
+    assert!(eml.contains("Auto-Submitted: auto-generated\r\n"), "{eml}");
     assert!(state.outbox_entries().unwrap().is_empty());
     assert_eq!(
         (out.sent, out.queued, out.failed, out.uncertain),
@@ -351,4 +362,143 @@ fn a_corrupt_outbox_sends_nothing_and_does_not_promise_a_resend() {
     let mut unique = out.messages.clone();
     unique.dedup();
     assert_eq!(unique, out.messages);
+}
+
+#[test]
+fn one_grantee_gets_one_mail_and_each_report_keeps_its_own_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = State::open(&dir.path().join("h.db")).unwrap();
+    let m = mailer(None);
+    let mut older = due("A-1", Some("a@example.jp"), ReportState::Missing);
+    older.report_fy = 2023;
+    older.due = date(2023, 5, 1);
+    let ledger = vec![
+        older,
+        due("A-2", Some("b@example.jp"), ReportState::NotYetDue),
+        due("A-1", Some(" A@example.jp "), ReportState::NotYetDue),
+    ];
+    // The preview: one file for A-1's two reports, one for A-2.
+    let outbox = dir.path().join("outbox");
+    let out = send_reminders(
+        &m,
+        &state,
+        "nightly",
+        &ledger,
+        date(2024, 4, 25),
+        true,
+        &outbox,
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec![
+            "2024-04-25_A-1_2023_saitokusoku_and1.eml",
+            "2024-04-25_A-2_2024_saisoku.eml",
+        ]
+    );
+    // 通知 keeps one row per report, in ledger order.
+    let rows: Vec<(&str, &str)> = out
+        .rows
+        .iter()
+        .map(|r| (r.application_id.as_str(), r.kind.label()))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![("A-1", "再督促"), ("A-1", "催促"), ("A-2", "催促")]
+    );
+    assert_eq!(out.mail_lines.len(), 3);
+    assert!(out.mail_lines.iter().all(|l| l.previewed));
+
+    // Sent for real with the relay down: one attempt for A-1's mail, both
+    // keys failed under the same Message-ID; A-2's mail is held.
+    let out = send_reminders(
+        &m,
+        &state,
+        "nightly",
+        &ledger,
+        date(2024, 4, 25),
+        false,
+        &outbox,
+    );
+    assert_eq!((out.sent, out.queued, out.failed), (0, 3, 2));
+    let entries = state.outbox_entries().unwrap();
+    let a1: Vec<&OutboxEntry> = entries
+        .iter()
+        .filter(|e| e.key.application_id == "A-1")
+        .collect();
+    assert_eq!(a1.len(), 2);
+    assert!(
+        a1.iter()
+            .all(|e| e.status == OutboxStatus::Failed && e.attempts == 1)
+    );
+    assert_eq!(a1[0].message_id, a1[1].message_id);
+    assert!(a1[0].message_id.is_some());
+    let a2 = entries
+        .iter()
+        .find(|e| e.key.application_id == "A-2")
+        .unwrap();
+    assert_eq!((a2.status, a2.attempts), (OutboxStatus::Queued, 0));
+}
+
+#[test]
+fn a_report_already_sent_is_not_named_again_and_earlier_mails_are_known() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = State::open(&dir.path().join("h.db")).unwrap();
+    let row = due("A-1", Some("a@example.jp"), ReportState::Missing);
+    // 督促 of this report went out on May 8 (as the outbox records it).
+    let sender = state.outbox_sender().unwrap();
+    let k = key(&row, Stage::Tokusoku);
+    let claim = Claim {
+        job: "nightly",
+        recipient: "a@example.jp",
+        subject: "督促",
+        message_id: "<m@example.jp>",
+        now: "2024-05-08T02:30:00+09:00",
+    };
+    assert!(state.outbox_claim(&sender, &k, claim).unwrap());
+    state
+        .outbox_finish(
+            &k,
+            "<m@example.jp>",
+            OutboxStatus::Sent,
+            None,
+            "2024-05-08T02:30:05+09:00",
+        )
+        .unwrap();
+    let entries: HashMap<OutboxKey, OutboxEntry> = state
+        .outbox_entries()
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.key.clone(), e))
+        .collect();
+    assert_eq!(
+        sent_before(&row, Stage::Saitokusoku, &entries),
+        vec![(Stage::Tokusoku, Some(date(2024, 5, 8)))]
+    );
+    assert!(sent_before(&row, Stage::Tokusoku, &entries).is_empty());
+    let outbox = dir.path().join("outbox");
+    let out = send_reminders(
+        &mailer(None),
+        &state,
+        "nightly",
+        std::slice::from_ref(&row),
+        date(2024, 6, 10),
+        true,
+        &outbox,
+    );
+    assert_eq!(out.rows.len(), 1);
+    let eml = std::fs::read_to_string(outbox.join("2024-06-10_A-1_2024_saitokusoku.eml")).unwrap();
+    let parsed = mail_parser::MessageParser::default()
+        .parse(eml.as_bytes())
+        .unwrap();
+    let text = parsed.body_text(0).unwrap();
+    assert!(text.contains("先にご提出をお願いいたしましたが"), "{text}");
+    assert!(
+        text.contains("これまでのご連絡：督促（令和6年5月8日）"),
+        "{text}"
+    );
 }

@@ -28,6 +28,8 @@ fn row() -> ReportDue {
         program: "女性・障がい者雇用環境整備補助金".into(),
         report_name: "採用状況報告".into(),
         forms: vec!["第10号様式".into(), "第11号様式".into()],
+        attachments: vec![],
+        contact_name: None,
         decision_fy: 2023,
         report_fy: 2024,
         due: NaiveDate::from_ymd_opt(2024, 4, 30).unwrap(),
@@ -40,6 +42,25 @@ fn row() -> ReportDue {
 }
 
 const CONTACT: &str = "綾瀬市 産業振興部 工業振興企業誘致課\n電話 0467-70-5617";
+
+/// One report, no earlier mail, replies not read: the plainest letter.
+fn ctx(row: &ReportDue, stage: Stage, as_of: NaiveDate, contact: &str) -> Value {
+    let reports = [DueReport {
+        row,
+        stage,
+        sent_before: Vec::new(),
+    }];
+    reminder_context(
+        &Letter {
+            reports: &reports,
+            contact,
+            submission: None,
+            submit_to: None,
+            replies_reach_staff: false,
+        },
+        as_of,
+    )
+}
 
 #[test]
 fn the_shipped_templates_load_and_name_what_the_contract_asks() {
@@ -65,10 +86,7 @@ fn the_shipped_templates_load_and_name_what_the_contract_asks() {
     ];
     for (stage, subject) in subjects {
         let r = t
-            .render(
-                stage.template(),
-                reminder_context(&row(), stage, as_of, CONTACT),
-            )
+            .render(stage.template(), ctx(&row(), stage, as_of, CONTACT))
             .unwrap();
         assert_eq!(r.subject, subject);
         for needle in [
@@ -76,8 +94,11 @@ fn the_shipped_templates_load_and_name_what_the_contract_asks() {
             "採用状況報告",
             "令和6年度",
             "令和6年4月30日",
-            "第10号様式、第11号様式",
+            "第10号様式",
+            "第11号様式",
             "電話 0467-70-5617",
+            "ご担当者様",
+            "送信専用",
             "R5-017",
         ] {
             assert!(
@@ -90,10 +111,7 @@ fn the_shipped_templates_load_and_name_what_the_contract_asks() {
         assert!(!r.body.contains("{{"), "{}", r.body);
     }
     let r = t
-        .render(
-            "tokusoku.txt",
-            reminder_context(&row(), Stage::Tokusoku, as_of, CONTACT),
-        )
+        .render("tokusoku.txt", ctx(&row(), Stage::Tokusoku, as_of, CONTACT))
         .unwrap();
     assert!(r.body.contains("令和6年4月30日（10日経過）"), "{}", r.body);
 }
@@ -191,20 +209,131 @@ fn the_digest_lists_new_lines_and_counts_the_rest() {
         findings_new => Vec::<String>::new(),
         findings_continuing => vec!["c".to_string()],
         contact => CONTACT,
+        dry_run => false,
+        new_total => 1,
+        mails => vec!["R5-017 株式会社綾瀬精工 令和6年度採用状況報告 督促：送信済".to_string()],
+        resolved => vec!["［要確認］R4-001 算定額超過".to_string()],
     };
     let r = t.render(DIGEST_TEMPLATE, ctx).unwrap();
     assert_eq!(
         r.subject,
-        "【補助金夜間処理】令和6年5月10日（2024-05-10）の結果（nightly）"
+        "【補助金夜間処理】令和6年5月10日 新たな要対応 1件（nightly）"
     );
     for needle in [
         "■ 未提出の雇用状況報告：新規 1件（継続 2件）\n・R5-017 株式会社綾瀬精工\n\n",
         "■ 制限期間内の財産処分：新規 0件（継続 0件）\n・新規はありません\n",
         "■ 要確認：新規 0件（継続 1件）\n",
         "■ 入力エラー：除外した行 2行（3件）\n・集計ブックの「入力エラー」シート",
-        "送信 4件、再送待ち 1件（うち今回の送信失敗 1件）、送信不明 0件\n\n継続分",
+        "送信 4件、再送待ち 1件（うち今回の送信失敗 1件）、送信不明 0件\n・R5-017 株式会社綾瀬精工 令和6年度採用状況報告 督促：送信済\n\n継続分",
+        "■ 解消：前回までのまとめに載せ、今回は該当しなくなったもの 1件\n・［要確認］R4-001 算定額超過\n",
         "summary-2024-05-10.xlsx",
     ] {
         assert!(r.body.contains(needle), "lacks {needle:?}:\n{}", r.body);
     }
+}
+
+#[test]
+fn a_first_mail_at_a_late_stage_claims_no_earlier_request() {
+    let t = Templates::load(&shipped()).unwrap();
+    let as_of = NaiveDate::from_ymd_opt(2024, 6, 10).unwrap();
+    let r = row();
+    let render = |sent_before: Vec<(Stage, Option<NaiveDate>)>, stage: Stage| {
+        let reports = [DueReport {
+            row: &r,
+            stage,
+            sent_before,
+        }];
+        let letter = Letter {
+            reports: &reports,
+            contact: CONTACT,
+            submission: None,
+            submit_to: None,
+            replies_reach_staff: false,
+        };
+        t.render(stage.template(), reminder_context(&letter, as_of))
+            .unwrap()
+            .body
+    };
+    for stage in [Stage::Tokusoku, Stage::Saitokusoku] {
+        let first = render(Vec::new(), stage);
+        assert!(!first.contains("先にご提出をお願い"), "{first}");
+        assert!(!first.contains("重ねて"), "{first}");
+        assert!(!first.contains("これまでのご連絡"), "{first}");
+        let sent = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+        let later = render(vec![(Stage::Tokusoku, Some(sent))], stage);
+        assert!(
+            later.contains("先にご提出をお願いいたしましたが"),
+            "{later}"
+        );
+        assert!(
+            later.contains("これまでのご連絡：督促（令和6年5月1日）"),
+            "{later}"
+        );
+    }
+}
+
+#[test]
+fn one_mail_names_every_report_its_contact_and_how_to_submit() {
+    let t = Templates::load(&shipped()).unwrap();
+    let as_of = NaiveDate::from_ymd_opt(2024, 6, 10).unwrap();
+    let mut older = row();
+    older.report_fy = 2023;
+    older.due = NaiveDate::from_ymd_opt(2023, 5, 1).unwrap();
+    older.contact_name = Some("遠藤 隆".into());
+    older.forms = vec![
+        crate::model::Form {
+            name: "第10号様式".into(),
+            title: Some("採用状況報告書".into()),
+            attached_to: None,
+        },
+        crate::model::Form {
+            name: "第11号様式".into(),
+            title: Some("採用者リスト".into()),
+            attached_to: Some("第10号様式".into()),
+        },
+    ];
+    let newer = ReportDue {
+        report_fy: 2024,
+        due: NaiveDate::from_ymd_opt(2024, 4, 30).unwrap(),
+        ..older.clone()
+    };
+    let reports = [
+        DueReport {
+            row: &older,
+            stage: Stage::Saitokusoku,
+            sent_before: Vec::new(),
+        },
+        DueReport {
+            row: &newer,
+            stage: Stage::Saitokusoku,
+            sent_before: Vec::new(),
+        },
+    ];
+    let letter = Letter {
+        reports: &reports,
+        contact: CONTACT,
+        submission: Some("持参または郵送でご提出ください。"),
+        submit_to: Some("綾瀬市役所 工業振興企業誘致課"),
+        replies_reach_staff: true,
+    };
+    let r = t
+        .render("saitokusoku.txt", reminder_context(&letter, as_of))
+        .unwrap();
+    assert_eq!(
+        r.subject,
+        "【綾瀬市】令和5年度・令和6年度採用状況報告を至急ご提出ください（再督促）"
+    );
+    for needle in [
+        "株式会社綾瀬精工\n遠藤 隆様\n",
+        "【1件目】\n　報告の名称：採用状況報告（令和5年度）",
+        "【2件目】\n　報告の名称：採用状況報告（令和6年度）",
+        "令和5年5月1日（406日経過）",
+        "第10号様式 採用状況報告書\n　　　　　　　第11号様式 採用者リスト（第10号様式に添付）",
+        "■ 提出方法\n持参または郵送でご提出ください。\n提出先：\n綾瀬市役所 工業振興企業誘致課",
+        "このメールにご返信いただくか",
+    ] {
+        assert!(r.body.contains(needle), "lacks {needle:?}:\n{}", r.body);
+    }
+    assert!(!r.body.contains("送信専用"), "{}", r.body);
+    assert!(!r.body.contains("ご担当者様"), "{}", r.body);
 }

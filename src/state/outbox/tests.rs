@@ -208,15 +208,81 @@ fn digest_flags_are_remembered_per_job() {
         !s.digest_flag_seen("nightly", "overdue", "A-1/2024")
             .unwrap()
     );
-    s.digest_flags_record("nightly", &[("overdue", "A-1/2024")], "2024-05-01")
-        .unwrap();
-    s.digest_flags_record("nightly", &[("overdue", "A-1/2024")], "2024-05-02")
-        .unwrap();
+    s.digest_flags_record(
+        "nightly",
+        &[("overdue", "A-1/2024", "A-1 旧")],
+        "2024-05-01",
+    )
+    .unwrap();
+    s.digest_flags_record(
+        "nightly",
+        &[("overdue", "A-1/2024", "A-1 新")],
+        "2024-05-02",
+    )
+    .unwrap();
     assert!(
         s.digest_flag_seen("nightly", "overdue", "A-1/2024")
             .unwrap()
     );
     assert!(!s.digest_flag_seen("weekly", "overdue", "A-1/2024").unwrap());
+    // The latest line is what a 解消 section shows; forgetting makes it new again.
+    assert_eq!(
+        s.digest_flags_open("nightly").unwrap(),
+        vec![("overdue".into(), "A-1/2024".into(), "A-1 新".into())]
+    );
+    s.digest_flags_forget("nightly", &[("overdue", "A-1/2024")])
+        .unwrap();
+    assert!(s.digest_flags_open("nightly").unwrap().is_empty());
+    assert!(
+        !s.digest_flag_seen("nightly", "overdue", "A-1/2024")
+            .unwrap()
+    );
+}
+
+#[test]
+fn one_message_marks_all_its_keys_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = State::open(&dir.path().join("h.db")).unwrap();
+    let sender = s.outbox_sender().unwrap();
+    let key = |fy| OutboxKey {
+        application_id: "A-1".into(),
+        report_fy: fy,
+        stage: Stage::Tokusoku,
+    };
+    let claim = |id| Claim {
+        job: "nightly",
+        recipient: "a@example.jp",
+        subject: "s",
+        message_id: id,
+        now: "2024-05-10T02:30:00+09:00",
+    };
+    assert!(s.outbox_claim(&sender, &key(2023), claim("<m1>")).unwrap());
+    assert!(s.outbox_claim(&sender, &key(2024), claim("<m2>")).unwrap());
+    // One key was claimed under another message: nothing is marked.
+    assert!(
+        s.outbox_mark_data_all(&[key(2023), key(2024)], "<m1>")
+            .is_err()
+    );
+    drop(sender);
+    let back = s.outbox_recover("2024-05-10T02:31:00+09:00").unwrap();
+    assert!(
+        back.iter().all(|e| e.status == OutboxStatus::Queued),
+        "{back:?}"
+    );
+
+    let sender = s.outbox_sender().unwrap();
+    assert!(s.outbox_claim(&sender, &key(2023), claim("<m3>")).unwrap());
+    assert!(s.outbox_claim(&sender, &key(2024), claim("<m3>")).unwrap());
+    s.outbox_mark_data_all(&[key(2023), key(2024)], "<m3>")
+        .unwrap();
+    drop(sender);
+    // Killed after the message went out: both keys are in doubt, neither resent.
+    let back = s.outbox_recover("2024-05-10T02:32:00+09:00").unwrap();
+    assert_eq!(back.len(), 2);
+    assert!(
+        back.iter().all(|e| e.status == OutboxStatus::Uncertain),
+        "{back:?}"
+    );
 }
 
 #[test]
