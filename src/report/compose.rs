@@ -91,6 +91,16 @@ fn listed(rows: impl Iterator<Item = Vec<Cell>>, sheet: Sheet) -> Vec<Vec<Cell>>
     rows
 }
 
+/// Mails a dry run wrote: one .eml can name several reports (one 通知 row
+/// each), so rows are counted once per file.
+fn previewed(rows: &[NotificationRow]) -> usize {
+    rows.iter()
+        .filter(|r| r.result.outcome == crate::model::MailOutcome::Previewed)
+        .map(|r| r.result.text.as_str())
+        .collect::<std::collections::HashSet<_>>()
+        .len()
+}
+
 fn count(n: usize) -> Cell {
     Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
 }
@@ -120,7 +130,10 @@ fn overview(
                 ("送信待ち（次回再送）", count(m.counts.queued)),
                 ("送信失敗", count(m.counts.failed)),
                 ("送信不明（要確認）", count(m.counts.uncertain)),
-                ("試行で出力", count(if dry_run { m.rows.len() } else { 0 })),
+                (
+                    "試行で出力（通）",
+                    count(if dry_run { previewed(m.rows) } else { 0 }),
+                ),
             ],
         ));
     }
@@ -361,6 +374,10 @@ fn flags_section(ingested: &Ingested, results: &Results) -> Section {
         (
             "雇用状況報告: 期限前",
             count(reports(ReportState::NotYetDue)),
+        ),
+        (
+            "雇用状況報告: 受付記録あり（入力エラー）",
+            count(reports(ReportState::RecordedWithError)),
         ),
         (
             "財産処分制限: 期間内処分",
