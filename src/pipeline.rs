@@ -292,7 +292,7 @@ fn new_findings(state: &State, job: &str, results: &evaluation::Results) -> usiz
         .map(notify::DigestItem::finding)
         .filter(|i| {
             !state
-                .digest_flag_seen(job, "finding", &i.key)
+                .digest_flag_seen(job, notify::digest::Section::Finding.code(), &i.key)
                 .unwrap_or(false)
         })
         .count()

@@ -162,15 +162,50 @@ pub struct DigestOutcome {
     pub messages: Vec<String>,
 }
 
-const KINDS: [&str; 3] = ["overdue", "disposal", "finding"];
+/// The digest's three kinds of flag. The code is stored with each flag the
+/// digest named (so "new" means: not named before).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Overdue,
+    Disposal,
+    Finding,
+}
 
-/// How a resolved flag's kind reads in the 解消 section.
-fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "overdue" => "未提出の報告",
-        "disposal" => "期間内処分",
-        _ => "要確認",
+impl Section {
+    pub const ALL: [Section; 3] = [Section::Overdue, Section::Disposal, Section::Finding];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Section::Overdue => "overdue",
+            Section::Disposal => "disposal",
+            Section::Finding => "finding",
+        }
     }
+
+    /// How a resolved flag of this kind reads in the 解消 section.
+    pub fn label(self) -> &'static str {
+        match self {
+            Section::Overdue => "未提出の報告",
+            Section::Disposal => "期間内処分",
+            Section::Finding => "要確認",
+        }
+    }
+}
+
+/// The stored codes, in [`Section::ALL`]'s order.
+const KINDS: [&str; 3] = [
+    Section::Overdue.code(),
+    Section::Disposal.code(),
+    Section::Finding.code(),
+];
+
+/// How a resolved flag's stored kind reads in the 解消 section.
+fn kind_label(kind: &str) -> &'static str {
+    Section::ALL
+        .into_iter()
+        .find(|s| s.code() == kind)
+        .unwrap_or(Section::Finding)
+        .label()
 }
 
 /// Flags a delivered digest named that tonight's run no longer raises:

@@ -17,6 +17,8 @@ use minijinja::{Environment, UndefinedBehavior, Value, context};
 use super::NotifyError;
 use super::stages::Stage;
 use crate::calendar::{fy_label, wareki};
+use chrono::Datelike;
+
 use crate::compliance::reports::{ReportDue, ReportState};
 
 /// The staff digest's template file.
@@ -30,6 +32,7 @@ pub const REMINDER_VARIABLES: &[&str] = &[
     "report_name",
     "report_fy",
     "deadline",
+    "deadline_note",
     "forms",
     "stage",
     "as_of",
@@ -45,6 +48,25 @@ pub const REMINDER_VARIABLES: &[&str] = &[
     "submit_to",
     "replies_reach_staff",
 ];
+
+/// Why the deadline is not the duty's day, worded from the catalogue's shift
+/// setting (a city policy), e.g. 「（4月30日が閉庁日のため、翌開庁日）」; empty
+/// when the day itself is the deadline.
+pub fn deadline_note(row: &ReportDue) -> String {
+    if row.due == row.nominal_due {
+        return String::new();
+    }
+    let moved = match row.due_shift {
+        crate::model::DueShift::NextOpenDay => "翌開庁日",
+        crate::model::DueShift::PreviousOpenDay => "前の開庁日",
+        crate::model::DueShift::None => return String::new(),
+    };
+    format!(
+        "（{}月{}日が閉庁日のため、{moved}）",
+        row.nominal_due.month(),
+        row.nominal_due.day()
+    )
+}
 
 /// Variables of the digest template (documented in templates/README.md).
 pub const DIGEST_VARIABLES: &[&str] = &[
@@ -347,6 +369,7 @@ pub fn reminder_context(letter: &Letter<'_>, as_of: NaiveDate) -> Value {
                 report_name => d.row.report_name.clone(),
                 report_fy => fy_label(d.row.report_fy),
                 deadline => wareki(d.row.due),
+                deadline_note => deadline_note(d.row),
                 days_overdue => (as_of - d.row.due).num_days().max(0),
                 stage => d.stage.label(),
                 forms => forms(d.row),
@@ -363,6 +386,7 @@ pub fn reminder_context(letter: &Letter<'_>, as_of: NaiveDate) -> Value {
         report_name => row.report_name.clone(),
         report_fy => fy_label(row.report_fy),
         deadline => wareki(row.due),
+        deadline_note => deadline_note(row),
         forms => forms(row),
         stage => primary.stage.label(),
         as_of => wareki(as_of),

@@ -337,3 +337,20 @@ fn one_mail_names_every_report_its_contact_and_how_to_submit() {
     assert!(!r.body.contains("送信専用"), "{}", r.body);
     assert!(!r.body.contains("ご担当者様"), "{}", r.body);
 }
+
+/// Issue 12: the mail says why the deadline is not April 30, from the
+/// duty's shift setting, and says nothing when it is.
+#[test]
+fn a_moved_deadline_says_why_from_the_shift_setting() {
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let mut r = row();
+    r.nominal_due = d(2023, 4, 30);
+    r.due = d(2023, 5, 1);
+    r.due_shift = crate::model::DueShift::NextOpenDay;
+    assert_eq!(deadline_note(&r), "（4月30日が閉庁日のため、翌開庁日）");
+    r.due = d(2023, 4, 28);
+    r.due_shift = crate::model::DueShift::PreviousOpenDay;
+    assert_eq!(deadline_note(&r), "（4月30日が閉庁日のため、前の開庁日）");
+    r.due = r.nominal_due;
+    assert_eq!(deadline_note(&r), "");
+}
