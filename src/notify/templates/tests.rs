@@ -279,6 +279,7 @@ fn one_mail_names_every_report_its_contact_and_how_to_submit() {
     let mut older = row();
     older.report_fy = 2023;
     older.due = NaiveDate::from_ymd_opt(2023, 5, 1).unwrap();
+    older.nominal_due = NaiveDate::from_ymd_opt(2023, 4, 30).unwrap();
     older.contact_name = Some("遠藤 隆".into());
     older.forms = vec![
         crate::model::Form {
@@ -327,7 +328,7 @@ fn one_mail_names_every_report_its_contact_and_how_to_submit() {
         "株式会社綾瀬精工\n遠藤 隆様\n",
         "【1件目】\n　報告の名称：採用状況報告（令和5年度）",
         "【2件目】\n　報告の名称：採用状況報告（令和6年度）",
-        "令和5年5月1日（406日経過）",
+        "令和5年5月1日（4月30日が閉庁日のため、翌開庁日）（406日経過）",
         "第10号様式 採用状況報告書\n　　　　　　　第11号様式 採用者リスト（第10号様式に添付）",
         "■ 提出方法\n持参または郵送でご提出ください。\n提出先：\n綾瀬市役所 工業振興企業誘致課",
         "このメールにご返信いただくか",
