@@ -2,8 +2,9 @@
 
     python3 bench/plot_cost_curve.py bench/out/results.csv bench/cost_curve.png
 
-One line per command; failed runs (exit > 1) are left out. A straight line of slope 1 is
-linear cost; the dotted grey line in each panel is that slope through the floor's first point.
+One line per command; failed runs (exit > 1) and figures of 0 (below the 0.01 s that
+/usr/bin/time resolves) are left out. A straight line of slope 1 is linear cost; the dotted grey
+line in each panel is that slope through the floor's point at 10,000 rows (or its first).
 """
 
 import csv
@@ -27,9 +28,10 @@ fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), dpi=80)
 for ax, k, label in ((axes[0], 1, "wall time, s"), (axes[1], 2, "peak RSS, MiB")):
     for tool, pts in series.items():
         pts.sort()
+        pts = [p for p in pts if p[k] > 0]
         ax.plot([p[0] for p in pts], [p[k] for p in pts], marker="o", label=tool.split(" (")[0])
         if tool.startswith("floor") and pts:
-            x0, y0 = pts[0][0], pts[0][k]
+            x0, y0 = next((p[0], p[k]) for p in pts if p[0] >= 10_000 or p is pts[-1])
             xs = [x0, max(p[0] for p in pts)]
             ax.plot(xs, [y0, y0 * xs[1] / x0], ":", color="grey", label="slope 1 (linear) from the floor")
     ax.set_xscale("log")

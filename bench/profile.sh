@@ -5,8 +5,8 @@
 #
 # Builds the release binary with line tables (CARGO_PROFILE_RELEASE_DEBUG=line-tables-only,
 # into CARGO_TARGET_DIR, default target), generates bench/data/city_N.xlsx if missing, then:
-#   perf record -g (DWARF call graphs) → bench/out/profile/perf.data, perf-report.txt (flat
-#     and by caller) and perf-src.txt (self time by source line);
+#   perf record -g (DWARF call graphs) → bench/out/profile/perf.data, perf-report.txt (self
+#     time), perf-children.txt (time including callees) and perf-callers.txt (call chains);
 #   heaptrack → bench/out/profile/heaptrack.*.zst and heaptrack.txt (peak, top allocators).
 # Each run is also timed with /usr/bin/time -v and logs its stages (HOJOKIN_LOG=info).
 set -euo pipefail
@@ -26,9 +26,11 @@ rm -f "$P/perf.db"
 HOJOKIN_LOG=info /usr/bin/time -v -o "$P/perf.time" \
     perf record -F 499 -g --call-graph dwarf,16384 -o "$P/perf.data" -- \
     "$HOJOKIN" run "$JOB" --as-of 2024-04-25 --db "$P/perf.db" >"$P/perf.out" 2>"$P/perf.err" || true
-perf report -i "$P/perf.data" --no-children --sort symbol --stdio 2>/dev/null | head -n 200 >"$P/perf-report.txt"
-perf report -i "$P/perf.data" --children --sort symbol --stdio -g none 2>/dev/null | head -n 300 >"$P/perf-children.txt"
-perf report -i "$P/perf.data" --no-children --sort srcline --stdio -g none 2>/dev/null | head -n 200 >"$P/perf-src.txt"
+# Whole reports to files (a `| head` would end this script with SIGPIPE under pipefail).
+# DWARF unwinding makes each report take minutes on a loaded 2-core machine.
+perf report -i "$P/perf.data" --no-children --sort symbol --stdio -g none >"$P/perf-report.txt" 2>/dev/null || true
+perf report -i "$P/perf.data" --children --sort symbol --stdio -g none >"$P/perf-children.txt" 2>/dev/null || true
+perf report -i "$P/perf.data" --no-children --sort symbol --stdio -g caller,0.5,callee >"$P/perf-callers.txt" 2>/dev/null || true
 
 echo "== heaptrack"
 rm -f "$P/heap.db" "$P"/heaptrack.*
@@ -36,4 +38,4 @@ HOJOKIN_LOG=info heaptrack -o "$P/heaptrack" \
     "$HOJOKIN" run "$JOB" --as-of 2024-04-25 --db "$P/heap.db" >"$P/heap.out" 2>"$P/heap.err" || true
 heaptrack_print -f "$P"/heaptrack.*.zst --print-peaks 1 --print-allocators 1 --print-leaks 0 \
     --print-temporary 0 --peak-limit 25 --limit 25 >"$P/heaptrack.txt" 2>/dev/null || true
-echo "wrote $P/perf-report.txt, perf-children.txt, perf-src.txt, heaptrack.txt"
+echo "wrote $P/perf-report.txt, perf-children.txt, perf-callers.txt, heaptrack.txt"

@@ -8,7 +8,8 @@
 # For each size: the floor (bench_floor: calamine streams every cell of every sheet),
 # `hojokin check`, `hojokin run` (no mail), the polars-python pipeline and the pandas+openpyxl
 # pipeline, all on the same bench/data/city_N.xlsx. Environment: SIZES (default
-# "1000 10000 100000 200000"), REPEAT (default 3; the full sheet always once), TIMEOUT seconds
+# "1000 10000 100000 200000"), REPEAT (default 3; REPEAT_LARGE, default REPEAT, from 100,000
+# rows; the full sheet always once), TIMEOUT seconds
 # per command (default 900; SPARSE_TIMEOUT, default 120, on the sparse sheet), CARGO_TARGET_DIR
 # (default target). Every command runs under /usr/bin/time -v; the table gives the median wall
 # time and median max RSS of REPEAT runs and their ratios to the floor's. A run that fails
@@ -39,7 +40,7 @@ python3 -c 'import polars, fastexcel, xlsxwriter, pandas, openpyxl, matplotlib' 
     timeout 600 pip install -q polars fastexcel xlsxwriter pandas openpyxl matplotlib
 
 echo "== machine"
-echo "nproc: $(nproc)"
+echo "nproc: $(nproc); $(uptime)"
 free -h | sed -n 1,2p
 rustc --version
 python3 --version
@@ -50,6 +51,9 @@ grep -A1 '^name = "calamine"' Cargo.lock | tr '\n' ' '
 echo
 
 echo "== build (release)"
+# Line tables only: the same binary serves bench/profile.sh (perf, heaptrack); debug info does
+# not change the generated code.
+export CARGO_PROFILE_RELEASE_DEBUG=${CARGO_PROFILE_RELEASE_DEBUG:-line-tables-only}
 cargo build --release --bin hojokin --example bench_floor --example bench_baseline_dense --example bench_make_large
 HOJOKIN=$TARGET/release/hojokin
 FLOOR=$TARGET/release/examples/bench_floor
@@ -136,8 +140,14 @@ measure() {
 }
 
 echo "== generate inputs"
+# An input already there and newer than the generator is kept (GENERATE=1 forces a rewrite):
+# the files are deterministic, and a profile may be reading one.
 for n in $SIZES; do
-    REPEAT=1 measure "bench_make_large" "city_$n.xlsx" "$n" - "$MAKE" "$n"
+    if [[ -n "${GENERATE:-}" || ! bench/data/city_$n.xlsx -nt "$MAKE" || ! -f bench/jobs/city_$n.toml ]]; then
+        REPEAT=1 measure "bench_make_large" "city_$n.xlsx" "$n" - "$MAKE" "$n"
+    else
+        echo "  bench/data/city_$n.xlsx is up to date"
+    fi
 done
 if [[ -n "${BENCH_SPARSE:-}" ]]; then
     REPEAT=1 measure "bench_make_large" "sparse.xlsx" 11 - "$MAKE" sparse
@@ -150,6 +160,7 @@ echo "== measure"
 for n in $SIZES; do
     xlsx=bench/data/city_$n.xlsx
     reps=$REPEAT
+    [[ $n -ge 100000 ]] && reps=${REPEAT_LARGE:-$REPEAT} # 100,000 rows and up: REPEAT_LARGE if set
     [[ $n -ge 1000000 ]] && reps=1 # a full sheet: once (minutes per command on this machine)
     REPEAT=$reps measure "floor: calamine streaming read (bench_floor)" "city_$n.xlsx" "$n" - "$FLOOR" "$xlsx"
     REPEAT=$reps measure "hojokin check" "city_$n.xlsx" "$n" - "$HOJOKIN" check "$xlsx"
@@ -182,5 +193,5 @@ fi
 } >"$OUT/results.md"
 python3 bench/plot_cost_curve.py "$CSV" bench/cost_curve.png
 echo
-echo "== results (also in $OUT/results.md; logs in $LOGS)"
+echo "== results (also in $OUT/results.md; logs in $LOGS); load now: $(uptime)"
 cat "$OUT/results.md"
