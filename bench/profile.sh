@@ -36,6 +36,6 @@ echo "== heaptrack"
 rm -f "$P/heap.db" "$P"/heaptrack.*
 HOJOKIN_LOG=info heaptrack -o "$P/heaptrack" \
     "$HOJOKIN" run "$JOB" --as-of 2024-04-25 --db "$P/heap.db" >"$P/heap.out" 2>"$P/heap.err" || true
-heaptrack_print -f "$P"/heaptrack.*.zst --print-peaks 1 --print-allocators 1 --print-leaks 0 \
-    --print-temporary 0 --peak-limit 25 --limit 25 >"$P/heaptrack.txt" 2>/dev/null || true
+heaptrack_print -f "$P"/heaptrack.*.zst -p 1 -a 1 -l 0 -T 0 -n 12 \
+    >"$P/heaptrack.txt" 2>/dev/null || true
 echo "wrote $P/perf-report.txt, perf-children.txt, perf-callers.txt, heaptrack.txt"

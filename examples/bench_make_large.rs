@@ -97,7 +97,11 @@ const BUDGET_PROGRAMS: [(&str, i64); 14] = [
 
 /// Useful-life rows the shipped table resolves, with their years.
 const CATEGORIES: [(&str, &str, u32); 3] = [
-    ("多目的トイレ給排水設備", "給排水又は衛生設備及びガス設備", 15),
+    (
+        "多目的トイレ給排水設備",
+        "給排水又は衛生設備及びガス設備",
+        15,
+    ),
     ("車いす用エレベーター", "エレベーター", 17),
     ("手すり・スロープ", "給排水又は衛生設備及びガス設備", 15),
 ];
@@ -176,7 +180,7 @@ fn grouped(v: i64) -> String {
     let digits = v.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -276,7 +280,7 @@ fn app(i: u64) -> Result<App> {
         amount += 1_000; // over the rules: a 要確認 row, not a rejection
     }
     // 法人番号: a third of the companies give one, always with a valid check digit.
-    let corp = if mix(company ^ 0xC0) % 3 == 0 {
+    let corp = if mix(company ^ 0xC0).is_multiple_of(3) {
         Cell::Text(corporate_number(mix(company)))
     } else {
         Cell::Blank
