@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
 # Speed and memory of hojokin beside its baselines, in one run (see BENCHMARKS.md).
 #
-#   bash bench/run.sh                 # 10,000 and 100,000 rows, and the sparse sheet
-#   BENCH_FULL=1 bash bench/run.sh    # also 500,000 and 1,048,575 rows (a full sheet); ~30 min
+#   nice -n 19 bash bench/run.sh                # city-shaped workbooks of 1,000 .. 200,000 applications
+#   BENCH_FULL=1 nice -n 19 bash bench/run.sh   # also 1,048,575 (a full sheet), run once
+#   BENCH_SPARSE=1 bash bench/run.sh            # also the sparse sheet (one cell at XFD1048576)
 #
-# Environment: SIZES (default "10000 100000"), REPEAT (default 3), TIMEOUT seconds per
-# command (default 300; SPARSE_TIMEOUT, default 120, on the sparse sheet), CARGO_TARGET_DIR
-# (default target). Every command runs under
-# /usr/bin/time -v; the table gives the median wall time and median max RSS of REPEAT runs.
-# A run that fails (out of memory, timeout) is reported as failed and not repeated.
+# For each size: the floor (bench_floor: calamine streams every cell of every sheet),
+# `hojokin check`, `hojokin run` (no mail), the polars-python pipeline and the pandas+openpyxl
+# pipeline, all on the same bench/data/city_N.xlsx. Environment: SIZES (default
+# "1000 10000 100000 200000"), REPEAT (default 3; REPEAT_LARGE, default REPEAT, from 100,000
+# rows; the full sheet always once), TIMEOUT seconds
+# per command (default 900; SPARSE_TIMEOUT, default 120, on the sparse sheet), CARGO_TARGET_DIR
+# (default target). Every command runs under /usr/bin/time -v; the table gives the median wall
+# time and median max RSS of REPEAT runs and their ratios to the floor's. A run that fails
+# (out of memory, timeout) is reported as failed and not repeated. The figures also go to
+# bench/out/results.csv, and bench/plot_cost_curve.py draws bench/cost_curve.png from them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SIZES=${SIZES:-"10000 100000"}
-if [[ -n "${BENCH_FULL:-}" ]]; then SIZES="$SIZES 500000 1048575"; fi
+SIZES=${SIZES:-"1000 10000 100000 200000"}
+if [[ -n "${BENCH_FULL:-}" ]]; then SIZES="$SIZES 1048575"; fi
 REPEAT=${REPEAT:-3}
-TIMEOUT=${TIMEOUT:-300}
+TIMEOUT=${TIMEOUT:-900}
 SPARSE_TIMEOUT=${SPARSE_TIMEOUT:-120} # the sparse sheet: a reader that walks 16,384 x 1,048,576 cells never ends
 LIMIT_KIB=$((4 * 1024 * 1024)) # ulimit -v for the sparse sheet: 4 GiB
 TARGET=${CARGO_TARGET_DIR:-target}
@@ -30,28 +36,34 @@ trap 'rm -rf "$TMP"' EXIT
 if [[ ! -x /usr/bin/time ]]; then
     apt-get install -y time >/dev/null || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
 fi
-python3 -c 'import openpyxl' 2>/dev/null || pip install -q openpyxl
-HAVE_PANDAS=1
-python3 -c 'import pandas' 2>/dev/null || timeout 300 pip install -q pandas || HAVE_PANDAS=
-python3 -c 'import pandas' 2>/dev/null || HAVE_PANDAS=
+python3 -c 'import polars, fastexcel, xlsxwriter, pandas, openpyxl, matplotlib' 2>/dev/null ||
+    timeout 600 pip install -q polars fastexcel xlsxwriter pandas openpyxl matplotlib
 
 echo "== machine"
-echo "nproc: $(nproc)"
+echo "nproc: $(nproc); $(uptime)"
 free -h | sed -n 1,2p
 rustc --version
 python3 --version
-python3 -c 'import openpyxl; print("openpyxl", openpyxl.__version__)'
-[[ -n "$HAVE_PANDAS" ]] && python3 -c 'import pandas; print("pandas", pandas.__version__)'
+python3 -c 'import polars, fastexcel, xlsxwriter, pandas, openpyxl, matplotlib as m
+print("polars", polars.__version__, "fastexcel", fastexcel.__version__, "xlsxwriter", xlsxwriter.__version__,
+      "pandas", pandas.__version__, "openpyxl", openpyxl.__version__, "matplotlib", m.__version__)'
 grep -A1 '^name = "calamine"' Cargo.lock | tr '\n' ' '
 echo
 
 echo "== build (release)"
-cargo build --release --bin hojokin --example bench_baseline_dense --example bench_make_large
+# Line tables only: the same binary serves bench/profile.sh (perf, heaptrack); debug info does
+# not change the generated code.
+export CARGO_PROFILE_RELEASE_DEBUG=${CARGO_PROFILE_RELEASE_DEBUG:-line-tables-only}
+cargo build --release --bin hojokin --example bench_floor --example bench_baseline_dense --example bench_make_large
 HOJOKIN=$TARGET/release/hojokin
+FLOOR=$TARGET/release/examples/bench_floor
 DENSE=$TARGET/release/examples/bench_baseline_dense
 MAKE=$TARGET/release/examples/bench_make_large
 
 ROWS_MD=()
+CSV=$OUT/results.csv
+echo "tool,rows,wall_s,rss_mib,runs,exit" >"$CSV"
+declare -A FLOOR_WALL FLOOR_RSS
 
 # seconds from GNU time's "h:mm:ss" or "m:ss.ss"
 wall_seconds() {
@@ -69,8 +81,11 @@ stage_ms() {
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else printf "" }'; }
+
 # measure TOOL INPUT ROWS LIMIT CMD...: REPEAT timed runs of CMD; LIMIT is a ulimit -v
-# in KiB or "-". Appends one table row to ROWS_MD.
+# in KiB or "-". Appends one table row to ROWS_MD (with the ratios to FLOOR_WALL/FLOOR_RSS
+# of ROWS, once the floor is measured) and one line to results.csv.
 measure() {
     local tool=$1 input=$2 rows=$3 limit=$4
     shift 4
@@ -93,7 +108,7 @@ measure() {
         fi
         walls+=("$(wall_seconds "$log.time")")
         rsss+=("$(rss_mib "$log.time")")
-        says=$( (grep -hoE '[0-9]+ non-empty rows|[0-9]+ 行確認しました（除外 [0-9]+ 行）' "$log.out" "$log.err" || true) | tail -n 1)
+        says=$( (grep -hoE '[0-9]+ non-empty rows|申請一覧として [0-9]+ 行確認しました（除外 [0-9]+ 行）|^[0-9]+ applications, [0-9]+ errors|^申請一覧: [0-9]+ rows, [0-9]+ cells' "$log.out" "$log.err" || true) | tail -n 1)
         ingest+=($(stage_ms ingest "$log.err"))
         rules+=($(stage_ms 'rules\+compliance' "$log.err"))
         report+=($(stage_ms report "$log.err"))
@@ -106,60 +121,77 @@ measure() {
     local wall rss
     wall=$(median "${walls[@]}")
     rss=$(median "${rsss[@]}")
+    if [[ "$tool" == floor* && -z "$note" ]]; then
+        FLOOR_WALL[$rows]=$wall
+        FLOOR_RSS[$rows]=$rss
+    fi
+    local rw="" rr=""
+    if [[ -n "${FLOOR_WALL[$rows]:-}" ]]; then
+        rw=$(ratio "$wall" "${FLOOR_WALL[$rows]}")
+        rr=$(ratio "$rss" "${FLOOR_RSS[$rows]}")
+    fi
+    echo "$tool,$rows,$wall,$rss,${#walls[@]},$status" >>"$CSV"
     if [[ -n "$note" ]]; then
         says=$note
         wall="($wall)"
         rss="($rss)"
     fi
-    ROWS_MD+=("| $tool | $input | $rows | $wall | $rss | ${#walls[@]} | $status | $says |")
+    ROWS_MD+=("| $tool | $input | $rows | $wall | $rss | $rw | $rr | ${#walls[@]} | $status | $says |")
 }
 
 echo "== generate inputs"
+# An input already there and newer than the generator is kept (GENERATE=1 forces a rewrite):
+# the files are deterministic, and a profile may be reading one.
 for n in $SIZES; do
-    REPEAT=1 measure "bench_make_large" "apps_$n (.xlsx+.csv)" "$n" - "$MAKE" "$n"
-done
-REPEAT=1 measure "bench_make_large" "sparse.xlsx" 11 - "$MAKE" sparse
-GEN_ROWS=("${ROWS_MD[@]}")
-ROWS_MD=()
-
-echo "== measure"
-PANDAS_NOTE=""
-for n in $SIZES; do
-    xlsx=bench/data/apps_$n.xlsx
-    measure "hojokin check" "apps_$n.xlsx" "$n" - "$HOJOKIN" check "$xlsx"
-    measure "hojokin check" "apps_$n.csv" "$n" - "$HOJOKIN" check "bench/data/apps_$n.csv"
-    measure "hojokin run (read + report)" "apps_$n.xlsx" "$n" - \
-        bash -c 'db=$(mktemp -u "$0/state-XXXXXX.db"); exec "$1" run "$2" --as-of "$3" --db "$db"' \
-        "$TMP" "$HOJOKIN" "bench/jobs/apps_$n.toml" "$AS_OF"
-    measure "calamine dense Range (baseline)" "apps_$n.xlsx" "$n" - "$DENSE" "$xlsx" 申請一覧
-    measure "openpyxl read_only (baseline)" "apps_$n.xlsx" "$n" - python3 bench/baseline_openpyxl.py "$xlsx" 申請一覧
-    if [[ -n "$HAVE_PANDAS" ]]; then
-        measure "pandas.read_excel (baseline)" "apps_$n.xlsx" "$n" - python3 bench/baseline_pandas.py "$xlsx" 申請一覧
+    if [[ -n "${GENERATE:-}" || ! bench/data/city_$n.xlsx -nt "$MAKE" || ! -f bench/jobs/city_$n.toml ]]; then
+        REPEAT=1 measure "bench_make_large" "city_$n.xlsx" "$n" - "$MAKE" "$n"
     else
-        PANDAS_NOTE="pandas could not be installed: its baseline was skipped."
+        echo "  bench/data/city_$n.xlsx is up to date"
     fi
 done
-sparse=bench/data/sparse.xlsx
-TIMEOUT=$SPARSE_TIMEOUT measure "hojokin check" "sparse.xlsx" "10 + XFD1048576" "$LIMIT_KIB" "$HOJOKIN" check "$sparse"
-TIMEOUT=$SPARSE_TIMEOUT measure "calamine dense Range (baseline)" "sparse.xlsx" "10 + XFD1048576" "$LIMIT_KIB" "$DENSE" "$sparse" 申請一覧
-TIMEOUT=$SPARSE_TIMEOUT measure "openpyxl read_only (baseline)" "sparse.xlsx" "10 + XFD1048576" "$LIMIT_KIB" python3 bench/baseline_openpyxl.py "$sparse" 申請一覧
-if [[ -n "$HAVE_PANDAS" ]]; then
+if [[ -n "${BENCH_SPARSE:-}" ]]; then
+    REPEAT=1 measure "bench_make_large" "sparse.xlsx" 11 - "$MAKE" sparse
+fi
+GEN_ROWS=("${ROWS_MD[@]}")
+ROWS_MD=()
+sed -i '/^bench_make_large,/d' "$CSV"
+
+echo "== measure"
+for n in $SIZES; do
+    xlsx=bench/data/city_$n.xlsx
+    reps=$REPEAT
+    [[ $n -ge 100000 ]] && reps=${REPEAT_LARGE:-$REPEAT} # 100,000 rows and up: REPEAT_LARGE if set
+    [[ $n -ge 1000000 ]] && reps=1 # a full sheet: once (minutes per command on this machine)
+    REPEAT=$reps measure "floor: calamine streaming read (bench_floor)" "city_$n.xlsx" "$n" - "$FLOOR" "$xlsx"
+    REPEAT=$reps measure "hojokin check" "city_$n.xlsx" "$n" - "$HOJOKIN" check "$xlsx"
+    REPEAT=$reps measure "hojokin run (no mail)" "city_$n.xlsx" "$n" - \
+        bash -c 'db=$(mktemp -u "$0/state-XXXXXX.db"); HOJOKIN_LOG=info exec "$1" run "$2" --as-of "$3" --db "$db"' \
+        "$TMP" "$HOJOKIN" "bench/jobs/city_$n.toml" "$AS_OF"
+    REPEAT=$reps measure "polars + fastexcel + XlsxWriter (baseline)" "city_$n.xlsx" "$n" - \
+        python3 bench/baseline_polars.py "$xlsx" "$OUT/polars_$n.xlsx" "$AS_OF"
+    REPEAT=$reps measure "pandas + openpyxl (baseline)" "city_$n.xlsx" "$n" - \
+        python3 bench/baseline_pandas_pipeline.py "$xlsx" "$OUT/pandas_$n.xlsx" "$AS_OF"
+done
+if [[ -n "${BENCH_SPARSE:-}" ]]; then
+    sparse=bench/data/sparse.xlsx
+    TIMEOUT=$SPARSE_TIMEOUT measure "hojokin check" "sparse.xlsx" "10 + XFD1048576" "$LIMIT_KIB" "$HOJOKIN" check "$sparse"
+    TIMEOUT=$SPARSE_TIMEOUT measure "calamine dense Range (baseline)" "sparse.xlsx" "10 + XFD1048576" "$LIMIT_KIB" "$DENSE" "$sparse" 申請一覧
+    TIMEOUT=$SPARSE_TIMEOUT measure "openpyxl read_only (baseline)" "sparse.xlsx" "10 + XFD1048576" "$LIMIT_KIB" python3 bench/baseline_openpyxl.py "$sparse" 申請一覧
     TIMEOUT=$SPARSE_TIMEOUT measure "pandas.read_excel (baseline)" "sparse.xlsx" "10 + XFD1048576" "$LIMIT_KIB" python3 bench/baseline_pandas.py "$sparse" 申請一覧
 fi
 
 {
-    echo "| tool | input | rows | wall s (median) | max RSS MiB (median) | runs | exit | tool says |"
-    echo "|---|---|---|---:|---:|---:|---:|---|"
+    echo "| tool | input | rows | wall s (median) | max RSS MiB (median) | wall ÷ floor | RSS ÷ floor | runs | exit | tool says |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
     printf '%s\n' "${ROWS_MD[@]}"
     echo
     echo "Generating the inputs (one run each):"
     echo
-    echo "| tool | output | rows | wall s | max RSS MiB | runs | exit | |"
-    echo "|---|---|---|---:|---:|---:|---:|---|"
+    echo "| tool | output | rows | wall s | max RSS MiB | | | runs | exit | |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
     printf '%s\n' "${GEN_ROWS[@]}"
-    [[ -n "$PANDAS_NOTE" ]] && echo && echo "$PANDAS_NOTE"
-    true
 } >"$OUT/results.md"
+python3 bench/plot_cost_curve.py "$CSV" bench/cost_curve.png
 echo
-echo "== results (also in $OUT/results.md; logs in $LOGS)"
+echo "== results (also in $OUT/results.md; logs in $LOGS); load now: $(uptime)"
 cat "$OUT/results.md"
