@@ -195,28 +195,42 @@ impl Running {
     }
 }
 
-/// Waits (polling the history on the blocking pool) until `n` runs have finished.
+/// Waits (polling the state file on the blocking pool) until `n` runs have
+/// finished and no job's lock is held any more. A run records its end just
+/// before it lets go of the lock, so a test that moved the clock as soon as
+/// the row said "finished" could fire the next slot into a lock still held,
+/// which is refused as already running (as it should be on a server).
 async fn finished_runs(site: &Site, n: usize) {
     let db = site.db();
+    let jobs: Vec<String> = std::fs::read_dir(site.jobs())
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.unwrap().path();
+            (p.extension()? == "toml")
+                .then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
+        })
+        .collect();
     let limit = Duration::from_secs(60);
     let start = Instant::now();
     loop {
         let db = db.clone();
-        let done = tokio::task::spawn_blocking(move || {
+        let jobs = jobs.clone();
+        let (done, held) = tokio::task::spawn_blocking(move || {
             if !db.exists() {
-                return 0;
+                return (0, false);
             }
-            State::open(&db)
+            let done = State::open(&db)
                 .unwrap()
                 .history(None, 100)
                 .unwrap()
                 .iter()
                 .filter(|r| r.finished_at.is_some())
-                .count()
+                .count();
+            (done, jobs.iter().any(|j| lock_is_held(&db, j)))
         })
         .await
         .unwrap();
-        if done >= n {
+        if done >= n && !held {
             return;
         }
         assert!(start.elapsed() < limit, "only {done} of {n} runs finished");
