@@ -8,8 +8,6 @@ use rust_xlsxwriter::{
     ConditionalFormatTextRule, Format, Worksheet, XlsxError,
 };
 
-use super::table::Table;
-
 /// The tab colour of a sheet with rows to act on today.
 pub const TAB_COLOR: Color = Color::RGB(0xC0_00_00);
 
@@ -65,9 +63,15 @@ impl Highlight {
 
 /// Adds the table's conditional formats over data rows `first..=last`.
 /// A highlight naming a column the table does not have is skipped.
-pub fn apply(ws: &mut Worksheet, table: &Table, first: u32, last: u32) -> Result<(), XlsxError> {
-    for h in &table.highlights {
-        let Some(c) = table.columns.iter().position(|n| *n == h.column) else {
+pub fn apply(
+    ws: &mut Worksheet,
+    columns: &[&str],
+    highlights: &[Highlight],
+    first: u32,
+    last: u32,
+) -> Result<(), XlsxError> {
+    for h in highlights {
+        let Some(c) = columns.iter().position(|n| *n == h.column) else {
             continue;
         };
         let col = u16::try_from(c).unwrap_or(u16::MAX);

@@ -305,7 +305,7 @@ fn write_part(
         ws.autofilter(header_row, 0, last_row, col_u16(table.columns.len() - 1))?;
         if !rows.is_empty() {
             let first_row = header_row + 1;
-            highlight::apply(ws, table, first_row, last_row)?;
+            highlight::apply(ws, &table.columns, &table.highlights, first_row, last_row)?;
             ignore_digit_text(ws, rows, first_row)?;
         }
     }

@@ -5,6 +5,7 @@
 //! Both are catalogue switches, and both run only where the export carries the columns
 //! (事前相談日; 事業着手日 and 事前着手届出日): an export without them is never flagged.
 
+use super::cite::{article, finding};
 use crate::calendar::wareki;
 use crate::catalogue::Checks;
 use crate::model::{AppStatus, Application, Finding, FindingKind, Recorded};
@@ -22,21 +23,6 @@ pub fn findings(app: &Application, checks: &Checks) -> Vec<Finding> {
         out.extend(early_start_notice(app, checks));
     }
     out
-}
-
-fn article(text: &Option<String>) -> String {
-    text.as_deref()
-        .map(|a| format!("（{a}）"))
-        .unwrap_or_default()
-}
-
-fn finding(app: &Application, kind: FindingKind, detail: String) -> Finding {
-    Finding {
-        application_id: app.id.clone(),
-        company: app.company.clone(),
-        kind,
-        detail,
-    }
 }
 
 fn pre_consultation(app: &Application, checks: &Checks) -> Option<Finding> {

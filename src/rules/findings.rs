@@ -12,6 +12,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::amount::Ineligible;
 use super::assess::{Assessment, Verdict};
+use super::cite::{article, finding};
 use crate::calendar::{fiscal_year, fy_label, wareki};
 use crate::catalogue::{Catalogue, Checks, EstablishmentCounts, FirstDay};
 use crate::format::yen;
@@ -50,21 +51,6 @@ pub fn findings(
         }
     }
     out
-}
-
-fn finding(app: &Application, kind: FindingKind, detail: String) -> Finding {
-    Finding {
-        application_id: app.id.clone(),
-        company: app.company.clone(),
-        kind,
-        detail,
-    }
-}
-
-fn article(text: &Option<String>) -> String {
-    text.as_deref()
-        .map(|a| format!("（{a}）"))
-        .unwrap_or_default()
 }
 
 /// The working of 算定根拠 and the rule set's name after it ("［適用ルール：…］"), so a

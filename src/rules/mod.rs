@@ -13,6 +13,7 @@ mod advance;
 pub mod amount;
 pub mod assess;
 pub mod cases;
+mod cite;
 pub mod findings;
 pub mod stated;
 

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
+use super::cite::{article, finding};
 use crate::calendar::{fy_label, wareki};
 use crate::catalogue::Catalogue;
 use crate::catalogue::useful_life::{self, Resolution};
@@ -22,21 +23,6 @@ pub fn findings(cat: &Catalogue, inputs: &Inputs, as_of: NaiveDate) -> Vec<Findi
     out.extend(no_hire(cat, apps, &inputs.employment_reports, as_of));
     out.extend(ineligible_assets(cat, apps, &inputs.assets));
     out
-}
-
-fn article(text: &Option<String>) -> String {
-    text.as_deref()
-        .map(|a| format!("（{a}）"))
-        .unwrap_or_default()
-}
-
-fn finding(app: &Application, kind: FindingKind, detail: String) -> Finding {
-    Finding {
-        application_id: app.id.clone(),
-        company: app.company.clone(),
-        kind,
-        detail,
-    }
 }
 
 /// Σ交付決定額 of the standing grants (交付決定, 確定) of a program in an FY (by 交付決定日),
