@@ -248,7 +248,11 @@ pub fn employment_reports(ledger: &[ReportDue], sent: &[Sent], as_of: NaiveDate)
             Severity::Warn,
         ),
         // A report on file whose row was rejected (issue 11, build 1).
-        Highlight::new("状況", Rule::BeginsWith("受付記録あり"), Severity::Warn),
+        Highlight::new(
+            "状況",
+            Rule::BeginsWith(ReportState::RecordedWithError.label()),
+            Severity::Warn,
+        ),
         Highlight::new("最終通知", Rule::BeginsWith("再督促"), Severity::Alert),
         Highlight::new("最終通知", Rule::BeginsWith("督促"), Severity::Warn),
     ];

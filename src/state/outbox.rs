@@ -328,20 +328,7 @@ impl State {
     ) -> Result<bool, StateError> {
         let tx = || -> rusqlite::Result<bool> {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
-            self.conn.execute(
-                "INSERT OR IGNORE INTO outbox (application_id, report_fy, stage, job, recipient,
-                        subject, status, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7)",
-                params![
-                    key.application_id,
-                    key.report_fy,
-                    key.stage,
-                    claim.job,
-                    claim.recipient,
-                    claim.subject,
-                    claim.now
-                ],
-            )?;
+            self.insert_queued(key, &claim)?;
             let won = self.conn.execute(
                 "UPDATE outbox SET status = 'sending', claimed_by = ?4, message_id = ?5,
                         phase = 'claimed',
@@ -438,25 +425,29 @@ impl State {
         }
     }
 
+    /// The key's row as `queued`, unless it exists already (in any state):
+    /// the one insert both a claim and a held mail start from.
+    fn insert_queued(&self, key: &OutboxKey, claim: &Claim<'_>) -> rusqlite::Result<usize> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO outbox (application_id, report_fy, stage, job, recipient,
+                    subject, status, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7)",
+            params![
+                key.application_id,
+                key.report_fy,
+                key.stage,
+                claim.job,
+                claim.recipient,
+                claim.subject,
+                claim.now
+            ],
+        )
+    }
+
     /// Queues the key if new, without claiming it: a mail held back for the
     /// next run (the relay stopped answering tonight).
     pub fn outbox_queue(&self, key: &OutboxKey, claim: Claim<'_>) -> Result<(), StateError> {
-        self.conn
-            .execute(
-                "INSERT OR IGNORE INTO outbox (application_id, report_fy, stage, job, recipient,
-                        subject, status, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7)",
-                params![
-                    key.application_id,
-                    key.report_fy,
-                    key.stage,
-                    claim.job,
-                    claim.recipient,
-                    claim.subject,
-                    claim.now
-                ],
-            )
-            .map_err(|e| self.sql(e))?;
+        self.insert_queued(key, &claim).map_err(|e| self.sql(e))?;
         Ok(())
     }
 
