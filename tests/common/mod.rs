@@ -4,6 +4,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod bin;
+pub mod dump;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
