@@ -307,15 +307,15 @@ fn dates_are_wareki_and_fiscal_years_sort_in_time_order() {
 #[test]
 fn fiscal_year_two_sorts_before_ten_and_gannen_is_written_out() {
     use hojokin::report::print::PrintMeta;
-    use hojokin::report::table::{Cell, Table};
+    use hojokin::report::table::{Cell, Rows, Table};
     use hojokin::report::{Report, Sheet};
     let mut t = Table::new(Sheet::ByFiscalYear, vec!["年度", "日付"]);
     let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    t.rows = vec![
+    t.rows = Rows::Held(vec![
         vec![Cell::Fy(2028), Cell::Date(date(2019, 5, 1))],
         vec![Cell::Fy(2020), Cell::Date(date(2024, 4, 30))],
         vec![Cell::Fy(2019), Cell::Date(date(2019, 4, 30))],
-    ];
+    ]);
     let report = Report {
         overview: Default::default(),
         tables: vec![t],

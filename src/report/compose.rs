@@ -43,12 +43,12 @@ pub struct Run<'a> {
 }
 
 /// Assembles the workbook.
-pub fn workbook(
+pub fn workbook<'a>(
     run: Run<'_>,
-    ingested: &Ingested,
-    results: &Results,
+    ingested: &'a Ingested,
+    results: &'a Results,
     mail: Option<Mail<'_>>,
-) -> Report {
+) -> Report<'a> {
     let mut notices = sheets::notifications(mail.map_or(&[][..], |m| m.rows));
     if run.job.email.is_none() {
         notices.note =
@@ -61,7 +61,7 @@ pub fn workbook(
             totals_sheets::fiscal_year_table(&results.by_fiscal_year),
             totals_sheets::company_table(&results.by_company),
             sheets::verification(&results.assessed, &ingested.inputs.applications),
-            sheets::employment_reports(&results.ledger, &sent, run.as_of),
+            sheets::employment_reports(&results.ledger, sent, run.as_of),
             sheets::restrictions(&results.restrictions),
             sheets::findings(&results.findings),
             notices,

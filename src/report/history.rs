@@ -2,6 +2,8 @@
 //! reminder that really went out, and the one the job will send next, so
 //! staff answering a grantee's call see that a 督促 went out last week.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate};
 
 use crate::compliance::reports::ReportDue;
@@ -22,8 +24,9 @@ pub struct Sent {
 /// The reminders sent, from the outbox's rows: only `sent` ones (a queued,
 /// failed or expired row never reached the grantee; an uncertain one is on
 /// 要確認 until staff resolve it).
-pub fn sent(entries: &[OutboxEntry]) -> Vec<Sent> {
-    entries
+pub fn sent(entries: &[OutboxEntry]) -> History {
+    let mut by_application: HashMap<String, Vec<Sent>> = HashMap::new();
+    let sent = entries
         .iter()
         .filter(|e| e.status == OutboxStatus::Sent)
         .filter_map(|e| {
@@ -39,19 +42,36 @@ pub fn sent(entries: &[OutboxEntry]) -> Vec<Sent> {
                 stage,
                 on,
             })
-        })
-        .collect()
+        });
+    for s in sent {
+        by_application
+            .entry(s.application_id.clone())
+            .or_default()
+            .push(s);
+    }
+    History { by_application }
+}
+
+/// The reminders that went out, by 申請番号: each of a national ledger's
+/// rows finds its own in one lookup (a scan of every sent reminder per row
+/// was quadratic).
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    by_application: HashMap<String, Vec<Sent>>,
 }
 
 /// The reminders of one report that went out.
-fn of<'a>(history: &'a [Sent], r: &'a ReportDue) -> impl Iterator<Item = &'a Sent> {
+fn of<'a>(history: &'a History, r: &'a ReportDue) -> impl Iterator<Item = &'a Sent> {
     history
-        .iter()
-        .filter(move |s| s.application_id == r.application_id && s.report_fy == r.report_fy)
+        .by_application
+        .get(r.application_id.as_str())
+        .into_iter()
+        .flatten()
+        .filter(move |s| s.report_fy == r.report_fy)
 }
 
 /// The latest stage sent for `r`, with its date.
-pub fn last(history: &[Sent], r: &ReportDue) -> Option<(Stage, NaiveDate)> {
+pub fn last(history: &History, r: &ReportDue) -> Option<(Stage, NaiveDate)> {
     of(history, r)
         .max_by_key(|s| (s.stage, s.on))
         .map(|s| (s.stage, s.on))
@@ -61,7 +81,7 @@ pub fn last(history: &[Sent], r: &ReportDue) -> Option<(Stage, NaiveDate)> {
 /// in: the first stage not yet sent whose window is still open on `as_of`
 /// (due tonight or on the next run when its window holds `as_of`), else the
 /// first one still ahead. None for a received report or when all are sent.
-pub fn next(history: &[Sent], r: &ReportDue, as_of: NaiveDate) -> Option<(Stage, NaiveDate)> {
+pub fn next(history: &History, r: &ReportDue, as_of: NaiveDate) -> Option<(Stage, NaiveDate)> {
     if !stages::wants_reminder(r.state) {
         return None;
     }
@@ -153,7 +173,7 @@ mod tests {
     fn the_next_stage_is_the_first_window_ahead() {
         let r = due(ReportState::NotYetDue);
         assert_eq!(
-            next(&[], &r, d(2024, 3, 20)),
+            next(&History::default(), &r, d(2024, 3, 20)),
             Some((Stage::Annai, d(2024, 4, 1)))
         );
         let h = sent(&[entry(
@@ -173,6 +193,6 @@ mod tests {
         assert_eq!(next(&done, &due(ReportState::Missing), d(2024, 6, 2)), None);
         let mut received = due(ReportState::Submitted);
         received.received_on = Some(d(2024, 4, 10));
-        assert_eq!(next(&[], &received, d(2024, 4, 25)), None);
+        assert_eq!(next(&History::default(), &received, d(2024, 4, 25)), None);
     }
 }

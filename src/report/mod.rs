@@ -27,6 +27,12 @@ pub use sheet::Sheet;
 use style::Styles;
 use table::Table;
 
+/// How many threads write the sheets: the machine's cores, at most 4 (the
+/// report has four large sheets).
+fn writers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
 /// Why the report could not be written (exit status 2), naming the file.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -47,28 +53,87 @@ pub enum ReportError {
     IsInput { path: PathBuf, input: PathBuf },
 }
 
-/// Everything the workbook shows.
-#[derive(Debug, Clone)]
-pub struct Report {
+/// Everything the workbook shows: its large sheets' rows are made from the
+/// run's results as they are written (see [`table::Rows`]), hence `'a`.
+#[derive(Debug)]
+pub struct Report<'a> {
     pub overview: Overview,
-    pub tables: Vec<Table>,
+    pub tables: Vec<Table<'a>>,
     /// Page header of every sheet and the document's properties.
     pub meta: PrintMeta,
 }
 
-impl Report {
-    /// Builds the workbook in memory.
+/// The deflate level of the workbook's zip: 1, the fastest. Measured on the
+/// 200,000-application benchmark (BENCHMARKS.md): level 6, the zip default,
+/// spent most of the report's time compressing for a file only a little
+/// smaller; staff open the file from a local or network drive, where a few
+/// megabytes more cost nothing next to a night that ends seconds sooner.
+pub const ZIP_LEVEL: u8 = 1;
+
+impl Report<'_> {
+    /// Builds the workbook in memory. Every table sheet is a constant-memory
+    /// worksheet (each row goes to a temporary file as soon as the next one
+    /// starts, strings inline), written on all cores at once: the parts are
+    /// shared out largest first between up to [`writers`] threads, each
+    /// filling its own worksheets; 概要 (with its chart) stays a normal one.
     pub fn to_bytes(&self) -> Result<Vec<u8>, XlsxError> {
         let styles = Styles::default();
         let mut wb = Workbook::new();
         wb.set_properties(&self.properties());
+        wb.set_zip_compression_level(ZIP_LEVEL);
+        // One index per format before any thread writes: rust_xlsxwriter's
+        // shared format table can give a format two indices when two threads
+        // meet it first at once (0.102: the write lock does not look again),
+        // and the order of first use would otherwise vary night to night.
+        for format in styles.all() {
+            wb.register_format(format);
+        }
+        let fiscal_years: std::collections::BTreeSet<_> =
+            self.tables.iter().flat_map(Table::fiscal_years).collect();
+        for fy in fiscal_years {
+            for bold in [false, true] {
+                wb.register_format(&styles.fiscal_year(fy, bold));
+            }
+        }
         let ws = wb.add_worksheet();
         overview::write(ws, &self.overview, &styles, &self.meta)?;
         let mut tables: Vec<&Table> = self.tables.iter().collect();
         tables.sort_by_key(|t| t.sheet);
-        for t in tables {
-            table::write_table(&mut wb, t, &styles, &self.meta)?;
+        let parts: Vec<table::Part> = tables
+            .into_iter()
+            .flat_map(|t| table::parts(t, table::MAX_ROWS_PER_SHEET))
+            .collect();
+        for _ in &parts {
+            wb.add_worksheet_with_constant_memory()?;
         }
+        let sheets = &mut wb.worksheets_mut()[1..];
+        let mut shares: Vec<Vec<(&table::Part, &mut rust_xlsxwriter::Worksheet)>> =
+            (0..writers()).map(|_| Vec::new()).collect();
+        let mut load = vec![0usize; shares.len()];
+        let mut jobs: Vec<_> = parts.iter().zip(sheets.iter_mut()).collect();
+        jobs.sort_by_key(|(p, _)| std::cmp::Reverse(p.weight()));
+        for job in jobs {
+            let least = (0..load.len()).min_by_key(|i| load[*i]).unwrap_or(0);
+            load[least] += job.0.weight();
+            shares[least].push(job);
+        }
+        let (styles, meta) = (&styles, &self.meta);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = shares
+                .into_iter()
+                .map(|share| {
+                    scope.spawn(move || {
+                        share
+                            .into_iter()
+                            .try_for_each(|(part, ws)| table::write_part(ws, part, styles, meta))
+                    })
+                })
+                .collect();
+            handles.into_iter().try_for_each(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+        })?;
         wb.save_to_buffer()
     }
 

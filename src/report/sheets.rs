@@ -11,15 +11,15 @@ use crate::model::{Application, Finding, InputError, MailOutcome, NotificationRo
 use crate::rules::{Assessment, Verdict};
 
 use super::highlight::{Highlight, Rule, Severity};
-use super::history::{self, Sent};
+use super::history::{self, History};
 use super::sheet::Sheet;
-use super::table::{Cell, Table};
+use super::table::{Cell, Rows, Table};
 
 /// 入力エラー: every rejected row or value, in file, sheet and row order
 /// (then column), so staff fixing an export go down it once. Files sort by
 /// name; the sheets of one file keep the order they were read in (the
 /// order of the datasets), not the order of their names.
-pub fn input_errors(errors: &[InputError]) -> Table {
+pub fn input_errors(errors: &[InputError]) -> Table<'static> {
     // When InputError gains 申請番号, 事業者名 and 影響 (issue 11, build 1),
     // add them as columns here, after 内容.
     let mut t = Table::new(
@@ -82,29 +82,27 @@ fn cell_order(a1: &str) -> (u32, u32) {
 }
 
 /// 要確認: every rule the data breaks, on the application that breaks it.
-pub fn findings(findings: &[Finding]) -> Table {
+pub fn findings(findings: &[Finding]) -> Table<'_> {
     let mut t = Table::new(
         Sheet::Findings,
         vec!["申請番号", "事業者名", "種別", "内容"],
     );
-    t.rows = findings
-        .iter()
-        .map(|f| {
-            vec![
-                Cell::text(&f.application_id),
-                Cell::text(&f.company),
-                Cell::tag(f.kind.label()),
-                Cell::text(&f.detail),
-            ]
-        })
-        .collect();
+    t.rows = Rows::made(findings.len(), |i| {
+        let f = &findings[i];
+        vec![
+            Cell::text(&f.application_id),
+            Cell::text(&f.company),
+            Cell::tag(f.kind.label()),
+            Cell::text(&f.detail),
+        ]
+    });
     t.needs_action = !t.rows.is_empty();
     t
 }
 
 /// 算定検証: one row per application, the rules' amount against the decided
 /// one, with the application's 事業者名 and 状態 from `apps`.
-pub fn verification(assessed: &[Assessment], apps: &[Application]) -> Table {
+pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> Table<'a> {
     let by_id: HashMap<&str, &Application> = apps.iter().map(|a| (a.id.as_str(), a)).collect();
     let mut t = Table::new(
         Sheet::Verification,
@@ -125,30 +123,28 @@ pub fn verification(assessed: &[Assessment], apps: &[Application]) -> Table {
     );
     t.note =
         Some("差額 = 交付決定額 − 算定額。判定が「超過」の申請は要確認シートにも載ります。".into());
-    t.rows = assessed
-        .iter()
-        .map(|a| {
-            let app = by_id.get(a.application_id.as_str());
-            vec![
-                Cell::text(&a.application_id),
-                Cell::opt_text(app.map(|p| p.company.as_str())),
-                Cell::text(&a.program),
-                Cell::opt_text(a.course.as_deref()),
-                Cell::opt_text(app.map(|p| p.status.label())),
-                Cell::Yen(a.eligible_cost),
-                Cell::opt_yen(a.computed),
-                Cell::opt_yen(a.decided),
-                Cell::opt_yen(a.difference),
-                Cell::tag(a.verdict.label()),
-                Cell::text(&a.reason),
-                Cell::tag(match a.basis {
-                    Some(RuleBasis::Assumed) => "推定（過年度の額、市の確認待ち）",
-                    _ if a.unverified => "未確認（市の確認待ち）",
-                    _ => "確認済",
-                }),
-            ]
-        })
-        .collect();
+    t.rows = Rows::made(assessed.len(), move |i| {
+        let a = &assessed[i];
+        let app = by_id.get(a.application_id.as_str());
+        vec![
+            Cell::text(&a.application_id),
+            Cell::opt_text(app.map(|p| p.company.as_str())),
+            Cell::text(&a.program),
+            Cell::opt_text(a.course.as_deref()),
+            Cell::opt_text(app.map(|p| p.status.label())),
+            Cell::Yen(a.eligible_cost),
+            Cell::opt_yen(a.computed),
+            Cell::opt_yen(a.decided),
+            Cell::opt_yen(a.difference),
+            Cell::tag(a.verdict.label()),
+            Cell::text(&a.reason),
+            Cell::tag(match a.basis {
+                Some(RuleBasis::Assumed) => "推定（過年度の額、市の確認待ち）",
+                _ if a.unverified => "未確認（市の確認待ち）",
+                _ => "確認済",
+            }),
+        ]
+    });
     t.highlights = vec![
         Highlight::new(
             "判定",
@@ -194,7 +190,11 @@ fn stage_cells(s: Option<(crate::notify::Stage, NaiveDate)>) -> [Cell; 2] {
 
 /// 雇用状況報告: one row per required report whose month has begun, with the
 /// last reminder that went out (`sent`, from the outbox) and the next one due.
-pub fn employment_reports(ledger: &[ReportDue], sent: &[Sent], as_of: NaiveDate) -> Table {
+pub fn employment_reports<'a>(
+    ledger: &'a [ReportDue],
+    sent: History,
+    as_of: NaiveDate,
+) -> Table<'a> {
     let mut t = Table::new(
         Sheet::EmploymentReports,
         vec![
@@ -214,28 +214,26 @@ pub fn employment_reports(ledger: &[ReportDue], sent: &[Sent], as_of: NaiveDate)
             "様式",
         ],
     );
-    t.rows = ledger
-        .iter()
-        .map(|r| {
-            let mut cells = report_key_cells(r);
-            cells.extend([Cell::opt_date(r.received_on), Cell::tag(r.state.label())]);
-            cells.extend(stage_cells(history::last(sent, r)));
-            cells.extend(stage_cells(history::next(sent, r, as_of)));
-            cells.extend([
-                Cell::text(&r.program),
-                Cell::text(&r.report_name),
-                Cell::Fy(r.decision_fy),
-                Cell::text(
-                    r.forms
-                        .iter()
-                        .map(|f| f.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join("・"),
-                ),
-            ]);
-            cells
-        })
-        .collect();
+    t.rows = Rows::made(ledger.len(), move |i| {
+        let r = &ledger[i];
+        let mut cells = report_key_cells(r);
+        cells.extend([Cell::opt_date(r.received_on), Cell::tag(r.state.label())]);
+        cells.extend(stage_cells(history::last(&sent, r)));
+        cells.extend(stage_cells(history::next(&sent, r, as_of)));
+        cells.extend([
+            Cell::text(&r.program),
+            Cell::text(&r.report_name),
+            Cell::Fy(r.decision_fy),
+            Cell::text(
+                r.forms
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("・"),
+            ),
+        ]);
+        cells
+    });
     t.highlights = vec![
         Highlight::new(
             "状況",
@@ -257,11 +255,17 @@ pub fn employment_reports(ledger: &[ReportDue], sent: &[Sent], as_of: NaiveDate)
         Highlight::new("最終通知", Rule::BeginsWith("督促"), Severity::Warn),
     ];
     t.needs_action = ledger.iter().any(|r| r.state == ReportState::Missing);
+    t.fiscal_years = ledger
+        .iter()
+        .flat_map(|r| [r.report_fy, r.decision_fy])
+        .collect();
+    t.fiscal_years.sort_unstable();
+    t.fiscal_years.dedup();
     t
 }
 
 /// 財産処分制限: one row per asset with its restriction period and 状況.
-pub fn restrictions(rows: &[AssetRestriction]) -> Table {
+pub fn restrictions(rows: &[AssetRestriction]) -> Table<'_> {
     let mut t = Table::new(
         Sheet::Restrictions,
         vec![
@@ -283,25 +287,23 @@ pub fn restrictions(rows: &[AssetRestriction]) -> Table {
         "返還額（目安）= 財産の補助金按分額 × 残り月数 ÷（耐用年数 × 12）、1円未満切り捨て（制度カタログの refund_method による）。取得から始まった月は経過月に数えます。返還額（全額）= 財産の補助金按分額。要綱第12条は「全部又は一部」とだけ定めるため両方を示します。"
             .into(),
     );
-    t.rows = rows
-        .iter()
-        .map(|r| {
-            vec![
-                Cell::text(&r.application_id),
-                Cell::text(&r.asset_id),
-                Cell::text(&r.name),
-                Cell::Int(i64::from(r.years)),
-                Cell::Date(r.acquired_on),
-                Cell::Date(r.period_end),
-                Cell::opt_date(r.disposed_on),
-                Cell::tag(r.state.label()),
-                Cell::opt_yen(r.refund),
-                Cell::opt_yen(r.refund_full),
-                Cell::opt_date(r.approved_on),
-                Cell::opt_text(r.note.as_deref()),
-            ]
-        })
-        .collect();
+    t.rows = Rows::made(rows.len(), |i| {
+        let r = &rows[i];
+        vec![
+            Cell::text(&r.application_id),
+            Cell::text(&r.asset_id),
+            Cell::text(&r.name),
+            Cell::Int(i64::from(r.years)),
+            Cell::Date(r.acquired_on),
+            Cell::Date(r.period_end),
+            Cell::opt_date(r.disposed_on),
+            Cell::tag(r.state.label()),
+            Cell::opt_yen(r.refund),
+            Cell::opt_yen(r.refund_full),
+            Cell::opt_date(r.approved_on),
+            Cell::opt_text(r.note.as_deref()),
+        ]
+    });
     t.highlights = vec![Highlight::new(
         "状況",
         Rule::BeginsWith(AssetState::EarlyDisposal.label()),
@@ -324,7 +326,7 @@ fn moment(at: &str) -> Cell {
 }
 
 /// The 通知 sheet of the summary workbook.
-pub fn notifications(rows: &[NotificationRow]) -> Table {
+pub fn notifications(rows: &[NotificationRow]) -> Table<'static> {
     let mut table = Table::new(
         Sheet::Notifications,
         vec![
@@ -446,7 +448,7 @@ mod tests {
             .and_then(|d| d.and_hms_opt(2, 30, 5))
             .map(Cell::DateTime);
         assert_eq!(
-            t.rows[0],
+            *t.rows.get(0),
             vec![
                 at.unwrap_or(Cell::Empty),
                 Cell::text("A-1"),

@@ -16,6 +16,7 @@ pub struct Styles {
     pub text_bold: Format,
     /// Long sentences (要確認, 算定根拠): wrapped within the column.
     pub text_wrap: Format,
+    pub text_wrap_bold: Format,
     /// A short status word (超過, 未提出), centred in its column so it stands
     /// apart from the amount beside it.
     pub tag: Format,
@@ -98,6 +99,7 @@ impl Default for Styles {
             tag: text.clone().set_align(FormatAlign::Center),
             tag_bold: bold(&text).set_align(FormatAlign::Center),
             text_wrap: text.clone().set_text_wrap(),
+            text_wrap_bold: text.clone().set_text_wrap().set_bold(),
             yen_bold: bold(&yen),
             int_bold: bold(&int),
             date_bold: bold(&date),
@@ -126,6 +128,37 @@ impl Default for Styles {
 }
 
 impl Styles {
+    /// Every fixed format, in one order: the report registers them with the
+    /// workbook before its sheets are written in parallel, so each has one
+    /// index whichever thread uses it first, and the file's styles come out
+    /// the same every night.
+    pub fn all(&self) -> [&Format; 22] {
+        [
+            &self.header,
+            &self.text,
+            &self.text_bold,
+            &self.text_wrap,
+            &self.text_wrap_bold,
+            &self.tag,
+            &self.tag_bold,
+            &self.yen,
+            &self.yen_bold,
+            &self.int,
+            &self.int_bold,
+            &self.date,
+            &self.date_bold,
+            &self.date_gannen,
+            &self.date_gannen_bold,
+            &self.datetime,
+            &self.percent,
+            &self.percent_bold,
+            &self.title,
+            &self.note,
+            &self.label,
+            &self.link,
+        ]
+    }
+
     /// The format of a 年度 cell of `fy` (see [`fy_format`]).
     pub fn fiscal_year(&self, fy: crate::model::FiscalYear, bold: bool) -> Format {
         let f = self

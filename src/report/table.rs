@@ -5,6 +5,7 @@
 //! set up for A4 ([`super::print`]).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_xlsxwriter::{Format, IgnoreError, Url, Workbook, Worksheet, XlsxError};
@@ -81,12 +82,86 @@ impl Cell {
     }
 }
 
+/// Makes row `i` of a sheet whose rows are not held (see [`Rows::made`]).
+pub type MakeRow<'a> = dyn Fn(usize) -> Vec<Cell> + Send + Sync + 'a;
+
+/// The rows of a sheet: held, or made one at a time as the sheet is written.
+///
+/// A national export's large sheets (算定検証, 事業者別集計, 雇用状況報告, …)
+/// are [`Rows::Made`] from the stage's output they show, so no sheet is ever
+/// held whole as cells: with constant-memory worksheets each row is built,
+/// written and dropped, and the report's memory stays that of the results.
+pub enum Rows<'a> {
+    Held(Vec<Vec<Cell>>),
+    Made { len: usize, make: Box<MakeRow<'a>> },
+}
+
+impl<'a> Rows<'a> {
+    /// `len` rows, row `i` being `make(i)`, made when written (from either
+    /// of the writer's threads, hence `Send + Sync`).
+    pub fn made(len: usize, make: impl Fn(usize) -> Vec<Cell> + Send + Sync + 'a) -> Rows<'a> {
+        Rows::Made {
+            len,
+            make: Box::new(make),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Rows::Held(rows) => rows.len(),
+            Rows::Made { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Row `i` (which must be below [`Rows::len`]).
+    pub fn get(&self, i: usize) -> Cow<'_, [Cell]> {
+        match self {
+            Rows::Held(rows) => Cow::Borrowed(&rows[i]),
+            Rows::Made { make, .. } => Cow::Owned(make(i)),
+        }
+    }
+
+    /// Rows `range`, in order.
+    pub fn slice(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = Cow<'_, [Cell]>> {
+        range.map(|i| self.get(i))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Cow<'_, [Cell]>> {
+        self.slice(0..self.len())
+    }
+}
+
+impl Default for Rows<'_> {
+    fn default() -> Self {
+        Rows::Held(Vec::new())
+    }
+}
+
+impl FromIterator<Vec<Cell>> for Rows<'_> {
+    fn from_iter<I: IntoIterator<Item = Vec<Cell>>>(iter: I) -> Self {
+        Rows::Held(iter.into_iter().collect())
+    }
+}
+
+impl std::fmt::Debug for Rows<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rows::Held(rows) => f.debug_tuple("Held").field(rows).finish(),
+            Rows::Made { len, .. } => f.debug_struct("Made").field("len", len).finish(),
+        }
+    }
+}
+
 /// One sheet's content.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
+#[derive(Debug)]
+pub struct Table<'a> {
     pub sheet: Sheet,
     pub columns: Vec<&'static str>,
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Rows<'a>,
     /// Rows (0-based, among `rows`) to emphasise, such as 合計 rows.
     pub bold_rows: Vec<usize>,
     /// A line shown above the header (the header then stands on row 3).
@@ -95,18 +170,39 @@ pub struct Table {
     pub highlights: Vec<Highlight>,
     /// The tab is coloured: the sheet has rows staff must act on today.
     pub needs_action: bool,
+    /// Every 年度 that [`Rows::Made`] rows can show (held rows are looked
+    /// at instead), so their formats are registered before the sheets are
+    /// written in parallel (see [`Table::fiscal_years`]).
+    pub fiscal_years: Vec<FiscalYear>,
 }
 
-impl Table {
-    pub fn new(sheet: Sheet, columns: Vec<&'static str>) -> Table {
+impl Table<'_> {
+    pub fn new(sheet: Sheet, columns: Vec<&'static str>) -> Table<'static> {
         Table {
             sheet,
             columns,
-            rows: Vec::new(),
+            rows: Rows::default(),
             bold_rows: Vec::new(),
             note: None,
             highlights: Vec::new(),
             needs_action: false,
+            fiscal_years: Vec::new(),
+        }
+    }
+
+    /// The 年度 its cells can show: the held cells', or what the builder of
+    /// made rows declared.
+    pub fn fiscal_years(&self) -> Vec<FiscalYear> {
+        match &self.rows {
+            Rows::Held(rows) => rows
+                .iter()
+                .flatten()
+                .filter_map(|c| match c {
+                    Cell::Fy(fy) => Some(*fy),
+                    _ => None,
+                })
+                .collect(),
+            Rows::Made { .. } => self.fiscal_years.clone(),
         }
     }
 }
@@ -144,26 +240,87 @@ pub fn write_cell(
     styles: &Styles,
     bold: bool,
 ) -> Result<(), XlsxError> {
-    let pick = |plain: &Format, strong: &Format| if bold { strong.clone() } else { plain.clone() };
+    write_cell_with(ws, row, col, cell, &mut Formats::new(styles), bold)
+}
+
+/// The formats one sheet's writer uses: the shared styles, and each 年度's
+/// format and label width made once (a 年度 cell used to build its format,
+/// a clone and a `format!`, and rust_xlsxwriter hashed it, on every cell).
+#[derive(Debug)]
+pub struct Formats<'s> {
+    styles: &'s Styles,
+    fiscal_years: HashMap<(FiscalYear, bool), Format>,
+    fy_widths: HashMap<FiscalYear, usize>,
+}
+
+impl<'s> Formats<'s> {
+    pub fn new(styles: &'s Styles) -> Formats<'s> {
+        Formats {
+            styles,
+            fiscal_years: HashMap::new(),
+            fy_widths: HashMap::new(),
+        }
+    }
+
+    fn fiscal_year(&mut self, fy: FiscalYear, bold: bool) -> &Format {
+        let styles = self.styles;
+        self.fiscal_years
+            .entry((fy, bold))
+            .or_insert_with(|| styles.fiscal_year(fy, bold))
+    }
+
+    /// How wide `cell` shows ([`Cell::width`], with 年度 labels measured once).
+    fn width(&mut self, cell: &Cell) -> usize {
+        match cell {
+            Cell::Fy(fy) => *self.fy_widths.entry(*fy).or_insert_with(|| cell.width()),
+            _ => cell.width(),
+        }
+    }
+}
+
+/// The bold or the plain format.
+fn pick<'f>(bold: bool, plain: &'f Format, strong: &'f Format) -> &'f Format {
+    if bold { strong } else { plain }
+}
+
+fn write_cell_with(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    formats: &mut Formats<'_>,
+    bold: bool,
+) -> Result<(), XlsxError> {
+    let styles = formats.styles;
     match cell {
         Cell::Empty => {
             // Blank, but bordered like its row.
-            ws.write_blank(row, col, &pick(&styles.text, &styles.text_bold))?;
+            ws.write_blank(row, col, pick(bold, &styles.text, &styles.text_bold))?;
         }
         Cell::Text(s) => {
-            write_text(ws, row, col, s, &pick(&styles.text, &styles.text_bold))?;
+            write_text(ws, row, col, s, pick(bold, &styles.text, &styles.text_bold))?;
         }
         Cell::Tag(s) => {
-            ws.write_string_with_format(row, col, s, &pick(&styles.tag, &styles.tag_bold))?;
+            ws.write_string_with_format(row, col, s, pick(bold, &styles.tag, &styles.tag_bold))?;
         }
         #[allow(clippy::cast_precision_loss)]
         Cell::Yen(v) => {
             // Exact: every yen amount hojokin handles is far below 2^53.
-            ws.write_number_with_format(row, col, *v as f64, &pick(&styles.yen, &styles.yen_bold))?;
+            ws.write_number_with_format(
+                row,
+                col,
+                *v as f64,
+                pick(bold, &styles.yen, &styles.yen_bold),
+            )?;
         }
         #[allow(clippy::cast_precision_loss)]
         Cell::Int(v) => {
-            ws.write_number_with_format(row, col, *v as f64, &pick(&styles.int, &styles.int_bold))?;
+            ws.write_number_with_format(
+                row,
+                col,
+                *v as f64,
+                pick(bold, &styles.int, &styles.int_bold),
+            )?;
         }
         Cell::Date(d) => {
             ws.write_datetime_with_format(row, col, d, styles.date_for(*d, bold))?;
@@ -171,9 +328,9 @@ pub fn write_cell(
         Cell::DateTime(t) => {
             ws.write_datetime_with_format(row, col, t, &styles.datetime)?;
         }
-        #[allow(clippy::cast_precision_loss)]
         Cell::Fy(fy) => {
-            ws.write_number_with_format(row, col, f64::from(*fy), &styles.fiscal_year(*fy, bold))?;
+            let format = formats.fiscal_year(*fy, bold);
+            ws.write_number_with_format(row, col, f64::from(*fy), format)?;
         }
         Cell::Link { text, to } => {
             let url = Url::new(format!("internal:'{}'!A1", to.name())).set_text(text);
@@ -184,24 +341,61 @@ pub fn write_cell(
                 row,
                 col,
                 *p,
-                &pick(&styles.percent, &styles.percent_bold),
+                pick(bold, &styles.percent, &styles.percent_bold),
             )?;
         }
     }
     Ok(())
 }
 
-/// Lays out a table on an empty worksheet.
 /// Data rows per sheet. Excel stops at 1,048,576 rows; a table longer than
 /// this continues on sheets named `算定検証（2）`, … so nothing is lost and
 /// the run does not fail on a national-size export.
 pub const MAX_ROWS_PER_SHEET: usize = 1_000_000;
 
+/// One worksheet's share of a table: rows `range` on a sheet called `name`.
+#[derive(Debug)]
+pub struct Part<'t, 'a> {
+    pub table: &'t Table<'a>,
+    pub name: String,
+    pub range: std::ops::Range<usize>,
+}
+
+impl Part<'_, '_> {
+    /// Roughly how much writing the part is, to share parts between threads.
+    pub fn weight(&self) -> usize {
+        self.range.len().max(1) * self.table.columns.len().max(1)
+    }
+}
+
+/// A table cut into the sheets it needs: one, or several when it is longer
+/// than `limit` rows (each part repeats the header).
+pub fn parts<'t, 'a>(table: &'t Table<'a>, limit: usize) -> Vec<Part<'t, 'a>> {
+    let limit = limit.max(1);
+    let len = table.rows.len();
+    let count = len.div_ceil(limit).max(1);
+    (0..count)
+        .map(|part| {
+            let start = part * limit;
+            Part {
+                table,
+                name: if part == 0 {
+                    table.sheet.name().to_string()
+                } else {
+                    format!("{}（{}）", table.sheet.name(), part + 1)
+                },
+                range: start..(start + limit).min(len),
+            }
+        })
+        .collect()
+}
+
 /// Writes a table on one sheet, or on several when it is longer than
-/// [`MAX_ROWS_PER_SHEET`].
+/// [`MAX_ROWS_PER_SHEET`], in memory (the tests' way; the report itself
+/// writes parts on constant-memory sheets, see [`super::Report::to_bytes`]).
 pub fn write_table(
     wb: &mut Workbook,
-    table: &Table,
+    table: &Table<'_>,
     styles: &Styles,
     meta: &PrintMeta,
 ) -> Result<(), XlsxError> {
@@ -210,72 +404,82 @@ pub fn write_table(
 
 fn write_split(
     wb: &mut Workbook,
-    table: &Table,
+    table: &Table<'_>,
     styles: &Styles,
     meta: &PrintMeta,
     limit: usize,
 ) -> Result<(), XlsxError> {
-    let limit = limit.max(1);
-    let parts = table.rows.len().div_ceil(limit).max(1);
-    for part in 0..parts {
-        let start = part * limit;
-        let end = (start + limit).min(table.rows.len());
-        let name = if part == 0 {
-            table.sheet.name().to_string()
-        } else {
-            format!("{}（{}）", table.sheet.name(), part + 1)
-        };
-        write_part(wb.add_worksheet(), table, &name, start..end, styles, meta)?;
+    for part in parts(table, limit) {
+        write_part(wb.add_worksheet(), &part, styles, meta)?;
     }
     Ok(())
 }
 
-/// Lays out rows `range` of a table on an empty worksheet called `name`.
-fn write_part(
+/// Lays out a part of a table on an empty worksheet, row by row in one pass
+/// (so a constant-memory sheet can take it): each row is made, written and
+/// dropped; column widths and the digit-text columns are gathered on the way
+/// and set at the end, which rust_xlsxwriter allows since it writes `<cols>`
+/// when the sheet is assembled.
+pub fn write_part(
     ws: &mut Worksheet,
-    table: &Table,
-    name: &str,
-    range: std::ops::Range<usize>,
+    part: &Part<'_, '_>,
     styles: &Styles,
     meta: &PrintMeta,
 ) -> Result<(), XlsxError> {
-    ws.set_name(name)?;
-    let first = range.start;
-    let rows = &table.rows[range];
+    let table = part.table;
+    ws.set_name(&part.name)?;
+    let first = part.range.start;
+    let row_count = part.range.len();
+    let mut formats = Formats::new(styles);
     let mut header_row = 0u32;
     if let Some(note) = &table.note {
         write_text(ws, 0, 0, note, &styles.note)?;
         header_row = 2;
     }
     let mut widths: Vec<usize> = table.columns.iter().map(|c| display_width(c) + 4).collect();
-    for cells in rows {
-        for (c, cell) in cells.iter().enumerate() {
-            if let Some(w) = widths.get_mut(c) {
-                *w = (*w).max(cell.width() + 2);
-            }
-        }
-    }
     for (c, name) in table.columns.iter().enumerate() {
         write_text(ws, header_row, col_u16(c), name, &styles.header)?;
     }
-    for (r, cells) in rows.iter().enumerate() {
+    // Columns whose text cells are all digits (see `ignore_digit_text`).
+    let mut digits: Vec<bool> = Vec::new();
+    for (r, cells) in table.rows.slice(part.range.clone()).enumerate() {
         let row = header_row + 1 + u32::try_from(r).unwrap_or(u32::MAX - 2);
         let bold = table.bold_rows.contains(&(first + r));
         let mut lines = 1;
+        if digits.len() < cells.len() {
+            digits.resize(cells.len(), false);
+        }
         for (c, cell) in cells.iter().enumerate() {
+            debug_assert!(
+                !matches!((&table.rows, cell), (Rows::Made { .. }, Cell::Fy(fy)) if table.fiscal_years.binary_search(fy).is_err()),
+                "{}: a made row shows a 年度 its builder did not declare in Table::fiscal_years",
+                table.sheet.name()
+            );
+            let width = formats.width(cell);
+            if let Some(w) = widths.get_mut(c) {
+                *w = (*w).max(width + 2);
+            }
+            if let Cell::Text(t) = cell
+                && !digits[c]
+                && !t.is_empty()
+                && t.bytes().all(|b| b.is_ascii_digit())
+            {
+                digits[c] = true;
+            }
             // Capped so one long sentence does not push the table off
             // screen; text wider than the cap wraps within its cell.
             match cell {
-                Cell::Text(t) if cell.width() + 2 > MAX_WIDTH => {
-                    let wrap = if bold {
-                        styles.text_wrap.clone().set_bold()
-                    } else {
-                        styles.text_wrap.clone()
-                    };
-                    write_text(ws, row, col_u16(c), t, &wrap)?;
-                    lines = lines.max(cell.width().div_ceil(MAX_WIDTH - 2));
+                Cell::Text(t) if width + 2 > MAX_WIDTH => {
+                    write_text(
+                        ws,
+                        row,
+                        col_u16(c),
+                        t,
+                        pick(bold, &styles.text_wrap, &styles.text_wrap_bold),
+                    )?;
+                    lines = lines.max(width.div_ceil(MAX_WIDTH - 2));
                 }
-                _ => write_cell(ws, row, col_u16(c), cell, styles, bold)?,
+                _ => write_cell_with(ws, row, col_u16(c), cell, &mut formats, bold)?,
             }
         }
         if lines > 1 {
@@ -301,12 +505,12 @@ fn write_part(
         ws.set_tab_color(highlight::TAB_COLOR);
     }
     if !table.columns.is_empty() {
-        let last_row = header_row + u32::try_from(rows.len()).unwrap_or(0);
+        let last_row = header_row + u32::try_from(row_count).unwrap_or(0);
         ws.autofilter(header_row, 0, last_row, col_u16(table.columns.len() - 1))?;
-        if !rows.is_empty() {
+        if row_count > 0 {
             let first_row = header_row + 1;
             highlight::apply(ws, &table.columns, &table.highlights, first_row, last_row)?;
-            ignore_digit_text(ws, rows, first_row)?;
+            ignore_digit_text(ws, &digits, first_row, last_row)?;
         }
     }
     Ok(())
@@ -317,24 +521,18 @@ fn write_part(
 /// off on them so staff do not "fix" them into numbers that lose zeros.
 fn ignore_digit_text(
     ws: &mut Worksheet,
-    rows: &[Vec<Cell>],
+    digits: &[bool],
     first_row: u32,
+    last_row: u32,
 ) -> Result<(), XlsxError> {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let last_row = first_row + u32::try_from(rows.len() - 1).unwrap_or(0);
-    for c in 0..columns {
-        let digits = rows.iter().any(|r| {
-            matches!(r.get(c), Some(Cell::Text(t)) if !t.is_empty() && t.chars().all(|ch| ch.is_ascii_digit()))
-        });
-        if digits {
-            ws.ignore_error_range(
-                first_row,
-                col_u16(c),
-                last_row,
-                col_u16(c),
-                IgnoreError::NumberStoredAsText,
-            )?;
-        }
+    for (c, _) in digits.iter().enumerate().filter(|(_, d)| **d) {
+        ws.ignore_error_range(
+            first_row,
+            col_u16(c),
+            last_row,
+            col_u16(c),
+            IgnoreError::NumberStoredAsText,
+        )?;
     }
     Ok(())
 }
@@ -384,7 +582,7 @@ mod tests {
     #[test]
     fn a_text_longer_than_a_cell_is_cut_with_a_mark() {
         let mut t = Table::new(Sheet::InputErrors, vec!["値"]);
-        t.rows = vec![vec![Cell::text("あ".repeat(40_000))]];
+        t.rows = Rows::Held(vec![vec![Cell::text("あ".repeat(40_000))]]);
         t.note = Some("い".repeat(40_000));
         let mut wb = Workbook::new();
         write_split(&mut wb, &t, &Styles::default(), &PrintMeta::default(), 3).unwrap();

@@ -7,10 +7,10 @@ use crate::totals::{CompanyRow, FyProgramRow, execution};
 
 use super::overview::ExecutionChart;
 use super::sheet::Sheet;
-use super::table::{Cell, Table};
+use super::table::{Cell, Rows, Table};
 
 /// 年度別集計: the rows in their order, each FY's 合計 row in bold.
-pub fn fiscal_year_table(rows: &[FyProgramRow]) -> Table {
+pub fn fiscal_year_table(rows: &[FyProgramRow]) -> Table<'static> {
     let mut t = Table::new(
         Sheet::ByFiscalYear,
         vec![
@@ -49,7 +49,7 @@ pub fn fiscal_year_table(rows: &[FyProgramRow]) -> Table {
 }
 
 /// 事業者別集計: one row per FY × company.
-pub fn company_table(rows: &[CompanyRow]) -> Table {
+pub fn company_table(rows: &[CompanyRow]) -> Table<'_> {
     let mut t = Table::new(
         Sheet::ByCompany,
         vec![
@@ -61,19 +61,20 @@ pub fn company_table(rows: &[CompanyRow]) -> Table {
             "確定額",
         ],
     );
-    t.rows = rows
-        .iter()
-        .map(|r| {
-            vec![
-                Cell::Fy(r.fy),
-                Cell::text(&r.company),
-                Cell::opt_text(r.corporate_number.as_deref()),
-                Cell::Int(r.count),
-                Cell::Yen(r.decided),
-                Cell::Yen(r.finalized),
-            ]
-        })
-        .collect();
+    t.rows = Rows::made(rows.len(), |i| {
+        let r = &rows[i];
+        vec![
+            Cell::Fy(r.fy),
+            Cell::text(&r.company),
+            Cell::opt_text(r.corporate_number.as_deref()),
+            Cell::Int(r.count),
+            Cell::Yen(r.decided),
+            Cell::Yen(r.finalized),
+        ]
+    });
+    t.fiscal_years = rows.iter().map(|r| r.fy).collect();
+    t.fiscal_years.sort_unstable();
+    t.fiscal_years.dedup();
     t
 }
 
@@ -114,7 +115,7 @@ mod tests {
         assert_eq!(t.sheet, Sheet::ByFiscalYear);
         assert_eq!(t.columns.len(), 8);
         assert_eq!(
-            t.rows[0],
+            *t.rows.get(0),
             vec![
                 Cell::Fy(2024),
                 Cell::text("設備投資"),
@@ -126,9 +127,9 @@ mod tests {
                 Cell::Percent(0.6),
             ]
         );
-        assert_eq!(t.rows[1][6], Cell::Empty);
-        assert_eq!(t.rows[1][7], Cell::Empty);
-        assert_eq!(t.rows[2][1], Cell::text("合計"));
+        assert_eq!(t.rows.get(1)[6], Cell::Empty);
+        assert_eq!(t.rows.get(1)[7], Cell::Empty);
+        assert_eq!(t.rows.get(2)[1], Cell::text("合計"));
         assert_eq!(t.bold_rows, vec![2]);
     }
 
@@ -155,7 +156,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            t.rows,
+            t.rows.iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
             vec![vec![
                 Cell::Fy(2019),
                 Cell::text("ワイ商店"),
