@@ -77,6 +77,11 @@ impl Report<'_> {
     /// shared out largest first between up to [`writers`] threads, each
     /// filling its own worksheets; 概要 (with its chart) stays a normal one.
     pub fn to_bytes(&self) -> Result<Vec<u8>, XlsxError> {
+        self.to_bytes_on(writers())
+    }
+
+    /// [`Report::to_bytes`] with `threads` writers (the tests compare counts).
+    fn to_bytes_on(&self, threads: usize) -> Result<Vec<u8>, XlsxError> {
         let styles = Styles::default();
         let mut wb = Workbook::new();
         wb.set_properties(&self.properties());
@@ -108,7 +113,7 @@ impl Report<'_> {
         }
         let sheets = &mut wb.worksheets_mut()[1..];
         let mut shares: Vec<Vec<(&table::Part, &mut rust_xlsxwriter::Worksheet)>> =
-            (0..writers()).map(|_| Vec::new()).collect();
+            (0..threads.max(1)).map(|_| Vec::new()).collect();
         let mut load = vec![0usize; shares.len()];
         let mut jobs: Vec<_> = parts.iter().zip(sheets.iter_mut()).collect();
         jobs.sort_by_key(|(p, _)| std::cmp::Reverse(p.weight()));
@@ -165,8 +170,82 @@ impl Report<'_> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use std::io::Read;
+    use table::{Cell, Rows};
+
+    /// Every part of an xlsx but docProps/core.xml (it holds the moment of writing).
+    fn parts_of(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut out = Vec::new();
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            if name == "docProps/core.xml" {
+                continue;
+            }
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            out.push((name, data));
+        }
+        out
+    }
+
+    /// Sheets written on several threads at once come out byte for byte as
+    /// one thread writes them, every time: each format has one index (the
+    /// race this guards against gave one format two, and the cells of one
+    /// thread then pointed at another format), and the styles' order does
+    /// not depend on which thread got there first.
+    #[test]
+    fn sheets_written_in_parallel_are_the_same_as_written_one_by_one() {
+        let sheets = [
+            Sheet::Findings,
+            Sheet::ByCompany,
+            Sheet::Verification,
+            Sheet::EmploymentReports,
+            Sheet::Restrictions,
+        ];
+        let report = Report {
+            overview: Overview::default(),
+            tables: sheets
+                .iter()
+                .enumerate()
+                .map(|(k, sheet)| {
+                    let mut t = Table::new(*sheet, vec!["年度", "事業者名", "額", "日付", "状況"]);
+                    let k = i64::try_from(k).unwrap();
+                    t.rows = Rows::made(2_000, move |i| {
+                        let i = i64::try_from(i).unwrap();
+                        let fy = 2019 + i32::try_from((i + k) % 7).unwrap();
+                        vec![
+                            Cell::Fy(fy),
+                            if i % 5 == 0 {
+                                Cell::Empty
+                            } else {
+                                Cell::text(format!("事業者{i}"))
+                            },
+                            Cell::Yen(i * 1_000 + k),
+                            Cell::Date(chrono::NaiveDate::from_ymd_opt(fy, 5, 1).unwrap()),
+                            Cell::tag(["提出済", "未提出"][usize::try_from(i % 2).unwrap()]),
+                        ]
+                    });
+                    t.fiscal_years = (2019..2026).collect();
+                    t.bold_rows = vec![0, 7, 1_999];
+                    t
+                })
+                .collect(),
+            meta: PrintMeta::default(),
+        };
+        let one = parts_of(&report.to_bytes_on(1).unwrap());
+        for _ in 0..5 {
+            let many = parts_of(&report.to_bytes_on(4).unwrap());
+            assert_eq!(one.len(), many.len());
+            for ((name, a), (_, b)) in one.iter().zip(&many) {
+                assert!(a == b, "{name} differs between one writer and four");
+            }
+        }
+    }
 
     /// Every sentence a report that cannot be written gives, whole.
     #[test]
