@@ -27,7 +27,7 @@ use crate::job::InputSpec;
 use crate::model::{Dataset, InputError, Inputs};
 use crossrow::Headers;
 use header::{HeaderMap, MAX_ROWS_BEFORE_HEADER};
-use rows::{Cells, SheetRef};
+use rows::{Cells, ProgramMemo, SheetRef};
 use source::{Book, Row, SourceError};
 
 /// Why an input could not be used at all (the run exits with status 2).
@@ -110,10 +110,12 @@ fn read_rows<T>(
     convert: &mut dyn FnMut(&mut Cells<'_>) -> Option<T>,
 ) -> Result<SheetRows<T>, SourceError> {
     let file = file_label(book.path());
+    let programs = ProgramMemo::default();
     let at = SheetRef {
         file: &file,
         sheet,
         header,
+        programs: &programs,
     };
     let mut out = SheetRows {
         records: Vec::new(),
