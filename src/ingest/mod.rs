@@ -24,9 +24,7 @@ use sha2::{Digest, Sha256};
 
 use crate::catalogue::Catalogue;
 use crate::job::InputSpec;
-use crate::model::{
-    Application, Asset, Budget, Dataset, EmploymentReport, InputError, Inputs, RejectedReport,
-};
+use crate::model::{Dataset, InputError, Inputs};
 use crossrow::Headers;
 use header::{HeaderMap, MAX_ROWS_BEFORE_HEADER};
 use rows::{Cells, ProgramMemo, SheetRef};
@@ -184,89 +182,6 @@ fn locate(
     })
 }
 
-/// A sheet whose header was found, waiting to be read.
-struct Planned<'s> {
-    dataset: Dataset,
-    spec: &'s InputSpec,
-    sheet: String,
-    header: HeaderMap,
-}
-
-/// What one sheet held, before it joins the run's inputs.
-enum SheetRead {
-    /// With every 申請番号 seen, accepted or not.
-    Applications(SheetRows<Application>, Vec<String>),
-    Assets(SheetRows<Asset>),
-    /// With what the rejected reports still tell.
-    Reports(SheetRows<EmploymentReport>, Vec<RejectedReport>),
-    Budgets(SheetRows<Budget>),
-}
-
-/// Reads one planned sheet from its opened book.
-fn read_sheet(
-    book: &mut Book,
-    plan: &Planned<'_>,
-    catalogue: &Catalogue,
-) -> Result<SheetRead, SourceError> {
-    let (sheet, header) = (plan.sheet.as_str(), &plan.header);
-    Ok(match plan.dataset {
-        Dataset::Applications => {
-            let mut ids = Vec::new();
-            let r = read_rows(book, sheet, header, &mut |c| {
-                if let Some(id) = c.text(columns::app::ID) {
-                    ids.push(id);
-                }
-                let record = rows::application(c, catalogue);
-                c.tag_errors(columns::app::ID, Some(columns::app::COMPANY));
-                record
-            })?;
-            SheetRead::Applications(r, ids)
-        }
-        Dataset::Assets => SheetRead::Assets(read_rows(book, sheet, header, &mut |c| {
-            let record = rows::asset(c);
-            c.tag_errors(columns::asset::APPLICATION_ID, None);
-            record
-        })?),
-        Dataset::EmploymentReports => {
-            let mut held = Vec::new();
-            let r = read_rows(book, sheet, header, &mut |c| {
-                let record = rows::employment_report(c);
-                held.extend(rows::rejected_report(c));
-                record
-            })?;
-            SheetRead::Reports(r, held)
-        }
-        Dataset::Budgets => SheetRead::Budgets(read_rows(book, sheet, header, &mut |c| {
-            rows::budget(c, catalogue)
-        })?),
-    })
-}
-
-/// Reads planned sheets one after another with books of this thread's own,
-/// each file opened once; stops after the first error.
-fn read_each(plans: &[Planned<'_>], catalogue: &Catalogue) -> Vec<Result<SheetRead, IngestError>> {
-    let mut books: HashMap<PathBuf, Book> = HashMap::new();
-    let mut reads = Vec::new();
-    for plan in plans {
-        let path = &plan.spec.path;
-        let book = match books.remove(path) {
-            Some(b) => Ok(b),
-            None => Book::open(path),
-        };
-        let read = book.map_err(IngestError::from).and_then(|mut book| {
-            let read = read_sheet(&mut book, plan, catalogue).map_err(IngestError::from);
-            books.insert(path.clone(), book);
-            read
-        });
-        let failed = read.is_err();
-        reads.push(read);
-        if failed {
-            break;
-        }
-    }
-    reads
-}
-
 /// Accumulates sheets of any dataset, then applies the cross-row rules once.
 #[derive(Default)]
 struct Reader {
@@ -313,122 +228,83 @@ impl Reader {
         Ok(h)
     }
 
-    /// Finds the sheet and header of `dataset` in its input (opened once).
-    fn locate<'s>(
+    /// Reads one sheet of `dataset` (the named one, else the first that matches).
+    fn read(
         &mut self,
         dataset: Dataset,
-        spec: &'s InputSpec,
-    ) -> Result<Planned<'s>, IngestError> {
-        let mut book = self.book(&spec.path)?;
-        let found = locate(&mut book, dataset, spec);
-        self.keep(book);
-        let (sheet, header) = found?;
-        Ok(Planned {
-            dataset,
-            spec,
-            sheet,
-            header,
-        })
-    }
-
-    /// Reads one sheet of each `(dataset, input)` (the named one, else the first
-    /// that matches) with the same results, in the same order and with the same
-    /// first error, as reading them one after another: every sheet is found
-    /// first (stopping at the first that is not), then the first is read on
-    /// this thread while the rest are read on a second one with books of its
-    /// own, and what they hold is taken in in the given order.
-    fn read_all(
-        &mut self,
-        sheets: &[(Dataset, InputSpec)],
+        spec: &InputSpec,
         catalogue: &Catalogue,
     ) -> Result<(), IngestError> {
-        let mut plans = Vec::new();
-        let mut not_found = None;
-        for (dataset, spec) in sheets {
-            match self.locate(*dataset, spec) {
-                Ok(plan) => plans.push(plan),
-                Err(e) => {
-                    not_found = Some(e);
-                    break;
-                }
-            }
-        }
-        let reads = self.read_planned(&plans, catalogue);
-        for (plan, read) in plans.iter().zip(reads) {
-            self.take_in(plan, read?)?;
-        }
-        not_found.map_or(Ok(()), Err)
-    }
-
-    /// The rows of each planned sheet, in plan order; none after an error.
-    fn read_planned(
-        &mut self,
-        plans: &[Planned<'_>],
-        catalogue: &Catalogue,
-    ) -> Vec<Result<SheetRead, IngestError>> {
-        let Some((first, rest)) = plans.split_first() else {
-            return Vec::new();
-        };
-        let mut book = match self.book(&first.spec.path) {
-            Ok(b) => b,
-            Err(e) => return vec![Err(e.into())],
-        };
-        let reads = std::thread::scope(|scope| {
-            let others = (!rest.is_empty()).then(|| scope.spawn(|| read_each(rest, catalogue)));
-            let mut reads =
-                vec![read_sheet(&mut book, first, catalogue).map_err(IngestError::from)];
-            if let Some(handle) = others {
-                match handle.join() {
-                    Ok(more) if reads[0].is_ok() => reads.extend(more),
-                    Ok(_) => {}
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            reads
-        });
+        let mut book = self.book(&spec.path)?;
+        let result = self.read_book(&mut book, dataset, spec, catalogue);
         self.keep(book);
-        reads
+        result
     }
 
-    /// Adds what one sheet held to the run's inputs and its summary.
-    fn take_in(&mut self, plan: &Planned<'_>, read: SheetRead) -> Result<(), IngestError> {
-        let spec = plan.spec;
-        self.headers.by_sheet.insert(
-            (file_label(&spec.path), plan.sheet.clone()),
-            plan.header.clone(),
-        );
+    fn read_book(
+        &mut self,
+        book: &mut Book,
+        dataset: Dataset,
+        spec: &InputSpec,
+        catalogue: &Catalogue,
+    ) -> Result<(), IngestError> {
+        let (sheet, header) = locate(book, dataset, spec)?;
+        let file = file_label(&spec.path);
+        self.headers
+            .by_sheet
+            .insert((file, sheet.clone()), header.clone());
         let inputs = &mut self.out.inputs;
-        let rows = match read {
-            SheetRead::Applications(r, ids) => {
-                self.all_app_ids.extend(ids);
+        let ids = &mut self.all_app_ids;
+        let rows = match dataset {
+            Dataset::Applications => {
+                let r = read_rows(book, &sheet, &header, &mut |c| {
+                    if let Some(id) = c.text(columns::app::ID) {
+                        ids.insert(id);
+                    }
+                    let record = rows::application(c, catalogue);
+                    c.tag_errors(columns::app::ID, Some(columns::app::COMPANY));
+                    record
+                })?;
                 inputs.applications.extend(r.records);
                 inputs.errors.extend(r.errors);
                 r.rows
             }
-            SheetRead::Assets(r) => {
+            Dataset::Assets => {
+                let r = read_rows(book, &sheet, &header, &mut |c| {
+                    let record = rows::asset(c);
+                    c.tag_errors(columns::asset::APPLICATION_ID, None);
+                    record
+                })?;
                 inputs.assets.extend(r.records);
                 inputs.errors.extend(r.errors);
                 r.rows
             }
-            SheetRead::Reports(r, held) => {
+            Dataset::EmploymentReports => {
+                let mut held = Vec::new();
+                let r = read_rows(book, &sheet, &header, &mut |c| {
+                    let record = rows::employment_report(c);
+                    held.extend(rows::rejected_report(c));
+                    record
+                })?;
                 inputs.employment_reports.extend(r.records);
                 inputs.rejected_reports.extend(held);
                 inputs.errors.extend(r.errors);
                 r.rows
             }
-            SheetRead::Budgets(r) => {
+            Dataset::Budgets => {
+                let r = read_rows(book, &sheet, &header, &mut |c| rows::budget(c, catalogue))?;
                 inputs.budgets.extend(r.records);
                 inputs.errors.extend(r.errors);
                 r.rows
             }
         };
         self.datasets
-            .insert((file_label(&spec.path), plan.sheet.clone()), plan.dataset);
+            .insert((file_label(&spec.path), sheet.clone()), dataset);
         let sha256 = self.sha256(&spec.path)?;
         self.out.summaries.push(InputSummary {
-            dataset: plan.dataset,
+            dataset,
             file: spec.path.clone(),
-            sheet: plan.sheet.clone(),
+            sheet,
             sha256,
             rows,
             rejected: 0,
@@ -540,9 +416,16 @@ pub fn read_inputs(
     catalogue: &Catalogue,
 ) -> Result<Ingested, IngestError> {
     let mut reader = Reader::default();
-    let sheets: Vec<(Dataset, InputSpec)> = specs.iter().map(|(d, s)| (*d, s.clone())).collect();
-    reader.read_all(&sheets, catalogue)?;
-    reader.books.clear();
+    let specs: Vec<_> = specs.iter().collect();
+    for (i, (dataset, spec)) in specs.iter().enumerate() {
+        reader.read(**dataset, spec, catalogue)?;
+        if specs[i + 1..]
+            .iter()
+            .all(|(_, later)| later.path != spec.path)
+        {
+            reader.release(&spec.path);
+        }
+    }
     Ok(reader.finish(true))
 }
 
@@ -565,18 +448,14 @@ pub fn check_files(
     let mut failed: HashMap<PathBuf, IngestError> = HashMap::new();
     for (i, path) in paths.iter().enumerate() {
         let outcome = recognise_sheets(&mut reader, path).and_then(|sheets| {
-            let sheets: Vec<(Dataset, InputSpec)> = sheets
-                .into_iter()
-                .map(|(sheet, dataset)| {
-                    let spec = InputSpec {
-                        path: path.clone(),
-                        sheet: Some(sheet),
-                        aliases: BTreeMap::new(),
-                    };
-                    (dataset, spec)
-                })
-                .collect();
-            reader.read_all(&sheets, catalogue)
+            sheets.into_iter().try_for_each(|(sheet, dataset)| {
+                let spec = InputSpec {
+                    path: path.clone(),
+                    sheet: Some(sheet),
+                    aliases: BTreeMap::new(),
+                };
+                reader.read(dataset, &spec, catalogue)
+            })
         });
         if let Err(e) = outcome {
             failed.insert(path.clone(), e);
