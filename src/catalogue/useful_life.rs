@@ -29,6 +29,8 @@
 //! them in table order stands for all. Rows with different years are [`Resolution::Ambiguous`]:
 //! the city decides and gives 法定耐用年数 explicitly, which always wins over the table.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
@@ -161,17 +163,47 @@ fn build_row(raw: RawRow) -> Result<UsefulLifeRow, String> {
     })
 }
 
-static TABLE: LazyLock<Vec<UsefulLifeRow>> = LazyLock::new(|| {
-    parse(TABLE_CSV).unwrap_or_else(|e| {
+/// The compiled-in table with its exact-match index, built once on first use.
+static TABLE: LazyLock<Indexed> = LazyLock::new(|| {
+    Indexed::new(parse(TABLE_CSV).unwrap_or_else(|e| {
         // A unit test parses the same text, so this only guards a broken build.
         tracing::error!("compiled-in useful-life table does not parse: {e}");
         Vec::new()
-    })
+    }))
 });
 
 /// The compiled-in table, parsed on first use.
 pub fn table() -> &'static [UsefulLifeRow] {
-    &TABLE
+    &TABLE.rows
+}
+
+/// Rows and, for an exact match in one lookup, every contiguous run of each row's
+/// components joined → the rows (in table order) that have it. 218 rows of at most
+/// six components make a few thousand keys, built once per process.
+#[derive(Debug)]
+struct Indexed {
+    rows: Vec<UsefulLifeRow>,
+    runs: HashMap<String, Vec<usize>>,
+}
+
+impl Indexed {
+    fn new(rows: Vec<UsefulLifeRow>) -> Self {
+        let mut runs: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            for start in 0..row.parts.len() {
+                let mut joined = String::new();
+                for part in &row.parts[start..] {
+                    joined.push_str(part);
+                    let holders = runs.entry(joined.clone()).or_default();
+                    // A row whose runs repeat a text is still one row.
+                    if holders.last() != Some(&i) {
+                        holders.push(i);
+                    }
+                }
+            }
+        }
+        Indexed { rows, runs }
+    }
 }
 
 /// The form in which texts are compared (see the module documentation).
@@ -228,32 +260,40 @@ impl Resolution {
     }
 }
 
-/// Resolves a 耐用年数区分 text against the compiled-in table.
-pub fn resolve(text: &str) -> Resolution {
-    resolve_in(table(), text)
+/// Distinct texts remembered per thread. An export holds a handful of distinct
+/// 耐用年数区分 texts over tens of thousands of rows; past this many the rest
+/// are resolved without being remembered, so memory stays bounded.
+const CACHED_TEXTS: usize = 4_096;
+
+thread_local! {
+    /// Text as written → its resolution, so a repeated text costs one lookup.
+    static RESOLVED: RefCell<HashMap<Box<str>, Resolution>> = RefCell::new(HashMap::new());
 }
 
-fn resolve_in(rows: &'static [UsefulLifeRow], text: &str) -> Resolution {
+/// Resolves a 耐用年数区分 text against the compiled-in table.
+pub fn resolve(text: &str) -> Resolution {
+    if let Some(hit) = RESOLVED.with(|c| c.borrow().get(text).cloned()) {
+        return hit;
+    }
+    let resolution = resolve_in(&TABLE, text);
+    RESOLVED.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() < CACHED_TEXTS {
+            cache.insert(text.into(), resolution.clone());
+        }
+    });
+    resolution
+}
+
+fn resolve_in(table: &'static Indexed, text: &str) -> Resolution {
     let key = normalize(text);
     if key.is_empty() {
         return Resolution::Unknown;
     }
-    let exact: Vec<_> = rows.iter().filter(|r| has_run(&r.parts, &key)).collect();
-    if !exact.is_empty() {
-        return decide(exact);
+    if let Some(holders) = table.runs.get(&key) {
+        return decide(holders.iter().map(|i| &table.rows[*i]).collect());
     }
-    decide(most_specific_partial(rows, &key))
-}
-
-/// The text equals some contiguous run of the row's components, joined.
-fn has_run(parts: &[String], key: &str) -> bool {
-    (0..parts.len()).any(|start| {
-        let mut joined = String::new();
-        parts[start..].iter().any(|p| {
-            joined.push_str(p);
-            joined == key
-        })
-    })
+    decide(most_specific_partial(&table.rows, &key))
 }
 
 /// Text positions (bytes) a row accounts for, or None when the row does not match at all.

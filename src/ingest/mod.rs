@@ -27,7 +27,7 @@ use crate::job::InputSpec;
 use crate::model::{Dataset, InputError, Inputs};
 use crossrow::Headers;
 use header::{HeaderMap, MAX_ROWS_BEFORE_HEADER};
-use rows::{Cells, SheetRef};
+use rows::{Cells, ProgramMemo, SheetRef};
 use source::{Book, Row, SourceError};
 
 /// Why an input could not be used at all (the run exits with status 2).
@@ -110,10 +110,12 @@ fn read_rows<T>(
     convert: &mut dyn FnMut(&mut Cells<'_>) -> Option<T>,
 ) -> Result<SheetRows<T>, SourceError> {
     let file = file_label(book.path());
+    let programs = ProgramMemo::default();
     let at = SheetRef {
         file: &file,
         sheet,
         header,
+        programs: &programs,
     };
     let mut out = SheetRows {
         records: Vec::new(),
@@ -149,20 +151,23 @@ fn sha256_of(path: &Path) -> Result<String, SourceError> {
     Ok(hex::encode(Sha256::digest(&bytes)))
 }
 
-/// Opens the input of `dataset` and finds its sheet and header: the named
+/// Finds the sheet and header of `dataset` in its opened input: the named
 /// sheet, else the first sheet whose headers match.
-fn locate(dataset: Dataset, spec: &InputSpec) -> Result<(Book, String, HeaderMap), IngestError> {
-    let mut book = Book::open(&spec.path)?;
+fn locate(
+    book: &mut Book,
+    dataset: Dataset,
+    spec: &InputSpec,
+) -> Result<(String, HeaderMap), IngestError> {
     let candidates = match &spec.sheet {
         Some(s) => vec![s.clone()],
         None => book.sheet_names(),
     };
     for sheet in &candidates {
-        let header = first_header(&mut book, sheet, &|row| {
+        let header = first_header(book, sheet, &|row| {
             header::match_header(dataset, row, &spec.aliases)
         })?;
         if let Some(h) = header {
-            return Ok((book, sheet.clone(), h));
+            return Ok((sheet.clone(), h));
         }
     }
     Err(IngestError::NoHeader {
@@ -186,9 +191,43 @@ struct Reader {
     all_app_ids: HashSet<String>,
     /// Which dataset each (file, sheet) was read as, for 入力エラー's 影響.
     datasets: HashMap<(String, String), Dataset>,
+    /// Each input file opened once (guarded, its shared strings parsed) however
+    /// many datasets it holds; let go by [`Reader::release`] after its last one.
+    books: HashMap<PathBuf, Book>,
+    /// SHA-256 of each input file, read and hashed once per run.
+    hashes: HashMap<PathBuf, String>,
 }
 
 impl Reader {
+    /// The opened book of `path`, taken out for use and handed back with
+    /// [`Reader::keep`]; opened on first use. A file that fails to open is not
+    /// remembered, so asking again gives the same error again.
+    fn book(&mut self, path: &Path) -> Result<Book, SourceError> {
+        match self.books.remove(path) {
+            Some(book) => Ok(book),
+            None => Book::open(path),
+        }
+    }
+
+    fn keep(&mut self, book: Book) {
+        self.books.insert(book.path().to_path_buf(), book);
+    }
+
+    /// Lets go of `path`'s opened book (its shared strings) once no dataset needs it.
+    fn release(&mut self, path: &Path) {
+        self.books.remove(path);
+    }
+
+    /// The SHA-256 of `path`'s bytes, computed on first use.
+    fn sha256(&mut self, path: &Path) -> Result<String, SourceError> {
+        if let Some(h) = self.hashes.get(path) {
+            return Ok(h.clone());
+        }
+        let h = sha256_of(path)?;
+        self.hashes.insert(path.to_path_buf(), h.clone());
+        Ok(h)
+    }
+
     /// Reads one sheet of `dataset` (the named one, else the first that matches).
     fn read(
         &mut self,
@@ -196,7 +235,20 @@ impl Reader {
         spec: &InputSpec,
         catalogue: &Catalogue,
     ) -> Result<(), IngestError> {
-        let (mut book, sheet, header) = locate(dataset, spec)?;
+        let mut book = self.book(&spec.path)?;
+        let result = self.read_book(&mut book, dataset, spec, catalogue);
+        self.keep(book);
+        result
+    }
+
+    fn read_book(
+        &mut self,
+        book: &mut Book,
+        dataset: Dataset,
+        spec: &InputSpec,
+        catalogue: &Catalogue,
+    ) -> Result<(), IngestError> {
+        let (sheet, header) = locate(book, dataset, spec)?;
         let file = file_label(&spec.path);
         self.headers
             .by_sheet
@@ -205,7 +257,7 @@ impl Reader {
         let ids = &mut self.all_app_ids;
         let rows = match dataset {
             Dataset::Applications => {
-                let r = read_rows(&mut book, &sheet, &header, &mut |c| {
+                let r = read_rows(book, &sheet, &header, &mut |c| {
                     if let Some(id) = c.text(columns::app::ID) {
                         ids.insert(id);
                     }
@@ -218,7 +270,7 @@ impl Reader {
                 r.rows
             }
             Dataset::Assets => {
-                let r = read_rows(&mut book, &sheet, &header, &mut |c| {
+                let r = read_rows(book, &sheet, &header, &mut |c| {
                     let record = rows::asset(c);
                     c.tag_errors(columns::asset::APPLICATION_ID, None);
                     record
@@ -229,7 +281,7 @@ impl Reader {
             }
             Dataset::EmploymentReports => {
                 let mut held = Vec::new();
-                let r = read_rows(&mut book, &sheet, &header, &mut |c| {
+                let r = read_rows(book, &sheet, &header, &mut |c| {
                     let record = rows::employment_report(c);
                     held.extend(rows::rejected_report(c));
                     record
@@ -240,9 +292,7 @@ impl Reader {
                 r.rows
             }
             Dataset::Budgets => {
-                let r = read_rows(&mut book, &sheet, &header, &mut |c| {
-                    rows::budget(c, catalogue)
-                })?;
+                let r = read_rows(book, &sheet, &header, &mut |c| rows::budget(c, catalogue))?;
                 inputs.budgets.extend(r.records);
                 inputs.errors.extend(r.errors);
                 r.rows
@@ -250,11 +300,12 @@ impl Reader {
         };
         self.datasets
             .insert((file_label(&spec.path), sheet.clone()), dataset);
+        let sha256 = self.sha256(&spec.path)?;
         self.out.summaries.push(InputSummary {
             dataset,
             file: spec.path.clone(),
             sheet,
-            sha256: sha256_of(&spec.path)?,
+            sha256,
             rows,
             rejected: 0,
         });
@@ -365,8 +416,15 @@ pub fn read_inputs(
     catalogue: &Catalogue,
 ) -> Result<Ingested, IngestError> {
     let mut reader = Reader::default();
-    for (dataset, spec) in specs {
-        reader.read(*dataset, spec, catalogue)?;
+    let specs: Vec<_> = specs.iter().collect();
+    for (i, (dataset, spec)) in specs.iter().enumerate() {
+        reader.read(**dataset, spec, catalogue)?;
+        if specs[i + 1..]
+            .iter()
+            .all(|(_, later)| later.path != spec.path)
+        {
+            reader.release(&spec.path);
+        }
     }
     Ok(reader.finish(true))
 }
@@ -388,8 +446,8 @@ pub fn check_files(
 ) -> Vec<(PathBuf, Result<CheckReport, IngestError>)> {
     let mut reader = Reader::default();
     let mut failed: HashMap<PathBuf, IngestError> = HashMap::new();
-    for path in paths {
-        let outcome = recognise_sheets(path).and_then(|sheets| {
+    for (i, path) in paths.iter().enumerate() {
+        let outcome = recognise_sheets(&mut reader, path).and_then(|sheets| {
             sheets.into_iter().try_for_each(|(sheet, dataset)| {
                 let spec = InputSpec {
                     path: path.clone(),
@@ -401,6 +459,9 @@ pub fn check_files(
         });
         if let Err(e) = outcome {
             failed.insert(path.clone(), e);
+        }
+        if paths[i + 1..].iter().all(|later| later != path) {
+            reader.release(path);
         }
     }
     let has_apps = reader
@@ -437,17 +498,28 @@ pub fn check_files(
 }
 
 /// Which dataset each sheet of a file holds, by its headers.
-fn recognise_sheets(path: &Path) -> Result<Vec<(String, Dataset)>, IngestError> {
-    let mut book = Book::open(path)?;
+fn recognise_sheets(
+    reader: &mut Reader,
+    path: &Path,
+) -> Result<Vec<(String, Dataset)>, IngestError> {
+    let mut book = reader.book(path)?;
     let mut found = Vec::new();
+    let mut scanned = Ok(());
     for sheet in book.sheet_names() {
         let hit = first_header(&mut book, &sheet, &|row| {
             header::recognise(row).map(|(d, _)| d)
-        })?;
-        if let Some(d) = hit {
-            found.push((sheet, d));
+        });
+        match hit {
+            Ok(Some(d)) => found.push((sheet, d)),
+            Ok(None) => {}
+            Err(e) => {
+                scanned = Err(e);
+                break;
+            }
         }
     }
+    reader.keep(book);
+    scanned?;
     if found.is_empty() {
         return Err(IngestError::NoHeader {
             path: path.to_path_buf(),

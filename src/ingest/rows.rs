@@ -4,6 +4,9 @@
 //! staff can fix the export in one go. Rules that need other rows (duplicate
 //! ids, references to applications) live in [`super::crossrow`].
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use super::columns::{Column, app, asset, budget, report};
@@ -24,6 +27,31 @@ pub struct SheetRef<'a> {
     pub file: &'a str,
     pub sheet: &'a str,
     pub header: &'a HeaderMap,
+    /// 制度 texts of this sheet already looked up in the catalogue.
+    pub programs: &'a ProgramMemo,
+}
+
+/// 制度 text as written → the catalogue's answer, so the few program names of
+/// a sheet are normalised and matched once each rather than once per row.
+/// One memo serves one catalogue (it lives for one sheet's read).
+#[derive(Debug, Default)]
+pub struct ProgramMemo(RefCell<HashMap<String, Option<ProgramId>>>);
+
+/// Distinct 制度 texts remembered per sheet; the rest are looked up each time.
+const MEMO_PROGRAMS: usize = 1_024;
+
+impl ProgramMemo {
+    fn find(&self, catalogue: &Catalogue, name: &str) -> Option<ProgramId> {
+        if let Some(found) = self.0.borrow().get(name) {
+            return *found;
+        }
+        let found = catalogue.find_program(name);
+        let mut memo = self.0.borrow_mut();
+        if memo.len() < MEMO_PROGRAMS {
+            memo.insert(name.to_string(), found);
+        }
+        found
+    }
 }
 
 /// Reads the cells of one row by column name, collecting errors.
@@ -292,8 +320,10 @@ fn program<'c>(
     column: Column,
 ) -> Option<(ProgramId, &'c Program)> {
     let name = cells.required_text(column)?;
-    let found = catalogue
-        .find_program(&name)
+    let found = cells
+        .at
+        .programs
+        .find(catalogue, &name)
         .map(|id| (id, catalogue.program(id)));
     if found.is_none() {
         cells.reject(

@@ -582,8 +582,14 @@ impl<'v> RowBuilder<'v> {
     }
 
     fn flush(&mut self) -> ControlFlow<()> {
+        // The next row most likely has as many cells: room for them up front
+        // instead of growing the vector cell by cell.
+        let room = self.cells.len();
         if let Some(done) = self.current.take()
-            && let Some(r) = non_blank(done, std::mem::take(&mut self.cells))
+            && let Some(r) = non_blank(
+                done,
+                std::mem::replace(&mut self.cells, Vec::with_capacity(room)),
+            )
         {
             return (self.visit)(r);
         }

@@ -1,6 +1,9 @@
 #![allow(clippy::unwrap_used)] // a test that unwraps None has found its failure
 
-use super::{Resolution, TABLE_CSV, parse, resolve, table, unresolved_reason};
+use super::{
+    Resolution, TABLE, TABLE_CSV, UsefulLifeRow, decide, most_specific_partial, normalize, parse,
+    resolve, resolve_in, table, unresolved_reason,
+};
 
 #[test]
 fn every_row_of_the_compiled_in_table_parses() {
@@ -146,4 +149,131 @@ fn reasons_name_the_text_and_the_candidates() {
     assert!(reason.starts_with("耐用年数区分「手すり」は耐用年数表のどの行にも当てはまりません。"));
     let reason = unresolved_reason(&Resolution::Unknown, "").unwrap();
     assert!(reason.starts_with("耐用年数区分が空欄のため"));
+}
+
+/// The resolver as it was before the index: every row scanned, every run joined anew.
+/// Kept here as the reference the indexed one must agree with.
+fn resolve_by_scan(rows: &'static [UsefulLifeRow], text: &str) -> Resolution {
+    fn has_run(parts: &[String], key: &str) -> bool {
+        (0..parts.len()).any(|start| {
+            let mut joined = String::new();
+            parts[start..].iter().any(|p| {
+                joined.push_str(p);
+                joined == key
+            })
+        })
+    }
+    let key = normalize(text);
+    if key.is_empty() {
+        return Resolution::Unknown;
+    }
+    let exact: Vec<_> = rows.iter().filter(|r| has_run(&r.parts, &key)).collect();
+    if !exact.is_empty() {
+        return decide(exact);
+    }
+    decide(most_specific_partial(rows, &key))
+}
+
+/// Every text the table itself holds (fields, 細目 levels, labels, each contiguous run
+/// of a row's fields written with and without separators, and the first half of each
+/// field, which only a partial match can find), the fixtures' and the benchmark's
+/// 耐用年数区分 texts, and the cases above.
+fn texts_to_compare() -> Vec<String> {
+    let mut texts: Vec<String> = [
+        // examples/make_fixtures/ledger.rs
+        "その他の家具／その他のもの／主として金属製のもの",
+        "給排水又は衛生設備及びガス設備",
+        "金属製品製造業用設備／その他の設備",
+        "蓄電池電源設備",
+        "エレベーター",
+        "ドアー自動開閉",
+        "手すり（階段・廊下）",
+        "エヤーカーテン又はドアー自動開閉設備",
+        "器具",
+        // examples/bench_make_large.rs
+        "多目的トイレ給排水設備",
+        "車いす用エレベーター",
+        "手すり・スロープ",
+        // the cases of this module's tests
+        "ｴﾚﾍﾞｰﾀｰ",
+        "  エレベーター　",
+        "別表第一 建物附属設備 / 給排水又は衛生設備及びガス設備",
+        "別表第一 建物附属設備 / 昇降機設備 / エレベーター",
+        "建物附属設備 消火、排煙又は災害報知設備及び格納式避難設備",
+        "ソフトウェア／その他のもの",
+        "パーソナルコンピュータ（サーバー用のものを除く。）",
+        "その他の設備／主として金属製のもの",
+        "パーソナルコンピュータ",
+        "エレベーター設備一式",
+        "器具及び備品 2 インターホーン及び放送用設備",
+        "別表第一 器具及び備品 / 1 家具… / その他の家具 / その他のもの / 主として金属製のもの",
+        "金属製品製造業用設備",
+        "昇降機設備",
+        "電子計算機",
+        "ソフトウエア",
+        "金属製品製造業用設備一式",
+        "舗装路面",
+        "手すり",
+        "",
+        "   ",
+        "自動ドア",
+        "多目的トイレ",
+        "建物",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    for row in table() {
+        let fields: Vec<&str> = [&row.table, &row.category, &row.structure_or_use]
+            .into_iter()
+            .map(String::as_str)
+            .chain(row.detail.split('／'))
+            .filter(|f| !f.is_empty())
+            .collect();
+        texts.extend(
+            [&row.category, &row.structure_or_use, &row.detail, &row.note]
+                .into_iter()
+                .cloned(),
+        );
+        texts.push(row.label());
+        for start in 0..fields.len() {
+            for end in start + 1..=fields.len() {
+                texts.push(fields[start..end].concat());
+                texts.push(fields[start..end].join(" / "));
+            }
+        }
+        for f in &fields {
+            let half = f.chars().count() / 2;
+            texts.push(f.chars().take(half.max(1)).collect());
+            texts.push(f.chars().skip(half).collect());
+            texts.push(format!("{f}一式"));
+        }
+    }
+    texts.sort();
+    texts.dedup();
+    texts
+}
+
+#[test]
+fn the_indexed_resolver_agrees_with_the_scan_over_every_known_text() {
+    let texts = texts_to_compare();
+    assert!(texts.len() > 2_000, "{}", texts.len());
+    let (mut one, mut ambiguous, mut unknown) = (0, 0, 0);
+    for text in &texts {
+        let want = resolve_by_scan(table(), text);
+        assert_eq!(resolve_in(&TABLE, text), want, "{text:?}");
+        // Twice: the second answer comes from the per-thread cache.
+        assert_eq!(resolve(text), want, "{text:?}");
+        assert_eq!(resolve(text), want, "{text:?} (cached)");
+        match want {
+            Resolution::One(_) => one += 1,
+            Resolution::Ambiguous(_) => ambiguous += 1,
+            Resolution::Unknown => unknown += 1,
+        }
+    }
+    // The comparison covers every kind of answer, not only exact hits.
+    assert!(
+        one > 500 && ambiguous > 100 && unknown > 0,
+        "{one} {ambiguous} {unknown}"
+    );
 }

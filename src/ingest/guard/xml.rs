@@ -84,6 +84,21 @@ pub fn scan(
                     s.byte(b'<', on)?;
                     i += 1;
                 }
+            } else if s.state == State::Tag {
+                // Inside a tag (most of a sheet's markup) only a quote or an
+                // unquoted `>` changes anything: take the bytes before it at once.
+                let chunk = &buf[i..n];
+                let stop = match s.quote {
+                    Some(q) => chunk.iter().position(|b| *b == q),
+                    None => chunk.iter().position(|b| matches!(b, b'"' | b'\'' | b'>')),
+                }
+                .unwrap_or(chunk.len());
+                s.tag_run(&chunk[..stop])?;
+                i += stop;
+                if i < n {
+                    s.byte(buf[i], on)?;
+                    i += 1;
+                }
             } else {
                 s.byte(buf[i], on)?;
                 i += 1;
@@ -132,6 +147,18 @@ impl Scanner {
         if !self.text_seen {
             self.text_seen = run.iter().any(|b| !b.is_ascii_whitespace());
         }
+        Ok(())
+    }
+
+    /// Tag bytes that neither open nor close a quote nor end the tag: what
+    /// [`Scanner::byte`] does for each of them, for the run at once.
+    fn tag_run(&mut self, run: &[u8]) -> Result<(), Refusal> {
+        self.len += run.len();
+        if self.len > MAX_TOKEN {
+            return Err(Refusal::TooLong);
+        }
+        let room = KEPT_TAG.saturating_sub(self.tag.len()).min(run.len());
+        self.tag.extend_from_slice(&run[..room]);
         Ok(())
     }
 

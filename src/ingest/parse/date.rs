@@ -95,7 +95,8 @@ fn iso(s: &str) -> Result<NaiveDate, String> {
 /// A written date, possibly followed by a time (`2022/5/20 0:00:00`, as CSV
 /// exports of date cells look) or a weekday (`2022年5月20日（金）`).
 fn text_date(raw: &str) -> Result<NaiveDate, String> {
-    let s = compact(strip_time(&super::normalize(raw)));
+    let normal = super::normalized(raw);
+    let s = compact(strip_time(&normal));
     let (s, weekday) = split_weekday(&s);
     let d = if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         digits_date(s)?

@@ -16,7 +16,9 @@ pub use fy::fiscal_year;
 pub use ident::{corporate_number, email};
 pub use yen::yen;
 
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 use super::raw::Raw;
 use num::NumIssue;
@@ -30,14 +32,31 @@ fn is_trimmable(c: char) -> bool {
 /// NFKC and trimmed, so `２０２２年度`, `ＡＢＣ` and `　申請番号 ` compare equal to
 /// what a person means. Used for header and name matching and before every parse.
 pub fn normalize(s: &str) -> String {
+    normalized(s).into_owned()
+}
+
+/// [`normalize`] without a copy when the text is already in NFKC (ASCII, or what
+/// the quick check says is normalised: most cells of an export), trimmed in place.
+/// Trimming first gives the same text: every trimmable character is a starter
+/// whose NFKC is trimmable again, so it cannot change what it stands beside.
+pub(super) fn normalized(s: &str) -> Cow<'_, str> {
+    let trimmed = s.trim_matches(is_trimmable);
+    if trimmed.is_ascii() || is_nfkc_quick(trimmed.chars()) == IsNormalized::Yes {
+        return Cow::Borrowed(trimmed);
+    }
     let n: String = s.nfkc().collect();
-    n.trim_matches(is_trimmable).to_string()
+    Cow::Owned(n.trim_matches(is_trimmable).to_string())
 }
 
 /// [`normalize`] with all inner whitespace removed too, for values whose
 /// parts staff sometimes space out (`令和 4年 5月`, `1,234 円`).
-fn compact(s: &str) -> String {
-    normalize(s).chars().filter(|c| !is_trimmable(*c)).collect()
+fn compact(s: &str) -> Cow<'_, str> {
+    let n = normalized(s);
+    if n.chars().any(is_trimmable) {
+        Cow::Owned(n.chars().filter(|c| !is_trimmable(*c)).collect())
+    } else {
+        n
+    }
 }
 
 /// The trimmed text of a cell, `None` when blank. Not NFKC-normalised, so

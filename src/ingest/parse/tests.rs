@@ -175,3 +175,38 @@ fn no_parser_panics() {
         Err("日付として読めません".into())
     );
 }
+
+/// The borrowing fast path gives what NFKC of the whole text, then trimming, gives:
+/// texts already normalised (ASCII, kanji, kana) and texts that are not (spaces
+/// of other widths at the ends, half-width kana, a combining mark after a space).
+#[test]
+fn normalized_borrows_only_what_is_already_normal() {
+    let slow = |s: &str| -> String {
+        let n: String = s.nfkc().collect();
+        n.trim_matches(is_trimmable).to_string()
+    };
+    let cases = [
+        "R5-0001",
+        "  R5-0001\t",
+        "綾瀬精工株式会社",
+        "\u{3000}綾瀬精工\u{3000}",
+        "\u{a0}1,234円\u{2003}",
+        "\u{feff}\u{200b}申請番号",
+        "ｶﾌﾞｼｷｶﾞｲｼｬ",
+        " \u{3099}か",
+        "\u{3000}\u{309b}",
+        "か\u{3099}",
+        "令和４年５月２０日",
+        "㋿4年",
+        "",
+        "\u{3000}",
+    ];
+    for s in cases {
+        let got = normalized(s);
+        assert_eq!(got, slow(s), "{s:?}");
+        let borrowed = matches!(got, Cow::Borrowed(_));
+        let quick = is_nfkc_quick(s.trim_matches(is_trimmable).chars()) == IsNormalized::Yes;
+        assert_eq!(borrowed, quick, "{s:?}");
+    }
+    assert!(matches!(normalized("  R5-0001 "), Cow::Borrowed("R5-0001")));
+}
