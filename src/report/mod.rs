@@ -123,6 +123,7 @@ impl Report<'_> {
             shares[least].push(job);
         }
         let (styles, meta) = (&styles, &self.meta);
+        let started = std::time::Instant::now();
         std::thread::scope(|scope| {
             let handles: Vec<_> = shares
                 .into_iter()
@@ -139,7 +140,11 @@ impl Report<'_> {
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
         })?;
-        wb.save_to_buffer()
+        tracing::debug!(ms = started.elapsed().as_millis(), threads, "sheets written");
+        let started = std::time::Instant::now();
+        let bytes = wb.save_to_buffer()?;
+        tracing::debug!(ms = started.elapsed().as_millis(), bytes = bytes.len(), "workbook assembled");
+        Ok(bytes)
     }
 
     /// Title, author and 基準日, which Explorer and Excel's 情報 pane show.
