@@ -293,6 +293,18 @@ fn completion_report_overdue(
     }
     let completed = app.completed_on?;
     let due = completion_report_due(completed, checks)?;
+    let received = app
+        .records
+        .completion_report_received_on
+        .filter(|&r| r <= as_of);
+    // Most grants are on time: decided before any sentence is written.
+    match received {
+        Some(r) if r > due => {}
+        Some(_) => return None,
+        // 確定 follows the report, so a 確定 grant without a receipt date is not overdue.
+        None if as_of <= due || app.status == AppStatus::Final => return None,
+        None => {}
+    }
     let counted = match checks.completion_report_first_day {
         FirstDay::Excluded => "完了日の翌日から数えて",
         FirstDay::Included => "完了日を1日目として",
@@ -303,15 +315,8 @@ fn completion_report_overdue(
         checks.completion_report_shift.label(),
         wareki(due)
     );
-    let received = app
-        .records
-        .completion_report_received_on
-        .filter(|&r| r <= as_of);
     let what = match received {
-        Some(r) if r > due => format!("{rule}より後の{}に実績報告を受け付けています", wareki(r)),
-        Some(_) => return None,
-        // 確定 follows the report, so a 確定 grant without a receipt date is not overdue.
-        None if as_of <= due || app.status == AppStatus::Final => return None,
+        Some(r) => format!("{rule}より後の{}に実績報告を受け付けています", wareki(r)),
         None => format!("{rule}を過ぎていますが、確定していません"),
     };
     Some(finding(
