@@ -7,7 +7,7 @@ use crate::catalogue::Catalogue;
 use crate::compliance::reports::{self, ReportDue};
 use crate::compliance::restriction::{self, AssetRestriction};
 use crate::ingest::Ingested;
-use crate::model::Finding;
+use crate::model::{Finding, Inputs};
 use crate::rules::{self, Assessment};
 use crate::totals::{self, CompanyRow, FyProgramRow, TotalsError};
 
@@ -24,6 +24,10 @@ pub struct Results {
 }
 
 /// Runs the rule, totals and compliance stages over what was ingested.
+///
+/// The amounts and their 要確認 rows (which need the amounts) run on one thread; the
+/// report ledger, the assets, the stated rules and the totals, which need nothing of
+/// them, on another. The results are put together in the order they always had.
 pub fn evaluate(
     catalogue: &Catalogue,
     ingested: &Ingested,
@@ -31,16 +35,44 @@ pub fn evaluate(
 ) -> Result<Results, TotalsError> {
     let inputs = &ingested.inputs;
     let apps = &inputs.applications;
-    let assessed = rules::assess(catalogue, apps);
-    let mut findings = rules::findings(catalogue, apps, &assessed, as_of);
+    let (rules, others) = std::thread::scope(|scope| {
+        let others = scope.spawn(|| compliance_and_totals(catalogue, inputs, as_of));
+        let assessed = rules::assess(catalogue, apps);
+        let findings = rules::findings(catalogue, apps, &assessed, as_of);
+        ((assessed, findings), others.join())
+    });
+    let (assessed, mut findings) = rules;
+    let others = match others {
+        Ok(o) => o,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    findings.extend(others.findings);
+    Ok(Results {
+        by_fiscal_year: others.by_fiscal_year?,
+        by_company: others.by_company?,
+        assessed,
+        ledger: others.ledger,
+        restrictions: others.restrictions,
+        findings,
+    })
+}
+
+/// What the stages beside the amounts give: their 要確認 rows already in the order
+/// reports, assets, stated rules.
+struct Others {
+    ledger: Vec<ReportDue>,
+    restrictions: Vec<AssetRestriction>,
+    findings: Vec<Finding>,
+    by_fiscal_year: Result<Vec<FyProgramRow>, TotalsError>,
+    by_company: Result<Vec<CompanyRow>, TotalsError>,
+}
+
+fn compliance_and_totals(catalogue: &Catalogue, inputs: &Inputs, as_of: NaiveDate) -> Others {
+    let apps = &inputs.applications;
     let duties = catalogue.reporting_duties();
     let mut ledger = reports::ledger(apps, &inputs.employment_reports, &duties, as_of);
     // Before the strays: a held report is named on 要確認 with the reports.
-    findings.extend(reports::hold_rejected(
-        &mut ledger,
-        &inputs.rejected_reports,
-        as_of,
-    ));
+    let mut findings = reports::hold_rejected(&mut ledger, &inputs.rejected_reports, as_of);
     findings.extend(reports::stray_reports(
         apps,
         &inputs.employment_reports,
@@ -55,12 +87,11 @@ pub fn evaluate(
     );
     findings.extend(asset_findings);
     findings.extend(rules::stated::findings(catalogue, inputs, as_of));
-    Ok(Results {
-        by_fiscal_year: totals::by_fiscal_year(apps, &inputs.budgets)?,
-        by_company: totals::by_company(apps)?,
-        assessed,
+    Others {
         ledger,
         restrictions,
         findings,
-    })
+        by_fiscal_year: totals::by_fiscal_year(apps, &inputs.budgets),
+        by_company: totals::by_company(apps),
+    }
 }

@@ -220,11 +220,19 @@ impl Application {
 
     /// The company an application belongs to: 法人番号, else the name after
     /// NFKC with spaces removed (exports spell one company several ways).
-    pub fn company_key(&self) -> String {
-        use unicode_normalization::UnicodeNormalization;
+    /// Borrowed from the row when it is already in that form (most are), so
+    /// grouping by company allocates only for the names that need it.
+    pub fn company_key(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
         match &self.corporate_number {
-            Some(n) if !n.trim().is_empty() => n.trim().to_string(),
-            _ => self.company.nfkc().filter(|c| !c.is_whitespace()).collect(),
+            Some(n) if !n.trim().is_empty() => Cow::Borrowed(n.trim()),
+            _ if !self.company.chars().any(char::is_whitespace)
+                && is_nfkc_quick(self.company.chars()) == IsNormalized::Yes =>
+            {
+                Cow::Borrowed(self.company.as_str())
+            }
+            _ => Cow::Owned(self.company.nfkc().filter(|c| !c.is_whitespace()).collect()),
         }
     }
 

@@ -216,12 +216,21 @@ pub fn hold_rejected(
     rejected: &[RejectedReport],
     as_of: NaiveDate,
 ) -> Vec<Finding> {
+    // The rejected rows by 申請番号, each list in input order, so the first match below is
+    // the first in the input, without a scan of every rejected row per ledger row.
+    let mut by_app: HashMap<&str, Vec<&RejectedReport>> = HashMap::new();
+    for r in rejected {
+        by_app.entry(r.application_id.as_str()).or_default().push(r);
+    }
     let mut findings = Vec::new();
     for row in ledger.iter_mut() {
         if !matches!(row.state, ReportState::Missing | ReportState::NotYetDue) {
             continue;
         }
-        let Some(r) = rejected.iter().find(|r| {
+        let Some(candidates) = by_app.get(row.application_id.as_str()) else {
+            continue;
+        };
+        let Some(r) = candidates.iter().find(|r| {
             r.application_id == row.application_id
                 && r.report_fy.is_none_or(|fy| fy == row.report_fy)
                 && r.received_on.is_none_or(|d| d <= as_of)

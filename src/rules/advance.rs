@@ -51,7 +51,14 @@ fn early_start_notice(app: &Application, checks: &Checks) -> Option<Finding> {
         Some(decided) => started < decided,
         None => app.status == AppStatus::Pending,
     };
-    if !before_decision {
+    // Filed in time (or no column to tell): no sentence to write.
+    if !before_decision
+        || match app.records.early_start_notice_on {
+            Recorded::NoColumn => true,
+            Recorded::Blank => false,
+            Recorded::On(n) => n <= started,
+        }
+    {
         return None;
     }
     let when = match app.decided_on {

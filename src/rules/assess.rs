@@ -4,11 +4,12 @@
 //! that a per-company-per-FY cap is used up by the earlier application, as
 //! the city does; results come back in input order.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::amount::{Ineligible, Outcome, Prior, compute};
 use crate::calendar::fy_label;
-use crate::catalogue::{CapScope, Catalogue, Program, RuleBasis, RuleSet};
+use crate::catalogue::{CapScope, Catalogue, Course, Program, ProgramId, RuleBasis, RuleSet};
 use crate::model::{AppStatus, Application, FiscalYear, Yen};
 
 /// 判定 of one application.
@@ -78,28 +79,44 @@ fn consumes(status: AppStatus) -> bool {
     )
 }
 
+/// What a company has used of a program's (course's) cap in a FY, keyed by borrowed
+/// names: the catalogue's program and course, the row's own company key where it can.
+type UsageKey<'a> = (&'a str, Option<&'a str>, Cow<'a, str>, FiscalYear);
+
 /// One assessment per application, in input order.
 pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
     let mut order: Vec<usize> = (0..apps.len()).collect();
     order.sort_by_key(|&i| apps[i].processing_key());
-    let mut used: HashMap<(String, Option<String>, String, FiscalYear), Prior> = HashMap::new();
+    let mut used: HashMap<UsageKey<'_>, Prior> = HashMap::new();
+    // A rule set's name is the same sentence for every application it judges: made once.
+    let mut labels: HashMap<*const RuleSet, String> = HashMap::new();
+    let mut courses = CourseCache::new();
     let mut out: Vec<Option<Assessment>> = vec![None; apps.len()];
     for i in order {
         let app = &apps[i];
-        let resolved = resolve(cat, app);
+        let resolved = resolve(cat, app, &mut courses);
         let (program, course, outcome, rule) = match resolved {
             Err((program, course, reason)) => {
                 (program, course, Outcome::CannotCompute { reason }, None)
             }
             Ok((p, course, rule)) => {
-                let key = (p.name.clone(), course.clone(), app.company_key(), app.fy());
+                let key = (p.name.as_str(), course, app.company_key(), app.fy());
                 let prior = used.get(&key).copied().unwrap_or_default();
                 let outcome = compute(rule, p.group_cost_basis, app, prior);
                 if consumes(app.status) {
                     record_usage(used.entry(key).or_default(), rule, &outcome);
                 }
-                let named = (rule.basis(), rule.label(&p.name));
-                (p.name.clone(), course, outcome, Some(named))
+                let label = labels
+                    .entry(std::ptr::from_ref(rule))
+                    .or_insert_with(|| rule.label(&p.name))
+                    .clone();
+                let named = (rule.basis(), label);
+                (
+                    p.name.clone(),
+                    course.map(str::to_string),
+                    outcome,
+                    Some(named),
+                )
             }
         };
         if let Some(slot) = out.get_mut(i) {
@@ -129,11 +146,18 @@ fn record_usage(entry: &mut Prior, rule: &RuleSet, outcome: &Outcome) {
     entry.persons_used = entry.persons_used.saturating_add(*persons_counted);
 }
 
+/// Each 区分 text as written, matched against its program's courses once per run.
+type CourseCache<'a, 'r> = HashMap<(ProgramId, &'r str), Option<&'a Course>>;
+
 type Resolved<'a> =
-    Result<(&'a Program, Option<String>, &'a RuleSet), (String, Option<String>, String)>;
+    Result<(&'a Program, Option<&'a str>, &'a RuleSet), (String, Option<String>, String)>;
 
 /// The program, canonical course and rule set that judge `app`.
-fn resolve<'a>(cat: &'a Catalogue, app: &Application) -> Resolved<'a> {
+fn resolve<'a, 'r>(
+    cat: &'a Catalogue,
+    app: &'r Application,
+    courses: &mut CourseCache<'a, 'r>,
+) -> Resolved<'a> {
     let program = cat.program(app.program_id);
     let course = if program.courses.is_empty() {
         None
@@ -148,26 +172,29 @@ fn resolve<'a>(cat: &'a Catalogue, app: &Application) -> Resolved<'a> {
                 ),
             ));
         };
-        let Some(c) = program.course(given) else {
+        let found = *courses
+            .entry((app.program_id, given))
+            .or_insert_with(|| program.course(given));
+        let Some(c) = found else {
             return Err((
                 program.name.clone(),
                 Some(given.to_string()),
                 format!("区分「{given}」は制度「{}」にありません", program.name),
             ));
         };
-        Some(c.name.clone())
+        Some(c.name.as_str())
     };
     let fy = app.fy();
-    match program.rule_set(course.as_deref(), fy) {
+    match program.rule_set(course, fy) {
         Some(rule) => Ok((program, course, rule)),
         None => {
-            let what = match &course {
+            let what = match course {
                 Some(c) => format!("制度「{}」区分「{c}」", program.name),
                 None => format!("制度「{}」", program.name),
             };
             Err((
                 program.name.clone(),
-                course,
+                course.map(str::to_string),
                 format!(
                     "{what}の{}の算定ルールが制度カタログにありません",
                     fy_label(fy)

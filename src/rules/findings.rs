@@ -25,19 +25,36 @@ pub fn findings(
     assessed: &[Assessment],
     as_of: NaiveDate,
 ) -> Vec<Finding> {
-    let by_id: HashMap<&str, &Assessment> = assessed
-        .iter()
-        .map(|a| (a.application_id.as_str(), a))
-        .collect();
+    // [`super::assess`] returns one assessment per application in input order, so the
+    // i-th one is the i-th application's (申請番号 are unique after ingestion); only
+    // assessments given in another order are looked up by 申請番号.
+    let aligned = assessed.len() == apps.len()
+        && apps
+            .iter()
+            .zip(assessed)
+            .all(|(app, a)| app.id == a.application_id);
+    let by_id: HashMap<&str, &Assessment> = if aligned {
+        HashMap::new()
+    } else {
+        assessed
+            .iter()
+            .map(|a| (a.application_id.as_str(), a))
+            .collect()
+    };
     let earlier = earlier_for_same_establishment(cat, apps);
     let mut out = Vec::new();
     for (i, app) in apps.iter().enumerate() {
         let program = cat.program(app.program_id);
         let checks = &program.checks;
-        if let Some(a) = by_id.get(app.id.as_str()) {
+        let assessment = if aligned {
+            assessed.get(i)
+        } else {
+            by_id.get(app.id.as_str()).copied()
+        };
+        if let Some(a) = assessment {
             amount_findings(app, a, checks, &mut out);
         }
-        if let Some(first) = earlier.get(&i).and_then(|&j| apps.get(j)) {
+        if let Some(first) = earlier.get(i).copied().flatten().and_then(|j| apps.get(j)) {
             out.push(same_establishment(app, first, checks));
         }
         out.extend(super::advance::findings(app, checks));
@@ -132,14 +149,22 @@ fn amount_findings(app: &Application, a: &Assessment, checks: &Checks, out: &mut
 
 /// Addresses compared after NFKC with spaces dropped and dashes unified,
 /// since exports write 1-2-3, １－２－３ and 1−2−3 for the same place.
+/// NFKC is skipped for text already in that form (most addresses), which it leaves unchanged.
 fn normalize_address(s: &str) -> String {
-    s.nfkc()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
+    fn unify(c: char) -> char {
+        match c {
             '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | 'ー' => '-',
             other => other,
-        })
-        .collect()
+        }
+    }
+    if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        return s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(unify)
+            .collect();
+    }
+    s.nfkc().filter(|c| !c.is_whitespace()).map(unify).collect()
 }
 
 /// Whether `app` can be "the one application" of its establishment under the reading.
@@ -156,13 +181,13 @@ fn counts_as_first(app: &Application, counts: EstablishmentCounts) -> bool {
 /// For each later application of a program allowing one per establishment,
 /// the index of the first application for that establishment that counts under the
 /// program's reading ([`EstablishmentCounts`]).
-fn earlier_for_same_establishment(cat: &Catalogue, apps: &[Application]) -> HashMap<usize, usize> {
+fn earlier_for_same_establishment(cat: &Catalogue, apps: &[Application]) -> Vec<Option<usize>> {
     let mut order: Vec<usize> = (0..apps.len())
         .filter(|&i| apps[i].status != AppStatus::Withdrawn)
         .collect();
     order.sort_by_key(|&i| apps[i].processing_key());
-    let mut first: HashMap<(String, String), usize> = HashMap::new();
-    let mut later = HashMap::new();
+    let mut first: HashMap<(&str, String), usize> = HashMap::new();
+    let mut later = vec![None; apps.len()];
     for i in order {
         let app = &apps[i];
         let program = cat.program(app.program_id);
@@ -175,12 +200,13 @@ fn earlier_for_same_establishment(cat: &Catalogue, apps: &[Application]) -> Hash
         if address.is_empty() {
             continue;
         }
-        match first.get(&(program.name.clone(), address.clone())) {
+        let key = (program.name.as_str(), address);
+        match first.get(&key) {
             Some(&j) => {
-                later.insert(i, j);
+                later[i] = Some(j);
             }
             None if counts_as_first(app, program.checks.establishment_counts) => {
-                first.insert((program.name.clone(), address), i);
+                first.insert(key, i);
             }
             None => {}
         }
@@ -267,6 +293,18 @@ fn completion_report_overdue(
     }
     let completed = app.completed_on?;
     let due = completion_report_due(completed, checks)?;
+    let received = app
+        .records
+        .completion_report_received_on
+        .filter(|&r| r <= as_of);
+    // Most grants are on time: decided before any sentence is written.
+    match received {
+        Some(r) if r > due => {}
+        Some(_) => return None,
+        // 確定 follows the report, so a 確定 grant without a receipt date is not overdue.
+        None if as_of <= due || app.status == AppStatus::Final => return None,
+        None => {}
+    }
     let counted = match checks.completion_report_first_day {
         FirstDay::Excluded => "完了日の翌日から数えて",
         FirstDay::Included => "完了日を1日目として",
@@ -277,15 +315,8 @@ fn completion_report_overdue(
         checks.completion_report_shift.label(),
         wareki(due)
     );
-    let received = app
-        .records
-        .completion_report_received_on
-        .filter(|&r| r <= as_of);
     let what = match received {
-        Some(r) if r > due => format!("{rule}より後の{}に実績報告を受け付けています", wareki(r)),
-        Some(_) => return None,
-        // 確定 follows the report, so a 確定 grant without a receipt date is not overdue.
-        None if as_of <= due || app.status == AppStatus::Final => return None,
+        Some(r) => format!("{rule}より後の{}に実績報告を受け付けています", wareki(r)),
         None => format!("{rule}を過ぎていますが、確定していません"),
     };
     Some(finding(

@@ -20,9 +20,16 @@ use crate::model::{
 pub fn findings(cat: &Catalogue, inputs: &Inputs, as_of: NaiveDate) -> Vec<Finding> {
     let apps = &inputs.applications;
     let mut out = over_budget(cat, apps, &inputs.budgets);
-    out.extend(no_hire(cat, apps, &inputs.employment_reports, as_of));
-    out.extend(ineligible_assets(cat, apps, &inputs.assets));
+    // One index of the applications serves both checks that look rows up by 申請番号.
+    let by_id = by_id(apps);
+    out.extend(no_hire(cat, &by_id, &inputs.employment_reports, as_of));
+    out.extend(ineligible_assets(cat, &by_id, &inputs.assets));
     out
+}
+
+/// The applications by 申請番号 (the last of a repeated one, as a map built in input order keeps).
+fn by_id(apps: &[Application]) -> HashMap<&str, &Application> {
+    apps.iter().map(|a| (a.id.as_str(), a)).collect()
 }
 
 /// Σ交付決定額 of the standing grants (交付決定, 確定) of a program in an FY (by 交付決定日),
@@ -88,11 +95,10 @@ fn over_budget(cat: &Catalogue, apps: &[Application], budgets: &[Budget]) -> Vec
 /// with both blank says nothing and is not flagged.
 fn no_hire(
     cat: &Catalogue,
-    apps: &[Application],
+    by_id: &HashMap<&str, &Application>,
     reports: &[EmploymentReport],
     as_of: NaiveDate,
 ) -> Vec<Finding> {
-    let by_id: HashMap<&str, &Application> = apps.iter().map(|a| (a.id.as_str(), a)).collect();
     let mut out = Vec::new();
     for r in reports.iter().filter(|r| r.received_on <= as_of) {
         let Some(app) = by_id.get(r.application_id.as_str()) else {
@@ -124,8 +130,7 @@ fn no_hire(
 
 /// The 種類 (category) of the useful-life rows an asset's 耐用年数区分 resolves to, when they
 /// all share one.
-fn table_category(asset: &Asset) -> Option<&'static str> {
-    let text = asset.category.as_deref()?;
+fn table_category(text: &str) -> Option<&'static str> {
     let rows = match useful_life::resolve(text) {
         Resolution::One(row) => vec![row],
         Resolution::Ambiguous(rows) => rows,
@@ -137,8 +142,14 @@ fn table_category(asset: &Asset) -> Option<&'static str> {
 
 /// An asset of an application whose program excludes its category (the diversity
 /// subsidy's 別表 excludes 什器・備品, i.e. 器具及び備品): not a subsidised facility.
-fn ineligible_assets(cat: &Catalogue, apps: &[Application], assets: &[Asset]) -> Vec<Finding> {
-    let by_id: HashMap<&str, &Application> = apps.iter().map(|a| (a.id.as_str(), a)).collect();
+fn ineligible_assets(
+    cat: &Catalogue,
+    by_id: &HashMap<&str, &Application>,
+    assets: &[Asset],
+) -> Vec<Finding> {
+    // An export repeats a handful of 耐用年数区分 texts over thousands of assets: each
+    // distinct text is resolved against the table once.
+    let mut categories: HashMap<&str, Option<&'static str>> = HashMap::new();
     let mut out = Vec::new();
     for asset in assets {
         let Some(app) = by_id.get(asset.application_id.as_str()) else {
@@ -148,7 +159,13 @@ fn ineligible_assets(cat: &Catalogue, apps: &[Application], assets: &[Asset]) ->
         if checks.excluded_asset_categories.is_empty() {
             continue;
         }
-        let Some(category) = table_category(asset) else {
+        let Some(text) = asset.category.as_deref() else {
+            continue;
+        };
+        let category = *categories
+            .entry(text)
+            .or_insert_with(|| table_category(text));
+        let Some(category) = category else {
             continue;
         };
         if !checks

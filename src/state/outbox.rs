@@ -546,13 +546,12 @@ impl State {
     }
 
     /// Whether a delivered digest of `job` already named this flag.
+    /// The statement is prepared once per connection (asked once per 要確認 row).
     pub fn digest_flag_seen(&self, job: &str, kind: &str, key: &str) -> Result<bool, StateError> {
         self.conn
-            .query_row(
-                "SELECT 1 FROM digest_flags WHERE job = ?1 AND kind = ?2 AND key = ?3",
-                params![job, kind, key],
-                |_| Ok(()),
-            )
+            .prepare_cached("SELECT 1 FROM digest_flags WHERE job = ?1 AND kind = ?2 AND key = ?3")
+            .map_err(|e| self.sql(e))?
+            .query_row(params![job, kind, key], |_| Ok(()))
             .optional()
             .map(|found| found.is_some())
             .map_err(|e| self.sql(e))

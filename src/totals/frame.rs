@@ -115,9 +115,16 @@ fn coalesced_columns() -> Vec<Expr> {
 /// Per FY × company sums, each with its company key (for a stable sort).
 pub(super) fn company_sums(apps: &[Application]) -> Result<Vec<(CompanyRow, String)>, TotalsError> {
     let counted = counted(apps);
+    let keys: Vec<_> = apps.iter().map(Application::company_key).collect();
+    let counted_keys: Vec<&str> = apps
+        .iter()
+        .zip(&keys)
+        .filter(|(a, _)| a.status.is_granted())
+        .map(|(_, k)| k.as_ref())
+        .collect();
     let grants = df!(
         "fy" => counted.iter().map(|a| a.fy()).collect::<Vec<i32>>(),
-        "key" => counted.iter().map(|a| a.company_key()).collect::<Vec<String>>(),
+        "key" => counted_keys,
         "corporate_number" => counted.iter().map(|a| corporate_number(a)).collect::<Vec<_>>(),
         "decided" => counted.iter().map(|a| a.decided_amount).collect::<Vec<_>>(),
         "finalized" => counted.iter().map(|a| finalized(a)).collect::<Vec<_>>(),
@@ -125,7 +132,7 @@ pub(super) fn company_sums(apps: &[Application]) -> Result<Vec<(CompanyRow, Stri
     // The name of each company's first application, over all its
     // applications, so one company reads the same in every FY.
     let names = df!(
-        "key" => apps.iter().map(Application::company_key).collect::<Vec<String>>(),
+        "key" => keys.iter().map(AsRef::as_ref).collect::<Vec<&str>>(),
         "company" => apps.iter().map(|a| a.company.as_str()).collect::<Vec<&str>>(),
         "applied" => apps.iter().map(|a| a.applied_on.num_days_from_ce()).collect::<Vec<i32>>(),
         "id" => apps.iter().map(|a| a.id.as_str()).collect::<Vec<&str>>(),
