@@ -286,15 +286,18 @@ fn prepare(job: &Job) -> Result<Prepared<'_>, String> {
 /// How many of tonight's 要確認 rows no delivered digest has named yet (the
 /// digest's own test of "new", so 概要 and the digest agree).
 fn new_findings(state: &State, job: &str, results: &evaluation::Results) -> usize {
+    // A flags table that cannot be read counts every row as new, as a
+    // missing one does.
+    let seen = state
+        .digest_flags_seen(job, notify::digest::Section::Finding.code())
+        .unwrap_or_default();
+    if seen.is_empty() {
+        return results.findings.len();
+    }
     results
         .findings
         .iter()
-        .map(notify::DigestItem::finding)
-        .filter(|i| {
-            !state
-                .digest_flag_seen(job, notify::digest::Section::Finding.code(), &i.key)
-                .unwrap_or(false)
-        })
+        .filter(|f| !seen.contains(&notify::DigestItem::finding_key(f)))
         .count()
 }
 

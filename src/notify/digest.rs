@@ -66,19 +66,26 @@ impl DigestItem {
 
     /// A 要確認 row; its key covers the detail, so a changed finding is new.
     pub fn finding(f: &Finding) -> DigestItem {
-        let digest = Sha256::digest(f.detail.as_bytes());
         DigestItem {
-            key: format!(
-                "{}/{}/{}",
-                f.application_id,
-                f.kind.code(),
-                hex::encode(&digest[..8])
-            ),
+            key: DigestItem::finding_key(f),
             line: format!(
                 "{} {} {}: {}",
                 f.application_id, f.company, f.kind, f.detail
             ),
         }
+    }
+}
+
+impl DigestItem {
+    /// The key of a 要確認 row alone (the workbook counts new rows by it).
+    pub fn finding_key(f: &Finding) -> String {
+        let digest = Sha256::digest(f.detail.as_bytes());
+        format!(
+            "{}/{}/{}",
+            f.application_id,
+            f.kind.code(),
+            hex::encode(&digest[..8])
+        )
     }
 }
 
@@ -227,9 +234,9 @@ fn resolved(state: &State, facts: &DigestFacts) -> Vec<(String, String, String)>
 
 /// Splits items into (new, continuing) lines; a state-file error counts as new.
 fn split(state: &State, job: &str, kind: &str, items: &[DigestItem]) -> (Vec<String>, Vec<String>) {
-    let (seen, new): (Vec<&DigestItem>, Vec<&DigestItem>) = items
-        .iter()
-        .partition(|i| state.digest_flag_seen(job, kind, &i.key).unwrap_or(false));
+    let known = state.digest_flags_seen(job, kind).unwrap_or_default();
+    let (seen, new): (Vec<&DigestItem>, Vec<&DigestItem>) =
+        items.iter().partition(|i| known.contains(&i.key));
     let lines = |v: Vec<&DigestItem>| v.into_iter().map(|i| i.line.clone()).collect();
     (lines(new), lines(seen))
 }

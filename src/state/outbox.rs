@@ -557,6 +557,23 @@ impl State {
             .map_err(|e| self.sql(e))
     }
 
+    /// Every key of `kind` a delivered digest of `job` has named, in one
+    /// query: the workbook asks about each of a national night's 要確認 rows.
+    pub fn digest_flags_seen(
+        &self,
+        job: &str,
+        kind: &str,
+    ) -> Result<std::collections::HashSet<String>, StateError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key FROM digest_flags WHERE job = ?1 AND kind = ?2")
+            .map_err(|e| self.sql(e))?;
+        let keys = stmt
+            .query_map(params![job, kind], |row| row.get::<_, String>(0))
+            .map_err(|e| self.sql(e))?;
+        keys.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
     /// Remembers flags a delivered digest named (first time only), with
     /// the line it showed, so a later digest can say the flag was resolved.
     pub fn digest_flags_record(
