@@ -140,10 +140,18 @@ impl Report<'_> {
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
         })?;
-        tracing::debug!(ms = started.elapsed().as_millis(), threads, "sheets written");
+        tracing::debug!(
+            ms = started.elapsed().as_millis(),
+            threads,
+            "sheets written"
+        );
         let started = std::time::Instant::now();
         let bytes = wb.save_to_buffer()?;
-        tracing::debug!(ms = started.elapsed().as_millis(), bytes = bytes.len(), "workbook assembled");
+        tracing::debug!(
+            ms = started.elapsed().as_millis(),
+            bytes = bytes.len(),
+            "workbook assembled"
+        );
         Ok(bytes)
     }
 
