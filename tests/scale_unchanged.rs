@@ -5,7 +5,7 @@
 //! deterministic: row i depends only on i) at 10,000 applications, all four
 //! sheets, with its value forms (和暦 strings, date cells, yen as numbers and
 //! as text, repeat companies, rejected rows). The dump of every cell of every
-//! sheet (tests/common/dump.rs) is about a million lines, too large to keep in
+//! sheet (tests/common/dump.rs) is about 274,000 lines, too large to keep in
 //! the repository, so tests/golden/scale-10000.txt keeps, per sheet, its
 //! number of cells and the SHA-256 of its dump, blessed from the code before
 //! the optimisations. On a difference the whole dump is written to
