@@ -244,7 +244,7 @@ mod tests {
                             Cell::tag(["提出済", "未提出"][usize::try_from(i % 2).unwrap()]),
                         ]
                     });
-                    t.fiscal_years = (2019..2026).collect();
+                    t.declare_fiscal_years(2019..2026);
                     t.bold_rows = vec![0, 7, 1_999];
                     t
                 })

@@ -255,12 +255,7 @@ pub fn employment_reports<'a>(
         Highlight::new("最終通知", Rule::BeginsWith("督促"), Severity::Warn),
     ];
     t.needs_action = ledger.iter().any(|r| r.state == ReportState::Missing);
-    t.fiscal_years = ledger
-        .iter()
-        .flat_map(|r| [r.report_fy, r.decision_fy])
-        .collect();
-    t.fiscal_years.sort_unstable();
-    t.fiscal_years.dedup();
+    t.declare_fiscal_years(ledger.iter().flat_map(|r| [r.report_fy, r.decision_fy]));
     t
 }
 

@@ -190,6 +190,13 @@ impl Table<'_> {
         }
     }
 
+    /// Declares the 年度 that made rows can show (see [`Table::fiscal_years`]).
+    pub fn declare_fiscal_years(&mut self, fys: impl IntoIterator<Item = FiscalYear>) {
+        self.fiscal_years = fys.into_iter().collect();
+        self.fiscal_years.sort_unstable();
+        self.fiscal_years.dedup();
+    }
+
     /// The 年度 its cells can show: the held cells', or what the builder of
     /// made rows declared.
     pub fn fiscal_years(&self) -> Vec<FiscalYear> {
@@ -247,14 +254,14 @@ pub fn write_cell(
 /// format and label width made once (a 年度 cell used to build its format,
 /// a clone and a `format!`, and rust_xlsxwriter hashed it, on every cell).
 #[derive(Debug)]
-pub struct Formats<'s> {
+struct Formats<'s> {
     styles: &'s Styles,
     fiscal_years: HashMap<(FiscalYear, bool), Format>,
     fy_widths: HashMap<FiscalYear, usize>,
 }
 
 impl<'s> Formats<'s> {
-    pub fn new(styles: &'s Styles) -> Formats<'s> {
+    fn new(styles: &'s Styles) -> Formats<'s> {
         Formats {
             styles,
             fiscal_years: HashMap::new(),

@@ -72,9 +72,7 @@ pub fn company_table(rows: &[CompanyRow]) -> Table<'_> {
             Cell::Yen(r.finalized),
         ]
     });
-    t.fiscal_years = rows.iter().map(|r| r.fy).collect();
-    t.fiscal_years.sort_unstable();
-    t.fiscal_years.dedup();
+    t.declare_fiscal_years(rows.iter().map(|r| r.fy));
     t
 }
 

@@ -147,9 +147,6 @@ fn ineligible_assets(
     by_id: &HashMap<&str, &Application>,
     assets: &[Asset],
 ) -> Vec<Finding> {
-    // An export repeats a handful of 耐用年数区分 texts over thousands of assets: each
-    // distinct text is resolved against the table once.
-    let mut categories: HashMap<&str, Option<&'static str>> = HashMap::new();
     let mut out = Vec::new();
     for asset in assets {
         let Some(app) = by_id.get(asset.application_id.as_str()) else {
@@ -162,10 +159,8 @@ fn ineligible_assets(
         let Some(text) = asset.category.as_deref() else {
             continue;
         };
-        let category = *categories
-            .entry(text)
-            .or_insert_with(|| table_category(text));
-        let Some(category) = category else {
+        // `useful_life::resolve` remembers each distinct text it resolved.
+        let Some(category) = table_category(text) else {
             continue;
         };
         if !checks
