@@ -11,6 +11,7 @@ pub mod highlight;
 pub mod history;
 pub mod overview;
 pub mod print;
+pub mod rows;
 pub mod sheet;
 pub mod sheets;
 pub mod style;
@@ -54,7 +55,7 @@ pub enum ReportError {
 }
 
 /// Everything the workbook shows: its large sheets' rows are made from the
-/// run's results as they are written (see [`table::Rows`]), hence `'a`.
+/// run's results as they are written (see [`rows::Rows`]), hence `'a`.
 #[derive(Debug)]
 pub struct Report<'a> {
     pub overview: Overview,
@@ -187,8 +188,9 @@ impl Report<'_> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use rows::Rows;
     use std::io::Read;
-    use table::{Cell, Rows};
+    use table::Cell;
 
     /// Every part of an xlsx but docProps/core.xml (it holds the moment of writing).
     fn parts_of(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {

@@ -12,8 +12,9 @@ use crate::rules::{Assessment, Verdict};
 
 use super::highlight::{Highlight, Rule, Severity};
 use super::history::{self, History};
+use super::rows::Rows;
 use super::sheet::Sheet;
-use super::table::{Cell, Rows, Table};
+use super::table::{Cell, Table};
 
 /// 入力エラー: every rejected row or value, in file, sheet and row order
 /// (then column), so staff fixing an export go down it once. Files sort by

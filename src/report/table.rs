@@ -12,6 +12,7 @@ use rust_xlsxwriter::{Format, IgnoreError, Url, Workbook, Worksheet, XlsxError};
 
 use super::highlight::{self, Highlight};
 use super::print::{self, PrintMeta};
+use super::rows::Rows;
 use super::sheet::Sheet;
 use super::style::{Styles, display_width};
 use crate::ingest::raw::{EXCEL_MAX_CHARS, clip};
@@ -78,80 +79,6 @@ impl Cell {
             Cell::DateTime(_) => 26,
             Cell::Fy(fy) => display_width(&crate::calendar::fy_label(*fy)),
             Cell::Percent(_) => 7,
-        }
-    }
-}
-
-/// Makes row `i` of a sheet whose rows are not held (see [`Rows::made`]).
-pub type MakeRow<'a> = dyn Fn(usize) -> Vec<Cell> + Send + Sync + 'a;
-
-/// The rows of a sheet: held, or made one at a time as the sheet is written.
-///
-/// A national export's large sheets (算定検証, 事業者別集計, 雇用状況報告, …)
-/// are [`Rows::Made`] from the stage's output they show, so no sheet is ever
-/// held whole as cells: with constant-memory worksheets each row is built,
-/// written and dropped, and the report's memory stays that of the results.
-pub enum Rows<'a> {
-    Held(Vec<Vec<Cell>>),
-    Made { len: usize, make: Box<MakeRow<'a>> },
-}
-
-impl<'a> Rows<'a> {
-    /// `len` rows, row `i` being `make(i)`, made when written (from either
-    /// of the writer's threads, hence `Send + Sync`).
-    pub fn made(len: usize, make: impl Fn(usize) -> Vec<Cell> + Send + Sync + 'a) -> Rows<'a> {
-        Rows::Made {
-            len,
-            make: Box::new(make),
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        match self {
-            Rows::Held(rows) => rows.len(),
-            Rows::Made { len, .. } => *len,
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Row `i` (which must be below [`Rows::len`]).
-    pub fn get(&self, i: usize) -> Cow<'_, [Cell]> {
-        match self {
-            Rows::Held(rows) => Cow::Borrowed(&rows[i]),
-            Rows::Made { make, .. } => Cow::Owned(make(i)),
-        }
-    }
-
-    /// Rows `range`, in order.
-    pub fn slice(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = Cow<'_, [Cell]>> {
-        range.map(|i| self.get(i))
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = Cow<'_, [Cell]>> {
-        self.slice(0..self.len())
-    }
-}
-
-impl Default for Rows<'_> {
-    fn default() -> Self {
-        Rows::Held(Vec::new())
-    }
-}
-
-impl FromIterator<Vec<Cell>> for Rows<'_> {
-    fn from_iter<I: IntoIterator<Item = Vec<Cell>>>(iter: I) -> Self {
-        Rows::Held(iter.into_iter().collect())
-    }
-}
-
-impl std::fmt::Debug for Rows<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Rows::Held(rows) => f.debug_tuple("Held").field(rows).finish(),
-            Rows::Made { len, .. } => f.debug_struct("Made").field("len", len).finish(),
         }
     }
 }

@@ -6,8 +6,9 @@ use crate::model::FiscalYear;
 use crate::totals::{CompanyRow, FyProgramRow, execution};
 
 use super::overview::ExecutionChart;
+use super::rows::Rows;
 use super::sheet::Sheet;
-use super::table::{Cell, Rows, Table};
+use super::table::{Cell, Table};
 
 /// 年度別集計: the rows in their order, each FY's 合計 row in bold.
 pub fn fiscal_year_table(rows: &[FyProgramRow]) -> Table<'static> {
