@@ -5,6 +5,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc rather than glibc's malloc: a national night allocates millions
+/// of small strings on two threads, and glibc's per-thread arenas kept freed
+/// memory as resident (see BENCHMARKS.md, "What each change bought").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = hojokin::cli::Cli::parse();
     hojokin::logging::init();

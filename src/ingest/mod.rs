@@ -102,45 +102,84 @@ fn first_header<T>(
     Ok(found)
 }
 
-/// Converts every row below the header with `convert`.
-fn read_rows<T>(
+/// Rows handed from the reading thread to the converting one at a time.
+const BATCH_ROWS: usize = 512;
+/// Batches read ahead of the converter, at most: bounds the rows in flight
+/// (a few MB) when conversion is the slower side.
+const BATCHES_AHEAD: usize = 8;
+
+/// Converts every row below the header with `convert`, in order. The sheet
+/// is read on this thread and converted on a second one: reading (unzip,
+/// XML, shared strings) and converting (normalising, parsing 和暦 and yen,
+/// the catalogue) each take about half of a sheet's time, so on two cores
+/// they overlap instead of adding up (BENCHMARKS.md, "What each change
+/// bought").
+fn read_rows<T: Send>(
     book: &mut Book,
     sheet: &str,
     header: &HeaderMap,
-    convert: &mut dyn FnMut(&mut Cells<'_>) -> Option<T>,
+    convert: &mut (dyn FnMut(&mut Cells<'_>) -> Option<T> + Send),
 ) -> Result<SheetRows<T>, SourceError> {
     let file = file_label(book.path());
-    let programs = ProgramMemo::default();
-    let at = SheetRef {
-        file: &file,
-        sheet,
-        header,
-        programs: &programs,
-    };
-    let mut out = SheetRows {
-        records: Vec::new(),
-        errors: Vec::new(),
-        rows: 0,
-    };
     let progress = crate::progress::rows_spinner(&format!("{file} {sheet}"));
-    book.visit_rows(sheet, &mut |row: Row| {
-        // Rows above the header, and rows with text only in columns this
-        // dataset ignores (a footnote, a stray cell far to the right), are
-        // not data rows.
-        if row.index <= header.row || header.columns.values().all(|(_, c)| row.get(*c).is_blank()) {
-            return ControlFlow::Continue(());
+    let (batches, arriving) = std::sync::mpsc::sync_channel::<Vec<Row>>(BATCHES_AHEAD);
+    std::thread::scope(|scope| {
+        let (file, progress) = (&file, &progress);
+        let converter = scope.spawn(move || {
+            let programs = ProgramMemo::default();
+            let at = SheetRef {
+                file,
+                sheet,
+                header,
+                programs: &programs,
+            };
+            let mut out = SheetRows {
+                records: Vec::new(),
+                errors: Vec::new(),
+                rows: 0,
+            };
+            for row in arriving.into_iter().flatten() {
+                // Rows above the header, and rows with text only in columns
+                // this dataset ignores (a footnote, a stray cell far to the
+                // right), are not data rows.
+                if row.index <= header.row
+                    || header.columns.values().all(|(_, c)| row.get(*c).is_blank())
+                {
+                    continue;
+                }
+                out.rows += 1;
+                progress.inc(1);
+                let mut cells = Cells::new(at, &row);
+                if let Some(record) = convert(&mut cells) {
+                    out.records.push(record);
+                }
+                out.errors.append(&mut cells.errors);
+            }
+            out
+        });
+        let mut batch = Vec::with_capacity(BATCH_ROWS);
+        let read = book.visit_rows(sheet, &mut |row: Row| {
+            batch.push(row);
+            if batch.len() == BATCH_ROWS {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                // Only fails when the converter is gone, i.e. it panicked:
+                // stop reading; the join below passes its panic on.
+                if batches.send(full).is_err() {
+                    return ControlFlow::Break(());
+                }
+            }
+            ControlFlow::Continue(())
+        });
+        if !batch.is_empty() {
+            let _ = batches.send(batch);
         }
-        out.rows += 1;
-        progress.inc(1);
-        let mut cells = Cells::new(at, &row);
-        if let Some(record) = convert(&mut cells) {
-            out.records.push(record);
-        }
-        out.errors.append(&mut cells.errors);
-        ControlFlow::Continue(())
-    })?;
-    progress.finish();
-    Ok(out)
+        drop(batches);
+        let out = converter
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        progress.finish();
+        read.map(|()| out)
+    })
 }
 
 fn sha256_of(path: &Path) -> Result<String, SourceError> {
@@ -265,8 +304,8 @@ impl Reader {
                     c.tag_errors(columns::app::ID, Some(columns::app::COMPANY));
                     record
                 })?;
-                inputs.applications.extend(r.records);
-                inputs.errors.extend(r.errors);
+                append(&mut inputs.applications, r.records);
+                append(&mut inputs.errors, r.errors);
                 r.rows
             }
             Dataset::Assets => {
@@ -275,8 +314,8 @@ impl Reader {
                     c.tag_errors(columns::asset::APPLICATION_ID, None);
                     record
                 })?;
-                inputs.assets.extend(r.records);
-                inputs.errors.extend(r.errors);
+                append(&mut inputs.assets, r.records);
+                append(&mut inputs.errors, r.errors);
                 r.rows
             }
             Dataset::EmploymentReports => {
@@ -286,15 +325,15 @@ impl Reader {
                     held.extend(rows::rejected_report(c));
                     record
                 })?;
-                inputs.employment_reports.extend(r.records);
-                inputs.rejected_reports.extend(held);
-                inputs.errors.extend(r.errors);
+                append(&mut inputs.employment_reports, r.records);
+                append(&mut inputs.rejected_reports, held);
+                append(&mut inputs.errors, r.errors);
                 r.rows
             }
             Dataset::Budgets => {
                 let r = read_rows(book, &sheet, &header, &mut |c| rows::budget(c, catalogue))?;
-                inputs.budgets.extend(r.records);
-                inputs.errors.extend(r.errors);
+                append(&mut inputs.budgets, r.records);
+                append(&mut inputs.errors, r.errors);
                 r.rows
             }
         };
@@ -530,4 +569,15 @@ fn recognise_sheets(
         });
     }
     Ok(found)
+}
+
+/// Moves `more` onto the end of `all`; when `all` is still empty (the usual
+/// case: one file per dataset) it takes `more`'s buffer as it is, where
+/// `extend` would copy 200,000 records into a new one.
+fn append<T>(all: &mut Vec<T>, mut more: Vec<T>) {
+    if all.is_empty() {
+        *all = more;
+    } else {
+        all.append(&mut more);
+    }
 }

@@ -96,10 +96,25 @@ fn same_file(_target: &std::fs::Metadata, target_path: &Path, other: &Path) -> b
     }
 }
 
-/// Checks the target, sweeps stale temporary files, writes `bytes` to a new
-/// temporary file in the target's folder, syncs it and renames it over the
-/// target.
+/// [`write_atomically_with`] for bytes already in memory.
 pub fn write_atomically(path: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), ReportError> {
+    write_atomically_with(path, inputs, |file| {
+        file.write_all(bytes).map_err(|source| ReportError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+    })
+}
+
+/// Checks the target, sweeps stale temporary files, lets `fill` write a new
+/// temporary file in the target's folder, syncs it and renames it over the
+/// target. If `fill` fails, the temporary file is removed and the target
+/// is left as it was.
+pub fn write_atomically_with(
+    path: &Path,
+    inputs: &[&Path],
+    fill: impl FnOnce(&mut std::fs::File) -> Result<(), ReportError>,
+) -> Result<(), ReportError> {
     let err = |source| ReportError::Write {
         path: path.to_path_buf(),
         source,
@@ -123,7 +138,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(
     }
     // Dropped on every error path below, which deletes the file.
     let mut tmp = builder.tempfile_in(dir).map_err(err)?;
-    tmp.write_all(bytes).map_err(err)?;
+    fill(tmp.as_file_mut())?;
     tmp.as_file().sync_all().map_err(err)?;
     pause_before_rename(tmp.path());
     tmp.persist(path).map_err(|e| err(e.error))?;

@@ -29,6 +29,24 @@ fn writes_the_bytes_and_leaves_no_temporary_file() {
 }
 
 #[test]
+fn a_writer_that_fails_half_way_leaves_last_nights_file_and_no_temporary() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("summary.xlsx");
+    write_atomically(&target, b"last night", &[]).unwrap();
+    let err = write_atomically_with(&target, &[], |file| {
+        file.write_all(b"half a zip").unwrap();
+        Err(ReportError::Write {
+            path: target.clone(),
+            source: std::io::Error::from(std::io::ErrorKind::StorageFull),
+        })
+    })
+    .unwrap_err();
+    assert!(matches!(err, ReportError::Write { .. }), "{err}");
+    assert_eq!(std::fs::read(&target).unwrap(), b"last night");
+    assert_eq!(names(dir.path()), ["summary.xlsx"]);
+}
+
+#[test]
 fn a_symlink_planted_at_the_target_or_an_old_temp_name_is_not_followed() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
