@@ -7,6 +7,7 @@
 //! a past night reproduces that night's ledger.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -55,12 +56,14 @@ pub struct ReportDue {
     /// 担当者名 of the application, for the mail's greeting.
     pub contact_name: Option<String>,
     pub program: String,
-    /// The report's name from the catalogue (採用状況報告).
-    pub report_name: String,
+    /// The report's name from the catalogue (採用状況報告). This and the
+    /// duty's other texts are shared by every row of the duty (a national
+    /// ledger has hundreds of thousands), not copied into each.
+    pub report_name: Arc<str>,
     /// Forms to send (第10号様式 採用状況報告書, 第11号様式 採用者リスト).
-    pub forms: Vec<Form>,
+    pub forms: Arc<[Form]>,
     /// Other documents to enclose (catalogue `attachments`).
-    pub attachments: Vec<String>,
+    pub attachments: Arc<[String]>,
     /// FY of 交付決定日.
     pub decision_fy: FiscalYear,
     /// 報告年度: the decision's FY plus the duty's years after.
@@ -72,7 +75,7 @@ pub struct ReportDue {
     /// How a closed `nominal_due` moved to `due` (a catalogue setting per duty).
     pub due_shift: DueShift,
     /// Where the day and the shift come from (the catalogue's `basis`: city policy).
-    pub due_basis: Option<String>,
+    pub due_basis: Option<Arc<str>>,
     /// 受付日 of the earliest matching report received by the as-of date.
     pub received_on: Option<NaiveDate>,
     pub state: ReportState,
@@ -158,6 +161,26 @@ fn state_of(received_on: Option<NaiveDate>, due: NaiveDate, as_of: NaiveDate) ->
     }
 }
 
+/// A duty's texts, made once and shared by its ledger rows.
+#[derive(Debug, Clone)]
+struct DutyTexts {
+    name: Arc<str>,
+    forms: Arc<[Form]>,
+    attachments: Arc<[String]>,
+    basis: Option<Arc<str>>,
+}
+
+impl DutyTexts {
+    fn of(duty: &ReportingDuty) -> Self {
+        DutyTexts {
+            name: duty.name.as_str().into(),
+            forms: duty.forms.as_slice().into(),
+            attachments: duty.attachments.as_slice().into(),
+            basis: duty.basis.as_deref().map(Into::into),
+        }
+    }
+}
+
 /// One row per required report whose due month has begun by `as_of`, sorted by
 /// due date, then 申請番号 (then report name and FY, so the order is total).
 pub fn ledger(
@@ -167,6 +190,14 @@ pub fn ledger(
     as_of: NaiveDate,
 ) -> Vec<ReportDue> {
     let index = earliest_received(received, as_of);
+    let shared: Vec<DutyTexts> = duties.iter().map(DutyTexts::of).collect();
+    let texts = |duty: &ReportingDuty| {
+        let i = duties
+            .iter()
+            .position(|d| std::ptr::eq(d, duty))
+            .unwrap_or_default();
+        shared[i].clone()
+    };
     let mut rows: Vec<ReportDue> = apps
         .iter()
         .flat_map(|app| required_reports(app, duties))
@@ -174,21 +205,22 @@ pub fn ledger(
         .map(|req| {
             let due = req.duty.shift.apply(req.nominal);
             let received_on = index.get(&(req.app.id.as_str(), req.report_fy)).copied();
+            let duty = texts(req.duty);
             ReportDue {
                 application_id: req.app.id.clone(),
                 company: req.app.company.clone(),
                 email: req.app.email.clone(),
                 contact_name: req.app.contact.clone(),
                 program: req.app.program.clone(),
-                report_name: req.duty.name.clone(),
-                forms: req.duty.forms.clone(),
-                attachments: req.duty.attachments.clone(),
+                report_name: duty.name,
+                forms: duty.forms,
+                attachments: duty.attachments,
                 decision_fy: req.decision_fy,
                 report_fy: req.report_fy,
                 due,
                 nominal_due: req.nominal,
                 due_shift: req.duty.shift,
-                due_basis: req.duty.basis.clone(),
+                due_basis: duty.basis,
                 received_on,
                 state: state_of(received_on, due, as_of),
             }
@@ -202,6 +234,9 @@ pub fn ledger(
             b.report_fy,
         ))
     });
+    // Collected by doubling from an unsized iterator: up to half is spare,
+    // and the ledger lives until the report is written.
+    rows.shrink_to_fit();
     rows
 }
 

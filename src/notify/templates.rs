@@ -328,10 +328,10 @@ pub fn report_titles(reports: &[DueReport<'_>]) -> String {
     let mut names: Vec<(&str, Vec<String>)> = Vec::new();
     for d in reports {
         let fy = fy_label(d.row.report_fy);
-        match names.iter_mut().find(|(n, _)| *n == d.row.report_name) {
+        match names.iter_mut().find(|(n, _)| *n == &*d.row.report_name) {
             Some((_, fys)) if !fys.contains(&fy) => fys.push(fy),
             Some(_) => {}
-            None => names.push((d.row.report_name.as_str(), vec![fy])),
+            None => names.push((&*d.row.report_name, vec![fy])),
         }
     }
     names
@@ -373,7 +373,7 @@ pub fn reminder_context(letter: &Letter<'_>, as_of: NaiveDate) -> Value {
                 days_overdue => (as_of - d.row.due).num_days().max(0),
                 stage => d.stage.label(),
                 forms => forms(d.row),
-                attachments => d.row.attachments.clone(),
+                attachments => d.row.attachments.to_vec(),
                 sent_before => sent_lines(&d.sent_before),
                 requested_before => !d.sent_before.is_empty(),
             }
@@ -397,7 +397,7 @@ pub fn reminder_context(letter: &Letter<'_>, as_of: NaiveDate) -> Value {
         reports => reports,
         requested_before => letter.reports.iter().all(|d| !d.sent_before.is_empty()),
         sent_before => sent_lines(&primary.sent_before),
-        attachments => row.attachments.clone(),
+        attachments => row.attachments.to_vec(),
         submission => letter.submission.unwrap_or_default().to_string(),
         submit_to => letter.submit_to.unwrap_or_default().to_string(),
         replies_reach_staff => letter.replies_reach_staff,
@@ -424,8 +424,9 @@ fn sample_row() -> ReportDue {
                 title: Some("採用者リスト".into()),
                 attached_to: Some("第10号様式".into()),
             },
-        ],
-        attachments: vec!["雇用契約書の写し".into()],
+        ]
+        .into(),
+        attachments: vec!["雇用契約書の写し".into()].into(),
         decision_fy: 2023,
         report_fy: 2024,
         due: date(4, 30),

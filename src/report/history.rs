@@ -115,7 +115,7 @@ mod tests {
             email: None,
             program: "多様な人材".into(),
             report_name: "採用状況報告".into(),
-            forms: vec![],
+            forms: vec![].into(),
             decision_fy: 2022,
             report_fy: 2024,
             due: d(2024, 4, 30),
@@ -123,7 +123,7 @@ mod tests {
             due_shift: crate::model::DueShift::NextOpenDay,
             due_basis: None,
             contact_name: None,
-            attachments: vec![],
+            attachments: vec![].into(),
             received_on: None,
             state,
         }

@@ -223,7 +223,7 @@ pub fn employment_reports<'a>(
         cells.extend(stage_cells(history::next(&sent, r, as_of)));
         cells.extend([
             Cell::text(&r.program),
-            Cell::text(&r.report_name),
+            Cell::text(&*r.report_name),
             Cell::Fy(r.decision_fy),
             Cell::text(
                 r.forms

@@ -27,8 +27,8 @@ fn row() -> ReportDue {
         email: Some("soumu@ayase-seiko.example.jp".into()),
         program: "女性・障がい者雇用環境整備補助金".into(),
         report_name: "採用状況報告".into(),
-        forms: vec!["第10号様式".into(), "第11号様式".into()],
-        attachments: vec![],
+        forms: vec!["第10号様式".into(), "第11号様式".into()].into(),
+        attachments: vec![].into(),
         contact_name: None,
         decision_fy: 2023,
         report_fy: 2024,
@@ -292,7 +292,8 @@ fn one_mail_names_every_report_its_contact_and_how_to_submit() {
             title: Some("採用者リスト".into()),
             attached_to: Some("第10号様式".into()),
         },
-    ];
+    ]
+    .into();
     let newer = ReportDue {
         report_fy: 2024,
         due: NaiveDate::from_ymd_opt(2024, 4, 30).unwrap(),
