@@ -21,6 +21,7 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::catalogue::Catalogue;
 use crate::job::InputSpec;
@@ -123,8 +124,11 @@ fn read_rows<T: Send>(
     let file = file_label(book.path());
     let progress = crate::progress::rows_spinner(&format!("{file} {sheet}"));
     let (batches, arriving) = std::sync::mpsc::sync_channel::<Vec<Row>>(BATCHES_AHEAD);
+    // The rows the sheet says it spans, told before its first row is sent
+    // (the channel orders the two).
+    let spans = AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        let (file, progress) = (&file, &progress);
+        let (file, progress, spans) = (&file, &progress, &spans);
         let converter = scope.spawn(move || {
             let programs = ProgramMemo::default();
             let at = SheetRef {
@@ -138,7 +142,16 @@ fn read_rows<T: Send>(
                 errors: Vec::new(),
                 rows: 0,
             };
-            for row in arriving.into_iter().flatten() {
+            for (i, row) in arriving.into_iter().flatten().enumerate() {
+                if i == 0 {
+                    let rows = spans
+                        .load(Ordering::Relaxed)
+                        .saturating_sub(header.row as usize + 1);
+                    // `try_`: a sheet whose `<dimension>` claims a million
+                    // rows it does not have must not abort the night when
+                    // the room cannot be had; the vector then just grows.
+                    let _ = out.records.try_reserve_exact(rows);
+                }
                 // Rows above the header, and rows with text only in columns
                 // this dataset ignores (a footnote, a stray cell far to the
                 // right), are not data rows.
@@ -158,7 +171,8 @@ fn read_rows<T: Send>(
             out
         });
         let mut batch = Vec::with_capacity(BATCH_ROWS);
-        let read = book.visit_rows(sheet, &mut |row: Row| {
+        let size = &mut |rows| spans.store(rows, Ordering::Relaxed);
+        let read = book.visit_rows_sized(sheet, size, &mut |row: Row| {
             batch.push(row);
             if batch.len() == BATCH_ROWS {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
@@ -178,20 +192,33 @@ fn read_rows<T: Send>(
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         progress.finish();
-        // The records live for the whole night; pushed one by one, up to
-        // half of their vector would be spare (96 MB instead of 74 MB for
-        // 200,000 applications).
+        // The records live for the whole night: nothing spare kept when the
+        // sheet's `<dimension>` overstated it or was missing (then pushed
+        // one by one, up to half the vector would be spare).
         out.records.shrink_to_fit();
         read.map(|()| out)
     })
 }
 
+/// The file's SHA-256, read a buffer at a time (a full-sheet export is over
+/// 100 MB: it is not held in memory to be hashed).
 fn sha256_of(path: &Path) -> Result<String, SourceError> {
-    let bytes = std::fs::read(path).map_err(|e| SourceError::Open {
+    let err = |e: std::io::Error| SourceError::Open {
         path: path.to_path_buf(),
         message: e.to_string(),
-    })?;
-    Ok(hex::encode(Sha256::digest(&bytes)))
+    };
+    let mut file = std::fs::File::open(path).map_err(err)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match std::io::Read::read(&mut file, &mut buf) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(err(e)),
+        }
+    }
+    Ok(hex::encode(hasher.finalize()))
 }
 
 /// Finds the sheet and header of `dataset` in its opened input: the named
@@ -246,10 +273,22 @@ impl Reader {
     /// [`Reader::keep`]; opened on first use. A file that fails to open is not
     /// remembered, so asking again gives the same error again.
     fn book(&mut self, path: &Path) -> Result<Book, SourceError> {
-        match self.books.remove(path) {
-            Some(book) => Ok(book),
-            None => Book::open(path),
+        if let Some(book) = self.books.remove(path) {
+            return Ok(book);
         }
+        // The file is hashed on a second core while it is guarded and
+        // opened (both read it whole; neither needs the other).
+        let (book, hash) = std::thread::scope(|scope| {
+            let hashing =
+                (!self.hashes.contains_key(path)).then(|| scope.spawn(|| sha256_of(path)));
+            let book = Book::open(path);
+            (book, hashing.map(std::thread::ScopedJoinHandle::join))
+        });
+        // A failed hash is not kept: `sha256` tries again and reports it.
+        if let Some(Ok(Ok(h))) = hash {
+            self.hashes.insert(path.to_path_buf(), h);
+        }
+        book
     }
 
     fn keep(&mut self, book: Book) {

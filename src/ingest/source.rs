@@ -230,6 +230,19 @@ impl Book {
         sheet: &str,
         visit: &mut dyn FnMut(Row) -> ControlFlow<()>,
     ) -> Result<(), SourceError> {
+        self.visit_rows_sized(sheet, &mut |_| {}, visit)
+    }
+
+    /// [`Book::visit_rows`], first telling `rows` how many rows the sheet
+    /// says it spans (an xlsx's `<dimension>`, at most Excel's 1,048,576),
+    /// when it says, so the reader of a large sheet can size its records
+    /// once. Only a hint: nothing relies on the file telling the truth.
+    pub fn visit_rows_sized(
+        &mut self,
+        sheet: &str,
+        rows: &mut dyn FnMut(usize),
+        visit: &mut dyn FnMut(Row) -> ControlFlow<()>,
+    ) -> Result<(), SourceError> {
         if !self.sheet_names().iter().any(|s| s == sheet) {
             return Err(SourceError::NoSheet {
                 path: self.path().to_path_buf(),
@@ -247,7 +260,7 @@ impl Book {
                     date1904: *date1904,
                 };
                 guarded(&path, || match sheets.as_mut() {
-                    Sheets::Xlsx(xlsx) => visit_xlsx(&path, xlsx, sheet, cell, visit),
+                    Sheets::Xlsx(xlsx) => visit_xlsx(&path, xlsx, sheet, cell, rows, visit),
                     Sheets::Xlsb(xlsb) => visit_xlsb(&path, xlsb, sheet, cell, visit),
                     other => {
                         let range =
@@ -597,6 +610,9 @@ impl<'v> RowBuilder<'v> {
     }
 }
 
+/// Rows in an Excel sheet: the most a sheet's `<dimension>` is believed.
+const EXCEL_MAX_ROWS: usize = 1_048_576;
+
 /// The reason for a formula saved without its result (as libraries write
 /// workbooks for Excel to calculate on opening): its value is unknown here.
 const NO_CACHED_RESULT: &str = "数式の計算結果が保存されていないため値が分かりません（Excel で開いて保存し直すと計算結果が保存されます）";
@@ -606,6 +622,7 @@ fn visit_xlsx(
     xlsx: &mut Xlsx<BufReader<File>>,
     sheet: &str,
     convert: Convert,
+    size: &mut dyn FnMut(usize),
     visit: &mut dyn FnMut(Row) -> ControlFlow<()>,
 ) -> Result<(), SourceError> {
     let err = |e: calamine::XlsxError| SourceError::Workbook {
@@ -613,6 +630,11 @@ fn visit_xlsx(
         message: e.to_string(),
     };
     let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(err)?;
+    let spans = reader.dimensions();
+    if spans.end.0 >= spans.start.0 {
+        let rows = (spans.end.0 - spans.start.0).saturating_add(1);
+        size(usize::try_from(rows).unwrap_or(0).min(EXCEL_MAX_ROWS));
+    }
     let mut rows = RowBuilder::new(visit);
     // The metadata variant, not `next_cell_with_formula`: it tells a formula
     // saved without its result from an empty cell in the same pass, and it
