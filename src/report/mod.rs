@@ -6,6 +6,7 @@
 //! target and renamed, so a reader never sees half of it ([`atomic`]).
 
 pub mod atomic;
+pub mod column_style;
 pub mod compose;
 pub mod highlight;
 pub mod history;
@@ -81,8 +82,14 @@ impl Report<'_> {
 
     /// [`Report::to_bytes`] with `threads` writers (the tests compare counts).
     fn to_bytes_on(&self, threads: usize) -> Result<Vec<u8>, XlsxError> {
+        self.to_bytes_with(threads, true)
+    }
+
+    /// `bare`: cells may be written through their column's format
+    /// ([`column_style`]); the tests compare the two ways.
+    fn to_bytes_with(&self, threads: usize, bare: bool) -> Result<Vec<u8>, XlsxError> {
         let mut bytes = std::io::Cursor::new(Vec::new());
-        self.save_on(threads, &mut bytes)?;
+        self.save_on(threads, bare, &mut bytes)?;
         Ok(bytes.into_inner())
     }
 
@@ -92,7 +99,12 @@ impl Report<'_> {
     /// once: the parts are shared out largest first between up to
     /// [`writers`] threads, each filling its own worksheets; 概要 (with its
     /// chart) stays a normal one.
-    fn save_on<W: std::io::Write + Send>(&self, threads: usize, out: W) -> Result<(), XlsxError> {
+    fn save_on<W: std::io::Write + Send>(
+        &self,
+        threads: usize,
+        bare: bool,
+        out: W,
+    ) -> Result<(), XlsxError> {
         let styles = Styles::default();
         let mut wb = Workbook::new();
         wb.set_properties(&self.properties());
@@ -140,9 +152,9 @@ impl Report<'_> {
                 .into_iter()
                 .map(|share| {
                     scope.spawn(move || {
-                        share
-                            .into_iter()
-                            .try_for_each(|(part, ws)| table::write_part(ws, part, styles, meta))
+                        share.into_iter().try_for_each(|(part, ws)| {
+                            table::write_part(ws, part, styles, meta, bare)
+                        })
                     })
                 })
                 .collect();
@@ -186,7 +198,7 @@ impl Report<'_> {
         atomic::write_atomically_with(path, inputs, |file| {
             let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
             let written = self
-                .save_on(writers(), &mut out)
+                .save_on(writers(), true, &mut out)
                 .and_then(|()| std::io::Write::flush(&mut out).map_err(XlsxError::IoError));
             // Flushed above, not on drop, where a full disk would go unseen.
             written.map_err(|e| match e {
@@ -280,6 +292,96 @@ mod tests {
                 assert!(a == b, "{name} differs between one writer and four");
             }
         }
+    }
+
+    /// Writing cells bare, through their column's format, gives the very
+    /// bytes of naming every cell's format: every kind of cell, bold rows
+    /// first, in the middle and last, a column blank at first, texts that
+    /// wrap, empty texts, 元年 dates, 年度 and links.
+    #[test]
+    fn bare_cells_write_the_same_workbook() {
+        let long = "算定根拠の長い文です。".repeat(12);
+        let mut t = Table::new(
+            Sheet::Verification,
+            vec![
+                "申請番号",
+                "区分",
+                "額",
+                "人数",
+                "日付",
+                "時刻",
+                "年度",
+                "割合",
+                "根拠",
+                "状況",
+                "リンク",
+            ],
+        );
+        let long_for_rows = long.clone();
+        t.rows = Rows::made(3_000, move |i| {
+            let n = i64::try_from(i).unwrap();
+            let fy = 2018 + i32::try_from(n % 8).unwrap();
+            let day = chrono::NaiveDate::from_ymd_opt(fy, 5, 1).unwrap();
+            vec![
+                Cell::text(format!("R{i:05}")),
+                match i % 4 {
+                    _ if i < 10 => Cell::Empty,
+                    0 => Cell::text(""),
+                    1 => Cell::Empty,
+                    _ => Cell::text("Aコース"),
+                },
+                Cell::Yen(n * 1_000),
+                Cell::Int(n % 13),
+                Cell::Date(day),
+                Cell::DateTime(day.and_hms_opt(2, 30, 5).unwrap()),
+                Cell::Fy(fy),
+                Cell::Percent(0.25),
+                if i % 3 == 0 {
+                    Cell::text(long_for_rows.clone())
+                } else {
+                    Cell::text("短い")
+                },
+                Cell::tag(["提出済", "未提出"][i % 2]),
+                Cell::Link {
+                    text: "要確認へ".into(),
+                    to: Sheet::Findings,
+                },
+            ]
+        });
+        t.declare_fiscal_years(2018..2026);
+        t.bold_rows = vec![0, 1, 1_500, 2_999];
+        let mut held = Table::new(Sheet::Findings, vec!["内容", "額"]);
+        held.rows = (0..50)
+            .map(|i| vec![Cell::text(long.clone()), Cell::Yen(i)])
+            .collect();
+        let report = Report {
+            overview: Overview::default(),
+            tables: vec![t, held],
+            meta: PrintMeta::default(),
+        };
+        let named = parts_of(&report.to_bytes_with(2, false).unwrap());
+        let bare = parts_of(&report.to_bytes_with(2, true).unwrap());
+        assert_eq!(named.len(), bare.len());
+        for ((name, a), (_, b)) in named.iter().zip(&bare) {
+            assert!(
+                a == b,
+                "{name} differs when cells are written bare:\n{}",
+                first_difference(a, b)
+            );
+        }
+    }
+
+    /// Where two parts first differ, with some bytes around it.
+    fn first_difference(a: &[u8], b: &[u8]) -> String {
+        let at = a
+            .iter()
+            .zip(b)
+            .position(|(x, y)| x != y)
+            .unwrap_or(a.len().min(b.len()));
+        let around = |s: &[u8]| {
+            String::from_utf8_lossy(&s[at.saturating_sub(80)..(at + 80).min(s.len())]).into_owned()
+        };
+        format!("named: …{}…\nbare:  …{}…", around(a), around(b))
     }
 
     /// Every sentence a report that cannot be written gives, whole.

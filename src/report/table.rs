@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_xlsxwriter::{Format, IgnoreError, Url, Workbook, Worksheet, XlsxError};
 
+use super::column_style::{self, ColumnStyles};
 use super::highlight::{self, Highlight};
 use super::print::{self, PrintMeta};
 use super::rows::Rows;
@@ -174,7 +175,16 @@ pub fn write_cell(
     styles: &Styles,
     bold: bool,
 ) -> Result<(), XlsxError> {
-    write_cell_with(ws, row, col, cell, &mut Formats::new(styles), bold)
+    write_cell_with(
+        ws,
+        row,
+        col,
+        cell,
+        &mut Formats::new(styles),
+        bold,
+        false,
+        false,
+    )
 }
 
 /// The formats one sheet's writer uses: the shared styles, and each 年度's
@@ -217,6 +227,10 @@ fn pick<'f>(bold: bool, plain: &'f Format, strong: &'f Format) -> &'f Format {
     if bold { strong } else { plain }
 }
 
+/// Writes `cell` with its format, or bare (through its column's format, see
+/// [`super::column_style`]) when `bare`; `wrap`: a text too wide for its
+/// column, which wraps.
+#[allow(clippy::too_many_arguments)]
 fn write_cell_with(
     ws: &mut Worksheet,
     row: u32,
@@ -224,43 +238,39 @@ fn write_cell_with(
     cell: &Cell,
     formats: &mut Formats<'_>,
     bold: bool,
+    wrap: bool,
+    bare: bool,
 ) -> Result<(), XlsxError> {
     let styles = formats.styles;
+    if let Some(style) = column_style::style_of(cell, styles, bold, wrap) {
+        let format = (!bare).then_some(style);
+        #[allow(clippy::cast_precision_loss)]
+        match cell {
+            Cell::Text(s) | Cell::Tag(s) => put(ws, row, col, cell_text(s).as_ref(), format)?,
+            // Exact: every yen amount hojokin handles is far below 2^53.
+            Cell::Yen(v) | Cell::Int(v) => put(ws, row, col, *v as f64, format)?,
+            Cell::Percent(p) => put(ws, row, col, *p, format)?,
+            Cell::Date(d) => put(ws, row, col, d, format)?,
+            Cell::DateTime(t) => put(ws, row, col, t, format)?,
+            Cell::Empty | Cell::Fy(_) | Cell::Link { .. } => {}
+        }
+        return Ok(());
+    }
     match cell {
         Cell::Empty => {
             // Blank, but bordered like its row.
             ws.write_blank(row, col, pick(bold, &styles.text, &styles.text_bold))?;
         }
-        Cell::Text(s) => {
-            write_text(ws, row, col, s, pick(bold, &styles.text, &styles.text_bold))?;
-        }
-        Cell::Tag(s) => {
-            ws.write_string_with_format(row, col, s, pick(bold, &styles.tag, &styles.tag_bold))?;
-        }
-        #[allow(clippy::cast_precision_loss)]
-        Cell::Yen(v) => {
-            // Exact: every yen amount hojokin handles is far below 2^53.
-            ws.write_number_with_format(
-                row,
-                col,
-                *v as f64,
-                pick(bold, &styles.yen, &styles.yen_bold),
-            )?;
-        }
-        #[allow(clippy::cast_precision_loss)]
-        Cell::Int(v) => {
-            ws.write_number_with_format(
-                row,
-                col,
-                *v as f64,
-                pick(bold, &styles.int, &styles.int_bold),
-            )?;
-        }
-        Cell::Date(d) => {
-            ws.write_datetime_with_format(row, col, d, styles.date_for(*d, bold))?;
-        }
-        Cell::DateTime(t) => {
-            ws.write_datetime_with_format(row, col, t, &styles.datetime)?;
+        Cell::Text(s) | Cell::Tag(s) => {
+            // Empty: written as a blank with its format, as rust_xlsxwriter does.
+            let plain = if matches!(cell, Cell::Tag(_)) {
+                pick(bold, &styles.tag, &styles.tag_bold)
+            } else if wrap {
+                pick(bold, &styles.text_wrap, &styles.text_wrap_bold)
+            } else {
+                pick(bold, &styles.text, &styles.text_bold)
+            };
+            write_text(ws, row, col, s, plain)?;
         }
         Cell::Fy(fy) => {
             let format = formats.fiscal_year(*fy, bold);
@@ -270,15 +280,23 @@ fn write_cell_with(
             let url = Url::new(format!("internal:'{}'!A1", to.name())).set_text(text);
             ws.write_url_with_format(row, col, url, &styles.link)?;
         }
-        Cell::Percent(p) => {
-            ws.write_number_with_format(
-                row,
-                col,
-                *p,
-                pick(bold, &styles.percent, &styles.percent_bold),
-            )?;
-        }
+        Cell::Yen(_) | Cell::Int(_) | Cell::Date(_) | Cell::DateTime(_) | Cell::Percent(_) => {}
     }
+    Ok(())
+}
+
+/// `value` at (row, col) with `format`, or with its column's when `None`.
+fn put<T: rust_xlsxwriter::IntoExcelData>(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: T,
+    format: Option<&Format>,
+) -> Result<(), XlsxError> {
+    match format {
+        Some(f) => ws.write_with_format(row, col, value, f)?,
+        None => ws.write(row, col, value)?,
+    };
     Ok(())
 }
 
@@ -344,7 +362,7 @@ fn write_split(
     limit: usize,
 ) -> Result<(), XlsxError> {
     for part in parts(table, limit) {
-        write_part(wb.add_worksheet(), &part, styles, meta)?;
+        write_part(wb.add_worksheet(), &part, styles, meta, false)?;
     }
     Ok(())
 }
@@ -353,12 +371,15 @@ fn write_split(
 /// (so a constant-memory sheet can take it): each row is made, written and
 /// dropped; column widths and the digit-text columns are gathered on the way
 /// and set at the end, which rust_xlsxwriter allows since it writes `<cols>`
-/// when the sheet is assembled.
+/// when the sheet is assembled. `constant_memory`: the worksheet is one, so
+/// cells may be written through their column's format
+/// ([`super::column_style`]).
 pub fn write_part(
     ws: &mut Worksheet,
     part: &Part<'_, '_>,
     styles: &Styles,
     meta: &PrintMeta,
+    constant_memory: bool,
 ) -> Result<(), XlsxError> {
     let table = part.table;
     ws.set_name(&part.name)?;
@@ -376,6 +397,8 @@ pub fn write_part(
     }
     // Columns whose text cells are all digits (see `ignore_digit_text`).
     let mut digits: Vec<bool> = Vec::new();
+    let last_row = header_row + u32::try_from(row_count).unwrap_or(0);
+    let mut columns = ColumnStyles::new(constant_memory, last_row);
     for (r, cells) in table.rows.slice(part.range.clone()).enumerate() {
         let row = header_row + 1 + u32::try_from(r).unwrap_or(u32::MAX - 2);
         let bold = table.bold_rows.contains(&(first + r));
@@ -402,19 +425,13 @@ pub fn write_part(
             }
             // Capped so one long sentence does not push the table off
             // screen; text wider than the cap wraps within its cell.
-            match cell {
-                Cell::Text(t) if width + 2 > MAX_WIDTH => {
-                    write_text(
-                        ws,
-                        row,
-                        col_u16(c),
-                        t,
-                        pick(bold, &styles.text_wrap, &styles.text_wrap_bold),
-                    )?;
-                    lines = lines.max(width.div_ceil(MAX_WIDTH - 2));
-                }
-                _ => write_cell_with(ws, row, col_u16(c), cell, &mut formats, bold)?,
+            let wrap = matches!(cell, Cell::Text(_)) && width + 2 > MAX_WIDTH;
+            if wrap {
+                lines = lines.max(width.div_ceil(MAX_WIDTH - 2));
             }
+            let style = column_style::style_of(cell, styles, bold, wrap);
+            let bare = columns.bare(ws, row, col_u16(c), style, bold)?;
+            write_cell_with(ws, row, col_u16(c), cell, &mut formats, bold, wrap, bare)?;
         }
         if lines > 1 {
             // Not every viewer grows a row for wrapped text by itself.
@@ -422,6 +439,7 @@ pub fn write_part(
             ws.set_row_height(row, f64::from(lines * ROW_POINTS))?;
         }
     }
+    columns.finish(ws)?;
     let mut total = 0;
     for (c, w) in widths.iter().enumerate() {
         let width = (*w).min(MAX_WIDTH);
