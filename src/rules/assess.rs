@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::amount::{Ineligible, Outcome, Prior, compute};
 use crate::calendar::fy_label;
@@ -63,8 +64,9 @@ pub struct Assessment {
     pub unverified: bool,
     /// How far the rule set that gave the amount is confirmed (None: no rule set).
     pub basis: Option<RuleBasis>,
-    /// The rule set that judged the application, named (program, course, FY range, basis).
-    pub rule_set: Option<String>,
+    /// The rule set that judged the application, named (program, course, FY range, basis):
+    /// one text shared by every application the rule set judged.
+    pub rule_set: Option<Arc<str>>,
     /// A per-company-per-FY cap or person limit, used by earlier applications, cut the amount.
     pub company_fy_limited: bool,
     /// Why the verdict is 対象外, when it is.
@@ -89,7 +91,7 @@ pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
     order.sort_by_key(|&i| apps[i].processing_key());
     let mut used: HashMap<UsageKey<'_>, Prior> = HashMap::new();
     // A rule set's name is the same sentence for every application it judges: made once.
-    let mut labels: HashMap<*const RuleSet, String> = HashMap::new();
+    let mut labels: HashMap<*const RuleSet, Arc<str>> = HashMap::new();
     let mut courses = CourseCache::new();
     let mut out: Vec<Option<Assessment>> = vec![None; apps.len()];
     for i in order {
@@ -108,7 +110,7 @@ pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
                 }
                 let label = labels
                     .entry(std::ptr::from_ref(rule))
-                    .or_insert_with(|| rule.label(&p.name))
+                    .or_insert_with(|| rule.label(&p.name).into())
                     .clone();
                 let named = (rule.basis(), label);
                 (
@@ -210,7 +212,7 @@ fn resolve<'a, 'r>(
 
 /// 算定根拠: the working, marked when the rule set is not confirmed, then the rule set
 /// that gave it, so every figure can be traced to its [[programs.rules]] entry.
-fn reason_text(reason: String, rule: Option<&(RuleBasis, String)>) -> String {
+fn reason_text(reason: String, rule: Option<&(RuleBasis, Arc<str>)>) -> String {
     let Some((basis, label)) = rule else {
         return reason;
     };
@@ -227,7 +229,7 @@ fn assessment(
     program: String,
     course: Option<String>,
     outcome: Outcome,
-    rule: Option<(RuleBasis, String)>,
+    rule: Option<(RuleBasis, Arc<str>)>,
 ) -> Assessment {
     let decided = app.decided_amount;
     let mut company_fy_limited = false;
