@@ -48,45 +48,101 @@ pub fn preflight(path: &Path) -> Result<(), String> {
         return xls::check(&bytes);
     }
     if head[..n].starts_with(b"PK") {
-        if file.rewind().is_err() {
-            return Ok(());
-        }
-        return check_zip(BufReader::new(file));
+        return check_zip_file(path);
     }
     Ok(())
 }
 
-/// The XML parts of an xlsx/xlsm/ods (and xlsb's XML parts).
-pub fn check_zip<R: Read + Seek>(reader: R) -> Result<(), String> {
-    let Ok(mut zip) = zip::ZipArchive::new(reader) else {
+/// The XML parts of an xlsx/xlsm/ods (and xlsb's records), shared between
+/// two threads, each reading the file through its own handle: the guard
+/// decompresses and scans every part before calamine may read any, so on
+/// a national export (one 60 MB sheet and several smaller parts) it stood
+/// alone on the ingest's critical path. The parts go out largest first to
+/// the less loaded thread; the refusal reported is that of the first part
+/// in the zip's order, as when they were checked one by one.
+fn check_zip_file(path: &Path) -> Result<(), String> {
+    let Ok(mut zip) = open_zip(path) else {
         return Ok(());
     };
     let is_ods = zip.index_for_name("content.xml").is_some();
-    for i in 0..zip.len() {
-        let Ok(mut entry) = zip.by_index(i) else {
-            continue;
-        };
-        let Ok(name) = entry.name().map(|n| n.to_string()) else {
-            continue;
-        };
-        let lower = name.to_ascii_lowercase();
-        if lower.ends_with(".bin") && lower.starts_with("xl/") {
-            xlsb_records(&mut entry).map_err(|r| part_reason(&name, &r))?;
-            continue;
-        }
-        if !(lower.ends_with(".xml") || lower.ends_with(".rels") || lower.ends_with(".vml")) {
-            continue;
-        }
-        let result = if lower.ends_with("sharedstrings.xml") {
-            shared_strings(&mut entry)
-        } else if is_ods && name == "content.xml" {
-            ods::check(&mut entry)
-        } else {
-            xml::scan(&mut entry, &mut |_| Ok(())).map(|_| ())
-        };
-        result.map_err(|r| part_reason(&name, &r))?;
+    let mut parts: Vec<(usize, u64)> = (0..zip.len())
+        .filter_map(|i| zip.by_index_raw(i).ok().map(|e| (i, e.compressed_size())))
+        .collect();
+    parts.sort_by_key(|&(i, size)| (std::cmp::Reverse(size), i));
+    let mut shares: [(u64, Vec<usize>); 2] = Default::default();
+    for (i, size) in parts {
+        let lighter = usize::from(shares[1].0 < shares[0].0);
+        shares[lighter].0 += size;
+        shares[lighter].1.push(i);
     }
-    Ok(())
+    let refusals: Vec<Option<(usize, String)>> = std::thread::scope(|scope| {
+        let checkers: Vec<_> = shares
+            .iter()
+            .map(|(_, share)| scope.spawn(move || first_refusal(path, share, is_ods)))
+            .collect();
+        checkers
+            .into_iter()
+            .map(|c| {
+                c.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    match refusals.into_iter().flatten().min_by_key(|(i, _)| *i) {
+        Some((_, reason)) => Err(reason),
+        None => Ok(()),
+    }
+}
+
+fn open_zip(path: &Path) -> zip::result::ZipResult<zip::ZipArchive<BufReader<File>>> {
+    zip::ZipArchive::new(BufReader::new(File::open(path)?))
+}
+
+/// The refusal of the earliest (in zip order) of `parts` that is refused,
+/// with its index; parts after a refusal already found are not read.
+fn first_refusal(path: &Path, parts: &[usize], is_ods: bool) -> Option<(usize, String)> {
+    let mut zip = open_zip(path).ok()?;
+    let mut found: Option<(usize, String)> = None;
+    for &i in parts {
+        if found.as_ref().is_some_and(|(f, _)| *f < i) {
+            continue;
+        }
+        if let Err(reason) = check_part(&mut zip, i, is_ods) {
+            found = Some((i, reason));
+        }
+    }
+    found
+}
+
+/// One part of the zip: its records (xlsb), shared strings, ods content or
+/// XML checked; parts of other kinds, and parts that cannot be read (which
+/// calamine then reports itself), pass.
+fn check_part<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    i: usize,
+    is_ods: bool,
+) -> Result<(), String> {
+    let Ok(mut entry) = zip.by_index(i) else {
+        return Ok(());
+    };
+    let Ok(name) = entry.name().map(|n| n.to_string()) else {
+        return Ok(());
+    };
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".bin") && lower.starts_with("xl/") {
+        return xlsb_records(&mut entry).map_err(|r| part_reason(&name, &r));
+    }
+    if !(lower.ends_with(".xml") || lower.ends_with(".rels") || lower.ends_with(".vml")) {
+        return Ok(());
+    }
+    let result = if lower.ends_with("sharedstrings.xml") {
+        shared_strings(&mut entry)
+    } else if is_ods && name == "content.xml" {
+        ods::check(&mut entry)
+    } else {
+        xml::scan(&mut entry, &mut |_| Ok(())).map(|_| ())
+    };
+    result.map_err(|r| part_reason(&name, &r))
 }
 
 fn part_reason(part: &str, r: &Refusal) -> String {
@@ -201,6 +257,34 @@ fn leading_number(v: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Parts are checked on two threads, largest first; the refusal given is
+    /// still the first refused part's in the zip, whichever thread met it.
+    #[test]
+    fn of_two_refused_parts_the_first_in_the_zip_is_named() {
+        use std::io::Write as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("two.xlsx");
+        let mut zip = zip::ZipWriter::new(File::create(&path).unwrap());
+        let big = format!("<a>{}</a>", "<b x=\"1\">t</b>".repeat(20_000));
+        let doctype = |filler: &str| format!("<!DOCTYPE a><a>{filler}</a>");
+        let parts = [
+            ("xl/a.xml", "<a/>".to_string()),
+            ("xl/refused-first.xml", doctype("")),
+            ("xl/big.xml", big.clone()),
+            ("xl/refused-big.xml", doctype(&big)),
+        ];
+        for (name, body) in &parts {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(body.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+        for _ in 0..20 {
+            let reason = preflight(&path).unwrap_err();
+            assert!(reason.contains("xl/refused-first.xml"), "{reason}");
+        }
+    }
 
     #[test]
     fn xlsb_record_lengths_are_bounded() {
