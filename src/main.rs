@@ -7,7 +7,8 @@ use clap::Parser;
 
 /// mimalloc rather than glibc's malloc: a national night allocates millions
 /// of small strings on two threads, and glibc's per-thread arenas kept freed
-/// memory as resident (see BENCHMARKS.md, "What each change bought").
+/// memory as resident (BENCHMARKS.md, "What each change bought, second
+/// pass"; it costs some fixed memory on small nights: "The small end").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

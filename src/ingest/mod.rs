@@ -19,9 +19,9 @@ pub mod source;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sha2::{Digest, Sha256};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::catalogue::Catalogue;
 use crate::job::InputSpec;
@@ -114,7 +114,7 @@ const BATCHES_AHEAD: usize = 8;
 /// XML, shared strings) and converting (normalising, parsing 和暦 and yen,
 /// the catalogue) each take about half of a sheet's time, so on two cores
 /// they overlap instead of adding up (BENCHMARKS.md, "What each change
-/// bought").
+/// bought, second pass").
 fn read_rows<T: Send>(
     book: &mut Book,
     sheet: &str,

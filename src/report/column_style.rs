@@ -4,7 +4,7 @@
 //! [`Format`] (SipHash over every font, border and alignment field) on every
 //! cell: on the 算定検証 sheet of a 200,000-application night that was about
 //! 40 % of the thread writing it, the longest of the report (BENCHMARKS.md,
-//! "What each change bought"). A cell written *without* a format takes its
+//! "What each change bought, second pass"). A cell written *without* a format takes its
 //! column's (`set_column_format`, documented as "any unformatted data
 //! written to that column will then adopt that format"), which costs one
 //! small lookup. So on a constant-memory sheet each column adopts the style
