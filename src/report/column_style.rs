@@ -25,24 +25,31 @@ use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 use super::style::Styles;
 use super::table::Cell;
 
-/// The shared style `cell` is written with when that style is one of
-/// [`Styles`]' own (`wrap`: a text too wide for its column); `None` for the
-/// cells that always name their format: blanks and empty texts (a bare one
-/// would not be written at all), 年度 (a format per year, made per sheet)
-/// and links.
+/// The shared style `cell` is written with, one of [`Styles`]' own (`wrap`:
+/// a text too wide for its column); `None` for the cells that name a format
+/// of their own: 年度 (a format per year, made per sheet) and links.
 pub fn style_of<'s>(cell: &Cell, styles: &'s Styles, bold: bool, wrap: bool) -> Option<&'s Format> {
     let pick = |plain: &'s Format, strong: &'s Format| if bold { strong } else { plain };
     match cell {
-        Cell::Empty | Cell::Fy(_) | Cell::Link { .. } => None,
-        Cell::Text(s) if s.is_empty() => None,
+        Cell::Fy(_) | Cell::Link { .. } => None,
         Cell::Text(_) if wrap => Some(pick(&styles.text_wrap, &styles.text_wrap_bold)),
-        Cell::Text(_) => Some(pick(&styles.text, &styles.text_bold)),
+        Cell::Empty | Cell::Text(_) => Some(pick(&styles.text, &styles.text_bold)),
         Cell::Tag(_) => Some(pick(&styles.tag, &styles.tag_bold)),
         Cell::Yen(_) => Some(pick(&styles.yen, &styles.yen_bold)),
         Cell::Int(_) => Some(pick(&styles.int, &styles.int_bold)),
         Cell::Date(d) => Some(styles.date_for(*d, bold)),
         Cell::DateTime(_) => Some(&styles.datetime),
         Cell::Percent(_) => Some(pick(&styles.percent, &styles.percent_bold)),
+    }
+}
+
+/// Whether `cell` can be written bare: not a blank nor an empty text, which
+/// rust_xlsxwriter writes only when they name a format (as bordered blanks).
+pub fn may_go_bare(cell: &Cell) -> bool {
+    match cell {
+        Cell::Empty => false,
+        Cell::Text(s) | Cell::Tag(s) => !s.is_empty(),
+        _ => true,
     }
 }
 

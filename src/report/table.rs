@@ -175,6 +175,7 @@ pub fn write_cell(
     styles: &Styles,
     bold: bool,
 ) -> Result<(), XlsxError> {
+    let style = column_style::style_of(cell, styles, bold, false);
     write_cell_with(
         ws,
         row,
@@ -182,7 +183,7 @@ pub fn write_cell(
         cell,
         &mut Formats::new(styles),
         bold,
-        false,
+        style,
         false,
     )
 }
@@ -222,14 +223,9 @@ impl<'s> Formats<'s> {
     }
 }
 
-/// The bold or the plain format.
-fn pick<'f>(bold: bool, plain: &'f Format, strong: &'f Format) -> &'f Format {
-    if bold { strong } else { plain }
-}
-
-/// Writes `cell` with its format, or bare (through its column's format, see
-/// [`super::column_style`]) when `bare`; `wrap`: a text too wide for its
-/// column, which wraps.
+/// Writes `cell` with `style` (its shared style, [`column_style::style_of`]),
+/// or bare (through its column's format, see [`super::column_style`]) when
+/// `bare`. 年度 and links, which have no shared style, name their own.
 #[allow(clippy::too_many_arguments)]
 fn write_cell_with(
     ws: &mut Worksheet,
@@ -238,49 +234,36 @@ fn write_cell_with(
     cell: &Cell,
     formats: &mut Formats<'_>,
     bold: bool,
-    wrap: bool,
+    style: Option<&Format>,
     bare: bool,
 ) -> Result<(), XlsxError> {
-    let styles = formats.styles;
-    if let Some(style) = column_style::style_of(cell, styles, bold, wrap) {
-        let format = (!bare).then_some(style);
-        #[allow(clippy::cast_precision_loss)]
-        match cell {
-            Cell::Text(s) | Cell::Tag(s) => put(ws, row, col, cell_text(s).as_ref(), format)?,
-            // Exact: every yen amount hojokin handles is far below 2^53.
-            Cell::Yen(v) | Cell::Int(v) => put(ws, row, col, *v as f64, format)?,
-            Cell::Percent(p) => put(ws, row, col, *p, format)?,
-            Cell::Date(d) => put(ws, row, col, d, format)?,
-            Cell::DateTime(t) => put(ws, row, col, t, format)?,
-            Cell::Empty | Cell::Fy(_) | Cell::Link { .. } => {}
-        }
-        return Ok(());
-    }
-    match cell {
-        Cell::Empty => {
-            // Blank, but bordered like its row.
-            ws.write_blank(row, col, pick(bold, &styles.text, &styles.text_bold))?;
-        }
-        Cell::Text(s) | Cell::Tag(s) => {
-            // Empty: written as a blank with its format, as rust_xlsxwriter does.
-            let plain = if matches!(cell, Cell::Tag(_)) {
-                pick(bold, &styles.tag, &styles.tag_bold)
-            } else if wrap {
-                pick(bold, &styles.text_wrap, &styles.text_wrap_bold)
-            } else {
-                pick(bold, &styles.text, &styles.text_bold)
-            };
-            write_text(ws, row, col, s, plain)?;
-        }
-        Cell::Fy(fy) => {
+    // The format a cell names: none when it goes bare.
+    let named = |f| (!bare).then_some(f);
+    #[allow(clippy::cast_precision_loss)]
+    match (cell, style) {
+        (Cell::Fy(fy), _) => {
             let format = formats.fiscal_year(*fy, bold);
             ws.write_number_with_format(row, col, f64::from(*fy), format)?;
         }
-        Cell::Link { text, to } => {
+        (Cell::Link { text, to }, _) => {
             let url = Url::new(format!("internal:'{}'!A1", to.name())).set_text(text);
-            ws.write_url_with_format(row, col, url, &styles.link)?;
+            ws.write_url_with_format(row, col, url, &formats.styles.link)?;
         }
-        Cell::Yen(_) | Cell::Int(_) | Cell::Date(_) | Cell::DateTime(_) | Cell::Percent(_) => {}
+        // Blank, but bordered like its row; never bare (a blank without a
+        // format is not written at all).
+        (Cell::Empty, Some(f)) => {
+            ws.write_blank(row, col, f)?;
+        }
+        (Cell::Text(s) | Cell::Tag(s), Some(f)) => {
+            put(ws, row, col, cell_text(s).as_ref(), named(f))?;
+        }
+        // Exact: every yen amount hojokin handles is far below 2^53.
+        (Cell::Yen(v) | Cell::Int(v), Some(f)) => put(ws, row, col, *v as f64, named(f))?,
+        (Cell::Percent(p), Some(f)) => put(ws, row, col, *p, named(f))?,
+        (Cell::Date(d), Some(f)) => put(ws, row, col, d, named(f))?,
+        (Cell::DateTime(t), Some(f)) => put(ws, row, col, t, named(f))?,
+        // `style_of` gives every cell but 年度 and links a style.
+        (_, None) => {}
     }
     Ok(())
 }
@@ -430,8 +413,9 @@ pub fn write_part(
                 lines = lines.max(width.div_ceil(MAX_WIDTH - 2));
             }
             let style = column_style::style_of(cell, styles, bold, wrap);
-            let bare = columns.bare(ws, row, col_u16(c), style, bold)?;
-            write_cell_with(ws, row, col_u16(c), cell, &mut formats, bold, wrap, bare)?;
+            let bare_style = style.filter(|_| column_style::may_go_bare(cell));
+            let bare = columns.bare(ws, row, col_u16(c), bare_style, bold)?;
+            write_cell_with(ws, row, col_u16(c), cell, &mut formats, bold, style, bare)?;
         }
         if lines > 1 {
             // Not every viewer grows a row for wrapped text by itself.
