@@ -15,7 +15,6 @@
 //!   `.hojokin-tmp~PID~HOST~RANDOM` (`~` cannot occur in a host name).
 
 use std::ffi::OsStr;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -94,16 +93,6 @@ fn same_file(_target: &std::fs::Metadata, target_path: &Path, other: &Path) -> b
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
-}
-
-/// [`write_atomically_with`] for bytes already in memory.
-pub fn write_atomically(path: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), ReportError> {
-    write_atomically_with(path, inputs, |file| {
-        file.write_all(bytes).map_err(|source| ReportError::Write {
-            path: path.to_path_buf(),
-            source,
-        })
-    })
 }
 
 /// Checks the target, sweeps stale temporary files, lets `fill` write a new

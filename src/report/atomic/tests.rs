@@ -1,7 +1,18 @@
+use std::io::Write as _;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::Path;
 
 use super::*;
+
+/// [`write_atomically_with`] for bytes already in memory.
+fn write_atomically(path: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), ReportError> {
+    write_atomically_with(path, inputs, |file| {
+        file.write_all(bytes).map_err(|source| ReportError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+    })
+}
 
 fn names(dir: &Path) -> Vec<String> {
     let mut n: Vec<String> = std::fs::read_dir(dir)
