@@ -206,6 +206,12 @@ impl Recorded {
 }
 
 impl Application {
+    /// `apps` by 申請番号, for stages that look rows up by it; a repeated
+    /// 申請番号 gives the last of its rows, as a map built in input order does.
+    pub fn by_id(apps: &[Application]) -> std::collections::HashMap<&str, &Application> {
+        apps.iter().map(|a| (a.id.as_str(), a)).collect()
+    }
+
     /// The FY of the grant: the FY of 交付決定日 (None before a decision).
     pub fn decision_fy(&self) -> Option<FiscalYear> {
         self.decided_on.map(crate::calendar::fiscal_year)

@@ -269,7 +269,7 @@ pub fn evaluate(
     method: impl Fn(&Application) -> RefundMethod,
     as_of: NaiveDate,
 ) -> (Vec<AssetRestriction>, Vec<Finding>) {
-    let by_id: HashMap<&str, &Application> = apps.iter().map(|a| (a.id.as_str(), a)).collect();
+    let by_id = Application::by_id(apps);
     let shares = grant_shares(&by_id, assets);
     let mut rows = Vec::new();
     let mut findings = Vec::new();

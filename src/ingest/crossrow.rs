@@ -98,7 +98,7 @@ pub fn link_assets(
     headers: &Headers,
     errors: &mut Vec<InputError>,
 ) -> Vec<Asset> {
-    let by_id: HashMap<&str, &Application> = apps.iter().map(|a| (a.id.as_str(), a)).collect();
+    let by_id = Application::by_id(apps);
     let mut count: HashMap<String, usize> = HashMap::new();
     for a in &assets {
         *count.entry(a.asset_id.clone()).or_default() += 1;

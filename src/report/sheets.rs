@@ -1,7 +1,5 @@
 //! Builders from each stage's output to its sheet's [`Table`].
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate};
 
 use crate::catalogue::RuleBasis;
@@ -104,7 +102,7 @@ pub fn findings(findings: &[Finding]) -> Table<'_> {
 /// 算定検証: one row per application, the rules' amount against the decided
 /// one, with the application's 事業者名 and 状態 from `apps`.
 pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> Table<'a> {
-    let by_id: HashMap<&str, &Application> = apps.iter().map(|a| (a.id.as_str(), a)).collect();
+    let by_id = Application::by_id(apps);
     let mut t = Table::new(
         Sheet::Verification,
         vec![

@@ -21,15 +21,10 @@ pub fn findings(cat: &Catalogue, inputs: &Inputs, as_of: NaiveDate) -> Vec<Findi
     let apps = &inputs.applications;
     let mut out = over_budget(cat, apps, &inputs.budgets);
     // One index of the applications serves both checks that look rows up by 申請番号.
-    let by_id = by_id(apps);
+    let by_id = Application::by_id(apps);
     out.extend(no_hire(cat, &by_id, &inputs.employment_reports, as_of));
     out.extend(ineligible_assets(cat, &by_id, &inputs.assets));
     out
-}
-
-/// The applications by 申請番号 (the last of a repeated one, as a map built in input order keeps).
-fn by_id(apps: &[Application]) -> HashMap<&str, &Application> {
-    apps.iter().map(|a| (a.id.as_str(), a)).collect()
 }
 
 /// Σ交付決定額 of the standing grants (交付決定, 確定) of a program in an FY (by 交付決定日),
