@@ -12,6 +12,7 @@ pub mod highlight;
 pub mod history;
 pub mod overview;
 pub mod print;
+pub mod row_heights;
 pub mod rows;
 pub mod sheet;
 pub mod sheets;

@@ -13,6 +13,7 @@ use rust_xlsxwriter::{Format, IgnoreError, Url, Workbook, Worksheet, XlsxError};
 use super::column_style::{self, ColumnStyles};
 use super::highlight::{self, Highlight};
 use super::print::{self, PrintMeta};
+use super::row_heights::{self, RowHeights};
 use super::rows::Rows;
 use super::sheet::Sheet;
 use super::style::{Styles, display_width};
@@ -144,8 +145,21 @@ impl Table<'_> {
 
 /// The widest a column gets, in narrow-character units.
 const MAX_WIDTH: usize = 60;
-/// Height of one line of 10-point text, in points.
-const ROW_POINTS: u32 = 14;
+
+/// Whether a cell `width` wide wraps: capped so one long sentence does not
+/// push the table off screen, text wider than the cap wraps within its cell.
+fn wraps(cell: &Cell, width: usize) -> bool {
+    matches!(cell, Cell::Text(_)) && width + 2 > MAX_WIDTH
+}
+
+/// The lines a cell `width` wide takes in its column.
+fn lines_of(cell: &Cell, width: usize) -> usize {
+    if wraps(cell, width) {
+        width.div_ceil(MAX_WIDTH - 2)
+    } else {
+        1
+    }
+}
 
 /// Every text the report writes goes through here: a text longer than an
 /// Excel cell holds (32,767 characters, past which the writer fails and the
@@ -369,11 +383,27 @@ pub fn write_part(
     let first = part.range.start;
     let row_count = part.range.len();
     let mut formats = Formats::new(styles);
+    let heights = if constant_memory && row_count > row_heights::SAMPLE_ROWS {
+        let sample = first..first + row_heights::SAMPLE_ROWS;
+        RowHeights::sampled(table.rows.slice(sample).map(|cells| {
+            cells
+                .iter()
+                .map(|cell| lines_of(cell, formats.width(cell)))
+                .max()
+                .unwrap_or(1)
+        }))
+    } else {
+        RowHeights::plain()
+    };
+    heights.declare(ws);
     let mut header_row = 0u32;
     if let Some(note) = &table.note {
         write_text(ws, 0, 0, note, &styles.note)?;
+        heights.set(ws, 0, 1)?;
+        heights.set(ws, 1, 1)?;
         header_row = 2;
     }
+    heights.set(ws, header_row, 1)?;
     let mut widths: Vec<usize> = table.columns.iter().map(|c| display_width(c) + 4).collect();
     for (c, name) in table.columns.iter().enumerate() {
         write_text(ws, header_row, col_u16(c), name, &styles.header)?;
@@ -406,22 +436,14 @@ pub fn write_part(
             {
                 digits[c] = true;
             }
-            // Capped so one long sentence does not push the table off
-            // screen; text wider than the cap wraps within its cell.
-            let wrap = matches!(cell, Cell::Text(_)) && width + 2 > MAX_WIDTH;
-            if wrap {
-                lines = lines.max(width.div_ceil(MAX_WIDTH - 2));
-            }
+            let wrap = wraps(cell, width);
+            lines = lines.max(lines_of(cell, width));
             let style = column_style::style_of(cell, styles, bold, wrap);
             let bare_style = style.filter(|_| column_style::may_go_bare(cell));
             let bare = columns.bare(ws, row, col_u16(c), bare_style, bold)?;
             write_cell_with(ws, row, col_u16(c), cell, &mut formats, bold, style, bare)?;
         }
-        if lines > 1 {
-            // Not every viewer grows a row for wrapped text by itself.
-            let lines = u32::try_from(lines.min(20)).unwrap_or(20);
-            ws.set_row_height(row, f64::from(lines * ROW_POINTS))?;
-        }
+        heights.set(ws, row, lines)?;
     }
     columns.finish(ws)?;
     let mut total = 0;
