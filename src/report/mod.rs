@@ -154,7 +154,15 @@ impl Report<'_> {
                 .map(|share| {
                     scope.spawn(move || {
                         share.into_iter().try_for_each(|(part, ws)| {
-                            table::write_part(ws, part, styles, meta, bare)
+                            let started = std::time::Instant::now();
+                            table::write_part(ws, part, styles, meta, bare)?;
+                            tracing::debug!(
+                                sheet = %part.name,
+                                rows = part.range.len(),
+                                ms = started.elapsed().as_millis(),
+                                "sheet written"
+                            );
+                            Ok::<(), XlsxError>(())
                         })
                     })
                 })

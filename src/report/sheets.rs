@@ -100,9 +100,9 @@ pub fn findings(findings: &[Finding]) -> Table<'_> {
 }
 
 /// 算定検証: one row per application, the rules' amount against the decided
-/// one, with the application's 事業者名 and 状態 from `apps`.
+/// one, with the application's 事業者名 and 状態 from `apps`, of which
+/// `assessed` is [`crate::rules::assess`]'s output (the same order).
 pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> Table<'a> {
-    let by_id = Application::by_id(apps);
     let mut t = Table::new(
         Sheet::Verification,
         vec![
@@ -124,7 +124,10 @@ pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> 
         Some("差額 = 交付決定額 − 算定額。判定が「超過」の申請は要確認シートにも載ります。".into());
     t.rows = Rows::made(assessed.len(), move |i| {
         let a = &assessed[i];
-        let app = by_id.get(a.application_id.as_str());
+        // One assessment per application, in input order (`rules::assess`):
+        // row i's application is apps[i], found without a map of 200,000 ids.
+        let app = apps.get(i).filter(|p| p.id == a.application_id);
+        debug_assert!(app.is_some(), "assessment {i} is not of application {i}");
         vec![
             Cell::text(&a.application_id),
             Cell::opt_text(app.map(|p| p.company.as_str())),

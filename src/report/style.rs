@@ -184,6 +184,11 @@ impl Styles {
 /// Width in narrow-character units: East Asian wide and full-width
 /// characters count 2, everything else 1.
 pub fn display_width(s: &str) -> usize {
+    // Most cells of a large sheet (申請番号, 法人番号, digits) are ASCII:
+    // measured by their length, not char by char.
+    if s.is_ascii() {
+        return s.len();
+    }
     s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
 }
 
