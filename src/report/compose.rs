@@ -47,7 +47,7 @@ pub fn workbook<'a>(
     run: Run<'_>,
     ingested: &'a Ingested,
     results: &'a Results,
-    mail: Option<Mail<'_>>,
+    mail: Option<Mail<'a>>,
 ) -> Report<'a> {
     let mut notices = sheets::notifications(mail.map_or(&[][..], |m| m.rows));
     if run.job.email.is_none() {
@@ -79,16 +79,22 @@ pub fn workbook<'a>(
 const OVERVIEW_LIST_LIMIT: usize = 50;
 
 /// The first [`OVERVIEW_LIST_LIMIT`] rows, then a line saying where the rest are.
-fn listed(rows: impl Iterator<Item = Vec<Cell>>, sheet: Sheet) -> Vec<Vec<Cell>> {
-    let mut rows: Vec<Vec<Cell>> = rows.collect();
-    let more = rows.len().saturating_sub(OVERVIEW_LIST_LIMIT);
+fn listed<'a>(rows: impl Iterator<Item = Vec<Cell<'a>>>, sheet: Sheet) -> Vec<Vec<Cell<'static>>> {
+    let mut shown: Vec<Vec<Cell<'static>>> = Vec::new();
+    let mut more = 0usize;
+    for cells in rows {
+        if shown.len() < OVERVIEW_LIST_LIMIT {
+            shown.push(cells.into_iter().map(Cell::into_owned).collect());
+        } else {
+            more += 1;
+        }
+    }
     if more > 0 {
-        rows.truncate(OVERVIEW_LIST_LIMIT);
-        rows.push(vec![Cell::text(format!(
+        shown.push(vec![Cell::text(format!(
             "ほか {more} 件は「{sheet}」シートをご覧ください"
         ))]);
     }
-    rows
+    shown
 }
 
 /// Mails a dry run wrote: one .eml can name several reports (one 通知 row
@@ -101,7 +107,7 @@ fn previewed(rows: &[NotificationRow]) -> usize {
         .len()
 }
 
-fn count(n: usize) -> Cell {
+fn count(n: usize) -> Cell<'static> {
     Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
@@ -192,8 +198,8 @@ fn overview(
     let run_section = Section::pairs(
         "実行",
         vec![
-            ("ジョブ", Cell::text(&job.name)),
-            ("説明", Cell::text(&job.description)),
+            ("ジョブ", Cell::text(job.name.clone())),
+            ("説明", Cell::text(job.description.clone())),
             ("基準日", Cell::Date(as_of)),
             ("年度", Cell::Fy(fy)),
             (
@@ -296,7 +302,7 @@ fn today_section(
                 vec![
                     Cell::text(what),
                     Cell::Link {
-                        text: format!("{n}件"),
+                        text: format!("{n}件").into(),
                         to: sheet,
                     },
                     Cell::text(if n == 0 {
@@ -327,7 +333,7 @@ fn inputs_section(ingested: &Ingested) -> Section {
                     Cell::text(s.dataset.label()),
                     count(s.rows),
                     Cell::text(s.file.display().to_string()),
-                    Cell::text(&s.sheet),
+                    Cell::text(s.sheet.clone()),
                     count(s.rejected),
                 ]
             })
@@ -345,7 +351,7 @@ fn hashes_section(ingested: &Ingested) -> Section {
         rows: ingested
             .summaries
             .iter()
-            .map(|s| vec![Cell::text(s.dataset.label()), Cell::text(&s.sha256)])
+            .map(|s| vec![Cell::text(s.dataset.label()), Cell::text(s.sha256.clone())])
             .collect(),
         span_last: 3,
     }

@@ -17,7 +17,7 @@ pub struct Section {
     pub title: String,
     /// Column headings; empty for a key/value block.
     pub columns: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Vec<Vec<Cell<'static>>>,
     /// Extra columns the last column is merged across (the long SHA-256
     /// values), so a long value does not widen a column of counts.
     pub span_last: u16,
@@ -25,13 +25,13 @@ pub struct Section {
 
 impl Section {
     /// A two-column block of labels and values.
-    pub fn pairs(title: &str, pairs: Vec<(&str, Cell)>) -> Section {
+    pub fn pairs(title: &str, pairs: Vec<(&str, Cell<'static>)>) -> Section {
         Section {
             title: title.to_string(),
             columns: Vec::new(),
             rows: pairs
                 .into_iter()
-                .map(|(k, v)| vec![Cell::text(k), v])
+                .map(|(k, v)| vec![Cell::text(k.to_string()), v])
                 .collect(),
             span_last: 0,
         }
@@ -154,7 +154,7 @@ fn write_section(
         for (c, cell) in cells.iter().enumerate() {
             if spanned(c) {
                 let text = match cell {
-                    Cell::Text(t) => t.as_str(),
+                    Cell::Text(t) => t.as_ref(),
                     _ => "",
                 };
                 ws.merge_range(row, col(c), row, col(c) + s.span_last, text, &styles.text)?;
@@ -183,7 +183,7 @@ fn chart_section(chart: &ExecutionChart) -> Section {
         .iter()
         .map(|e| {
             vec![
-                Cell::text(&e.program),
+                Cell::text(e.program.clone()),
                 Cell::opt_yen(e.budget),
                 Cell::Yen(e.granted),
                 e.rate.map_or(Cell::Empty, Cell::Percent),

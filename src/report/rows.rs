@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use super::table::Cell;
 
 /// Makes row `i` of a sheet whose rows are not held (see [`Rows::made`]).
-pub type MakeRow<'a> = dyn Fn(usize) -> Vec<Cell> + Send + Sync + 'a;
+pub type MakeRow<'a> = dyn Fn(usize) -> Vec<Cell<'a>> + Send + Sync + 'a;
 
 /// The rows of a sheet: held, or made one at a time as the sheet is written.
 ///
@@ -15,14 +15,14 @@ pub type MakeRow<'a> = dyn Fn(usize) -> Vec<Cell> + Send + Sync + 'a;
 /// held whole as cells: with constant-memory worksheets each row is built,
 /// written and dropped, and the report's memory stays that of the results.
 pub enum Rows<'a> {
-    Held(Vec<Vec<Cell>>),
+    Held(Vec<Vec<Cell<'a>>>),
     Made { len: usize, make: Box<MakeRow<'a>> },
 }
 
 impl<'a> Rows<'a> {
     /// `len` rows, row `i` being `make(i)`, made when written (from either
     /// of the writer's threads, hence `Send + Sync`).
-    pub fn made(len: usize, make: impl Fn(usize) -> Vec<Cell> + Send + Sync + 'a) -> Rows<'a> {
+    pub fn made(len: usize, make: impl Fn(usize) -> Vec<Cell<'a>> + Send + Sync + 'a) -> Rows<'a> {
         Rows::Made {
             len,
             make: Box::new(make),
@@ -41,7 +41,7 @@ impl<'a> Rows<'a> {
     }
 
     /// Row `i` (which must be below [`Rows::len`]).
-    pub fn get(&self, i: usize) -> Cow<'_, [Cell]> {
+    pub fn get(&self, i: usize) -> Cow<'_, [Cell<'a>]> {
         match self {
             Rows::Held(rows) => Cow::Borrowed(&rows[i]),
             Rows::Made { make, .. } => Cow::Owned(make(i)),
@@ -49,11 +49,14 @@ impl<'a> Rows<'a> {
     }
 
     /// Rows `range`, in order.
-    pub fn slice(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = Cow<'_, [Cell]>> {
+    pub fn slice(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = Cow<'_, [Cell<'a>]>> {
         range.map(|i| self.get(i))
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = Cow<'_, [Cell]>> {
+    pub fn iter(&self) -> impl Iterator<Item = Cow<'_, [Cell<'a>]>> {
         self.slice(0..self.len())
     }
 }
@@ -64,8 +67,8 @@ impl Default for Rows<'_> {
     }
 }
 
-impl FromIterator<Vec<Cell>> for Rows<'_> {
-    fn from_iter<I: IntoIterator<Item = Vec<Cell>>>(iter: I) -> Self {
+impl<'a> FromIterator<Vec<Cell<'a>>> for Rows<'a> {
+    fn from_iter<I: IntoIterator<Item = Vec<Cell<'a>>>>(iter: I) -> Self {
         Rows::Held(iter.into_iter().collect())
     }
 }

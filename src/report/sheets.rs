@@ -18,7 +18,7 @@ use super::table::{Cell, Table};
 /// (then column), so staff fixing an export go down it once. Files sort by
 /// name; the sheets of one file keep the order they were read in (the
 /// order of the datasets), not the order of their names.
-pub fn input_errors(errors: &[InputError]) -> Table<'static> {
+pub fn input_errors(errors: &[InputError]) -> Table<'_> {
     // When InputError gains 申請番号, 事業者名 and 影響 (issue 11, build 1),
     // add them as columns here, after 内容.
     let mut t = Table::new(
@@ -173,7 +173,7 @@ pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> 
 
 /// 申請番号, 事業者名, 報告年度, 提出期限: how a required report is named on
 /// 雇用状況報告 and in 概要's list of overdue reports.
-pub fn report_key_cells(r: &ReportDue) -> Vec<Cell> {
+pub fn report_key_cells(r: &ReportDue) -> Vec<Cell<'_>> {
     vec![
         Cell::text(&r.application_id),
         Cell::text(&r.company),
@@ -183,7 +183,7 @@ pub fn report_key_cells(r: &ReportDue) -> Vec<Cell> {
 }
 
 /// A stage and its date as two cells.
-fn stage_cells(s: Option<(crate::notify::Stage, NaiveDate)>) -> [Cell; 2] {
+fn stage_cells(s: Option<(crate::notify::Stage, NaiveDate)>) -> [Cell<'static>; 2] {
     match s {
         Some((stage, on)) => [Cell::tag(stage.label()), Cell::Date(on)],
         None => [Cell::Empty, Cell::Empty],
@@ -315,7 +315,7 @@ pub fn restrictions(rows: &[AssetRestriction]) -> Table<'_> {
 const MAIL_PROBLEMS: [&str; 3] = ["送信失敗", "未送信", "送信不明"];
 
 /// 日時 as a date-time cell in Tokyo time; text when `at` is not RFC 3339.
-fn moment(at: &str) -> Cell {
+fn moment(at: &str) -> Cell<'_> {
     match DateTime::parse_from_rfc3339(at) {
         Ok(t) => Cell::DateTime(t.with_timezone(&chrono_tz::Asia::Tokyo).naive_local()),
         Err(_) => Cell::text(at),
@@ -323,7 +323,7 @@ fn moment(at: &str) -> Cell {
 }
 
 /// The 通知 sheet of the summary workbook.
-pub fn notifications(rows: &[NotificationRow]) -> Table<'static> {
+pub fn notifications(rows: &[NotificationRow]) -> Table<'_> {
     let mut table = Table::new(
         Sheet::Notifications,
         vec![
@@ -388,13 +388,14 @@ mod tests {
         };
         let mut other = e("a.xlsx", "A3");
         other.sheet = "A".into();
-        let t = input_errors(&[
+        let errors = [
             e("b.xlsx", "A2"),
             e("a.xlsx", "B10"),
             other,
             e("a.xlsx", "C9"),
             e("a.xlsx", "A10"),
-        ]);
+        ];
+        let t = input_errors(&errors);
         let got: Vec<(Cell, Cell)> = t
             .rows
             .iter()

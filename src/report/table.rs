@@ -21,13 +21,18 @@ use crate::ingest::raw::{EXCEL_MAX_CHARS, clip};
 use crate::model::FiscalYear;
 
 /// The value of one cell, typed so each gets its proper Excel format.
+///
+/// Texts borrow from the results they show where they can (a made row of
+/// 算定検証 shows its assessment's own strings): a national night writes
+/// millions of text cells, and each owned copy was an allocation and a copy
+/// before rust_xlsxwriter made its own.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub enum Cell<'a> {
     Empty,
     /// Always written as text, even when it starts with `=`, `+`, `-` or `@`.
-    Text(String),
+    Text(Cow<'a, str>),
     /// A short status word (判定, 状況), text centred in its column.
-    Tag(String),
+    Tag(Cow<'a, str>),
     Yen(i64),
     Int(i64),
     Date(NaiveDate),
@@ -39,29 +44,49 @@ pub enum Cell {
     Percent(f64),
     /// Text that opens another sheet of the workbook when clicked.
     Link {
-        text: String,
+        text: Cow<'a, str>,
         to: Sheet,
     },
 }
 
-impl Cell {
-    pub fn text(s: impl Into<String>) -> Cell {
+impl<'a> Cell<'a> {
+    pub fn text(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
         Cell::Text(s.into())
     }
 
-    pub fn tag(s: impl Into<String>) -> Cell {
+    pub fn tag(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
         Cell::Tag(s.into())
     }
 
-    pub fn opt_text(s: Option<&str>) -> Cell {
-        s.map_or(Cell::Empty, |s| Cell::Text(s.to_string()))
+    pub fn opt_text(s: Option<&'a str>) -> Cell<'a> {
+        s.map_or(Cell::Empty, |s| Cell::Text(Cow::Borrowed(s)))
     }
 
-    pub fn opt_yen(v: Option<i64>) -> Cell {
+    /// The same value, owning its text (for the few tables held past the
+    /// results they were made from, such as 概要's lists).
+    pub fn into_owned(self) -> Cell<'static> {
+        match self {
+            Cell::Empty => Cell::Empty,
+            Cell::Text(s) => Cell::Text(Cow::Owned(s.into_owned())),
+            Cell::Tag(s) => Cell::Tag(Cow::Owned(s.into_owned())),
+            Cell::Yen(v) => Cell::Yen(v),
+            Cell::Int(v) => Cell::Int(v),
+            Cell::Date(d) => Cell::Date(d),
+            Cell::DateTime(t) => Cell::DateTime(t),
+            Cell::Fy(fy) => Cell::Fy(fy),
+            Cell::Percent(p) => Cell::Percent(p),
+            Cell::Link { text, to } => Cell::Link {
+                text: Cow::Owned(text.into_owned()),
+                to,
+            },
+        }
+    }
+
+    pub fn opt_yen(v: Option<i64>) -> Cell<'a> {
         v.map_or(Cell::Empty, Cell::Yen)
     }
 
-    pub fn opt_date(d: Option<NaiveDate>) -> Cell {
+    pub fn opt_date(d: Option<NaiveDate>) -> Cell<'a> {
         d.map_or(Cell::Empty, Cell::Date)
     }
 
@@ -106,7 +131,7 @@ pub struct Table<'a> {
 }
 
 impl Table<'_> {
-    pub fn new(sheet: Sheet, columns: Vec<&'static str>) -> Table<'static> {
+    pub fn new<'a>(sheet: Sheet, columns: Vec<&'static str>) -> Table<'a> {
         Table {
             sheet,
             columns,
@@ -260,7 +285,7 @@ fn write_cell_with(
             ws.write_number_with_format(row, col, f64::from(*fy), format)?;
         }
         (Cell::Link { text, to }, _) => {
-            let url = Url::new(format!("internal:'{}'!A1", to.name())).set_text(text);
+            let url = Url::new(format!("internal:'{}'!A1", to.name())).set_text(text.as_ref());
             ws.write_url_with_format(row, col, url, &formats.styles.link)?;
         }
         // Blank, but bordered like its row; never bare (a blank without a

@@ -11,7 +11,7 @@ use super::sheet::Sheet;
 use super::table::{Cell, Table};
 
 /// 年度別集計: the rows in their order, each FY's 合計 row in bold.
-pub fn fiscal_year_table(rows: &[FyProgramRow]) -> Table<'static> {
+pub fn fiscal_year_table(rows: &[FyProgramRow]) -> Table<'_> {
     let mut t = Table::new(
         Sheet::ByFiscalYear,
         vec![
