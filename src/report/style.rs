@@ -192,25 +192,61 @@ pub fn display_width(s: &str) -> usize {
     s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
 }
 
+/// The wide ranges: CJK, kana, Hangul and full-width forms.
+const WIDE_RANGES: [(u32, u32); 12] = [
+    (0x1100, 0x115F),   // Hangul Jamo
+    (0x2E80, 0x303E),   // CJK radicals, punctuation
+    (0x3041, 0x33FF),   // kana, CJK symbols
+    (0x3400, 0x4DBF),   // CJK ext A
+    (0x4E00, 0x9FFF),   // CJK unified
+    (0xA000, 0xA4CF),   // Yi
+    (0xAC00, 0xD7A3),   // Hangul
+    (0xF900, 0xFAFF),   // CJK compatibility
+    (0xFE30, 0xFE4F),   // CJK compatibility forms
+    (0xFF00, 0xFF60),   // full-width forms
+    (0xFFE0, 0xFFE6),   // full-width signs
+    (0x20000, 0x3FFFD), // CJK ext B and beyond
+];
+
+/// One bit per code point of the Basic Multilingual Plane, set for the wide
+/// ones: every text cell of a national night's sheets is measured (for its
+/// column's width and its row's height), one bit looked up per character
+/// instead of a walk through twelve ranges.
+static WIDE_BMP: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let mut r = 0;
+    while r < WIDE_RANGES.len() {
+        let (from, to) = WIDE_RANGES[r];
+        let mut c = from;
+        while c <= to && c < 0x1_0000 {
+            bits[(c / 64) as usize] |= 1 << (c % 64);
+            c += 1;
+        }
+        r += 1;
+    }
+    bits
+};
+
 fn is_wide(c: char) -> bool {
-    matches!(u32::from(c),
-        0x1100..=0x115F        // Hangul Jamo
-        | 0x2E80..=0x303E      // CJK radicals, punctuation
-        | 0x3041..=0x33FF      // kana, CJK symbols
-        | 0x3400..=0x4DBF      // CJK ext A
-        | 0x4E00..=0x9FFF      // CJK unified
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3      // Hangul
-        | 0xF900..=0xFAFF      // CJK compatibility
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60      // full-width forms
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD)
+    let c = u32::from(c);
+    match usize::try_from(c / 64) {
+        Ok(word) if word < WIDE_BMP.len() => WIDE_BMP[word] & (1 << (c % 64)) != 0,
+        _ => (0x2_0000..=0x3_FFFD).contains(&c),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bitmap_holds_exactly_the_wide_ranges() {
+        for c in (0..=0x4_0000u32).filter_map(char::from_u32) {
+            let u = u32::from(c);
+            let listed = WIDE_RANGES.iter().any(|&(a, b)| (a..=b).contains(&u));
+            assert_eq!(is_wide(c), listed, "U+{u:04X}");
+        }
+    }
 
     #[test]
     fn japanese_counts_double() {
