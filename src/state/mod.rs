@@ -1,10 +1,11 @@
 //! The SQLite state file: run history, inputs' checksums, and (with their
-//! stages) the outbox and job locks.
+//! stages) the outbox, the digest's flags and job locks.
 //!
 //! One file, WAL mode, a busy timeout so a second process waits briefly
 //! instead of failing, and migrations numbered by SQLite's `user_version`.
 //! Yen are INTEGER, dates ISO-8601 TEXT.
 
+mod digest_flags;
 pub mod lock;
 pub mod outbox;
 pub mod runs;
