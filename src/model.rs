@@ -5,6 +5,8 @@
 
 use chrono::NaiveDate;
 
+pub use crate::text::SharedStr;
+
 /// Whole yen. Money is exact: no fractions of a yen anywhere in hojokin.
 pub type Yen = i64;
 
@@ -122,25 +124,28 @@ impl ProgramId {
 
 /// One row of 申請一覧.
 #[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The texts later stages copy into their own rows (申請番号, 制度, 区分, 事業者名,
+/// 担当者名, メールアドレス) are [`SharedStr`]s, so those copies share this row's text.
 pub struct Application {
     /// 申請番号
-    pub id: String,
-    /// 制度 (canonical program name after alias resolution)
-    pub program: String,
+    pub id: SharedStr,
+    /// 制度 (canonical program name after alias resolution; the catalogue's text)
+    pub program: SharedStr,
     /// The same program as the catalogue's id.
     pub program_id: ProgramId,
-    /// 区分
-    pub course: Option<String>,
+    /// 区分 (the catalogue's name when it knows the course, else as written)
+    pub course: Option<SharedStr>,
     /// 事業者名
-    pub company: String,
+    pub company: SharedStr,
     /// 法人番号 (13 digits, check digit verified)
     pub corporate_number: Option<String>,
     /// 事業所所在地
     pub address: Option<String>,
     /// 担当者名
-    pub contact: Option<String>,
+    pub contact: Option<SharedStr>,
     /// メールアドレス (syntax checked)
-    pub email: Option<String>,
+    pub email: Option<SharedStr>,
     /// 申請日
     pub applied_on: NaiveDate,
     /// 交付決定日
@@ -484,8 +489,9 @@ impl DueShift {
 /// A 要確認 row: a rule the data breaks, on the application that breaks it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    pub application_id: String,
-    pub company: String,
+    /// 申請番号 and 事業者名, shared with the application's row where there is one.
+    pub application_id: SharedStr,
+    pub company: SharedStr,
     /// 種別: what rule the data breaks.
     pub kind: FindingKind,
     /// 内容: a full Japanese sentence.

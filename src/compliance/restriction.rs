@@ -321,7 +321,10 @@ pub fn evaluate(
 
 fn finding(app: Option<&Application>, asset: &Asset, kind: FindingKind, detail: String) -> Finding {
     Finding {
-        application_id: asset.application_id.clone(),
+        application_id: match app {
+            Some(app) => app.id.clone(),
+            None => asset.application_id.as_str().into(),
+        },
         company: app.map(|a| a.company.clone()).unwrap_or_default(),
         kind,
         detail,

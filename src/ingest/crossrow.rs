@@ -6,7 +6,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::model::{Application, Asset, Budget, EmploymentReport, InputError, RowOrigin};
+use crate::model::{
+    Application, Asset, Budget, EmploymentReport, InputError, RowOrigin, SharedStr,
+};
 
 use super::columns::{Column, app, asset, budget, report};
 use super::header::HeaderMap;
@@ -47,7 +49,7 @@ pub fn unique_applications(
     headers: &Headers,
     errors: &mut Vec<InputError>,
 ) -> Vec<Application> {
-    let mut rows_by_id: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut rows_by_id: HashMap<SharedStr, Vec<u32>> = HashMap::new();
     for a in &apps {
         rows_by_id
             .entry(a.id.clone())

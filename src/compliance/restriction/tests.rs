@@ -15,7 +15,7 @@ fn app(id: &str, program: &str, status: AppStatus, final_amount: Option<i64>) ->
         id: id.into(),
         program: program.into(),
         course: None,
-        company: format!("{id}工業"),
+        company: format!("{id}工業").into(),
         corporate_number: None,
         address: None,
         contact: None,

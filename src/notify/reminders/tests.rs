@@ -12,8 +12,8 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 fn due(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
     ReportDue {
         application_id: app.into(),
-        company: format!("{app}株式会社"),
-        email: email.map(str::to_string),
+        company: format!("{app}株式会社").into(),
+        email: email.map(Into::into),
         program: "女性・障がい者雇用環境整備補助金".into(),
         report_name: "採用状況報告".into(),
         forms: vec!["第10号様式".into(), "第11号様式".into()].into(),
