@@ -271,7 +271,8 @@ pub fn evaluate(
 ) -> (Vec<AssetRestriction>, Vec<Finding>) {
     let by_id = Application::by_id(apps);
     let shares = grant_shares(&by_id, assets);
-    let mut rows = Vec::new();
+    // At most one row per asset, held until the report is written: sized once, not doubled.
+    let mut rows = Vec::with_capacity(assets.len());
     let mut findings = Vec::new();
     for (asset, share) in assets.iter().zip(shares) {
         let app = by_id.get(asset.application_id.as_str()).copied();

@@ -10,8 +10,11 @@ pub(super) fn article(text: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-/// A 要確認 row on `app`.
-pub(super) fn finding(app: &Application, kind: FindingKind, detail: String) -> Finding {
+/// A 要確認 row on `app`. The sentence is trimmed to its length: `format!` leaves up to
+/// half of its buffer spare, and a national night holds some hundred thousand of these
+/// (one per grant over its budget) until the report is written.
+pub(super) fn finding(app: &Application, kind: FindingKind, mut detail: String) -> Finding {
+    detail.shrink_to_fit();
     Finding {
         application_id: app.id.clone(),
         company: app.company.clone(),
