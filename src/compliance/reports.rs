@@ -289,7 +289,8 @@ pub fn hold_rejected(
                 r.origin.file,
                 r.origin.sheet,
                 r.origin.row
-            ),
+            )
+            .into(),
         });
     }
     findings
@@ -343,7 +344,8 @@ fn stray_finding(
             detail: format!(
                 "{what}の申請番号{}は申請一覧にありません。申請番号を確認してください。",
                 report.application_id
-            ),
+            )
+            .into(),
         });
     };
     let owed = required_reports(app, duties);
@@ -373,7 +375,7 @@ fn stray_finding(
         application_id: app.id.clone(),
         company: app.company.clone(),
         kind,
-        detail,
+        detail: detail.into(),
     })
 }
 

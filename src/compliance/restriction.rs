@@ -328,7 +328,7 @@ fn finding(app: Option<&Application>, asset: &Asset, kind: FindingKind, detail: 
         },
         company: app.map(|a| a.company.clone()).unwrap_or_default(),
         kind,
-        detail,
+        detail: detail.into(),
     }
 }
 

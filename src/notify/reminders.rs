@@ -71,7 +71,7 @@ fn finding(row: &ReportDue, kind: FindingKind, detail: String) -> Finding {
         application_id: row.application_id.clone(),
         company: row.company.clone(),
         kind,
-        detail,
+        detail: detail.into(),
     }
 }
 

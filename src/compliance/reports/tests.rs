@@ -354,7 +354,7 @@ fn stray_reports_are_flagged() {
             .into_iter()
             .find(|k| k.label() == kind)
             .expect("a finding kind's label"),
-        detail: detail.to_string(),
+        detail: detail.into(),
     };
     let want = vec![
         finding(
@@ -459,9 +459,10 @@ fn a_rejected_row_holds_the_reports_it_may_be() {
     assert_eq!(found[0].kind, FindingKind::ReportRowRejected);
     assert_eq!(found[0].application_id, "D-1");
     assert!(
-        found[0].detail.contains("令和6年度の採用状況報告")
+        found[0].detail.text().contains("令和6年度の採用状況報告")
             && found[0]
                 .detail
+                .text()
                 .contains("reports.csv「employment_reports」の6行目"),
         "{}",
         found[0].detail
@@ -476,7 +477,7 @@ fn a_rejected_row_holds_the_reports_it_may_be() {
     let found = hold_rejected(&mut rows, &[rejected("D-2", None, None)], as_of);
     assert_eq!(found.len(), 2);
     assert!(
-        found[0].detail.contains("報告年度が読めない"),
+        found[0].detail.text().contains("報告年度が読めない"),
         "{}",
         found[0].detail
     );

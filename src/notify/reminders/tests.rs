@@ -139,7 +139,7 @@ fn a_dry_run_writes_eml_files_and_records_nothing() {
         "令和6年度の採用状況報告の催促メールを送れません。メールアドレスが登録されていません。申請一覧のメールアドレスを確認し、必要なら郵送や電話で連絡してください。"
     );
     assert!(
-        out.findings[1].detail.contains("「not an address」"),
+        out.findings[1].detail.text().contains("「not an address」"),
         "{:?}",
         out.findings[1]
     );
@@ -183,7 +183,7 @@ fn a_line_break_in_data_bound_for_the_subject_is_refused() {
     assert_eq!(out.findings.len(), 1);
     assert_eq!(out.findings[0].kind, FindingKind::InvalidMessage);
     assert!(
-        out.findings[0].detail.contains("改行"),
+        out.findings[0].detail.text().contains("改行"),
         "{:?}",
         out.findings[0]
     );
