@@ -50,11 +50,12 @@ impl Dataset {
     }
 }
 
-/// Where a row came from, so any later finding can point staff at it.
+/// Where a row came from, so any later finding can point staff at it. The file and
+/// sheet names are shared by every row of the sheet.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RowOrigin {
-    pub file: String,
-    pub sheet: String,
+    pub file: SharedStr,
+    pub sheet: SharedStr,
     /// 1-based Excel row number.
     pub row: u32,
 }

@@ -26,12 +26,12 @@ impl Headers {
     fn error(&self, origin: &RowOrigin, column: Column, value: &str, reason: String) -> InputError {
         let col = self
             .by_sheet
-            .get(&(origin.file.clone(), origin.sheet.clone()))
+            .get(&(origin.file.to_string(), origin.sheet.to_string()))
             .and_then(|h| h.col(column))
             .unwrap_or(0);
         InputError {
-            file: origin.file.clone(),
-            sheet: origin.sheet.clone(),
+            file: origin.file.to_string(),
+            sheet: origin.sheet.to_string(),
             cell: a1(origin.row.saturating_sub(1), col),
             column: column.name.to_string(),
             value: value.to_string(),

@@ -24,8 +24,8 @@ use crate::model::{
 /// The sheet a row belongs to, for error references.
 #[derive(Debug, Clone, Copy)]
 pub struct SheetRef<'a> {
-    pub file: &'a str,
-    pub sheet: &'a str,
+    pub file: &'a SharedStr,
+    pub sheet: &'a SharedStr,
     pub header: &'a HeaderMap,
     /// 制度 texts of this sheet already looked up in the catalogue.
     pub programs: &'a ProgramMemo,
@@ -82,8 +82,8 @@ impl<'a> Cells<'a> {
 
     pub fn origin(&self) -> RowOrigin {
         RowOrigin {
-            file: self.at.file.to_string(),
-            sheet: self.at.sheet.to_string(),
+            file: self.at.file.clone(),
+            sheet: self.at.sheet.clone(),
             row: self.row.index + 1,
         }
     }
