@@ -21,6 +21,7 @@
 //! - [`logging`]: log lines for journald and cron, values quoted on one line.
 //! - [`progress`]: progress bars shown only on a terminal.
 //! - [`clock`]: the one clock the edges (history, locks, daemon) read, passed in.
+//! - [`text`]: texts many rows share (申請番号, 事業者名, 算定根拠), held once.
 //!
 //! The stages, in the order a night runs them:
 //!
@@ -57,4 +58,5 @@ pub mod report;
 pub mod rules;
 pub mod schedule;
 pub mod state;
+pub mod text;
 pub mod totals;

@@ -5,6 +5,8 @@
 
 use chrono::NaiveDate;
 
+pub use crate::text::SharedStr;
+
 /// Whole yen. Money is exact: no fractions of a yen anywhere in hojokin.
 pub type Yen = i64;
 
@@ -48,11 +50,12 @@ impl Dataset {
     }
 }
 
-/// Where a row came from, so any later finding can point staff at it.
+/// Where a row came from, so any later finding can point staff at it. The file and
+/// sheet names are shared by every row of the sheet.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RowOrigin {
-    pub file: String,
-    pub sheet: String,
+    pub file: SharedStr,
+    pub sheet: SharedStr,
     /// 1-based Excel row number.
     pub row: u32,
 }
@@ -122,25 +125,28 @@ impl ProgramId {
 
 /// One row of 申請一覧.
 #[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The texts later stages copy into their own rows (申請番号, 制度, 区分, 事業者名,
+/// 担当者名, メールアドレス) are [`SharedStr`]s, so those copies share this row's text.
 pub struct Application {
     /// 申請番号
-    pub id: String,
-    /// 制度 (canonical program name after alias resolution)
-    pub program: String,
+    pub id: SharedStr,
+    /// 制度 (canonical program name after alias resolution; the catalogue's text)
+    pub program: SharedStr,
     /// The same program as the catalogue's id.
     pub program_id: ProgramId,
-    /// 区分
-    pub course: Option<String>,
+    /// 区分 (the catalogue's name when it knows the course, else as written)
+    pub course: Option<SharedStr>,
     /// 事業者名
-    pub company: String,
+    pub company: SharedStr,
     /// 法人番号 (13 digits, check digit verified)
     pub corporate_number: Option<String>,
     /// 事業所所在地
     pub address: Option<String>,
     /// 担当者名
-    pub contact: Option<String>,
+    pub contact: Option<SharedStr>,
     /// メールアドレス (syntax checked)
-    pub email: Option<String>,
+    pub email: Option<SharedStr>,
     /// 申請日
     pub applied_on: NaiveDate,
     /// 交付決定日
@@ -484,12 +490,127 @@ impl DueShift {
 /// A 要確認 row: a rule the data breaks, on the application that breaks it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    pub application_id: String,
-    pub company: String,
+    /// 申請番号 and 事業者名, shared with the application's row where there is one.
+    pub application_id: SharedStr,
+    pub company: SharedStr,
     /// 種別: what rule the data breaks.
     pub kind: FindingKind,
     /// 内容: a full Japanese sentence.
-    pub detail: String,
+    pub detail: Detail,
+}
+
+/// 内容 of a 要確認 row: a full Japanese sentence, written out, or kept as the figures
+/// it is made of and written when read. A national night holds some hundred thousand
+/// 予算超過 rows (one per grant over its budget) until its report is written; each
+/// sentence is some 380 bytes, its figures some 60.
+#[derive(Debug, Clone)]
+pub enum Detail {
+    Text(String),
+    OverBudget(BudgetExcess),
+}
+
+impl Detail {
+    /// The sentence.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Detail::Text(t) => std::borrow::Cow::Borrowed(t),
+            Detail::OverBudget(b) => std::borrow::Cow::Owned(b.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for Detail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Detail::Text(t) => f.write_str(t),
+            Detail::OverBudget(b) => b.fmt(f),
+        }
+    }
+}
+
+/// Two details are equal when their sentences are, however each is held.
+impl PartialEq for Detail {
+    fn eq(&self, other: &Detail) -> bool {
+        self.text() == other.text()
+    }
+}
+
+impl Eq for Detail {}
+
+impl PartialEq<str> for Detail {
+    fn eq(&self, other: &str) -> bool {
+        self.text() == other
+    }
+}
+
+impl PartialEq<&str> for Detail {
+    fn eq(&self, other: &&str) -> bool {
+        self.text() == *other
+    }
+}
+
+impl PartialEq<String> for Detail {
+    fn eq(&self, other: &String) -> bool {
+        self.text() == other.as_str()
+    }
+}
+
+/// A sentence made once and held: trimmed to its length (`format!` leaves up to
+/// half of its buffer spare).
+impl From<String> for Detail {
+    fn from(mut text: String) -> Detail {
+        text.shrink_to_fit();
+        Detail::Text(text)
+    }
+}
+
+impl From<&str> for Detail {
+    fn from(text: &str) -> Detail {
+        Detail::Text(text.to_string())
+    }
+}
+
+impl From<&Detail> for String {
+    fn from(detail: &Detail) -> String {
+        detail.text().into_owned()
+    }
+}
+
+/// The figures of a 予算超過 row: the grant whose 交付決定額 took its program's running
+/// sum in the FY above the FY's 予算額.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetExcess {
+    pub fy: FiscalYear,
+    pub program: SharedStr,
+    /// 交付決定日 of the grant.
+    pub decided_on: Option<NaiveDate>,
+    /// 交付決定額 of the grant.
+    pub decided: Yen,
+    /// Σ交付決定額 up to and including this grant.
+    pub sum: Yen,
+    /// 予算額 of the FY.
+    pub limit: Yen,
+    /// The article it rests on, 「（第7条第2項）」, or nothing.
+    pub article: SharedStr,
+}
+
+impl std::fmt::Display for BudgetExcess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::calendar::{fy_label, wareki};
+        use crate::format::yen;
+        write!(
+            f,
+            "{}の{}の交付決定額の累計が、この申請（{}交付決定、{}）で{}となり、予算額{}を{}上回っています{}。",
+            fy_label(self.fy),
+            self.program,
+            self.decided_on.map(wareki).unwrap_or_default(),
+            yen(self.decided),
+            yen(self.sum),
+            yen(self.limit),
+            yen(self.sum - self.limit),
+            self.article,
+        )
+    }
 }
 
 /// 種別 of a 要確認 row: a closed set, so nothing compares labels.
@@ -856,4 +977,27 @@ pub enum RefundMethod {
     ProRata,
     /// The asset's whole share of the grant.
     Full,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_detail_kept_as_figures_reads_as_its_sentence() {
+        let excess = Detail::OverBudget(BudgetExcess {
+            fy: 2024,
+            program: "設備投資補助金".into(),
+            decided_on: NaiveDate::from_ymd_opt(2024, 6, 3),
+            decided: 1_500_000,
+            sum: 10_250_000,
+            limit: 10_000_000,
+            article: "（交付要綱第6条）".into(),
+        });
+        let sentence = "令和6年度の設備投資補助金の交付決定額の累計が、この申請（令和6年6月3日交付決定、1,500,000円）で10,250,000円となり、予算額10,000,000円を250,000円上回っています（交付要綱第6条）。";
+        assert_eq!(excess.text(), sentence);
+        assert_eq!(String::from(&excess), sentence);
+        assert_eq!(excess, Detail::from(sentence));
+        assert_ne!(excess, Detail::from("別の文です。"));
+    }
 }

@@ -5,12 +5,13 @@
 use super::names::{NameSet, find};
 use super::rate::Rate;
 use crate::calendar::fy_label;
-use crate::model::{DueShift, FiscalYear, RefundMethod, ReportingDuty, Yen};
+use crate::model::{DueShift, FiscalYear, RefundMethod, ReportingDuty, SharedStr, Yen};
 
 /// One 制度 with its courses (区分), rule sets and checks.
 #[derive(Debug, Clone)]
 pub struct Program {
-    pub name: String,
+    /// Shared by every application of the program (their 制度) and the rows made of them.
+    pub name: SharedStr,
     pub aliases: Vec<String>,
     /// `name` and `aliases` as match keys, computed once at load.
     pub names: NameSet,
@@ -28,7 +29,8 @@ pub struct Program {
 /// A 区分 of a program, with the other spellings staff use for it.
 #[derive(Debug, Clone)]
 pub struct Course {
-    pub name: String,
+    /// Shared by every application of the course (their 区分).
+    pub name: SharedStr,
     pub aliases: Vec<String>,
     /// `name` and `aliases` as match keys, computed once at load.
     pub names: NameSet,

@@ -217,7 +217,7 @@ fn program(ctx: &Ctx, raw: RawProgram) -> Result<Program, CatalogueError> {
         .into_iter()
         .map(|c| Course {
             names: NameSet::new(&c.name, &c.aliases),
-            name: c.name,
+            name: c.name.into(),
             aliases: c.aliases,
         })
         .collect();
@@ -310,7 +310,7 @@ fn program(ctx: &Ctx, raw: RawProgram) -> Result<Program, CatalogueError> {
     }
     Ok(Program {
         names: NameSet::new(&raw.name, &raw.aliases),
-        name: raw.name,
+        name: raw.name.into(),
         aliases: raw.aliases,
         courses,
         rules,
@@ -480,7 +480,7 @@ fn rule_course(
             format!("区分「{c}」が指定されていますが、この制度には courses がありません。"),
         )),
         (Some(c), false) => find(courses, c, |k| &k.names)
-            .map(|k| Some(k.name.clone()))
+            .map(|k| Some(k.name.to_string()))
             .ok_or_else(|| {
                 ctx.err(
                     format!("{key}.course"),
@@ -616,7 +616,7 @@ fn check_unique_courses(ctx: &Ctx, courses: &[Course]) -> Result<(), CatalogueEr
     let mut seen: HashMap<String, &str> = HashMap::new();
     for (i, c) in courses.iter().enumerate() {
         let fields = std::iter::once("name").chain(c.aliases.iter().map(|_| "aliases"));
-        let spelled = std::iter::once(&c.name).chain(&c.aliases);
+        let spelled = std::iter::once(c.name.as_str()).chain(c.aliases.iter().map(String::as_str));
         for ((field, n), k) in fields.zip(spelled).zip(c.names.keys()) {
             if let Some(prev) = seen.insert(k.clone(), &c.name) {
                 return Err(ctx.err(
@@ -664,7 +664,7 @@ fn check_unique_programs(file: &str, programs: &[Program]) -> Result<(), Catalog
     let mut seen: HashMap<String, &str> = HashMap::new();
     for p in programs {
         let fields = std::iter::once("name").chain(p.aliases.iter().map(|_| "aliases"));
-        let spelled = std::iter::once(&p.name).chain(&p.aliases);
+        let spelled = std::iter::once(p.name.as_str()).chain(p.aliases.iter().map(String::as_str));
         for ((field, n), k) in fields.zip(spelled).zip(p.names.keys()) {
             if let Some(prev) = seen.insert(k.clone(), &p.name) {
                 return Err(CatalogueError::invalid(

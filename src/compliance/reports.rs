@@ -14,7 +14,7 @@ use chrono::{Datelike, NaiveDate};
 use crate::calendar::{fy_label, wareki};
 use crate::model::{
     Application, DueShift, EmploymentReport, Finding, FindingKind, FiscalYear, Form,
-    RejectedReport, ReportingDuty,
+    RejectedReport, ReportingDuty, SharedStr,
 };
 
 /// 状況 of one required report.
@@ -50,12 +50,13 @@ impl ReportState {
 /// One required report of one grant, as the ledger sheet and the reminders see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportDue {
-    pub application_id: String,
-    pub company: String,
-    pub email: Option<String>,
+    /// The application's texts, shared with its row (a grant owes several reports).
+    pub application_id: SharedStr,
+    pub company: SharedStr,
+    pub email: Option<SharedStr>,
     /// 担当者名 of the application, for the mail's greeting.
-    pub contact_name: Option<String>,
-    pub program: String,
+    pub contact_name: Option<SharedStr>,
+    pub program: SharedStr,
     /// The report's name from the catalogue (採用状況報告). This and the
     /// duty's other texts are shared by every row of the duty (a national
     /// ledger has hundreds of thousands), not copied into each.
@@ -288,7 +289,8 @@ pub fn hold_rejected(
                 r.origin.file,
                 r.origin.sheet,
                 r.origin.row
-            ),
+            )
+            .into(),
         });
     }
     findings
@@ -336,13 +338,14 @@ fn stray_finding(
     );
     let Some(app) = app else {
         return Some(Finding {
-            application_id: report.application_id.clone(),
-            company: String::new(),
+            application_id: report.application_id.as_str().into(),
+            company: SharedStr::default(),
             kind: FindingKind::UnknownApplication,
             detail: format!(
                 "{what}の申請番号{}は申請一覧にありません。申請番号を確認してください。",
                 report.application_id
-            ),
+            )
+            .into(),
         });
     };
     let owed = required_reports(app, duties);
@@ -372,7 +375,7 @@ fn stray_finding(
         application_id: app.id.clone(),
         company: app.company.clone(),
         kind,
-        detail,
+        detail: detail.into(),
     })
 }
 

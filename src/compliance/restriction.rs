@@ -271,7 +271,8 @@ pub fn evaluate(
 ) -> (Vec<AssetRestriction>, Vec<Finding>) {
     let by_id = Application::by_id(apps);
     let shares = grant_shares(&by_id, assets);
-    let mut rows = Vec::new();
+    // At most one row per asset, held until the report is written: sized once, not doubled.
+    let mut rows = Vec::with_capacity(assets.len());
     let mut findings = Vec::new();
     for (asset, share) in assets.iter().zip(shares) {
         let app = by_id.get(asset.application_id.as_str()).copied();
@@ -321,10 +322,13 @@ pub fn evaluate(
 
 fn finding(app: Option<&Application>, asset: &Asset, kind: FindingKind, detail: String) -> Finding {
     Finding {
-        application_id: asset.application_id.clone(),
+        application_id: match app {
+            Some(app) => app.id.clone(),
+            None => asset.application_id.as_str().into(),
+        },
         company: app.map(|a| a.company.clone()).unwrap_or_default(),
         kind,
-        detail,
+        detail: detail.into(),
     }
 }
 

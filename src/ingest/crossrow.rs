@@ -6,7 +6,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::model::{Application, Asset, Budget, EmploymentReport, InputError, RowOrigin};
+use crate::model::{
+    Application, Asset, Budget, EmploymentReport, InputError, RowOrigin, SharedStr,
+};
 
 use super::columns::{Column, app, asset, budget, report};
 use super::header::HeaderMap;
@@ -24,12 +26,12 @@ impl Headers {
     fn error(&self, origin: &RowOrigin, column: Column, value: &str, reason: String) -> InputError {
         let col = self
             .by_sheet
-            .get(&(origin.file.clone(), origin.sheet.clone()))
+            .get(&(origin.file.to_string(), origin.sheet.to_string()))
             .and_then(|h| h.col(column))
             .unwrap_or(0);
         InputError {
-            file: origin.file.clone(),
-            sheet: origin.sheet.clone(),
+            file: origin.file.to_string(),
+            sheet: origin.sheet.to_string(),
             cell: a1(origin.row.saturating_sub(1), col),
             column: column.name.to_string(),
             value: value.to_string(),
@@ -47,7 +49,7 @@ pub fn unique_applications(
     headers: &Headers,
     errors: &mut Vec<InputError>,
 ) -> Vec<Application> {
-    let mut rows_by_id: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut rows_by_id: HashMap<SharedStr, Vec<u32>> = HashMap::new();
     for a in &apps {
         rows_by_id
             .entry(a.id.clone())

@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 
 use crate::catalogue::Catalogue;
 use crate::job::InputSpec;
-use crate::model::{Dataset, InputError, Inputs};
+use crate::model::{Dataset, InputError, Inputs, SharedStr};
 use crossrow::Headers;
 use header::{HeaderMap, MAX_ROWS_BEFORE_HEADER};
 use sheet_rows::read_rows;
@@ -321,7 +321,7 @@ impl Reader {
             );
         }
         annotate_errors(errors, &inputs.applications, &self.datasets);
-        let mut kept: HashMap<(String, String), usize> = HashMap::new();
+        let mut kept: HashMap<(SharedStr, SharedStr), usize> = HashMap::new();
         let origins = inputs
             .applications
             .iter()
@@ -334,7 +334,7 @@ impl Reader {
         }
         for s in &mut self.out.summaries {
             let k = kept
-                .get(&(file_label(&s.file), s.sheet.clone()))
+                .get(&(file_label(&s.file).into(), s.sheet.as_str().into()))
                 .copied()
                 .unwrap_or(0);
             s.rejected = s.rows.saturating_sub(k);

@@ -18,14 +18,14 @@ use crate::catalogue::useful_life::{self, Resolution};
 use crate::catalogue::{Catalogue, Program};
 use crate::model::{
     AppRecords, AppStatus, Application, Asset, Budget, EmploymentReport, FiscalYear, InputError,
-    ProgramId, Recorded, RejectedReport, RowOrigin, Yen,
+    ProgramId, Recorded, RejectedReport, RowOrigin, SharedStr, Yen,
 };
 
 /// The sheet a row belongs to, for error references.
 #[derive(Debug, Clone, Copy)]
 pub struct SheetRef<'a> {
-    pub file: &'a str,
-    pub sheet: &'a str,
+    pub file: &'a SharedStr,
+    pub sheet: &'a SharedStr,
     pub header: &'a HeaderMap,
     /// 制度 texts of this sheet already looked up in the catalogue.
     pub programs: &'a ProgramMemo,
@@ -82,8 +82,8 @@ impl<'a> Cells<'a> {
 
     pub fn origin(&self) -> RowOrigin {
         RowOrigin {
-            file: self.at.file.to_string(),
-            sheet: self.at.sheet.to_string(),
+            file: self.at.file.clone(),
+            sheet: self.at.sheet.clone(),
             row: self.row.index + 1,
         }
     }
@@ -287,15 +287,15 @@ pub fn application(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Appli
     }
     let (program_id, program) = program?;
     Some(Application {
-        id: id?,
+        id: id?.into(),
         program: program.name.clone(),
         program_id,
         course,
-        company: company?,
+        company: company?.into(),
         corporate_number,
         address,
-        contact,
-        email,
+        contact: contact.map(Into::into),
+        email: email.map(Into::into),
         applied_on: applied_on?,
         decided_on,
         completed_on,
@@ -334,12 +334,13 @@ fn program<'c>(
     found
 }
 
-/// 区分: required and checked when the program has courses.
-fn course(cells: &mut Cells<'_>, program: Option<&Program>) -> Option<String> {
+/// 区分: required and checked when the program has courses; the catalogue's name
+/// (shared by the course's rows) when it knows the course.
+fn course(cells: &mut Cells<'_>, program: Option<&Program>) -> Option<SharedStr> {
     let given = cells.text(app::COURSE);
     let program = program?;
     if program.courses.is_empty() {
-        return given;
+        return given.map(Into::into);
     }
     let list = || {
         program
@@ -491,7 +492,7 @@ pub fn budget(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Budget> {
     }
     Some(Budget {
         fy: fy?,
-        program: program?.1.name.clone(),
+        program: program?.1.name.to_string(),
         amount: amount?,
         origin: cells.origin(),
     })

@@ -8,7 +8,7 @@ use super::file_label;
 use super::header::HeaderMap;
 use super::rows::{Cells, ProgramMemo, SheetRef};
 use super::source::{Book, Row, SourceError};
-use crate::model::InputError;
+use crate::model::{InputError, SharedStr};
 
 /// The rows of one sheet after its header, converted by `convert`.
 pub(super) struct SheetRows<T> {
@@ -35,7 +35,9 @@ pub(super) fn read_rows<T: Send>(
     header: &HeaderMap,
     convert: &mut (dyn FnMut(&mut Cells<'_>) -> Option<T> + Send),
 ) -> Result<SheetRows<T>, SourceError> {
-    let file = file_label(book.path());
+    // Named once, shared by the origin of every row of the sheet.
+    let file = SharedStr::from(file_label(book.path()));
+    let sheet = &SharedStr::from(sheet);
     let progress = crate::progress::rows_spinner(&format!("{file} {sheet}"));
     let (batches, arriving) = std::sync::mpsc::sync_channel::<Vec<Row>>(BATCHES_AHEAD);
     // The rows the sheet says it spans, told before its first row is sent

@@ -79,7 +79,7 @@ impl DigestItem {
 impl DigestItem {
     /// The key of a 要確認 row alone (the workbook counts new rows by it).
     pub fn finding_key(f: &Finding) -> String {
-        let digest = Sha256::digest(f.detail.as_bytes());
+        let digest = Sha256::digest(f.detail.text().as_bytes());
         format!(
             "{}/{}/{}",
             f.application_id,

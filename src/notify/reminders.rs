@@ -23,7 +23,9 @@ use super::templates::DueReport;
 use super::{Mailer, NotificationRow, NotifyOutcome, eml, now_stamp};
 use crate::calendar::fy_label;
 use crate::compliance::reports::ReportDue;
-use crate::model::{Finding, FindingKind, FiscalYear, MailKind, MailOutcome, MailResult};
+use crate::model::{
+    Finding, FindingKind, FiscalYear, MailKind, MailOutcome, MailResult, SharedStr,
+};
 use crate::state::State;
 use crate::state::outbox::{Claim, OutboxEntry, OutboxKey, OutboxStatus, Sender};
 
@@ -49,7 +51,7 @@ fn plan(ledger: &[ReportDue], as_of: NaiveDate) -> Vec<Plan<'_>> {
 
 fn key(row: &ReportDue, stage: Stage) -> OutboxKey {
     OutboxKey {
-        application_id: row.application_id.clone(),
+        application_id: row.application_id.to_string(),
         report_fy: row.report_fy,
         stage,
     }
@@ -69,7 +71,7 @@ fn finding(row: &ReportDue, kind: FindingKind, detail: String) -> Finding {
         application_id: row.application_id.clone(),
         company: row.company.clone(),
         kind,
-        detail,
+        detail: detail.into(),
     }
 }
 
@@ -122,7 +124,7 @@ fn sent_before(
 fn recipient(addr: &Mailbox, row: &ReportDue) -> Mailbox {
     let name = match row.contact_name.as_deref().map(str::trim) {
         Some(c) if !c.is_empty() => format!("{} {c}様", row.company),
-        _ => row.company.clone(),
+        _ => row.company.to_string(),
     };
     match HeaderText::new("宛名", &name) {
         Ok(n) => Mailbox::new(Some(n.as_str().to_string()), addr.email.clone()),
@@ -177,8 +179,8 @@ impl Run<'_> {
             subject: subject.to_string(),
             kind: MailKind::Reminder(stage),
             result,
-            application_id: row.application_id.clone(),
-            company: row.company.clone(),
+            application_id: row.application_id.to_string(),
+            company: row.company.to_string(),
             message_id: message_id.map(str::to_string),
         });
     }
@@ -324,7 +326,7 @@ impl Run<'_> {
         let more = format!("and{}", letter.reports.len() - 1);
         let mut parts = vec![
             self.as_of.to_string(),
-            first.row.application_id.clone(),
+            first.row.application_id.to_string(),
             fy,
             first.stage.code().to_string(),
         ];
@@ -682,7 +684,7 @@ pub fn send_reminders(
     };
     // One letter per grantee (address and 事業者名), in ledger order.
     let mut letters: Vec<Letter<'_>> = Vec::new();
-    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    let mut index: HashMap<(String, SharedStr), usize> = HashMap::new();
     for &(row, stage) in &plans {
         let Some(stage) = stage else { continue };
         match entries.get(&key(row, stage)).map(|e| e.status) {

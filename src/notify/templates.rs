@@ -364,8 +364,8 @@ pub fn reminder_context(letter: &Letter<'_>, as_of: NaiveDate) -> Value {
         .iter()
         .map(|d| {
             context! {
-                application_id => d.row.application_id.clone(),
-                program => d.row.program.clone(),
+                application_id => d.row.application_id.as_str(),
+                program => d.row.program.as_str(),
                 report_name => d.row.report_name.clone(),
                 report_fy => fy_label(d.row.report_fy),
                 deadline => wareki(d.row.due),
@@ -380,9 +380,9 @@ pub fn reminder_context(letter: &Letter<'_>, as_of: NaiveDate) -> Value {
         })
         .collect();
     context! {
-        company => row.company.clone(),
-        application_id => row.application_id.clone(),
-        program => row.program.clone(),
+        company => row.company.as_str(),
+        application_id => row.application_id.as_str(),
+        program => row.program.as_str(),
         report_name => row.report_name.clone(),
         report_fy => fy_label(row.report_fy),
         deadline => wareki(row.due),
@@ -392,7 +392,7 @@ pub fn reminder_context(letter: &Letter<'_>, as_of: NaiveDate) -> Value {
         as_of => wareki(as_of),
         days_overdue => (as_of - row.due).num_days().max(0),
         contact => letter.contact.to_string(),
-        contact_name => row.contact_name.clone().unwrap_or_default(),
+        contact_name => row.contact_name.as_deref().unwrap_or_default(),
         report_titles => report_titles(letter.reports),
         reports => reports,
         requested_before => letter.reports.iter().all(|d| !d.sent_before.is_empty()),

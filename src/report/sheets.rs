@@ -92,7 +92,7 @@ pub fn findings(findings: &[Finding]) -> Table<'_> {
             Cell::text(&f.application_id),
             Cell::text(&f.company),
             Cell::tag(f.kind.label()),
-            Cell::text(&f.detail),
+            Cell::Text(f.detail.text()),
         ]
     });
     t.needs_action = !t.rows.is_empty();

@@ -11,7 +11,8 @@ use std::sync::Arc;
 use super::amount::{Ineligible, Outcome, Prior, compute};
 use crate::calendar::fy_label;
 use crate::catalogue::{CapScope, Catalogue, Course, Program, ProgramId, RuleBasis, RuleSet};
-use crate::model::{AppStatus, Application, FiscalYear, Yen};
+use crate::model::{AppStatus, Application, FiscalYear, SharedStr, Yen};
+use crate::text::Interner;
 
 /// 判定 of one application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,13 +44,16 @@ impl Verdict {
     }
 }
 
-/// One row of 算定検証.
+/// One row of 算定検証. A national night holds one per application until its report
+/// is written, so its texts are shared: 申請番号 with the application, 制度 and 区分
+/// with the catalogue, and 算定根拠 with every assessment that gives the same sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assessment {
-    pub application_id: String,
-    /// Canonical program name (as given when the catalogue does not know it).
-    pub program: String,
-    pub course: Option<String>,
+    pub application_id: SharedStr,
+    /// Canonical program name.
+    pub program: SharedStr,
+    /// Canonical course name (as given when the program does not know it).
+    pub course: Option<SharedStr>,
     pub eligible_cost: Yen,
     /// 算定額: None when it cannot be computed; 0 when not eligible.
     pub computed: Option<Yen>,
@@ -59,7 +63,8 @@ pub struct Assessment {
     pub difference: Option<Yen>,
     pub verdict: Verdict,
     /// Japanese: which rate, truncation, cap or floor applied, or why none could.
-    pub reason: String,
+    /// Most applications of a rule set read alike: one of a few sentences.
+    pub reason: SharedStr,
     /// The rule set is marked unverified or assumed in the catalogue.
     pub unverified: bool,
     /// How far the rule set that gave the amount is confirmed (None: no rule set).
@@ -93,6 +98,7 @@ pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
     // A rule set's name is the same sentence for every application it judges: made once.
     let mut labels: HashMap<*const RuleSet, Arc<str>> = HashMap::new();
     let mut courses = CourseCache::new();
+    let mut reasons = Interner::new();
     let mut out: Vec<Option<Assessment>> = vec![None; apps.len()];
     for i in order {
         let app = &apps[i];
@@ -102,7 +108,12 @@ pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
                 (program, course, Outcome::CannotCompute { reason }, None)
             }
             Ok((p, course, rule)) => {
-                let key = (p.name.as_str(), course, app.company_key(), app.fy());
+                let key = (
+                    p.name.as_str(),
+                    course.map(SharedStr::as_str),
+                    app.company_key(),
+                    app.fy(),
+                );
                 let prior = used.get(&key).copied().unwrap_or_default();
                 let outcome = compute(rule, p.group_cost_basis, app, prior);
                 if consumes(app.status) {
@@ -113,16 +124,12 @@ pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
                     .or_insert_with(|| rule.label(&p.name).into())
                     .clone();
                 let named = (rule.basis(), label);
-                (
-                    p.name.clone(),
-                    course.map(str::to_string),
-                    outcome,
-                    Some(named),
-                )
+                (p.name.clone(), course.cloned(), outcome, Some(named))
             }
         };
         if let Some(slot) = out.get_mut(i) {
-            *slot = Some(assessment(app, program, course, outcome, rule));
+            let reason = |text: String| reasons.intern(&text);
+            *slot = Some(assessment(app, program, course, outcome, rule, reason));
         }
     }
     // Sized once: collecting a flatten grows by doubling, up to twice the
@@ -155,8 +162,10 @@ fn record_usage(entry: &mut Prior, rule: &RuleSet, outcome: &Outcome) {
 /// Each 区分 text as written, matched against its program's courses once per run.
 type CourseCache<'a, 'r> = HashMap<(ProgramId, &'r str), Option<&'a Course>>;
 
-type Resolved<'a> =
-    Result<(&'a Program, Option<&'a str>, &'a RuleSet), (String, Option<String>, String)>;
+type Resolved<'a> = Result<
+    (&'a Program, Option<&'a SharedStr>, &'a RuleSet),
+    (SharedStr, Option<SharedStr>, String),
+>;
 
 /// The program, canonical course and rule set that judge `app`.
 fn resolve<'a, 'r>(
@@ -184,14 +193,14 @@ fn resolve<'a, 'r>(
         let Some(c) = found else {
             return Err((
                 program.name.clone(),
-                Some(given.to_string()),
+                app.course.clone(),
                 format!("区分「{given}」は制度「{}」にありません", program.name),
             ));
         };
-        Some(c.name.as_str())
+        Some(&c.name)
     };
     let fy = app.fy();
-    match program.rule_set(course, fy) {
+    match program.rule_set(course.map(SharedStr::as_str), fy) {
         Some(rule) => Ok((program, course, rule)),
         None => {
             let what = match course {
@@ -200,7 +209,7 @@ fn resolve<'a, 'r>(
             };
             Err((
                 program.name.clone(),
-                course.map(str::to_string),
+                course.cloned(),
                 format!(
                     "{what}の{}の算定ルールが制度カタログにありません",
                     fy_label(fy)
@@ -224,12 +233,14 @@ fn reason_text(reason: String, rule: Option<&(RuleBasis, Arc<str>)>) -> String {
     format!("{mark}{reason}［適用ルール：{label}］")
 }
 
+/// One application's row; `shared` turns its 算定根拠 into the run's shared text.
 fn assessment(
     app: &Application,
-    program: String,
-    course: Option<String>,
+    program: SharedStr,
+    course: Option<SharedStr>,
     outcome: Outcome,
     rule: Option<(RuleBasis, Arc<str>)>,
+    shared: impl FnOnce(String) -> SharedStr,
 ) -> Assessment {
     let decided = app.decided_amount;
     let mut company_fy_limited = false;
@@ -259,7 +270,7 @@ fn assessment(
     let difference = decided.zip(computed).and_then(|(d, c)| d.checked_sub(c));
     let basis = rule.as_ref().map(|(b, _)| *b);
     let unverified = basis.is_some_and(|b| b != RuleBasis::Verified);
-    let reason = reason_text(reason, rule.as_ref());
+    let reason = shared(reason_text(reason, rule.as_ref()));
     let rule_set = rule.map(|(_, label)| label);
     Assessment {
         application_id: app.id.clone(),

@@ -221,11 +221,11 @@ fn applications(cat: &Catalogue, program: &str, case: &Case) -> Result<Vec<Appli
             .unwrap_or(start)
     };
     let base = |id: String, applied: NaiveDate, cost: Yen| Application {
-        id,
+        id: id.into(),
         program: cat.program(program_id).name.clone(),
         program_id,
-        course: case.course.clone(),
-        company: "テストケース株式会社".to_string(),
+        course: case.course.as_deref().map(Into::into),
+        company: "テストケース株式会社".into(),
         corporate_number: None,
         address: None,
         contact: None,

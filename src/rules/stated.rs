@@ -11,9 +11,9 @@ use super::cite::{article, finding};
 use crate::calendar::{fy_label, wareki};
 use crate::catalogue::Catalogue;
 use crate::catalogue::useful_life::{self, Resolution};
-use crate::format::yen;
 use crate::model::{
-    Application, Asset, Budget, EmploymentReport, Finding, FindingKind, FiscalYear, Inputs, Yen,
+    Application, Asset, Budget, BudgetExcess, Detail, EmploymentReport, Finding, FindingKind,
+    FiscalYear, Inputs, SharedStr, Yen,
 };
 
 /// Every finding of the three checks: budgets, then hires, then assets.
@@ -53,28 +53,27 @@ fn over_budget(cat: &Catalogue, apps: &[Application], budgets: &[Budget]) -> Vec
             continue;
         };
         grants.sort_by_key(|a| (a.decided_on, a.id.as_str()));
-        let article = article(
-            &cat.program(grants[0].program_id)
-                .checks
-                .articles
-                .within_budget,
-        );
+        let first = grants[0];
+        let checks = &cat.program(first.program_id).checks;
+        // The sentence's texts, shared by every grant of the group it flags.
+        let article = SharedStr::from(article(&checks.articles.within_budget));
         let mut sum: Yen = 0;
         for app in grants {
-            sum = sum.saturating_add(app.decided_amount.unwrap_or(0));
+            let decided = app.decided_amount.unwrap_or(0);
+            sum = sum.saturating_add(decided);
             if sum > limit {
-                let detail = format!(
-                    "{}の{program}の交付決定額の累計が、この申請（{}交付決定、{}）で{}となり、予算額{}を{}上回っています{article}。",
-                    fy_label(fy),
-                    app.decided_on.map(wareki).unwrap_or_default(),
-                    yen(app.decided_amount.unwrap_or(0)),
-                    yen(sum),
-                    yen(limit),
-                    yen(sum - limit),
-                );
+                let excess = BudgetExcess {
+                    fy,
+                    program: first.program.clone(),
+                    decided_on: app.decided_on,
+                    decided,
+                    sum,
+                    limit,
+                    article: article.clone(),
+                };
                 flagged.insert(
                     app.id.as_str(),
-                    finding(app, FindingKind::OverBudget, detail),
+                    finding(app, FindingKind::OverBudget, Detail::OverBudget(excess)),
                 );
             }
         }

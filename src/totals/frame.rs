@@ -297,19 +297,20 @@ fn read_companies(df: &DataFrame) -> Result<Vec<(CompanyRow, String)>, TotalsErr
     let count = Ints::read(df, "count")?;
     let decided = Ints::read(df, "decided")?;
     let finalized = Ints::read(df, "finalized")?;
-    (0..df.height())
-        .map(|i| {
-            let row = CompanyRow {
-                fy: fy.fy(i)?,
-                company: company.at(i)?,
-                corporate_number: number.opt(i),
-                count: count.at(i)?,
-                decided: decided.at(i)?,
-                finalized: finalized.at(i)?,
-            };
-            Ok((row, key.at(i)?))
-        })
-        .collect()
+    // Sized once: a collect through `Result` cannot know the length and grows by doubling.
+    let mut rows = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let row = CompanyRow {
+            fy: fy.fy(i)?,
+            company: company.at(i)?,
+            corporate_number: number.opt(i),
+            count: count.at(i)?,
+            decided: decided.at(i)?,
+            finalized: finalized.at(i)?,
+        };
+        rows.push((row, key.at(i)?));
+    }
+    Ok(rows)
 }
 
 /// An integer column read back, named for the error when a value is missing.

@@ -113,7 +113,11 @@ pub fn by_fiscal_year(
 pub fn by_company(apps: &[Application]) -> Result<Vec<CompanyRow>, TotalsError> {
     let mut rows = frame::company_sums(apps)?;
     rows.sort_by(|a, b| (a.0.fy, &a.0.company, &a.1).cmp(&(b.0.fy, &b.0.company, &b.1)));
-    Ok(rows.into_iter().map(|(row, _key)| row).collect())
+    // A fresh vector of the rows alone: collecting in place would keep the wider
+    // (row, key) allocation for as long as the rows live (until the report is written).
+    let mut out = Vec::with_capacity(rows.len());
+    out.extend(rows.into_iter().map(|(row, _key)| row));
+    Ok(out)
 }
 
 /// The programs of `fy` (with a budget or a grant), for the 予算執行状況 chart.

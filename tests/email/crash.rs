@@ -45,7 +45,8 @@ fn a_lost_answer_is_uncertain_and_never_sent_again() {
     assert!(
         out.findings
             .iter()
-            .any(|f| f.kind == hojokin::model::FindingKind::SendUncertain && f.detail.contains(&id))
+            .any(|f| f.kind == hojokin::model::FindingKind::SendUncertain
+                && f.detail.text().contains(&id))
     );
     drop(slow);
     let server = Server::start(&mail, free_port(), &[]);
@@ -193,7 +194,7 @@ fn a_run_killed_between_send_and_record_sends_no_duplicate() {
             .find(|f| f.kind == hojokin::model::FindingKind::SendUncertain)
             .unwrap();
         assert!(
-            f.detail.contains(id) && f.detail.contains("中継サーバーのログ"),
+            f.detail.text().contains(id) && f.detail.text().contains("中継サーバーのログ"),
             "{}",
             f.detail
         );

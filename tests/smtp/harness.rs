@@ -201,8 +201,8 @@ pub fn templates_dir() -> PathBuf {
 pub fn report(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
     ReportDue {
         application_id: app.into(),
-        company: format!("株式会社{app}製作所"),
-        email: email.map(str::to_string),
+        company: format!("株式会社{app}製作所").into(),
+        email: email.map(Into::into),
         program: "女性・障がい者雇用環境整備補助金".into(),
         report_name: "採用状況報告".into(),
         forms: vec!["第10号様式".into(), "第11号様式".into()].into(),

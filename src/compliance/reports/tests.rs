@@ -14,14 +14,14 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 fn app_of(id: &str, program: &str, status: AppStatus, decided: NaiveDate) -> Application {
     Application {
         program_id: crate::model::ProgramId::at(0),
-        id: id.to_string(),
-        program: program.to_string(),
+        id: id.into(),
+        program: program.into(),
         course: None,
-        company: format!("{id}工業株式会社"),
+        company: format!("{id}工業株式会社").into(),
         corporate_number: None,
         address: None,
         contact: None,
-        email: Some(format!("{}@example.jp", id.to_lowercase())),
+        email: Some(format!("{}@example.jp", id.to_lowercase()).into()),
         applied_on: date(2022, 4, 1),
         decided_on: Some(decided),
         completed_on: None,
@@ -70,7 +70,7 @@ fn report(id: &str, fy: FiscalYear, received_on: NaiveDate) -> EmploymentReport 
 /// (id, report FY, due, state) of each row, for compact comparisons.
 fn summary(rows: &[ReportDue]) -> Vec<(String, FiscalYear, NaiveDate, ReportState)> {
     rows.iter()
-        .map(|r| (r.application_id.clone(), r.report_fy, r.due, r.state))
+        .map(|r| (r.application_id.to_string(), r.report_fy, r.due, r.state))
         .collect()
 }
 
@@ -162,11 +162,11 @@ fn a_row_carries_the_grant_and_the_duty() {
         date(2023, 4, 26),
     );
     let want = ReportDue {
-        application_id: "D-007".to_string(),
-        company: "D-007工業株式会社".to_string(),
-        email: Some("d-007@example.jp".to_string()),
+        application_id: "D-007".into(),
+        company: "D-007工業株式会社".into(),
+        email: Some("d-007@example.jp".into()),
         contact_name: None,
-        program: DIVERSITY.to_string(),
+        program: DIVERSITY.into(),
         report_name: "採用状況報告".into(),
         forms: vec![Form::named("第10号様式"), Form::named("第11号様式")].into(),
         attachments: vec![].into(),
@@ -348,13 +348,13 @@ fn stray_reports_are_flagged() {
     ];
     let got = stray_reports(&apps, &received, &[duty()], date(2025, 5, 31));
     let finding = |id: &str, company: &str, kind: &str, detail: &str| Finding {
-        application_id: id.to_string(),
-        company: company.to_string(),
+        application_id: id.into(),
+        company: company.into(),
         kind: crate::model::FindingKind::ALL
             .into_iter()
             .find(|k| k.label() == kind)
             .expect("a finding kind's label"),
-        detail: detail.to_string(),
+        detail: detail.into(),
     };
     let want = vec![
         finding(
@@ -459,9 +459,10 @@ fn a_rejected_row_holds_the_reports_it_may_be() {
     assert_eq!(found[0].kind, FindingKind::ReportRowRejected);
     assert_eq!(found[0].application_id, "D-1");
     assert!(
-        found[0].detail.contains("令和6年度の採用状況報告")
+        found[0].detail.text().contains("令和6年度の採用状況報告")
             && found[0]
                 .detail
+                .text()
                 .contains("reports.csv「employment_reports」の6行目"),
         "{}",
         found[0].detail
@@ -476,7 +477,7 @@ fn a_rejected_row_holds_the_reports_it_may_be() {
     let found = hold_rejected(&mut rows, &[rejected("D-2", None, None)], as_of);
     assert_eq!(found.len(), 2);
     assert!(
-        found[0].detail.contains("報告年度が読めない"),
+        found[0].detail.text().contains("報告年度が読めない"),
         "{}",
         found[0].detail
     );

@@ -15,7 +15,7 @@ fn app(id: &str, program: &str, status: AppStatus, final_amount: Option<i64>) ->
         id: id.into(),
         program: program.into(),
         course: None,
-        company: format!("{id}工業"),
+        company: format!("{id}工業").into(),
         corporate_number: None,
         address: None,
         contact: None,
@@ -346,21 +346,24 @@ fn evaluate_rows_refunds_and_findings() {
     assert!(
         findings[0]
             .detail
+            .text()
             .ends_with("返還額（目安）は423,703円（按分額533,333円×残り143か月÷180か月）、全額なら533,333円です。"),
         "{}",
         findings[0].detail
     );
-    assert!(findings[1].detail.contains(
+    assert!(findings[1].detail.text().contains(
         "15年と入力されていますが、耐用年数区分「エレベーター」は耐用年数表では17年です。"
     ));
     assert!(
         findings[2]
             .detail
+            .text()
             .ends_with("返還額（目安）は算定できませんでした。")
     );
     assert!(
         findings[3]
             .detail
+            .text()
             .ends_with("返還額（目安）は全額の300,000円です（按分なら266,666円：按分額300,000円×残り64か月÷72か月）。"),
         "{}",
         findings[3].detail
@@ -374,7 +377,12 @@ fn evaluate_rows_refunds_and_findings() {
         (rows[3].refund, rows[3].refund_full),
         (Some(300_000), Some(300_000))
     );
-    assert!(findings[5].detail.contains("法定耐用年数が分からない"));
+    assert!(
+        findings[5]
+            .detail
+            .text()
+            .contains("法定耐用年数が分からない")
+    );
 }
 
 #[test]
@@ -429,6 +437,7 @@ fn a_cancelled_grant_keeps_both_refund_figures() {
     assert!(
         findings[0]
             .detail
+            .text()
             .ends_with("返還額（目安）は630,000円（按分額700,000円×残り162か月÷180か月）、全額なら700,000円です。"),
         "{}",
         findings[0].detail

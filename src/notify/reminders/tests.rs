@@ -12,8 +12,8 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 fn due(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
     ReportDue {
         application_id: app.into(),
-        company: format!("{app}株式会社"),
-        email: email.map(str::to_string),
+        company: format!("{app}株式会社").into(),
+        email: email.map(Into::into),
         program: "女性・障がい者雇用環境整備補助金".into(),
         report_name: "採用状況報告".into(),
         forms: vec!["第10号様式".into(), "第11号様式".into()].into(),
@@ -139,7 +139,7 @@ fn a_dry_run_writes_eml_files_and_records_nothing() {
         "令和6年度の採用状況報告の催促メールを送れません。メールアドレスが登録されていません。申請一覧のメールアドレスを確認し、必要なら郵送や電話で連絡してください。"
     );
     assert!(
-        out.findings[1].detail.contains("「not an address」"),
+        out.findings[1].detail.text().contains("「not an address」"),
         "{:?}",
         out.findings[1]
     );
@@ -183,7 +183,7 @@ fn a_line_break_in_data_bound_for_the_subject_is_refused() {
     assert_eq!(out.findings.len(), 1);
     assert_eq!(out.findings[0].kind, FindingKind::InvalidMessage);
     assert!(
-        out.findings[0].detail.contains("改行"),
+        out.findings[0].detail.text().contains("改行"),
         "{:?}",
         out.findings[0]
     );

@@ -72,6 +72,7 @@ fn below_the_floor_granted_and_pending() {
     assert!(
         found[1]
             .detail
+            .text()
             .contains("対象外です。申請中のため、交付決定の前に確認してください。［適用ルール："),
         "{}",
         found[1].detail

@@ -162,9 +162,10 @@ fn a_rejected_first_application_does_not_flag_the_second() {
     assert!(
         found[0]
             .detail
+            .text()
             .contains("取下げ以外のすべての申請を1回と数えています（不交付を含む）")
     );
-    assert!(found[0].detail.contains("状態：不交付"));
+    assert!(found[0].detail.text().contains("状態：不交付"));
 }
 
 #[test]
@@ -205,6 +206,7 @@ fn completion_report_by_its_receipt_date_and_by_the_first_day_reading() {
     assert!(
         found[0]
             .detail
+            .text()
             .contains("より後の令和4年11月3日に実績報告を受け付けています"),
         "{}",
         found[0].detail
@@ -226,7 +228,7 @@ fn completion_report_by_its_receipt_date_and_by_the_first_day_reading() {
     let found = run_with(&included, &apps, d(2022, 12, 1));
     assert_eq!(kinds(&found), vec![("R-1", "実績報告期限超過")]);
     assert!(
-        found[0].detail.contains("完了日を1日目として"),
+        found[0].detail.text().contains("完了日を1日目として"),
         "{}",
         found[0].detail
     );
@@ -249,7 +251,7 @@ fn pending_applications_the_rules_rule_out_are_flagged_before_a_decision() {
     let found = run(&[first, second], d(2022, 7, 2));
     assert_eq!(kinds(&found), vec![("T-2", "同一年度上限超過")]);
     assert!(
-        found[0].detail.contains("算定額は50,000円"),
+        found[0].detail.text().contains("算定額は50,000円"),
         "{}",
         found[0].detail
     );
@@ -264,6 +266,7 @@ fn pending_applications_the_rules_rule_out_are_flagged_before_a_decision() {
     assert!(
         found[0]
             .detail
+            .text()
             .contains("市内企業３社以上で組織された団体であること")
     );
 }
@@ -309,10 +312,14 @@ fn pre_consultation_and_early_start_notice_where_the_export_has_them() {
     assert!(
         found[0]
             .detail
+            .text()
             .contains("必ず事前相談を受ける必要があります")
     );
     assert!(
-        found[1].detail.contains("交付決定日令和4年6月1日より前"),
+        found[1]
+            .detail
+            .text()
+            .contains("交付決定日令和4年6月1日より前"),
         "{}",
         found[1].detail
     );
@@ -345,7 +352,7 @@ fn grants_over_the_budget_are_flagged_from_the_one_that_crosses_it() {
     let found = stated::findings(&Catalogue::builtin(), &i, d(2022, 10, 1));
     // 800,000 + 700,000 = 1,500,000 is within; + 500,000 crosses it.
     assert_eq!(kinds(&found), vec![("B-3", "予算超過")]);
-    assert!(found[0].detail.contains("累計が、この申請（令和4年9月1日交付決定、500,000円）で2,000,000円となり、予算額1,500,000円を500,000円上回っています（交付要綱第6条「予算の範囲内」）"), "{}", found[0].detail);
+    assert!(found[0].detail.text().contains("累計が、この申請（令和4年9月1日交付決定、500,000円）で2,000,000円となり、予算額1,500,000円を500,000円上回っています（交付要綱第6条「予算の範囲内」）"), "{}", found[0].detail);
     i.budgets = vec![budget(2_000_000)];
     assert!(stated::findings(&Catalogue::builtin(), &i, d(2022, 10, 1)).is_empty());
 }
@@ -373,8 +380,13 @@ fn an_employment_report_without_a_hire_is_flagged() {
     ];
     let found = stated::findings(&Catalogue::builtin(), &i, d(2025, 5, 1));
     assert_eq!(kinds(&found), vec![("E-1", "採用実績なし")]);
-    assert!(found[0].detail.starts_with("令和5年度の雇用状況報告"));
-    assert!(found[0].detail.ends_with("（交付要綱第3条第5号）。"));
+    assert!(
+        found[0]
+            .detail
+            .text()
+            .starts_with("令和5年度の雇用状況報告")
+    );
+    assert!(found[0].detail.text().ends_with("（交付要綱第3条第5号）。"));
 }
 
 #[test]
@@ -405,8 +417,13 @@ fn a_diversity_asset_in_furniture_and_fixtures_is_not_a_subsidised_facility() {
     ];
     let found = stated::findings(&Catalogue::builtin(), &i, d(2023, 1, 1));
     assert_eq!(kinds(&found), vec![("A-1", "補助対象外の財産")]);
-    assert!(found[0].detail.contains("器具及び備品に当たり"));
-    assert!(found[0].detail.contains("什器や備品に類するものは除く"));
+    assert!(found[0].detail.text().contains("器具及び備品に当たり"));
+    assert!(
+        found[0]
+            .detail
+            .text()
+            .contains("什器や備品に類するものは除く")
+    );
     // Other programs do not exclude the category.
     let mut other = decided(
         app("A-1", KYOJINKA, Some("Bコース"), 2_000_000),

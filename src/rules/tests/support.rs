@@ -18,11 +18,11 @@ pub(super) fn app(id: &str, program: &str, course: Option<&str>, cost: Yen) -> A
         .find_program(program)
         .unwrap_or(crate::model::ProgramId::at(0));
     Application {
-        id: id.to_string(),
-        program: program.to_string(),
+        id: id.into(),
+        program: program.into(),
         program_id,
-        course: course.map(str::to_string),
-        company: "株式会社綾瀬精工".to_string(),
+        course: course.map(Into::into),
+        company: "株式会社綾瀬精工".into(),
         corporate_number: None,
         address: None,
         contact: None,
