@@ -25,9 +25,10 @@ pub struct Results {
 
 /// Runs the rule, totals and compliance stages over what was ingested.
 ///
-/// The amounts and their 要確認 rows (which need the amounts) run on one thread; the
-/// report ledger, the assets, the stated rules and the totals, which need nothing of
-/// them, on another. The results are put together in the order they always had.
+/// The amounts and their 要確認 rows (which need the amounts), then the totals by
+/// company, run on one thread; the report ledger, the assets, the stated rules and
+/// the totals by FY, which need nothing of them, on another. The results are put
+/// together in the order they always had.
 pub fn evaluate(
     catalogue: &Catalogue,
     ingested: &Ingested,
@@ -39,9 +40,13 @@ pub fn evaluate(
         let others = scope.spawn(|| compliance_and_totals(catalogue, inputs, as_of));
         let assessed = rules::assess(catalogue, apps);
         let findings = rules::findings(catalogue, apps, &assessed, as_of);
-        ((assessed, findings), others.join())
+        // After the amounts, whose working set (per-company usage, the
+        // assessments' slots) is gone by then: polars' frames of every
+        // company name, built beside it, made the night's peak.
+        let by_company = totals::by_company(apps);
+        ((assessed, findings, by_company), others.join())
     });
-    let (assessed, mut findings) = rules;
+    let (assessed, mut findings, by_company) = rules;
     let others = match others {
         Ok(o) => o,
         Err(panic) => std::panic::resume_unwind(panic),
@@ -49,7 +54,7 @@ pub fn evaluate(
     findings.extend(others.findings);
     Ok(Results {
         by_fiscal_year: others.by_fiscal_year?,
-        by_company: others.by_company?,
+        by_company: by_company?,
         assessed,
         ledger: others.ledger,
         restrictions: others.restrictions,
@@ -64,7 +69,6 @@ struct Others {
     restrictions: Vec<AssetRestriction>,
     findings: Vec<Finding>,
     by_fiscal_year: Result<Vec<FyProgramRow>, TotalsError>,
-    by_company: Result<Vec<CompanyRow>, TotalsError>,
 }
 
 fn compliance_and_totals(catalogue: &Catalogue, inputs: &Inputs, as_of: NaiveDate) -> Others {
@@ -92,6 +96,5 @@ fn compliance_and_totals(catalogue: &Catalogue, inputs: &Inputs, as_of: NaiveDat
         restrictions,
         findings,
         by_fiscal_year: totals::by_fiscal_year(apps, &inputs.budgets),
-        by_company: totals::by_company(apps),
     }
 }
