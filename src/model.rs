@@ -371,6 +371,20 @@ pub struct Inputs {
     pub rejected_reports: Vec<RejectedReport>,
 }
 
+impl Inputs {
+    /// Lets go of the rows only the rule and compliance stages read (assets,
+    /// employment reports, budgets, held reports): the workbook and the mail
+    /// read those stages' results, the applications and the input errors. On
+    /// a full sheet these rows were some 100 MB held until the workbook was
+    /// written, the night's peak.
+    pub fn release_evaluated(&mut self) {
+        self.assets = Vec::new();
+        self.employment_reports = Vec::new();
+        self.budgets = Vec::new();
+        self.rejected_reports = Vec::new();
+    }
+}
+
 /// A reporting duty of a program (catalogue data): e.g. the diversity subsidy's
 /// 採用状況報告, due in April (month 4, day 30) of FY+1 and FY+2 of the decision.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -152,7 +152,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         Ok(ready) => ready,
         Err(message) => return failed(message),
     };
-    let ingested = match stage("ingest", || ingest::read_inputs(&job.inputs, &catalogue)) {
+    let mut ingested = match stage("ingest", || ingest::read_inputs(&job.inputs, &catalogue)) {
         Ok(i) => i,
         Err(e) => return failed(e.to_string()),
     };
@@ -166,6 +166,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         Ok(r) => r,
         Err(e) => return failed(e.to_string()),
     };
+    ingested.inputs.release_evaluated();
     let run = compose::Run {
         job,
         as_of: opts.as_of,
