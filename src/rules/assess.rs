@@ -6,7 +6,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use super::amount::{Ineligible, Outcome, Prior, compute};
 use crate::calendar::fy_label;
@@ -71,7 +70,7 @@ pub struct Assessment {
     pub basis: Option<RuleBasis>,
     /// The rule set that judged the application, named (program, course, FY range, basis):
     /// one text shared by every application the rule set judged.
-    pub rule_set: Option<Arc<str>>,
+    pub rule_set: Option<SharedStr>,
     /// A per-company-per-FY cap or person limit, used by earlier applications, cut the amount.
     pub company_fy_limited: bool,
     /// Why the verdict is 対象外, when it is.
@@ -96,7 +95,7 @@ pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
     order.sort_by_key(|&i| apps[i].processing_key());
     let mut used: HashMap<UsageKey<'_>, Prior> = HashMap::new();
     // A rule set's name is the same sentence for every application it judges: made once.
-    let mut labels: HashMap<*const RuleSet, Arc<str>> = HashMap::new();
+    let mut labels: HashMap<*const RuleSet, SharedStr> = HashMap::new();
     let mut courses = CourseCache::new();
     let mut reasons = Interner::new();
     let mut out: Vec<Option<Assessment>> = vec![None; apps.len()];
@@ -226,7 +225,7 @@ fn resolve<'a, 'r>(
 
 /// 算定根拠: the working, marked when the rule set is not confirmed, then the rule set
 /// that gave it, so every figure can be traced to its [[programs.rules]] entry.
-fn reason_text(reason: String, rule: Option<&(RuleBasis, Arc<str>)>) -> String {
+fn reason_text(reason: String, rule: Option<&(RuleBasis, SharedStr)>) -> String {
     let Some((basis, label)) = rule else {
         return reason;
     };
@@ -244,7 +243,7 @@ fn assessment(
     program: SharedStr,
     course: Option<SharedStr>,
     outcome: Outcome,
-    rule: Option<(RuleBasis, Arc<str>)>,
+    rule: Option<(RuleBasis, SharedStr)>,
     shared: impl FnOnce(String) -> SharedStr,
 ) -> Assessment {
     let decided = app.decided_amount;
