@@ -5,9 +5,9 @@
 //! in Rust, where the model's types say what they mean; polars only groups,
 //! sums and joins. Every amount column is `Int64`.
 
-use chrono::Datelike;
 use polars::prelude::*;
 
+use super::companies::Companies;
 use super::{CompanyRow, TotalsError};
 use crate::model::{AppStatus, Application, Budget, FiscalYear, Yen};
 
@@ -112,51 +112,48 @@ fn coalesced_columns() -> Vec<Expr> {
     columns
 }
 
-/// Per FY × company sums, each with its company key (for a stable sort).
-pub(super) fn company_sums(apps: &[Application]) -> Result<Vec<(CompanyRow, String)>, TotalsError> {
-    let counted = counted(apps);
-    let keys: Vec<_> = apps.iter().map(Application::company_key).collect();
-    let counted_keys: Vec<&str> = apps
-        .iter()
-        .zip(&keys)
-        .filter(|(a, _)| a.status.is_granted())
-        .map(|(_, k)| k.as_ref())
+/// 事業者別集計's rows: per FY × company sums, sorted by FY, then 事業者名,
+/// then company key.
+///
+/// The frame groups company numbers ([`Companies`]), not strings; each row's
+/// 法人番号 is that of its group's first application (its lowest index), as
+/// polars' `first` of the column gave when the frame held the strings.
+pub(super) fn company_sums(apps: &[Application]) -> Result<Vec<CompanyRow>, TotalsError> {
+    let companies = Companies::of(apps);
+    let counted: Vec<u32> = (0..apps.len())
+        .filter(|&i| apps[i].status.is_granted())
+        .map(|i| u32::try_from(i).expect("fewer than 2^32 applications"))
         .collect();
-    let grants = df!(
-        "fy" => counted.iter().map(|a| a.fy()).collect::<Vec<i32>>(),
-        "key" => counted_keys,
-        "corporate_number" => counted.iter().map(|a| corporate_number(a)).collect::<Vec<_>>(),
-        "decided" => counted.iter().map(|a| a.decided_amount).collect::<Vec<_>>(),
-        "finalized" => counted.iter().map(|a| finalized(a)).collect::<Vec<_>>(),
+    let at = |i: &u32| &apps[*i as usize];
+    let df = df!(
+        "fy" => counted.iter().map(|i| at(i).fy()).collect::<Vec<i32>>(),
+        "company" => counted.iter().map(|i| companies.of_app[*i as usize]).collect::<Vec<u32>>(),
+        "app" => &counted,
+        "decided" => counted.iter().map(|i| at(i).decided_amount).collect::<Vec<_>>(),
+        "finalized" => counted.iter().map(|i| finalized(at(i))).collect::<Vec<_>>(),
     )?;
-    // The name of each company's first application, over all its
-    // applications, so one company reads the same in every FY.
-    let names = df!(
-        "key" => keys.iter().map(AsRef::as_ref).collect::<Vec<&str>>(),
-        "company" => apps.iter().map(|a| a.company.as_str()).collect::<Vec<&str>>(),
-        "applied" => apps.iter().map(|a| a.applied_on.num_days_from_ce()).collect::<Vec<i32>>(),
-        "id" => apps.iter().map(|a| a.id.as_str()).collect::<Vec<&str>>(),
-    )?
-    .lazy()
-    .group_by([col("key")])
-    .agg([col("company")
-        .sort_by([col("applied"), col("id")], SortMultipleOptions::default())
-        .first()]);
-    let df = grants
+    drop(counted);
+    let df = df
         .lazy()
-        .group_by([col("fy"), col("key")])
+        .group_by([col("fy"), col("company")])
         .agg([
             len().cast(DataType::Int64).alias("count"),
-            col("corporate_number").first(),
+            col("app").min(),
             col("decided").sum(),
             col("finalized").sum(),
         ])
-        .left_join(names, col("key"), col("key"))
         .collect()?;
-    read_companies(&df)
+    let mut rows = read_companies(&df, apps, &companies)?;
+    rows.sort_by(|(a, ka), (b, kb)| {
+        (a.fy, &a.company, &companies.keys[*ka]).cmp(&(b.fy, &b.company, &companies.keys[*kb]))
+    });
+    // A fresh vector of the rows alone: collecting in place would keep the wider
+    // (row, number) allocation for as long as the rows live (until the report is written).
+    let mut out = Vec::with_capacity(rows.len());
+    out.extend(rows.into_iter().map(|(row, _)| row));
+    Ok(out)
 }
 
-/// The applications the totals count: grants that stand.
 fn counted(apps: &[Application]) -> Vec<&Application> {
     apps.iter().filter(|a| a.status.is_granted()).collect()
 }
@@ -289,26 +286,32 @@ fn read_totals(df: &DataFrame) -> Result<Vec<FyTotals>, TotalsError> {
         .collect()
 }
 
-fn read_companies(df: &DataFrame) -> Result<Vec<(CompanyRow, String)>, TotalsError> {
+/// The grouped frame's rows, each with its company's number (for the sort).
+fn read_companies(
+    df: &DataFrame,
+    apps: &[Application],
+    companies: &Companies<'_>,
+) -> Result<Vec<(CompanyRow, usize)>, TotalsError> {
     let fy = Ints::read(df, "fy")?;
-    let key = Texts::read(df, "key")?;
-    let company = Texts::read(df, "company")?;
-    let number = Texts::read(df, "corporate_number")?;
+    let company = Ints::read(df, "company")?;
+    let first = Ints::read(df, "app")?;
     let count = Ints::read(df, "count")?;
     let decided = Ints::read(df, "decided")?;
     let finalized = Ints::read(df, "finalized")?;
     // Sized once: a collect through `Result` cannot know the length and grows by doubling.
     let mut rows = Vec::with_capacity(df.height());
     for i in 0..df.height() {
+        let n = company.index(i, companies.keys.len())?;
+        let first = first.index(i, apps.len())?;
         let row = CompanyRow {
             fy: fy.fy(i)?,
-            company: company.at(i)?,
-            corporate_number: number.opt(i),
+            company: companies.name(apps, n).to_string(),
+            corporate_number: corporate_number(&apps[first]),
             count: count.at(i)?,
             decided: decided.at(i)?,
             finalized: finalized.at(i)?,
         };
-        rows.push((row, key.at(i)?));
+        rows.push((row, n));
     }
     Ok(rows)
 }
@@ -332,6 +335,14 @@ impl Ints {
 
     fn at(&self, i: usize) -> Result<i64, TotalsError> {
         self.opt(i).ok_or(TotalsError::MissingValue(self.name))
+    }
+
+    /// An index below `len` (a company's or an application's number).
+    fn index(&self, i: usize, len: usize) -> Result<usize, TotalsError> {
+        usize::try_from(self.at(i)?)
+            .ok()
+            .filter(|n| *n < len)
+            .ok_or(TotalsError::MissingValue(self.name))
     }
 
     fn fy(&self, i: usize) -> Result<FiscalYear, TotalsError> {

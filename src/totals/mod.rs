@@ -25,6 +25,7 @@
 //!   still gets its row (件数 0, 執行率 0%), so an unspent budget is visible;
 //!   two 予算 rows for one FY × program add up.
 
+mod companies;
 mod frame;
 #[cfg(test)]
 mod tests;
@@ -111,13 +112,7 @@ pub fn by_fiscal_year(
 /// present, else by normalized name ([`crate::model::Application::company_key`]); sorted by
 /// FY, then 事業者名, then key.
 pub fn by_company(apps: &[Application]) -> Result<Vec<CompanyRow>, TotalsError> {
-    let mut rows = frame::company_sums(apps)?;
-    rows.sort_by(|a, b| (a.0.fy, &a.0.company, &a.1).cmp(&(b.0.fy, &b.0.company, &b.1)));
-    // A fresh vector of the rows alone: collecting in place would keep the wider
-    // (row, key) allocation for as long as the rows live (until the report is written).
-    let mut out = Vec::with_capacity(rows.len());
-    out.extend(rows.into_iter().map(|(row, _key)| row));
-    Ok(out)
+    frame::company_sums(apps)
 }
 
 /// The programs of `fy` (with a budget or a grant), for the 予算執行状況 chart.

@@ -165,6 +165,24 @@ fn company_rows_by_hand() {
 }
 
 #[test]
+fn companies_are_numbered_once_per_key_and_named_by_their_first_application() {
+    let apps = apps();
+    let companies = super::companies::Companies::of(&apps);
+    // A1, A2, A5 share X's 法人番号; A3, A4, A6 ワイ商店's name (A4's full-width
+    // space removed); A8 is X's name without 法人番号: a company of its own.
+    assert_eq!(companies.of_app, vec![0, 0, 1, 1, 0, 1, 2, 3]);
+    assert_eq!(
+        companies.keys,
+        vec![X_NO, "ワイ商店", "9876543210987", X_NAME]
+    );
+    // X is named by A1 (applied 2024-02-01, before A2 and A5); ワイ商店 by A6,
+    // applied first (2024-04-10): every application can name its company,
+    // counted or not.
+    assert_eq!(companies.named_by, vec![0, 5, 6, 7]);
+    assert_eq!(companies.name(&apps, 1), "ワイ商店");
+}
+
+#[test]
 fn execution_lists_the_fy_programs() {
     let rows = by_fiscal_year(&apps(), &budgets()).unwrap();
     let got = execution(&rows, 2024);
