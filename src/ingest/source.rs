@@ -192,10 +192,16 @@ impl Book {
             });
         }
         guarded(path, || {
+            let started = std::time::Instant::now();
             super::guard::preflight(path).map_err(|reason| SourceError::Refused {
                 path: path.to_path_buf(),
                 reason,
             })?;
+            tracing::debug!(
+                file = %path.display(),
+                ms = started.elapsed().as_millis(),
+                "guarded"
+            );
             let sheets = open_workbook_auto(path).map_err(|e| SourceError::Workbook {
                 path: path.to_path_buf(),
                 message: e.to_string(),
