@@ -53,6 +53,86 @@ pub fn preflight(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// [`preflight`], with `open` (which reads the workbook's own parts, not its
+/// sheets) run as soon as it may: an xlsx's worksheets are checked on a
+/// second thread while calamine reads its shared strings and styles, which
+/// needs only those parts checked. Each worksheet part is still checked
+/// before anything reads it: this returns after every check, and `open`'s
+/// result is let go when any part is refused. The refusal given is the
+/// first refused part's in the zip, as with [`preflight`].
+///
+/// At 200,000 applications the 82 MB first sheet took the guard's last
+/// 0.2 s alone while the other core waited, and calamine's read of 25 MB of
+/// shared strings followed it (BENCHMARKS.md, fourth pass).
+pub fn preflight_then<T>(path: &Path, open: impl FnOnce() -> T) -> Result<T, String> {
+    let zip = File::open(path).ok().and_then(|mut f| {
+        let mut head = [0u8; 2];
+        let is_zip = f.read(&mut head).ok() == Some(2) && head == *b"PK";
+        is_zip.then(|| open_zip(path).ok()).flatten()
+    });
+    let Some(mut zip) = zip.filter(|z| z.index_for_name("content.xml").is_none()) else {
+        // Not an xlsx (xls, ods, a broken container): everything first.
+        preflight(path)?;
+        return Ok(open());
+    };
+    let mut early = Vec::new();
+    let mut sheets: Vec<(usize, u64)> = Vec::new();
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_raw(i) else {
+            continue;
+        };
+        let size = entry.compressed_size();
+        let is_sheet = entry.name().is_ok_and(|n| {
+            let n = n.to_ascii_lowercase();
+            n.starts_with("xl/worksheets/") && n.ends_with(".xml") && !n.contains("/_rels/")
+        });
+        if is_sheet {
+            sheets.push((i, size));
+        } else {
+            early.push(i);
+        }
+    }
+    drop(zip);
+    sheets.sort_by_key(|&(i, size)| (std::cmp::Reverse(size), i));
+    let sheets: Vec<usize> = sheets.into_iter().map(|(i, _)| i).collect();
+    // Both threads take the largest sheet left; this one after `open`.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let take = || {
+        let mut zip = open_zip(path).ok()?;
+        let mut found: Option<(usize, String)> = None;
+        loop {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&i) = sheets.get(k) else {
+                return found;
+            };
+            if found.as_ref().is_some_and(|(f, _)| *f < i) {
+                continue;
+            }
+            if let Err(reason) = check_part(&mut zip, i, false) {
+                found = Some((i, reason));
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        let second = scope.spawn(take);
+        let early_refusal = first_refusal(path, &early, false);
+        let opened = early_refusal.is_none().then(open);
+        let mine = take();
+        let theirs = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let refusal = [early_refusal, mine, theirs]
+            .into_iter()
+            .flatten()
+            .min_by_key(|(i, _)| *i);
+        match (refusal, opened) {
+            (Some((_, reason)), _) => Err(reason),
+            (None, Some(opened)) => Ok(opened),
+            (None, None) => unreachable!("`open` is skipped only after a refusal"),
+        }
+    })
+}
+
 /// The XML parts of an xlsx/xlsm/ods (and xlsb's records), shared between
 /// two threads, each reading the file through its own handle: the guard
 /// decompresses and scans every part before calamine may read any, so on
@@ -284,6 +364,71 @@ mod tests {
             let reason = preflight(&path).unwrap_err();
             assert!(reason.contains("xl/refused-first.xml"), "{reason}");
         }
+    }
+
+    /// Worksheets are checked beside `open`, the workbook's own parts before
+    /// it: a refused worksheet still refuses the file (the opened book is let
+    /// go), a refused shared-strings part is never opened, and of several
+    /// refusals the first in the zip is named, as `preflight` names it.
+    #[test]
+    fn open_runs_beside_the_sheets_checks_and_only_after_the_books_own() {
+        use std::io::Write as _;
+        let dir = tempfile::tempdir().unwrap();
+        let doctype = "<!DOCTYPE a><a/>".to_string();
+        let big = format!("<a>{}</a>", "<b x=\"1\">t</b>".repeat(20_000));
+        let book = |name: &str, parts: &[(&str, &str)]| {
+            let path = dir.path().join(name);
+            let mut zip = zip::ZipWriter::new(File::create(&path).unwrap());
+            for (name, body) in parts {
+                zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                    .unwrap();
+                zip.write_all(body.as_bytes()).unwrap();
+            }
+            zip.finish().unwrap();
+            path
+        };
+        let opened = std::cell::Cell::new(0);
+        let open = || opened.set(opened.get() + 1);
+        let fine = book(
+            "fine.xlsx",
+            &[
+                ("xl/sharedStrings.xml", "<sst uniqueCount=\"0\"/>"),
+                ("xl/worksheets/sheet1.xml", &big),
+                ("xl/worksheets/sheet2.xml", "<worksheet/>"),
+            ],
+        );
+        assert_eq!(preflight_then(&fine, open), Ok(()));
+        assert_eq!(opened.get(), 1);
+        let bad_sheet = book(
+            "sheet.xlsx",
+            &[
+                ("xl/sharedStrings.xml", "<sst/>"),
+                ("xl/worksheets/sheet1.xml", &big),
+                ("xl/worksheets/sheet2.xml", &doctype),
+            ],
+        );
+        let reason = preflight_then(&bad_sheet, open).unwrap_err();
+        assert!(reason.contains("xl/worksheets/sheet2.xml"), "{reason}");
+        assert_eq!(reason, preflight(&bad_sheet).unwrap_err());
+        let bad_strings = book(
+            "strings.xlsx",
+            &[
+                ("xl/worksheets/sheet1.xml", &doctype),
+                ("xl/sharedStrings.xml", &doctype),
+            ],
+        );
+        let before = opened.get();
+        let reason = preflight_then(&bad_strings, open).unwrap_err();
+        assert!(reason.contains("xl/worksheets/sheet1.xml"), "{reason}");
+        assert_eq!(
+            opened.get(),
+            before,
+            "a refused shared-strings part is not opened"
+        );
+        // Not a zip: checked whole first, then opened.
+        let text = dir.path().join("plain.xlsx");
+        std::fs::write(&text, "a,b").unwrap();
+        assert_eq!(preflight_then(&text, || 7), Ok(7));
     }
 
     #[test]

@@ -193,19 +193,20 @@ impl Book {
         }
         guarded(path, || {
             let started = std::time::Instant::now();
-            super::guard::preflight(path).map_err(|reason| SourceError::Refused {
-                path: path.to_path_buf(),
-                reason,
-            })?;
+            let sheets = super::guard::preflight_then(path, || open_workbook_auto(path))
+                .map_err(|reason| SourceError::Refused {
+                    path: path.to_path_buf(),
+                    reason,
+                })?
+                .map_err(|e| SourceError::Workbook {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                })?;
             tracing::debug!(
                 file = %path.display(),
                 ms = started.elapsed().as_millis(),
-                "guarded"
+                "guarded and opened"
             );
-            let sheets = open_workbook_auto(path).map_err(|e| SourceError::Workbook {
-                path: path.to_path_buf(),
-                message: e.to_string(),
-            })?;
             let date1904 = match &sheets {
                 Sheets::Xlsx(x) => x.has_1904_epoch(),
                 Sheets::Xls(x) => x.has_1904_epoch(),
