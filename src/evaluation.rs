@@ -38,12 +38,14 @@ pub fn evaluate(
     let apps = &inputs.applications;
     let (rules, others) = std::thread::scope(|scope| {
         let others = scope.spawn(|| compliance_and_totals(catalogue, inputs, as_of));
-        let assessed = rules::assess(catalogue, apps);
-        let findings = rules::findings(catalogue, apps, &assessed, as_of);
+        let assessed = step("amounts", || rules::assess(catalogue, apps));
+        let findings = step("amount findings", || {
+            rules::findings(catalogue, apps, &assessed, as_of)
+        });
         // After the amounts, whose working set (per-company usage, the
         // assessments' slots) is gone by then: polars' frames of every
         // company name, built beside it, made the night's peak.
-        let by_company = totals::by_company(apps);
+        let by_company = step("totals by company", || totals::by_company(apps));
         ((assessed, findings, by_company), others.join())
     });
     let (assessed, mut findings, by_company) = rules;
@@ -74,7 +76,9 @@ struct Others {
 fn compliance_and_totals(catalogue: &Catalogue, inputs: &Inputs, as_of: NaiveDate) -> Others {
     let apps = &inputs.applications;
     let duties = catalogue.reporting_duties();
-    let mut ledger = reports::ledger(apps, &inputs.employment_reports, &duties, as_of);
+    let mut ledger = step("report ledger", || {
+        reports::ledger(apps, &inputs.employment_reports, &duties, as_of)
+    });
     // Before the strays: a held report is named on 要確認 with the reports.
     let mut findings = reports::hold_rejected(&mut ledger, &inputs.rejected_reports, as_of);
     findings.extend(reports::stray_reports(
@@ -83,18 +87,33 @@ fn compliance_and_totals(catalogue: &Catalogue, inputs: &Inputs, as_of: NaiveDat
         &duties,
         as_of,
     ));
-    let (restrictions, asset_findings) = restriction::evaluate(
-        apps,
-        &inputs.assets,
-        |app| catalogue.refund_method(app.program_id),
-        as_of,
-    );
+    let (restrictions, asset_findings) = step("assets", || {
+        restriction::evaluate(
+            apps,
+            &inputs.assets,
+            |app| catalogue.refund_method(app.program_id),
+            as_of,
+        )
+    });
     findings.extend(asset_findings);
-    findings.extend(rules::stated::findings(catalogue, inputs, as_of));
+    findings.extend(step("stated rules", || {
+        rules::stated::findings(catalogue, inputs, as_of)
+    }));
     Others {
         ledger,
         restrictions,
         findings,
-        by_fiscal_year: totals::by_fiscal_year(apps, &inputs.budgets),
+        by_fiscal_year: step("totals by FY", || {
+            totals::by_fiscal_year(apps, &inputs.budgets)
+        }),
     }
+}
+
+/// Runs one step of the stage and logs how long it took (debug): the two
+/// threads' steps, to see which one the stage waits for.
+fn step<T>(name: &'static str, f: impl FnOnce() -> T) -> T {
+    let started = std::time::Instant::now();
+    let out = f();
+    tracing::debug!(step = name, ms = started.elapsed().as_millis(), "step done");
+    out
 }
