@@ -21,7 +21,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// second later (mimalloc v3 waits 1,000 ms by default). A night lets go of
 /// tens of MB between its stages in less than that, and the held pages
 /// stood on top of the next stage's: peak RSS at 200,000 applications
-/// 350–369 → 316–324 MiB, the time unchanged within the machine's noise
+/// 342–360 → 308–316 MiB, the time unchanged within the machine's noise
 /// (BENCHMARKS.md, "fourth pass").
 #[allow(unsafe_code)]
 fn purge_freed_memory_at_once() {
