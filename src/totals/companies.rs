@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::model::Application;
+use crate::model::{Application, SharedStr};
 
 /// Every application's company, by number.
 #[derive(Debug)]
@@ -61,7 +61,7 @@ impl<'a> Companies<'a> {
     }
 
     /// The 事業者名 company `n` shows under.
-    pub fn name<'s>(&self, apps: &'s [Application], n: usize) -> &'s str {
-        apps[self.named_by[n] as usize].company.as_str()
+    pub fn name<'s>(&self, apps: &'s [Application], n: usize) -> &'s SharedStr {
+        &apps[self.named_by[n] as usize].company
     }
 }

@@ -305,7 +305,7 @@ fn read_companies(
         let first = first.index(i, apps.len())?;
         let row = CompanyRow {
             fy: fy.fy(i)?,
-            company: companies.name(apps, n).to_string(),
+            company: companies.name(apps, n).clone(),
             corporate_number: corporate_number(&apps[first]),
             count: count.at(i)?,
             decided: decided.at(i)?,

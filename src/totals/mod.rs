@@ -30,7 +30,7 @@ mod frame;
 #[cfg(test)]
 mod tests;
 
-use crate::model::{Application, Budget, FiscalYear, Yen};
+use crate::model::{Application, Budget, FiscalYear, SharedStr, Yen};
 
 /// One row of 年度別集計: a program in a FY, or the FY's 合計 row.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,8 +63,9 @@ pub struct FyProgramRow {
 pub struct CompanyRow {
     pub fy: FiscalYear,
     /// 事業者名 as written on the company's first application (by 申請日, then
-    /// 申請番号), so a company shows under one name in every FY.
-    pub company: String,
+    /// 申請番号), so a company shows under one name in every FY. Shared with
+    /// that application (a full sheet has about 700,000 of these rows).
+    pub company: SharedStr,
     /// 法人番号, when the company is keyed by it.
     pub corporate_number: Option<String>,
     pub count: i64,
