@@ -17,6 +17,7 @@ pub mod xml;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use xml::{Refusal, Token};
 
@@ -75,103 +76,95 @@ pub fn preflight_then<T>(path: &Path, open: impl FnOnce() -> T) -> Result<T, Str
         preflight(path)?;
         return Ok(open());
     };
-    let mut early = Vec::new();
-    let mut sheets: Vec<(usize, u64)> = Vec::new();
-    for i in 0..zip.len() {
-        let Ok(entry) = zip.by_index_raw(i) else {
-            continue;
-        };
-        let size = entry.compressed_size();
-        let is_sheet = entry.name().is_ok_and(|n| {
-            let n = n.to_ascii_lowercase();
-            n.starts_with("xl/worksheets/") && n.ends_with(".xml") && !n.contains("/_rels/")
-        });
-        if is_sheet {
-            sheets.push((i, size));
-        } else {
-            early.push(i);
-        }
-    }
+    let (sheets, early) = split_largest_first(&mut zip, |name| {
+        let n = name.to_ascii_lowercase();
+        n.starts_with("xl/worksheets/") && n.ends_with(".xml") && !n.contains("/_rels/")
+    });
     drop(zip);
-    sheets.sort_by_key(|&(i, size)| (std::cmp::Reverse(size), i));
-    let sheets: Vec<usize> = sheets.into_iter().map(|(i, _)| i).collect();
-    // Both threads take the largest sheet left; this one after `open`.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let take = || {
-        let mut zip = open_zip(path).ok()?;
-        let mut found: Option<(usize, String)> = None;
-        loop {
-            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&i) = sheets.get(k) else {
-                return found;
-            };
-            if found.as_ref().is_some_and(|(f, _)| *f < i) {
-                continue;
-            }
-            if let Err(reason) = check_part(&mut zip, i, false) {
-                found = Some((i, reason));
-            }
-        }
-    };
-    std::thread::scope(|scope| {
-        let second = scope.spawn(take);
-        let early_refusal = first_refusal(path, &early, false);
-        let opened = early_refusal.is_none().then(open);
-        let mine = take();
-        let theirs = second
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let refusal = [early_refusal, mine, theirs]
-            .into_iter()
-            .flatten()
-            .min_by_key(|(i, _)| *i);
-        match (refusal, opened) {
-            (Some((_, reason)), _) => Err(reason),
-            (None, Some(opened)) => Ok(opened),
-            (None, None) => unreachable!("`open` is skipped only after a refusal"),
-        }
-    })
+    let (sheet_refusal, (early_refusal, opened)) = checked_beside(path, &sheets, false, || {
+        let refused = first_refusal(path, early.iter().copied(), false);
+        let opened = refused.is_none().then(open);
+        (refused, opened)
+    });
+    let refusal = [early_refusal, sheet_refusal]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(i, _)| *i);
+    match (refusal, opened) {
+        (Some((_, reason)), _) => Err(reason),
+        (None, Some(opened)) => Ok(opened),
+        (None, None) => unreachable!("`open` is skipped only after a refusal"),
+    }
 }
 
-/// The XML parts of an xlsx/xlsm/ods (and xlsb's records), shared between
-/// two threads, each reading the file through its own handle: the guard
-/// decompresses and scans every part before calamine may read any, so on
-/// a national export (one 60 MB sheet and several smaller parts) it stood
-/// alone on the ingest's critical path. The parts go out largest first to
-/// the less loaded thread; the refusal reported is that of the first part
-/// in the zip's order, as when they were checked one by one.
+/// The XML parts of an xlsx/xlsm/ods (and xlsb's records), checked on two
+/// threads, each reading the file through its own handle and taking the
+/// largest part left: the guard decompresses and scans every part before
+/// calamine may read any, so on a national export (one 60 MB sheet and
+/// several smaller parts) it stood alone on the ingest's critical path. The
+/// refusal reported is that of the first part in the zip's order, as when
+/// they were checked one by one.
 fn check_zip_file(path: &Path) -> Result<(), String> {
     let Ok(mut zip) = open_zip(path) else {
         return Ok(());
     };
     let is_ods = zip.index_for_name("content.xml").is_some();
-    let mut parts: Vec<(usize, u64)> = (0..zip.len())
-        .filter_map(|i| zip.by_index_raw(i).ok().map(|e| (i, e.compressed_size())))
-        .collect();
-    parts.sort_by_key(|&(i, size)| (std::cmp::Reverse(size), i));
-    let mut shares: [(u64, Vec<usize>); 2] = Default::default();
-    for (i, size) in parts {
-        let lighter = usize::from(shares[1].0 < shares[0].0);
-        shares[lighter].0 += size;
-        shares[lighter].1.push(i);
-    }
-    let refusals: Vec<Option<(usize, String)>> = std::thread::scope(|scope| {
-        let checkers: Vec<_> = shares
-            .iter()
-            .map(|(_, share)| scope.spawn(move || first_refusal(path, share, is_ods)))
-            .collect();
-        checkers
-            .into_iter()
-            .map(|c| {
-                c.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    match refusals.into_iter().flatten().min_by_key(|(i, _)| *i) {
+    let (parts, _) = split_largest_first(&mut zip, |_| true);
+    drop(zip);
+    match checked_beside(path, &parts, is_ods, || ()).0 {
         Some((_, reason)) => Err(reason),
         None => Ok(()),
     }
+}
+
+/// The zip's parts whose name `pick` takes, largest first, and the others in
+/// zip order. A part whose header cannot be read is in neither: calamine
+/// then reports the file itself.
+fn split_largest_first<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    pick: impl Fn(&str) -> bool,
+) -> (Vec<usize>, Vec<usize>) {
+    let mut picked: Vec<(usize, u64)> = Vec::new();
+    let mut others = Vec::new();
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_raw(i) else {
+            continue;
+        };
+        if entry.name().is_ok_and(|n| pick(&n)) {
+            picked.push((i, entry.compressed_size()));
+        } else {
+            others.push(i);
+        }
+    }
+    picked.sort_by_key(|&(i, size)| (std::cmp::Reverse(size), i));
+    (picked.into_iter().map(|(i, _)| i).collect(), others)
+}
+
+/// Checks `parts` on two threads, each taking the next part left (so the
+/// largest go first when `parts` are largest first); `first` runs on this
+/// thread before it joins in. Gives the earliest refusal (in zip order)
+/// among `parts`, and what `first` gave.
+fn checked_beside<T>(
+    path: &Path,
+    parts: &[usize],
+    is_ods: bool,
+    first: impl FnOnce() -> T,
+) -> (Option<(usize, String)>, T) {
+    let next = AtomicUsize::new(0);
+    let take = || {
+        let queue = std::iter::from_fn(|| parts.get(next.fetch_add(1, Ordering::Relaxed)).copied());
+        first_refusal(path, queue, is_ods)
+    };
+    std::thread::scope(|scope| {
+        let second = scope.spawn(take);
+        let firsts = first();
+        let mine = take();
+        let theirs = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let refusal = [mine, theirs].into_iter().flatten().min_by_key(|(i, _)| *i);
+        (refusal, firsts)
+    })
 }
 
 fn open_zip(path: &Path) -> zip::result::ZipResult<zip::ZipArchive<BufReader<File>>> {
@@ -180,10 +173,14 @@ fn open_zip(path: &Path) -> zip::result::ZipResult<zip::ZipArchive<BufReader<Fil
 
 /// The refusal of the earliest (in zip order) of `parts` that is refused,
 /// with its index; parts after a refusal already found are not read.
-fn first_refusal(path: &Path, parts: &[usize], is_ods: bool) -> Option<(usize, String)> {
+fn first_refusal(
+    path: &Path,
+    parts: impl Iterator<Item = usize>,
+    is_ods: bool,
+) -> Option<(usize, String)> {
     let mut zip = open_zip(path).ok()?;
     let mut found: Option<(usize, String)> = None;
-    for &i in parts {
+    for i in parts {
         if found.as_ref().is_some_and(|(f, _)| *f < i) {
             continue;
         }
