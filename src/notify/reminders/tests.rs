@@ -4,6 +4,7 @@ use super::*;
 use crate::compliance::reports::ReportState;
 use crate::job::{EmailSpec, SmtpUrl};
 use crate::notify::Mailer;
+use crate::state::outbox::Claim;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()

@@ -1,0 +1,274 @@
+//! One letter through the outbox: its keys claimed, the message sent (or
+//! held, or let go), and what happened recorded, so each report is mailed
+//! at most once (the parent module's doc tells the whole sequence).
+
+use super::{Letter, Ready, Run, key, what};
+use crate::model::{MailOutcome, MailResult};
+use crate::notify::now_stamp;
+use crate::notify::smtp::{SendResult, Session};
+use crate::notify::templates::DueReport;
+use crate::state::outbox::{Claim, OutboxKey, OutboxStatus};
+
+impl Run<'_> {
+    /// Moves the key to `sending` under this process's name.
+    pub(super) fn claim(
+        &mut self,
+        k: &OutboxKey,
+        to: &str,
+        ready: &Ready,
+        now: &str,
+    ) -> Result<bool, String> {
+        self.ensure_sender()?;
+        let sender = self.sender.as_ref().ok_or_else(String::new)?;
+        self.state
+            .outbox_claim(
+                sender,
+                k,
+                Claim {
+                    job: self.job,
+                    recipient: to,
+                    subject: &ready.subject,
+                    message_id: &ready.message_id,
+                    now,
+                },
+            )
+            .map_err(|e| e.to_string())
+    }
+
+    /// Claims the letter's keys, sends one message for those won and
+    /// records it on each; holds them all in the queue when the relay
+    /// stopped answering tonight; sends nothing when the outbox cannot be
+    /// written.
+    pub(super) fn send<'r>(
+        &mut self,
+        session: &mut Session<'_>,
+        mut letter: Letter<'r>,
+        ready: Ready,
+    ) {
+        let to = ready.to.email.to_string();
+        if self.state_broken.is_some() {
+            self.unrecorded += letter.reports.len();
+            self.rows(
+                &letter,
+                &ready.subject,
+                &MailResult::new(
+                    MailOutcome::NotSent,
+                    "未送信（状態ファイルに記録できないため送信せず）",
+                ),
+                None,
+            );
+            return;
+        }
+        let now = now_stamp();
+        if session.stopped().is_some() {
+            self.hold(&letter, &ready, &now);
+            return;
+        }
+        let asked = letter.reports.len();
+        let mut won: Vec<DueReport<'r>> = Vec::new();
+        for d in std::mem::take(&mut letter.reports) {
+            let k = key(d.row, d.stage);
+            match self.claim(&k, &to, &ready, &now) {
+                Ok(true) => won.push(d),
+                Ok(false) => self.row(
+                    d.row,
+                    d.stage,
+                    &to,
+                    &ready.subject,
+                    MailResult::new(
+                        MailOutcome::NotSent,
+                        "未送信（他の処理が送信中または送信済）",
+                    ),
+                ),
+                Err(e) => {
+                    self.unrecorded += 1;
+                    self.state_broken = Some(e.clone());
+                    self.row(
+                        d.row,
+                        d.stage,
+                        &to,
+                        &ready.subject,
+                        MailResult::new(
+                            MailOutcome::NotSent,
+                            format!("未送信（状態ファイルに記録できないため送信せず）: {e}"),
+                        ),
+                    );
+                }
+            }
+        }
+        let claimed_all = won.len() == asked;
+        letter.reports = won;
+        if letter.reports.is_empty() {
+            return;
+        }
+        if self.state_broken.is_some() {
+            // Claimed keys go back to the queue: nothing is sent tonight.
+            self.release(&letter, &ready, "状態ファイルに記録できないため送信せず");
+            return;
+        }
+        if !claimed_all {
+            // Another process holds some of this grantee's reports: rather
+            // than a mail naming reports it does not send, ours wait a night.
+            self.release(
+                &letter,
+                &ready,
+                "同じ宛先の別の報告を他の処理が送信中のため、次回まとめて送信",
+            );
+            return;
+        }
+        let keys = letter.keys();
+        let state = self.state;
+        let mut mark_failed = None;
+        let mut mark = || {
+            state
+                .outbox_mark_data_all(&keys, &ready.message_id)
+                .map_err(|e| {
+                    let e = e.to_string();
+                    mark_failed = Some(e.clone());
+                    e
+                })
+        };
+        let result = session.send_marked(
+            &self.mailer.from.email,
+            std::slice::from_ref(&ready.to.email),
+            &ready.bytes,
+            &mut mark,
+        );
+        if let Some(e) = mark_failed {
+            self.state_broken = Some(e);
+        }
+        self.record(&letter, &keys, ready, result);
+    }
+
+    /// Puts claimed keys back (`failed`, tried again next run) when the
+    /// message will not be sent after all.
+    pub(super) fn release(&mut self, letter: &Letter<'_>, ready: &Ready, why: &str) {
+        let now = now_stamp();
+        for k in letter.keys() {
+            let _ = self.state.outbox_finish(
+                &k,
+                &ready.message_id,
+                OutboxStatus::Failed,
+                Some(why),
+                &now,
+            );
+        }
+        let n = letter.reports.len();
+        self.out.queued += n;
+        self.out.failed += n;
+        self.rows(
+            letter,
+            &ready.subject,
+            &MailResult::new(MailOutcome::Failed, format!("送信失敗（再送待ち）: {why}")),
+            None,
+        );
+    }
+
+    /// Leaves the letter's keys queued for the next run without trying
+    /// them: the relay missed a deadline or could not be reached earlier.
+    pub(super) fn hold(&mut self, letter: &Letter<'_>, ready: &Ready, now: &str) {
+        let to = ready.to.email.to_string();
+        for d in &letter.reports {
+            let queued = self.state.outbox_queue(
+                &key(d.row, d.stage),
+                Claim {
+                    job: self.job,
+                    recipient: &to,
+                    subject: &ready.subject,
+                    message_id: "",
+                    now,
+                },
+            );
+            let result = match queued {
+                Ok(()) => {
+                    self.out.queued += 1;
+                    MailResult::new(
+                        MailOutcome::Held,
+                        "送信保留（中継サーバーが応答しないため今回は送らず、次回送信）",
+                    )
+                }
+                Err(e) => {
+                    self.unrecorded += 1;
+                    self.state_broken = Some(e.to_string());
+                    MailResult::new(
+                        MailOutcome::NotSent,
+                        format!("未送信（状態ファイルに記録できないため送信せず）: {e}"),
+                    )
+                }
+            };
+            self.row(d.row, d.stage, &to, &ready.subject, result);
+        }
+    }
+
+    /// One sentence for an outbox that cannot be written: mails that went
+    /// unsent because of it are not "queued" — nothing could record them.
+    pub(super) fn state_broken_message(&mut self) {
+        if let Some(e) = &self.state_broken {
+            self.out.messages.push(format!(
+                "状態ファイルに送信を記録できないため、督促等のメール {} 通は送っていません（{e}）。二重送信を防ぐため、状態ファイルを直すまでメールは送られません。",
+                self.unrecorded
+            ));
+        }
+    }
+
+    /// Writes the outcome of a claimed send to the outbox (every key the
+    /// message carried) and to the run (one 通知 row per report).
+    pub(super) fn record(
+        &mut self,
+        letter: &Letter<'_>,
+        keys: &[OutboxKey],
+        ready: Ready,
+        result: SendResult,
+    ) {
+        let n = letter.reports.len();
+        let (status, error, label) = match &result {
+            SendResult::Accepted => (
+                OutboxStatus::Sent,
+                None,
+                MailResult::new(MailOutcome::Sent, "送信済"),
+            ),
+            SendResult::NotSent(e) => (
+                OutboxStatus::Failed,
+                Some(e.as_str()),
+                MailResult::new(MailOutcome::Failed, format!("送信失敗（再送待ち）: {e}")),
+            ),
+            SendResult::InDoubt(e) => (
+                OutboxStatus::Uncertain,
+                Some(e.as_str()),
+                MailResult::new(MailOutcome::Uncertain, format!("送信不明（要確認）: {e}")),
+            ),
+        };
+        match status {
+            OutboxStatus::Sent => self.out.sent += n,
+            OutboxStatus::Failed => {
+                self.out.failed += n;
+                self.out.queued += n;
+            }
+            // Uncertain rows are counted with the earlier ones at the end.
+            _ => {}
+        }
+        for (d, k) in letter.reports.iter().zip(keys) {
+            if let Err(e) =
+                self.state
+                    .outbox_finish(k, &ready.message_id, status, error, &now_stamp())
+            {
+                // The row stays `sending`; the next run declares it uncertain.
+                self.out.messages.push(format!(
+                    "{}（Message-ID {}）の送信結果を状態ファイルに記録できませんでした: {e}",
+                    what(d.row, d.stage.label()),
+                    ready.message_id
+                ));
+            }
+        }
+        self.rows(letter, &ready.subject, &label, Some(&ready.message_id));
+    }
+
+    /// Registers this process as a sender on its first claim, so a run with
+    /// nothing to send leaves no lock file.
+    pub(super) fn ensure_sender(&mut self) -> Result<(), String> {
+        if self.sender.is_none() {
+            self.sender = Some(self.state.outbox_sender().map_err(|e| e.to_string())?);
+        }
+        Ok(())
+    }
+}
