@@ -2,7 +2,9 @@
 
     python3 bench/plot_cost_curve.py bench/out/results.csv bench/cost_curve.png
 
-One line per command; failed runs (exit > 1) and figures of 0 (below the 0.01 s that
+One line per command, and a dashed one for the read + write floor (the floor's wall time plus
+bench_write_floor's: the least a run that reads with calamine and writes the report's cells with
+rust_xlsxwriter can take, stage after stage; time panel only); failed runs (exit > 1) and figures of 0 (below the 0.01 s that
 /usr/bin/time resolves) are left out. A straight line of slope 1 is linear cost; the dotted grey
 line in each panel is that slope through the floor's point at 10,000 rows (or its first).
 """
@@ -29,7 +31,9 @@ for ax, k, label in ((axes[0], 1, "wall time, s"), (axes[1], 2, "peak RSS, MiB")
     for tool, pts in series.items():
         pts.sort()
         pts = [p for p in pts if p[k] > 0]
-        ax.plot([p[0] for p in pts], [p[k] for p in pts], marker="o", label=tool.split(" (")[0])
+        # The read + write floor is a bound, not a command: dashed.
+        style = "--" if tool.startswith("read + write floor") else "-"
+        ax.plot([p[0] for p in pts], [p[k] for p in pts], style, marker="o", label=tool.split(" (")[0])
         if tool.startswith("floor") and pts:
             x0, y0 = next((p[0], p[k]) for p in pts if p[0] >= 10_000 or p is pts[-1])
             xs = [x0, max(p[0] for p in pts)]

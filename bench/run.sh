@@ -7,8 +7,10 @@
 #
 # For each size: the floor (bench_floor: calamine reads every sheet whole, as issue 10 measured
 # it), the streaming read (bench_floor --stream: every cell streamed, nothing kept),
-# `hojokin check`, `hojokin run` (no mail), the polars-python pipeline and the pandas+openpyxl
-# pipeline, all on the same bench/data/city_N.xlsx. Environment: SIZES (default
+# `hojokin check`, `hojokin run` (no mail), the write floor (bench_write_floor: the cells of the
+# workbook that run wrote, written back with rust_xlsxwriter and nothing else, its own timing of
+# the write), the polars-python pipeline and the pandas+openpyxl pipeline, all on the same
+# bench/data/city_N.xlsx. Environment: SIZES (default
 # "1000 10000 100000 200000"), REPEAT (default 3; REPEAT_LARGE, default REPEAT, from 100,000
 # rows; the full sheet always once), PANDAS_MAX (the largest size the pandas pipeline runs at:
 # at a full sheet it alone takes 12 minutes; default every size), TIMEOUT seconds
@@ -56,16 +58,19 @@ echo "== build (release)"
 # Line tables only: the same binary serves bench/profile.sh (perf, heaptrack); debug info does
 # not change the generated code.
 export CARGO_PROFILE_RELEASE_DEBUG=${CARGO_PROFILE_RELEASE_DEBUG:-line-tables-only}
-cargo build --release --bin hojokin --example bench_floor --example bench_baseline_dense --example bench_make_large
+cargo build --release --bin hojokin --example bench_floor --example bench_baseline_dense --example bench_make_large \
+    --example bench_write_floor
 HOJOKIN=$TARGET/release/hojokin
 FLOOR=$TARGET/release/examples/bench_floor
 DENSE=$TARGET/release/examples/bench_baseline_dense
 MAKE=$TARGET/release/examples/bench_make_large
+WRITE_FLOOR=$TARGET/release/examples/bench_write_floor
 
 ROWS_MD=()
 CSV=$OUT/results.csv
 echo "tool,rows,wall_s,rss_mib,runs,exit" >"$CSV"
-declare -A FLOOR_WALL FLOOR_RSS STREAM_WALL STREAM_RSS
+declare -A FLOOR_WALL FLOOR_RSS STREAM_WALL STREAM_RSS RUN_WALL
+WF_MD=()
 
 # seconds from GNU time's "h:mm:ss" or "m:ss.ss"
 wall_seconds() {
@@ -127,6 +132,9 @@ measure() {
         FLOOR_WALL[$rows]=$wall
         FLOOR_RSS[$rows]=$rss
     fi
+    if [[ "$tool" == "hojokin run"* && -z "$note" ]]; then
+        RUN_WALL[$rows]=$wall
+    fi
     if [[ "$tool" == streaming* && -z "$note" ]]; then
         STREAM_WALL[$rows]=$wall
         STREAM_RSS[$rows]=$rss
@@ -147,6 +155,37 @@ measure() {
         rss="($rss)"
     fi
     ROWS_MD+=("| $tool | $input | $rows | $wall | $rss | $rw | $rr | $sw | $sr | ${#walls[@]} | $status | $says |")
+}
+
+# write_floor ROWS REPORT: REPEAT runs of bench_write_floor on the workbook `hojokin run` wrote;
+# its own timing (the cells written back, not the untimed read of the report before). Appends a
+# row to WF_MD and the line "read + write floor" (the floor's wall plus the write's) to
+# results.csv, the least any run that reads with calamine and writes these cells with
+# rust_xlsxwriter can take on one core after the other.
+write_floor() {
+    local rows=$1 report=$2 i log line sheets=() zips=() writes=() cells=""
+    for ((i = 1; i <= REPEAT; i++)); do
+        log="$LOGS/write-floor-$rows-$i"
+        "$WRITE_FLOOR" "$report" "$TMP/write-floor.xlsx" >"$log.out" 2>"$log.err" || {
+            echo "  write floor $rows run $i failed: $(tail -n 1 "$log.err")" >&2
+            return 0
+        }
+        line=$(tail -n 1 "$log.out")
+        cells=${line%% cells*}
+        sheets+=("$(sed -E 's/.*sheets ([0-9.]+) s.*/\1/' <<<"$line")")
+        zips+=("$(sed -E 's/.*zip ([0-9.]+) s.*/\1/' <<<"$line")")
+        writes+=("$(sed -E 's/.*write ([0-9.]+) s.*/\1/' <<<"$line")")
+        echo "  write floor $rows run $i: $line" >&2
+    done
+    local write floor=${FLOOR_WALL[$rows]:-} both="" least="" run=${RUN_WALL[$rows]:-} beyond=""
+    write=$(median "${writes[@]}")
+    if [[ -n "$floor" ]]; then
+        both=$(awk -v a="$floor" -v b="$write" 'BEGIN { printf "%.2f", a + b }')
+        least=$(ratio "$both" "$floor")
+        echo "read + write floor (bench_floor + bench_write_floor),$rows,$both,0,${#writes[@]},0" >>"$CSV"
+        [[ -n "$run" ]] && beyond=$(ratio "$run" "$both")
+    fi
+    WF_MD+=("| $rows | $cells | $(median "${sheets[@]}") | $(median "${zips[@]}") | $write | $floor | $both | $least | $run | $(ratio "$run" "$floor") | $beyond |")
 }
 
 echo "== generate inputs"
@@ -178,6 +217,7 @@ for n in $SIZES; do
     REPEAT=$reps measure "hojokin run (no mail)" "city_$n.xlsx" "$n" - \
         bash -c 'db=$(mktemp -u "$0/state-XXXXXX.db"); HOJOKIN_LOG=info exec "$1" run "$2" --as-of "$3" --db "$db"' \
         "$TMP" "$HOJOKIN" "bench/jobs/city_$n.toml" "$AS_OF"
+    REPEAT=$reps write_floor "$n" "$OUT/city_$n-$AS_OF.xlsx"
     REPEAT=$reps measure "polars + fastexcel + XlsxWriter (baseline)" "city_$n.xlsx" "$n" - \
         python3 bench/baseline_polars.py "$xlsx" "$OUT/polars_$n.xlsx" "$AS_OF"
     if [[ $n -le ${PANDAS_MAX:-$n} ]]; then
@@ -197,6 +237,13 @@ fi
     echo "| tool | input | rows | wall s (median) | max RSS MiB (median) | wall ÷ floor | RSS ÷ floor | wall ÷ streaming | RSS ÷ streaming | runs | exit | tool says |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     printf '%s\n' "${ROWS_MD[@]}"
+    echo
+    echo "The write floor (bench_write_floor: the report's cells written back with rust_xlsxwriter, two"
+    echo "threads, constant-memory sheets, deflate level 1, nothing else; medians, seconds):"
+    echo
+    echo "| rows | cells | sheets s | zip s | write s | floor s | floor + write s | (floor + write) ÷ floor | hojokin run s | run ÷ floor | run ÷ (floor + write) |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${WF_MD[@]}"
     echo
     echo "Generating the inputs (one run each):"
     echo
