@@ -274,3 +274,26 @@ impl std::fmt::Display for FindingKind {
         f.write_str(self.label())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_detail_kept_as_figures_reads_as_its_sentence() {
+        let excess = Detail::OverBudget(BudgetExcess {
+            fy: 2024,
+            program: "設備投資補助金".into(),
+            decided_on: NaiveDate::from_ymd_opt(2024, 6, 3),
+            decided: 1_500_000,
+            sum: 10_250_000,
+            limit: 10_000_000,
+            article: "（交付要綱第6条）".into(),
+        });
+        let sentence = "令和6年度の設備投資補助金の交付決定額の累計が、この申請（令和6年6月3日交付決定、1,500,000円）で10,250,000円となり、予算額10,000,000円を250,000円上回っています（交付要綱第6条）。";
+        assert_eq!(excess.text(), sentence);
+        assert_eq!(String::from(&excess), sentence);
+        assert_eq!(excess, Detail::from(sentence));
+        assert_ne!(excess, Detail::from("別の文です。"));
+    }
+}

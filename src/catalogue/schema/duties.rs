@@ -1,0 +1,48 @@
+//! The validation of one reporting duty (`[[programs.reporting_duties]]`) into
+//! a [`ReportingDuty`]: a real calendar day, the years it is owed in, its
+//! closed-day rule and its forms.
+//!
+//! Duties drive reminders rather than amounts, so they are checked apart
+//! from the rule sets.
+
+use chrono::NaiveDate;
+
+use super::Ctx;
+use super::choice::shift;
+use super::raw::RawDuty;
+use crate::catalogue::error::CatalogueError;
+use crate::model::ReportingDuty;
+
+pub(super) fn duty(
+    ctx: &Ctx,
+    i: usize,
+    d: RawDuty,
+    program: &str,
+) -> Result<ReportingDuty, CatalogueError> {
+    let key = format!("reporting_duties[{}]", i + 1);
+    // 2024 is a leap year, so Feb 29 passes and Feb 30 or Apr 31 do not.
+    if NaiveDate::from_ymd_opt(2024, d.month, d.day).is_none() {
+        return Err(ctx.err(
+            format!("{key}.day"),
+            format!("{}月{}日という日付はありません。", d.month, d.day),
+        ));
+    }
+    if d.years_after.is_empty() || d.years_after.iter().any(|y| *y < 0) {
+        return Err(ctx.err(
+            format!("{key}.years_after"),
+            "0以上の年数を1つ以上指定してください。",
+        ));
+    }
+    let shift = shift(ctx, &format!("{key}.shift"), d.shift.as_deref())?;
+    Ok(ReportingDuty {
+        program: program.to_string(),
+        name: d.name,
+        month: d.month,
+        day: d.day,
+        shift,
+        basis: d.basis,
+        years_after: d.years_after,
+        forms: d.forms.into_iter().map(Into::into).collect(),
+        attachments: d.attachments,
+    })
+}
