@@ -17,7 +17,7 @@
 //! - [`model`]: the typed rows and results the stages pass on, and the closed
 //!   sets they share (finding kind, mail stage and outcome, trigger, exit).
 //! - [`calendar`]: fiscal years, 和暦, the city's closed days, deadline shifting.
-//! - [`format`]: figures as staff read them (1,234,567円).
+//! - [`format`](mod@format): figures as staff read them (1,234,567円).
 //! - [`logging`]: log lines for journald and cron, values quoted on one line.
 //! - [`progress`]: progress bars shown only on a terminal.
 //! - [`clock`]: the one clock the edges (history, locks, daemon) read, passed in.

@@ -9,7 +9,7 @@
 //! whole (UTF-8 with or without BOM, else Shift_JIS/CP932), a bad byte marking
 //! only its own cell, and then streamed.
 //!
-//! Every reader call runs under [`guarded`]: a panic inside a reader becomes
+//! Every reader call runs under `guarded`: a panic inside a reader becomes
 //! one sentence naming the file, and prints nothing on stderr unless
 //! `RUST_BACKTRACE` asks for it.
 

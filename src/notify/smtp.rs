@@ -18,7 +18,7 @@
 //! known to be before or after the whole message was handed over: a refusal
 //! (4xx/5xx) or anything before the final dot has left this host leaves the
 //! mail unsent and safe to retry; a timeout or lost connection waiting for
-//! the final reply leaves it [`SendResult::InDoubt`] ([`probe`] tells which).
+//! the final reply leaves it [`SendResult::InDoubt`] (`probe` tells which).
 
 use std::time::{Duration, Instant};
 
@@ -72,7 +72,7 @@ struct Live {
 /// that answers one byte a second or never ends its EHLO reply is cut like
 /// one that is silent: each command (connecting with its greeting and EHLO,
 /// STARTTLS, AUTH, MAIL FROM, RCPT TO, DATA, the answer after the final dot)
-/// gets `timeout`, one mail [`mail_budget`] in all. The first deadline
+/// gets `timeout`, one mail `mail_budget` in all. The first deadline
 /// missed, or a failed connection, stops the session for the night
 /// ([`Session::stopped`]): the rest of the batch is not tried, so a sick
 /// relay costs one timeout, not one per mail.

@@ -140,7 +140,7 @@ pub fn write_atomically_with(
 }
 
 /// Removes the temporary files of writers that are gone (or of any writer,
-/// past [`STALE_AFTER`]) from `dir`, and those of hojokin versions before this
+/// past `STALE_AFTER`) from `dir`, and those of hojokin versions before this
 /// one (`.NAME.xlsx.tmp-PID`). Returns how many were removed; what cannot be
 /// read or removed is left for the next run, with a warning.
 pub fn sweep_stale(dir: &Path) -> usize {

@@ -35,7 +35,7 @@ const MIN_SCALE_PERCENT: usize = 75;
 const MAX_PAGES_WIDE: usize = 3;
 
 /// How many pages wide a sheet of `units` total column width prints: one
-/// while it fits at [`MIN_SCALE_PERCENT`], else as many as keep that scale.
+/// while it fits at `MIN_SCALE_PERCENT`, else as many as keep that scale.
 pub fn pages_wide(units: usize) -> u16 {
     let per_page = PAGE_UNITS * 100 / MIN_SCALE_PERCENT;
     let pages = units.div_ceil(per_page).clamp(1, MAX_PAGES_WIDE);

@@ -101,7 +101,7 @@ pub fn findings(findings: &[Finding]) -> Table<'_> {
 
 /// 算定検証: one row per application, the rules' amount against the decided
 /// one, with the application's 事業者名 and 状態 from `apps`, of which
-/// `assessed` is [`crate::rules::assess`]'s output (the same order).
+/// `assessed` is [`crate::rules::assess()`]'s output (the same order).
 pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> Table<'a> {
     let mut t = Table::new(
         Sheet::Verification,

@@ -2,9 +2,9 @@
 //! (the rule sets themselves are data, in [`crate::catalogue`]).
 //!
 //! - [`amount`]: one application's amount under one rule set, exact.
-//! - [`assess`]: 算定検証, every application in application-date order so that
+//! - [`assess`](mod@assess): 算定検証, every application in application-date order so that
 //!   per-company-per-FY caps are used up as the city does.
-//! - [`findings`]: 要確認 rows from the amounts and the programs' other rules
+//! - [`findings`](mod@findings): 要確認 rows from the amounts and the programs' other rules
 //!   (with `advance`: the steps required before applying or starting).
 //! - [`stated`]: rules that need the other inputs (budgets, reports, assets).
 //! - [`cases`]: rule tests written as data (`catalogue/cases/*.toml`), run by `check-rules`.

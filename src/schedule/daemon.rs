@@ -50,7 +50,7 @@ pub struct DaemonConfig {
 /// On the server it is tokio-cron-scheduler ([`Firing::Cron`]), with every
 /// job's cron in Asia/Tokyo; that crate reads the wall clock itself. Tests
 /// reach slots by moving a [`crate::clock::ManualClock`] instead
-/// ([`Firing::Clock`]). Both hand the slot to the same [`launch`], and the
+/// ([`Firing::Clock`]). Both hand the slot to the same `launch`, and the
 /// business date is always the Tokyo date of the slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Firing {

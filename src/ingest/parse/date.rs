@@ -20,7 +20,7 @@ const MAX_SERIAL: i64 = 2_958_465;
 const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 
 /// A date cell, a serial number, an ISO string or a written date, within
-/// [`PLAUSIBLE_YEARS`].
+/// `PLAUSIBLE_YEARS`.
 pub fn date(v: &Raw) -> Result<NaiveDate, String> {
     let d = any_date(v)?;
     if PLAUSIBLE_YEARS.contains(&d.year()) {
