@@ -1,7 +1,7 @@
 //! The workbook of a 10,000-application export, pinned cell by cell: the
 //! data path's optimisations (issue 10) must not change a single output.
 //!
-//! The input is the benchmark's own generator (examples/bench_make_large.rs,
+//! The input is the benchmark's own generator (examples/bench_make_large/,
 //! deterministic: row i depends only on i) at 10,000 applications, all four
 //! sheets, with its value forms (和暦 strings, date cells, yen as numbers and
 //! as text, repeat companies, rejected rows). The dump of every cell of every
@@ -16,7 +16,7 @@
 
 mod common;
 
-#[path = "../examples/bench_make_large.rs"]
+#[path = "../examples/bench_make_large/main.rs"]
 mod generator;
 
 use std::fmt::Write as _;

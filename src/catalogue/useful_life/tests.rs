@@ -190,7 +190,7 @@ fn texts_to_compare() -> Vec<String> {
         "手すり（階段・廊下）",
         "エヤーカーテン又はドアー自動開閉設備",
         "器具",
-        // examples/bench_make_large.rs
+        // examples/bench_make_large/assets.rs
         "多目的トイレ給排水設備",
         "車いす用エレベーター",
         "手すり・スロープ",
