@@ -81,18 +81,8 @@ impl Run<'_> {
                     ),
                 ),
                 Err(e) => {
-                    self.unrecorded += 1;
-                    self.state_broken = Some(e.clone());
-                    self.row(
-                        d.row,
-                        d.stage,
-                        &to,
-                        &ready.subject,
-                        MailResult::new(
-                            MailOutcome::NotSent,
-                            format!("未送信（状態ファイルに記録できないため送信せず）: {e}"),
-                        ),
-                    );
+                    let result = self.unrecordable(e.clone());
+                    self.row(d.row, d.stage, &to, &ready.subject, result);
                 }
             }
         }
@@ -187,17 +177,22 @@ impl Run<'_> {
                         "送信保留（中継サーバーが応答しないため今回は送らず、次回送信）",
                     )
                 }
-                Err(e) => {
-                    self.unrecorded += 1;
-                    self.state_broken = Some(e.to_string());
-                    MailResult::new(
-                        MailOutcome::NotSent,
-                        format!("未送信（状態ファイルに記録できないため送信せず）: {e}"),
-                    )
-                }
+                Err(e) => self.unrecordable(e.to_string()),
             };
             self.row(d.row, d.stage, &to, &ready.subject, result);
         }
+    }
+
+    /// A letter the outbox could not record (`e`, why): it is not sent, and
+    /// no letter after it is (see [`Run::send`]).
+    fn unrecordable(&mut self, e: String) -> MailResult {
+        self.unrecorded += 1;
+        let result = MailResult::new(
+            MailOutcome::NotSent,
+            format!("未送信（状態ファイルに記録できないため送信せず）: {e}"),
+        );
+        self.state_broken = Some(e);
+        result
     }
 
     /// One sentence for an outbox that cannot be written: mails that went
