@@ -8,8 +8,9 @@
 //! rust_xlsxwriter allows and the way the report is written: every sheet a constant-memory
 //! worksheet, written on two threads (each takes the largest sheet left), texts inline, a
 //! number format only on date cells, nothing else (no styles, widths, heights, filters or
-//! print set-up), and the zip at the report's deflate level, 1. It prints the cells written
-//! and the seconds the sheets and the zip took.
+//! print set-up), and the zip at the report's own deflate level (`hojokin::report::ZIP_LEVEL`,
+//! so the two cannot drift). It prints the cells written and the seconds the sheets and the zip
+//! took.
 //!
 //! What it bounds: `hojokin run` must read its input (at least the read floor, bench_floor)
 //! and write at least these cells; whatever the write floor costs beyond the read floor is
@@ -23,10 +24,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
+use hojokin::report::ZIP_LEVEL;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
-
-/// The report's deflate level (src/report/mod.rs, `ZIP_LEVEL`).
-const ZIP_LEVEL: u8 = 1;
 
 /// Writes one sheet's cells, row by row (a constant-memory sheet takes rows in order).
 fn write_sheet(ws: &mut Worksheet, range: &Range<Data>, date: &Format) -> Result<u64, XlsxError> {
