@@ -69,3 +69,89 @@ fn without_the_columns_nothing_is_recorded_and_a_bad_date_rejects_the_row() {
     assert!(inputs.applications.is_empty());
     assert_eq!(inputs.errors[0].column, "実績報告受付日");
 }
+
+/// A reference to an application that was read but excluded (its 申請番号
+/// repeated, or its row rejected) says so; one to a 申請番号 the export never
+/// had says that instead; one to an accepted application is kept. The ids of
+/// excluded rows are the only ones ingest remembers for this (not every
+/// application's), so all three kinds are pinned here.
+#[test]
+fn a_reference_to_an_excluded_application_is_told_from_an_unknown_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let apps = dir.path().join("申請一覧.csv");
+    std::fs::write(
+        &apps,
+        format!(
+            "{HEAD}\n\
+             A-1,中小企業受注拡大支援補助金,,綾瀬精工,2022/5/10,300000,申請中\n\
+             A-2,中小企業受注拡大支援補助金,,蓼川工業,2022/5/11,300000,申請中\n\
+             A-2,中小企業受注拡大支援補助金,,蓼川工業,2022/5/12,300000,申請中\n\
+             A-3,中小企業受注拡大支援補助金,,早川製作所,2022/13/1,300000,申請中\n"
+        ),
+    )
+    .unwrap();
+    let reports = dir.path().join("雇用状況報告.csv");
+    std::fs::write(
+        &reports,
+        "申請番号,報告年度,受付日\n\
+         A-1,2023,2023/4/20\n\
+         A-2,2023,2023/4/20\n\
+         A-3,2023,2023/4/20\n\
+         A-9,2023,2023/4/20\n",
+    )
+    .unwrap();
+    let spec = |path| InputSpec {
+        path,
+        sheet: None,
+        aliases: BTreeMap::new(),
+    };
+    let specs = BTreeMap::from([
+        (Dataset::Applications, spec(apps)),
+        (Dataset::EmploymentReports, spec(reports)),
+    ]);
+    let inputs = ingest::read_inputs(&specs, &Catalogue::builtin())
+        .unwrap()
+        .inputs;
+    let ids: Vec<&str> = inputs.applications.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["A-1"]);
+    let kept: Vec<&str> = inputs
+        .employment_reports
+        .iter()
+        .map(|r| r.application_id.as_str())
+        .collect();
+    assert_eq!(kept, ["A-1"]);
+    let told = |value: &str| -> Vec<(String, String)> {
+        inputs
+            .errors
+            .iter()
+            .filter(|e| e.file.ends_with("雇用状況報告.csv") && e.value == value)
+            .map(|e| (e.cell.clone(), e.reason.clone()))
+            .collect()
+    };
+    let excluded = |id: &str| {
+        format!("申請番号「{id}」の申請は入力エラーで除外されたため、この行も除外しました")
+    };
+    assert_eq!(told("A-2"), [("A3".to_string(), excluded("A-2"))]);
+    assert_eq!(told("A-3"), [("A4".to_string(), excluded("A-3"))]);
+    assert_eq!(
+        told("A-9"),
+        [(
+            "A5".to_string(),
+            "申請番号「A-9」は申請一覧にありません".to_string()
+        )]
+    );
+    // Both rows of the repeated 申請番号 name each other.
+    let repeated: Vec<&str> = inputs
+        .errors
+        .iter()
+        .filter(|e| e.file.ends_with("申請一覧.csv") && e.value == "A-2")
+        .map(|e| e.reason.as_str())
+        .collect();
+    assert_eq!(
+        repeated,
+        [
+            "申請番号「A-2」が重複しています（4行目にもあります）。どちらの行も除外しました",
+            "申請番号「A-2」が重複しています（3行目にもあります）。どちらの行も除外しました",
+        ]
+    );
+}

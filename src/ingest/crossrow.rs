@@ -6,9 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::model::{
-    Application, Asset, Budget, EmploymentReport, InputError, RowOrigin, SharedStr,
-};
+use crate::model::{Application, Asset, Budget, EmploymentReport, InputError, RowOrigin};
 
 use super::columns::{Column, app, asset, budget, report};
 use super::header::HeaderMap;
@@ -43,48 +41,69 @@ impl Headers {
     }
 }
 
-/// Rejects every row whose 申請番号 appears more than once.
+/// Rejects every row whose 申請番号 appears more than once, and adds those
+/// 申請番号 to `excluded` (a row naming one is then told it was excluded,
+/// not unknown). One map of borrowed ids, sized once: the rows of a
+/// repeated id are gathered only for the few ids that repeat (a `Vec` per
+/// application was a million allocations at a full sheet).
 pub fn unique_applications(
-    apps: Vec<Application>,
+    mut apps: Vec<Application>,
     headers: &Headers,
     errors: &mut Vec<InputError>,
+    excluded: &mut HashSet<String>,
 ) -> Vec<Application> {
-    let mut rows_by_id: HashMap<SharedStr, Vec<u32>> = HashMap::new();
+    let mut first: HashMap<&str, u32> = HashMap::with_capacity(apps.len());
+    let mut repeated: HashMap<&str, Vec<u32>> = HashMap::new();
     for a in &apps {
-        rows_by_id
-            .entry(a.id.clone())
-            .or_default()
-            .push(a.origin.row);
+        let row = a.origin.row;
+        if let Some(&at) = first.get(a.id.as_str()) {
+            repeated
+                .entry(a.id.as_str())
+                .or_insert_with(|| vec![at])
+                .push(row);
+        } else {
+            first.insert(a.id.as_str(), row);
+        }
     }
-    apps.into_iter()
-        .filter(|a| {
-            let rows = &rows_by_id[&a.id];
-            if rows.len() == 1 {
-                return true;
-            }
-            let others: Vec<String> = rows
-                .iter()
-                .filter(|r| **r != a.origin.row)
-                .map(|r| format!("{r}行目"))
-                .collect();
-            errors.push(headers.error(
-                &a.origin,
-                app::ID,
-                &a.id,
-                format!(
-                    "申請番号「{}」が重複しています（{}にもあります）。どちらの行も除外しました",
-                    a.id,
-                    others.join("、")
-                ),
-            ));
-            false
-        })
-        .collect()
+    if repeated.is_empty() {
+        return apps;
+    }
+    let mut keep = Vec::with_capacity(apps.len());
+    for a in &apps {
+        let Some(rows) = repeated.get(a.id.as_str()) else {
+            keep.push(true);
+            continue;
+        };
+        keep.push(false);
+        let others: Vec<String> = rows
+            .iter()
+            .filter(|r| **r != a.origin.row)
+            .map(|r| format!("{r}行目"))
+            .collect();
+        errors.push(headers.error(
+            &a.origin,
+            app::ID,
+            &a.id,
+            format!(
+                "申請番号「{}」が重複しています（{}にもあります）。どちらの行も除外しました",
+                a.id,
+                others.join("、")
+            ),
+        ));
+    }
+    excluded.extend(repeated.keys().map(|id| (*id).to_string()));
+    drop((first, repeated));
+    let mut keep = keep.into_iter();
+    apps.retain(|_| keep.next().unwrap_or(true));
+    apps
 }
 
+/// Accepted applications by 申請番号, built once for every reference check.
+pub type AppIndex<'a> = HashMap<&'a str, &'a Application>;
+
 /// Why a row naming `id` cannot be matched with an application.
-fn unknown_application(id: &str, all_ids: &HashSet<String>) -> String {
-    if all_ids.contains(id) {
+fn unknown_application(id: &str, excluded: &HashSet<String>) -> String {
+    if excluded.contains(id) {
         format!("申請番号「{id}」の申請は入力エラーで除外されたため、この行も除外しました")
     } else {
         format!("申請番号「{id}」は申請一覧にありません")
@@ -95,19 +114,24 @@ fn unknown_application(id: &str, all_ids: &HashSet<String>) -> String {
 /// 取得日 takes the application's 事業完了日.
 pub fn link_assets(
     assets: Vec<Asset>,
-    apps: &[Application],
-    all_app_ids: &HashSet<String>,
+    by_id: &AppIndex<'_>,
+    excluded: &HashSet<String>,
     headers: &Headers,
     errors: &mut Vec<InputError>,
 ) -> Vec<Asset> {
-    let by_id = Application::by_id(apps);
-    let mut count: HashMap<String, usize> = HashMap::new();
-    for a in &assets {
-        *count.entry(a.asset_id.clone()).or_default() += 1;
-    }
+    let repeated: Vec<bool> = {
+        let mut count: HashMap<&str, u32> = HashMap::with_capacity(assets.len());
+        for a in &assets {
+            *count.entry(a.asset_id.as_str()).or_default() += 1;
+        }
+        assets
+            .iter()
+            .map(|a| count[a.asset_id.as_str()] > 1)
+            .collect()
+    };
     let mut kept = Vec::with_capacity(assets.len());
-    for mut asset in assets {
-        if count[&asset.asset_id] > 1 {
+    for (mut asset, repeated) in assets.into_iter().zip(repeated) {
+        if repeated {
             errors.push(headers.error(
                 &asset.origin,
                 asset::ASSET_ID,
@@ -124,7 +148,7 @@ pub fn link_assets(
                 &asset.origin,
                 asset::APPLICATION_ID,
                 &asset.application_id,
-                unknown_application(&asset.application_id, all_app_ids),
+                unknown_application(&asset.application_id, excluded),
             ));
             continue;
         };
@@ -150,23 +174,22 @@ pub fn link_assets(
 /// Employment reports must name an application.
 pub fn link_reports(
     reports: Vec<EmploymentReport>,
-    apps: &[Application],
-    all_app_ids: &HashSet<String>,
+    by_id: &AppIndex<'_>,
+    excluded: &HashSet<String>,
     headers: &Headers,
     errors: &mut Vec<InputError>,
 ) -> Vec<EmploymentReport> {
-    let ids: HashSet<&str> = apps.iter().map(|a| a.id.as_str()).collect();
     reports
         .into_iter()
         .filter(|r| {
-            if ids.contains(r.application_id.as_str()) {
+            if by_id.contains_key(r.application_id.as_str()) {
                 return true;
             }
             errors.push(headers.error(
                 &r.origin,
                 report::APPLICATION_ID,
                 &r.application_id,
-                unknown_application(&r.application_id, all_app_ids),
+                unknown_application(&r.application_id, excluded),
             ));
             false
         })

@@ -153,8 +153,11 @@ fn locate(
 struct Reader {
     out: Ingested,
     headers: Headers,
-    /// Every 申請番号 seen, accepted or not, to tell "unknown" from "rejected".
-    all_app_ids: HashSet<String>,
+    /// The 申請番号 of every application row that was not accepted (rejected
+    /// for its cells, or repeated), to tell a reference to an excluded
+    /// application from one to an unknown 申請番号. Only these: the accepted
+    /// ones are looked up among the applications themselves.
+    excluded_app_ids: HashSet<String>,
     /// Which dataset each (file, sheet) was read as, for 入力エラー's 影響.
     datasets: HashMap<(String, String), Dataset>,
     /// Each input file opened once (guarded, its shared strings parsed) however
@@ -232,14 +235,16 @@ impl Reader {
             .by_sheet
             .insert((file, sheet.clone()), header.clone());
         let inputs = &mut self.out.inputs;
-        let ids = &mut self.all_app_ids;
+        let excluded = &mut self.excluded_app_ids;
         let rows = match dataset {
             Dataset::Applications => {
                 let r = read_rows(book, &sheet, &header, &mut |c| {
-                    if let Some(id) = c.text(columns::app::ID) {
-                        ids.insert(id);
-                    }
                     let record = rows::application(c, catalogue);
+                    if record.is_none()
+                        && let Some(id) = c.text(columns::app::ID)
+                    {
+                        excluded.insert(id);
+                    }
                     c.tag_errors(columns::app::ID, Some(columns::app::COMPANY));
                     record
                 })?;
@@ -294,6 +299,7 @@ impl Reader {
     /// are matched to applications (`check` without an applications file
     /// cannot do that).
     fn finish(mut self, references: bool) -> Ingested {
+        let started = std::time::Instant::now();
         let inputs = &mut self.out.inputs;
         let errors = &mut inputs.errors;
         let headers = &self.headers;
@@ -301,26 +307,29 @@ impl Reader {
             std::mem::take(&mut inputs.applications),
             headers,
             errors,
+            &mut self.excluded_app_ids,
         );
         inputs.budgets =
             crossrow::unique_budgets(std::mem::take(&mut inputs.budgets), headers, errors);
+        let by_id = crate::model::Application::by_id(&inputs.applications);
         if references {
             inputs.assets = crossrow::link_assets(
                 std::mem::take(&mut inputs.assets),
-                &inputs.applications,
-                &self.all_app_ids,
+                &by_id,
+                &self.excluded_app_ids,
                 headers,
                 errors,
             );
             inputs.employment_reports = crossrow::link_reports(
                 std::mem::take(&mut inputs.employment_reports),
-                &inputs.applications,
-                &self.all_app_ids,
+                &by_id,
+                &self.excluded_app_ids,
                 headers,
                 errors,
             );
         }
-        annotate_errors(errors, &inputs.applications, &self.datasets);
+        annotate_errors(errors, &by_id, &self.datasets);
+        drop(by_id);
         let mut kept: HashMap<(SharedStr, SharedStr), usize> = HashMap::new();
         let origins = inputs
             .applications
@@ -339,6 +348,7 @@ impl Reader {
                 .unwrap_or(0);
             s.rejected = s.rows.saturating_sub(k);
         }
+        tracing::debug!(ms = started.elapsed().as_millis(), "cross-row rules applied");
         self.out
     }
 }
@@ -349,21 +359,17 @@ impl Reader {
 /// did not already say.
 fn annotate_errors(
     errors: &mut [InputError],
-    apps: &[crate::model::Application],
+    by_id: &crossrow::AppIndex<'_>,
     datasets: &HashMap<(String, String), Dataset>,
 ) {
-    let companies: HashMap<&str, &str> = apps
-        .iter()
-        .map(|a| (a.id.as_str(), a.company.as_str()))
-        .collect();
     for e in errors {
         if e.application_id.is_empty() && e.column == columns::app::ID.name {
             e.application_id = e.value.trim().to_string();
         }
         if e.company.is_empty()
-            && let Some(c) = companies.get(e.application_id.as_str())
+            && let Some(app) = by_id.get(e.application_id.as_str())
         {
-            e.company = (*c).to_string();
+            e.company = app.company.to_string();
         }
         if e.effect.is_empty() {
             let dataset = datasets.get(&(e.file.clone(), e.sheet.clone()));
