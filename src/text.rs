@@ -11,8 +11,8 @@
 //! against `str` and `String`, `Display`, `String::from(&s)`), so code that only
 //! reads the text does not change.
 
+use foldhash::HashSet;
 use std::borrow::Borrow;
-use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -197,7 +197,7 @@ mod tests {
         assert!(s != "R6-0002");
         let (a, b) = (SharedStr::from("A"), SharedStr::from("B"));
         assert!(a < b);
-        let set: HashSet<SharedStr> = [s.clone()].into();
+        let set: HashSet<SharedStr> = std::iter::once(s.clone()).collect();
         assert!(set.contains("R6-0001"));
         assert_eq!(SharedStr::default().as_str(), "");
     }

@@ -6,7 +6,9 @@
 //! as of a given date, and reports received after it are ignored, so re-running
 //! a past night reproduces that night's ledger.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};

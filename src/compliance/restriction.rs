@@ -13,7 +13,7 @@
 //! Months are counted the same way, which keeps [`elapsed_months`] consistent with
 //! [`period_end`]: a disposal on the last day of the period has used all N × 12 months.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use chrono::{Datelike, Months, NaiveDate};
 

@@ -4,7 +4,9 @@
 //! Whatever is rejected here gets an error on the offending cell, so nothing
 //! disappears without a line on 入力エラー.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+
+use foldhash::{HashMap, HashMapExt};
 
 use crate::model::{Application, Asset, Budget, EmploymentReport, InputError, RowOrigin};
 

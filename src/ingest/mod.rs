@@ -330,7 +330,12 @@ impl Reader {
         }
         annotate_errors(errors, &by_id, &self.datasets);
         drop(by_id);
+        // Counted by runs of one sheet (rows of a sheet stand together), so a
+        // million rows are not each hashed with their file and sheet names.
         let mut kept: HashMap<(SharedStr, SharedStr), usize> = HashMap::new();
+        let mut count = |o: &crate::model::RowOrigin, n: usize| {
+            *kept.entry((o.file.clone(), o.sheet.clone())).or_default() += n;
+        };
         let origins = inputs
             .applications
             .iter()
@@ -338,8 +343,19 @@ impl Reader {
             .chain(inputs.assets.iter().map(|r| &r.origin))
             .chain(inputs.employment_reports.iter().map(|r| &r.origin))
             .chain(inputs.budgets.iter().map(|r| &r.origin));
+        let mut run: Option<(&crate::model::RowOrigin, usize)> = None;
         for o in origins {
-            *kept.entry((o.file.clone(), o.sheet.clone())).or_default() += 1;
+            match &mut run {
+                Some((first, n)) if first.sheet == o.sheet && first.file == o.file => *n += 1,
+                _ => {
+                    if let Some((first, n)) = run.replace((o, 1)) {
+                        count(first, n);
+                    }
+                }
+            }
+        }
+        if let Some((first, n)) = run {
+            count(first, n);
         }
         for s in &mut self.out.summaries {
             let k = kept
@@ -348,7 +364,10 @@ impl Reader {
                 .unwrap_or(0);
             s.rejected = s.rows.saturating_sub(k);
         }
-        tracing::debug!(ms = started.elapsed().as_millis(), "cross-row rules applied");
+        tracing::debug!(
+            ms = started.elapsed().as_millis(),
+            "cross-row rules applied"
+        );
         self.out
     }
 }

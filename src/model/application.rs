@@ -164,8 +164,11 @@ impl Recorded {
 impl Application {
     /// `apps` by 申請番号, for stages that look rows up by it; a repeated
     /// 申請番号 gives the last of its rows, as a map built in input order does.
-    pub fn by_id(apps: &[Application]) -> std::collections::HashMap<&str, &Application> {
-        apps.iter().map(|a| (a.id.as_str(), a)).collect()
+    pub fn by_id(apps: &[Application]) -> foldhash::HashMap<&str, &Application> {
+        use foldhash::HashMapExt;
+        let mut by_id = foldhash::HashMap::with_capacity(apps.len());
+        by_id.extend(apps.iter().map(|a| (a.id.as_str(), a)));
+        by_id
     }
 
     /// The FY of the grant: the FY of 交付決定日 (None before a decision).

@@ -4,8 +4,8 @@
 //! that a per-company-per-FY cap is used up by the earlier application, as
 //! the city does; results come back in input order.
 
+use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use super::amount::{Ineligible, Outcome, Prior, compute};
 use crate::calendar::fy_label;

@@ -5,7 +5,7 @@
 //! so on. Which checks a program has is catalogue data ([`Checks`]), so any
 //! program can switch them on.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use chrono::{Days, NaiveDate};
 use unicode_normalization::UnicodeNormalization;

@@ -3,7 +3,9 @@
 //! kind of asset bought (its 別表: "什器や備品に類するものは除く"). Each is a catalogue switch
 //! per program, and each finding quotes the program's article for it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use chrono::NaiveDate;
 

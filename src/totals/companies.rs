@@ -7,8 +7,8 @@
 //! Numbered here in one pass, the frame holds four integers a row, and the
 //! strings stay where they were, in the applications.
 
+use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use crate::model::{Application, SharedStr};
 
