@@ -208,6 +208,36 @@ impl Application {
         (self.applied_on, self.id.as_str())
     }
 
+    /// The positions of the applications `counted` in [`Application::processing_key`]
+    /// order (ties, which unique 申請番号 do not leave, in input order).
+    ///
+    /// Sorted as (申請日, position) pairs, reaching into an application only to
+    /// compare the 申請番号 of one day's applications: sorting bare positions by
+    /// the key read two applications (hundreds of bytes apart in a list of a
+    /// million) on every comparison.
+    pub fn processing_order(
+        apps: &[Application],
+        counted: impl Fn(&Application) -> bool,
+    ) -> Vec<usize> {
+        let mut order: Vec<(NaiveDate, u32)> = apps
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| counted(a))
+            .map(|(i, a)| {
+                (
+                    a.applied_on,
+                    u32::try_from(i).expect("fewer than 2^32 applications"),
+                )
+            })
+            .collect();
+        order.sort_unstable_by(|(da, a), (db, b)| {
+            da.cmp(db)
+                .then_with(|| apps[*a as usize].id.cmp(&apps[*b as usize].id))
+                .then(a.cmp(b))
+        });
+        order.into_iter().map(|(_, i)| i as usize).collect()
+    }
+
     /// The amount the grant stands at: 確定額 once 確定 (交付決定額 if that is
     /// missing), else 交付決定額. A 確定額 on a row not yet 確定 is not
     /// final, so it counts nowhere: totals and refunds both use this.

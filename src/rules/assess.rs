@@ -91,8 +91,7 @@ type UsageKey<'a> = (&'a str, Option<&'a str>, Cow<'a, str>, FiscalYear);
 
 /// One assessment per application, in input order.
 pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
-    let mut order: Vec<usize> = (0..apps.len()).collect();
-    order.sort_by_key(|&i| apps[i].processing_key());
+    let order = Application::processing_order(apps, |_| true);
     let mut used: HashMap<UsageKey<'_>, Prior> = HashMap::new();
     // A rule set's name is the same sentence for every application it judges: made once.
     let mut labels: HashMap<*const RuleSet, SharedStr> = HashMap::new();

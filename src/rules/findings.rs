@@ -182,10 +182,7 @@ fn counts_as_first(app: &Application, counts: EstablishmentCounts) -> bool {
 /// the index of the first application for that establishment that counts under the
 /// program's reading ([`EstablishmentCounts`]).
 fn earlier_for_same_establishment(cat: &Catalogue, apps: &[Application]) -> Vec<Option<usize>> {
-    let mut order: Vec<usize> = (0..apps.len())
-        .filter(|&i| apps[i].status != AppStatus::Withdrawn)
-        .collect();
-    order.sort_by_key(|&i| apps[i].processing_key());
+    let order = Application::processing_order(apps, |a| a.status != AppStatus::Withdrawn);
     let mut first: HashMap<(&str, String), usize> = HashMap::new();
     let mut later = vec![None; apps.len()];
     for i in order {

@@ -257,3 +257,28 @@ fn huge_cost_does_not_panic() {
     // i64::MAX / 2 truncated to 100: 4,611,686,018,427,387,903 → …800.
     assert_eq!(got[0].computed, Some(4_611_686_018_427_387_900));
 }
+
+/// The order caps are used up in: 申請日, then 申請番号 on one day, whatever the
+/// input order; the applications `counted` leaves out are not in it.
+#[test]
+fn processing_order_is_by_date_then_id_and_skips_the_uncounted() {
+    let apps = vec![
+        trade_show("K-3", (2022, 6, 1), 1),
+        trade_show("K-9", (2022, 5, 10), 1),
+        trade_show("K-10", (2022, 5, 10), 1),
+        trade_show("K-1", (2022, 6, 1), 1),
+        trade_show("K-0", (2021, 12, 24), 1),
+    ];
+    assert_eq!(
+        Application::processing_order(&apps, |_| true),
+        [4, 2, 1, 3, 0]
+    );
+    // The same order as sorting by the key itself.
+    let mut by_key: Vec<usize> = (0..apps.len()).collect();
+    by_key.sort_by_key(|&i| apps[i].processing_key());
+    assert_eq!(Application::processing_order(&apps, |_| true), by_key);
+    assert_eq!(
+        Application::processing_order(&apps, |a| a.id != "K-9" && a.id != "K-0"),
+        [2, 3, 0]
+    );
+}
