@@ -1,6 +1,6 @@
 //! 申請一覧 of the export fixture, with the 算定額 and 判定 each row should get.
 //!
-//! Amounts follow programs.md (and the shipped catalogue): `min(truncate(cost × rate,
+//! Amounts follow docs/rules.md (and the shipped catalogue): `min(truncate(cost × rate,
 //! unit), cap)`, floors, per-company-per-FY caps in application-date order, `cap × 参画企業数`
 //! for groups. The `expect` of each row is worked out by hand and is what the end-to-end
 //! tests assert; its note shows the arithmetic. Rows marked 入力エラー are rejected by

@@ -29,7 +29,7 @@ fn builtin_loads_with_every_program_of_the_table() {
             "障がい者雇用促進報奨金",
         ]
     );
-    // 22 rows in programs.md's table, each a verified FY2022- set and an assumed FY2019-2021
+    // 22 rows in docs/rules.md's table, each a verified FY2022- set and an assumed FY2019-2021
     // one, 綾瀬ブランド's FY2019-2020 single-company set, and 障がい者雇用促進報奨金.
     let rule_sets: usize = cat.programs().iter().map(|p| p.rules.len()).sum();
     assert_eq!(rule_sets, 46);

@@ -1,4 +1,4 @@
-//! One test per row of programs.md's table (rows 14-22: guarantees, interest,
+//! One test per row of docs/rules.md's table (rows 14-22: guarantees, interest,
 //! mutual aid, location incentives), plus the unverified 障がい者雇用促進報奨金.
 
 use super::support::{app, assess_builtin};

@@ -1,4 +1,4 @@
-//! One test per row of programs.md's table (rows 1-13: competitiveness and
+//! One test per row of docs/rules.md's table (rows 1-13: competitiveness and
 //! groups), against the shipped catalogue, with boundary cases worked out by
 //! hand: truncation to the unit, at and over the cap, at and under the floor,
 //! group multipliers. Caps spanning two applications are in `assess`.
