@@ -107,7 +107,12 @@ fn reporting_duties_and_refund_method() {
                     attached_to: Some("第10号様式".into()),
                 },
             ],
-            attachments: vec![],
+            attachments: vec![
+                "雇用保険被保険者証の写し".into(),
+                "身体障害者手帳又は療育手帳等の写し".into(),
+                "求人票及び求人を行ったことを証明する書類等".into(),
+            ],
+            grace_open_days: 3,
         }]
     );
     let diversity = cat.find_program("ダイバーシティ経営推進補助金").unwrap();
