@@ -183,6 +183,8 @@ pub fn spec(url: &str, timeout_seconds: u64) -> EmailSpec {
         reply_to: None,
         submission: None,
         submit_to: None,
+        forms_url: None,
+        reply_within_days: 14,
         rate_per_minute: 0,
         timeout_seconds,
         templates: None,
