@@ -303,3 +303,28 @@ fn forms_may_be_plain_numbers_or_titled() {
     let bad = text.replace("title = \"一覧\"", "titel = \"一覧\"");
     assert!(Catalogue::from_toml(&bad, "jobs/custom.toml").is_err());
 }
+
+/// Issue 23.12: the 督促's grace of open days is a duty setting, default 3.
+#[test]
+fn the_grace_before_the_tokusoku_is_a_duty_setting() {
+    let duty = |extra: &str| {
+        format!(
+            "{}[[programs.reporting_duties]]\nname = \"報告\"\nmonth = 4\nday = 30\nyears_after = [1]\n{extra}",
+            program("X補助金", GOOD_RULE)
+        )
+    };
+    let grace = |text: &str| {
+        Catalogue::from_toml(text, "jobs/custom.toml")
+            .map(|c| c.reporting_duties()[0].grace_open_days)
+    };
+    assert_eq!(grace(&duty("")).unwrap(), 3);
+    assert_eq!(grace(&duty("grace_open_days = 0\n")).unwrap(), 0);
+    assert_eq!(grace(&duty("grace_open_days = 5\n")).unwrap(), 5);
+    let err = grace(&duty("grace_open_days = 21\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("reporting_duties[1].grace_open_days") && err.contains("0〜20"),
+        "{err}"
+    );
+}
