@@ -362,7 +362,7 @@ fn a_season_of_mails_a_grantee_can_comply_with() {
         .unwrap();
     assert_eq!(
         tadegawa["subject"],
-        "【綾瀬市】ダイバーシティ経営推進補助金 令和5年度採用状況報告を至急ご提出ください（再督促・期限 令和5年5月1日（月））／ほか1件のご案内"
+        "【綾瀬市】ダイバーシティ経営推進補助金 令和5年度採用状況報告を至急ご提出ください（再督促・期限 令和5年5月1日（月））／ほか1件の報告"
     );
     let text = body(tadegawa);
     for needle in [
@@ -391,7 +391,7 @@ fn a_season_of_mails_a_grantee_can_comply_with() {
     for s in &first {
         assert!(
             s.contains("（ご案内・期限 令和6年4月30日（火））")
-                || s.ends_with("（再督促・期限 令和5年5月1日（月））／ほか1件のご案内"),
+                || s.ends_with("（再督促・期限 令和5年5月1日（月））／ほか1件の報告"),
             "{s}"
         );
     }
