@@ -9,6 +9,8 @@
 //!   ([`crate::state::outbox`]) so each reminder is sent at most once.
 //! - [`digest`]: [`send_digest`], with the workbook attached.
 //! - [`eml`]: `--dry-run` writes each mail as an `.eml` file instead.
+//! - `dates` and `wrap`: dates as notices write them (令和6年4月30日（火）, the
+//!   reply-by day) and body lines wrapped for a phone.
 //!
 //! The wall clock is read here only for metadata (the Date header, the
 //! 通知 sheet's 日時, the outbox's timestamps); which mail is due is decided
@@ -133,7 +135,7 @@ impl Mailer {
 
     /// The reminder about `reports` (one grantee's, tonight) as it would be
     /// sent on `as_of`, from the template of the most advanced stage, its
-    /// body lines wrapped for a phone ([`wrap`]).
+    /// body lines wrapped for a phone (see `notify/wrap.rs`).
     pub fn render_reminder(
         &self,
         reports: &[templates::DueReport<'_>],
