@@ -19,7 +19,7 @@ use hojokin::notify::send_reminders;
 use hojokin::state::State;
 use hojokin::state::outbox::OutboxStatus;
 
-const SAISOKU: &str = "【綾瀬市】令和6年度採用状況報告の提出期限が近づいています";
+const SAISOKU: &str = "【綾瀬市】女性・障がい者雇用環境整備補助金 令和6年度採用状況報告の提出期限は令和6年4月30日（火）です";
 #[test]
 fn each_stage_goes_out_once_across_reruns_and_the_subject_decodes_to_the_template() {
     let dir = tempfile::tempdir().unwrap();
@@ -95,13 +95,16 @@ fn each_stage_goes_out_once_across_reruns_and_the_subject_decodes_to_the_templat
     }
     assert_eq!(server.messages().len(), 1);
 
-    // After the deadline: 督促, once.
-    assert_eq!(run(date(2024, 5, 1)).sent, 1);
-    assert_eq!(run(date(2024, 5, 2)).sent, 0);
+    // After the deadline and its grace of three open days (5/1, 5/2, 5/7):
+    // 督促, once.
+    assert_eq!(run(date(2024, 5, 1)).sent, 0);
+    assert_eq!(run(date(2024, 5, 7)).sent, 0);
+    assert_eq!(run(date(2024, 5, 8)).sent, 1);
+    assert_eq!(run(date(2024, 5, 9)).sent, 0);
     let got = subjects(&server.messages());
     assert_eq!(
         got[1],
-        "【綾瀬市】令和6年度採用状況報告が未提出です（督促）"
+        "【綾瀬市】女性・障がい者雇用環境整備補助金 令和6年度採用状況報告が未提出です（督促・期限 令和6年4月30日（火））"
     );
     assert_eq!(got.len(), 2);
     assert!(
@@ -123,19 +126,29 @@ fn the_stage_sent_follows_the_date() {
         (date(2024, 3, 31), None),
         (
             date(2024, 4, 1),
-            Some("【綾瀬市】令和6年度採用状況報告のご提出について（ご案内）"),
+            Some(
+                "【綾瀬市】女性・障がい者雇用環境整備補助金 令和6年度採用状況報告のご提出について（ご案内・期限 令和6年4月30日（火））",
+            ),
         ),
         (date(2024, 4, 22), None),
         (date(2024, 4, 23), Some(SAISOKU)),
         (date(2024, 4, 30), None),
+        // Issue 23.12: the grace — 5/1, 5/2 and 5/7 are open days the
+        // report posted on the deadline may still be keyed in.
+        (date(2024, 5, 1), None),
+        (date(2024, 5, 7), None),
         (
-            date(2024, 5, 1),
-            Some("【綾瀬市】令和6年度採用状況報告が未提出です（督促）"),
+            date(2024, 5, 8),
+            Some(
+                "【綾瀬市】女性・障がい者雇用環境整備補助金 令和6年度採用状況報告が未提出です（督促・期限 令和6年4月30日（火））",
+            ),
         ),
         (date(2024, 5, 30), None),
         (
             date(2024, 5, 31),
-            Some("【綾瀬市】令和6年度採用状況報告を至急ご提出ください（再督促）"),
+            Some(
+                "【綾瀬市】女性・障がい者雇用環境整備補助金 令和6年度採用状況報告を至急ご提出ください（再督促・期限 令和6年4月30日（火））",
+            ),
         ),
         (date(2025, 3, 31), None),
         (date(2025, 4, 1), None),
@@ -171,7 +184,7 @@ fn the_stage_sent_follows_the_date() {
     let got = subjects(&server.messages());
     assert_eq!(
         got.last().unwrap(),
-        "【綾瀬市】令和6年度採用状況報告が未提出です（督促）"
+        "【綾瀬市】女性・障がい者雇用環境整備補助金 令和6年度採用状況報告が未提出です（督促・期限 令和6年4月30日（火））"
     );
     assert_eq!(got.len(), want.len() + 1);
 }
@@ -232,7 +245,7 @@ fn a_dry_run_previews_without_sending_or_recording() {
     let server = Server::start(&dir.path().join("mail"), free_port(), &[]);
     let m = mailer(&format!("smtp://127.0.0.1:{}", server.port), 5);
     let state = State::open(&dir.path().join("h.db")).unwrap();
-    let as_of = date(2024, 5, 1);
+    let as_of = date(2024, 5, 8);
     let ledger = on(
         &[
             report("A-1", Some("a@example.jp"), ReportState::NotYetDue),
@@ -251,8 +264,8 @@ fn a_dry_run_previews_without_sending_or_recording() {
     assert_eq!(
         files,
         vec![
-            "2024-05-01_A-1_2024_tokusoku.eml",
-            "2024-05-01_A-2_2024_tokusoku.eml"
+            "2024-05-08_A-1_2024_tokusoku.eml",
+            "2024-05-08_A-2_2024_tokusoku.eml"
         ]
     );
     assert!(server.messages().is_empty());

@@ -121,13 +121,15 @@ fn a_first_night_after_the_deadline_sends_one_honest_mail_per_grantee() {
     let mail = both[0];
     assert_eq!(
         mail["subject"],
-        "【綾瀬市】令和5年度・令和6年度採用状況報告を至急ご提出ください（再督促）"
+        "【綾瀬市】ダイバーシティ経営推進補助金 令和5年度・令和6年度採用状況報告を至急ご提出ください（再督促・期限 令和5年5月1日（月））"
     );
     let text = body(mail);
     for needle in [
         "株式会社蓼川エンジニアリング\n遠藤 隆様\n",
-        "【1件目】\n　報告の名称：採用状況報告（令和5年度）",
-        "【2件目】\n　報告の名称：採用状況報告（令和6年度）",
+        "【1件目】\n　補助金　：ダイバーシティ経営推進補助金\n",
+        "　報告　　：令和5年度採用状況報告\n",
+        "【2件目】\n　補助金　：ダイバーシティ経営推進補助金\n",
+        "　報告　　：令和6年度採用状況報告\n",
         "第10号様式 採用状況報告書",
         "第11号様式 採用者リスト（第10号様式に添付）",
         "■ 提出方法\n持参、郵送またはメール",
@@ -203,10 +205,13 @@ fn a_later_stage_says_what_was_really_asked_before() {
         .collect::<Vec<_>>();
     let subjects = subjects(&msgs);
     assert_eq!(subjects.len(), 2, "{subjects:?}");
-    assert!(subjects[0].ends_with("（督促）") && subjects[1].ends_with("（再督促）"));
+    assert!(subjects[0].contains("（督促・") && subjects[1].contains("（再督促・"));
     let text = body(&msgs[1]);
     assert!(text.contains("先にご提出をお願いいたしましたが"), "{text}");
-    assert!(text.contains("　これまでのご連絡：督促（"), "{text}");
+    assert!(
+        text.contains("　これまでのご連絡：\n　　　　　　督促（令和"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -294,4 +299,149 @@ fn a_night_whose_report_path_is_a_folder_sends_no_mail() {
     assert_eq!(fixed.status.code(), Some(1), "{}", common::stderr(&fixed));
     // Six reports in five mails (R4-204's two share one).
     assert_eq!(reminders(&subjects(&server.messages())), 5);
+}
+
+/// The mails of one address on each night, as the server decoded them.
+fn season(nights: &[&str]) -> Vec<(String, Vec<Value>)> {
+    let sandbox = Sandbox::new();
+    let port = free_port();
+    let server = Server::start(&sandbox.path().join("mail"), port, &[]);
+    let mut seen = 0;
+    let mut out = Vec::new();
+    for night in nights {
+        let run = run_on(&sandbox, port, night);
+        assert_eq!(run.status.code(), Some(1), "{}", common::stderr(&run));
+        let msgs = server.messages();
+        let new: Vec<Value> = msgs[seen..]
+            .iter()
+            .filter(|m| {
+                m["subject"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with("【綾瀬市】"))
+            })
+            .cloned()
+            .collect();
+        seen = msgs.len();
+        out.push((night.to_string(), new));
+    }
+    out
+}
+
+/// Display columns: a full-width character is 2, ASCII 1.
+fn columns(line: &str) -> usize {
+    line.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// Issue 23.9-13, over a season of real sends: what each grantee receives
+/// names the grant and which report, the deadline with its weekday, the
+/// forms page and the documents to attach, a date to reply by once overdue;
+/// no 督促 in the grace after the deadline; a combined subject calls only
+/// the overdue report overdue; Date in +0900; lines fit a phone.
+#[test]
+fn a_season_of_mails_a_grantee_can_comply_with() {
+    // The job first runs on 4/25 (no 案内 or earlier 再督促 went out); the
+    // 案内 night on its own.
+    let nights = season(&[
+        "2024-04-25",
+        "2024-05-01",
+        "2024-05-07",
+        "2024-05-08",
+        "2024-06-10",
+    ]);
+    let annai = season(&["2024-04-01"]);
+    let subjects_on = |night: &str| -> Vec<String> {
+        let (_, msgs) = nights.iter().find(|(n, _)| n == night).unwrap();
+        subjects(msgs)
+    };
+    // 4/25: R4-204's FY2023 report is a year overdue, its FY2024 report is
+    // due in five days: the subject names only FY2023 as 再督促.
+    let tadegawa = nights[0]
+        .1
+        .iter()
+        .find(|m| m["rcpt_tos"] == serde_json::json!([TADEGAWA]))
+        .unwrap();
+    assert_eq!(
+        tadegawa["subject"],
+        "【綾瀬市】ダイバーシティ経営推進補助金 令和5年度採用状況報告を至急ご提出ください（再督促・期限 令和5年5月1日（月））／ほか1件の報告"
+    );
+    let text = body(tadegawa);
+    for needle in [
+        "【2件目】（催促）\n",
+        "　報告　　：令和6年度採用状況報告\n　　　　　　（2回のうち2回目）\n　提出期限：令和6年4月30日（火）\n",
+        "提出期限を過ぎた報告は、\n令和6年5月9日（木）までに",
+    ] {
+        assert!(text.contains(needle), "lacks {needle:?}:\n{text}");
+    }
+    // 5/1 and 5/7 are in the grace: no 督促 for the FY2024 reports (R4-204's
+    // FY2023 再督促 went out on 4/25 already).
+    assert_eq!(subjects_on("2024-05-01"), Vec::<String>::new());
+    assert_eq!(subjects_on("2024-05-07"), Vec::<String>::new());
+    let tokusoku = subjects_on("2024-05-08");
+    assert!(!tokusoku.is_empty());
+    assert!(
+        tokusoku
+            .iter()
+            .all(|s| s.contains("（督促・期限 令和6年4月30日（火））")),
+        "{tokusoku:?}"
+    );
+
+    // 4/1: 案内 to every grantee; R4-204's mail leads with its overdue FY2023.
+    let first = subjects(&annai[0].1);
+    assert_eq!(first.len(), 6, "{first:?}");
+    for s in &first {
+        assert!(
+            s.contains("（ご案内・期限 令和6年4月30日（火））")
+                || s.ends_with("（再督促・期限 令和5年5月1日（月））／ほか1件の報告"),
+            "{s}"
+        );
+    }
+    for (night, msgs) in nights.iter().chain(&annai) {
+        for m in msgs {
+            let subject = m["subject"].as_str().unwrap();
+            assert!(
+                subject.contains("ダイバーシティ経営推進補助金 令和"),
+                "{subject}"
+            );
+            assert!(
+                subject.contains("日（"),
+                "the deadline's weekday: {subject}"
+            );
+            let date = m["date"].as_str().unwrap();
+            assert!(date.ends_with("+0900"), "{night}: {date}");
+            let text = body(m);
+            for needle in [
+                "　交付決定：令和",
+                "回のうち",
+                "　添付書類：雇用保険被保険者証の写し\n　　　　　　身体障害者手帳又は療育手帳等の写し\n　　　　　　求人票及び求人を行ったことを証明する書類等\n",
+                "様式は次のページからダウンロードできます。\nhttps://www.city.ayase.example.jp/hojokin/diversity/yoshiki.html\n",
+                "本メールと行き違いでご提出いただいた場合は、ご容赦ください。",
+                "平素より綾瀬市の産業振興にご理解とご協力を賜り",
+            ] {
+                assert!(
+                    text.contains(needle),
+                    "{night} {subject} lacks {needle:?}:\n{text}"
+                );
+            }
+            let overdue = subject.contains("督促");
+            assert_eq!(
+                text.contains("）までに"),
+                overdue,
+                "{night} {subject}:\n{text}"
+            );
+            for line in text.lines() {
+                assert!(
+                    columns(line) <= 76,
+                    "{night}: {} columns: {line}",
+                    columns(line)
+                );
+            }
+        }
+    }
+    // 6/10: a 再督促 asks a reply by 6/24 (Mon), 14 days on.
+    let (_, june) = nights.last().unwrap();
+    assert!(
+        june.iter()
+            .all(|m| body(m).contains("令和6年6月24日（月）までに")),
+        "{june:?}"
+    );
 }

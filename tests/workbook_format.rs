@@ -385,7 +385,9 @@ fn the_report_ledger_shows_the_last_reminder_sent_after_a_second_night() {
     // The day the relay took it (the wall clock, not the as-of date).
     assert!(sent >= before && sent <= tokyo_today(), "{sent}");
     assert_eq!(r.text("次回予定"), "督促");
-    assert_eq!(r.date("次回予定日"), Some(d(2024, 5, 1)));
+    // After the deadline (4/30) and the grace of three open days (5/1,
+    // 5/2, 5/7): the 督促 goes on 5/8.
+    assert_eq!(r.date("次回予定日"), Some(d(2024, 5, 8)));
 
     let second = night(&sandbox, port, "2024-05-08");
     let r = report_row(&second, "R4-202", "2024");

@@ -107,7 +107,12 @@ fn reporting_duties_and_refund_method() {
                     attached_to: Some("第10号様式".into()),
                 },
             ],
-            attachments: vec![],
+            attachments: vec![
+                "雇用保険被保険者証の写し".into(),
+                "身体障害者手帳又は療育手帳等の写し".into(),
+                "求人票及び求人を行ったことを証明する書類等".into(),
+            ],
+            grace_open_days: 3,
         }]
     );
     let diversity = cat.find_program("ダイバーシティ経営推進補助金").unwrap();
@@ -297,4 +302,29 @@ fn forms_may_be_plain_numbers_or_titled() {
     assert_eq!(duty.attachments, vec!["写し".to_string()]);
     let bad = text.replace("title = \"一覧\"", "titel = \"一覧\"");
     assert!(Catalogue::from_toml(&bad, "jobs/custom.toml").is_err());
+}
+
+/// Issue 23.12: the 督促's grace of open days is a duty setting, default 3.
+#[test]
+fn the_grace_before_the_tokusoku_is_a_duty_setting() {
+    let duty = |extra: &str| {
+        format!(
+            "{}[[programs.reporting_duties]]\nname = \"報告\"\nmonth = 4\nday = 30\nyears_after = [1]\n{extra}",
+            program("X補助金", GOOD_RULE)
+        )
+    };
+    let grace = |text: &str| {
+        Catalogue::from_toml(text, "jobs/custom.toml")
+            .map(|c| c.reporting_duties()[0].grace_open_days)
+    };
+    assert_eq!(grace(&duty("")).unwrap(), 3);
+    assert_eq!(grace(&duty("grace_open_days = 0\n")).unwrap(), 0);
+    assert_eq!(grace(&duty("grace_open_days = 5\n")).unwrap(), 5);
+    let err = grace(&duty("grace_open_days = 21\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("reporting_duties[1].grace_open_days") && err.contains("0〜20"),
+        "{err}"
+    );
 }

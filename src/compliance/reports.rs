@@ -68,6 +68,16 @@ pub struct ReportDue {
     pub attachments: Arc<[String]>,
     /// FY of 交付決定日.
     pub decision_fy: FiscalYear,
+    /// 交付決定日: the mails name the grant by it (the owner may have
+    /// received it years ago).
+    pub decided_on: NaiveDate,
+    /// Which of the duty's reports this is (1 for the first of `rounds`):
+    /// the mails say 1回目 / 2回目.
+    pub round: u32,
+    /// How many reports the duty asks for in all (its `years_after`).
+    pub rounds: u32,
+    /// Open days after `due` before the 督促 (the duty's `grace_open_days`).
+    pub grace_open_days: u32,
     /// 報告年度: the decision's FY plus the duty's years after.
     pub report_fy: FiscalYear,
     /// 提出期限, already moved off a closed day by `due_shift`.
@@ -88,8 +98,11 @@ pub struct ReportDue {
 struct Required<'a> {
     app: &'a Application,
     duty: &'a ReportingDuty,
+    decided_on: NaiveDate,
     decision_fy: FiscalYear,
     report_fy: FiscalYear,
+    /// 1 for the duty's first report, 2 for its second, …
+    round: u32,
     /// The due date as the 要綱 states it (April 30), before shifting.
     nominal: NaiveDate,
 }
@@ -97,9 +110,10 @@ struct Required<'a> {
 /// The reports `app` owes: none unless the grant stands (交付決定 or 確定) with a
 /// decision date, one per duty of its program and per year after the decision.
 fn required_reports<'a>(app: &'a Application, duties: &'a [ReportingDuty]) -> Vec<Required<'a>> {
-    let Some(decision_fy) = app.decision_fy().filter(|_| app.status.is_granted()) else {
+    let Some(decided_on) = app.decided_on.filter(|_| app.status.is_granted()) else {
         return Vec::new();
     };
+    let decision_fy = crate::calendar::fiscal_year(decided_on);
     let mut out = Vec::new();
     for duty in duties.iter().filter(|d| d.program == app.program) {
         for &after in &duty.years_after {
@@ -107,11 +121,14 @@ fn required_reports<'a>(app: &'a Application, duties: &'a [ReportingDuty]) -> Ve
                 continue;
             };
             if let Some(nominal) = nominal_due(duty, report_fy) {
+                let earlier = duty.years_after.iter().filter(|y| **y < after).count();
                 out.push(Required {
                     app,
                     duty,
+                    decided_on,
                     decision_fy,
                     report_fy,
+                    round: u32::try_from(earlier).unwrap_or(u32::MAX).saturating_add(1),
                     nominal,
                 });
             }
@@ -236,6 +253,10 @@ pub fn ledger(
                 forms: duty.forms,
                 attachments: duty.attachments,
                 decision_fy: req.decision_fy,
+                decided_on: req.decided_on,
+                round: req.round,
+                rounds: u32::try_from(req.duty.years_after.len()).unwrap_or(u32::MAX),
+                grace_open_days: req.duty.grace_open_days,
                 report_fy: req.report_fy,
                 due,
                 nominal_due: req.nominal,

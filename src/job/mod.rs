@@ -97,6 +97,9 @@ impl ReportSpec {
     }
 }
 
+/// `email.reply_within_days` when the job does not set it.
+pub const DEFAULT_REPLY_WITHIN_DAYS: u32 = 14;
+
 /// The `[email]` section.
 #[derive(Debug, Clone)]
 pub struct EmailSpec {
@@ -113,6 +116,11 @@ pub struct EmailSpec {
     pub submission: Option<String>,
     /// Where to submit it (提出先: postal address, counter, mail address).
     pub submit_to: Option<String>,
+    /// The page the forms are downloaded from, printed in every reminder.
+    pub forms_url: Option<String>,
+    /// 督促 and 再督促 ask for a reply by this many days after the night,
+    /// moved to the next open day (default [`DEFAULT_REPLY_WITHIN_DAYS`]).
+    pub reply_within_days: u32,
     /// At most this many mails a minute (0 = no limit).
     pub rate_per_minute: u32,
     /// Seconds allowed for connecting and for each SMTP command.
@@ -225,6 +233,8 @@ struct RawEmail {
     reply_to: Option<String>,
     submission: Option<String>,
     submit_to: Option<String>,
+    forms_url: Option<String>,
+    reply_within_days: Option<u32>,
     #[serde(default)]
     rate_per_minute: u32,
     timeout_seconds: Option<u64>,
@@ -423,6 +433,28 @@ fn email_spec(
     let contact = text("email.contact", e.contact)?;
     let submission = text("email.submission", e.submission)?;
     let submit_to = text("email.submit_to", e.submit_to)?;
+    let forms_url = match e.forms_url.map(|u| u.trim().to_string()) {
+        Some(u)
+            if !(u.starts_with("https://") || u.starts_with("http://"))
+                || u.chars().any(char::is_whitespace) =>
+        {
+            return Err(invalid(
+                "email.forms_url",
+                format!(
+                    "https:// で始まる、空白を含まない URL を指定してください: {}",
+                    one_line(&u)
+                ),
+            ));
+        }
+        other => other,
+    };
+    let reply_within_days = e.reply_within_days.unwrap_or(DEFAULT_REPLY_WITHIN_DAYS);
+    if !(1..=90).contains(&reply_within_days) {
+        return Err(invalid(
+            "email.reply_within_days",
+            format!("{reply_within_days}日は使えません。1〜90の日数を指定してください。"),
+        ));
+    }
     Ok(EmailSpec {
         from: e.from,
         staff: e.staff,
@@ -432,6 +464,8 @@ fn email_spec(
         reply_to: e.reply_to.map(|r| r.trim().to_string()),
         submission,
         submit_to,
+        forms_url,
+        reply_within_days,
         rate_per_minute: e.rate_per_minute,
         timeout_seconds: e.timeout_seconds.unwrap_or(30).max(1),
         templates: e.templates.map(|t| join_clean(base, t)),

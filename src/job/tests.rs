@@ -236,4 +236,48 @@ fn the_shipped_nightly_job_has_a_complete_contact() {
     assert!(email.reply_to.is_some());
     assert!(email.submission.is_some_and(|s| s.contains("郵送")));
     assert!(email.submit_to.is_some_and(|s| s.contains("綾瀬市役所")));
+    assert!(
+        email.forms_url.is_some_and(|u| u.starts_with("https://")),
+        "the shipped job says where the forms are"
+    );
+}
+
+#[test]
+fn the_forms_page_and_the_days_to_reply_are_read_and_checked() {
+    let with = |extra: &str| {
+        GOOD.replace(
+            "outbox = \"../out/outbox\"",
+            &format!("outbox = \"../out/outbox\"\n{extra}"),
+        )
+    };
+    let email = parse(
+        &with("forms_url = \"https://www.example.jp/yoshiki/\"\nreply_within_days = 10"),
+        Path::new("j.toml"),
+        &env,
+    )
+    .unwrap()
+    .email
+    .unwrap();
+    assert_eq!(
+        email.forms_url.as_deref(),
+        Some("https://www.example.jp/yoshiki/")
+    );
+    assert_eq!(email.reply_within_days, 10);
+    // Not set: no page printed, 14 days to reply.
+    let email = parse(GOOD, Path::new("j.toml"), &env)
+        .unwrap()
+        .email
+        .unwrap();
+    assert_eq!((email.forms_url, email.reply_within_days), (None, 14));
+    for (extra, key) in [
+        ("forms_url = \"www.example.jp\"", "email.forms_url"),
+        ("forms_url = \"https://a b\"", "email.forms_url"),
+        ("reply_within_days = 0", "email.reply_within_days"),
+        ("reply_within_days = 400", "email.reply_within_days"),
+    ] {
+        let msg = parse(&with(extra), Path::new("j.toml"), &env)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains(key), "{extra}: {msg}");
+    }
 }

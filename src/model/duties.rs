@@ -30,7 +30,18 @@ pub struct ReportingDuty {
     pub forms: Vec<Form>,
     /// Other documents the grantee must attach (catalogue `attachments`).
     pub attachments: Vec<String>,
+    /// Open days after the deadline before the 督促 (catalogue
+    /// `grace_open_days`, default [`DEFAULT_GRACE_OPEN_DAYS`]): a report
+    /// posted on the deadline day is still being keyed in.
+    pub grace_open_days: u32,
 }
+
+/// The grace of a duty that does not set `grace_open_days`.
+pub const DEFAULT_GRACE_OPEN_DAYS: u32 = 3;
+
+/// The longest grace the catalogue accepts: past it the 督促 window (to the
+/// 30th day after the deadline) would be empty.
+pub const MAX_GRACE_OPEN_DAYS: u32 = 20;
 
 /// One form of a reporting duty: its number, its title and whether it is
 /// attached to another form rather than a report of its own.

@@ -210,17 +210,24 @@ pub struct Draft {
     pub attachment: Option<AttachedFile>,
 }
 
+/// The Date header's value for `now`, in Japan time (`+0900`), as the
+/// city's staff and grantees read it: lettre writes UTC, which some mail
+/// programs show as it is ("09:47 +0000" for a mail sent at 18:47).
+pub(crate) fn tokyo_date(now: chrono::DateTime<chrono::Utc>) -> String {
+    now.with_timezone(&chrono_tz::Asia::Tokyo).to_rfc2822()
+}
+
 /// Builds the message: text/plain in UTF-8 (lettre picks base64 or
 /// quoted-printable, so the bytes on the wire are ASCII), the subject as
-/// RFC 2047 UTF-8, and the attachment, if any, as its own part.
+/// RFC 2047 UTF-8, the Date in +0900 ([`tokyo_date`]; the clock is read
+/// for this metadata only), and the attachment, if any, as its own part.
 pub fn build(draft: Draft) -> Result<Message, String> {
     let mut builder = Message::builder()
         .from(draft.from)
         .subject(draft.subject.0)
         .message_id(Some(draft.message_id))
         .header(AutoSubmitted)
-        .header(SuppressAutoResponse)
-        .date_now();
+        .header(SuppressAutoResponse);
     if let Some(r) = draft.reply_to {
         builder = builder.reply_to(r);
     }
@@ -238,7 +245,18 @@ pub fn build(draft: Draft) -> Result<Message, String> {
             )
         }
     };
-    result.map_err(|e| e.to_string())
+    let mut message = result.map_err(|e| e.to_string())?;
+    // Set after building: lettre adds a UTC Date to a message without one
+    // it can parse, and it parses only UTC.
+    let date = tokyo_date(chrono::Utc::now());
+    message
+        .headers_mut()
+        .insert_raw(HeaderValue::dangerous_new_pre_encoded(
+            HeaderName::new_from_ascii_str("Date"),
+            date.clone(),
+            date,
+        ));
+    Ok(message)
 }
 
 #[cfg(test)]
@@ -392,5 +410,22 @@ mod tests {
         assert!(text.contains("To: a@example.jp\r\n"), "{text}");
         assert!(text.contains("Subject: =?utf-8?"), "{text}");
         assert!(text.contains("charset=utf-8"), "{text}");
+        // Issue 23.13: the Date in Japan time, once.
+        let date = text
+            .lines()
+            .filter(|l| l.starts_with("Date: "))
+            .collect::<Vec<_>>();
+        assert_eq!(date.len(), 1, "{text}");
+        assert!(date[0].ends_with(" +0900"), "{}", date[0]);
+        let when = chrono::DateTime::parse_from_rfc2822(&date[0]["Date: ".len()..]).unwrap();
+        assert!((chrono::Utc::now() - when.to_utc()).num_seconds().abs() < 60);
+    }
+
+    #[test]
+    fn the_date_header_is_japan_time() {
+        let utc = chrono::DateTime::parse_from_rfc3339("2024-05-07T17:30:05Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(tokyo_date(utc), "Wed, 8 May 2024 02:30:05 +0900");
     }
 }

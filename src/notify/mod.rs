@@ -9,6 +9,8 @@
 //!   ([`crate::state::outbox`]) so each reminder is sent at most once.
 //! - [`digest`]: [`send_digest`], with the workbook attached.
 //! - [`eml`]: `--dry-run` writes each mail as an `.eml` file instead.
+//! - `dates` and `wrap`: dates as notices write them (令和6年4月30日（火）, the
+//!   reply-by day) and body lines wrapped for a phone.
 //!
 //! The wall clock is read here only for metadata (the Date header, the
 //! 通知 sheet's 日時, the outbox's timestamps); which mail is due is decided
@@ -18,6 +20,7 @@
 //! `--dry-run` preview and the relay URL forms are documented for operators
 //! in README.md, section "Emails".
 
+mod dates;
 pub mod digest;
 pub mod eml;
 pub mod message;
@@ -25,6 +28,7 @@ pub mod reminders;
 pub mod smtp;
 pub mod stages;
 pub mod templates;
+mod wrap;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -64,6 +68,10 @@ pub struct Mailer {
     contact: String,
     submission: Option<String>,
     submit_to: Option<String>,
+    /// `email.forms_url`: where the forms are downloaded.
+    forms_url: Option<String>,
+    /// `email.reply_within_days`: 督促 and 再督促 ask a reply by then.
+    reply_within_days: u32,
     rate_per_minute: u32,
     smtp: smtp::SmtpConfig,
     templates: templates::Templates,
@@ -117,6 +125,8 @@ impl Mailer {
             contact,
             submission: spec.submission.clone(),
             submit_to: spec.submit_to.clone(),
+            forms_url: spec.forms_url.clone(),
+            reply_within_days: spec.reply_within_days,
             rate_per_minute: spec.rate_per_minute,
             smtp,
             templates,
@@ -124,7 +134,8 @@ impl Mailer {
     }
 
     /// The reminder about `reports` (one grantee's, tonight) as it would be
-    /// sent on `as_of`, from the template of the most advanced stage.
+    /// sent on `as_of`, from the template of the most advanced stage, its
+    /// body lines wrapped for a phone (see `notify/wrap.rs`).
     pub fn render_reminder(
         &self,
         reports: &[templates::DueReport<'_>],
@@ -135,16 +146,20 @@ impl Mailer {
             contact: &self.contact,
             submission: self.submission.as_deref(),
             submit_to: self.submit_to.as_deref(),
+            forms_url: self.forms_url.as_deref(),
+            reply_by: dates::reply_by(as_of, self.reply_within_days),
             replies_reach_staff: self.reply_to.is_some(),
         };
         let stage = letter
             .primary()
             .map(|d| d.stage)
             .ok_or_else(|| "宛先の報告がありません。".to_string())?;
-        self.templates.render(
+        let mut rendered = self.templates.render(
             stage.template(),
             templates::reminder_context(&letter, as_of),
-        )
+        )?;
+        rendered.body = wrap::wrap(&rendered.body);
+        Ok(rendered)
     }
 }
 

@@ -42,7 +42,7 @@ fn plan(ledger: &[ReportDue], as_of: NaiveDate) -> Vec<Plan<'_>> {
         .filter(|r| seen.insert((r.application_id.as_str(), r.report_fy)))
         .map(|r| {
             let stage = wants_reminder(r.state)
-                .then(|| stage_on(r.report_fy, r.due, as_of))
+                .then(|| stage_on(r.report_fy, r.due, r.grace_open_days, as_of))
                 .flatten();
             (r, stage)
         })

@@ -6,8 +6,15 @@
 //! |--------|-------------------|----------------------------------|
 //! | 案内   | April 1 of F      | D − 8 (the day before 催促)       |
 //! | 催促   | D − 7             | D (the deadline itself)          |
-//! | 督促   | D + 1             | D + 30 (the day before 再督促)    |
+//! | 督促   | D + G + 1         | D + 30 (the day before 再督促)    |
 //! | 再督促 | D + 31            | none (until the report arrives)  |
+//!
+//! G is the grace: the days up to and including the duty's N-th open day
+//! after D (catalogue `grace_open_days`, default 3). A report posted on the
+//! deadline day reaches the office and is keyed in over the next open days;
+//! a 督促 the night after the deadline would cross it. With D = 2024-04-30
+//! (Tue) the open days 5/1, 5/2 and 5/7 pass and the 督促 goes from 5/8.
+//! Between D + 1 and the grace's end no mail goes out.
 //!
 //! The windows never overlap, so one date holds at most one stage, and a run
 //! after the deadline never sends a stale 案内. 再督促 has no end, as the
@@ -19,7 +26,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use crate::calendar::fy_start;
+use crate::calendar::{fy_start, is_closed_day};
 use crate::compliance::reports::ReportState;
 use crate::model::FiscalYear;
 
@@ -38,15 +45,29 @@ impl Window {
     }
 }
 
-/// The window of `stage` for a report of `report_fy` due on `due`; `None`
-/// when it is empty (a deadline so early or late that the stage has no day)
-/// or out of the calendar's range.
-pub fn window(stage: Stage, report_fy: FiscalYear, due: NaiveDate) -> Option<Window> {
+/// The `n`-th open day of the city after `d` (`d` itself when `n` is 0);
+/// `None` past the calendar's end.
+fn nth_open_day_after(d: NaiveDate, n: u32) -> Option<NaiveDate> {
+    let mut day = d;
+    for _ in 0..n {
+        day = day.succ_opt()?;
+        while is_closed_day(day) {
+            day = day.succ_opt()?;
+        }
+    }
+    Some(day)
+}
+
+/// The window of `stage` for a report of `report_fy` due on `due`, whose
+/// 督促 waits `grace` open days; `None` when it is empty (a deadline so
+/// early or late, or a grace so long, that the stage has no day) or out of
+/// the calendar's range.
+pub fn window(stage: Stage, report_fy: FiscalYear, due: NaiveDate, grace: u32) -> Option<Window> {
     let (first, last) = match stage {
         Stage::Annai => (fy_start(report_fy)?, due.checked_sub_days(Days::new(8))?),
         Stage::Saisoku => (due.checked_sub_days(Days::new(7))?, due),
         Stage::Tokusoku => (
-            due.checked_add_days(Days::new(1))?,
+            nth_open_day_after(due, grace)?.checked_add_days(Days::new(1))?,
             due.checked_add_days(Days::new(30))?,
         ),
         Stage::Saitokusoku => (due.checked_add_days(Days::new(31))?, NaiveDate::MAX),
@@ -55,10 +76,15 @@ pub fn window(stage: Stage, report_fy: FiscalYear, due: NaiveDate) -> Option<Win
 }
 
 /// The one stage whose window holds `as_of`, if any.
-pub fn stage_on(report_fy: FiscalYear, due: NaiveDate, as_of: NaiveDate) -> Option<Stage> {
+pub fn stage_on(
+    report_fy: FiscalYear,
+    due: NaiveDate,
+    grace: u32,
+    as_of: NaiveDate,
+) -> Option<Stage> {
     Stage::ALL
         .into_iter()
-        .find(|&s| window(s, report_fy, due).is_some_and(|w| w.contains(as_of)))
+        .find(|&s| window(s, report_fy, due, grace).is_some_and(|w| w.contains(as_of)))
 }
 
 /// Only reports not yet received get reminders.
@@ -110,16 +136,52 @@ mod tests {
             (2019, due19, date(2019, 6, 7), Some(Saitokusoku)),
         ];
         for (fy, due, as_of, want) in cases {
-            assert_eq!(stage_on(fy, due, as_of), want, "{fy} {due} {as_of}");
+            assert_eq!(stage_on(fy, due, 0, as_of), want, "{fy} {due} {as_of}");
         }
+    }
+
+    #[test]
+    fn the_tokusoku_waits_for_the_grace_of_open_days() {
+        use Stage::*;
+        let cases = [
+            // Due Tue 2024-04-30: 5/1, 5/2 and (after Golden Week) 5/7
+            // are the three open days; the 督促 goes from the night of 5/8.
+            (2024, date(2024, 4, 30), date(2024, 4, 30), Some(Saisoku)),
+            (2024, date(2024, 4, 30), date(2024, 5, 1), None),
+            (2024, date(2024, 4, 30), date(2024, 5, 6), None),
+            (2024, date(2024, 4, 30), date(2024, 5, 7), None),
+            (2024, date(2024, 4, 30), date(2024, 5, 8), Some(Tokusoku)),
+            (2024, date(2024, 4, 30), date(2024, 5, 30), Some(Tokusoku)),
+            (
+                2024,
+                date(2024, 4, 30),
+                date(2024, 5, 31),
+                Some(Saitokusoku),
+            ),
+            // Due Mon 2022-05-02 (moved off Sat 4/30): 5/3-5/5 are holidays,
+            // 5/6, 5/9 and 5/10 pass.
+            (2022, date(2022, 5, 2), date(2022, 5, 10), None),
+            (2022, date(2022, 5, 2), date(2022, 5, 11), Some(Tokusoku)),
+            (2022, date(2022, 5, 2), date(2022, 6, 2), Some(Saitokusoku)),
+        ];
+        for (fy, due, as_of, want) in cases {
+            assert_eq!(stage_on(fy, due, 3, as_of), want, "{fy} {due} {as_of}");
+        }
+        assert_eq!(
+            window(Tokusoku, 2024, date(2024, 4, 30), 3),
+            Some(Window {
+                first: date(2024, 5, 8),
+                last: date(2024, 5, 30)
+            })
+        );
     }
 
     #[test]
     fn windows_that_have_no_day_are_none() {
         // Due April 5: 催促 starts before the FY, so there is no 案内.
-        assert_eq!(window(Stage::Annai, 2024, date(2024, 4, 5)), None);
+        assert_eq!(window(Stage::Annai, 2024, date(2024, 4, 5), 0), None);
         assert_eq!(
-            window(Stage::Saisoku, 2024, date(2024, 4, 5)),
+            window(Stage::Saisoku, 2024, date(2024, 4, 5), 3),
             Some(Window {
                 first: date(2024, 3, 29),
                 last: date(2024, 4, 5)
@@ -127,14 +189,17 @@ mod tests {
         );
         // 再督促 runs on with no end.
         assert_eq!(
-            window(Stage::Saitokusoku, 2024, date(2025, 3, 10)),
+            window(Stage::Saitokusoku, 2024, date(2025, 3, 10), 3),
             Some(Window {
                 first: date(2025, 4, 10),
                 last: NaiveDate::MAX
             })
         );
         // The calendar's last day: no arithmetic overflows, no window past it.
-        assert_eq!(window(Stage::Tokusoku, 2024, NaiveDate::MAX), None);
+        assert_eq!(window(Stage::Tokusoku, 2024, NaiveDate::MAX, 0), None);
+        assert_eq!(window(Stage::Tokusoku, 2024, NaiveDate::MAX, 3), None);
+        // A grace longer than the month: no 督促, the 再督促 keeps its day.
+        assert_eq!(window(Stage::Tokusoku, 2024, date(2024, 4, 30), 25), None);
     }
 
     #[test]

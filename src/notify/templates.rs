@@ -15,8 +15,9 @@ use minijinja::syntax::SyntaxConfig;
 use minijinja::{Environment, UndefinedBehavior, Value, context};
 
 use super::NotifyError;
+use super::dates::with_weekday;
 use super::stages::Stage;
-use crate::calendar::{fy_label, wareki};
+use crate::calendar::fy_label;
 use chrono::Datelike;
 
 use crate::compliance::reports::{ReportDue, ReportState};
@@ -47,6 +48,14 @@ pub const REMINDER_VARIABLES: &[&str] = &[
     "submission",
     "submit_to",
     "replies_reach_staff",
+    "forms_url",
+    "reply_by",
+    "decided_on",
+    "decision_fy",
+    "round",
+    "rounds",
+    "stage_titles",
+    "other_reports",
 ];
 
 /// Why the deadline is not the duty's day, worded from the catalogue's shift
@@ -306,6 +315,10 @@ pub struct Letter<'a> {
     pub contact: &'a str,
     pub submission: Option<&'a str>,
     pub submit_to: Option<&'a str>,
+    /// Where the forms are downloaded (`email.forms_url`).
+    pub forms_url: Option<&'a str>,
+    /// The day 督促 and 再督促 ask a reply by (an open day).
+    pub reply_by: NaiveDate,
     /// A `reply_to` is set: replies reach staff.
     pub replies_reach_staff: bool,
 }
@@ -341,10 +354,26 @@ pub fn report_titles(reports: &[DueReport<'_>]) -> String {
         .join("・")
 }
 
+/// The titles of the reports at the letter's most advanced stage (what the
+/// subject may say is 督促 or 再督促), and how many others the mail names:
+/// a subject never calls a report overdue that is not yet due.
+fn stage_titles(letter: &Letter<'_>) -> (String, usize) {
+    let Some(top) = letter.primary().map(|d| d.stage) else {
+        return (String::new(), 0);
+    };
+    let at_top: Vec<DueReport<'_>> = letter
+        .reports
+        .iter()
+        .filter(|d| d.stage == top)
+        .cloned()
+        .collect();
+    (report_titles(&at_top), letter.reports.len() - at_top.len())
+}
+
 fn sent_lines(sent: &[(Stage, Option<NaiveDate>)]) -> Vec<String> {
     sent.iter()
         .map(|(s, on)| match on {
-            Some(d) => format!("{}（{}）", s.label(), wareki(*d)),
+            Some(d) => format!("{}（{}）", s.label(), with_weekday(*d)),
             None => s.label().to_string(),
         })
         .collect()
@@ -358,6 +387,7 @@ pub fn reminder_context(letter: &Letter<'_>, as_of: NaiveDate) -> Value {
         return Value::UNDEFINED;
     };
     let row = primary.row;
+    let (stage_titles, other_reports) = stage_titles(letter);
     let forms = |r: &ReportDue| r.forms.iter().map(|f| f.display()).collect::<Vec<_>>();
     let reports: Vec<Value> = letter
         .reports
@@ -368,7 +398,11 @@ pub fn reminder_context(letter: &Letter<'_>, as_of: NaiveDate) -> Value {
                 program => d.row.program.as_str(),
                 report_name => d.row.report_name.clone(),
                 report_fy => fy_label(d.row.report_fy),
-                deadline => wareki(d.row.due),
+                decided_on => with_weekday(d.row.decided_on),
+                decision_fy => fy_label(d.row.decision_fy),
+                round => d.row.round,
+                rounds => d.row.rounds,
+                deadline => with_weekday(d.row.due),
                 deadline_note => deadline_note(d.row),
                 days_overdue => (as_of - d.row.due).num_days().max(0),
                 stage => d.stage.label(),
@@ -385,11 +419,19 @@ pub fn reminder_context(letter: &Letter<'_>, as_of: NaiveDate) -> Value {
         program => row.program.as_str(),
         report_name => row.report_name.clone(),
         report_fy => fy_label(row.report_fy),
-        deadline => wareki(row.due),
+        decided_on => with_weekday(row.decided_on),
+        decision_fy => fy_label(row.decision_fy),
+        round => row.round,
+        rounds => row.rounds,
+        deadline => with_weekday(row.due),
         deadline_note => deadline_note(row),
         forms => forms(row),
         stage => primary.stage.label(),
-        as_of => wareki(as_of),
+        as_of => with_weekday(as_of),
+        reply_by => with_weekday(letter.reply_by),
+        forms_url => letter.forms_url.unwrap_or_default().to_string(),
+        stage_titles => stage_titles,
+        other_reports => other_reports,
         days_overdue => (as_of - row.due).num_days().max(0),
         contact => letter.contact.to_string(),
         contact_name => row.contact_name.as_deref().unwrap_or_default(),
@@ -428,6 +470,10 @@ fn sample_row() -> ReportDue {
         .into(),
         attachments: vec!["雇用契約書の写し".into()].into(),
         decision_fy: 2023,
+        decided_on: chrono::NaiveDate::from_ymd_opt(2023, 6, 1).unwrap_or_default(),
+        round: 1,
+        rounds: 2,
+        grace_open_days: 3,
         report_fy: 2024,
         due: date(4, 30),
         nominal_due: date(4, 30),
@@ -463,6 +509,8 @@ fn sample_reminder(stage: Stage) -> Value {
             contact: "綾瀬市 工業振興企業誘致課",
             submission: Some("持参または郵送"),
             submit_to: Some("綾瀬市役所 工業振興企業誘致課"),
+            forms_url: Some("https://www.example.jp/yoshiki/"),
+            reply_by: as_of,
             replies_reach_staff: true,
         },
         as_of,

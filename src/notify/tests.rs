@@ -11,6 +11,8 @@ fn spec() -> EmailSpec {
         reply_to: None,
         submission: None,
         submit_to: None,
+        forms_url: None,
+        reply_within_days: 14,
         rate_per_minute: 0,
         timeout_seconds: 30,
         templates: None,

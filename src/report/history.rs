@@ -92,7 +92,7 @@ pub fn next(history: &History, r: &ReportDue, as_of: NaiveDate) -> Option<(Stage
         // A stage after one already sent; an earlier one is never sent late.
         .filter(|s| latest.is_none_or(|l| *s > l))
         .find_map(|s| {
-            let w = stages::window(s, r.report_fy, r.due)?;
+            let w = stages::window(s, r.report_fy, r.due, r.grace_open_days)?;
             (w.last >= as_of).then_some((s, w.first.max(as_of)))
         })
 }
@@ -117,6 +117,10 @@ mod tests {
             report_name: "採用状況報告".into(),
             forms: vec![].into(),
             decision_fy: 2022,
+            decided_on: chrono::NaiveDate::from_ymd_opt(2022, 6, 1).unwrap_or_default(),
+            round: 1,
+            rounds: 2,
+            grace_open_days: 3,
             report_fy: 2024,
             due: d(2024, 4, 30),
             nominal_due: d(2024, 4, 30),
@@ -162,10 +166,16 @@ mod tests {
         ]);
         let r = due(ReportState::Missing);
         assert_eq!(last(&h, &r), Some((Stage::Saisoku, d(2024, 4, 23))));
-        // 督促 failed: still due, on the next run.
+        // Within the grace of 3 open days (5/1, 5/2, 5/7): the 督促 is
+        // next, on 5/8.
         assert_eq!(
             next(&h, &r, d(2024, 5, 2)),
-            Some((Stage::Tokusoku, d(2024, 5, 2)))
+            Some((Stage::Tokusoku, d(2024, 5, 8)))
+        );
+        // 督促 failed: still due, on the next run.
+        assert_eq!(
+            next(&h, &r, d(2024, 5, 9)),
+            Some((Stage::Tokusoku, d(2024, 5, 9)))
         );
     }
 

@@ -18,7 +18,7 @@ fn a_lost_answer_is_uncertain_and_never_sent_again() {
     let mail = dir.path().join("mail");
     let slow = Server::start(&mail, free_port(), &["--delay-after-data", "5"]);
     let state = State::open(&dir.path().join("h.db")).unwrap();
-    let as_of = date(2024, 5, 1);
+    let as_of = date(2024, 5, 8);
     let ledger = on(
         &[report("A-1", Some("a@example.jp"), ReportState::NotYetDue)],
         as_of,
@@ -113,7 +113,7 @@ fn child_sends_once() {
     ) else {
         return;
     };
-    let as_of = date(2024, 5, 1);
+    let as_of = date(2024, 5, 8);
     let ledger = on(
         &[report("A-1", Some("a@example.jp"), ReportState::NotYetDue)],
         as_of,
@@ -176,7 +176,7 @@ fn a_run_killed_between_send_and_record_sends_no_duplicate() {
 
     let server = Server::start(&mail, free_port(), &[]);
     let m = mailer(&format!("smtp://127.0.0.1:{}", server.port), 5);
-    let as_of = date(2024, 5, 1);
+    let as_of = date(2024, 5, 8);
     let ledger = on(
         &[report("A-1", Some("a@example.jp"), ReportState::NotYetDue)],
         as_of,

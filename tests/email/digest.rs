@@ -17,13 +17,13 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
     let server = Server::start(&dir.path().join("mail"), free_port(), &[]);
     let m = mailer(&format!("smtp://127.0.0.1:{}", server.port), 5);
     let state = State::open(&dir.path().join("h.db")).unwrap();
-    let as_of = date(2024, 5, 1);
+    let as_of = date(2024, 5, 8);
     let ledger = on(
         &[report("A-1", Some("a@example.jp"), ReportState::NotYetDue)],
         as_of,
     );
     let reminders = send_reminders(&m, &state, "nightly", &ledger, as_of, false, dir.path());
-    let workbook = dir.path().join("summary-2024-05-01.xlsx");
+    let workbook = dir.path().join("summary-2024-05-08.xlsx");
     let book = Report {
         overview: Overview::default(),
         tables: vec![hojokin::report::sheets::notifications(&reminders.rows)],
@@ -50,12 +50,12 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
         &dir.path().join("outbox"),
     );
     assert!(!preview.delivered && !preview.failed);
-    assert!(dir.path().join("outbox/2024-05-01_digest.eml").is_file());
+    assert!(dir.path().join("outbox/2024-05-08_digest.eml").is_file());
     let d = send_digest(&m, &state, &facts, &workbook, false, dir.path());
     assert!(d.delivered && !d.failed, "{:?}", d);
     let msg = &server.messages()[1];
     assert_eq!(
-        msg["subject"], "【補助金夜間処理】令和6年5月1日 新たな要対応 1件（nightly）",
+        msg["subject"], "【補助金夜間処理】令和6年5月8日 新たな要対応 1件（nightly）",
         "the subject counts what is new and needs action"
     );
     assert_eq!(msg["auto_submitted"], "auto-generated");
@@ -72,7 +72,7 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
         att["content_type"],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
-    assert_eq!(att["filename"], "summary-2024-05-01.xlsx");
+    assert_eq!(att["filename"], "summary-2024-05-08.xlsx");
     let bytes = std::fs::read(server.dir.join(att["file"].as_str().unwrap())).unwrap();
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
     assert_eq!(wb.sheet_names(), vec!["概要", "通知"]);
@@ -88,7 +88,7 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
         row[3..6],
         [
             "a@example.jp",
-            "【綾瀬市】令和6年度採用状況報告が未提出です（督促）",
+            "【綾瀬市】女性・障がい者雇用環境整備補助金 令和6年度採用状況報告が未提出です（督促・期限 令和6年4月30日（火））",
             "督促"
         ]
     );

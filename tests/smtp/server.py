@@ -79,6 +79,7 @@ class Saver:
             "from": str(msg["from"]),
             "to": str(msg["to"]),
             "subject": str(msg["subject"]),
+            "date": str(msg["date"]),
             "message_id": str(msg["message-id"]),
             "auto_submitted": str(msg["auto-submitted"]),
             "reply_to": str(msg["reply-to"]),

@@ -11,7 +11,7 @@ use super::Ctx;
 use super::choice::shift;
 use super::raw::RawDuty;
 use crate::catalogue::error::CatalogueError;
-use crate::model::ReportingDuty;
+use crate::model::{DEFAULT_GRACE_OPEN_DAYS, MAX_GRACE_OPEN_DAYS, ReportingDuty};
 
 pub(super) fn duty(
     ctx: &Ctx,
@@ -34,6 +34,15 @@ pub(super) fn duty(
         ));
     }
     let shift = shift(ctx, &format!("{key}.shift"), d.shift.as_deref())?;
+    let grace_open_days = d.grace_open_days.unwrap_or(DEFAULT_GRACE_OPEN_DAYS);
+    if grace_open_days > MAX_GRACE_OPEN_DAYS {
+        return Err(ctx.err(
+            format!("{key}.grace_open_days"),
+            format!(
+                "{grace_open_days}開庁日は長すぎます（督促を送る日がなくなります）。0〜{MAX_GRACE_OPEN_DAYS}で指定してください。"
+            ),
+        ));
+    }
     Ok(ReportingDuty {
         program: program.to_string(),
         name: d.name,
@@ -44,5 +53,6 @@ pub(super) fn duty(
         years_after: d.years_after,
         forms: d.forms.into_iter().map(Into::into).collect(),
         attachments: d.attachments,
+        grace_open_days,
     })
 }

@@ -112,6 +112,7 @@ pub(super) struct RawDuty {
     pub(super) attachments: Vec<String>,
     pub(super) shift: Option<String>,
     pub(super) basis: Option<String>,
+    pub(super) grace_open_days: Option<u32>,
 }
 
 /// A form: `"第10号様式"`, or `{ name = "第11号様式", title = "採用者リスト",

@@ -53,6 +53,7 @@ fn duty() -> ReportingDuty {
         years_after: vec![1, 2],
         forms: vec![Form::named("第10号様式"), Form::named("第11号様式")],
         attachments: vec![],
+        grace_open_days: 3,
     }
 }
 
@@ -171,6 +172,10 @@ fn a_row_carries_the_grant_and_the_duty() {
         forms: vec![Form::named("第10号様式"), Form::named("第11号様式")].into(),
         attachments: vec![].into(),
         decision_fy: 2022,
+        decided_on: date(2022, 6, 10),
+        round: 1,
+        rounds: 2,
+        grace_open_days: 3,
         report_fy: 2023,
         due: date(2023, 5, 1),
         nominal_due: date(2023, 4, 30),

@@ -21,6 +21,10 @@ fn due(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
         attachments: vec![].into(),
         contact_name: None,
         decision_fy: 2023,
+        decided_on: chrono::NaiveDate::from_ymd_opt(2023, 6, 1).unwrap_or_default(),
+        round: 1,
+        rounds: 2,
+        grace_open_days: 3,
         report_fy: 2024,
         due: date(2024, 4, 30),
         nominal_due: date(2024, 4, 30),
@@ -50,6 +54,8 @@ fn mailer(templates: Option<PathBuf>) -> Mailer {
         reply_to: None,
         submission: None,
         submit_to: None,
+        forms_url: None,
+        reply_within_days: 14,
         rate_per_minute: 0,
         timeout_seconds: 2,
         templates,
@@ -257,8 +263,8 @@ fn a_failed_send_waits_in_its_window_and_expires_after_it() {
     );
     assert_eq!((out.queued, out.failed), (2, 1));
     assert_eq!(state.outbox_entries().unwrap()[0].attempts, 2);
-    // After the deadline the 催促 rows expire and 督促 is due instead; A-2's
-    // report arrived in the meantime.
+    // After the deadline and its grace (5/1, 5/2, 5/7) the 催促 rows expire
+    // and 督促 is due instead; A-2's report arrived in the meantime.
     let mut later = ledger.clone();
     later[0].state = ReportState::Missing;
     later[1].state = ReportState::Submitted;
@@ -267,7 +273,7 @@ fn a_failed_send_waits_in_its_window_and_expires_after_it() {
         &state,
         "nightly",
         &later,
-        date(2024, 5, 1),
+        date(2024, 5, 8),
         false,
         dir.path(),
     );
@@ -496,10 +502,10 @@ fn a_report_already_sent_is_not_named_again_and_earlier_mails_are_known() {
     let parsed = mail_parser::MessageParser::default()
         .parse(eml.as_bytes())
         .unwrap();
-    let text = parsed.body_text(0).unwrap();
+    let text = parsed.body_text(0).unwrap().replace("\r\n", "\n");
     assert!(text.contains("先にご提出をお願いいたしましたが"), "{text}");
     assert!(
-        text.contains("これまでのご連絡：督促（令和6年5月8日）"),
+        text.contains("これまでのご連絡：\n　　　　　　督促（令和6年5月8日（水））"),
         "{text}"
     );
 }

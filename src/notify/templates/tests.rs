@@ -31,6 +31,10 @@ fn row() -> ReportDue {
         attachments: vec![].into(),
         contact_name: None,
         decision_fy: 2023,
+        decided_on: chrono::NaiveDate::from_ymd_opt(2023, 6, 1).unwrap_or_default(),
+        round: 1,
+        rounds: 2,
+        grace_open_days: 3,
         report_fy: 2024,
         due: NaiveDate::from_ymd_opt(2024, 4, 30).unwrap(),
         nominal_due: NaiveDate::from_ymd_opt(2024, 4, 30).unwrap(),
@@ -56,6 +60,8 @@ fn ctx(row: &ReportDue, stage: Stage, as_of: NaiveDate, contact: &str) -> Value 
             contact,
             submission: None,
             submit_to: None,
+            forms_url: None,
+            reply_by: as_of,
             replies_reach_staff: false,
         },
         as_of,
@@ -66,22 +72,23 @@ fn ctx(row: &ReportDue, stage: Stage, as_of: NaiveDate, contact: &str) -> Value 
 fn the_shipped_templates_load_and_name_what_the_contract_asks() {
     let t = Templates::load(&shipped()).unwrap();
     let as_of = NaiveDate::from_ymd_opt(2024, 5, 10).unwrap();
+    // Issue 23.13: the program and the deadline with its weekday.
     let subjects = [
         (
             Stage::Annai,
-            "【綾瀬市】令和6年度採用状況報告のご提出について（ご案内）",
+            "【綾瀬市】女性・障がい者雇用環境整備補助金 令和6年度採用状況報告のご提出について（ご案内・期限 令和6年4月30日（火））",
         ),
         (
             Stage::Saisoku,
-            "【綾瀬市】令和6年度採用状況報告の提出期限が近づいています",
+            "【綾瀬市】女性・障がい者雇用環境整備補助金 令和6年度採用状況報告の提出期限は令和6年4月30日（火）です",
         ),
         (
             Stage::Tokusoku,
-            "【綾瀬市】令和6年度採用状況報告が未提出です（督促）",
+            "【綾瀬市】女性・障がい者雇用環境整備補助金 令和6年度採用状況報告が未提出です（督促・期限 令和6年4月30日（火））",
         ),
         (
             Stage::Saitokusoku,
-            "【綾瀬市】令和6年度採用状況報告を至急ご提出ください（再督促）",
+            "【綾瀬市】女性・障がい者雇用環境整備補助金 令和6年度採用状況報告を至急ご提出ください（再督促・期限 令和6年4月30日（火））",
         ),
     ];
     for (stage, subject) in subjects {
@@ -90,16 +97,18 @@ fn the_shipped_templates_load_and_name_what_the_contract_asks() {
             .unwrap();
         assert_eq!(r.subject, subject);
         for needle in [
-            "株式会社綾瀬精工",
-            "採用状況報告",
-            "令和6年度",
-            "令和6年4月30日",
-            "第10号様式",
-            "第11号様式",
+            "株式会社綾瀬精工\nご担当者様\n\n平素より綾瀬市の産業振興にご理解とご協力を賜り",
+            // Issue 23.10: which grant and which of its two reports.
+            "　補助金　：女性・障がい者雇用環境整備補助金\n",
+            "　交付決定：令和5年度（令和5年6月1日（木））\n",
+            "　申請番号：R5-017\n",
+            "　報告　　：令和6年度採用状況報告\n　　　　　　（2回のうち1回目）\n",
+            "　提出期限：令和6年4月30日（火）",
+            "　提出書類：第10号様式\n　　　　　　第11号様式\n",
+            "■ 様式の入手先\n様式は市のホームページから入手できます。\n",
+            "本メールと行き違いでご提出いただいた場合は、ご容赦ください。",
             "電話 0467-70-5617",
-            "ご担当者様",
             "送信専用",
-            "R5-017",
         ] {
             assert!(
                 r.body.contains(needle),
@@ -107,13 +116,68 @@ fn the_shipped_templates_load_and_name_what_the_contract_asks() {
                 r.body
             );
         }
-        assert!(r.body.starts_with("株式会社綾瀬精工\n"), "{}", r.body);
         assert!(!r.body.contains("{{"), "{}", r.body);
+        assert!(!r.body.contains("行き違いですので"), "{}", r.body);
+        // 督促 and 再督促 give a date to reply by (here the sample's day).
+        let asks_by = r.body.contains("令和6年5月10日（金）までに");
+        assert_eq!(
+            asks_by,
+            matches!(stage, Stage::Tokusoku | Stage::Saitokusoku),
+            "{stage:?}:\n{}",
+            r.body
+        );
     }
     let r = t
         .render("tokusoku.txt", ctx(&row(), Stage::Tokusoku, as_of, CONTACT))
         .unwrap();
-    assert!(r.body.contains("令和6年4月30日（10日経過）"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("　提出期限：令和6年4月30日（火）（10日経過）\n"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("令和6年5月10日（金）現在"), "{}", r.body);
+}
+
+/// Issue 23.9: the forms page and the attachments of 第10号様式 項4 in
+/// every stage.
+#[test]
+fn every_stage_says_where_the_forms_are_and_what_to_attach() {
+    let t = Templates::load(&shipped()).unwrap();
+    let as_of = NaiveDate::from_ymd_opt(2024, 5, 10).unwrap();
+    let mut r = row();
+    r.attachments = vec![
+        "雇用保険被保険者証の写し".to_string(),
+        "身体障害者手帳又は療育手帳等の写し".to_string(),
+    ]
+    .into();
+    for stage in Stage::ALL {
+        let reports = [DueReport {
+            row: &r,
+            stage,
+            sent_before: Vec::new(),
+        }];
+        let letter = Letter {
+            reports: &reports,
+            contact: CONTACT,
+            submission: None,
+            submit_to: None,
+            forms_url: Some("https://www.example.jp/yoshiki/"),
+            reply_by: as_of,
+            replies_reach_staff: true,
+        };
+        let body = t
+            .render(stage.template(), reminder_context(&letter, as_of))
+            .unwrap()
+            .body;
+        for needle in [
+            "■ 様式の入手先\n様式は次のページからダウンロードできます。\nhttps://www.example.jp/yoshiki/\n",
+            "　添付書類：雇用保険被保険者証の写し\n　　　　　　身体障害者手帳又は療育手帳等の写し\n",
+        ] {
+            assert!(body.contains(needle), "{stage:?} lacks {needle}:\n{body}");
+        }
+        assert!(!body.contains("市のホームページから入手"), "{body}");
+    }
 }
 
 #[test]
@@ -248,6 +312,8 @@ fn a_first_mail_at_a_late_stage_claims_no_earlier_request() {
             contact: CONTACT,
             submission: None,
             submit_to: None,
+            forms_url: None,
+            reply_by: as_of,
             replies_reach_staff: false,
         };
         t.render(stage.template(), reminder_context(&letter, as_of))
@@ -266,7 +332,7 @@ fn a_first_mail_at_a_late_stage_claims_no_earlier_request() {
             "{later}"
         );
         assert!(
-            later.contains("これまでのご連絡：督促（令和6年5月1日）"),
+            later.contains("これまでのご連絡：\n　　　　　　督促（令和6年5月1日（水））\n"),
             "{later}"
         );
     }
@@ -275,9 +341,13 @@ fn a_first_mail_at_a_late_stage_claims_no_earlier_request() {
 #[test]
 fn one_mail_names_every_report_its_contact_and_how_to_submit() {
     let t = Templates::load(&shipped()).unwrap();
-    let as_of = NaiveDate::from_ymd_opt(2024, 6, 10).unwrap();
+    // FY2023's report is a month overdue (再督促), FY2024's due in five days
+    // (催促): one mail, and its subject calls only the first one overdue.
+    let as_of = NaiveDate::from_ymd_opt(2024, 4, 25).unwrap();
     let mut older = row();
     older.report_fy = 2023;
+    older.decision_fy = 2022;
+    older.decided_on = NaiveDate::from_ymd_opt(2022, 6, 10).unwrap();
     older.due = NaiveDate::from_ymd_opt(2023, 5, 1).unwrap();
     older.nominal_due = NaiveDate::from_ymd_opt(2023, 4, 30).unwrap();
     older.contact_name = Some("遠藤 隆".into());
@@ -296,7 +366,9 @@ fn one_mail_names_every_report_its_contact_and_how_to_submit() {
     .into();
     let newer = ReportDue {
         report_fy: 2024,
+        round: 2,
         due: NaiveDate::from_ymd_opt(2024, 4, 30).unwrap(),
+        nominal_due: NaiveDate::from_ymd_opt(2024, 4, 30).unwrap(),
         ..older.clone()
     };
     let reports = [
@@ -307,7 +379,7 @@ fn one_mail_names_every_report_its_contact_and_how_to_submit() {
         },
         DueReport {
             row: &newer,
-            stage: Stage::Saitokusoku,
+            stage: Stage::Saisoku,
             sent_before: Vec::new(),
         },
     ];
@@ -316,6 +388,8 @@ fn one_mail_names_every_report_its_contact_and_how_to_submit() {
         contact: CONTACT,
         submission: Some("持参または郵送でご提出ください。"),
         submit_to: Some("綾瀬市役所 工業振興企業誘致課"),
+        forms_url: None,
+        reply_by: NaiveDate::from_ymd_opt(2024, 5, 9).unwrap(),
         replies_reach_staff: true,
     };
     let r = t
@@ -323,14 +397,17 @@ fn one_mail_names_every_report_its_contact_and_how_to_submit() {
         .unwrap();
     assert_eq!(
         r.subject,
-        "【綾瀬市】令和5年度・令和6年度採用状況報告を至急ご提出ください（再督促）"
+        "【綾瀬市】女性・障がい者雇用環境整備補助金 令和5年度採用状況報告を至急ご提出ください（再督促・期限 令和5年5月1日（月））／ほか1件の報告"
     );
     for needle in [
-        "株式会社綾瀬精工\n遠藤 隆様\n",
-        "【1件目】\n　報告の名称：採用状況報告（令和5年度）",
-        "【2件目】\n　報告の名称：採用状況報告（令和6年度）",
-        "令和5年5月1日（4月30日が閉庁日のため、翌開庁日）（406日経過）",
-        "第10号様式 採用状況報告書\n　　　　　　　第11号様式 採用者リスト（第10号様式に添付）",
+        "株式会社綾瀬精工\n遠藤 隆様\n\n平素より",
+        "【1件目】\n　補助金　：女性・障がい者雇用環境整備補助金\n　交付決定：令和4年度（令和4年6月10日（金））\n",
+        "　報告　　：令和5年度採用状況報告\n　　　　　　（2回のうち1回目）\n",
+        "　提出期限：令和5年5月1日（月）（360日経過）\n　　　　　　（4月30日が閉庁日のため、翌開庁日）\n",
+        "【2件目】（催促）\n",
+        "　報告　　：令和6年度採用状況報告\n　　　　　　（2回のうち2回目）\n　提出期限：令和6年4月30日（火）\n",
+        "第10号様式 採用状況報告書\n　　　　　　第11号様式 採用者リスト（第10号様式に添付）",
+        "提出期限を過ぎた報告は、令和6年5月9日（木）までに必ずご提出",
         "■ 提出方法\n持参または郵送でご提出ください。\n提出先：\n綾瀬市役所 工業振興企業誘致課",
         "このメールにご返信いただくか",
     ] {
