@@ -36,14 +36,16 @@ pub struct Course {
     pub names: NameSet,
 }
 
-/// What 補助対象経費 holds on a group program's row. Either way the amount is the
-/// brochure's formula: min(truncate(1社あたりの経費 × rate, unit), cap) × 参画企業数.
+/// What 補助対象経費 holds on a group program's row. Either way rate and cap are per member
+/// company, × 参画企業数, and the truncation is on the group's subsidy (the brochure's
+/// "算出した補助金の額に1,000円未満の端数…切り捨て"), never on each member's share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum GroupCostBasis {
-    /// The group's total cost (the contract's default): 1社あたり = total ÷ 参画企業数.
+    /// The group's total cost (the contract's default):
+    /// `min(truncate(cost × rate, unit), cap × 参画企業数)`.
     #[default]
     GroupTotal,
-    /// One member's cost.
+    /// One member's cost: `truncate(参画企業数 × min(cost × rate, cap), unit)`.
     PerMember,
 }
 
