@@ -138,6 +138,11 @@ pub struct RuleSet {
     pub unverified: bool,
     /// A rule set for FYs the seeds do not cover, assumed from a later year's figures.
     pub assumed: bool,
+    /// The last FY the source confirms these figures for (the seeds are the 令和4年度
+    /// brochure: 2022). A later FY the rule set covers is judged by them but marked
+    /// carried forward and unconfirmed ([`RuleBasis::CarriedForward`]) until the city adds
+    /// that FY: stale figures are never applied silently. None: confirmed for every FY covered.
+    pub confirmed_to: Option<FiscalYear>,
     /// Shown with every amount computed under this rule set.
     pub note: Option<String>,
 }
@@ -151,6 +156,9 @@ pub enum RuleBasis {
     Unverified,
     /// An earlier FY judged by figures assumed equal to a later year's (assumed = true).
     Assumed,
+    /// An FY after the last one the source confirms (`confirmed_to`), judged by the last
+    /// confirmed figures until the city adds that FY's.
+    CarriedForward,
 }
 
 impl RuleBasis {
@@ -159,6 +167,7 @@ impl RuleBasis {
             RuleBasis::Verified => "確認済",
             RuleBasis::Unverified => "未確認",
             RuleBasis::Assumed => "推定",
+            RuleBasis::CarriedForward => "繰越・未確認",
         }
     }
 }
@@ -168,15 +177,24 @@ impl RuleSet {
         self.fy_from <= fy && self.fy_to.is_none_or(|to| fy <= to)
     }
 
-    /// Assumed wins over unverified: an assumed year is unconfirmed as a whole.
-    pub fn basis(&self) -> RuleBasis {
+    /// How far the figures are confirmed for `fy`. Assumed wins (an assumed year is
+    /// unconfirmed as a whole), then carried forward (an FY after `confirmed_to`), then
+    /// unverified (a figure the source leaves open).
+    pub fn basis(&self, fy: FiscalYear) -> RuleBasis {
         if self.assumed {
             RuleBasis::Assumed
+        } else if self.carried_forward(fy) {
+            RuleBasis::CarriedForward
         } else if self.unverified {
             RuleBasis::Unverified
         } else {
             RuleBasis::Verified
         }
+    }
+
+    /// `fy` is after the last FY the source confirms.
+    pub fn carried_forward(&self, fy: FiscalYear) -> bool {
+        self.confirmed_to.is_some_and(|last| fy > last)
     }
 
     /// The FY range as staff read it: 令和元年度〜令和3年度, 令和4年度〜.
@@ -188,18 +206,28 @@ impl RuleSet {
         }
     }
 
-    /// The rule set named for 算定根拠: program, course, FY range and basis, so every
-    /// amount can be traced to its [[programs.rules]] entry.
-    pub fn label(&self, program: &str) -> String {
+    /// The rule set named for 算定根拠: program, course, FY range and basis for `fy`, so
+    /// every amount can be traced to its [[programs.rules]] entry; a carried-forward FY
+    /// also names the last FY the figures are confirmed for.
+    pub fn label(&self, program: &str, fy: FiscalYear) -> String {
         let course = self
             .course
             .as_deref()
             .map(|c| format!(" {c}"))
             .unwrap_or_default();
+        let basis = self.basis(fy);
+        let carried = match (basis, self.confirmed_to) {
+            (RuleBasis::CarriedForward, Some(last)) => format!(
+                "（{}まで確認済の額を{}に適用）",
+                fy_label(last),
+                fy_label(fy)
+            ),
+            _ => String::new(),
+        };
         format!(
-            "{program}{course} {}・{}",
+            "{program}{course} {}・{}{carried}",
             self.fy_range_label(),
-            self.basis().label()
+            basis.label()
         )
     }
 }

@@ -140,11 +140,7 @@ pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> 
             Cell::opt_yen(a.difference),
             Cell::tag(a.verdict.label()),
             Cell::text(&a.reason),
-            Cell::tag(match a.basis {
-                Some(RuleBasis::Assumed) => "推定（過年度の額、市の確認待ち）",
-                _ if a.unverified => "未確認（市の確認待ち）",
-                _ => "確認済",
-            }),
+            rule_check(a.basis),
         ]
     });
     t.highlights = vec![
@@ -166,9 +162,24 @@ pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> 
             Severity::Warn,
         ),
         Highlight::new("ルール確認", Rule::BeginsWith("未確認"), Severity::Warn),
+        Highlight::new("ルール確認", Rule::BeginsWith("繰越"), Severity::Warn),
     ];
     t.needs_action = assessed.iter().any(|a| a.verdict == Verdict::Over);
     t
+}
+
+/// ルール確認: how far the rule set that gave 算定額 is confirmed; empty when no rule set
+/// judged the application (its 算定不可 says why), since there is nothing to confirm.
+fn rule_check(basis: Option<RuleBasis>) -> Cell<'static> {
+    match basis {
+        None => Cell::Empty,
+        Some(RuleBasis::Verified) => Cell::tag("確認済"),
+        Some(RuleBasis::Unverified) => Cell::tag("未確認（市の確認待ち）"),
+        Some(RuleBasis::Assumed) => Cell::tag("推定（過年度の額、市の確認待ち）"),
+        Some(RuleBasis::CarriedForward) => {
+            Cell::tag("繰越・未確認（確認済の年度の額を適用、市の確認待ち）")
+        }
+    }
 }
 
 /// 申請番号, 事業者名, 報告年度, 提出期限: how a required report is named on

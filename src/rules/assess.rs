@@ -26,8 +26,11 @@ pub enum Verdict {
     NotEligible,
     /// 算定不可: the rules or the row do not allow an amount.
     CannotCompute,
-    /// 未決定: no 交付決定額 to compare (e.g. 申請中).
+    /// 未決定: no 交付決定額 to compare yet (申請中).
     Undecided,
+    /// 比較対象なし: decided not to grant (不交付) or withdrawn (取下げ) with no 交付決定額:
+    /// the application is decided, and there is no amount to compare.
+    NothingToCompare,
 }
 
 impl Verdict {
@@ -39,6 +42,7 @@ impl Verdict {
             Verdict::NotEligible => "対象外",
             Verdict::CannotCompute => "算定不可",
             Verdict::Undecided => "未決定",
+            Verdict::NothingToCompare => "比較対象なし",
         }
     }
 }
@@ -94,7 +98,7 @@ pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
     let order = Application::processing_order(apps, |_| true);
     let mut used: HashMap<UsageKey<'_>, Prior> = HashMap::new();
     // A rule set's name is the same sentence for every application it judges: made once.
-    let mut labels: HashMap<*const RuleSet, SharedStr> = HashMap::new();
+    let mut labels: HashMap<(*const RuleSet, FiscalYear), SharedStr> = HashMap::new();
     let mut courses = CourseCache::new();
     let mut reasons = Interner::new();
     let mut out: Vec<Option<Assessment>> = vec![None; apps.len()];
@@ -117,11 +121,12 @@ pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
                 if consumes(app.status) {
                     record_usage(used.entry(key).or_default(), rule, &outcome);
                 }
+                let fy = app.fy();
                 let label = labels
-                    .entry(std::ptr::from_ref(rule))
-                    .or_insert_with(|| rule.label(&p.name).into())
+                    .entry((std::ptr::from_ref(rule), fy))
+                    .or_insert_with(|| rule.label(&p.name, fy).into())
                     .clone();
-                let named = (rule.basis(), label);
+                let named = (rule.basis(fy), label);
                 (p.name.clone(), course.cloned(), outcome, Some(named))
             }
         };
@@ -232,6 +237,7 @@ fn reason_text(reason: String, rule: Option<&(RuleBasis, SharedStr)>) -> String 
         RuleBasis::Verified => "",
         RuleBasis::Unverified => "【未確認のルール】",
         RuleBasis::Assumed => "【推定のルール：過年度の額は市の確認待ち】",
+        RuleBasis::CarriedForward => "【繰越・未確認のルール：この年度の額は市の確認待ち】",
     };
     format!("{mark}{reason}［適用ルール：{label}］")
 }
@@ -262,6 +268,9 @@ fn assessment(
         } => {
             company_fy_limited = limited;
             let verdict = match decided {
+                None if matches!(app.status, AppStatus::Rejected | AppStatus::Withdrawn) => {
+                    Verdict::NothingToCompare
+                }
                 None => Verdict::Undecided,
                 Some(d) if d > amount => Verdict::Over,
                 Some(d) if d < amount => Verdict::Under,

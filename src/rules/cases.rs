@@ -14,14 +14,14 @@
 //! fy = 2022
 //! cost = 5_000_000          # 補助対象経費
 //! amount = 3_330_000        # expected 算定額
-//! basis = "確認済"           # optional: 確認済 / 未確認 / 推定 (which rule set judged it)
+//! basis = "確認済"           # optional: 確認済 / 未確認 / 推定 / 繰越・未確認 (which rule set judged it)
 //! ```
 //!
 //! Inputs: `members` (参画企業数), `persons`, `women`, `disabled` (対象人数 and its parts),
 //! `status` (default 申請中), `decided` (交付決定額), and `earlier`: applications of the same
 //! company, program, course and FY made before this one (`earlier = [{ cost = 300_000 }]`),
 //! which use up per-company-per-FY caps and person limits. Expectations: `amount`,
-//! `verdict` (一致, 超過, 不足, 対象外, 算定不可, 未決定), `basis`, and `findings` (the
+//! `verdict` (一致, 超過, 不足, 対象外, 算定不可, 未決定, 比較対象なし), `basis`, and `findings` (the
 //! 種別 of the 要確認 rows on this application, e.g. `["参画企業数不足"]`; `[]` for none).
 
 use std::path::{Path, PathBuf};

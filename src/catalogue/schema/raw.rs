@@ -96,6 +96,7 @@ pub(super) struct RawRule {
     pub(super) unverified: bool,
     #[serde(default)]
     pub(super) assumed: bool,
+    pub(super) confirmed_to: Option<i32>,
     pub(super) note: Option<String>,
 }
 

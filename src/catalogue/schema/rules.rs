@@ -27,6 +27,7 @@ pub(super) fn rule(
             format!("終了年度 {to} が開始年度 {} より前です。", r.fy_from),
         ));
     }
+    confirmed_to(ctx, key, &r)?;
     let formula = formula(ctx, key, &r)?;
     let unit = match (r.unit, &formula) {
         (Some(u), _) if u > 0 => u,
@@ -91,8 +92,30 @@ pub(super) fn rule(
         min_members: r.min_members,
         unverified: r.unverified,
         assumed: r.assumed,
+        confirmed_to: r.confirmed_to,
         note: r.note,
     })
+}
+
+/// `confirmed_to` (the last FY the source confirms) lies within the rule set's years, and an
+/// assumed rule set confirms none.
+fn confirmed_to(ctx: &Ctx, key: &str, r: &RawRule) -> Result<(), CatalogueError> {
+    let Some(last) = r.confirmed_to else {
+        return Ok(());
+    };
+    if r.assumed {
+        return Err(ctx.err(
+            format!("{key}.confirmed_to"),
+            "assumed = true の rules は確認された年度がないため、confirmed_to は指定できません。",
+        ));
+    }
+    if last < r.fy_from || r.fy_to.is_some_and(|to| last > to) {
+        return Err(ctx.err(
+            format!("{key}.confirmed_to"),
+            format!("確認済の最終年度 {last} が、この rules の年度（fy_from〜fy_to）の外です。"),
+        ));
+    }
+    Ok(())
 }
 
 /// A program with 区分 needs a course on each rule set; one without, none.
