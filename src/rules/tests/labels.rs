@@ -75,3 +75,45 @@ fn rejected_and_withdrawn_applications_have_nothing_to_compare() {
     assert_eq!(got[2].verdict, Verdict::Undecided);
     assert_eq!(got[2].verdict.label(), "未決定");
 }
+
+/// Issue 22, item 10: 予算超過 quotes "予算の範囲内" only where the program's page says it.
+#[test]
+fn over_budget_quotes_the_page_only_where_it_says_so() {
+    use crate::model::{Budget, Inputs, RowOrigin};
+    use crate::rules::stated;
+    let over = |program: &str, course: Option<&str>, cost: i64| {
+        let grant = decided(app("B-1", program, course, cost), d(2022, 6, 1), 100_000);
+        let inputs = Inputs {
+            applications: vec![grant],
+            budgets: vec![Budget {
+                fy: 2022,
+                program: program.into(),
+                amount: 50_000,
+                origin: RowOrigin::default(),
+            }],
+            ..Inputs::default()
+        };
+        let found = stated::findings(&Catalogue::builtin(), &inputs, d(2022, 10, 1));
+        assert_eq!(found.len(), 1, "{program}");
+        found[0].detail.text().to_string()
+    };
+    // Seed 000's 強靭化, 融資利子補給, マル経, 退職金共済 and 企業立地 pages have no such line.
+    for (program, course) in [
+        ("中小企業強靭化推進補助金", Some("Bコース")),
+        ("中小企業融資利子補給金", Some("市制度融資")),
+        ("マル経融資利子補給金", None),
+        ("中小企業退職金共済制度奨励補助金", None),
+        ("企業立地奨励金", Some("新規立地")),
+    ] {
+        let text = over(program, course, 2_000_000);
+        assert!(
+            text.ends_with("上回っています（市の予算執行の方針（この制度のパンフレットのページには「予算の範囲内」の記載がありません））。"),
+            "{text}"
+        );
+    }
+    // 技能検定's page says it (seed 000 l.416).
+    assert!(
+        over("技能検定支援補助金", None, 200_000)
+            .ends_with("（パンフレット（令和4年度）「予算の範囲内」）。")
+    );
+}
