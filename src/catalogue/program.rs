@@ -114,6 +114,12 @@ pub struct Articles {
     pub excluded_assets: Option<String>,
     pub pre_consultation: Option<String>,
     pub early_start_notice: Option<String>,
+    /// Where the amount rule (rate, cap, truncation) is written: quoted when 確定額 exceeds
+    /// the amount the rules give.
+    pub amount: Option<String>,
+    /// Where an increase over 交付決定額 needs the city's approval of a change (変更承認):
+    /// quoted when 確定額 exceeds 交付決定額.
+    pub change_approval: Option<String>,
 }
 
 /// The amount rules of one program (and course) over a range of fiscal years.

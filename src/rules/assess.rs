@@ -8,6 +8,7 @@ use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
 
 use super::amount::{Ineligible, Outcome, Prior, compute};
+use super::final_amount::{self, FinalCheck};
 use crate::calendar::fy_label;
 use crate::catalogue::{CapScope, Catalogue, Course, Program, ProgramId, RuleBasis, RuleSet};
 use crate::model::{AppStatus, Application, FiscalYear, SharedStr, Yen};
@@ -79,6 +80,8 @@ pub struct Assessment {
     pub company_fy_limited: bool,
     /// Why the verdict is 対象外, when it is.
     pub ineligible: Option<Ineligible>,
+    /// 確定額 against 算定額 and 交付決定額, for a 確定 (or paid and 取消) application.
+    pub final_check: Option<FinalCheck>,
 }
 
 /// Applications that stand or may stand use up per-company caps.
@@ -280,6 +283,7 @@ fn assessment(
         }
     };
     let difference = decided.zip(computed).and_then(|(d, c)| d.checked_sub(c));
+    let final_check = final_amount::check(app, computed);
     let basis = rule.as_ref().map(|(b, _)| *b);
     let unverified = basis.is_some_and(|b| b != RuleBasis::Verified);
     let reason = shared(reason_text(reason, rule.as_ref()));
@@ -299,6 +303,7 @@ fn assessment(
         rule_set,
         company_fy_limited,
         ineligible,
+        final_check,
     }
 }
 
@@ -322,6 +327,7 @@ mod tests {
             rule_set: None,
             company_fy_limited: false,
             ineligible: None,
+            final_check: None,
         }
     }
 

@@ -64,6 +64,8 @@ pub(super) struct RawArticles {
     pub(super) excluded_assets: Option<String>,
     pub(super) pre_consultation: Option<String>,
     pub(super) early_start_notice: Option<String>,
+    pub(super) amount: Option<String>,
+    pub(super) change_approval: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
