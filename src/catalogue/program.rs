@@ -149,6 +149,10 @@ pub struct RuleSet {
     /// carried forward and unconfirmed ([`RuleBasis::CarriedForward`]) until the city adds
     /// that FY: stale figures are never applied silently. None: confirmed for every FY covered.
     pub confirmed_to: Option<FiscalYear>,
+    /// Each worker's monthly premium counted at most this much (退職金共済: 5,000円, "１名あたり
+    /// の月額共済掛金が５，０００円を超える場合、５，０００円上限額として算出"). From a total
+    /// and a head count only an upper bound follows; 月額掛金内訳 makes it exact.
+    pub premium_cap_monthly: Option<Yen>,
     /// Shown with every amount computed under this rule set.
     pub note: Option<String>,
 }

@@ -43,23 +43,31 @@ pub enum Outcome {
         /// applications, cut this one down.
         company_fy_limited: bool,
     },
+    /// Only an upper bound follows from the row (退職金共済 without each worker's premium):
+    /// the amount is at most `amount`, and a decision at or below it cannot be called 一致.
+    UpperBound { amount: Yen, reason: String },
     /// Below the cost floor, or too few members: amount 0.
     NotEligible { reason: String, why: Ineligible },
     /// The rules or the row do not allow an amount (算定不可).
     CannotCompute { reason: String },
 }
 
-fn cannot(reason: impl Into<String>) -> Outcome {
+pub(super) fn cannot(reason: impl Into<String>) -> Outcome {
     Outcome::CannotCompute {
         reason: reason.into(),
     }
 }
 
-const TOO_LARGE: &str = "金額が大きすぎて算定できません";
+pub(super) const TOO_LARGE: &str = "金額が大きすぎて算定できません";
 
 /// The amount `app` gets under `rule`, given what earlier applications used.
 /// `group` says what 補助対象経費 holds when `rule` is a group program's.
 pub fn compute(rule: &RuleSet, group: GroupCostBasis, app: &Application, prior: Prior) -> Outcome {
+    if let Some(monthly) = rule.premium_cap_monthly
+        && let Formula::Rate(rate) = &rule.formula
+    {
+        return super::premium::amount(rule, rate, monthly, app);
+    }
     if let Some(cap) = rule
         .cap
         .as_ref()
@@ -185,7 +193,7 @@ fn group_amount(
 }
 
 /// `truncate(x, unit)` of an exact decimal, in whole yen.
-fn truncated(x: Decimal, unit: Yen) -> Option<Yen> {
+pub(super) fn truncated(x: Decimal, unit: Yen) -> Option<Yen> {
     x.checked_div(Decimal::from(unit))?
         .round_dp_with_strategy(0, RoundingStrategy::ToZero)
         .to_i64()?
@@ -251,7 +259,7 @@ fn per_member(
 }
 
 /// Parts joined with 、 except the trailing note in brackets.
-fn join(parts: &[String]) -> String {
+pub(super) fn join(parts: &[String]) -> String {
     let mut out = String::new();
     for p in parts {
         if !out.is_empty() && !p.starts_with('（') {
@@ -352,7 +360,7 @@ fn per_person_amount(
     ))
 }
 
-fn unit_text(unit: Yen) -> String {
+pub(super) fn unit_text(unit: Yen) -> String {
     format!("{}未満切り捨て", yen(unit))
 }
 

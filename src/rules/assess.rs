@@ -27,6 +27,9 @@ pub enum Verdict {
     NotEligible,
     /// 算定不可: the rules or the row do not allow an amount.
     CannotCompute,
+    /// 上限内: only an upper bound follows from the row (退職金共済 without each worker's
+    /// premium) and the decision is at or below it; never 一致, since the exact amount is unknown.
+    WithinBound,
     /// 未決定: no 交付決定額 to compare yet (申請中).
     Undecided,
     /// 比較対象なし: decided not to grant (不交付) or withdrawn (取下げ) with no 交付決定額:
@@ -42,6 +45,7 @@ impl Verdict {
             Verdict::Under => "不足",
             Verdict::NotEligible => "対象外",
             Verdict::CannotCompute => "算定不可",
+            Verdict::WithinBound => "上限内",
             Verdict::Undecided => "未決定",
             Verdict::NothingToCompare => "比較対象なし",
         }
@@ -262,6 +266,17 @@ fn assessment(
         Outcome::NotEligible { reason, why } => {
             ineligible = Some(why);
             (Some(0), Verdict::NotEligible, reason)
+        }
+        Outcome::UpperBound { amount, reason } => {
+            let verdict = match decided {
+                None if matches!(app.status, AppStatus::Rejected | AppStatus::Withdrawn) => {
+                    Verdict::NothingToCompare
+                }
+                None => Verdict::Undecided,
+                Some(d) if d > amount => Verdict::Over,
+                Some(_) => Verdict::WithinBound,
+            };
+            (Some(amount), verdict, reason)
         }
         Outcome::Amount {
             amount,

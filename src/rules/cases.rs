@@ -18,6 +18,7 @@
 //! ```
 //!
 //! Inputs: `members` (参画企業数), `persons`, `women`, `disabled` (対象人数 and its parts),
+//! `monthly_premiums` (月額掛金内訳, each worker's monthly premium),
 //! `status` (default 申請中), `decided` (交付決定額), `final_amount` (確定額 of a 確定 or
 //! 取消 case; a 確定 case defaults to its 交付決定額), and `earlier`: applications of the same
 //! company, program, course and FY made before this one (`earlier = [{ cost = 300_000 }]`),
@@ -59,6 +60,8 @@ pub struct Case {
     pub persons: Option<u32>,
     pub women: Option<u32>,
     pub disabled: Option<u32>,
+    /// 月額掛金内訳: each worker's monthly premium (退職金共済).
+    pub monthly_premiums: Option<Vec<Yen>>,
     pub status: Option<String>,
     pub decided: Option<Yen>,
     /// 確定額 (状態 確定 or 取消).
@@ -266,6 +269,7 @@ fn applications(cat: &Catalogue, program: &str, case: &Case) -> Result<Vec<Appli
         .collect();
     let mut own = base("ケース".to_string(), day(case.earlier.len()), case.cost);
     own.status = status;
+    own.records.monthly_premiums = case.monthly_premiums.clone().map(Vec::into_boxed_slice);
     if matches!(
         status,
         AppStatus::Decided | AppStatus::Final | AppStatus::Cancelled

@@ -17,6 +17,7 @@ pub mod cases;
 mod cite;
 pub mod final_amount;
 pub mod findings;
+mod premium;
 pub mod stated;
 
 #[cfg(test)]

@@ -99,6 +99,7 @@ pub(super) struct RawRule {
     #[serde(default)]
     pub(super) assumed: bool,
     pub(super) confirmed_to: Option<i32>,
+    pub(super) premium_cap_monthly: Option<Yen>,
     pub(super) note: Option<String>,
 }
 

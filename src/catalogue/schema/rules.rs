@@ -74,6 +74,14 @@ pub(super) fn rule(
             "団体の制度（cap_multiplier = \"members\"）の上限は1社あたりで、cap_scope = \"company_fy\" とは組み合わせられません。",
         ));
     }
+    if let Some(m) = r.premium_cap_monthly
+        && (m <= 0 || !matches!(formula, Formula::Rate(_)))
+    {
+        return Err(ctx.err(
+            format!("{key}.premium_cap_monthly"),
+            "premium_cap_monthly（1名あたり月額掛金の上限）は正の数で、補助率（rate）の rules にだけ指定できます。",
+        ));
+    }
     if r.min_members == Some(0) {
         return Err(ctx.err(
             format!("{key}.min_members"),
@@ -93,6 +101,7 @@ pub(super) fn rule(
         unverified: r.unverified,
         assumed: r.assumed,
         confirmed_to: r.confirmed_to,
+        premium_cap_monthly: r.premium_cap_monthly,
         note: r.note,
     })
 }
