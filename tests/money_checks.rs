@@ -96,7 +96,11 @@ fn the_final_amount_is_checked_against_the_rules_and_the_decision() {
         over_rules.starts_with("確定額900,000円が算定額800,000円を100,000円上回っています（交付要綱第6条（3分の2以内、80万円を限度））"),
         "{over_rules}"
     );
-    let over_decision = &d1.iter().find(|(k, _)| k == "確定額が交付決定額超過").unwrap().1;
+    let over_decision = &d1
+        .iter()
+        .find(|(k, _)| k == "確定額が交付決定額超過")
+        .unwrap()
+        .1;
     assert!(
         over_decision.contains("確定額900,000円が交付決定額800,000円を100,000円上回っています。交付決定額を超える確定には変更の承認が必要です（交付要綱第10条）"),
         "{over_decision}"
@@ -180,14 +184,30 @@ fn the_retirement_premium_cap_is_exact_with_each_workers_premium_and_a_bound_wit
     assert_eq!(t1.yen("算定額"), Some(7_200));
     assert_eq!(t1.yen("差額"), Some(4_800));
     assert_eq!(t1.text("判定"), "超過");
-    assert!(t1.text("算定根拠").contains("月額掛金内訳10,000円・1,000円のうち1名あたり月額5,000円までを算入"), "{}", t1.text("算定根拠"));
+    assert!(
+        t1.text("算定根拠")
+            .contains("月額掛金内訳10,000円・1,000円のうち1名あたり月額5,000円までを算入"),
+        "{}",
+        t1.text("算定根拠")
+    );
     // Without the breakdown only the bound min(13,200, 6,000 × 2) = 12,000: 上限内, not 一致.
     let t2 = one(&rows, "申請番号", "T-2");
     assert_eq!(t2.yen("算定額"), Some(12_000));
     assert_eq!(t2.text("判定"), "上限内");
-    assert!(t2.text("算定根拠").starts_with("上限額："), "{}", t2.text("算定根拠"));
-    assert!(t2.text("算定根拠").contains("掛金の合計と対象人数からは上限しか分かりません"));
+    assert!(
+        t2.text("算定根拠").starts_with("上限額："),
+        "{}",
+        t2.text("算定根拠")
+    );
+    assert!(
+        t2.text("算定根拠")
+            .contains("掛金の合計と対象人数からは上限しか分かりません")
+    );
     let found = read_sheet(&report, "要確認").records("申請番号");
-    assert!(findings_of(&found, "T-1").iter().any(|(k, _)| k == "算定額超過"));
+    assert!(
+        findings_of(&found, "T-1")
+            .iter()
+            .any(|(k, _)| k == "算定額超過")
+    );
     assert!(findings_of(&found, "T-2").is_empty());
 }

@@ -177,7 +177,11 @@ pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> 
         Highlight::new("ルール確認", Rule::BeginsWith("未確認"), Severity::Warn),
         Highlight::new("ルール確認", Rule::BeginsWith("繰越"), Severity::Warn),
         Highlight::new("確定額の判定", Rule::BeginsWith("算定額"), Severity::Alert),
-        Highlight::new("確定額の判定", Rule::BeginsWith("交付決定額"), Severity::Alert),
+        Highlight::new(
+            "確定額の判定",
+            Rule::BeginsWith("交付決定額"),
+            Severity::Alert,
+        ),
     ];
     t.needs_action = assessed.iter().any(|a| {
         a.verdict == Verdict::Over

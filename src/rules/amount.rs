@@ -242,7 +242,11 @@ fn per_member(
     let each = Decimal::from(cost)
         .checked_mul(rate.numerator)?
         .checked_div(rate.denominator)?;
-    let mut parts = vec![format!("1社あたりの補助対象経費{}、{}", yen(cost), rate.text)];
+    let mut parts = vec![format!(
+        "1社あたりの補助対象経費{}、{}",
+        yen(cost),
+        rate.text
+    )];
     let each = if each > Decimal::from(cap.amount) {
         parts.push(format!("上限{}/1社を適用", yen(cap.amount)));
         Decimal::from(cap.amount)

@@ -78,12 +78,7 @@ pub(crate) fn check(app: &Application, computed: Option<Yen>) -> Option<FinalChe
 /// The 要確認 rows of a 確定額 above 算定額 and above 交付決定額, each naming its article.
 /// An excess already on 要確認 is not flagged twice: an application the rules rule out
 /// (対象外), or a 確定額 equal to a 交付決定額 already flagged as 算定額超過.
-pub(crate) fn findings(
-    app: &Application,
-    a: &Assessment,
-    checks: &Checks,
-    out: &mut Vec<Finding>,
-) {
+pub(crate) fn findings(app: &Application, a: &Assessment, checks: &Checks, out: &mut Vec<Finding>) {
     let Some(f) = a.final_check else {
         return;
     };

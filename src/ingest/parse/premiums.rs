@@ -19,7 +19,11 @@ pub fn premiums(v: &Raw) -> Result<Box<[Yen]>, String> {
     } else {
         text.split(',').collect()
     };
-    let parts: Vec<&str> = parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
     if parts.is_empty() {
         return Err("月額掛金内訳に金額がありません（例: 10000,1000）".to_string());
     }
@@ -42,12 +46,30 @@ mod tests {
 
     #[test]
     fn each_worker_is_read() {
-        assert_eq!(premiums(&text("10000,1000")).unwrap().as_ref(), [10_000, 1_000]);
-        assert_eq!(premiums(&text("10,000、1,000")).unwrap().as_ref(), [10_000, 1_000]);
-        assert_eq!(premiums(&text("１０，０００円／１，０００円")).unwrap().as_ref(), [10_000, 1_000]);
-        assert_eq!(premiums(&text("5000 5000 3000")).unwrap().as_ref(), [5_000, 5_000, 3_000]);
+        assert_eq!(
+            premiums(&text("10000,1000")).unwrap().as_ref(),
+            [10_000, 1_000]
+        );
+        assert_eq!(
+            premiums(&text("10,000、1,000")).unwrap().as_ref(),
+            [10_000, 1_000]
+        );
+        assert_eq!(
+            premiums(&text("１０，０００円／１，０００円"))
+                .unwrap()
+                .as_ref(),
+            [10_000, 1_000]
+        );
+        assert_eq!(
+            premiums(&text("5000 5000 3000")).unwrap().as_ref(),
+            [5_000, 5_000, 3_000]
+        );
         assert_eq!(premiums(&Raw::Number(8000.0)).unwrap().as_ref(), [8_000]);
-        assert!(premiums(&text("10000,abc")).unwrap_err().contains("「abc」"));
+        assert!(
+            premiums(&text("10000,abc"))
+                .unwrap_err()
+                .contains("「abc」")
+        );
         assert!(premiums(&text("-5000")).is_err());
     }
 }

@@ -39,14 +39,20 @@ fn a_later_fy_is_judged_by_the_fy2022_figures_but_marked_carried_forward() {
     );
     // 令和7年度: the 第6条 cap of 800,000 still applies, and the label names the FY.
     assert_eq!(got[2].computed, Some(800_000));
-    assert!(got[2].reason.contains("令和4年度まで確認済の額を令和7年度に適用"));
+    assert!(
+        got[2]
+            .reason
+            .contains("令和4年度まで確認済の額を令和7年度に適用")
+    );
 }
 
 #[test]
 fn a_confirmed_to_outside_the_rule_sets_years_is_refused() {
     let text = include_str!("../../../catalogue/programs.toml");
     let moved = text.replacen("\nconfirmed_to = 2022\n", "\nconfirmed_to = 2021\n", 1);
-    let err = Catalogue::from_toml(&moved, "test.toml").unwrap_err().to_string();
+    let err = Catalogue::from_toml(&moved, "test.toml")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("confirmed_to"), "{err}");
     // Without confirmed_to a rule set confirms every FY it covers (a city's own entry).
     let open = text.replace("\nconfirmed_to = 2022\n", "\n");
