@@ -169,10 +169,10 @@ fn every_sheet_prints_on_a4_landscape_with_header_and_footer() {
             .unwrap_or_else(|| panic!("{name}: no footer"));
         assert_eq!(unescape(footer), "&L&A&R&P / &N", "{name}");
     }
-    // 算定検証 is too wide for one readable page: two pages wide, 申請番号
-    // repeated on the second; 要確認 fits one.
+    // 算定検証 is too wide for one readable page: with the 確定額 columns (issue 22)
+    // three pages wide, 申請番号 repeated on each; 要確認 fits one.
     let wide = book.sheet("算定検証");
-    assert_eq!(attrs(wide, "pageSetup", "fitToWidth"), ["2"]);
+    assert_eq!(attrs(wide, "pageSetup", "fitToWidth"), ["3"]);
     assert!(unescape(&book.parts["xl/workbook.xml"]).contains("算定検証!$A:$A,算定検証!$3:$3"));
     let narrow = book.sheet("要確認");
     assert_eq!(

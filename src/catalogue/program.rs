@@ -36,14 +36,16 @@ pub struct Course {
     pub names: NameSet,
 }
 
-/// What 補助対象経費 holds on a group program's row. Either way the amount is the
-/// brochure's formula: min(truncate(1社あたりの経費 × rate, unit), cap) × 参画企業数.
+/// What 補助対象経費 holds on a group program's row. Either way rate and cap are per member
+/// company, × 参画企業数, and the truncation is on the group's subsidy (the brochure's
+/// "算出した補助金の額に1,000円未満の端数…切り捨て"), never on each member's share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum GroupCostBasis {
-    /// The group's total cost (the contract's default): 1社あたり = total ÷ 参画企業数.
+    /// The group's total cost (the contract's default):
+    /// `min(truncate(cost × rate, unit), cap × 参画企業数)`.
     #[default]
     GroupTotal,
-    /// One member's cost.
+    /// One member's cost: `truncate(参画企業数 × min(cost × rate, cap), unit)`.
     PerMember,
 }
 
@@ -112,6 +114,12 @@ pub struct Articles {
     pub excluded_assets: Option<String>,
     pub pre_consultation: Option<String>,
     pub early_start_notice: Option<String>,
+    /// Where the amount rule (rate, cap, truncation) is written: quoted when 確定額 exceeds
+    /// the amount the rules give.
+    pub amount: Option<String>,
+    /// Where an increase over 交付決定額 needs the city's approval of a change (変更承認):
+    /// quoted when 確定額 exceeds 交付決定額.
+    pub change_approval: Option<String>,
 }
 
 /// The amount rules of one program (and course) over a range of fiscal years.
@@ -136,6 +144,15 @@ pub struct RuleSet {
     pub unverified: bool,
     /// A rule set for FYs the seeds do not cover, assumed from a later year's figures.
     pub assumed: bool,
+    /// The last FY the source confirms these figures for (the seeds are the 令和4年度
+    /// brochure: 2022). A later FY the rule set covers is judged by them but marked
+    /// carried forward and unconfirmed ([`RuleBasis::CarriedForward`]) until the city adds
+    /// that FY: stale figures are never applied silently. None: confirmed for every FY covered.
+    pub confirmed_to: Option<FiscalYear>,
+    /// Each worker's monthly premium counted at most this much (退職金共済: 5,000円, "１名あたり
+    /// の月額共済掛金が５，０００円を超える場合、５，０００円上限額として算出"). From a total
+    /// and a head count only an upper bound follows; 月額掛金内訳 makes it exact.
+    pub premium_cap_monthly: Option<Yen>,
     /// Shown with every amount computed under this rule set.
     pub note: Option<String>,
 }
@@ -149,6 +166,9 @@ pub enum RuleBasis {
     Unverified,
     /// An earlier FY judged by figures assumed equal to a later year's (assumed = true).
     Assumed,
+    /// An FY after the last one the source confirms (`confirmed_to`), judged by the last
+    /// confirmed figures until the city adds that FY's.
+    CarriedForward,
 }
 
 impl RuleBasis {
@@ -157,6 +177,7 @@ impl RuleBasis {
             RuleBasis::Verified => "確認済",
             RuleBasis::Unverified => "未確認",
             RuleBasis::Assumed => "推定",
+            RuleBasis::CarriedForward => "繰越・未確認",
         }
     }
 }
@@ -166,15 +187,24 @@ impl RuleSet {
         self.fy_from <= fy && self.fy_to.is_none_or(|to| fy <= to)
     }
 
-    /// Assumed wins over unverified: an assumed year is unconfirmed as a whole.
-    pub fn basis(&self) -> RuleBasis {
+    /// How far the figures are confirmed for `fy`. Assumed wins (an assumed year is
+    /// unconfirmed as a whole), then carried forward (an FY after `confirmed_to`), then
+    /// unverified (a figure the source leaves open).
+    pub fn basis(&self, fy: FiscalYear) -> RuleBasis {
         if self.assumed {
             RuleBasis::Assumed
+        } else if self.carried_forward(fy) {
+            RuleBasis::CarriedForward
         } else if self.unverified {
             RuleBasis::Unverified
         } else {
             RuleBasis::Verified
         }
+    }
+
+    /// `fy` is after the last FY the source confirms.
+    pub fn carried_forward(&self, fy: FiscalYear) -> bool {
+        self.confirmed_to.is_some_and(|last| fy > last)
     }
 
     /// The FY range as staff read it: 令和元年度〜令和3年度, 令和4年度〜.
@@ -186,18 +216,28 @@ impl RuleSet {
         }
     }
 
-    /// The rule set named for 算定根拠: program, course, FY range and basis, so every
-    /// amount can be traced to its [[programs.rules]] entry.
-    pub fn label(&self, program: &str) -> String {
+    /// The rule set named for 算定根拠: program, course, FY range and basis for `fy`, so
+    /// every amount can be traced to its [[programs.rules]] entry; a carried-forward FY
+    /// also names the last FY the figures are confirmed for.
+    pub fn label(&self, program: &str, fy: FiscalYear) -> String {
         let course = self
             .course
             .as_deref()
             .map(|c| format!(" {c}"))
             .unwrap_or_default();
+        let basis = self.basis(fy);
+        let carried = match (basis, self.confirmed_to) {
+            (RuleBasis::CarriedForward, Some(last)) => format!(
+                "（{}まで確認済の額を{}に適用）",
+                fy_label(last),
+                fy_label(fy)
+            ),
+            _ => String::new(),
+        };
         format!(
-            "{program}{course} {}・{}",
+            "{program}{course} {}・{}{carried}",
             self.fy_range_label(),
-            self.basis().label()
+            basis.label()
         )
     }
 }

@@ -196,20 +196,51 @@ fn assess(asset: &Asset, years: u32, acquired: NaiveDate, as_of: NaiveDate) -> A
     }
 }
 
-/// What a grant paid or decided, for refunds: the standing grant's amount, and for a grant
-/// cancelled (取消, the step 第12条 prescribes on an early disposal) what it stood at before,
-/// 確定額 else 交付決定額, so the refund owed is still shown.
-fn refundable_grant(app: &Application) -> Option<Yen> {
+/// The amount a refund estimate is built on, and which column of 申請一覧 it is, so the
+/// estimate can say so (a 確定額 above the rules' amount would otherwise pass unseen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Grant {
+    amount: Yen,
+    /// 確定額 or 交付決定額.
+    column: &'static str,
+}
+
+/// What a grant paid or decided, for refunds: a standing grant's amount (確定額 once 確定,
+/// else 交付決定額), and for a grant cancelled (取消, the step 第12条 prescribes on an early
+/// disposal) only what was paid, its 確定額: 第12条 refunds "既に交付した補助金があるとき",
+/// so a cancelled decision with nothing paid owes nothing.
+fn refundable_grant(app: &Application) -> Option<Grant> {
+    let paid = |amount| Grant {
+        amount,
+        column: "確定額",
+    };
+    let decided = |amount| Grant {
+        amount,
+        column: "交付決定額",
+    };
     match app.status {
-        AppStatus::Cancelled => app.final_amount.or(app.decided_amount),
-        s if s.is_granted() => app.granted_amount(),
+        AppStatus::Cancelled => app.final_amount.map(paid),
+        AppStatus::Final => app
+            .final_amount
+            .map(paid)
+            .or_else(|| app.decided_amount.map(decided)),
+        AppStatus::Decided => app.decided_amount.map(decided),
         _ => None,
     }
 }
 
-/// Each asset's share of its application's grant (standing or cancelled), by asset position;
-/// None where the application is missing, never granted or has no amount.
-fn grant_shares(by_id: &HashMap<&str, &Application>, assets: &[Asset]) -> Vec<Option<Yen>> {
+/// A grant cancelled before anything was paid (no 確定額): no refund is owed.
+fn cancelled_unpaid(app: Option<&Application>) -> bool {
+    app.is_some_and(|a| a.status == AppStatus::Cancelled && a.final_amount.is_none())
+}
+
+/// Each asset's share of its application's grant (standing or cancelled), with the grant it
+/// is a share of, by asset position; None where the application is missing, never granted or
+/// has no amount.
+fn grant_shares(
+    by_id: &HashMap<&str, &Application>,
+    assets: &[Asset],
+) -> Vec<Option<(Yen, Grant)>> {
     let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, asset) in assets.iter().enumerate() {
         groups.entry(&asset.application_id).or_default().push(i);
@@ -220,8 +251,8 @@ fn grant_shares(by_id: &HashMap<&str, &Application>, assets: &[Asset]) -> Vec<Op
             continue;
         };
         let members: Vec<&Asset> = positions.iter().map(|&i| &assets[i]).collect();
-        for (&i, share) in positions.iter().zip(shares(&members, grant)) {
-            out[i] = Some(share);
+        for (&i, share) in positions.iter().zip(shares(&members, grant.amount)) {
+            out[i] = Some((share, grant));
         }
     }
     out
@@ -234,7 +265,7 @@ fn no_refund_note(app: Option<&Application>, asset: &Asset) -> Option<String> {
             "申請一覧に申請番号 {} がないため、返還額（目安）を算定できません。",
             asset.application_id
         )),
-        Some(app) if !app.status.is_granted() && app.status != AppStatus::Cancelled => None, // said once by status_note
+        Some(app) if !app.status.is_granted() => None, // said once by status_note
         Some(app) if refundable_grant(app).is_none() => {
             Some("交付決定額も確定額もないため、返還額（目安）を算定できません。".to_string())
         }
@@ -242,11 +273,17 @@ fn no_refund_note(app: Option<&Application>, asset: &Asset) -> Option<String> {
     }
 }
 
+/// Why a cancelled grant with nothing paid owes no refund.
+const UNPAID_NOTE: &str = "交付決定は取り消されています（要綱第12条）。確定額（交付済みの額）がなく、既に交付した補助金がないため、返還を求める額はありません（第12条の返還は「既に交付した補助金があるとき」）。交付済みの額があれば確定額に入力してください。";
+
 fn status_note(app: Option<&Application>) -> Option<String> {
     let status = app.map(|a| a.status).filter(|s| !s.is_granted())?;
     if status == AppStatus::Cancelled {
+        if cancelled_unpaid(app) {
+            return Some(UNPAID_NOTE.to_string());
+        }
         return Some(
-            "交付決定は取り消されています（要綱第12条）。既に交付した補助金の返還額の目安として、取消前の額で算定しています。"
+            "交付決定は取り消されています（要綱第12条）。既に交付した補助金の返還額の目安として、取消前の確定額で算定しています。"
                 .to_string(),
         );
     }
@@ -291,8 +328,9 @@ pub fn evaluate(
             let m = app.map_or(RefundMethod::default(), &method);
             estimate = share
                 .zip(a.disposed_on)
-                .map(|(s, d)| Estimate::new(s, years, acquired, d, m));
+                .map(|((s, grant), d)| Estimate::new(s, grant, years, acquired, d, m));
             a.notes.extend(no_refund_note(app, asset));
+            a.notes.extend(estimate.as_ref().map(Estimate::built_on));
             findings.push(early_disposal(
                 asset,
                 app,
@@ -302,6 +340,7 @@ pub fn evaluate(
                 estimate.as_ref(),
             ));
         }
+        let owes_nothing = a.state == AssetState::EarlyDisposal && cancelled_unpaid(app);
         rows.push(AssetRestriction {
             application_id: asset.application_id.clone(),
             asset_id: asset.asset_id.clone(),
@@ -312,8 +351,12 @@ pub fn evaluate(
             disposed_on: a.disposed_on,
             approved_on: a.approved_on,
             state: a.state,
-            refund: estimate.as_ref().map(|e| e.amount),
-            refund_full: estimate.map(|e| e.share),
+            // A cancelled grant with nothing paid owes nothing: 0, and the note says why.
+            refund: estimate
+                .as_ref()
+                .map(|e| e.amount)
+                .or(owes_nothing.then_some(0)),
+            refund_full: estimate.map(|e| e.share).or(owes_nothing.then_some(0)),
             note: (!a.notes.is_empty()).then(|| a.notes.concat()),
         });
     }
@@ -335,6 +378,8 @@ fn finding(app: Option<&Application>, asset: &Asset, kind: FindingKind, detail: 
 /// A refund estimate with the figures behind it, so the finding can show its working.
 struct Estimate {
     share: Yen,
+    /// The grant the share is of.
+    grant: Grant,
     amount: Yen,
     /// The pro-rata figure, whatever the method.
     pro_rata: Yen,
@@ -346,6 +391,7 @@ struct Estimate {
 impl Estimate {
     fn new(
         share: Yen,
+        grant: Grant,
         years: u32,
         acquired: NaiveDate,
         disposed: NaiveDate,
@@ -354,6 +400,7 @@ impl Estimate {
         let months_total = u64::from(years) * 12;
         Estimate {
             share,
+            grant,
             amount: refund(share, years, acquired, disposed, method),
             pro_rata: refund(share, years, acquired, disposed, RefundMethod::ProRata),
             method,
@@ -362,8 +409,22 @@ impl Estimate {
         }
     }
 
-    /// Both readings of 第12条 side by side, the one the program's method picks first.
+    /// Which amount the estimate is built on: the grant's column and figure.
+    fn built_on(&self) -> String {
+        format!(
+            "返還額は{}{}円を基に、この申請の財産の取得価額の比で按分して算定しています。",
+            self.grant.column,
+            yen(self.grant.amount)
+        )
+    }
+
+    /// Both readings of 第12条 side by side, the one the program's method picks first, then
+    /// the amount they are built on.
     fn sentence(&self) -> String {
+        format!("{}{}", self.readings(), self.built_on())
+    }
+
+    fn readings(&self) -> String {
         let pro_rata = format!(
             "按分額{}円×残り{}か月÷{}か月",
             yen(self.share),
@@ -394,10 +455,11 @@ fn early_disposal(
     estimate: Option<&Estimate>,
 ) -> Finding {
     let disposed = a.disposed_on.map(wareki).unwrap_or_default();
-    let amount = estimate.map_or_else(
-        || "返還額（目安）は算定できませんでした。".to_string(),
-        Estimate::sentence,
-    );
+    let amount = match estimate {
+        Some(e) => e.sentence(),
+        None if cancelled_unpaid(app) => UNPAID_NOTE.to_string(),
+        None => "返還額（目安）は算定できませんでした。".to_string(),
+    };
     let detail = format!(
         "財産「{}」（財産番号 {}）は、制限期間（{}から{}まで、法定耐用年数{years}年）内の{disposed}に市の承認なく処分されています。{amount}",
         asset.name,

@@ -70,6 +70,9 @@ pub mod app {
         false,
     );
 
+    /// Optional: each worker's monthly premium, e.g. `10000、1000` (退職金共済).
+    pub const MONTHLY_PREMIUMS: Column = col("月額掛金内訳", &["月額共済掛金内訳"], false);
+
     /// In the contract's order, then the optional extension columns.
     pub const ALL: &[Column] = &[
         ID,
@@ -95,6 +98,7 @@ pub mod app {
         STARTED_ON,
         PRE_CONSULTATION_ON,
         EARLY_START_NOTICE_ON,
+        MONTHLY_PREMIUMS,
     ];
 }
 

@@ -139,6 +139,9 @@ pub struct AppRecords {
     pub pre_consultation_on: Recorded,
     /// 事前着手届出日 (a notice required when work starts before the grant decision).
     pub early_start_notice_on: Recorded,
+    /// 月額掛金内訳: each worker's monthly premium (中小企業退職金共済制度奨励補助金), which
+    /// makes the per-worker monthly cap exact; without it only an upper bound follows.
+    pub monthly_premiums: Option<Box<[Yen]>>,
 }
 
 /// A date from an optional column: the export may lack the column altogether.

@@ -184,10 +184,14 @@ pub enum FindingKind {
     NoEarlyStartNotice,
     /// 報告行の入力エラー: a rejected report row holds its application's reminders.
     ReportRowRejected,
+    /// 確定額超過: 確定額 above the amount the rules give.
+    FinalOverComputed,
+    /// 確定額が交付決定額超過: 確定額 above 交付決定額 (an increase needs a 変更承認).
+    FinalOverDecided,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 22] = [
+    pub const ALL: [FindingKind; 24] = [
         FindingKind::AmountOver,
         FindingKind::BelowFloor,
         FindingKind::SameEstablishment,
@@ -210,6 +214,8 @@ impl FindingKind {
         FindingKind::NoPreConsultation,
         FindingKind::NoEarlyStartNotice,
         FindingKind::ReportRowRejected,
+        FindingKind::FinalOverComputed,
+        FindingKind::FinalOverDecided,
     ];
 
     /// The 種別 staff read on 要確認 and in the digest.
@@ -237,6 +243,8 @@ impl FindingKind {
             FindingKind::NoPreConsultation => "事前相談なし",
             FindingKind::NoEarlyStartNotice => "事前着手届なし",
             FindingKind::ReportRowRejected => "報告行の入力エラー",
+            FindingKind::FinalOverComputed => "確定額超過",
+            FindingKind::FinalOverDecided => "確定額が交付決定額超過",
         }
     }
 
@@ -265,6 +273,8 @@ impl FindingKind {
             FindingKind::NoPreConsultation => "no_pre_consultation",
             FindingKind::NoEarlyStartNotice => "no_early_start_notice",
             FindingKind::ReportRowRejected => "report_row_rejected",
+            FindingKind::FinalOverComputed => "final_over_computed",
+            FindingKind::FinalOverDecided => "final_over_decided",
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::catalogue::RuleBasis;
 use crate::compliance::reports::{ReportDue, ReportState};
 use crate::compliance::restriction::{AssetRestriction, AssetState};
 use crate::model::{Application, Finding, InputError, MailOutcome, NotificationRow};
+use crate::rules::final_amount::FinalVerdict;
 use crate::rules::{Assessment, Verdict};
 
 use super::highlight::{Highlight, Rule, Severity};
@@ -118,10 +119,17 @@ pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> 
             "判定",
             "算定根拠",
             "ルール確認",
+            // Issue 22: 確定額 and its comparisons, after the decision's columns.
+            "確定額",
+            "確定額の差額（対算定額）",
+            "確定額の差額（対交付決定額）",
+            "確定額の判定",
         ],
     );
-    t.note =
-        Some("差額 = 交付決定額 − 算定額。判定が「超過」の申請は要確認シートにも載ります。".into());
+    t.note = Some(
+        "差額 = 交付決定額 − 算定額。判定が「超過」の申請は要確認シートにも載ります。確定額の差額 = 確定額 − 算定額、確定額 − 交付決定額（確定・取消の申請）。確定額の判定が「範囲内」以外の申請も要確認シートに載ります。"
+            .into(),
+    );
     t.rows = Rows::made(assessed.len(), move |i| {
         let a = &assessed[i];
         // One assessment per application, in input order (`rules::assess`):
@@ -140,11 +148,12 @@ pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> 
             Cell::opt_yen(a.difference),
             Cell::tag(a.verdict.label()),
             Cell::text(&a.reason),
-            Cell::tag(match a.basis {
-                Some(RuleBasis::Assumed) => "推定（過年度の額、市の確認待ち）",
-                _ if a.unverified => "未確認（市の確認待ち）",
-                _ => "確認済",
-            }),
+            rule_check(a.basis),
+            Cell::opt_yen(a.final_check.map(|f| f.amount)),
+            Cell::opt_yen(a.final_check.and_then(|f| f.vs_computed)),
+            Cell::opt_yen(a.final_check.and_then(|f| f.vs_decided)),
+            a.final_check
+                .map_or(Cell::Empty, |f| Cell::tag(f.verdict.label())),
         ]
     });
     t.highlights = vec![
@@ -166,9 +175,38 @@ pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> 
             Severity::Warn,
         ),
         Highlight::new("ルール確認", Rule::BeginsWith("未確認"), Severity::Warn),
+        Highlight::new("ルール確認", Rule::BeginsWith("繰越"), Severity::Warn),
+        Highlight::new("確定額の判定", Rule::BeginsWith("算定額"), Severity::Alert),
+        Highlight::new(
+            "確定額の判定",
+            Rule::BeginsWith("交付決定額"),
+            Severity::Alert,
+        ),
     ];
-    t.needs_action = assessed.iter().any(|a| a.verdict == Verdict::Over);
+    t.needs_action = assessed.iter().any(|a| {
+        a.verdict == Verdict::Over
+            || a.final_check.is_some_and(|f| {
+                !matches!(
+                    f.verdict,
+                    FinalVerdict::Within | FinalVerdict::NotComparable
+                )
+            })
+    });
     t
+}
+
+/// ルール確認: how far the rule set that gave 算定額 is confirmed; empty when no rule set
+/// judged the application (its 算定不可 says why), since there is nothing to confirm.
+fn rule_check(basis: Option<RuleBasis>) -> Cell<'static> {
+    match basis {
+        None => Cell::Empty,
+        Some(RuleBasis::Verified) => Cell::tag("確認済"),
+        Some(RuleBasis::Unverified) => Cell::tag("未確認（市の確認待ち）"),
+        Some(RuleBasis::Assumed) => Cell::tag("推定（過年度の額、市の確認待ち）"),
+        Some(RuleBasis::CarriedForward) => {
+            Cell::tag("繰越・未確認（確認済の年度の額を適用、市の確認待ち）")
+        }
+    }
 }
 
 /// 申請番号, 事業者名, 報告年度, 提出期限: how a required report is named on

@@ -43,23 +43,31 @@ pub enum Outcome {
         /// applications, cut this one down.
         company_fy_limited: bool,
     },
+    /// Only an upper bound follows from the row (退職金共済 without each worker's premium):
+    /// the amount is at most `amount`, and a decision at or below it cannot be called 一致.
+    UpperBound { amount: Yen, reason: String },
     /// Below the cost floor, or too few members: amount 0.
     NotEligible { reason: String, why: Ineligible },
     /// The rules or the row do not allow an amount (算定不可).
     CannotCompute { reason: String },
 }
 
-fn cannot(reason: impl Into<String>) -> Outcome {
+pub(super) fn cannot(reason: impl Into<String>) -> Outcome {
     Outcome::CannotCompute {
         reason: reason.into(),
     }
 }
 
-const TOO_LARGE: &str = "金額が大きすぎて算定できません";
+pub(super) const TOO_LARGE: &str = "金額が大きすぎて算定できません";
 
 /// The amount `app` gets under `rule`, given what earlier applications used.
 /// `group` says what 補助対象経費 holds when `rule` is a group program's.
 pub fn compute(rule: &RuleSet, group: GroupCostBasis, app: &Application, prior: Prior) -> Outcome {
+    if let Some(monthly) = rule.premium_cap_monthly
+        && let Formula::Rate(rate) = &rule.formula
+    {
+        return super::premium::amount(rule, rate, monthly, app);
+    }
     if let Some(cap) = rule
         .cap
         .as_ref()
@@ -128,10 +136,12 @@ fn persons_limited(rule: &RuleSet, app: &Application, counted: u32) -> bool {
     rule.max_persons_per_company_fy.is_some() && app.persons.is_some_and(|p| counted < p)
 }
 
-/// The brochure's group formula: rate and cap per member company, then × 参画企業数
+/// The brochure's group formula: rate and cap per member company, × 参画企業数
 /// ("アドバイザー契約の経費×補助率２/３×団体参画企業数", 上限100万円/1社;
-/// "出展費用×補助率１/２（上限５０万円）×団体参画企業数"). With the group's total as
-/// 補助対象経費 one member's cost is total ÷ 参画企業数, kept exact until the one truncation.
+/// "出展費用×補助率１/２（上限５０万円）×団体参画企業数"), truncated once, on the group's
+/// amount: the brochure truncates "算出した補助金の額", the subsidy, not each member's share.
+/// With the group's total as 補助対象経費 that is `min(truncate(cost × rate, unit), cap ×
+/// 参画企業数)`; with one member's cost, `truncate(参画企業数 × min(cost × rate, cap), unit)`.
 fn group_amount(
     rule: &RuleSet,
     rate: &Rate,
@@ -164,49 +174,13 @@ fn group_amount(
             why: Ineligible::BelowFloor,
         };
     }
-    let (divisor, cost_text) = match basis {
-        GroupCostBasis::GroupTotal => (
-            n,
-            format!(
-                "1社あたりの経費＝団体の補助対象経費{}÷参画企業数{n}社",
-                yen(app.eligible_cost)
-            ),
-        ),
-        GroupCostBasis::PerMember => (
-            1,
-            format!("1社あたりの補助対象経費{}", yen(app.eligible_cost)),
-        ),
+    let worked = match basis {
+        GroupCostBasis::GroupTotal => group_total(rule, rate, cap, n, app.eligible_cost),
+        GroupCostBasis::PerMember => per_member(rule, rate, cap, n, app.eligible_cost),
     };
-    let per_member = Decimal::from(app.eligible_cost)
-        .checked_mul(rate.numerator)
-        .zip(
-            rate.denominator
-                .checked_mul(Decimal::from(divisor))
-                .and_then(|d| d.checked_mul(Decimal::from(rule.unit))),
-        )
-        .and_then(|(n, d)| n.checked_div(d))
-        .map(|q| q.round_dp_with_strategy(0, RoundingStrategy::ToZero))
-        .and_then(|q| q.to_i64())
-        .and_then(|q| q.checked_mul(rule.unit));
-    let Some(per_member) = per_member else {
+    let Some((amount, mut parts)) = worked else {
         return cannot(TOO_LARGE);
     };
-    let mut parts = vec![format!(
-        "{cost_text}、{}、{}＝1社あたり{}",
-        rate.text,
-        unit_text(rule.unit),
-        yen(per_member)
-    )];
-    let capped = if per_member > cap.amount {
-        parts.push(format!("上限{}/1社を適用", yen(cap.amount)));
-        cap.amount
-    } else {
-        per_member
-    };
-    let Some(amount) = capped.checked_mul(Yen::from(n)) else {
-        return cannot(TOO_LARGE);
-    };
-    parts.push(format!("×参画企業数{n}社＝{}", yen(amount)));
     if let Some(note) = &rule.note {
         parts.push(format!("（{note}）"));
     }
@@ -218,8 +192,78 @@ fn group_amount(
     }
 }
 
+/// `truncate(x, unit)` of an exact decimal, in whole yen.
+pub(super) fn truncated(x: Decimal, unit: Yen) -> Option<Yen> {
+    x.checked_div(Decimal::from(unit))?
+        .round_dp_with_strategy(0, RoundingStrategy::ToZero)
+        .to_i64()?
+        .checked_mul(unit)
+}
+
+/// The group's total as 補助対象経費: `min(truncate(cost × rate, unit), cap × 参画企業数)`.
+fn group_total(
+    rule: &RuleSet,
+    rate: &Rate,
+    cap: &Cap,
+    n: u32,
+    cost: Yen,
+) -> Option<(Yen, Vec<String>)> {
+    let raw = Decimal::from(cost)
+        .checked_mul(rate.numerator)?
+        .checked_div(rate.denominator)?;
+    let amount = truncated(raw, rule.unit)?;
+    let limit = cap.amount.checked_mul(Yen::from(n))?;
+    let mut parts = vec![format!(
+        "団体の補助対象経費{}、{}、{}＝{}",
+        yen(cost),
+        rate.text,
+        unit_text(rule.unit),
+        yen(amount)
+    )];
+    if amount > limit {
+        parts.push(format!(
+            "上限{}/1社×参画企業数{n}社＝{}を適用",
+            yen(cap.amount),
+            yen(limit)
+        ));
+        return Some((limit, parts));
+    }
+    Some((amount, parts))
+}
+
+/// One member's cost as 補助対象経費: `truncate(参画企業数 × min(cost × rate, cap), unit)`.
+fn per_member(
+    rule: &RuleSet,
+    rate: &Rate,
+    cap: &Cap,
+    n: u32,
+    cost: Yen,
+) -> Option<(Yen, Vec<String>)> {
+    let each = Decimal::from(cost)
+        .checked_mul(rate.numerator)?
+        .checked_div(rate.denominator)?;
+    let mut parts = vec![format!(
+        "1社あたりの補助対象経費{}、{}",
+        yen(cost),
+        rate.text
+    )];
+    let each = if each > Decimal::from(cap.amount) {
+        parts.push(format!("上限{}/1社を適用", yen(cap.amount)));
+        Decimal::from(cap.amount)
+    } else {
+        each
+    };
+    let amount = truncated(each.checked_mul(Decimal::from(n))?, rule.unit)?;
+    parts.push(format!(
+        "×参画企業数{n}社、{}＝{}",
+        unit_text(rule.unit),
+        yen(amount)
+    ));
+    Some((amount, parts))
+}
+
 /// Parts joined with 、 except the trailing note in brackets.
-fn join(parts: &[String]) -> String {
+pub(super) fn join(parts: &[String]) -> String {
     let mut out = String::new();
     for p in parts {
         if !out.is_empty() && !p.starts_with('（') {
@@ -320,7 +364,7 @@ fn per_person_amount(
     ))
 }
 
-fn unit_text(unit: Yen) -> String {
+pub(super) fn unit_text(unit: Yen) -> String {
     format!("{}未満切り捨て", yen(unit))
 }
 

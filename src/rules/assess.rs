@@ -8,6 +8,7 @@ use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
 
 use super::amount::{Ineligible, Outcome, Prior, compute};
+use super::final_amount::{self, FinalCheck};
 use crate::calendar::fy_label;
 use crate::catalogue::{CapScope, Catalogue, Course, Program, ProgramId, RuleBasis, RuleSet};
 use crate::model::{AppStatus, Application, FiscalYear, SharedStr, Yen};
@@ -26,8 +27,14 @@ pub enum Verdict {
     NotEligible,
     /// 算定不可: the rules or the row do not allow an amount.
     CannotCompute,
-    /// 未決定: no 交付決定額 to compare (e.g. 申請中).
+    /// 上限内: only an upper bound follows from the row (退職金共済 without each worker's
+    /// premium) and the decision is at or below it; never 一致, since the exact amount is unknown.
+    WithinBound,
+    /// 未決定: no 交付決定額 to compare yet (申請中).
     Undecided,
+    /// 比較対象なし: decided not to grant (不交付) or withdrawn (取下げ) with no 交付決定額:
+    /// the application is decided, and there is no amount to compare.
+    NothingToCompare,
 }
 
 impl Verdict {
@@ -38,7 +45,9 @@ impl Verdict {
             Verdict::Under => "不足",
             Verdict::NotEligible => "対象外",
             Verdict::CannotCompute => "算定不可",
+            Verdict::WithinBound => "上限内",
             Verdict::Undecided => "未決定",
+            Verdict::NothingToCompare => "比較対象なし",
         }
     }
 }
@@ -75,6 +84,8 @@ pub struct Assessment {
     pub company_fy_limited: bool,
     /// Why the verdict is 対象外, when it is.
     pub ineligible: Option<Ineligible>,
+    /// 確定額 against 算定額 and 交付決定額, for a 確定 (or paid and 取消) application.
+    pub final_check: Option<FinalCheck>,
 }
 
 /// Applications that stand or may stand use up per-company caps.
@@ -94,7 +105,7 @@ pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
     let order = Application::processing_order(apps, |_| true);
     let mut used: HashMap<UsageKey<'_>, Prior> = HashMap::new();
     // A rule set's name is the same sentence for every application it judges: made once.
-    let mut labels: HashMap<*const RuleSet, SharedStr> = HashMap::new();
+    let mut labels: HashMap<(*const RuleSet, FiscalYear), SharedStr> = HashMap::new();
     let mut courses = CourseCache::new();
     let mut reasons = Interner::new();
     let mut out: Vec<Option<Assessment>> = vec![None; apps.len()];
@@ -117,11 +128,12 @@ pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
                 if consumes(app.status) {
                     record_usage(used.entry(key).or_default(), rule, &outcome);
                 }
+                let fy = app.fy();
                 let label = labels
-                    .entry(std::ptr::from_ref(rule))
-                    .or_insert_with(|| rule.label(&p.name).into())
+                    .entry((std::ptr::from_ref(rule), fy))
+                    .or_insert_with(|| rule.label(&p.name, fy).into())
                     .clone();
-                let named = (rule.basis(), label);
+                let named = (rule.basis(fy), label);
                 (p.name.clone(), course.cloned(), outcome, Some(named))
             }
         };
@@ -232,6 +244,7 @@ fn reason_text(reason: String, rule: Option<&(RuleBasis, SharedStr)>) -> String 
         RuleBasis::Verified => "",
         RuleBasis::Unverified => "【未確認のルール】",
         RuleBasis::Assumed => "【推定のルール：過年度の額は市の確認待ち】",
+        RuleBasis::CarriedForward => "【繰越・未確認のルール：この年度の額は市の確認待ち】",
     };
     format!("{mark}{reason}［適用ルール：{label}］")
 }
@@ -254,6 +267,17 @@ fn assessment(
             ineligible = Some(why);
             (Some(0), Verdict::NotEligible, reason)
         }
+        Outcome::UpperBound { amount, reason } => {
+            let verdict = match decided {
+                None if matches!(app.status, AppStatus::Rejected | AppStatus::Withdrawn) => {
+                    Verdict::NothingToCompare
+                }
+                None => Verdict::Undecided,
+                Some(d) if d > amount => Verdict::Over,
+                Some(_) => Verdict::WithinBound,
+            };
+            (Some(amount), verdict, reason)
+        }
         Outcome::Amount {
             amount,
             reason,
@@ -262,6 +286,9 @@ fn assessment(
         } => {
             company_fy_limited = limited;
             let verdict = match decided {
+                None if matches!(app.status, AppStatus::Rejected | AppStatus::Withdrawn) => {
+                    Verdict::NothingToCompare
+                }
                 None => Verdict::Undecided,
                 Some(d) if d > amount => Verdict::Over,
                 Some(d) if d < amount => Verdict::Under,
@@ -271,6 +298,7 @@ fn assessment(
         }
     };
     let difference = decided.zip(computed).and_then(|(d, c)| d.checked_sub(c));
+    let final_check = final_amount::check(app, computed);
     let basis = rule.as_ref().map(|(b, _)| *b);
     let unverified = basis.is_some_and(|b| b != RuleBasis::Verified);
     let reason = shared(reason_text(reason, rule.as_ref()));
@@ -290,6 +318,7 @@ fn assessment(
         rule_set,
         company_fy_limited,
         ineligible,
+        final_check,
     }
 }
 
@@ -313,6 +342,7 @@ mod tests {
             rule_set: None,
             company_fy_limited: false,
             ineligible: None,
+            final_check: None,
         }
     }
 

@@ -14,15 +14,18 @@
 //! fy = 2022
 //! cost = 5_000_000          # 補助対象経費
 //! amount = 3_330_000        # expected 算定額
-//! basis = "確認済"           # optional: 確認済 / 未確認 / 推定 (which rule set judged it)
+//! basis = "確認済"           # optional: 確認済 / 未確認 / 推定 / 繰越・未確認 (which rule set judged it)
 //! ```
 //!
 //! Inputs: `members` (参画企業数), `persons`, `women`, `disabled` (対象人数 and its parts),
-//! `status` (default 申請中), `decided` (交付決定額), and `earlier`: applications of the same
+//! `monthly_premiums` (月額掛金内訳, each worker's monthly premium),
+//! `status` (default 申請中), `decided` (交付決定額), `final_amount` (確定額 of a 確定 or
+//! 取消 case; a 確定 case defaults to its 交付決定額), and `earlier`: applications of the same
 //! company, program, course and FY made before this one (`earlier = [{ cost = 300_000 }]`),
 //! which use up per-company-per-FY caps and person limits. Expectations: `amount`,
-//! `verdict` (一致, 超過, 不足, 対象外, 算定不可, 未決定), `basis`, and `findings` (the
-//! 種別 of the 要確認 rows on this application, e.g. `["参画企業数不足"]`; `[]` for none).
+//! `verdict` (一致, 超過, 不足, 対象外, 算定不可, 未決定, 比較対象なし), `basis`, and `findings` (the
+//! 種別 of the 要確認 rows on this application, e.g. `["参画企業数不足"]`; `[]` for none) and
+//! `final_verdict` (確定額の判定).
 
 use std::path::{Path, PathBuf};
 
@@ -57,14 +60,20 @@ pub struct Case {
     pub persons: Option<u32>,
     pub women: Option<u32>,
     pub disabled: Option<u32>,
+    /// 月額掛金内訳: each worker's monthly premium (退職金共済).
+    pub monthly_premiums: Option<Vec<Yen>>,
     pub status: Option<String>,
     pub decided: Option<Yen>,
+    /// 確定額 (状態 確定 or 取消).
+    pub final_amount: Option<Yen>,
     #[serde(default)]
     pub earlier: Vec<Earlier>,
     pub amount: Option<Yen>,
     pub verdict: Option<String>,
     pub basis: Option<String>,
     pub findings: Option<Vec<String>>,
+    /// Expected 確定額の判定: 範囲内 / 算定額超過 / 交付決定額超過 / 算定額・交付決定額超過 / 比較不可.
+    pub final_verdict: Option<String>,
 }
 
 /// An earlier application of the same company in the same FY.
@@ -160,6 +169,7 @@ pub fn parse(text: &str, path: &Path) -> Result<CaseFile, String> {
             && case.verdict.is_none()
             && case.basis.is_none()
             && case.findings.is_none()
+            && case.final_verdict.is_none()
         {
             return Err(format!(
                 "ルールのテストケース {}: ケース「{}」に期待する結果（amount、verdict、basis、findings のいずれか）がありません。",
@@ -259,6 +269,7 @@ fn applications(cat: &Catalogue, program: &str, case: &Case) -> Result<Vec<Appli
         .collect();
     let mut own = base("ケース".to_string(), day(case.earlier.len()), case.cost);
     own.status = status;
+    own.records.monthly_premiums = case.monthly_premiums.clone().map(Vec::into_boxed_slice);
     if matches!(
         status,
         AppStatus::Decided | AppStatus::Final | AppStatus::Cancelled
@@ -266,7 +277,9 @@ fn applications(cat: &Catalogue, program: &str, case: &Case) -> Result<Vec<Appli
         own.decided_on = own.applied_on.checked_add_days(Days::new(1));
         own.decided_amount = case.decided.or(case.amount);
         if status == AppStatus::Final {
-            own.final_amount = own.decided_amount;
+            own.final_amount = case.final_amount.or(own.decided_amount);
+        } else if status == AppStatus::Cancelled {
+            own.final_amount = case.final_amount;
         }
     } else {
         own.decided_amount = case.decided;
@@ -315,6 +328,14 @@ fn check(cat: &Catalogue, program: &str, case: &Case) -> Vec<String> {
                     .as_deref()
                     .unwrap_or("該当する rules がありません")
             ));
+        }
+    }
+    if let Some(want) = &case.final_verdict {
+        let actual = got
+            .final_check
+            .map_or("なし（確定額なし）", |f| f.verdict.label());
+        if actual != want {
+            problems.push(format!("確定額の判定 期待 {want}、実際 {actual}"));
         }
     }
     if let Some(want) = &case.findings {

@@ -53,6 +53,7 @@ pub fn findings(
         };
         if let Some(a) = assessment {
             amount_findings(app, a, checks, &mut out);
+            super::final_amount::findings(app, a, checks, &mut out);
         }
         if let Some(first) = earlier.get(i).copied().flatten().and_then(|j| apps.get(j)) {
             out.push(same_establishment(app, first, checks));

@@ -6,6 +6,7 @@
 //!   per-company-per-FY caps are used up as the city does.
 //! - [`findings`](mod@findings): 要確認 rows from the amounts and the programs' other rules
 //!   (with `advance`: the steps required before applying or starting).
+//! - [`final_amount`]: 確定額 against the rules' amount and 交付決定額.
 //! - [`stated`]: rules that need the other inputs (budgets, reports, assets).
 //! - [`cases`]: rule tests written as data (`catalogue/cases/*.toml`), run by `check-rules`.
 
@@ -14,7 +15,9 @@ pub mod amount;
 pub mod assess;
 pub mod cases;
 mod cite;
+pub mod final_amount;
 pub mod findings;
+mod premium;
 pub mod stated;
 
 #[cfg(test)]

@@ -144,6 +144,8 @@ pub(super) fn program(ctx: &Ctx, raw: RawProgram) -> Result<Program, CatalogueEr
                 excluded_assets: raw.articles.excluded_assets,
                 pre_consultation: raw.articles.pre_consultation,
                 early_start_notice: raw.articles.early_start_notice,
+                amount: raw.articles.amount,
+                change_approval: raw.articles.change_approval,
             },
         },
         group_cost_basis,

@@ -64,6 +64,8 @@ pub(super) struct RawArticles {
     pub(super) excluded_assets: Option<String>,
     pub(super) pre_consultation: Option<String>,
     pub(super) early_start_notice: Option<String>,
+    pub(super) amount: Option<String>,
+    pub(super) change_approval: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -96,6 +98,8 @@ pub(super) struct RawRule {
     pub(super) unverified: bool,
     #[serde(default)]
     pub(super) assumed: bool,
+    pub(super) confirmed_to: Option<i32>,
+    pub(super) premium_cap_monthly: Option<Yen>,
     pub(super) note: Option<String>,
 }
 

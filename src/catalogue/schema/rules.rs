@@ -27,6 +27,7 @@ pub(super) fn rule(
             format!("終了年度 {to} が開始年度 {} より前です。", r.fy_from),
         ));
     }
+    confirmed_to(ctx, key, &r)?;
     let formula = formula(ctx, key, &r)?;
     let unit = match (r.unit, &formula) {
         (Some(u), _) if u > 0 => u,
@@ -73,6 +74,14 @@ pub(super) fn rule(
             "団体の制度（cap_multiplier = \"members\"）の上限は1社あたりで、cap_scope = \"company_fy\" とは組み合わせられません。",
         ));
     }
+    if let Some(m) = r.premium_cap_monthly
+        && (m <= 0 || !matches!(formula, Formula::Rate(_)))
+    {
+        return Err(ctx.err(
+            format!("{key}.premium_cap_monthly"),
+            "premium_cap_monthly（1名あたり月額掛金の上限）は正の数で、補助率（rate）の rules にだけ指定できます。",
+        ));
+    }
     if r.min_members == Some(0) {
         return Err(ctx.err(
             format!("{key}.min_members"),
@@ -91,8 +100,31 @@ pub(super) fn rule(
         min_members: r.min_members,
         unverified: r.unverified,
         assumed: r.assumed,
+        confirmed_to: r.confirmed_to,
+        premium_cap_monthly: r.premium_cap_monthly,
         note: r.note,
     })
+}
+
+/// `confirmed_to` (the last FY the source confirms) lies within the rule set's years, and an
+/// assumed rule set confirms none.
+fn confirmed_to(ctx: &Ctx, key: &str, r: &RawRule) -> Result<(), CatalogueError> {
+    let Some(last) = r.confirmed_to else {
+        return Ok(());
+    };
+    if r.assumed {
+        return Err(ctx.err(
+            format!("{key}.confirmed_to"),
+            "assumed = true の rules は確認された年度がないため、confirmed_to は指定できません。",
+        ));
+    }
+    if last < r.fy_from || r.fy_to.is_some_and(|to| last > to) {
+        return Err(ctx.err(
+            format!("{key}.confirmed_to"),
+            format!("確認済の最終年度 {last} が、この rules の年度（fy_from〜fy_to）の外です。"),
+        ));
+    }
+    Ok(())
 }
 
 /// A program with 区分 needs a course on each rule set; one without, none.

@@ -347,7 +347,7 @@ fn evaluate_rows_refunds_and_findings() {
         findings[0]
             .detail
             .text()
-            .ends_with("返還額（目安）は423,703円（按分額533,333円×残り143か月÷180か月）、全額なら533,333円です。"),
+            .ends_with("返還額（目安）は423,703円（按分額533,333円×残り143か月÷180か月）、全額なら533,333円です。返還額は確定額800,000円を基に、この申請の財産の取得価額の比で按分して算定しています。"),
         "{}",
         findings[0].detail
     );
@@ -364,7 +364,7 @@ fn evaluate_rows_refunds_and_findings() {
         findings[3]
             .detail
             .text()
-            .ends_with("返還額（目安）は全額の300,000円です（按分なら266,666円：按分額300,000円×残り64か月÷72か月）。"),
+            .ends_with("返還額（目安）は全額の300,000円です（按分なら266,666円：按分額300,000円×残り64か月÷72か月）。返還額は確定額300,000円を基に、この申請の財産の取得価額の比で按分して算定しています。"),
         "{}",
         findings[3].detail
     );
@@ -438,7 +438,7 @@ fn a_cancelled_grant_keeps_both_refund_figures() {
         findings[0]
             .detail
             .text()
-            .ends_with("返還額（目安）は630,000円（按分額700,000円×残り162か月÷180か月）、全額なら700,000円です。"),
+            .ends_with("返還額（目安）は630,000円（按分額700,000円×残り162か月÷180か月）、全額なら700,000円です。返還額は確定額700,000円を基に、この申請の財産の取得価額の比で按分して算定しています。"),
         "{}",
         findings[0].detail
     );
@@ -460,4 +460,64 @@ fn an_approved_disposal_says_its_basis_is_the_citys_rules() {
     assert_eq!((rows[0].refund, rows[0].refund_full), (None, None));
     assert!(rows[0].note.as_deref().unwrap().contains("市の規則"));
     assert!(findings.is_empty());
+}
+
+/// Issue 22, item 4: 第12条 refunds "既に交付した補助金があるとき". A cancelled decision with
+/// no 確定額 (nothing paid) owes nothing, and the row and the finding say why; once a
+/// 確定額 is known, the estimate is built on it and says so.
+#[test]
+fn a_cancelled_grant_with_nothing_paid_owes_no_refund() {
+    let mut unpaid = app(
+        "U",
+        "ダイバーシティ経営推進補助金",
+        AppStatus::Cancelled,
+        None,
+    );
+    unpaid.decided_amount = Some(720_000);
+    let mut x = asset("U", "X", 500_000, Some(15));
+    x.acquired_on = Some(d("2022-09-30"));
+    x.disposed_on = Some(d("2024-03-15"));
+    let (rows, findings) = evaluate(
+        &[unpaid.clone()],
+        &[x.clone()],
+        |_| RefundMethod::ProRata,
+        d("2024-04-25"),
+    );
+    assert_eq!(rows[0].state, AssetState::EarlyDisposal);
+    // Not 648,000 (交付決定額 720,000 × 162/180): nothing was paid.
+    assert_eq!((rows[0].refund, rows[0].refund_full), (Some(0), Some(0)));
+    let note = rows[0].note.as_deref().unwrap();
+    assert!(
+        note.contains(
+            "確定額（交付済みの額）がなく、既に交付した補助金がないため、返還を求める額はありません"
+        ),
+        "{note}"
+    );
+    assert!(!note.contains("交付決定額も確定額もない"), "{note}");
+    let text = findings[0].detail.text();
+    assert!(
+        text.contains(
+            "返還を求める額はありません（第12条の返還は「既に交付した補助金があるとき」）"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("648,000"), "{text}");
+    // A standing 交付決定 (not 確定) is built on its 交付決定額, and says so.
+    let mut decided = unpaid;
+    decided.status = AppStatus::Decided;
+    let (rows, findings) = evaluate(&[decided], &[x], |_| RefundMethod::ProRata, d("2024-04-25"));
+    assert_eq!(
+        (rows[0].refund, rows[0].refund_full),
+        (Some(648_000), Some(720_000))
+    );
+    assert!(findings[0].detail.text().ends_with(
+        "返還額は交付決定額720,000円を基に、この申請の財産の取得価額の比で按分して算定しています。"
+    ));
+    assert!(
+        rows[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("返還額は交付決定額720,000円を基に")
+    );
 }

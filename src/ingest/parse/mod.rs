@@ -9,11 +9,13 @@ mod era;
 mod fy;
 mod ident;
 mod num;
+mod premiums;
 mod yen;
 
 pub use date::{date, excel_serial};
 pub use fy::fiscal_year;
 pub use ident::{corporate_number, email};
+pub use premiums::premiums;
 pub use yen::yen;
 
 use std::borrow::Cow;

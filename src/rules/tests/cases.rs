@@ -26,7 +26,7 @@ fn every_shipped_case_passes() {
 /// Keys whose value is a figure of a rule set, and whether a +1 change can show in any
 /// amount. The per-person figures cannot: 雇用奨励金 sums multiples of 100,000円 and truncates
 /// to 10,000円, so one more yen per person is truncated away for any realistic 対象人数.
-const FIGURES: [(&str, bool); 10] = [
+const FIGURES: [(&str, bool); 12] = [
     ("cap", true),
     ("floor", true),
     ("unit", true),
@@ -37,6 +37,8 @@ const FIGURES: [(&str, bool); 10] = [
     ("min_members", true),
     ("fy_from", true),
     ("fy_to", true),
+    ("confirmed_to", true),
+    ("premium_cap_monthly", true),
 ];
 
 /// Each (description, catalogue text) with one figure of one rule set moved by ±1.

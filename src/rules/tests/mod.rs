@@ -3,6 +3,7 @@
 mod assess;
 mod cases;
 mod findings;
+mod labels;
 mod programs_finance;
 mod programs_growth;
 mod readings;

@@ -250,15 +250,22 @@ fn ayase_brand_group() {
             "over cap × 3",
             group(4_501_500, 3),
             Amount(3_000_000),
-            "1社あたりの経費＝団体の補助対象経費4,501,500円÷参画企業数3社、2/3、1,000円未満切り捨て＝1社あたり1,000,000円、×参画企業数3社＝3,000,000円",
+            "団体の補助対象経費4,501,500円、2/3、1,000円未満切り捨て＝3,001,000円、上限1,000,000円/1社×参画企業数3社＝3,000,000円を適用",
         ),
         (
-            "per member truncation before × 3",
-            // 1,005,000 ÷ 3 × 2/3 = 223,333 → 223,000 per member; the group total × 2/3
-            // truncated once would be 670,000.
+            "the group's amount is truncated once, not each member's share",
+            // 1,005,000 × 2/3 = 670,000 (the brochure truncates 算出した補助金の額); truncating
+            // each member's 223,333.33 first gave 669,000.
             group(1_005_000, 3),
-            Amount(669_000),
-            "1社あたり223,000円",
+            Amount(670_000),
+            "団体の補助対象経費1,005,000円、2/3、1,000円未満切り捨て＝670,000円",
+        ),
+        (
+            "issue 22's example: 3 members, 300,000",
+            // 300,000 × 2/3 = 200,000 exactly; per member 66,666.67 → 66,000 × 3 was 198,000.
+            group(300_000, 3),
+            Amount(200_000),
+            "",
         ),
         ("over cap × 1", group(1_501_500, 1), Amount(1_000_000), ""),
         (
@@ -281,9 +288,10 @@ fn hasshin_group() {
     check_apps(&[
         (
             "truncation",
+            // 2,999,999 × 1/2 = 1,499,999.5 → 1,499,000 (per member first: 499,000 × 3).
             group(2_999_999, 3),
-            Amount(1_497_000),
-            "1社あたり499,000円",
+            Amount(1_499_000),
+            "団体の補助対象経費2,999,999円、1/2、1,000円未満切り捨て＝1,499,000円",
         ),
         ("at cap × 3", group(3_000_000, 3), Amount(1_500_000), ""),
         (
@@ -296,7 +304,7 @@ fn hasshin_group() {
             "over cap × 3",
             group(3_002_000, 3),
             Amount(1_500_000),
-            "×参画企業数3社",
+            "上限500,000円/1社×参画企業数3社＝1,500,000円を適用",
         ),
         (
             "no members",

@@ -47,17 +47,14 @@ fn group(id: &str, cost: i64, members: u32, applied: NaiveDate) -> Application {
 
 #[test]
 fn group_formula_under_both_cost_bases() {
-    // 1,005,000 for 3 members. Group total: 335,000 each × 2/3 = 223,333 → 223,000, × 3.
+    // 1,005,000 for 3 members as the group's total: 1,005,000 × 2/3 = 670,000, truncated once
+    // (per member first, 223,333 → 223,000 × 3, gave 669,000).
     let total = assess(
         &Catalogue::builtin(),
         &[group("G-1", 1_005_000, 3, d(2022, 5, 10))],
     );
-    assert_eq!(total[0].computed, Some(669_000));
-    assert!(
-        total[0]
-            .reason
-            .contains("団体の補助対象経費1,005,000円÷参画企業数3社")
-    );
+    assert_eq!(total[0].computed, Some(670_000));
+    assert!(total[0].reason.contains("団体の補助対象経費1,005,000円"));
     // One member's cost: 1,005,000 × 2/3 = 670,000 each, under the 1,000,000 cap, × 3.
     let cat = shipped_with(
         BRAND,
@@ -72,15 +69,19 @@ fn group_formula_under_both_cost_bases() {
             .reason
             .contains("1社あたりの補助対象経費1,005,000円")
     );
-    // The cap is per member before × 3 under both: 2,000,000 each → 1,000,000 × 3.
+    // The cap is per member before × 3: 2,000,000 each → 1,000,000 × 3.
     let apps = resolved(&cat, vec![group("G-2", 3_000_000, 3, d(2022, 5, 10))]);
     assert_eq!(assess(&cat, &apps)[0].computed, Some(3_000_000));
-    // As the group's total: 1,000,000 each × 2/3 = 666,666 → 666,000, × 3.
+    // One member's 100,001 × 2/3 = 66,667.33 each; × 3 = 200,002 → 200,000, truncated once
+    // on the group's amount (each share truncated first: 66,000 × 3 = 198,000).
+    let apps = resolved(&cat, vec![group("G-3", 100_001, 3, d(2022, 5, 10))]);
+    assert_eq!(assess(&cat, &apps)[0].computed, Some(200_000));
+    // As the group's total: 3,000,000 × 2/3 = 2,000,000, within 1,000,000 × 3.
     let shipped = assess(
         &Catalogue::builtin(),
         &[group("G-2", 3_000_000, 3, d(2022, 5, 10))],
     );
-    assert_eq!(shipped[0].computed, Some(1_998_000));
+    assert_eq!(shipped[0].computed, Some(2_000_000));
 }
 
 #[test]
