@@ -85,6 +85,11 @@ pub enum Command {
         /// Job name (`nightly` → jobs/nightly.toml) or path to a .toml file.
         job: String,
         /// Business date to evaluate (YYYY-MM-DD, Asia/Tokyo). Default: today in Tokyo.
+        ///
+        /// A replay of a past night (再実行): the workbook shows that night's state
+        /// (reports received after the date count as not yet received), but no
+        /// reminder is sent for a report the export records as received, whatever
+        /// its 受付日; mails already sent are never sent again.
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<NaiveDate>,
         /// Render emails into the outbox folder as .eml files; send nothing.
