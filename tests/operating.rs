@@ -12,3 +12,5 @@ mod harness;
 
 #[path = "operating/replay.rs"]
 mod replay;
+#[path = "operating/job_errors.rs"]
+mod job_errors;

@@ -6,6 +6,7 @@
 //! ignored on a city server.
 
 pub mod cron;
+mod errors;
 
 pub use cron::Schedule;
 
@@ -29,6 +30,14 @@ pub enum JobError {
     },
     #[error("ジョブファイル {path} の書式が正しくありません: {message}")]
     Syntax { path: PathBuf, message: String },
+    /// A mistake on a known line: the key and a sentence with the fix.
+    #[error("ジョブファイル {path} の {line} 行目（{key}）: {message}")]
+    At {
+        path: PathBuf,
+        line: usize,
+        key: String,
+        message: String,
+    },
     #[error("ジョブファイル {path} の {key} で参照している環境変数 {var} が設定されていません")]
     MissingVar {
         path: PathBuf,
@@ -295,11 +304,54 @@ pub fn parse(
     path: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Job, JobError> {
+    parse_unplaced(text, path, env).map_err(|e| place(e, text))
+}
+
+/// A mistake whose key has a line in `text` says the line.
+fn place(err: JobError, text: &str) -> JobError {
+    match err {
+        JobError::Invalid { path, key, message } => match errors::line_of_key(text, &key) {
+            Some(line) => JobError::At {
+                path,
+                line,
+                key,
+                message: format!("値が正しくありません: {message}"),
+            },
+            None => JobError::Invalid { path, key, message },
+        },
+        other => other,
+    }
+}
+
+/// A toml or serde error on the text as written, with its line and key.
+fn located(text: &str, path: &Path, err: &toml::de::Error) -> JobError {
+    match errors::describe(text, err) {
+        (Some(place), message) => JobError::At {
+            path: path.to_path_buf(),
+            line: place.line,
+            key: place.key,
+            message,
+        },
+        (None, message) => JobError::Syntax {
+            path: path.to_path_buf(),
+            message,
+        },
+    }
+}
+
+fn parse_unplaced(
+    text: &str,
+    path: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Job, JobError> {
     let syntax = |message: String| JobError::Syntax {
         path: path.to_path_buf(),
         message,
     };
-    let mut value: toml::Value = toml::from_str(text).map_err(|e| syntax(e.to_string()))?;
+    // The shape is checked on the text as written, so a mistake has a line
+    // (after `${VAR}` substitution below the spans are gone).
+    toml::from_str::<RawJob>(text).map_err(|e| located(text, path, &e))?;
+    let mut value: toml::Value = toml::from_str(text).map_err(|e| located(text, path, &e))?;
     substitute_env(&mut value, "", path, env)?;
     // After substitution an error may quote a `${VAR}` value: one short line.
     let raw: RawJob = value
