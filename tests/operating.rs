@@ -14,3 +14,5 @@ mod harness;
 mod replay;
 #[path = "operating/job_errors.rs"]
 mod job_errors;
+#[path = "operating/check.rs"]
+mod check;

@@ -7,12 +7,11 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
+mod check;
 mod check_rules;
 mod outbox;
 mod schedule;
 
-use crate::catalogue::Catalogue;
-use crate::ingest;
 use crate::job;
 use crate::model::{Exit, Trigger};
 use crate::pipeline::{self, RunOptions};
@@ -186,7 +185,7 @@ pub fn run(cli: Cli) -> Result<Finished, CliError> {
             dry_run,
             state,
         } => run_job(&job, as_of, dry_run, &state),
-        Command::Check { files, programs } => check(&files, programs.as_deref()),
+        Command::Check { files, programs } => check::run(&files, programs.as_deref()),
         Command::CheckRules { catalogue } => check_rules::run(catalogue.as_deref()),
         Command::Schedule { state } => Ok(schedule::serve(&state.jobs_dir, state.db())),
         Command::Jobs { state } => schedule::list(&state.jobs_dir, &state.db()),
@@ -230,55 +229,6 @@ fn run_job(
         stdout: Vec::new(),
         stderr: outcome.messages,
     })
-}
-
-fn check(files: &[PathBuf], programs: Option<&Path>) -> Result<Finished, CliError> {
-    let catalogue = match programs {
-        None => Catalogue::builtin(),
-        Some(p) => Catalogue::load(p).map_err(CliError::from_error)?,
-    };
-    let mut done = Finished::new(Exit::Done);
-    for (path, result) in ingest::check_files(files, &catalogue) {
-        match result {
-            Err(e) => {
-                // The error already names the file.
-                done.stdout.push(e.to_string());
-                done.exit = Exit::CouldNotRun;
-            }
-            Ok(report) => {
-                for e in &report.errors {
-                    let value = if e.value.is_empty() {
-                        String::new()
-                    } else {
-                        format!("「{}」", e.value)
-                    };
-                    done.stdout.push(format!(
-                        "{}: {}!{}: {}{}: {}",
-                        path.display(),
-                        e.sheet,
-                        e.cell,
-                        e.column,
-                        value,
-                        e.reason
-                    ));
-                }
-                if !report.errors.is_empty() {
-                    done.exit = done.exit.and(Exit::NeedsAttention);
-                }
-                for s in &report.sheets {
-                    done.stderr.push(format!(
-                        "{}: シート「{}」を{}として {} 行確認しました（除外 {} 行）",
-                        path.display(),
-                        s.sheet,
-                        s.dataset.label(),
-                        s.rows,
-                        s.rejected
-                    ));
-                }
-            }
-        }
-    }
-    Ok(done)
 }
 
 fn history(job: Option<&str>, json: bool, db: &Path, limit: usize) -> Result<Finished, CliError> {
