@@ -7,6 +7,8 @@
 
 use std::path::PathBuf;
 
+mod hold;
+
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use tracing::{info, warn};
 
@@ -30,6 +32,9 @@ pub struct RunOptions {
     pub db: PathBuf,
     /// What asked for the run, for the history.
     pub trigger: Trigger,
+    /// Staff confirmed tonight's inputs (`--confirm-inputs`): reminders go
+    /// out even when an input looks wrong (see `pipeline::hold`).
+    pub confirm_inputs: bool,
 }
 
 /// What a run did, for the caller to print and exit with.
@@ -160,6 +165,12 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
     if let Err(e) = state.record_inputs(run_id, &ingested.summaries) {
         return failed(e.to_string());
     }
+    let baseline = state.input_counts(&job.name).unwrap_or_else(|e| {
+        warn!("input counts not readable: {e}");
+        Vec::new()
+    });
+    let hold = hold::assess(job, &ingested, &baseline, opts.confirm_inputs);
+    let hold_notice = hold.lines();
     let mut results = match stage("rules+compliance", || {
         evaluation::evaluate(&catalogue, &ingested, opts.as_of)
     }) {
@@ -172,6 +183,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         as_of: opts.as_of,
         dry_run: opts.dry_run,
         new_findings: None,
+        hold: &hold_notice,
     };
     let report_path = job.report.path_for(opts.as_of);
     let protected = job.files_read();
@@ -189,7 +201,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
                 mailer,
                 state,
                 &job.name,
-                &results.ledger,
+                if hold.holds() { &[] } else { &results.ledger },
                 opts.as_of,
                 opts.dry_run,
                 &spec.outbox,
@@ -224,11 +236,20 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
 
     let mut messages = Vec::new();
     let mut exit = input_messages(&ingested, &mut messages);
+    if hold.holds() {
+        warn!(job = %job.name, reasons = hold.reasons.len(), "grantee reminders held: an input looks wrong");
+        exit = exit.and(Exit::NeedsAttention);
+    } else if !opts.dry_run
+        && let Err(e) = state.save_input_counts(&job.name, run_id, opts.as_of, &ingested.summaries)
+    {
+        warn!("input counts not saved: {e}");
+    }
+    messages.extend(hold_notice.iter().cloned());
     if let (Some((mailer, spec)), Some(m)) = (&mailer, &mail) {
         if mail_messages(m, &mut messages) {
             exit = exit.and(Exit::NeedsAttention);
         }
-        let facts = notify::digest::facts(
+        let mut facts = notify::digest::facts(
             &job.name,
             opts.as_of,
             &ingested,
@@ -236,6 +257,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
             m.counts(),
             m.mail_lines.clone(),
         );
+        facts.hold.clone_from(&hold_notice);
         let digest = notify::send_digest(
             mailer,
             state,

@@ -16,3 +16,5 @@ mod replay;
 mod job_errors;
 #[path = "operating/check.rs"]
 mod check;
+#[path = "operating/hold.rs"]
+mod hold;

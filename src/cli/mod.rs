@@ -94,6 +94,12 @@ pub enum Command {
         /// Render emails into the outbox folder as .eml files; send nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Send the grantee reminders although an input looks wrong (empty,
+        /// shrunk since the last night, mostly rejected, or a CSV cut short):
+        /// staff have checked the change. Without it such a night holds every
+        /// reminder and says why on 概要 and in the digest.
+        #[arg(long)]
+        confirm_inputs: bool,
         #[command(flatten)]
         state: StateArgs,
     },
@@ -183,8 +189,9 @@ pub fn run(cli: Cli) -> Result<Finished, CliError> {
             job,
             as_of,
             dry_run,
+            confirm_inputs,
             state,
-        } => run_job(&job, as_of, dry_run, &state),
+        } => run_job(&job, as_of, dry_run, confirm_inputs, &state),
         Command::Check { files, programs } => check::run(&files, programs.as_deref()),
         Command::CheckRules { catalogue } => check_rules::run(catalogue.as_deref()),
         Command::Schedule { state } => Ok(schedule::serve(&state.jobs_dir, state.db())),
@@ -212,6 +219,7 @@ fn run_job(
     name: &str,
     as_of: Option<NaiveDate>,
     dry_run: bool,
+    confirm_inputs: bool,
     state: &StateArgs,
 ) -> Result<Finished, CliError> {
     let job = job::locate(name, &state.jobs_dir)
@@ -222,6 +230,7 @@ fn run_job(
         dry_run,
         db: state.db(),
         trigger: Trigger::Manual,
+        confirm_inputs,
     };
     let outcome = pipeline::run(&job, &opts).map_err(CliError::from_error)?;
     Ok(Finished {

@@ -9,6 +9,7 @@
 
 pub mod columns;
 pub mod crossrow;
+pub mod cut;
 pub mod diagnose;
 pub mod guard;
 pub mod header;
@@ -243,7 +244,7 @@ impl Reader {
                 let r = read_rows(book, &sheet, &header, &mut |c| {
                     let record = rows::application(c, catalogue);
                     if record.is_none()
-                        && let Some(id) = c.text(columns::app::ID)
+                        && let Some(id) = c.id(columns::app::ID)
                     {
                         excluded.insert(id);
                     }

@@ -69,7 +69,14 @@ pub struct Job {
     pub inputs: BTreeMap<Dataset, InputSpec>,
     pub report: ReportSpec,
     pub email: Option<EmailSpec>,
+    /// `[hold] shrink_percent`: grantee reminders are held when an input's
+    /// accepted rows fall by more than this share of the last sending
+    /// night's (default 10: a tenth).
+    pub shrink_percent: u32,
 }
+
+/// The default of `[hold] shrink_percent`: a tenth.
+pub const DEFAULT_SHRINK_PERCENT: u32 = 10;
 
 impl Job {
     /// Every file the job reads (inputs, program catalogue, the job file
@@ -196,6 +203,13 @@ struct RawJob {
     inputs: RawInputs,
     report: RawReport,
     email: Option<RawEmail>,
+    hold: Option<RawHold>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHold {
+    shrink_percent: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -409,6 +423,16 @@ fn parse_unplaced(
         None => None,
         Some(e) => Some(email_spec(e, &base, &invalid)?),
     };
+    let shrink_percent = raw
+        .hold
+        .and_then(|h| h.shrink_percent)
+        .unwrap_or(DEFAULT_SHRINK_PERCENT);
+    if shrink_percent > 100 {
+        return Err(invalid(
+            "hold.shrink_percent",
+            format!("0〜100 の整数（%）で書いてください: {shrink_percent}"),
+        ));
+    }
     Ok(Job {
         name: path
             .file_stem()
@@ -423,6 +447,7 @@ fn parse_unplaced(
             path: join_clean(&base, raw.report.path),
         },
         email,
+        shrink_percent,
     })
 }
 

@@ -6,6 +6,7 @@
 //! Yen are INTEGER, dates ISO-8601 TEXT.
 
 mod digest_flags;
+pub mod input_counts;
 pub mod lock;
 pub mod outbox;
 pub mod runs;
@@ -99,6 +100,17 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE outbox ADD COLUMN phase TEXT;",
     // 5: the line a digest showed for a flag, for its 解消 section.
     "ALTER TABLE digest_flags ADD COLUMN line TEXT;",
+    // 6 (issue 24, input counts): each input's rows on the last night whose
+    // reminders went out, the yardstick a shrunken export is held against.
+    "CREATE TABLE input_counts (
+        job TEXT NOT NULL,
+        dataset TEXT NOT NULL,
+        run_id INTEGER NOT NULL,
+        as_of TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        accepted INTEGER NOT NULL,
+        PRIMARY KEY (job, dataset)
+     );",
 ];
 
 /// An open state file.
