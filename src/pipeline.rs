@@ -18,6 +18,7 @@ use crate::evaluation;
 use crate::ingest::{self, Ingested};
 use crate::job::{EmailSpec, Job};
 use crate::model::{Exit, Trigger};
+use crate::notify::failure::{FailureCause, notify_failure};
 use crate::notify::{self, Mailer, NotifyOutcome};
 use crate::report::{Sheet, compose};
 use crate::state::State;
@@ -44,6 +45,8 @@ pub struct Outcome {
     /// Full Japanese sentences for stderr.
     pub messages: Vec<String>,
     pub report_path: Option<PathBuf>,
+    /// Which part failed when the night could not run (exit 2).
+    pub cause: Option<FailureCause>,
 }
 
 /// The wall clock, read only to timestamp the run history (never for logic).
@@ -80,6 +83,7 @@ pub fn run(job: &Job, opts: &RunOptions) -> Result<Outcome, crate::state::StateE
             exit: Exit::Done,
             messages: vec![already_running_message(&job.name, &holder)],
             report_path: None,
+            cause: None,
         }),
     }
 }
@@ -114,7 +118,13 @@ pub fn run_exclusive(
         opts.trigger,
     )?;
     info!(job = %job.name, as_of = %opts.as_of, dry_run = opts.dry_run, trigger = %opts.trigger, run_id, "run started");
-    let outcome = execute(job, opts, &state, run_id);
+    let mut outcome = execute(job, opts, &state, run_id);
+    if let (Some(cause), Some(spec), false) = (outcome.cause, &job.email, opts.dry_run) {
+        // Told to staff, and the sentence kept in the history with the failure.
+        let told = notify_failure(spec, Some(&state), &job.name, opts.as_of, cause, &outcome.messages);
+        warn!(job = %job.name, "{told}");
+        outcome.messages.push(told);
+    }
     let status = RunStatus::from(outcome.exit);
     let message = outcome.messages.join("\n");
     state.finish_run(
@@ -132,12 +142,13 @@ pub fn run_exclusive(
     Ok(RunResult::Ran(outcome))
 }
 
-fn failed(message: String) -> Outcome {
+fn failed(cause: FailureCause, message: String) -> Outcome {
     warn!("{message}");
     Outcome {
         exit: Exit::CouldNotRun,
         messages: vec![message],
         report_path: None,
+        cause: Some(cause),
     }
 }
 
@@ -155,15 +166,15 @@ fn default_templates(job: &Job) -> PathBuf {
 fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome {
     let (catalogue, mailer) = match prepare(job) {
         Ok(ready) => ready,
-        Err(message) => return failed(message),
+        Err(message) => return failed(FailureCause::Settings, message),
     };
     let mut ingested = match stage("ingest", || ingest::read_inputs(&job.inputs, &catalogue)) {
         Ok(i) => i,
-        Err(e) => return failed(e.to_string()),
+        Err(e) => return failed(FailureCause::Input, e.to_string()),
     };
     log_inputs(&ingested);
     if let Err(e) = state.record_inputs(run_id, &ingested.summaries) {
-        return failed(e.to_string());
+        return failed(FailureCause::State, e.to_string());
     }
     let baseline = state.input_counts(&job.name).unwrap_or_else(|e| {
         warn!("input counts not readable: {e}");
@@ -175,7 +186,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         evaluation::evaluate(&catalogue, &ingested, opts.as_of)
     }) {
         Ok(r) => r,
-        Err(e) => return failed(e.to_string()),
+        Err(e) => return failed(FailureCause::Evaluation, e.to_string()),
     };
     ingested.inputs.release_evaluated();
     let run = compose::Run {
@@ -192,7 +203,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         if let Err(e) = stage("report (before mail)", || {
             before_mail.write(&report_path, &protected)
         }) {
-            return failed(e.to_string());
+            return failed(FailureCause::Report, e.to_string());
         }
     }
     let mail = mailer.as_ref().map(|(mailer, spec)| {
@@ -231,7 +242,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
     };
     let report = compose::workbook(run, &ingested, &results, mail_view);
     if let Err(e) = stage("report", || report.write(&report_path, &protected)) {
-        return failed(e.to_string());
+        return failed(FailureCause::Report, e.to_string());
     }
 
     let mut messages = Vec::new();
@@ -282,6 +293,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         exit,
         messages,
         report_path: Some(report_path),
+        cause: None,
     }
 }
 

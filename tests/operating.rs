@@ -18,3 +18,5 @@ mod job_errors;
 mod check;
 #[path = "operating/hold.rs"]
 mod hold;
+#[path = "operating/failure.rs"]
+mod failure;

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod check;
 mod check_rules;
+mod failed_night;
 mod outbox;
 mod schedule;
 
@@ -222,11 +223,17 @@ fn run_job(
     confirm_inputs: bool,
     state: &StateArgs,
 ) -> Result<Finished, CliError> {
-    let job = job::locate(name, &state.jobs_dir)
-        .and_then(|p| job::load_from_env(&p))
-        .map_err(CliError::from_error)?;
+    let as_of = as_of.unwrap_or_else(today_tokyo);
+    let path = job::locate(name, &state.jobs_dir).map_err(CliError::from_error)?;
+    let job = match job::load_from_env(&path) {
+        Ok(job) => job,
+        Err(e) => {
+            let error = CliError::from_error(e);
+            return Err(failed_night::job_file(&path, as_of, dry_run, &state.db(), error));
+        }
+    };
     let opts = RunOptions {
-        as_of: as_of.unwrap_or_else(today_tokyo),
+        as_of,
         dry_run,
         db: state.db(),
         trigger: Trigger::Manual,

@@ -451,6 +451,23 @@ fn parse_unplaced(
     })
 }
 
+/// The `[email]` section alone, for telling staff that the rest of the job
+/// file is wrong: `None` when even that section cannot be read.
+pub fn email_section(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Option<EmailSpec> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let value: toml::Value = toml::from_str(&text).ok()?;
+    let mut email = value.get("email")?.clone();
+    substitute_env(&mut email, "email", path, env).ok()?;
+    let raw: RawEmail = email.try_into().ok()?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let invalid = |key: &str, message: String| JobError::Invalid {
+        path: path.to_path_buf(),
+        key: key.to_string(),
+        message,
+    };
+    email_spec(raw, base, &invalid).ok()
+}
+
 fn email_spec(
     e: RawEmail,
     base: &Path,

@@ -20,6 +20,7 @@
 
 pub mod digest;
 pub mod eml;
+pub mod failure;
 pub mod message;
 pub mod reminders;
 pub mod smtp;

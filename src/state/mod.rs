@@ -6,6 +6,7 @@
 //! Yen are INTEGER, dates ISO-8601 TEXT.
 
 mod digest_flags;
+pub mod failure_mails;
 pub mod input_counts;
 pub mod lock;
 pub mod outbox;
@@ -110,6 +111,22 @@ const MIGRATIONS: &[&str] = &[
         rows INTEGER NOT NULL,
         accepted INTEGER NOT NULL,
         PRIMARY KEY (job, dataset)
+     );",
+    // 7 (issue 24, failure mails): the mail telling staff a night could not
+    // run, at most one delivered per job and business date.
+    "CREATE TABLE failure_mails (
+        job TEXT NOT NULL,
+        as_of TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed', 'uncertain')),
+        recipients TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        sent_at TEXT,
+        PRIMARY KEY (job, as_of)
      );",
 ];
 
