@@ -282,6 +282,9 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
             exit = exit.and(Exit::NeedsAttention);
         }
         messages.extend(digest.messages);
+        if opts.dry_run {
+            messages.push(dry_run_message(&m.rows, &digest.row, &spec.outbox));
+        }
     }
     messages.push(format!(
         "{}: 基準日 {} の集計ブックを {} に書き出しました。",
@@ -334,6 +337,27 @@ fn new_findings(state: &State, job: &str, results: &evaluation::Results) -> usiz
         .iter()
         .filter(|f| !seen.contains(&notify::DigestItem::finding_key(f)))
         .count()
+}
+
+/// A dry run's count of the .eml files it wrote and where (logged too).
+fn dry_run_message(
+    reminders: &[notify::NotificationRow],
+    digest: &notify::NotificationRow,
+    outbox: &std::path::Path,
+) -> String {
+    fn previewed(r: &notify::NotificationRow) -> Option<&str> {
+        (r.result.outcome == crate::model::MailOutcome::Previewed).then_some(r.result.text.as_str())
+    }
+    // One .eml may name several reports (one 通知 row each): count files.
+    let files: std::collections::HashSet<&str> = reminders.iter().filter_map(previewed).collect();
+    let digests = usize::from(previewed(digest).is_some());
+    let written = files.len() + digests;
+    info!(mails = written, reminders = files.len(), digests, outbox = %outbox.display(), "dry run: mails written as .eml, none sent");
+    format!(
+        "試行: メール {written} 通（督促 {} 通、職員あてのまとめ {digests} 通）を .eml として {} に書き出しました。送信も送信済みの記録もしていません。",
+        files.len(),
+        outbox.display()
+    )
 }
 
 /// Runs one stage and logs how long it took.

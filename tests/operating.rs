@@ -20,3 +20,7 @@ mod check;
 mod hold;
 #[path = "operating/failure.rs"]
 mod failure;
+#[path = "operating/dry_run.rs"]
+mod dry_run;
+#[path = "operating/doctor.rs"]
+mod doctor;

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod check;
 mod check_rules;
+mod doctor;
 mod failed_night;
 mod outbox;
 mod schedule;
@@ -134,6 +135,15 @@ pub enum Command {
         /// Catalogue file (default: catalogue/programs.toml).
         catalogue: Option<PathBuf>,
     },
+    /// Check a job end to end without sending anything (one line per check:
+    /// ✓ good, ⚠ warning, ✗ failed with the fix). Exit 0 all good, 1
+    /// warnings, 2 a check failed.
+    Doctor {
+        /// Job name (`nightly` → jobs/nightly.toml) or path to a .toml file.
+        job: String,
+        #[command(flatten)]
+        state: StateArgs,
+    },
     /// List recent runs.
     History {
         job: Option<String>,
@@ -207,6 +217,7 @@ pub fn run(cli: Cli) -> Result<Finished, CliError> {
                 resend: _,
             }) => outbox::resolve(&state.db(), &application, report_fy, &stage, delivered),
         },
+        Command::Doctor { job, state } => doctor::run(&job, &state),
         Command::History {
             job,
             json,
@@ -225,7 +236,12 @@ fn run_job(
 ) -> Result<Finished, CliError> {
     let as_of = as_of.unwrap_or_else(today_tokyo);
     let path = job::locate(name, &state.jobs_dir).map_err(CliError::from_error)?;
-    let job = match job::load_from_env(&path) {
+    let loaded = if dry_run {
+        job::load_for_dry_run(&path)
+    } else {
+        job::load_from_env(&path)
+    };
+    let job = match loaded {
         Ok(job) => job,
         Err(e) => {
             let error = CliError::from_error(e);
@@ -267,13 +283,14 @@ fn history(job: Option<&str>, json: bool, db: &Path, limit: usize) -> Result<Fin
                 .push(serde_json::to_string(r).map_err(CliError::from_error)?);
         } else {
             done.stdout.push(format!(
-                "{}\t{}\t基準日 {}\t開始 {}\t終了 {}\t{}",
+                "{}\t{}\t基準日 {}\t開始 {}\t終了 {}\t{}\t{}",
                 r.id,
                 r.job,
                 r.as_of,
                 r.started_at,
                 r.finished_at.as_deref().unwrap_or("-"),
-                r.status
+                r.status,
+                if r.dry_run { "試行" } else { "本番" }
             ));
         }
     }

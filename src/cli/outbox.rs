@@ -13,11 +13,32 @@ use crate::state::outbox::{OutboxKey, OutboxStatus};
 
 /// Lists every outbox row that is not `sent`; exit 0.
 pub fn list(db: &Path) -> Result<Finished, CliError> {
+    if !db.exists() {
+        let mut done = Finished::new(Exit::Done);
+        done.stderr.push(format!(
+            "送信待ちのメールはありません（状態ファイル {} がまだありません: 一度も実行されていません）。",
+            db.display()
+        ));
+        return Ok(done);
+    }
     let entries = open(db)?.outbox_entries().map_err(CliError::from_error)?;
     let mut done = Finished::new(Exit::Done);
     done.stdout
         .push("申請番号\t報告年度\t段階\t状態\t宛先\t試行回数\tMessage-ID\t最後のエラー".into());
-    for e in entries.iter().filter(|e| e.status != OutboxStatus::Sent) {
+    let waiting: Vec<_> = entries
+        .iter()
+        .filter(|e| e.status != OutboxStatus::Sent)
+        .collect();
+    if waiting.is_empty() {
+        done.stdout.clear();
+        done.stderr.push(format!(
+            "送信待ち・送信不明のメールはありません（状態ファイル {}、送信済み {} 通）。",
+            db.display(),
+            entries.len()
+        ));
+        return Ok(done);
+    }
+    for e in waiting {
         done.stdout.push(format!(
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             e.key.application_id,

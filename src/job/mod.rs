@@ -7,6 +7,9 @@
 
 pub mod cron;
 mod errors;
+mod placeholders;
+
+pub use placeholders::placeholder_warnings;
 
 pub use cron::Schedule;
 
@@ -310,6 +313,25 @@ pub fn load(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Job, Jo
 /// Reads a job file with `${VAR}` taken from the process environment.
 pub fn load_from_env(path: &Path) -> Result<Job, JobError> {
     load(path, &|var| std::env::var(var).ok())
+}
+
+/// The SMTP URL a dry run uses when its variable is not set: never
+/// connected to (a dry run writes .eml files), only parsed.
+const DRY_RUN_SMTP_URL: &str = "smtp://localhost:25";
+
+/// [`load_from_env`] for a dry run, which sends nothing and so does not need
+/// the SMTP URL: a missing variable in `email.smtp_url` is no error there.
+pub fn load_for_dry_run(path: &Path) -> Result<Job, JobError> {
+    match load_from_env(path) {
+        Err(JobError::MissingVar { key, var, .. }) if key == "email.smtp_url" => load(path, &|v| {
+            if v == var {
+                Some(DRY_RUN_SMTP_URL.to_string())
+            } else {
+                std::env::var(v).ok()
+            }
+        }),
+        other => other,
+    }
 }
 
 /// Parses job-file text; `path` names the file in errors and anchors relative paths.
