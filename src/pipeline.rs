@@ -121,7 +121,14 @@ pub fn run_exclusive(
     let mut outcome = execute(job, opts, &state, run_id);
     if let (Some(cause), Some(spec), false) = (outcome.cause, &job.email, opts.dry_run) {
         // Told to staff, and the sentence kept in the history with the failure.
-        let told = notify_failure(spec, Some(&state), &job.name, opts.as_of, cause, &outcome.messages);
+        let told = notify_failure(
+            spec,
+            Some(&state),
+            &job.name,
+            opts.as_of,
+            cause,
+            &outcome.messages,
+        );
         warn!(job = %job.name, "{told}");
         outcome.messages.push(told);
     }

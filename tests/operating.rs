@@ -10,17 +10,17 @@ mod common;
 #[allow(dead_code)]
 mod harness;
 
-#[path = "operating/replay.rs"]
-mod replay;
-#[path = "operating/job_errors.rs"]
-mod job_errors;
 #[path = "operating/check.rs"]
 mod check;
-#[path = "operating/hold.rs"]
-mod hold;
-#[path = "operating/failure.rs"]
-mod failure;
-#[path = "operating/dry_run.rs"]
-mod dry_run;
 #[path = "operating/doctor.rs"]
 mod doctor;
+#[path = "operating/dry_run.rs"]
+mod dry_run;
+#[path = "operating/failure.rs"]
+mod failure;
+#[path = "operating/hold.rs"]
+mod hold;
+#[path = "operating/job_errors.rs"]
+mod job_errors;
+#[path = "operating/replay.rs"]
+mod replay;

@@ -77,7 +77,13 @@ pub(super) fn run(files: &[PathBuf], programs: Option<&Path>) -> Result<Finished
                         sheet: u.sheet.clone(),
                         row,
                         col,
-                        line: format!("{}: {}!{}: {}", path.display(), u.sheet, u.cell, u.sentence()),
+                        line: format!(
+                            "{}: {}!{}: {}",
+                            path.display(),
+                            u.sheet,
+                            u.cell,
+                            u.sentence()
+                        ),
                     });
                 }
                 if !report.errors.is_empty() || !report.unmatched.is_empty() {

@@ -113,7 +113,11 @@ fn inputs(r: &mut Report, job: &Job, catalogue: &Catalogue) {
             for (dataset, spec) in &job.inputs {
                 let what = format!("入力 {}", dataset.label());
                 let Some(s) = read.summaries.iter().find(|s| s.dataset == *dataset) else {
-                    r.line(Mark::Warning, &what, format!("{} から何も読めませんでした", spec.path.display()));
+                    r.line(
+                        Mark::Warning,
+                        &what,
+                        format!("{} から何も読めませんでした", spec.path.display()),
+                    );
                     continue;
                 };
                 let text = format!(
@@ -124,9 +128,20 @@ fn inputs(r: &mut Report, job: &Job, catalogue: &Catalogue) {
                     s.rejected
                 );
                 if s.rows == 0 {
-                    r.line(Mark::Warning, &what, format!("{text}。データ行がありません。この夜の督促メールは保留されます"));
+                    r.line(
+                        Mark::Warning,
+                        &what,
+                        format!("{text}。データ行がありません。この夜の督促メールは保留されます"),
+                    );
                 } else if s.rejected > 0 {
-                    r.line(Mark::Warning, &what, format!("{text}。除外された行は hojokin check {} で確認してください", spec.path.display()));
+                    r.line(
+                        Mark::Warning,
+                        &what,
+                        format!(
+                            "{text}。除外された行は hojokin check {} で確認してください",
+                            spec.path.display()
+                        ),
+                    );
                 } else {
                     r.line(Mark::Good, &what, text);
                 }
@@ -137,7 +152,11 @@ fn inputs(r: &mut Report, job: &Job, catalogue: &Catalogue) {
                 let what = format!("入力 {}", dataset.label());
                 let one = BTreeMap::from([(*dataset, spec.clone())]);
                 match ingest::read_inputs(&one, catalogue) {
-                    Ok(_) => r.line(Mark::Good, &what, format!("{} を読めます", spec.path.display())),
+                    Ok(_) => r.line(
+                        Mark::Good,
+                        &what,
+                        format!("{} を読めます", spec.path.display()),
+                    ),
                     Err(e @ IngestError::NoHeader { .. }) => {
                         let why = header_help(spec, *dataset);
                         r.line(Mark::Failed, &what, why.unwrap_or_else(|| e.to_string()));
@@ -168,7 +187,11 @@ fn header_help(spec: &job::InputSpec, dataset: crate::model::Dataset) -> Option<
 /// sample data (the mailer checks them as it loads).
 fn templates(r: &mut Report, job: &Job) {
     let Some(spec) = &job.email else {
-        r.line(Mark::Good, "メール", "[email] がないため、このジョブはメールを送りません");
+        r.line(
+            Mark::Good,
+            "メール",
+            "[email] がないため、このジョブはメールを送りません",
+        );
         return;
     };
     let dir = job.path.parent().unwrap_or(Path::new("."));
@@ -199,7 +222,9 @@ fn report_folder(r: &mut Report, job: &Job) {
     };
     // A folder not there yet is made by the first night: its nearest
     // existing ancestor must take it.
-    let existing = dir.ancestors().find(|a| a.as_os_str().is_empty() || a.is_dir());
+    let existing = dir
+        .ancestors()
+        .find(|a| a.as_os_str().is_empty() || a.is_dir());
     let probe_in = match existing {
         Some(a) if a.as_os_str().is_empty() => PathBuf::from("."),
         Some(a) => a.to_path_buf(),
@@ -231,7 +256,10 @@ fn state_file(r: &mut Report, db: &Path) {
         r.line(
             Mark::Good,
             what,
-            format!("{} はまだありません（初回の実行で作成されます）", db.display()),
+            format!(
+                "{} はまだありません（初回の実行で作成されます）",
+                db.display()
+            ),
         );
         return;
     }
@@ -350,7 +378,10 @@ fn next_runs(r: &mut Report, job: &Job) {
         r.line(
             Mark::Failed,
             what,
-            format!("スケジュール「{}」では次の実行日時がありません", schedule.expr()),
+            format!(
+                "スケジュール「{}」では次の実行日時がありません",
+                schedule.expr()
+            ),
         );
     } else {
         r.line(

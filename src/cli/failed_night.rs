@@ -48,7 +48,13 @@ pub(super) fn job_file(
         let recorded = state
             .begin_run(&name, as_of, clock.now(), dry_run, Trigger::Manual)
             .and_then(|id| {
-                state.finish_run(id, clock.now(), Exit::CouldNotRun, None, Some(&lines.join("\n")))
+                state.finish_run(
+                    id,
+                    clock.now(),
+                    Exit::CouldNotRun,
+                    None,
+                    Some(&lines.join("\n")),
+                )
             });
         if let Err(e) = recorded {
             warn!("failed run not recorded: {e}");

@@ -245,7 +245,13 @@ fn run_job(
         Ok(job) => job,
         Err(e) => {
             let error = CliError::from_error(e);
-            return Err(failed_night::job_file(&path, as_of, dry_run, &state.db(), error));
+            return Err(failed_night::job_file(
+                &path,
+                as_of,
+                dry_run,
+                &state.db(),
+                error,
+            ));
         }
     };
     let opts = RunOptions {

@@ -508,12 +508,12 @@ pub fn check_files(
         .collect()
 }
 
+/// The sheets of one file recognised as a dataset, and why each other one is not.
+type SheetsOfFile = (Vec<(String, Dataset)>, Vec<HeaderDiagnosis>);
+
 /// Which dataset each sheet of a file holds, by its headers, and why each
 /// other sheet is not one (never skipped in silence).
-fn recognise_sheets(
-    reader: &mut Reader,
-    path: &Path,
-) -> Result<(Vec<(String, Dataset)>, Vec<HeaderDiagnosis>), IngestError> {
+fn recognise_sheets(reader: &mut Reader, path: &Path) -> Result<SheetsOfFile, IngestError> {
     let mut book = reader.book(path)?;
     let mut found = Vec::new();
     let mut unmatched = Vec::new();

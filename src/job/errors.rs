@@ -35,24 +35,35 @@ pub(crate) fn describe(text: &str, err: &toml::de::Error) -> (Option<Place>, Str
     } else if let Some(rest) = message.strip_prefix("unknown variant") {
         let value = field.unwrap_or("?");
         (
-            written_key.as_deref().map(&join).unwrap_or_else(|| table.clone()),
+            written_key
+                .as_deref()
+                .map(&join)
+                .unwrap_or_else(|| table.clone()),
             unknown(value, rest, "値"),
         )
     } else if message.starts_with("missing field") {
         let field = field.unwrap_or("?");
         (
             join(field),
-            format!("必須のキー「{field}」がありません。この表に「{field} = …」の行を書いてください。"),
+            format!(
+                "必須のキー「{field}」がありません。この表に「{field} = …」の行を書いてください。"
+            ),
         )
     } else if let Some(rest) = message.strip_prefix("invalid type: ") {
         (
-            written_key.as_deref().map(&join).unwrap_or_else(|| table.clone()),
+            written_key
+                .as_deref()
+                .map(&join)
+                .unwrap_or_else(|| table.clone()),
             invalid_type(rest),
         )
     } else if let Some(rest) = message.strip_prefix("invalid value: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
         (
-            written_key.as_deref().map(&join).unwrap_or_else(|| table.clone()),
+            written_key
+                .as_deref()
+                .map(&join)
+                .unwrap_or_else(|| table.clone()),
             format!(
                 "値 {} は使えません。{}を書いてください。",
                 found_words(found),
@@ -61,7 +72,10 @@ pub(crate) fn describe(text: &str, err: &toml::de::Error) -> (Option<Place>, Str
         )
     } else {
         (
-            written_key.as_deref().map(&join).unwrap_or_else(|| table.clone()),
+            written_key
+                .as_deref()
+                .map(&join)
+                .unwrap_or_else(|| table.clone()),
             format!(
                 "TOML として読めません（{}）。引用符・括弧・「=」の対応を確認してください。",
                 crate::logging::one_line(message.trim())
@@ -188,7 +202,11 @@ fn first_backticked(s: &str) -> Option<&str> {
 /// 1-based line of byte `at`.
 fn line_of(text: &str, at: usize) -> usize {
     let at = at.min(text.len());
-    text.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..at]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 /// The table in effect on `line` (1-based): the last `[a.b]` header above it.

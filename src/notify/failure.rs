@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use lettre::Address;
 
 use super::message::{self, Draft, HeaderText};
-use super::smtp::{SendResult, Session, SmtpConfig};
 use super::now_stamp;
+use super::smtp::{SendResult, Session, SmtpConfig};
 use crate::calendar::wareki;
 use crate::job::EmailSpec;
 use crate::state::State;
@@ -65,7 +65,9 @@ pub fn notify_failure(
     what: &[String],
 ) -> String {
     match send(spec, state, job, as_of, cause, what) {
-        Ok(Sent::Delivered(to)) => format!("実行できなかったことを職員（{to}）にメールで知らせました。"),
+        Ok(Sent::Delivered(to)) => {
+            format!("実行できなかったことを職員（{to}）にメールで知らせました。")
+        }
         Ok(Sent::AlreadyTold) => {
             "この基準日の失敗は既に職員にメールで知らせています（同じ日の通知は1通まで）。"
                 .to_string()

@@ -130,7 +130,11 @@ fn overview(
         sections.push(Section {
             title: "督促メールの保留".into(),
             columns: Vec::new(),
-            rows: run.hold.iter().map(|l| vec![Cell::text(l.clone())]).collect(),
+            rows: run
+                .hold
+                .iter()
+                .map(|l| vec![Cell::text(l.clone())])
+                .collect(),
             span_last: 0,
         });
     }

@@ -27,7 +27,10 @@ fn doctor_passes_against_a_relay_with_auth_and_sends_nothing() {
     );
     // The sandbox has no catalogue/ beside jobs/: give it the shipped one.
     let ran = sandbox
-        .hojokin(&["doctor", "nightly"], &[("HOJOKIN_SMTP_URL", url.as_str())])
+        .hojokin(
+            &["doctor", "nightly"],
+            &[("HOJOKIN_SMTP_URL", url.as_str())],
+        )
         .output();
     let out = String::from_utf8_lossy(&ran.stdout).into_owned();
     let lines: Vec<&str> = out.lines().collect();
@@ -53,7 +56,10 @@ fn doctor_passes_against_a_relay_with_auth_and_sends_nothing() {
         "⚠ ルールのテストケース: カタログ catalogue/programs.toml が見つからないため",
         "✓ 次回の実行: ",
     ] {
-        assert!(lines.iter().any(|l| l.starts_with(start)), "{start} not in\n{out}");
+        assert!(
+            lines.iter().any(|l| l.starts_with(start)),
+            "{start} not in\n{out}"
+        );
     }
     // Warnings (the example addresses, the fixtures' rejected rows): exit 1.
     assert_eq!(ran.status.code(), Some(1), "{out}");
@@ -66,11 +72,18 @@ fn doctor_names_the_relay_when_it_is_down_and_a_sheet_it_cannot_read() {
     let sandbox = Sandbox::new();
     let path = sandbox.path().join("jobs/nightly.toml");
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replacen("sheet = \"予算\"", "sheet = \"申請一覧\"", 1)).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("sheet = \"予算\"", "sheet = \"申請一覧\"", 1),
+    )
+    .unwrap();
     let port = free_port();
     let url = format!("smtp://127.0.0.1:{port}");
     let ran = sandbox
-        .hojokin(&["doctor", "nightly"], &[("HOJOKIN_SMTP_URL", url.as_str())])
+        .hojokin(
+            &["doctor", "nightly"],
+            &[("HOJOKIN_SMTP_URL", url.as_str())],
+        )
         .expect(2);
     let out = ran.stdout();
     let relay = out

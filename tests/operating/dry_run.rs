@@ -9,7 +9,10 @@ fn a_dry_run_needs_no_smtp_url_and_says_what_it_wrote() {
     let sandbox = Sandbox::new();
     // No HOJOKIN_SMTP_URL at all.
     let ran = sandbox
-        .hojokin(&["run", "nightly", "--as-of", "2024-04-25", "--dry-run"], &[])
+        .hojokin(
+            &["run", "nightly", "--as-of", "2024-04-25", "--dry-run"],
+            &[],
+        )
         .expect(1);
     let said = ran.stderr();
     assert!(
@@ -24,27 +27,48 @@ fn a_dry_run_needs_no_smtp_url_and_says_what_it_wrote() {
     let real = sandbox
         .hojokin(&["run", "nightly", "--as-of", "2024-04-25"], &[])
         .expect(2);
-    assert!(real.stderr().contains("HOJOKIN_SMTP_URL"), "{}", real.stderr());
+    assert!(
+        real.stderr().contains("HOJOKIN_SMTP_URL"),
+        "{}",
+        real.stderr()
+    );
 
-    let history = sandbox.hojokin(&["history", "nightly"], &[]).expect(0).stdout();
+    let history = sandbox
+        .hojokin(&["history", "nightly"], &[])
+        .expect(0)
+        .stdout();
     let lines: Vec<&str> = history.lines().collect();
     assert_eq!(lines.len(), 2, "{history}");
-    assert!(lines.iter().any(|l| l.ends_with("\tneeds_attention\t試行")), "{history}");
-    assert!(lines.iter().any(|l| l.ends_with("\tfailed\t本番")), "{history}");
+    assert!(
+        lines.iter().any(|l| l.ends_with("\tneeds_attention\t試行")),
+        "{history}"
+    );
+    assert!(
+        lines.iter().any(|l| l.ends_with("\tfailed\t本番")),
+        "{history}"
+    );
 }
 
 #[test]
 fn outbox_says_when_nothing_is_waiting() {
     let sandbox = Sandbox::new();
     let ran = sandbox.hojokin(&["outbox"], &[]).expect(0);
-    assert!(ran.stderr().starts_with("送信待ちのメールはありません"), "{}", ran.stderr());
+    assert!(
+        ran.stderr().starts_with("送信待ちのメールはありません"),
+        "{}",
+        ran.stderr()
+    );
     sandbox
-        .hojokin(&["run", "nightly", "--as-of", "2024-04-25", "--dry-run"], &[])
+        .hojokin(
+            &["run", "nightly", "--as-of", "2024-04-25", "--dry-run"],
+            &[],
+        )
         .expect(1);
     let ran = sandbox.hojokin(&["outbox"], &[]).expect(0);
     assert_eq!(ran.stdout(), "");
     assert!(
-        ran.stderr().starts_with("送信待ち・送信不明のメールはありません"),
+        ran.stderr()
+            .starts_with("送信待ち・送信不明のメールはありません"),
         "{}",
         ran.stderr()
     );

@@ -25,7 +25,12 @@ fn history(sandbox: &Sandbox) -> String {
 #[test]
 fn a_missing_export_mails_staff_once_per_night() {
     let sandbox = Sandbox::new();
-    std::fs::remove_file(sandbox.path().join("fixtures/exports/employment_reports.csv")).unwrap();
+    std::fs::remove_file(
+        sandbox
+            .path()
+            .join("fixtures/exports/employment_reports.csv"),
+    )
+    .unwrap();
     let port = free_port();
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
     let first = night(&sandbox, port);
@@ -38,7 +43,9 @@ fn a_missing_export_mails_staff_once_per_night() {
     );
     let again = night(&sandbox, port);
     assert!(
-        again.stderr().contains("この基準日の失敗は既に職員にメールで知らせています"),
+        again
+            .stderr()
+            .contains("この基準日の失敗は既に職員にメールで知らせています"),
         "{}",
         again.stderr()
     );
@@ -84,7 +91,12 @@ fn a_missing_export_mails_staff_once_per_night() {
 #[test]
 fn a_failed_night_whose_relay_is_down_says_so_in_the_log_and_the_history() {
     let sandbox = Sandbox::new();
-    std::fs::remove_file(sandbox.path().join("fixtures/exports/employment_reports.csv")).unwrap();
+    std::fs::remove_file(
+        sandbox
+            .path()
+            .join("fixtures/exports/employment_reports.csv"),
+    )
+    .unwrap();
     let port = free_port();
     let ran = night(&sandbox, port);
     assert!(
@@ -108,7 +120,11 @@ fn a_bad_job_file_with_a_readable_email_section_mails_staff() {
     let sandbox = Sandbox::new();
     let path = sandbox.path().join("jobs/nightly.toml");
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replacen("sheet = \"申請一覧\"", "shet = \"申請一覧\"", 1)).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("sheet = \"申請一覧\"", "shet = \"申請一覧\"", 1),
+    )
+    .unwrap();
     let port = free_port();
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
     let ran = night(&sandbox, port);
@@ -116,7 +132,10 @@ fn a_bad_job_file_with_a_readable_email_section_mails_staff() {
     let msgs = server.messages();
     assert_eq!(msgs.len(), 1, "{msgs:?}");
     let body = msgs[0]["body"].as_str().unwrap().replace("\r\n", "\n");
-    assert!(body.contains("「sheet」の書き間違いではありませんか"), "{body}");
+    assert!(
+        body.contains("「sheet」の書き間違いではありませんか"),
+        "{body}"
+    );
     assert!(body.contains("■ 対処\n・ジョブファイル"), "{body}");
     assert!(history(&sandbox).contains("\"status\":\"failed\""));
 }

@@ -20,7 +20,9 @@ const ROWS: [&str; 5] = [
 /// Replaces the received-reports export (UTF-8 instead of the fixture's CP932).
 fn reports(sandbox: &Sandbox, text: &str) {
     std::fs::write(
-        sandbox.path().join("fixtures/exports/employment_reports.csv"),
+        sandbox
+            .path()
+            .join("fixtures/exports/employment_reports.csv"),
         text,
     )
     .unwrap();
@@ -58,7 +60,10 @@ fn assert_held_after(
     assert_eq!(reminders(&msgs), 0, "{:?}", subjects(&msgs));
     let digest = msgs.last().expect("the staff digest");
     let subject = digest["subject"].as_str().unwrap();
-    assert!(subject.starts_with("【督促保留】【補助金夜間処理】"), "{subject}");
+    assert!(
+        subject.starts_with("【督促保留】【補助金夜間処理】"),
+        "{subject}"
+    );
     let body = digest["body"].as_str().unwrap().replace("\r\n", "\n");
     assert!(
         body.starts_with("■ 入力ファイルに異常があるため、今夜の事業者あての督促メールをすべて保留しました（送っていません）。\n"),
@@ -66,10 +71,7 @@ fn assert_held_after(
     );
     assert!(body.contains(why), "{why} not in\n{body}");
     assert!(body.contains("--confirm-inputs"), "{body}");
-    let overview = read_sheet(
-        &sandbox.path().join("out/summary-2024-04-25.xlsx"),
-        "概要",
-    );
+    let overview = read_sheet(&sandbox.path().join("out/summary-2024-04-25.xlsx"), "概要");
     let texts: Vec<String> = overview
         .rows
         .iter()
@@ -97,7 +99,12 @@ fn an_emptied_export_holds_every_reminder_and_says_so() {
     );
     // Staff checked it: the same night with the flag sends.
     let out = night(&sandbox, port, &["--confirm-inputs"]);
-    assert_eq!(out.status.code(), Some(1), "{}", crate::common::stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        crate::common::stderr(&out)
+    );
     assert!(reminders(&server.messages()) > 0);
 }
 
@@ -132,7 +139,9 @@ fn an_export_that_shrank_since_the_last_night_holds_every_reminder() {
     let sent = reminders(&server.messages());
     assert_eq!(sent, 5);
     // The next night the export lost two of its rows.
-    let text: String = std::iter::once(HEADER).chain(ROWS[2..].iter().copied()).collect();
+    let text: String = std::iter::once(HEADER)
+        .chain(ROWS[2..].iter().copied())
+        .collect();
     reports(&sandbox, &text);
     let before = server.messages().len();
     let out = night(&sandbox, port, &[]);
@@ -150,7 +159,9 @@ fn a_csv_cut_mid_line_holds_every_reminder() {
     let sandbox = Sandbox::new();
     let port = free_port();
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
-    let mut text: String = std::iter::once(HEADER).chain(ROWS[..4].iter().copied()).collect();
+    let mut text: String = std::iter::once(HEADER)
+        .chain(ROWS[..4].iter().copied())
+        .collect();
     text.push_str("R5-202,令和6");
     reports(&sandbox, &text);
     let out = night(&sandbox, port, &[]);
@@ -174,7 +185,12 @@ fn full_width_ids_match_across_exports() {
         &["run", "nightly", "--as-of", "2024-04-25", "--dry-run"],
         &[("HOJOKIN_SMTP_URL", "smtp://127.0.0.1:25")],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", crate::common::stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        crate::common::stderr(&out)
+    );
     let ledger = read_sheet(
         &sandbox.path().join("out/summary-2024-04-25.xlsx"),
         "雇用状況報告",

@@ -26,7 +26,12 @@ fn a_replay_sends_nothing_for_a_report_received_after_its_date() {
         &["run", "nightly", "--as-of", "2024-04-01"],
         &[("HOJOKIN_SMTP_URL", url.as_str())],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", crate::common::stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        crate::common::stderr(&out)
+    );
     let msgs = server.messages();
     assert!(to(&msgs, TERAO).is_empty(), "no mail to 寺尾化成: {msgs:?}");
     // The other grantees' 案内 did go out: the night itself ran.

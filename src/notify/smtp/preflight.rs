@@ -24,10 +24,7 @@ pub fn preflight(cfg: &SmtpConfig) -> Result<String, String> {
             Security::StartTlsOpportunistic if encrypted => steps.push("STARTTLS"),
             _ => {}
         }
-        let auth = cfg
-            .user
-            .as_deref()
-            .map(|u| format!("AUTH（ユーザー {u}）"));
+        let auth = cfg.user.as_deref().map(|u| format!("AUTH（ユーザー {u}）"));
         if let Some(a) = &auth {
             steps.push(a);
         }
