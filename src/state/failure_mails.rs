@@ -46,7 +46,44 @@ pub enum Claim {
     Taken(FailureMailStatus),
 }
 
+/// A failure mail that did not (surely) go out, for `hojokin outbox`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsentFailureMail {
+    pub job: String,
+    pub as_of: String,
+    pub status: String,
+    pub recipients: String,
+    pub attempts: i64,
+    pub message_id: String,
+    pub last_error: Option<String>,
+}
+
 impl State {
+    /// Failure mails not recorded as sent, oldest first.
+    pub fn failure_mails_unsent(&self) -> Result<Vec<UnsentFailureMail>, StateError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT job, as_of, status, recipients, attempts, message_id, last_error
+                 FROM failure_mails WHERE status <> 'sent' ORDER BY as_of, job",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(UnsentFailureMail {
+                    job: r.get(0)?,
+                    as_of: r.get(1)?,
+                    status: r.get(2)?,
+                    recipients: r.get(3)?,
+                    attempts: r.get(4)?,
+                    message_id: r.get(5)?,
+                    last_error: r.get(6)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
     /// Claims the failure mail of `job` on `as_of`: won when none is recorded
     /// or the last try was not handed over.
     pub fn failure_mail_claim(

@@ -108,6 +108,12 @@ fn a_failed_night_whose_relay_is_down_says_so_in_the_log_and_the_history() {
     assert!(
         history(&sandbox).contains("実行できなかったことを職員に知らせるメールも送れませんでした"),
     );
+    // `outbox` lists the failure mail the relay did not take.
+    let outbox = sandbox.hojokin(&["outbox"], &[]).expect(0).stderr();
+    assert!(
+        outbox.starts_with("失敗の通知メール（ジョブ nightly、基準日 2024-04-25）: 状態 failed、宛先 kogyo@example.jp、試行 1 回"),
+        "{outbox}"
+    );
     // The relay is back: the same night's mail goes out once.
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
     night(&sandbox, port);
