@@ -11,6 +11,7 @@ pub use crate::text::SharedStr;
 mod application;
 mod duties;
 mod finding;
+mod hold;
 mod inputs;
 mod mail;
 mod origin;
@@ -22,6 +23,7 @@ pub use duties::{
     DEFAULT_GRACE_OPEN_DAYS, DueShift, Form, MAX_GRACE_OPEN_DAYS, RefundMethod, ReportingDuty,
 };
 pub use finding::{BudgetExcess, Detail, Finding, FindingKind};
+pub use hold::{CONFIRM_FLAG, HoldReason, MailHold};
 pub use inputs::{InputError, Inputs, RejectedReport};
 pub use mail::{MailCounts, MailKind, MailOutcome, MailResult, NotificationRow, Stage};
 pub use origin::{Dataset, RowOrigin};

@@ -7,6 +7,8 @@
 
 use std::path::PathBuf;
 
+mod hold;
+
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use tracing::{info, warn};
 
@@ -16,6 +18,7 @@ use crate::evaluation;
 use crate::ingest::{self, Ingested};
 use crate::job::{EmailSpec, Job};
 use crate::model::{Exit, Trigger};
+use crate::notify::failure::{FailureCause, notify_failure};
 use crate::notify::{self, Mailer, NotifyOutcome};
 use crate::report::{Sheet, compose};
 use crate::state::State;
@@ -30,6 +33,9 @@ pub struct RunOptions {
     pub db: PathBuf,
     /// What asked for the run, for the history.
     pub trigger: Trigger,
+    /// Staff confirmed tonight's inputs (`--confirm-inputs`): reminders go
+    /// out even when an input looks wrong (see `pipeline::hold`).
+    pub confirm_inputs: bool,
 }
 
 /// What a run did, for the caller to print and exit with.
@@ -39,6 +45,8 @@ pub struct Outcome {
     /// Full Japanese sentences for stderr.
     pub messages: Vec<String>,
     pub report_path: Option<PathBuf>,
+    /// Which part failed when the night could not run (exit 2).
+    pub cause: Option<FailureCause>,
 }
 
 /// The wall clock, read only to timestamp the run history (never for logic).
@@ -75,6 +83,7 @@ pub fn run(job: &Job, opts: &RunOptions) -> Result<Outcome, crate::state::StateE
             exit: Exit::Done,
             messages: vec![already_running_message(&job.name, &holder)],
             report_path: None,
+            cause: None,
         }),
     }
 }
@@ -109,7 +118,20 @@ pub fn run_exclusive(
         opts.trigger,
     )?;
     info!(job = %job.name, as_of = %opts.as_of, dry_run = opts.dry_run, trigger = %opts.trigger, run_id, "run started");
-    let outcome = execute(job, opts, &state, run_id);
+    let mut outcome = execute(job, opts, &state, run_id);
+    if let (Some(cause), Some(spec), false) = (outcome.cause, &job.email, opts.dry_run) {
+        // Told to staff, and the sentence kept in the history with the failure.
+        let told = notify_failure(
+            spec,
+            Some(&state),
+            &job.name,
+            opts.as_of,
+            cause,
+            &outcome.messages,
+        );
+        warn!(job = %job.name, "{told}");
+        outcome.messages.push(told);
+    }
     let status = RunStatus::from(outcome.exit);
     let message = outcome.messages.join("\n");
     state.finish_run(
@@ -127,12 +149,13 @@ pub fn run_exclusive(
     Ok(RunResult::Ran(outcome))
 }
 
-fn failed(message: String) -> Outcome {
+fn failed(cause: FailureCause, message: String) -> Outcome {
     warn!("{message}");
     Outcome {
         exit: Exit::CouldNotRun,
         messages: vec![message],
         report_path: None,
+        cause: Some(cause),
     }
 }
 
@@ -150,21 +173,27 @@ fn default_templates(job: &Job) -> PathBuf {
 fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome {
     let (catalogue, mailer) = match prepare(job) {
         Ok(ready) => ready,
-        Err(message) => return failed(message),
+        Err(message) => return failed(FailureCause::Settings, message),
     };
     let mut ingested = match stage("ingest", || ingest::read_inputs(&job.inputs, &catalogue)) {
         Ok(i) => i,
-        Err(e) => return failed(e.to_string()),
+        Err(e) => return failed(FailureCause::Input, e.to_string()),
     };
     log_inputs(&ingested);
     if let Err(e) = state.record_inputs(run_id, &ingested.summaries) {
-        return failed(e.to_string());
+        return failed(FailureCause::State, e.to_string());
     }
+    let baseline = state.input_counts(&job.name).unwrap_or_else(|e| {
+        warn!("input counts not readable: {e}");
+        Vec::new()
+    });
+    let hold = hold::assess(job, &ingested, &baseline, opts.confirm_inputs);
+    let hold_notice = hold.lines();
     let mut results = match stage("rules+compliance", || {
         evaluation::evaluate(&catalogue, &ingested, opts.as_of)
     }) {
         Ok(r) => r,
-        Err(e) => return failed(e.to_string()),
+        Err(e) => return failed(FailureCause::Evaluation, e.to_string()),
     };
     ingested.inputs.release_evaluated();
     let run = compose::Run {
@@ -172,6 +201,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         as_of: opts.as_of,
         dry_run: opts.dry_run,
         new_findings: None,
+        hold: &hold_notice,
     };
     let report_path = job.report.path_for(opts.as_of);
     let protected = job.files_read();
@@ -180,7 +210,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         if let Err(e) = stage("report (before mail)", || {
             before_mail.write(&report_path, &protected)
         }) {
-            return failed(e.to_string());
+            return failed(FailureCause::Report, e.to_string());
         }
     }
     let mail = mailer.as_ref().map(|(mailer, spec)| {
@@ -189,7 +219,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
                 mailer,
                 state,
                 &job.name,
-                &results.ledger,
+                if hold.holds() { &[] } else { &results.ledger },
                 opts.as_of,
                 opts.dry_run,
                 &spec.outbox,
@@ -219,16 +249,25 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
     };
     let report = compose::workbook(run, &ingested, &results, mail_view);
     if let Err(e) = stage("report", || report.write(&report_path, &protected)) {
-        return failed(e.to_string());
+        return failed(FailureCause::Report, e.to_string());
     }
 
     let mut messages = Vec::new();
     let mut exit = input_messages(&ingested, &mut messages);
+    if hold.holds() {
+        warn!(job = %job.name, reasons = hold.reasons.len(), "grantee reminders held: an input looks wrong");
+        exit = exit.and(Exit::NeedsAttention);
+    } else if !opts.dry_run
+        && let Err(e) = state.save_input_counts(&job.name, run_id, opts.as_of, &ingested.summaries)
+    {
+        warn!("input counts not saved: {e}");
+    }
+    messages.extend(hold_notice.iter().cloned());
     if let (Some((mailer, spec)), Some(m)) = (&mailer, &mail) {
         if mail_messages(m, &mut messages) {
             exit = exit.and(Exit::NeedsAttention);
         }
-        let facts = notify::digest::facts(
+        let mut facts = notify::digest::facts(
             &job.name,
             opts.as_of,
             &ingested,
@@ -236,6 +275,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
             m.counts(),
             m.mail_lines.clone(),
         );
+        facts.hold.clone_from(&hold_notice);
         let digest = notify::send_digest(
             mailer,
             state,
@@ -249,6 +289,9 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
             exit = exit.and(Exit::NeedsAttention);
         }
         messages.extend(digest.messages);
+        if opts.dry_run {
+            messages.push(dry_run_message(&m.rows, &digest.row, &spec.outbox));
+        }
     }
     messages.push(format!(
         "{}: 基準日 {} の集計ブックを {} に書き出しました。",
@@ -260,6 +303,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         exit,
         messages,
         report_path: Some(report_path),
+        cause: None,
     }
 }
 
@@ -300,6 +344,27 @@ fn new_findings(state: &State, job: &str, results: &evaluation::Results) -> usiz
         .iter()
         .filter(|f| !seen.contains(&notify::DigestItem::finding_key(f)))
         .count()
+}
+
+/// A dry run's count of the .eml files it wrote and where (logged too).
+fn dry_run_message(
+    reminders: &[notify::NotificationRow],
+    digest: &notify::NotificationRow,
+    outbox: &std::path::Path,
+) -> String {
+    fn previewed(r: &notify::NotificationRow) -> Option<&str> {
+        (r.result.outcome == crate::model::MailOutcome::Previewed).then_some(r.result.text.as_str())
+    }
+    // One .eml may name several reports (one 通知 row each): count files.
+    let files: std::collections::HashSet<&str> = reminders.iter().filter_map(previewed).collect();
+    let digests = usize::from(previewed(digest).is_some());
+    let written = files.len() + digests;
+    info!(mails = written, reminders = files.len(), digests, outbox = %outbox.display(), "dry run: mails written as .eml, none sent");
+    format!(
+        "試行: メール {written} 通（督促 {} 通、職員あてのまとめ {digests} 通）を .eml として {} に書き出しました。送信も送信済みの記録もしていません。",
+        files.len(),
+        outbox.display()
+    )
 }
 
 /// Runs one stage and logs how long it took.

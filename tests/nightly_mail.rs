@@ -291,8 +291,14 @@ fn a_night_whose_report_path_is_a_folder_sends_no_mail() {
         .expect(2);
     ran.stderr_is(&[
         "集計ブックの出力先 out/summary-2024-04-25.xlsx はフォルダのため書き込めません。ジョブファイルの [report] path にファイルのパスを指定してください。",
+        "実行できなかったことを職員（kogyo@example.jp）にメールで知らせました。",
     ]);
-    assert!(server.messages().is_empty(), "no mail before the report");
+    // No reminder before the report: only staff hear that the night failed.
+    let subjects_so_far = subjects(&server.messages());
+    assert_eq!(
+        subjects_so_far,
+        ["【補助金夜間処理】令和6年4月25日 実行できませんでした（nightly）"]
+    );
 
     std::fs::remove_dir(&report).unwrap();
     let fixed = run(&sandbox, port);

@@ -411,6 +411,7 @@ fn the_night_says_what_to_fix_in_whole_sentences() {
         .expect(1);
     ran.stderr_is(&[
         "入力に誤りがあり 10 行を除外しました（10 件）。集計ブックの「入力エラー」シートを確認してください。",
+        "試行: メール 6 通（督促 5 通、職員あてのまとめ 1 通）を .eml として out/outbox に書き出しました。送信も送信済みの記録もしていません。",
         "nightly: 基準日 2024-04-25 の集計ブックを out/summary-2024-04-25.xlsx に書き出しました。",
     ]);
     assert_eq!(ran.stdout(), "");

@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
+mod check;
 mod check_rules;
+mod doctor;
+mod failed_night;
 mod outbox;
 mod schedule;
 
-use crate::catalogue::Catalogue;
-use crate::ingest;
 use crate::job;
 use crate::model::{Exit, Trigger};
 use crate::pipeline::{self, RunOptions};
@@ -85,11 +86,22 @@ pub enum Command {
         /// Job name (`nightly` → jobs/nightly.toml) or path to a .toml file.
         job: String,
         /// Business date to evaluate (YYYY-MM-DD, Asia/Tokyo). Default: today in Tokyo.
+        ///
+        /// A replay of a past night (再実行): the workbook shows that night's state
+        /// (reports received after the date count as not yet received), but no
+        /// reminder is sent for a report the export records as received, whatever
+        /// its 受付日; mails already sent are never sent again.
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<NaiveDate>,
         /// Render emails into the outbox folder as .eml files; send nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Send the grantee reminders although an input looks wrong (empty,
+        /// shrunk since the last night, mostly rejected, or a CSV cut short):
+        /// staff have checked the change. Without it such a night holds every
+        /// reminder and says why on 概要 and in the digest.
+        #[arg(long)]
+        confirm_inputs: bool,
         #[command(flatten)]
         state: StateArgs,
     },
@@ -122,6 +134,15 @@ pub enum Command {
     CheckRules {
         /// Catalogue file (default: catalogue/programs.toml).
         catalogue: Option<PathBuf>,
+    },
+    /// Check a job end to end without sending anything (one line per check:
+    /// ✓ good, ⚠ warning, ✗ failed with the fix). Exit 0 all good, 1
+    /// warnings, 2 a check failed.
+    Doctor {
+        /// Job name (`nightly` → jobs/nightly.toml) or path to a .toml file.
+        job: String,
+        #[command(flatten)]
+        state: StateArgs,
     },
     /// List recent runs.
     History {
@@ -179,9 +200,10 @@ pub fn run(cli: Cli) -> Result<Finished, CliError> {
             job,
             as_of,
             dry_run,
+            confirm_inputs,
             state,
-        } => run_job(&job, as_of, dry_run, &state),
-        Command::Check { files, programs } => check(&files, programs.as_deref()),
+        } => run_job(&job, as_of, dry_run, confirm_inputs, &state),
+        Command::Check { files, programs } => check::run(&files, programs.as_deref()),
         Command::CheckRules { catalogue } => check_rules::run(catalogue.as_deref()),
         Command::Schedule { state } => Ok(schedule::serve(&state.jobs_dir, state.db())),
         Command::Jobs { state } => schedule::list(&state.jobs_dir, &state.db()),
@@ -195,6 +217,7 @@ pub fn run(cli: Cli) -> Result<Finished, CliError> {
                 resend: _,
             }) => outbox::resolve(&state.db(), &application, report_fy, &stage, delivered),
         },
+        Command::Doctor { job, state } => doctor::run(&job, &state),
         Command::History {
             job,
             json,
@@ -208,16 +231,35 @@ fn run_job(
     name: &str,
     as_of: Option<NaiveDate>,
     dry_run: bool,
+    confirm_inputs: bool,
     state: &StateArgs,
 ) -> Result<Finished, CliError> {
-    let job = job::locate(name, &state.jobs_dir)
-        .and_then(|p| job::load_from_env(&p))
-        .map_err(CliError::from_error)?;
+    let as_of = as_of.unwrap_or_else(today_tokyo);
+    let path = job::locate(name, &state.jobs_dir).map_err(CliError::from_error)?;
+    let loaded = if dry_run {
+        job::load_for_dry_run(&path)
+    } else {
+        job::load_from_env(&path)
+    };
+    let job = match loaded {
+        Ok(job) => job,
+        Err(e) => {
+            let error = CliError::from_error(e);
+            return Err(failed_night::job_file(
+                &path,
+                as_of,
+                dry_run,
+                &state.db(),
+                error,
+            ));
+        }
+    };
     let opts = RunOptions {
-        as_of: as_of.unwrap_or_else(today_tokyo),
+        as_of,
         dry_run,
         db: state.db(),
         trigger: Trigger::Manual,
+        confirm_inputs,
     };
     let outcome = pipeline::run(&job, &opts).map_err(CliError::from_error)?;
     Ok(Finished {
@@ -225,55 +267,6 @@ fn run_job(
         stdout: Vec::new(),
         stderr: outcome.messages,
     })
-}
-
-fn check(files: &[PathBuf], programs: Option<&Path>) -> Result<Finished, CliError> {
-    let catalogue = match programs {
-        None => Catalogue::builtin(),
-        Some(p) => Catalogue::load(p).map_err(CliError::from_error)?,
-    };
-    let mut done = Finished::new(Exit::Done);
-    for (path, result) in ingest::check_files(files, &catalogue) {
-        match result {
-            Err(e) => {
-                // The error already names the file.
-                done.stdout.push(e.to_string());
-                done.exit = Exit::CouldNotRun;
-            }
-            Ok(report) => {
-                for e in &report.errors {
-                    let value = if e.value.is_empty() {
-                        String::new()
-                    } else {
-                        format!("「{}」", e.value)
-                    };
-                    done.stdout.push(format!(
-                        "{}: {}!{}: {}{}: {}",
-                        path.display(),
-                        e.sheet,
-                        e.cell,
-                        e.column,
-                        value,
-                        e.reason
-                    ));
-                }
-                if !report.errors.is_empty() {
-                    done.exit = done.exit.and(Exit::NeedsAttention);
-                }
-                for s in &report.sheets {
-                    done.stderr.push(format!(
-                        "{}: シート「{}」を{}として {} 行確認しました（除外 {} 行）",
-                        path.display(),
-                        s.sheet,
-                        s.dataset.label(),
-                        s.rows,
-                        s.rejected
-                    ));
-                }
-            }
-        }
-    }
-    Ok(done)
 }
 
 fn history(job: Option<&str>, json: bool, db: &Path, limit: usize) -> Result<Finished, CliError> {
@@ -296,13 +289,14 @@ fn history(job: Option<&str>, json: bool, db: &Path, limit: usize) -> Result<Fin
                 .push(serde_json::to_string(r).map_err(CliError::from_error)?);
         } else {
             done.stdout.push(format!(
-                "{}\t{}\t基準日 {}\t開始 {}\t終了 {}\t{}",
+                "{}\t{}\t基準日 {}\t開始 {}\t終了 {}\t{}\t{}",
                 r.id,
                 r.job,
                 r.as_of,
                 r.started_at,
                 r.finished_at.as_deref().unwrap_or("-"),
-                r.status
+                r.status,
+                if r.dry_run { "試行" } else { "本番" }
             ));
         }
     }

@@ -13,11 +13,50 @@ use crate::state::outbox::{OutboxKey, OutboxStatus};
 
 /// Lists every outbox row that is not `sent`; exit 0.
 pub fn list(db: &Path) -> Result<Finished, CliError> {
-    let entries = open(db)?.outbox_entries().map_err(CliError::from_error)?;
+    if !db.exists() {
+        let mut done = Finished::new(Exit::Done);
+        done.stderr.push(format!(
+            "送信待ちのメールはありません（状態ファイル {} がまだありません: 一度も実行されていません）。",
+            db.display()
+        ));
+        return Ok(done);
+    }
+    let state = open(db)?;
+    let entries = state.outbox_entries().map_err(CliError::from_error)?;
     let mut done = Finished::new(Exit::Done);
+    // Mails telling staff a night failed, when the relay did not take them.
+    let failures = state.failure_mails_unsent().map_err(CliError::from_error)?;
+    done.stderr.extend(failures.iter().map(|f| {
+        format!(
+            "失敗の通知メール（ジョブ {}、基準日 {}）: 状態 {}、宛先 {}、試行 {} 回、Message-ID {}、最後のエラー {}",
+            f.job,
+            f.as_of,
+            f.status,
+            f.recipients,
+            f.attempts,
+            f.message_id,
+            f.last_error.as_deref().unwrap_or("-")
+        )
+    }));
     done.stdout
         .push("申請番号\t報告年度\t段階\t状態\t宛先\t試行回数\tMessage-ID\t最後のエラー".into());
-    for e in entries.iter().filter(|e| e.status != OutboxStatus::Sent) {
+    let waiting: Vec<_> = entries
+        .iter()
+        .filter(|e| e.status != OutboxStatus::Sent)
+        .collect();
+    if waiting.is_empty() {
+        done.stdout.clear();
+        if !failures.is_empty() {
+            return Ok(done);
+        }
+        done.stderr.push(format!(
+            "送信待ち・送信不明のメールはありません（状態ファイル {}、送信済み {} 通）。",
+            db.display(),
+            entries.len()
+        ));
+        return Ok(done);
+    }
+    for e in waiting {
         done.stdout.push(format!(
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             e.key.application_id,

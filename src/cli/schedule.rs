@@ -91,5 +91,10 @@ pub fn list(jobs_dir: &Path, db: &Path) -> Result<Finished, CliError> {
         .iter()
         .map(|bad| format!("エラー: {}", bad.message))
         .collect();
+    for loaded in &folder.jobs {
+        let warnings = crate::job::placeholder_warnings(&loaded.job);
+        done.stderr
+            .extend(warnings.into_iter().map(|w| format!("注意: {w}")));
+    }
     Ok(done)
 }

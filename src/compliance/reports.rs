@@ -4,7 +4,9 @@
 //! Which programs owe which reports is catalogue data (`ReportingDuty`), so a
 //! new program with a reporting duty needs no code here. Everything is judged
 //! as of a given date, and reports received after it are ignored, so re-running
-//! a past night reproduces that night's ledger.
+//! a past night reproduces that night's ledger. One thing a later receipt does
+//! change: [`ReportDue::received_later`] records it, so a replay never mails a
+//! grantee whose report the export already holds (the contract's exception).
 
 use std::sync::Arc;
 
@@ -90,6 +92,10 @@ pub struct ReportDue {
     pub due_basis: Option<Arc<str>>,
     /// 受付日 of the earliest matching report received by the as-of date.
     pub received_on: Option<NaiveDate>,
+    /// 受付日 of the earliest matching report received after the as-of date
+    /// (a replay of a past night): the ledger still shows the night's state,
+    /// but no reminder may go out for a report the export holds.
+    pub received_later: Option<NaiveDate>,
     pub state: ReportState,
 }
 
@@ -157,13 +163,13 @@ fn shown_from(nominal: NaiveDate) -> NaiveDate {
     nominal.with_day(1).unwrap_or(nominal)
 }
 
-/// The earliest 受付日 per (申請番号, 報告年度) among reports received by `as_of`.
+/// The earliest 受付日 per (申請番号, 報告年度) among the reports `keep` takes.
 fn earliest_received(
     received: &[EmploymentReport],
-    as_of: NaiveDate,
+    keep: impl Fn(NaiveDate) -> bool,
 ) -> HashMap<(&str, FiscalYear), NaiveDate> {
-    let mut out: HashMap<(&str, FiscalYear), NaiveDate> = HashMap::with_capacity(received.len());
-    for r in received.iter().filter(|r| r.received_on <= as_of) {
+    let mut out: HashMap<(&str, FiscalYear), NaiveDate> = HashMap::new();
+    for r in received.iter().filter(|r| keep(r.received_on)) {
         out.entry((r.application_id.as_str(), r.report_fy))
             .and_modify(|d| *d = (*d).min(r.received_on))
             .or_insert(r.received_on);
@@ -208,7 +214,9 @@ pub fn ledger(
     duties: &[ReportingDuty],
     as_of: NaiveDate,
 ) -> Vec<ReportDue> {
-    let index = earliest_received(received, as_of);
+    let index = earliest_received(received, |d| d <= as_of);
+    // Usually empty: only a replay of a past night sees receipts after it.
+    let later = earliest_received(received, |d| d > as_of);
     let shared: Vec<DutyTexts> = duties.iter().map(DutyTexts::of).collect();
     let duty_of = |duty: &ReportingDuty| {
         duties
@@ -243,6 +251,10 @@ pub fn ledger(
         .map(|(req, due, duty)| {
             let duty = shared[duty].clone();
             let received_on = index.get(&(req.app.id.as_str(), req.report_fy)).copied();
+            let received_later = received_on
+                .is_none()
+                .then(|| later.get(&(req.app.id.as_str(), req.report_fy)).copied())
+                .flatten();
             ReportDue {
                 application_id: req.app.id.clone(),
                 company: req.app.company.clone(),
@@ -263,6 +275,7 @@ pub fn ledger(
                 due_shift: req.duty.shift,
                 due_basis: duty.basis,
                 received_on,
+                received_later,
                 state: state_of(received_on, due, as_of),
             }
         })

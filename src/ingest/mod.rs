@@ -9,6 +9,8 @@
 
 pub mod columns;
 pub mod crossrow;
+pub mod cut;
+pub mod diagnose;
 pub mod guard;
 pub mod header;
 pub mod parse;
@@ -27,6 +29,7 @@ use crate::catalogue::Catalogue;
 use crate::job::InputSpec;
 use crate::model::{Dataset, InputError, Inputs, SharedStr};
 use crossrow::Headers;
+use diagnose::HeaderDiagnosis;
 use header::{HeaderMap, MAX_ROWS_BEFORE_HEADER};
 use sheet_rows::read_rows;
 use source::{Book, Row, SourceError};
@@ -241,7 +244,7 @@ impl Reader {
                 let r = read_rows(book, &sheet, &header, &mut |c| {
                     let record = rows::application(c, catalogue);
                     if record.is_none()
-                        && let Some(id) = c.text(columns::app::ID)
+                        && let Some(id) = c.id(columns::app::ID)
                     {
                         excluded.insert(id);
                     }
@@ -438,6 +441,8 @@ pub struct CheckReport {
     /// Sheets recognised as a dataset, with their data rows.
     pub sheets: Vec<InputSummary>,
     pub errors: Vec<InputError>,
+    /// Sheets not recognised as any dataset, each with why and the fix.
+    pub unmatched: Vec<HeaderDiagnosis>,
 }
 
 /// Checks files the way a run reads them, each sheet recognised by its
@@ -449,8 +454,10 @@ pub fn check_files(
 ) -> Vec<(PathBuf, Result<CheckReport, IngestError>)> {
     let mut reader = Reader::default();
     let mut failed: HashMap<PathBuf, IngestError> = HashMap::new();
+    let mut unmatched: HashMap<PathBuf, Vec<HeaderDiagnosis>> = HashMap::new();
     for (i, path) in paths.iter().enumerate() {
-        let outcome = recognise_sheets(&mut reader, path).and_then(|sheets| {
+        let outcome = recognise_sheets(&mut reader, path).and_then(|(sheets, why)| {
+            unmatched.insert(path.clone(), why);
             sheets.into_iter().try_for_each(|(sheet, dataset)| {
                 let spec = InputSpec {
                     path: path.clone(),
@@ -494,19 +501,22 @@ pub fn check_files(
                     .filter(|e| e.file == label)
                     .cloned()
                     .collect(),
+                unmatched: unmatched.remove(path).unwrap_or_default(),
             };
             (path.clone(), Ok(report))
         })
         .collect()
 }
 
-/// Which dataset each sheet of a file holds, by its headers.
-fn recognise_sheets(
-    reader: &mut Reader,
-    path: &Path,
-) -> Result<Vec<(String, Dataset)>, IngestError> {
+/// The sheets of one file recognised as a dataset, and why each other one is not.
+type SheetsOfFile = (Vec<(String, Dataset)>, Vec<HeaderDiagnosis>);
+
+/// Which dataset each sheet of a file holds, by its headers, and why each
+/// other sheet is not one (never skipped in silence).
+fn recognise_sheets(reader: &mut Reader, path: &Path) -> Result<SheetsOfFile, IngestError> {
     let mut book = reader.book(path)?;
     let mut found = Vec::new();
+    let mut unmatched = Vec::new();
     let mut scanned = Ok(());
     for sheet in book.sheet_names() {
         let hit = first_header(&mut book, &sheet, &|row| {
@@ -514,7 +524,14 @@ fn recognise_sheets(
         });
         match hit {
             Ok(Some(d)) => found.push((sheet, d)),
-            Ok(None) => {}
+            Ok(None) => match diagnose::diagnose(&mut book, &sheet, None, &BTreeMap::new()) {
+                Ok(Some(why)) => unmatched.push(why),
+                Ok(None) => {}
+                Err(e) => {
+                    scanned = Err(e);
+                    break;
+                }
+            },
             Err(e) => {
                 scanned = Err(e);
                 break;
@@ -523,16 +540,7 @@ fn recognise_sheets(
     }
     reader.keep(book);
     scanned?;
-    if found.is_empty() {
-        return Err(IngestError::NoHeader {
-            path: path.to_path_buf(),
-            dataset: "申請一覧・取得財産・雇用状況報告・予算",
-            required: "いずれかのデータセット".into(),
-            limit: MAX_ROWS_BEFORE_HEADER,
-            where_: String::new(),
-        });
-    }
-    Ok(found)
+    Ok((found, unmatched))
 }
 
 /// Moves `more` onto the end of `all`; when `all` is still empty (the usual

@@ -132,7 +132,7 @@ impl<'a> Cells<'a> {
     /// Writes the row's 申請番号 (and, for 申請一覧, its 事業者名) into each
     /// of its errors, so 入力エラー says which application a rejection is about.
     pub fn tag_errors(&mut self, id: Column, company: Option<Column>) {
-        let id = self.text(id).unwrap_or_default();
+        let id = self.id(id).unwrap_or_default();
         let company = company.and_then(|c| self.text(c)).unwrap_or_default();
         for e in &mut self.errors {
             if e.application_id.is_empty() {
@@ -151,6 +151,24 @@ impl<'a> Cells<'a> {
     /// Optional text, trimmed.
     pub fn text(&self, column: Column) -> Option<String> {
         parse::text(self.raw(column))
+    }
+
+    /// A 申請番号: trimmed and NFKC-normalised like every text that is
+    /// matched across exports, so 「Ｇ００００１」 in one system's export is
+    /// G00001 in another's.
+    pub fn id(&self, column: Column) -> Option<String> {
+        self.text(column)
+            .map(|t| parse::normalize(&t))
+            .filter(|t| !t.is_empty())
+    }
+
+    /// A required 申請番号 ([`Cells::id`]): blank is an error.
+    pub fn required_id(&mut self, column: Column) -> Option<String> {
+        let t = self.id(column);
+        if t.is_none() {
+            self.missing(column);
+        }
+        t
     }
 
     /// Required text: blank is an error.
@@ -237,7 +255,7 @@ impl<'a> Cells<'a> {
 
 /// One row of 申請一覧.
 pub fn application(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Application> {
-    let id = cells.required_text(app::ID);
+    let id = cells.required_id(app::ID);
     let program = program(cells, catalogue, app::PROGRAM);
     let course = course(cells, program.map(|(_, p)| p));
     let company = cells.required_text(app::COMPANY);
@@ -371,7 +389,7 @@ fn course(cells: &mut Cells<'_>, program: Option<&Program>) -> Option<SharedStr>
 /// One row of 取得財産. A blank 取得日 stays `None` here; the cross-row stage
 /// fills it from the application's 事業完了日.
 pub fn asset(cells: &mut Cells<'_>) -> Option<Asset> {
-    let application_id = cells.required_text(asset::APPLICATION_ID);
+    let application_id = cells.required_id(asset::APPLICATION_ID);
     let asset_id = cells.required_text(asset::ASSET_ID);
     let name = cells.required_text(asset::NAME);
     let category = cells.text(asset::CATEGORY);
@@ -437,7 +455,7 @@ pub fn rejected_report(cells: &mut Cells<'_>) -> Option<RejectedReport> {
     if cells.errors.is_empty() {
         return None;
     }
-    let held = cells.text(report::APPLICATION_ID).map(|application_id| {
+    let held = cells.id(report::APPLICATION_ID).map(|application_id| {
         let raw = |c| cells.raw(c);
         RejectedReport {
             application_id,
@@ -465,7 +483,7 @@ pub fn rejected_report(cells: &mut Cells<'_>) -> Option<RejectedReport> {
 
 /// One row of 雇用状況報告.
 pub fn employment_report(cells: &mut Cells<'_>) -> Option<EmploymentReport> {
-    let application_id = cells.required_text(report::APPLICATION_ID);
+    let application_id = cells.required_id(report::APPLICATION_ID);
     let report_fy: Option<FiscalYear> = cells.required(report::REPORT_FY, parse::fiscal_year);
     let received_on = cells.required(report::RECEIVED_ON, parse::date);
     let hires_women = cells.count(report::HIRES_WOMEN);

@@ -20,6 +20,53 @@ pub struct Schedule {
     cron: Cron,
 }
 
+/// The six fields' names and the numbers each takes.
+const FIELDS: [(&str, u32, u32); 6] = [
+    ("秒", 0, 59),
+    ("分", 0, 59),
+    ("時", 0, 23),
+    ("日", 1, 31),
+    ("月", 1, 12),
+    ("曜日", 0, 7),
+];
+
+/// Each number of each field within its field's range, said in Japanese
+/// with the field's position and name (croner only says "Number out of
+/// bounds" without the field).
+fn check_fields(expr: &str) -> Result<(), String> {
+    for (i, (field, (name, lo, hi))) in expr.split_whitespace().zip(FIELDS).enumerate() {
+        for part in field.split(',') {
+            let (range, step) = part.split_once('/').unwrap_or((part, ""));
+            if !step.is_empty() {
+                match step.parse::<u32>() {
+                    Ok(n) if n >= 1 => {}
+                    _ => {
+                        return Err(format!(
+                            "スケジュール「{}」の{}項目め（{name}）の間隔「/{}」は 1 以上の数で書いてください。",
+                            one_line(expr),
+                            i + 1,
+                            one_line(step)
+                        ));
+                    }
+                }
+            }
+            for number in range.split('-') {
+                let Ok(n) = number.parse::<u32>() else {
+                    continue;
+                };
+                if n < lo || n > hi {
+                    return Err(format!(
+                        "スケジュール「{}」の{}項目め（{name}）の「{n}」は範囲外です。{name}は {lo}〜{hi} で書いてください（書き方: 秒 分 時 日 月 曜日、例: \"0 30 2 * * *\" は毎日 2:30）。",
+                        one_line(expr),
+                        i + 1
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Schedule {
     /// Parses `sec min hour day month weekday`; the error is a Japanese sentence.
     pub fn parse(expr: &str) -> Result<Schedule, String> {
@@ -30,6 +77,7 @@ impl Schedule {
                 one_line(expr)
             ));
         }
+        check_fields(expr)?;
         let cron = CronParser::builder()
             .seconds(Seconds::Required)
             .dom_and_dow(true)
@@ -37,7 +85,7 @@ impl Schedule {
             .parse(expr)
             .map_err(|e| {
                 format!(
-                    "スケジュール「{}」を解釈できません（{}）",
+                    "スケジュール「{}」を解釈できません。各項目は数字、*、範囲（1-5）、間隔（*/10）、並び（1,15）で書いてください（詳細: {}）",
                     one_line(expr),
                     one_line(&e.to_string())
                 )

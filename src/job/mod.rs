@@ -6,6 +6,10 @@
 //! ignored on a city server.
 
 pub mod cron;
+mod errors;
+mod placeholders;
+
+pub use placeholders::placeholder_warnings;
 
 pub use cron::Schedule;
 
@@ -29,6 +33,14 @@ pub enum JobError {
     },
     #[error("ジョブファイル {path} の書式が正しくありません: {message}")]
     Syntax { path: PathBuf, message: String },
+    /// A mistake on a known line: the key and a sentence with the fix.
+    #[error("ジョブファイル {path} の {line} 行目（{key}）: {message}")]
+    At {
+        path: PathBuf,
+        line: usize,
+        key: String,
+        message: String,
+    },
     #[error("ジョブファイル {path} の {key} で参照している環境変数 {var} が設定されていません")]
     MissingVar {
         path: PathBuf,
@@ -60,7 +72,14 @@ pub struct Job {
     pub inputs: BTreeMap<Dataset, InputSpec>,
     pub report: ReportSpec,
     pub email: Option<EmailSpec>,
+    /// `[hold] shrink_percent`: grantee reminders are held when an input's
+    /// accepted rows fall by more than this share of the last sending
+    /// night's (default 10: a tenth).
+    pub shrink_percent: u32,
 }
+
+/// The default of `[hold] shrink_percent`: a tenth.
+pub const DEFAULT_SHRINK_PERCENT: u32 = 10;
 
 impl Job {
     /// Every file the job reads (inputs, program catalogue, the job file
@@ -195,6 +214,13 @@ struct RawJob {
     inputs: RawInputs,
     report: RawReport,
     email: Option<RawEmail>,
+    hold: Option<RawHold>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHold {
+    shrink_percent: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -299,8 +325,67 @@ pub fn load_from_env(path: &Path) -> Result<Job, JobError> {
     load(path, &|var| std::env::var(var).ok())
 }
 
+/// The SMTP URL a dry run uses when its variable is not set: never
+/// connected to (a dry run writes .eml files), only parsed.
+const DRY_RUN_SMTP_URL: &str = "smtp://localhost:25";
+
+/// [`load_from_env`] for a dry run, which sends nothing and so does not need
+/// the SMTP URL: a missing variable in `email.smtp_url` is no error there.
+pub fn load_for_dry_run(path: &Path) -> Result<Job, JobError> {
+    match load_from_env(path) {
+        Err(JobError::MissingVar { key, var, .. }) if key == "email.smtp_url" => load(path, &|v| {
+            if v == var {
+                Some(DRY_RUN_SMTP_URL.to_string())
+            } else {
+                std::env::var(v).ok()
+            }
+        }),
+        other => other,
+    }
+}
+
 /// Parses job-file text; `path` names the file in errors and anchors relative paths.
 pub fn parse(
+    text: &str,
+    path: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Job, JobError> {
+    parse_unplaced(text, path, env).map_err(|e| place(e, text))
+}
+
+/// A mistake whose key has a line in `text` says the line.
+fn place(err: JobError, text: &str) -> JobError {
+    match err {
+        JobError::Invalid { path, key, message } => match errors::line_of_key(text, &key) {
+            Some(line) => JobError::At {
+                path,
+                line,
+                key,
+                message: format!("値が正しくありません: {message}"),
+            },
+            None => JobError::Invalid { path, key, message },
+        },
+        other => other,
+    }
+}
+
+/// A toml or serde error on the text as written, with its line and key.
+fn located(text: &str, path: &Path, err: &toml::de::Error) -> JobError {
+    match errors::describe(text, err) {
+        (Some(place), message) => JobError::At {
+            path: path.to_path_buf(),
+            line: place.line,
+            key: place.key,
+            message,
+        },
+        (None, message) => JobError::Syntax {
+            path: path.to_path_buf(),
+            message,
+        },
+    }
+}
+
+fn parse_unplaced(
     text: &str,
     path: &Path,
     env: &dyn Fn(&str) -> Option<String>,
@@ -309,7 +394,10 @@ pub fn parse(
         path: path.to_path_buf(),
         message,
     };
-    let mut value: toml::Value = toml::from_str(text).map_err(|e| syntax(e.to_string()))?;
+    // The shape is checked on the text as written, so a mistake has a line
+    // (after `${VAR}` substitution below the spans are gone).
+    toml::from_str::<RawJob>(text).map_err(|e| located(text, path, &e))?;
+    let mut value: toml::Value = toml::from_str(text).map_err(|e| located(text, path, &e))?;
     substitute_env(&mut value, "", path, env)?;
     // After substitution an error may quote a `${VAR}` value: one short line.
     let raw: RawJob = value
@@ -367,6 +455,16 @@ pub fn parse(
         None => None,
         Some(e) => Some(email_spec(e, &base, &invalid)?),
     };
+    let shrink_percent = raw
+        .hold
+        .and_then(|h| h.shrink_percent)
+        .unwrap_or(DEFAULT_SHRINK_PERCENT);
+    if shrink_percent > 100 {
+        return Err(invalid(
+            "hold.shrink_percent",
+            format!("0〜100 の整数（%）で書いてください: {shrink_percent}"),
+        ));
+    }
     Ok(Job {
         name: path
             .file_stem()
@@ -381,7 +479,25 @@ pub fn parse(
             path: join_clean(&base, raw.report.path),
         },
         email,
+        shrink_percent,
     })
+}
+
+/// The `[email]` section alone, for telling staff that the rest of the job
+/// file is wrong: `None` when even that section cannot be read.
+pub fn email_section(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Option<EmailSpec> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let value: toml::Value = toml::from_str(&text).ok()?;
+    let mut email = value.get("email")?.clone();
+    substitute_env(&mut email, "email", path, env).ok()?;
+    let raw: RawEmail = email.try_into().ok()?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let invalid = |key: &str, message: String| JobError::Invalid {
+        path: path.to_path_buf(),
+        key: key.to_string(),
+        message,
+    };
+    email_spec(raw, base, &invalid).ok()
 }
 
 fn email_spec(

@@ -171,7 +171,7 @@ fn an_env_value_quoted_in_an_error_is_one_short_line() {
     assert_eq!(
         err,
         format!(
-            "ジョブファイル jobs/nightly.toml の email.from が正しくありません: 差出人アドレスとして使えません: {}…（全 100023 文字）",
+            "ジョブファイル jobs/nightly.toml の 13 行目（email.from）: 値が正しくありません: 差出人アドレスとして使えません: {}…（全 100023 文字）",
             shown.replace('\n', "\\n")
         )
     );

@@ -102,6 +102,10 @@ pub struct DigestFacts {
     pub mails: MailCounts,
     /// Tonight's reminders, one line per report (申請番号, 事業者名, stage, result).
     pub mail_lines: Vec<MailLine>,
+    /// Why grantee reminders were held tonight (`model::MailHold::lines`):
+    /// put above whatever the template writes, so an edited template cannot
+    /// leave it out.
+    pub hold: Vec<String>,
 }
 
 /// One reminder of tonight as the digest lists it.
@@ -154,6 +158,7 @@ pub fn facts(
         findings: results.findings.iter().map(DigestItem::finding).collect(),
         mails,
         mail_lines,
+        hold: Vec::new(),
     }
 }
 
@@ -283,6 +288,17 @@ fn context(
     }
 }
 
+/// The hold notice above the rendered digest, and said in its subject.
+fn held_first(mut r: Rendered, hold: &[String]) -> Rendered {
+    if hold.is_empty() {
+        return r;
+    }
+    let block: String = hold.iter().map(|l| format!("■ {l}\n")).collect();
+    r.body = format!("{block}\n{}", r.body);
+    r.subject = format!("【督促保留】{}", r.subject);
+    r
+}
+
 /// Renders the digest and builds it with the workbook attached.
 fn build(
     mailer: &Mailer,
@@ -360,7 +376,7 @@ pub fn send_digest(
     };
     let ctx = context(mailer, state, facts, &workbook_name, dry_run);
     let rendered = match mailer.templates.render(DIGEST_TEMPLATE, ctx) {
-        Ok(r) => r,
+        Ok(r) => held_first(r, &facts.hold),
         Err(e) => {
             row.result = MailResult::new(
                 MailOutcome::NotSent,

@@ -23,6 +23,7 @@
 mod dates;
 pub mod digest;
 pub mod eml;
+pub mod failure;
 pub mod message;
 pub mod reminders;
 pub mod smtp;

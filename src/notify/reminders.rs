@@ -33,7 +33,7 @@ use crate::state::outbox::{OutboxEntry, OutboxKey, OutboxStatus, Sender};
 type Plan<'a> = (&'a ReportDue, Option<Stage>);
 
 /// The stage due for each report, one per (申請番号, 報告年度): the key of
-/// the outbox. A second duty with the same key (not in today's catalogue)
+/// the outbox. None for a report received after the as-of date (a replay). A second duty with the same key (not in today's catalogue)
 /// rides on the first one's mail.
 fn plan(ledger: &[ReportDue], as_of: NaiveDate) -> Vec<Plan<'_>> {
     let mut seen = HashSet::new();
@@ -41,7 +41,8 @@ fn plan(ledger: &[ReportDue], as_of: NaiveDate) -> Vec<Plan<'_>> {
         .iter()
         .filter(|r| seen.insert((r.application_id.as_str(), r.report_fy)))
         .map(|r| {
-            let stage = wants_reminder(r.state)
+            // A replay never duns a grantee whose report the export holds.
+            let stage = (wants_reminder(r.state) && r.received_later.is_none())
                 .then(|| stage_on(r.report_fy, r.due, r.grace_open_days, as_of))
                 .flatten();
             (r, stage)

@@ -31,7 +31,10 @@ use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter,
 use probe::{DotProbe, ProbedStream};
 
 mod config;
+mod preflight;
 mod probe;
+
+pub use preflight::preflight;
 
 pub use config::{Security, SmtpConfig};
 

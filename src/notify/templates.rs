@@ -480,6 +480,7 @@ fn sample_row() -> ReportDue {
         due_shift: crate::model::DueShift::NextOpenDay,
         due_basis: None,
         received_on: None,
+        received_later: None,
         state: ReportState::NotYetDue,
     }
 }

@@ -40,6 +40,9 @@ pub struct Run<'a> {
     /// How many of the night's 要確認 rows no delivered digest has named
     /// yet; `None` when not known (every row then counts as new).
     pub new_findings: Option<usize>,
+    /// Why tonight's grantee reminders were held (`model::MailHold::lines`);
+    /// empty on a normal night.
+    pub hold: &'a [String],
 }
 
 /// Assembles the workbook.
@@ -122,7 +125,20 @@ fn overview(
     mail: Option<Mail<'_>>,
 ) -> Overview {
     let (job, as_of, dry_run) = (run.job, run.as_of, run.dry_run);
-    let mut sections = vec![today_section(run, ingested, results, mail)];
+    let mut sections = Vec::new();
+    if !run.hold.is_empty() {
+        sections.push(Section {
+            title: "督促メールの保留".into(),
+            columns: Vec::new(),
+            rows: run
+                .hold
+                .iter()
+                .map(|l| vec![Cell::text(l.clone())])
+                .collect(),
+            span_last: 0,
+        });
+    }
+    sections.push(today_section(run, ingested, results, mail));
     sections.push(flags_section(ingested, results));
     if let Some(m) = mail {
         sections.push(Section::pairs(

@@ -129,6 +129,7 @@ mod tests {
             contact_name: None,
             attachments: vec![].into(),
             received_on: None,
+            received_later: None,
             state,
         }
     }

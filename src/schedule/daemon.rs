@@ -256,6 +256,7 @@ fn launch(ctx: &Arc<Context>, job: Job, as_of: NaiveDate, trigger: Trigger) {
         dry_run: false,
         db: ctx.db.clone(),
         trigger,
+        confirm_inputs: false,
     };
     let lock = ctx.lock.clone();
     let clock = ctx.clock.clone();

@@ -6,6 +6,8 @@
 //! Yen are INTEGER, dates ISO-8601 TEXT.
 
 mod digest_flags;
+pub mod failure_mails;
+pub mod input_counts;
 pub mod lock;
 pub mod outbox;
 pub mod runs;
@@ -99,6 +101,33 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE outbox ADD COLUMN phase TEXT;",
     // 5: the line a digest showed for a flag, for its 解消 section.
     "ALTER TABLE digest_flags ADD COLUMN line TEXT;",
+    // 6 (issue 24, input counts): each input's rows on the last night whose
+    // reminders went out, the yardstick a shrunken export is held against.
+    "CREATE TABLE input_counts (
+        job TEXT NOT NULL,
+        dataset TEXT NOT NULL,
+        run_id INTEGER NOT NULL,
+        as_of TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        accepted INTEGER NOT NULL,
+        PRIMARY KEY (job, dataset)
+     );",
+    // 7 (issue 24, failure mails): the mail telling staff a night could not
+    // run, at most one delivered per job and business date.
+    "CREATE TABLE failure_mails (
+        job TEXT NOT NULL,
+        as_of TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed', 'uncertain')),
+        recipients TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        sent_at TEXT,
+        PRIMARY KEY (job, as_of)
+     );",
 ];
 
 /// An open state file.

@@ -40,6 +40,7 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
         findings: Vec::new(),
         mails: reminders.counts(),
         mail_lines: reminders.mail_lines.clone(),
+        hold: Vec::new(),
     };
     let preview = send_digest(
         &m,

@@ -221,6 +221,7 @@ pub fn report(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
         due_shift: hojokin::model::DueShift::NextOpenDay,
         due_basis: None,
         received_on: None,
+        received_later: None,
         state,
     }
 }

@@ -182,6 +182,7 @@ fn a_row_carries_the_grant_and_the_duty() {
         due_shift: crate::model::DueShift::NextOpenDay,
         due_basis: None,
         received_on: Some(date(2023, 4, 25)),
+        received_later: None,
         state: ReportState::Submitted,
     };
     assert_eq!(rows, vec![want]);

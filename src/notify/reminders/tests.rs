@@ -31,6 +31,7 @@ fn due(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
         due_shift: crate::model::DueShift::NextOpenDay,
         due_basis: None,
         received_on: None,
+        received_later: None,
         state,
     }
 }

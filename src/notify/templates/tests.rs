@@ -41,6 +41,7 @@ fn row() -> ReportDue {
         due_shift: crate::model::DueShift::NextOpenDay,
         due_basis: None,
         received_on: None,
+        received_later: None,
         state: ReportState::NotYetDue,
     }
 }
