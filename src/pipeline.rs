@@ -16,6 +16,7 @@ use crate::evaluation;
 use crate::ingest::{self, Ingested};
 use crate::job::{EmailSpec, Job};
 use crate::model::{Exit, Trigger};
+use crate::night::Night;
 use crate::notify::{self, Mailer, NotifyOutcome};
 use crate::report::{Sheet, compose};
 use crate::state::State;
@@ -167,15 +168,17 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         Err(e) => return failed(e.to_string()),
     };
     ingested.inputs.release_evaluated();
-    let run = compose::Run {
-        job,
-        as_of: opts.as_of,
-        dry_run: opts.dry_run,
-        new_findings: None,
-    };
     let report_path = job.report.path_for(opts.as_of);
     let protected = job.files_read();
     if mailer.is_some() {
+        let facts = notify::digest::facts(job, opts.as_of, &ingested, &results, Default::default(), Vec::new());
+        let night = Night::summarise(Some(state), facts);
+        let run = compose::Run {
+            job,
+            as_of: opts.as_of,
+            dry_run: opts.dry_run,
+            night: &night,
+        };
         let before_mail = compose::workbook(run, &ingested, &results, None);
         if let Err(e) = stage("report (before mail)", || {
             before_mail.write(&report_path, &protected)
@@ -213,9 +216,21 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         counts: m.counts(),
         outbox: &outbox,
     });
+    // The one summary of the night: 概要 and the digest both render it.
+    let facts = notify::digest::facts(
+        job,
+        opts.as_of,
+        &ingested,
+        &results,
+        mail.as_ref().map(NotifyOutcome::counts).unwrap_or_default(),
+        mail.as_ref().map(|m| m.mail_lines.clone()).unwrap_or_default(),
+    );
+    let night = Night::summarise(Some(state), facts);
     let run = compose::Run {
-        new_findings: Some(new_findings(state, &job.name, &results)),
-        ..run
+        job,
+        as_of: opts.as_of,
+        dry_run: opts.dry_run,
+        night: &night,
     };
     let report = compose::workbook(run, &ingested, &results, mail_view);
     if let Err(e) = stage("report", || report.write(&report_path, &protected)) {
@@ -228,18 +243,10 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         if mail_messages(m, &mut messages) {
             exit = exit.and(Exit::NeedsAttention);
         }
-        let facts = notify::digest::facts(
-            &job.name,
-            opts.as_of,
-            &ingested,
-            &results,
-            m.counts(),
-            m.mail_lines.clone(),
-        );
         let digest = notify::send_digest(
             mailer,
             state,
-            &facts,
+            &night,
             &report_path,
             opts.dry_run,
             &spec.outbox,
@@ -282,24 +289,6 @@ fn prepare(job: &Job) -> Result<Prepared<'_>, String> {
         )),
     };
     Ok((catalogue, mailer))
-}
-
-/// How many of tonight's 要確認 rows no delivered digest has named yet (the
-/// digest's own test of "new", so 概要 and the digest agree).
-fn new_findings(state: &State, job: &str, results: &evaluation::Results) -> usize {
-    // A flags table that cannot be read counts every row as new, as a
-    // missing one does.
-    let seen = state
-        .digest_flags_seen(job, notify::digest::Section::Finding.code())
-        .unwrap_or_default();
-    if seen.is_empty() {
-        return results.findings.len();
-    }
-    results
-        .findings
-        .iter()
-        .filter(|f| !seen.contains(&notify::DigestItem::finding_key(f)))
-        .count()
 }
 
 /// Runs one stage and logs how long it took.

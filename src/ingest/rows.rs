@@ -267,6 +267,7 @@ pub fn application(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Appli
         started_on: cells.date(app::STARTED_ON),
         pre_consultation_on: cells.recorded_date(app::PRE_CONSULTATION_ON),
         early_start_notice_on: cells.recorded_date(app::EARLY_START_NOTICE_ON),
+        phone: cells.text(app::PHONE).map(Into::into),
     };
     if let Some(status) = status {
         if matches!(

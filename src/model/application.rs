@@ -139,6 +139,9 @@ pub struct AppRecords {
     pub pre_consultation_on: Recorded,
     /// 事前着手届出日 (a notice required when work starts before the grant decision).
     pub early_start_notice_on: Recorded,
+    /// 電話番号 of the grantee's contact, when the export has the column:
+    /// staff phone grantees about overdue reports (要確認, 雇用状況報告).
+    pub phone: Option<SharedStr>,
 }
 
 /// A date from an optional column: the export may lack the column altogether.

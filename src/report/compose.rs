@@ -15,6 +15,7 @@ use crate::evaluation::Results;
 use crate::ingest::Ingested;
 use crate::job::Job;
 use crate::model::{MailCounts, NotificationRow};
+use crate::night::{Night, Section as Flags};
 use crate::rules::Verdict;
 use crate::state::outbox::OutboxEntry;
 
@@ -37,14 +38,14 @@ pub struct Run<'a> {
     pub job: &'a Job,
     pub as_of: NaiveDate,
     pub dry_run: bool,
-    /// How many of the night's 要確認 rows no delivered digest has named
-    /// yet; `None` when not known (every row then counts as new).
-    pub new_findings: Option<usize>,
+    /// The night's one summary (new, continuing, resolved), which the staff
+    /// digest renders too.
+    pub night: &'a Night,
 }
 
 /// Assembles the workbook.
 pub fn workbook<'a>(
-    run: Run<'_>,
+    run: Run<'a>,
     ingested: &'a Ingested,
     results: &'a Results,
     mail: Option<Mail<'a>>,
@@ -63,7 +64,11 @@ pub fn workbook<'a>(
             sheets::verification(&results.assessed, &ingested.inputs.applications),
             sheets::employment_reports(&results.ledger, sent, run.as_of),
             sheets::restrictions(&results.restrictions),
-            sheets::findings(&results.findings),
+            sheets::findings(
+                &results.findings,
+                &run.night.findings,
+                &ingested.inputs.applications,
+            ),
             notices,
             sheets::input_errors(&ingested.inputs.errors),
         ],
@@ -123,6 +128,7 @@ fn overview(
 ) -> Overview {
     let (job, as_of, dry_run) = (run.job, run.as_of, run.dry_run);
     let mut sections = vec![today_section(run, ingested, results, mail)];
+    sections.extend(resolved_section(run.night));
     sections.push(flags_section(ingested, results));
     if let Some(m) = mail {
         sections.push(Section::pairs(
@@ -225,24 +231,18 @@ fn overview(
 }
 
 /// 本日の対応: what staff must act on today, each count a link to the sheet
-/// that lists the rows.
+/// that lists the rows. The counts of new and resolved flags are the night's
+/// summary's, the same the staff digest lists.
 fn today_section(
     run: Run<'_>,
     ingested: &Ingested,
     results: &Results,
     mail: Option<Mail<'_>>,
 ) -> Section {
-    let overdue = results
-        .ledger
-        .iter()
-        .filter(|r| r.state == ReportState::Missing)
-        .count();
-    let early = results
-        .restrictions
-        .iter()
-        .filter(|r| r.state == AssetState::EarlyDisposal)
-        .count();
-    let new_findings = run.new_findings.unwrap_or(results.findings.len());
+    let night = run.night;
+    let overdue = night.listed(Flags::Overdue);
+    let early = night.listed(Flags::Disposal);
+    let findings = night.listed(Flags::Finding);
     let (failed, unaddressed) = mail.map_or((0, 0), |m| {
         let unaddressed = m
             .rows
@@ -252,31 +252,65 @@ fn today_section(
         (m.counts.queued + m.counts.uncertain, unaddressed)
     });
     let rejected: usize = ingested.summaries.iter().map(|s| s.rejected).sum();
-    let rows = [
+    let folded = night.folded_findings();
+    let same_case = if folded > 0 {
+        format!("ほかに期間内処分と同じ案件 {folded}件は上の行で数えています。")
+    } else {
+        String::new()
+    };
+    let mut rows = vec![
         (
-            "新しい要確認",
-            new_findings,
+            "新たな要対応".to_string(),
+            night.new_total(),
             Sheet::Findings,
             format!(
-                "前回のダイジェスト以降に新しく出た要確認です（全{}件）。内容を確認してください。",
-                results.findings.len()
+                "前回のまとめメール以降に新しく出たものです（未提出の報告 {}件、期間内処分 {}件、要確認 {}件）。職員あてのまとめメールと同じ数です。",
+                overdue.new.len(),
+                early.new.len(),
+                findings.new.len()
             ),
         ),
         (
-            "未提出の雇用状況報告",
-            overdue,
+            "未提出の雇用状況報告".to_string(),
+            night.facts.overdue.len(),
             Sheet::EmploymentReports,
-            "提出期限を過ぎた報告です。最終通知と次回予定を見て、必要なら電話で連絡してください。"
+            format!(
+                "うち新規 {}件。提出期限を過ぎた報告です。最終通知と次回予定を見て、必要なら担当者に電話で連絡してください。",
+                overdue.new.len()
+            ),
+        ),
+        (
+            "制限期間内の処分".to_string(),
+            night.facts.early_disposals.len(),
+            Sheet::Restrictions,
+            format!(
+                "うち新規 {}件。承認のない処分です。返還額（目安）を確認し、事業者に連絡してください。",
+                early.new.len()
+            ),
+        ),
+        (
+            "要確認".to_string(),
+            results.findings.len(),
+            Sheet::Findings,
+            format!(
+                "うち新規 {}件（区分「新規」、上に並べています）。{same_case}内容を確認してください。",
+                findings.new.len()
+            ),
+        ),
+        (
+            "解消".to_string(),
+            night.resolved.len(),
+            Sheet::Overview,
+            "前回までのまとめメールに載せ、原因がなくなったものです（下の「解消」に一覧）。"
                 .to_string(),
         ),
+    ];
+    rows.extend(night.notices.iter().map(|n| {
+        (n.what.clone(), 1, Sheet::Overview, n.detail.clone())
+    }));
+    rows.extend([
         (
-            "制限期間内の処分",
-            early,
-            Sheet::Restrictions,
-            "承認のない処分です。返還額（目安）を確認し、事業者に連絡してください。".to_string(),
-        ),
-        (
-            "送れなかったメール",
+            "送れなかったメール".to_string(),
             failed + unaddressed,
             Sheet::Notifications,
             format!(
@@ -284,7 +318,7 @@ fn today_section(
             ),
         ),
         (
-            "除外した入力行",
+            "除外した入力行".to_string(),
             rejected,
             Sheet::InputErrors,
             format!(
@@ -292,7 +326,7 @@ fn today_section(
                 ingested.inputs.errors.len()
             ),
         ),
-    ];
+    ]);
     Section {
         title: "本日の対応".into(),
         columns: ["対応", "件数", "内容"].map(String::from).to_vec(),
@@ -315,6 +349,21 @@ fn today_section(
             .collect(),
         span_last: 0,
     }
+}
+
+/// 解消: flags a delivered digest named whose cause is gone tonight, the
+/// lines the digest lists under ■ 解消.
+fn resolved_section(night: &Night) -> Option<Section> {
+    (!night.resolved.is_empty()).then(|| Section {
+        title: format!("解消（{}件）", night.resolved.len()),
+        columns: vec!["前回までのまとめメールに載せ、原因がなくなったもの".to_string()],
+        rows: night
+            .resolved
+            .iter()
+            .map(|r| vec![Cell::text(r.text())])
+            .collect(),
+        span_last: 0,
+    })
 }
 
 fn inputs_section(ingested: &Ingested) -> Section {

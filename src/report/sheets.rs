@@ -6,6 +6,7 @@ use crate::catalogue::RuleBasis;
 use crate::compliance::reports::{ReportDue, ReportState};
 use crate::compliance::restriction::{AssetRestriction, AssetState};
 use crate::model::{Application, Finding, InputError, MailOutcome, NotificationRow};
+use crate::night::{Standing, Status};
 use crate::rules::{Assessment, Verdict};
 
 use super::highlight::{Highlight, Rule, Severity};
@@ -80,22 +81,62 @@ fn cell_order(a1: &str) -> (u32, u32) {
     (row, col)
 }
 
-/// 要確認: every rule the data breaks, on the application that breaks it.
-pub fn findings(findings: &[Finding]) -> Table<'_> {
+/// 要確認: every rule the data breaks, on the application that breaks it;
+/// new rows (no delivered digest has named them) first, each with the night
+/// it first appeared and how to reach the grantee. `statuses` is the night's
+/// summary of `findings` (the same order); `apps` gives the contacts.
+pub fn findings<'a>(
+    findings: &'a [Finding],
+    statuses: &'a [Status],
+    apps: &'a [Application],
+) -> Table<'a> {
     let mut t = Table::new(
         Sheet::Findings,
-        vec!["申請番号", "事業者名", "種別", "内容"],
+        vec![
+            "申請番号",
+            "事業者名",
+            "区分",
+            "種別",
+            "内容",
+            "初出日",
+            "担当者名",
+            "メールアドレス",
+            "電話番号",
+        ],
     );
-    t.rows = Rows::made(findings.len(), |i| {
+    let wanted: std::collections::HashSet<&str> =
+        findings.iter().map(|f| &*f.application_id).collect();
+    let contacts: std::collections::HashMap<&str, &Application> = apps
+        .iter()
+        .filter(|a| wanted.contains(&*a.id))
+        .map(|a| (&*a.id, a))
+        .collect();
+    let standing = |i: usize| statuses.get(i).map_or(Standing::New, |s| s.standing);
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    // Stable: within new and within continuing, the rules' own order.
+    order.sort_by_key(|&i| standing(i) != Standing::New);
+    t.rows = Rows::made(findings.len(), move |row| {
+        let i = order[row];
         let f = &findings[i];
+        let app = contacts.get(&*f.application_id);
         vec![
             Cell::text(&f.application_id),
             Cell::text(&f.company),
+            Cell::tag(standing(i).label()),
             Cell::tag(f.kind.label()),
             Cell::Text(f.detail.text()),
+            Cell::opt_date(statuses.get(i).map(|s| s.first_seen)),
+            Cell::opt_text(app.and_then(|a| a.contact.as_deref())),
+            Cell::opt_text(app.and_then(|a| a.email.as_deref())),
+            Cell::opt_text(app.and_then(|a| a.records.phone.as_deref())),
         ]
     });
-    t.needs_action = !t.rows.is_empty();
+    t.highlights = vec![Highlight::new(
+        "区分",
+        Rule::BeginsWith(Standing::New.label()),
+        Severity::Warn,
+    )];
+    t.needs_action = statuses.iter().any(|s| s.standing == Standing::New);
     t
 }
 

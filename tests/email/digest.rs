@@ -4,6 +4,7 @@ use std::io::Cursor;
 
 use calamine::{Reader, Xlsx, open_workbook_from_rs};
 use hojokin::compliance::reports::ReportState;
+use hojokin::night::Night;
 use hojokin::notify::{DigestFacts, DigestItem, send_digest, send_reminders};
 use hojokin::report::Report;
 use hojokin::report::overview::Overview;
@@ -32,6 +33,7 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
     book.write(&workbook, &[]).unwrap();
     let facts = DigestFacts {
         job: "nightly".into(),
+        description: "nightly".into(),
         as_of,
         rejected_rows: 2,
         input_errors: 2,
@@ -41,17 +43,18 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
         mails: reminders.counts(),
         mail_lines: reminders.mail_lines.clone(),
     };
+    let night = |f: &DigestFacts| Night::summarise(Some(&state), f.clone());
     let preview = send_digest(
         &m,
         &state,
-        &facts,
+        &night(&facts),
         &workbook,
         true,
         &dir.path().join("outbox"),
     );
     assert!(!preview.delivered && !preview.failed);
     assert!(dir.path().join("outbox/2024-05-01_digest.eml").is_file());
-    let d = send_digest(&m, &state, &facts, &workbook, false, dir.path());
+    let d = send_digest(&m, &state, &night(&facts), &workbook, false, dir.path());
     assert!(d.delivered && !d.failed, "{:?}", d);
     let msg = &server.messages()[1];
     assert_eq!(
@@ -96,10 +99,10 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
     let d = send_digest(
         &m,
         &state,
-        &DigestFacts {
+        &night(&DigestFacts {
             as_of: date(2024, 5, 2),
             ..facts.clone()
-        },
+        }),
         &workbook,
         false,
         dir.path(),
@@ -122,13 +125,13 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
         overdue: Vec::new(),
         ..facts
     };
-    assert!(send_digest(&m, &state, &arrived, &workbook, false, dir.path()).delivered);
+    assert!(send_digest(&m, &state, &night(&arrived), &workbook, false, dir.path()).delivered);
     let text = body(&server.messages()[3]);
     assert!(
         text.contains("今回は該当しなくなったもの 1件\n・［未提出の報告］A-1 株式会社A-1製作所 令和6年度採用状況報告（提出期限 令和6年4月30日）"),
         "{text}"
     );
-    assert!(send_digest(&m, &state, &arrived, &workbook, false, dir.path()).delivered);
+    assert!(send_digest(&m, &state, &night(&arrived), &workbook, false, dir.path()).delivered);
     let text = body(&server.messages()[4]);
     assert!(text.contains("今回は該当しなくなったもの 0件"), "{text}");
 }
