@@ -259,7 +259,7 @@ fn annual_and_company_totals() {
 #[test]
 fn input_errors_name_file_sheet_and_cell() {
     let (_s, report) = nightly();
-    let rows = read_sheet(&report, "入力エラー").records("ファイル");
+    let rows = read_sheet(&report, "入力エラー").records("申請番号");
     let cells: Vec<(String, String, String)> = rows
         .iter()
         .map(|r| (r.text("シート"), r.text("セル"), r.text("項目")))
@@ -366,7 +366,7 @@ fn the_dry_run_renders_the_nights_mails_and_lists_them() {
             "2024-04-25_digest.eml",
         ]
     );
-    let notices = read_sheet(&report, "通知").records("日時");
+    let notices = read_sheet(&report, "通知").records("申請番号");
     assert_eq!(notices.len(), 6);
     let kinds = |k: &str| notices.iter().filter(|r| r.text("種別") == k).count();
     // One row per report, though R4-204's two share a mail.
@@ -388,7 +388,7 @@ fn the_dry_run_renders_the_nights_mails_and_lists_them() {
         &[("HOJOKIN_SMTP_URL", "smtp://127.0.0.1:9")],
     );
     assert_eq!(out.status.code(), Some(1));
-    let again = read_sheet(&report, "通知").records("日時");
+    let again = read_sheet(&report, "通知").records("申請番号");
     assert_eq!(again.len(), 6);
 }
 

@@ -170,10 +170,16 @@ fn every_sheet_prints_on_a4_landscape_with_header_and_footer() {
         assert_eq!(unescape(footer), "&L&A&R&P / &N", "{name}");
     }
     // 算定検証 is too wide for one readable page: two pages wide, 申請番号
-    // repeated on the second; 要確認 fits one.
+    // and 事業者名 repeated on the second (the note's two sentences, a blank
+    // row, then the header on row 4); 要確認 fits one.
     let wide = book.sheet("算定検証");
     assert_eq!(attrs(wide, "pageSetup", "fitToWidth"), ["2"]);
-    assert!(unescape(&book.parts["xl/workbook.xml"]).contains("算定検証!$A:$A,算定検証!$3:$3"));
+    assert!(unescape(&book.parts["xl/workbook.xml"]).contains("算定検証!$A:$B,算定検証!$4:$4"));
+    // Scrolling keeps the header and whose row it is in view.
+    assert_eq!(attrs(wide, "pane", "xSplit"), ["2"]);
+    assert_eq!(attrs(wide, "pane", "ySplit"), ["4"]);
+    assert_eq!(attrs(book.sheet("通知"), "pane", "xSplit"), ["2"]);
+    assert_eq!(attrs(book.sheet("入力エラー"), "pane", "xSplit"), ["2"]);
     let narrow = book.sheet("要確認");
     assert_eq!(
         attrs(narrow, "pageSetup", "fitToWidth"),
@@ -205,9 +211,9 @@ fn problem_values_are_highlighted_and_action_tabs_coloured() {
     assert!(texts("雇用状況報告").contains(&"未提出".to_string()));
     assert!(texts("財産処分制限").contains(&"期間内処分".to_string()));
     assert!(texts("通知").contains(&"未送信".to_string()));
-    // The 超過 rule covers the 判定 column's data rows (J4:J… below the note).
+    // The 超過 rule covers the 判定 column's data rows (H5:H… below the note).
     let ranges = attrs(verification, "conditionalFormatting", "sqref");
-    assert!(ranges.iter().any(|r| r.starts_with("J4:J")), "{ranges:?}");
+    assert!(ranges.iter().any(|r| r.starts_with("H5:H")), "{ranges:?}");
     // The fixtures need action on 要確認, 雇用状況報告 (R4-204 未提出),
     // 財産処分制限 (Z-0009) and 入力エラー. 通知 does not: R5-201, the one
     // grantee without an address, is held because its report row was
@@ -241,6 +247,7 @@ fn the_overview_opens_with_todays_actions_linked_to_their_sheets() {
             "'要確認'!A1",
             "'雇用状況報告'!A1",
             "'財産処分制限'!A1",
+            "'要確認'!A1",
             "'通知'!A1",
             "'入力エラー'!A1"
         ]
@@ -254,7 +261,11 @@ fn the_overview_opens_with_todays_actions_linked_to_their_sheets() {
             .unwrap()
             .text("件数")
     };
-    assert_eq!(count("新しい要確認"), "10件");
+    // A first night: everything is new, R4-204's early disposal counted once
+    // (its 期間内処分 要確認 row is the same case).
+    assert_eq!(count("新たな要対応"), "11件");
+    assert_eq!(count("要確認"), "10件");
+    assert_eq!(count("解消"), "0件");
     assert_eq!(count("未提出の雇用状況報告"), "1件");
     assert_eq!(count("制限期間内の処分"), "1件");
     // R5-201's reminder is held (its report row was rejected), not unsent.

@@ -305,6 +305,7 @@ pub fn send_digest(
         result: MailResult::new(MailOutcome::NotSent, ""),
         application_id: String::new(),
         company: String::new(),
+        report_fy: None,
         message_id: None,
     };
     let facts = &night.facts;

@@ -62,8 +62,13 @@ pub fn workbook<'a>(
             totals_sheets::fiscal_year_table(&results.by_fiscal_year),
             totals_sheets::company_table(&results.by_company),
             sheets::verification(&results.assessed, &ingested.inputs.applications),
-            sheets::employment_reports(&results.ledger, sent, run.as_of),
-            sheets::restrictions(&results.restrictions),
+            sheets::employment_reports(
+                &results.ledger,
+                sent,
+                run.as_of,
+                &ingested.inputs.applications,
+            ),
+            sheets::restrictions(&results.restrictions, &ingested.inputs.applications),
             sheets::findings(
                 &results.findings,
                 &run.night.findings,
@@ -333,11 +338,17 @@ fn today_section(
         rows: rows
             .into_iter()
             .map(|(what, n, sheet, why)| {
+                let counted = format!("{n}件");
                 vec![
                     Cell::text(what),
-                    Cell::Link {
-                        text: format!("{n}件").into(),
-                        to: sheet,
+                    // Rows about 概要 itself (解消 below, notices) link nowhere.
+                    if sheet == Sheet::Overview {
+                        Cell::text(counted)
+                    } else {
+                        Cell::Link {
+                            text: counted.into(),
+                            to: sheet,
+                        }
                     },
                     Cell::text(if n == 0 {
                         "対応は不要です。".to_string()

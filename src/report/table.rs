@@ -110,6 +110,22 @@ impl<'a> Cell<'a> {
     }
 }
 
+/// The sentences of a note, each with its 「。」.
+fn sentences(note: &str) -> impl Iterator<Item = &str> {
+    note.split_inclusive('。')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// How many leading columns name the row's grantee (申請番号, 事業者名, or
+/// 年度 and 事業者名): frozen, and repeated on a wide sheet's second page.
+/// At least one.
+fn key_columns(columns: &[&str]) -> u16 {
+    const KEYS: [&str; 3] = ["申請番号", "事業者名", "年度"];
+    let n = columns.iter().take_while(|c| KEYS.contains(c)).count();
+    u16::try_from(n.max(1)).unwrap_or(1)
+}
+
 /// One sheet's content.
 #[derive(Debug)]
 pub struct Table<'a> {
@@ -423,10 +439,15 @@ pub fn write_part(
     heights.declare(ws);
     let mut header_row = 0u32;
     if let Some(note) = &table.note {
-        write_text(ws, 0, 0, note, &styles.note)?;
-        heights.set(ws, 0, 1)?;
-        heights.set(ws, 1, 1)?;
-        header_row = 2;
+        // One sentence a row: a long note overflowing row 1 was cut
+        // mid-sentence where the first printed page ends.
+        for sentence in sentences(note) {
+            write_text(ws, header_row, 0, sentence, &styles.note)?;
+            heights.set(ws, header_row, 1)?;
+            header_row += 1;
+        }
+        heights.set(ws, header_row, 1)?;
+        header_row += 1;
     }
     heights.set(ws, header_row, 1)?;
     let mut widths: Vec<usize> = table.columns.iter().map(|c| display_width(c) + 4).collect();
@@ -477,12 +498,14 @@ pub fn write_part(
         total += width;
         ws.set_column_width(col_u16(c), f64::from(u32::try_from(width).unwrap_or(60)))?;
     }
-    ws.set_freeze_panes(header_row + 1, 0)?;
+    // The header row and the columns that say whose row it is stay in view.
+    let keys = key_columns(&table.columns);
+    ws.set_freeze_panes(header_row + 1, keys)?;
     print::set_up(ws, meta, total);
     ws.set_repeat_rows(header_row, header_row)?;
     if print::pages_wide(total) > 1 {
         // The second page of a wide sheet still says whose row it is.
-        ws.set_repeat_columns(0, 0)?;
+        ws.set_repeat_columns(0, keys.saturating_sub(1))?;
     }
     if table.needs_action {
         ws.set_tab_color(highlight::TAB_COLOR);
