@@ -22,7 +22,7 @@ pub use duties::{DueShift, Form, RefundMethod, ReportingDuty};
 pub use finding::{BudgetExcess, Detail, Finding, FindingKind};
 pub use inputs::{InputError, Inputs, RejectedReport};
 pub use mail::{MailCounts, MailKind, MailOutcome, MailResult, NotificationRow, Stage};
-pub use origin::{Dataset, RowOrigin};
+pub use origin::{Dataset, RowOrigin, place, shown_sheet};
 pub use rows::{Asset, Budget, EmploymentReport};
 pub use run::{Exit, Trigger};
 

@@ -208,7 +208,11 @@ impl Night {
         self.resolved
             .iter()
             .map(|r| (r.kind.as_str(), r.key.as_str()))
-            .chain(self.replaced.iter().map(|(k, key)| (k.as_str(), key.as_str())))
+            .chain(
+                self.replaced
+                    .iter()
+                    .map(|(k, key)| (k.as_str(), key.as_str())),
+            )
             .collect()
     }
 }

@@ -171,7 +171,14 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
     let report_path = job.report.path_for(opts.as_of);
     let protected = job.files_read();
     if mailer.is_some() {
-        let facts = notify::digest::facts(job, opts.as_of, &ingested, &results, Default::default(), Vec::new());
+        let facts = notify::digest::facts(
+            job,
+            opts.as_of,
+            &ingested,
+            &results,
+            Default::default(),
+            Vec::new(),
+        );
         let night = Night::summarise(Some(state), facts);
         let run = compose::Run {
             job,
@@ -223,7 +230,9 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         &ingested,
         &results,
         mail.as_ref().map(NotifyOutcome::counts).unwrap_or_default(),
-        mail.as_ref().map(|m| m.mail_lines.clone()).unwrap_or_default(),
+        mail.as_ref()
+            .map(|m| m.mail_lines.clone())
+            .unwrap_or_default(),
     );
     let night = Night::summarise(Some(state), facts);
     let run = compose::Run {

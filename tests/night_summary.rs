@@ -89,7 +89,9 @@ fn set_extra_report_line(sandbox: &Sandbox, original: &[u8], line: &str) {
     bytes.extend_from_slice(line.as_bytes());
     bytes.extend_from_slice(b"\r\n");
     std::fs::write(
-        sandbox.path().join("fixtures/exports/employment_reports.csv"),
+        sandbox
+            .path()
+            .join("fixtures/exports/employment_reports.csv"),
         bytes,
     )
     .unwrap();
@@ -100,8 +102,16 @@ fn agree(server: &Server, report: &Path) -> (usize, String) {
     let d = digest(server);
     let text = body(&d);
     let n = subject_count(d["subject"].as_str().unwrap());
-    assert_eq!(listed_new(&text).len(), n, "the subject counts what it lists: {text}");
-    assert_eq!(today(report, "新たな要対応"), n, "概要 and the digest: {text}");
+    assert_eq!(
+        listed_new(&text).len(),
+        n,
+        "the subject counts what it lists: {text}"
+    );
+    assert_eq!(
+        today(report, "新たな要対応"),
+        n,
+        "概要 and the digest: {text}"
+    );
     assert_eq!(today(report, "解消"), resolved_count(&text), "{text}");
     (n, text)
 }
@@ -111,7 +121,9 @@ fn the_digest_and_the_overview_agree_night_after_night() {
     let sandbox = Sandbox::new();
     let port = free_port();
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
-    let csv = sandbox.path().join("fixtures/exports/employment_reports.csv");
+    let csv = sandbox
+        .path()
+        .join("fixtures/exports/employment_reports.csv");
     let original = std::fs::read(&csv).unwrap();
     let report = |d: &str| sandbox.path().join(format!("out/summary-{d}.xlsx"));
 
@@ -119,7 +131,10 @@ fn the_digest_and_the_overview_agree_night_after_night() {
     night(&sandbox, port, "2024-05-08");
     let (n, text) = agree(&server, &report("2024-05-08"));
     assert_eq!(n, 16, "{text}");
-    assert!(text.contains("ほかに上の期間内処分と同じ案件 1件"), "{text}");
+    assert!(
+        text.contains("ほかに上の期間内処分と同じ案件 1件"),
+        "{text}"
+    );
     let rows = findings(&report("2024-05-08"));
     assert!(rows.iter().all(|r| r.text("区分") == "新規"));
     assert!(

@@ -62,8 +62,9 @@ fn a_night_sends_each_reminder_once_and_the_digest_every_run() {
     assert_eq!(
         notices
             .iter()
-            .filter(|r| r.text("結果") == "送信済"
-                && r.text("ファイル・Message-ID").starts_with('<'))
+            .filter(
+                |r| r.text("結果") == "送信済" && r.text("ファイル・Message-ID").starts_with('<')
+            )
             .count(),
         6
     );

@@ -11,7 +11,11 @@ fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 5, d).unwrap_or_default()
 }
 
-fn facts(overdue: Vec<DigestItem>, disposals: Vec<DigestItem>, findings: Vec<DigestItem>) -> DigestFacts {
+fn facts(
+    overdue: Vec<DigestItem>,
+    disposals: Vec<DigestItem>,
+    findings: Vec<DigestItem>,
+) -> DigestFacts {
     DigestFacts {
         job: "nightly".into(),
         description: "毎晩の集計・督促".into(),
@@ -75,7 +79,11 @@ fn an_early_disposal_and_its_finding_are_one_case() {
             ],
         ),
     );
-    assert_eq!(night.new_total(), 3, "A-1, A-2's disposal, A-3: not A-2 twice");
+    assert_eq!(
+        night.new_total(),
+        3,
+        "A-1, A-2's disposal, A-3: not A-2 twice"
+    );
     assert_eq!(night.listed(Section::Finding).new, vec!["A-3 算定額超過"]);
     assert_eq!(night.folded_findings(), 1);
     // The 要確認 row still shows, as new.
@@ -101,8 +109,15 @@ fn a_flag_that_changed_kind_is_not_resolved() {
     );
     assert_eq!(night.resolved.len(), 1, "only A-9's cause is gone");
     assert_eq!(night.resolved[0].text(), "［要確認］A-9 算定額超過");
-    assert_eq!(night.replaced, vec![("finding".to_string(), before.key.clone())]);
-    assert_eq!(night.gone().len(), 2, "both forgotten once a digest said so");
+    assert_eq!(
+        night.replaced,
+        vec![("finding".to_string(), before.key.clone())]
+    );
+    assert_eq!(
+        night.gone().len(),
+        2,
+        "both forgotten once a digest said so"
+    );
 }
 
 #[test]
@@ -134,7 +149,10 @@ fn a_fixed_address_is_resolved_while_the_report_stays_overdue() {
     assert_eq!(night.new_total(), 0);
     assert_eq!(night.overdue[0].standing, Standing::Continuing);
     assert_eq!(night.overdue[0].first_seen, day(1));
-    assert_eq!(night.listed(Section::Overdue).continuing, vec!["A-1 未提出"]);
+    assert_eq!(
+        night.listed(Section::Overdue).continuing,
+        vec!["A-1 未提出"]
+    );
     assert_eq!(night.resolved.len(), 1);
 }
 

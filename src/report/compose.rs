@@ -75,7 +75,7 @@ pub fn workbook<'a>(
                 &ingested.inputs.applications,
             ),
             notices,
-            sheets::input_errors(&ingested.inputs.errors),
+            sheets::input_errors(&ingested.inputs.errors, &display_names(run.job)),
         ],
         meta: PrintMeta {
             title: TITLE.into(),
@@ -229,7 +229,7 @@ fn overview(
         charts,
         trailer: vec![
             run_section,
-            inputs_section(ingested),
+            inputs_section(job, ingested),
             hashes_section(ingested),
         ],
     }
@@ -310,9 +310,12 @@ fn today_section(
                 .to_string(),
         ),
     ];
-    rows.extend(night.notices.iter().map(|n| {
-        (n.what.clone(), 1, Sheet::Overview, n.detail.clone())
-    }));
+    rows.extend(
+        night
+            .notices
+            .iter()
+            .map(|n| (n.what.clone(), 1, Sheet::Overview, n.detail.clone())),
+    );
     rows.extend([
         (
             "送れなかったメール".to_string(),
@@ -377,7 +380,17 @@ fn resolved_section(night: &Night) -> Option<Section> {
     })
 }
 
-fn inputs_section(ingested: &Ingested) -> Section {
+/// Each input's path as read and the name staff know it by, for the inputs
+/// whose job section sets `display` (a Windows share's path, say).
+fn display_names(job: &Job) -> Vec<(String, String)> {
+    job.inputs
+        .values()
+        .filter_map(|i| Some((i.path.display().to_string(), i.display.clone()?)))
+        .collect()
+}
+
+fn inputs_section(job: &Job, ingested: &Ingested) -> Section {
+    let names = display_names(job);
     Section {
         title: "入力".into(),
         // The long path in the wide third column; the counts on either side
@@ -392,8 +405,16 @@ fn inputs_section(ingested: &Ingested) -> Section {
                 vec![
                     Cell::text(s.dataset.label()),
                     count(s.rows),
-                    Cell::text(s.file.display().to_string()),
-                    Cell::text(s.sheet.clone()),
+                    {
+                        let file = s.file.display().to_string();
+                        match names.iter().find(|(path, _)| *path == file) {
+                            Some((_, shown)) => Cell::text(shown.clone()),
+                            None => Cell::text(file),
+                        }
+                    },
+                    Cell::text(
+                        crate::model::shown_sheet(&s.file.to_string_lossy(), &s.sheet).to_string(),
+                    ),
                     count(s.rejected),
                 ]
             })
@@ -450,9 +471,24 @@ fn flags_section(ingested: &Ingested, results: &Results) -> Section {
             count(assets(AssetState::EarlyDisposal)),
         ),
     ];
-    let unverified = results.assessed.iter().filter(|a| a.unverified).count();
+    // 推定 (last year's figures, awaiting the city) and 未確認 (a rule the
+    // city has not confirmed) are different asks of staff: counted apart, in
+    // the words of 算定検証's ルール確認.
+    let assumed = results
+        .assessed
+        .iter()
+        .filter(|a| a.basis == Some(crate::catalogue::RuleBasis::Assumed))
+        .count();
+    let unverified = results
+        .assessed
+        .iter()
+        .filter(|a| a.unverified && a.basis != Some(crate::catalogue::RuleBasis::Assumed))
+        .count();
+    if assumed > 0 {
+        pairs.push(("算定検証: ルール確認 推定（過年度の額）", count(assumed)));
+    }
     if unverified > 0 {
-        pairs.push(("未確認ルールで算定した申請", count(unverified)));
+        pairs.push(("算定検証: ルール確認 未確認", count(unverified)));
     }
     Section::pairs("件数", pairs)
 }

@@ -20,7 +20,10 @@ use super::table::{Cell, Table};
 /// (then column), so staff fixing an export go down it once. Files sort by
 /// name; the sheets of one file keep the order they were read in (the
 /// order of the datasets), not the order of their names.
-pub fn input_errors(errors: &[InputError]) -> Table<'_> {
+///
+/// `names` maps a file as read (its path) to the name staff know it by (the
+/// job's `display` per input).
+pub fn input_errors<'a>(errors: &'a [InputError], names: &[(String, String)]) -> Table<'a> {
     // Whose row it is and what it costs first (the columns a printed page
     // keeps in view), then where to fix it.
     let mut t = Table::new(
@@ -59,8 +62,11 @@ pub fn input_errors(errors: &[InputError]) -> Table<'_> {
                 Cell::text(&e.company),
                 Cell::text(&e.effect),
                 Cell::text(&e.reason),
-                Cell::text(&e.file),
-                Cell::text(&e.sheet),
+                match names.iter().find(|(path, _)| *path == e.file) {
+                    Some((_, shown)) => Cell::text(shown.clone()),
+                    None => Cell::text(&e.file),
+                },
+                Cell::text(crate::model::shown_sheet(&e.file, &e.sheet)),
                 Cell::text(&e.cell),
                 Cell::text(&e.column),
                 Cell::text(&e.value),
@@ -154,7 +160,8 @@ pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> 
             "ルール確認",
         ],
     );
-    t.note = Some("差額 = 交付決定額 − 算定額。判定が「超過」の申請は要確認シートにも載ります。".into());
+    t.note =
+        Some("差額 = 交付決定額 − 算定額。判定が「超過」の申請は要確認シートにも載ります。".into());
     t.rows = Rows::made(assessed.len(), move |i| {
         let a = &assessed[i];
         // One assessment per application, in input order (`rules::assess`):
@@ -343,11 +350,7 @@ pub fn restrictions<'a>(rows: &'a [AssetRestriction], apps: &'a [Application]) -
         let r = &rows[i];
         vec![
             Cell::text(&r.application_id),
-            Cell::opt_text(
-                companies
-                    .get(&r.application_id)
-                    .map(|a| &*a.company),
-            ),
+            Cell::opt_text(companies.get(&r.application_id).map(|a| &*a.company)),
             Cell::text(&r.asset_id),
             Cell::text(&r.name),
             Cell::Int(i64::from(r.years)),
@@ -469,7 +472,7 @@ mod tests {
             e("a.xlsx", "C9"),
             e("a.xlsx", "A10"),
         ];
-        let t = input_errors(&errors);
+        let t = input_errors(&errors, &[]);
         let got: Vec<(Cell, Cell)> = t
             .rows
             .iter()

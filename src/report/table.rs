@@ -506,6 +506,32 @@ pub fn write_part(
     if print::pages_wide(total) > 1 {
         // The second page of a wide sheet still says whose row it is.
         ws.set_repeat_columns(0, keys.saturating_sub(1))?;
+        if !constant_memory && let Some(note) = &table.note {
+            // Each sentence wrapped within the repeated columns, so every
+            // page prints it whole (overflowing text was cut where a page
+            // ended, and again on the next page's repeated columns).
+            let within: usize = widths
+                .iter()
+                .take(usize::from(keys))
+                .map(|w| (*w).min(MAX_WIDTH))
+                .sum();
+            for (row, sentence) in (0u32..).zip(sentences(note)) {
+                let lines = display_width(sentence).div_ceil(within.saturating_sub(2).max(1));
+                if keys > 1 {
+                    ws.merge_range(
+                        row,
+                        0,
+                        row,
+                        keys - 1,
+                        &cell_text(sentence),
+                        &styles.note_wrap,
+                    )?;
+                } else {
+                    write_text(ws, row, 0, sentence, &styles.note_wrap)?;
+                }
+                heights.set(ws, row, lines)?;
+            }
+        }
     }
     if table.needs_action {
         ws.set_tab_color(highlight::TAB_COLOR);
