@@ -187,9 +187,31 @@ fn the_digest_and_the_overview_agree_night_after_night() {
         "概要 lists what the digest says is resolved"
     );
 
-    // 4. The next quiet night: nothing new, nothing resolved twice.
+    // 4. The next quiet night: nothing new, nothing resolved twice, and no
+    // tab coloured for what staff already know (the first night coloured them).
     night(&sandbox, port, "2024-05-13");
     let (n, text) = agree(&server, &report("2024-05-13"));
     assert_eq!(n, 0, "{text}");
     assert_eq!(resolved_count(&text), 0, "{text}");
+    let first = coloured_tabs(&report("2024-05-08"));
+    for tab in ["要確認", "算定検証", "雇用状況報告", "財産処分制限"] {
+        assert!(first.contains(&tab.to_string()), "{tab}: {first:?}");
+    }
+    let quiet = coloured_tabs(&report("2024-05-13"));
+    assert_eq!(quiet, ["入力エラー"], "only tonight's rejected rows");
+}
+
+/// The sheets whose tab is coloured, in workbook order.
+fn coloured_tabs(path: &Path) -> Vec<String> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut s).unwrap();
+        s
+    };
+    let names: Vec<String> = common::sheet_names(path);
+    (1..=names.len())
+        .filter(|i| part(&format!("xl/worksheets/sheet{i}.xml")).contains("<tabColor"))
+        .map(|i| names[i - 1].clone())
+        .collect()
 }

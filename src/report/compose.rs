@@ -15,7 +15,7 @@ use crate::evaluation::Results;
 use crate::ingest::Ingested;
 use crate::job::Job;
 use crate::model::{MailCounts, NotificationRow};
-use crate::night::{Night, Section as Flags};
+use crate::night::{Night, Section as Flags, Standing};
 use crate::rules::Verdict;
 use crate::state::outbox::OutboxEntry;
 
@@ -56,9 +56,7 @@ pub fn workbook<'a>(
             Some("このジョブにはメール設定（[email]）がないため、メールは送っていません。".into());
     }
     let sent = history::sent(mail.map_or(&[][..], |m| m.outbox));
-    Report {
-        overview: overview(run, ingested, results, mail),
-        tables: vec![
+    let mut tables = vec![
             totals_sheets::fiscal_year_table(&results.by_fiscal_year),
             totals_sheets::company_table(&results.by_company),
             sheets::verification(&results.assessed, &ingested.inputs.applications),
@@ -76,11 +74,39 @@ pub fn workbook<'a>(
             ),
             notices,
             sheets::input_errors(&ingested.inputs.errors, &display_names(run.job)),
-        ],
+    ];
+    colour_tabs(&mut tables, run.night);
+    Report {
+        overview: overview(run, ingested, results, mail),
+        tables,
         meta: PrintMeta {
             title: TITLE.into(),
             as_of: Some(run.as_of),
         },
+    }
+}
+
+/// A tab is coloured only when its sheet holds something new tonight: the
+/// same 超過, overdue report or early disposal every night taught staff to
+/// ignore the colour. (要確認, 通知 and 入力エラー colour themselves: a new
+/// row, tonight's unsent mail, tonight's rejected rows.)
+fn colour_tabs(tables: &mut [crate::report::table::Table<'_>], night: &Night) {
+    let new = |s: &[crate::night::Status]| s.iter().any(|s| s.standing == Standing::New);
+    let new_over = night
+        .facts
+        .findings
+        .iter()
+        .zip(&night.findings)
+        .any(|(f, s)| {
+            f.kind == Some(crate::model::FindingKind::AmountOver) && s.standing == Standing::New
+        });
+    for t in tables {
+        match t.sheet {
+            Sheet::Verification => t.needs_action = new_over,
+            Sheet::EmploymentReports => t.needs_action = new(&night.overdue),
+            Sheet::Restrictions => t.needs_action = new(&night.disposals),
+            _ => {}
+        }
     }
 }
 

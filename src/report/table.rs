@@ -134,6 +134,9 @@ pub struct Table<'a> {
     pub rows: Rows<'a>,
     /// Rows (0-based, among `rows`) to emphasise, such as 合計 rows.
     pub bold_rows: Vec<usize>,
+    /// How many leading rows the autofilter covers; `None`: all. The 合計
+    /// rows below the data stay out, so sorting does not mix them in.
+    pub filtered_rows: Option<usize>,
     /// A line shown above the header (the header then stands on row 3).
     pub note: Option<String>,
     /// Problem values to colour, by column.
@@ -153,6 +156,7 @@ impl Table<'_> {
             columns,
             rows: Rows::default(),
             bold_rows: Vec::new(),
+            filtered_rows: None,
             note: None,
             highlights: Vec::new(),
             needs_action: false,
@@ -538,7 +542,14 @@ pub fn write_part(
     }
     if !table.columns.is_empty() {
         let last_row = header_row + u32::try_from(row_count).unwrap_or(0);
-        ws.autofilter(header_row, 0, last_row, col_u16(table.columns.len() - 1))?;
+        let filtered = table
+            .filtered_rows
+            .map_or(last_row, |n| {
+                // `n` counts the whole table's rows; this part starts at `first`.
+                let here = n.saturating_sub(first).min(row_count);
+                header_row + u32::try_from(here).unwrap_or(0)
+            });
+        ws.autofilter(header_row, 0, filtered.min(last_row), col_u16(table.columns.len() - 1))?;
         if row_count > 0 {
             let first_row = header_row + 1;
             highlight::apply(ws, &table.columns, &table.highlights, first_row, last_row)?;
