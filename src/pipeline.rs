@@ -110,7 +110,7 @@ pub fn run_exclusive(
         opts.trigger,
     )?;
     info!(job = %job.name, as_of = %opts.as_of, dry_run = opts.dry_run, trigger = %opts.trigger, run_id, "run started");
-    let outcome = execute(job, opts, &state, run_id);
+    let outcome = execute(job, opts, &state, run_id, clock.now().naive_local());
     let status = RunStatus::from(outcome.exit);
     let message = outcome.messages.join("\n");
     state.finish_run(
@@ -148,7 +148,13 @@ fn default_templates(job: &Job) -> PathBuf {
 /// known to be writable: a workbook without the night's mails is written
 /// first, so a report path that cannot be written stops the run before any
 /// reminder is sent; the workbook is then written again with them.
-fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome {
+fn execute(
+    job: &Job,
+    opts: &RunOptions,
+    state: &State,
+    run_id: i64,
+    started: chrono::NaiveDateTime,
+) -> Outcome {
     let (catalogue, mailer) = match prepare(job) {
         Ok(ready) => ready,
         Err(message) => return failed(message),
@@ -185,6 +191,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
             as_of: opts.as_of,
             dry_run: opts.dry_run,
             night: &night,
+            created: Some(started),
         };
         let before_mail = compose::workbook(run, &ingested, &results, None);
         if let Err(e) = stage("report (before mail)", || {
@@ -240,6 +247,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         as_of: opts.as_of,
         dry_run: opts.dry_run,
         night: &night,
+        created: Some(started),
     };
     let report = compose::workbook(run, &ingested, &results, mail_view);
     if let Err(e) = stage("report", || report.write(&report_path, &protected)) {

@@ -224,7 +224,22 @@ fn annual_and_company_totals() {
     // 年度 cells hold the FY as a number (2022 reads 令和4年度).
     let (_s, report) = nightly();
     let sheet = read_sheet(&report, "年度別集計");
-    let rows = sheet.records("年度");
+    // The programs' rows, then below a blank row (outside the autofilter)
+    // the 合計 rows: both read by the header's names.
+    let names = sheet.header("年度");
+    let rows: Vec<Record> = sheet.rows[sheet.header_row("年度") + 1..]
+        .iter()
+        .filter(|r| r.iter().any(|c| *c != calamine::Data::Empty))
+        .map(|r| Record {
+            cells: names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.clone(), r.get(i).cloned().unwrap_or(calamine::Data::Empty)))
+                .collect(),
+        })
+        .collect();
+    let programs = sheet.records("年度");
+    assert!(programs.iter().all(|r| r.text("制度") != "合計"), "no 合計 among the filtered rows");
     let row = |fy: &str, program: &str| {
         let r: Vec<&Record> = rows
             .iter()
@@ -254,6 +269,17 @@ fn annual_and_company_totals() {
         .map(|r| r.yen("交付決定額").unwrap())
         .sum();
     assert_eq!(sum, 18_754_800, "company totals add up to the FY total");
+    let by_company = read_sheet(&report, "事業者別集計");
+    let fy_total = by_company
+        .rows
+        .iter()
+        .find(|r| r[0] == calamine::Data::Float(2022.0) && r[1] == "合計")
+        .expect("事業者別集計 has a 合計 for 令和4年度");
+    assert_eq!(fy_total[4], calamine::Data::Float(18_754_800.0));
+    assert!(
+        by_company.rows.iter().any(|r| r[0] == "総計"),
+        "and a 総計 of every FY"
+    );
 }
 
 #[test]
@@ -274,7 +300,8 @@ fn input_errors_name_file_sheet_and_cell() {
         ("申請一覧", "N47", "確定額"),
         ("取得財産", "A14", "申請番号"),
         ("取得財産", "D15", "耐用年数区分"),
-        ("employment_reports", "B6", "報告年度"),
+        // A CSV has no sheet to name.
+        ("", "B6", "報告年度"),
     ];
     assert_eq!(cells.len(), want.len(), "{cells:?}");
     for (sheet, cell, column) in want {

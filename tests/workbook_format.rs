@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use common::{Record, Sandbox, read_sheet};
+use common::{Record, Sandbox, find, read_sheet};
 use harness::{Server, free_port};
 
 /// Every part of the xlsx, by name.
@@ -167,7 +167,11 @@ fn every_sheet_prints_on_a4_landscape_with_header_and_footer() {
             .nth(1)
             .and_then(|h| h.split("</oddFooter>").next())
             .unwrap_or_else(|| panic!("{name}: no footer"));
-        assert_eq!(unescape(footer), "&L&A&R&P / &N", "{name}");
+        let footer = unescape(footer);
+        assert!(
+            footer.starts_with("&L&A&C作成 令和") && footer.ends_with("&R&P / &N"),
+            "{name}: the sheet, 作成日時 and the page: {footer}"
+        );
     }
     // 算定検証 is too wide for one readable page: two pages wide, 申請番号
     // and 事業者名 repeated on the second (the note's two sentences, a blank
@@ -180,7 +184,10 @@ fn every_sheet_prints_on_a4_landscape_with_header_and_footer() {
     assert_eq!(attrs(wide, "pane", "ySplit"), ["4"]);
     assert_eq!(attrs(book.sheet("通知"), "pane", "xSplit"), ["2"]);
     assert_eq!(attrs(book.sheet("入力エラー"), "pane", "xSplit"), ["2"]);
-    let narrow = book.sheet("要確認");
+    // 要確認 with its contacts is two pages wide too, whose row it is on both.
+    assert_eq!(attrs(book.sheet("要確認"), "pageSetup", "fitToWidth"), ["2"]);
+    assert!(unescape(&book.parts["xl/workbook.xml"]).contains("要確認!$A:$B,要確認!$1:$1"));
+    let narrow = book.sheet("年度別集計");
     assert_eq!(
         attrs(narrow, "pageSetup", "fitToWidth"),
         Vec::<String>::new()
@@ -271,16 +278,28 @@ fn the_overview_opens_with_todays_actions_linked_to_their_sheets() {
     // R5-201's reminder is held (its report row was rejected), not unsent.
     assert_eq!(count("送れなかったメール"), "0件");
     assert_eq!(count("除外した入力行"), "10件");
-    // 本日の対応 first; the hashes last, after both FYs' charts (April).
+    // 本日の対応 first; the run and its inputs before both FYs' charts
+    // (April), so they never print alone on a last page.
     let rows: Vec<String> = overview.rows.iter().map(|r| r[0].to_string()).collect();
     let at = |s: &str| rows.iter().position(|r| r == s).unwrap();
     assert_eq!(at("本日の対応"), 2);
-    assert!(at("令和6年度 予算執行状況") < at("令和5年度 予算執行状況"));
-    assert!(at("令和5年度 予算執行状況") < at("実行"));
     assert!(at("実行") < at("入力ファイルの SHA-256"));
-    // Each chart starts a printed page.
+    assert!(at("入力ファイルの SHA-256") < at("令和6年度 予算執行状況"));
+    assert!(at("令和6年度 予算執行状況") < at("令和5年度 予算執行状況"));
+    // Each chart starts a printed page, and nothing follows the last one.
     let breaks = attrs(book.sheet("概要"), "brk", "id");
-    assert_eq!(breaks.len(), 3, "{breaks:?}");
+    assert_eq!(breaks.len(), 2, "{breaks:?}");
+    // Printed at 100 %: the columns fit one A4 page, no shrinking.
+    let sheet = book.sheet("概要");
+    assert_eq!(attrs(sheet, "pageSetup", "fitToWidth"), Vec::<String>::new());
+    // The budget table: 残額 and a 合計 row.
+    let budget = overview.records("制度");
+    let total = find(&budget, "制度", "合計");
+    assert_eq!(total.len(), 1);
+    assert_eq!(
+        total[0].yen("残額"),
+        Some(total[0].yen("予算額").unwrap() - total[0].yen("交付決定・確定額").unwrap())
+    );
 }
 
 #[test]

@@ -41,6 +41,8 @@ pub struct Run<'a> {
     /// The night's one summary (new, continuing, resolved), which the staff
     /// digest renders too.
     pub night: &'a Night,
+    /// When the run started (Tokyo time): the footer's 作成日時.
+    pub created: Option<chrono::NaiveDateTime>,
 }
 
 /// Assembles the workbook.
@@ -82,6 +84,7 @@ pub fn workbook<'a>(
         meta: PrintMeta {
             title: TITLE.into(),
             as_of: Some(run.as_of),
+            created: run.created,
         },
     }
 }

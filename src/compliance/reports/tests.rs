@@ -463,7 +463,7 @@ fn a_rejected_row_holds_the_reports_it_may_be() {
             && found[0]
                 .detail
                 .text()
-                .contains("reports.csv「employment_reports」の6行目"),
+                .contains("reports.csvの6行目"),
         "{}",
         found[0].detail
     );
