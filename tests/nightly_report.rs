@@ -234,12 +234,20 @@ fn annual_and_company_totals() {
             cells: names
                 .iter()
                 .enumerate()
-                .map(|(i, n)| (n.clone(), r.get(i).cloned().unwrap_or(calamine::Data::Empty)))
+                .map(|(i, n)| {
+                    (
+                        n.clone(),
+                        r.get(i).cloned().unwrap_or(calamine::Data::Empty),
+                    )
+                })
                 .collect(),
         })
         .collect();
     let programs = sheet.records("年度");
-    assert!(programs.iter().all(|r| r.text("制度") != "合計"), "no 合計 among the filtered rows");
+    assert!(
+        programs.iter().all(|r| r.text("制度") != "合計"),
+        "no 合計 among the filtered rows"
+    );
     let row = |fy: &str, program: &str| {
         let r: Vec<&Record> = rows
             .iter()

@@ -185,7 +185,10 @@ fn every_sheet_prints_on_a4_landscape_with_header_and_footer() {
     assert_eq!(attrs(book.sheet("通知"), "pane", "xSplit"), ["2"]);
     assert_eq!(attrs(book.sheet("入力エラー"), "pane", "xSplit"), ["2"]);
     // 要確認 with its contacts is two pages wide too, whose row it is on both.
-    assert_eq!(attrs(book.sheet("要確認"), "pageSetup", "fitToWidth"), ["2"]);
+    assert_eq!(
+        attrs(book.sheet("要確認"), "pageSetup", "fitToWidth"),
+        ["2"]
+    );
     assert!(unescape(&book.parts["xl/workbook.xml"]).contains("要確認!$A:$B,要確認!$1:$1"));
     let narrow = book.sheet("年度別集計");
     assert_eq!(
@@ -291,7 +294,10 @@ fn the_overview_opens_with_todays_actions_linked_to_their_sheets() {
     assert_eq!(breaks.len(), 2, "{breaks:?}");
     // Printed at 100 %: the columns fit one A4 page, no shrinking.
     let sheet = book.sheet("概要");
-    assert_eq!(attrs(sheet, "pageSetup", "fitToWidth"), Vec::<String>::new());
+    assert_eq!(
+        attrs(sheet, "pageSetup", "fitToWidth"),
+        Vec::<String>::new()
+    );
     // The budget table: 残額 and a 合計 row.
     let budget = overview.records("制度");
     let total = find(&budget, "制度", "合計");

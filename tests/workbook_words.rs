@@ -94,3 +94,45 @@ fn staff_read_their_own_words_and_file_names() {
     let r = find(&records, "申請番号", "R4-204");
     assert_eq!(r[0].text("事業者名"), "株式会社蓼川エンジニアリング");
 }
+
+/// 電話番号 is an optional column of 申請一覧 (aliases 電話, TEL): read when
+/// the export has it, absent otherwise.
+#[test]
+fn a_phone_column_is_read_when_the_export_has_it() {
+    use std::collections::BTreeMap;
+
+    use hojokin::catalogue::Catalogue;
+    use hojokin::job::InputSpec;
+    use hojokin::model::Dataset;
+
+    let dir = tempfile::tempdir().unwrap();
+    let read = |csv: &str| {
+        let path = dir.path().join("申請一覧.csv");
+        std::fs::write(&path, csv).unwrap();
+        let specs = BTreeMap::from([(
+            Dataset::Applications,
+            InputSpec {
+                path,
+                sheet: None,
+                aliases: BTreeMap::new(),
+                display: None,
+            },
+        )]);
+        hojokin::ingest::read_inputs(&specs, &Catalogue::builtin())
+            .unwrap()
+            .inputs
+    };
+    let head = "申請番号,制度,区分,事業者名,申請日,補助対象経費,状態";
+    let with = read(&format!(
+        "{head},担当者名,TEL\nA-1,中小企業強靭化推進補助金,Aコース,綾瀬精工,2022/5/10,9000000,申請中,綾瀬 一郎, 0467-70-0001 \n"
+    ));
+    assert!(with.errors.is_empty(), "{:?}", with.errors);
+    assert_eq!(
+        with.applications[0].records.phone.as_deref(),
+        Some("0467-70-0001")
+    );
+    let without = read(&format!(
+        "{head}\nA-1,中小企業強靭化推進補助金,Aコース,綾瀬精工,2022/5/10,9000000,申請中\n"
+    ));
+    assert_eq!(without.applications[0].records.phone, None);
+}

@@ -59,23 +59,23 @@ pub fn workbook<'a>(
     }
     let sent = history::sent(mail.map_or(&[][..], |m| m.outbox));
     let mut tables = vec![
-            totals_sheets::fiscal_year_table(&results.by_fiscal_year),
-            totals_sheets::company_table(&results.by_company),
-            sheets::verification(&results.assessed, &ingested.inputs.applications),
-            sheets::employment_reports(
-                &results.ledger,
-                sent,
-                run.as_of,
-                &ingested.inputs.applications,
-            ),
-            sheets::restrictions(&results.restrictions, &ingested.inputs.applications),
-            sheets::findings(
-                &results.findings,
-                &run.night.findings,
-                &ingested.inputs.applications,
-            ),
-            notices,
-            sheets::input_errors(&ingested.inputs.errors, &display_names(run.job)),
+        totals_sheets::fiscal_year_table(&results.by_fiscal_year),
+        totals_sheets::company_table(&results.by_company),
+        sheets::verification(&results.assessed, &ingested.inputs.applications),
+        sheets::employment_reports(
+            &results.ledger,
+            sent,
+            run.as_of,
+            &ingested.inputs.applications,
+        ),
+        sheets::restrictions(&results.restrictions, &ingested.inputs.applications),
+        sheets::findings(
+            &results.findings,
+            &run.night.findings,
+            &ingested.inputs.applications,
+        ),
+        notices,
+        sheets::input_errors(&ingested.inputs.errors, &display_names(run.job)),
     ];
     colour_tabs(&mut tables, run.night);
     Report {

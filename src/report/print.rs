@@ -68,13 +68,7 @@ pub fn header(meta: &PrintMeta) -> String {
 pub fn footer(meta: &PrintMeta) -> String {
     let created = meta
         .created
-        .map(|t| {
-            format!(
-                "作成 {} {}",
-                calendar::wareki(t.date()),
-                t.format("%H:%M")
-            )
-        })
+        .map(|t| format!("作成 {} {}", calendar::wareki(t.date()), t.format("%H:%M")))
         .unwrap_or_default();
     format!("&L&A&C{}&R&P / &N", escape(&created))
 }
@@ -112,10 +106,7 @@ mod tests {
             created: NaiveDate::from_ymd_opt(2024, 4, 25).and_then(|d| d.and_hms_opt(2, 31, 7)),
         };
         assert_eq!(footer(&meta), "&L&A&C作成 令和6年4月25日 02:31&R&P / &N");
-        assert_eq!(
-            footer(&PrintMeta::default()),
-            "&L&A&C&R&P / &N"
-        );
+        assert_eq!(footer(&PrintMeta::default()), "&L&A&C&R&P / &N");
         assert_eq!(
             header(&meta),
             "&L綾瀬市 工業振興企業誘致課&C&\"-,Bold\"補助金 集計&&督促&R基準日 令和6年4月25日"

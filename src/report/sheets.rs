@@ -494,6 +494,72 @@ mod tests {
     }
 
     #[test]
+    fn findings_put_new_rows_first_with_their_first_night_and_contacts() {
+        use crate::model::{AppStatus, FindingKind, RowOrigin};
+        let day = |d| NaiveDate::from_ymd_opt(2024, 5, d).unwrap_or_default();
+        let finding = |id: &str| Finding {
+            application_id: id.into(),
+            company: format!("{id}社").into(),
+            kind: FindingKind::AmountOver,
+            detail: "超過".into(),
+        };
+        let status = |standing, d| Status {
+            standing,
+            first_seen: day(d),
+            replaces: None,
+            folded: false,
+        };
+        let rows = [finding("A-1"), finding("A-2")];
+        let statuses = [status(Standing::Continuing, 1), status(Standing::New, 9)];
+        let apps = [Application {
+            id: "A-2".into(),
+            program: "中小企業強靭化推進補助金".into(),
+            program_id: crate::model::ProgramId::at(0),
+            course: None,
+            company: "A-2社".into(),
+            corporate_number: None,
+            address: None,
+            contact: Some("綾瀬 花子".into()),
+            email: Some("a2@example.jp".into()),
+            applied_on: day(1),
+            decided_on: None,
+            completed_on: None,
+            eligible_cost: 1,
+            decided_amount: None,
+            final_amount: None,
+            status: AppStatus::Pending,
+            members: None,
+            persons: None,
+            persons_women: None,
+            persons_disabled: None,
+            records: crate::model::AppRecords {
+                phone: Some("0467-70-0002".into()),
+                ..Default::default()
+            },
+            origin: RowOrigin::default(),
+        }];
+        let t = findings(&rows, &statuses, &apps);
+        let row = |i: usize| t.rows.get(i).to_vec();
+        assert_eq!(row(0)[0], Cell::text("A-2"), "the new row first");
+        assert_eq!(row(0)[2], Cell::tag("新規"));
+        assert_eq!(row(0)[5], Cell::Date(day(9)));
+        assert_eq!(
+            row(0)[6..],
+            [
+                Cell::text("綾瀬 花子"),
+                Cell::text("a2@example.jp"),
+                Cell::text("0467-70-0002")
+            ]
+        );
+        assert_eq!(row(1)[2], Cell::tag("継続"));
+        assert_eq!(row(1)[5], Cell::Date(day(1)));
+        assert_eq!(row(1)[6..], [Cell::Empty, Cell::Empty, Cell::Empty]);
+        assert!(t.needs_action, "a new row colours the tab");
+        let quiet = findings(&rows[..1], &statuses[..1], &apps);
+        assert!(!quiet.needs_action, "continuing rows alone do not");
+    }
+
+    #[test]
     fn the_notification_sheet_has_the_contract_columns() {
         let rows = [NotificationRow {
             at: "2024-05-01T02:30:05+09:00".into(),

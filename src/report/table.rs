@@ -542,14 +542,17 @@ pub fn write_part(
     }
     if !table.columns.is_empty() {
         let last_row = header_row + u32::try_from(row_count).unwrap_or(0);
-        let filtered = table
-            .filtered_rows
-            .map_or(last_row, |n| {
-                // `n` counts the whole table's rows; this part starts at `first`.
-                let here = n.saturating_sub(first).min(row_count);
-                header_row + u32::try_from(here).unwrap_or(0)
-            });
-        ws.autofilter(header_row, 0, filtered.min(last_row), col_u16(table.columns.len() - 1))?;
+        let filtered = table.filtered_rows.map_or(last_row, |n| {
+            // `n` counts the whole table's rows; this part starts at `first`.
+            let here = n.saturating_sub(first).min(row_count);
+            header_row + u32::try_from(here).unwrap_or(0)
+        });
+        ws.autofilter(
+            header_row,
+            0,
+            filtered.min(last_row),
+            col_u16(table.columns.len() - 1),
+        )?;
         if row_count > 0 {
             let first_row = header_row + 1;
             highlight::apply(ws, &table.columns, &table.highlights, first_row, last_row)?;

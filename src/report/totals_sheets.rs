@@ -186,11 +186,19 @@ pub fn company_table(rows: &[CompanyRow]) -> Table<'_> {
             any_final,
         } => vec![
             fy.map_or(Cell::text("総計"), Cell::Fy),
-            Cell::text(if fy.is_some() { "合計" } else { "全年度の合計" }),
+            Cell::text(if fy.is_some() {
+                "合計"
+            } else {
+                "全年度の合計"
+            }),
             Cell::Empty,
             Cell::Int(count),
             Cell::Yen(decided),
-            if any_final { Cell::Yen(fin) } else { Cell::Empty },
+            if any_final {
+                Cell::Yen(fin)
+            } else {
+                Cell::Empty
+            },
         ],
     });
     t.declare_fiscal_years(rows.iter().map(|r| r.fy));
@@ -275,7 +283,11 @@ mod tests {
             company(2024, "（株）いろは", 50, 0),
         ];
         let t = company_table(&rows);
-        let names: Vec<Cell> = t.rows.iter().map(|r| r.get(1).cloned().unwrap_or(Cell::Empty)).collect();
+        let names: Vec<Cell> = t
+            .rows
+            .iter()
+            .map(|r| r.get(1).cloned().unwrap_or(Cell::Empty))
+            .collect();
         assert_eq!(
             names,
             [
@@ -286,7 +298,12 @@ mod tests {
             ]
             .map(Cell::text)
             .into_iter()
-            .chain([Cell::Empty, Cell::text("合計"), Cell::text("合計"), Cell::text("全年度の合計")])
+            .chain([
+                Cell::Empty,
+                Cell::text("合計"),
+                Cell::text("合計"),
+                Cell::text("全年度の合計")
+            ])
             .collect::<Vec<_>>()
         );
         assert_eq!(t.filtered_rows, Some(4));

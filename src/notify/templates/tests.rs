@@ -219,8 +219,7 @@ fn the_digest_lists_new_lines_and_counts_the_rest() {
     };
     let r = t.render(DIGEST_TEMPLATE, ctx).unwrap();
     assert_eq!(
-        r.subject,
-        "【補助金夜間処理】令和6年5月10日 新たな要対応 1件（毎晩の集計・督促）",
+        r.subject, "【補助金夜間処理】令和6年5月10日 新たな要対応 1件（毎晩の集計・督促）",
         "the job as staff know it, by its description"
     );
     for needle in [
