@@ -110,6 +110,26 @@ impl<'a> Cell<'a> {
     }
 }
 
+/// How many rows the widths a note wraps to are estimated from.
+const NOTE_SAMPLE_ROWS: usize = 1_000;
+
+/// Column widths as [`write_part`] sets them, from the header and `rows` only.
+fn estimated_widths(
+    table: &Table<'_>,
+    formats: &mut Formats<'_>,
+    rows: std::ops::Range<usize>,
+) -> Vec<usize> {
+    let mut widths: Vec<usize> = table.columns.iter().map(|c| display_width(c) + 4).collect();
+    for cells in table.rows.slice(rows) {
+        for (c, cell) in cells.iter().enumerate() {
+            if let Some(w) = widths.get_mut(c) {
+                *w = (*w).max(formats.width(cell) + 2);
+            }
+        }
+    }
+    widths.into_iter().map(|w| w.min(MAX_WIDTH)).collect()
+}
+
 /// The sentences of a note, each with its 「。」.
 fn sentences(note: &str) -> impl Iterator<Item = &str> {
     note.split_inclusive('。')
@@ -444,10 +464,39 @@ pub fn write_part(
     let mut header_row = 0u32;
     if let Some(note) = &table.note {
         // One sentence a row: a long note overflowing row 1 was cut
-        // mid-sentence where the first printed page ends.
+        // mid-sentence where the first printed page ends. On a sheet printed
+        // two pages wide, each sentence wraps within the columns every page
+        // repeats (申請番号, 事業者名), so both pages print it whole. The
+        // widths are estimated from the first rows (the note is written
+        // before them); the final widths are never narrower.
+        let estimate = estimated_widths(
+            table,
+            &mut formats,
+            first..first + row_count.min(NOTE_SAMPLE_ROWS),
+        );
+        let keys = usize::from(key_columns(&table.columns));
+        let wide = print::pages_wide(estimate.iter().sum()) > 1;
+        let within: usize = estimate.iter().take(keys).sum();
         for sentence in sentences(note) {
-            write_text(ws, header_row, 0, sentence, &styles.note)?;
-            heights.set(ws, header_row, 1)?;
+            if wide {
+                let lines = display_width(sentence).div_ceil(within.saturating_sub(2).max(1));
+                if keys > 1 {
+                    ws.merge_range(
+                        header_row,
+                        0,
+                        header_row,
+                        col_u16(keys - 1),
+                        &cell_text(sentence),
+                        &styles.note_wrap,
+                    )?;
+                } else {
+                    write_text(ws, header_row, 0, sentence, &styles.note_wrap)?;
+                }
+                heights.set(ws, header_row, lines)?;
+            } else {
+                write_text(ws, header_row, 0, sentence, &styles.note)?;
+                heights.set(ws, header_row, 1)?;
+            }
             header_row += 1;
         }
         heights.set(ws, header_row, 1)?;
@@ -510,32 +559,6 @@ pub fn write_part(
     if print::pages_wide(total) > 1 {
         // The second page of a wide sheet still says whose row it is.
         ws.set_repeat_columns(0, keys.saturating_sub(1))?;
-        if !constant_memory && let Some(note) = &table.note {
-            // Each sentence wrapped within the repeated columns, so every
-            // page prints it whole (overflowing text was cut where a page
-            // ended, and again on the next page's repeated columns).
-            let within: usize = widths
-                .iter()
-                .take(usize::from(keys))
-                .map(|w| (*w).min(MAX_WIDTH))
-                .sum();
-            for (row, sentence) in (0u32..).zip(sentences(note)) {
-                let lines = display_width(sentence).div_ceil(within.saturating_sub(2).max(1));
-                if keys > 1 {
-                    ws.merge_range(
-                        row,
-                        0,
-                        row,
-                        keys - 1,
-                        &cell_text(sentence),
-                        &styles.note_wrap,
-                    )?;
-                } else {
-                    write_text(ws, row, 0, sentence, &styles.note_wrap)?;
-                }
-                heights.set(ws, row, lines)?;
-            }
-        }
     }
     if table.needs_action {
         ws.set_tab_color(highlight::TAB_COLOR);
