@@ -272,7 +272,7 @@ fn stored_label(known: &KnownFlag) -> String {
     match Section::from_code(&known.kind) {
         Some(Section::Finding) => known
             .key
-            .rsplitn(3, '/')
+            .rsplit('/')
             .nth(1)
             .and_then(|code| FindingKind::ALL.into_iter().find(|k| k.code() == code))
             .map_or("要確認", FindingKind::label)

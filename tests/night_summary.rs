@@ -29,8 +29,7 @@ fn digest(server: &Server) -> Value {
     server
         .messages()
         .into_iter()
-        .filter(|m| m["subject"].as_str().unwrap_or("").contains("夜間処理"))
-        .last()
+        .rfind(|m| m["subject"].as_str().unwrap_or("").contains("夜間処理"))
         .unwrap()
 }
 
@@ -162,7 +161,7 @@ fn the_digest_and_the_overview_agree_night_after_night() {
         rows[0].date("初出日"),
         chrono::NaiveDate::from_ymd_opt(2024, 5, 9)
     );
-    assert_eq!(rows[0].text("担当者名").is_empty(), false);
+    assert!(!rows[0].text("担当者名").is_empty(), "whom to phone");
     assert!(rows[1..].iter().all(|r| r.text("区分") == "継続"));
     assert_eq!(
         rows[1].date("初出日"),

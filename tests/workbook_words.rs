@@ -70,7 +70,7 @@ fn staff_read_their_own_words_and_file_names() {
         let row = overview
             .rows
             .iter()
-            .find(|r| r.first().is_some_and(|c| c.to_string() == label))
+            .find(|r| r.first().is_some_and(|c| *c == label))
             .unwrap_or_else(|| panic!("no {label} on 概要"));
         row[1].to_string()
     };

@@ -10,6 +10,7 @@
 use rust_xlsxwriter::{Chart, ChartFont, Worksheet, XlsxError};
 
 use super::print::{self, PrintMeta};
+use super::row_heights::RowHeights;
 use super::sheet::Sheet;
 use super::style::{Styles, display_width};
 use super::table::{Cell, write_cell, write_text};
@@ -186,18 +187,12 @@ fn write_section(
             }
         }
         if lines > 1 {
-            ws.set_row_height(
-                row,
-                ROW_POINTS * f64::from(u32::try_from(lines).unwrap_or(1)),
-            )?;
+            RowHeights::plain().set(ws, row, lines)?;
         }
         row += 1;
     }
     Ok(row)
 }
-
-/// The height of one line of text in points.
-const ROW_POINTS: f64 = 15.0;
 
 /// The chart's data as a section: one row per program.
 /// 残額 = 予算額 − 交付決定・確定額 (negative when over budget); a 合計 row
@@ -221,8 +216,7 @@ fn chart_section(chart: &ExecutionChart) -> Section {
         let budget: i64 = budgeted.iter().filter_map(|e| e.budget).sum();
         let granted_in_budget: i64 = budgeted.iter().map(|e| e.granted).sum();
         let granted: i64 = chart.rows.iter().map(|e| e.granted).sum();
-        #[allow(clippy::cast_precision_loss)] // a ratio for display, never money
-        let rate = (budget > 0).then(|| granted_in_budget as f64 / budget as f64);
+        let rate = crate::totals::rate(granted_in_budget, Some(budget));
         rows.push(vec![
             Cell::text("合計"),
             if budgeted.is_empty() {
