@@ -33,6 +33,8 @@
 //! - [`totals`]: annual and per-company totals against the budgets (polars).
 //! - [`compliance`]: the employment-report ledger and useful-life restrictions.
 //! - [`evaluation`]: rules, totals and compliance over one night's inputs.
+//! - [`night`]: the one summary of the night (new, continuing, resolved,
+//!   tonight's actions) that 概要 and the staff digest both render.
 //! - [`report`]: the summary workbook staff open.
 //! - [`notify`]: reminders to grantees and the staff digest, sent at most once.
 //! - [`state`]: the SQLite file: runs, locks, the mail outbox, migrations.
@@ -51,6 +53,7 @@ pub mod ingest;
 pub mod job;
 pub mod logging;
 pub mod model;
+pub mod night;
 pub mod notify;
 pub mod pipeline;
 pub mod progress;

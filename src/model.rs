@@ -26,7 +26,7 @@ pub use finding::{BudgetExcess, Detail, Finding, FindingKind};
 pub use hold::{CONFIRM_FLAG, HoldReason, MailHold};
 pub use inputs::{InputError, Inputs, RejectedReport};
 pub use mail::{MailCounts, MailKind, MailOutcome, MailResult, NotificationRow, Stage};
-pub use origin::{Dataset, RowOrigin};
+pub use origin::{Dataset, RowOrigin, place, shown_sheet};
 pub use rows::{Asset, Budget, EmploymentReport};
 pub use run::{Exit, Trigger};
 

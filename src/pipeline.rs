@@ -19,6 +19,7 @@ use crate::ingest::{self, Ingested};
 use crate::job::{EmailSpec, Job};
 use crate::model::{Exit, Trigger};
 use crate::notify::failure::{FailureCause, notify_failure};
+use crate::night::Night;
 use crate::notify::{self, Mailer, NotifyOutcome};
 use crate::report::{Sheet, compose};
 use crate::state::State;
@@ -118,7 +119,7 @@ pub fn run_exclusive(
         opts.trigger,
     )?;
     info!(job = %job.name, as_of = %opts.as_of, dry_run = opts.dry_run, trigger = %opts.trigger, run_id, "run started");
-    let mut outcome = execute(job, opts, &state, run_id);
+    let mut outcome = execute(job, opts, &state, run_id, clock.now().naive_local());
     if let (Some(cause), Some(spec), false) = (outcome.cause, &job.email, opts.dry_run) {
         // Told to staff, and the sentence kept in the history with the failure.
         let told = notify_failure(
@@ -170,7 +171,13 @@ fn default_templates(job: &Job) -> PathBuf {
 /// known to be writable: a workbook without the night's mails is written
 /// first, so a report path that cannot be written stops the run before any
 /// reminder is sent; the workbook is then written again with them.
-fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome {
+fn execute(
+    job: &Job,
+    opts: &RunOptions,
+    state: &State,
+    run_id: i64,
+    started: chrono::NaiveDateTime,
+) -> Outcome {
     let (catalogue, mailer) = match prepare(job) {
         Ok(ready) => ready,
         Err(message) => return failed(FailureCause::Settings, message),
@@ -196,16 +203,27 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         Err(e) => return failed(FailureCause::Evaluation, e.to_string()),
     };
     ingested.inputs.release_evaluated();
-    let run = compose::Run {
-        job,
-        as_of: opts.as_of,
-        dry_run: opts.dry_run,
-        new_findings: None,
-        hold: &hold_notice,
-    };
     let report_path = job.report.path_for(opts.as_of);
     let protected = job.files_read();
     if mailer.is_some() {
+        let mut facts = notify::digest::facts(
+            job,
+            opts.as_of,
+            &ingested,
+            &results,
+            Default::default(),
+            Vec::new(),
+        );
+        facts.hold.clone_from(&hold_notice);
+        let night = Night::summarise(Some(state), facts);
+        let run = compose::Run {
+            job,
+            as_of: opts.as_of,
+            dry_run: opts.dry_run,
+            night: &night,
+            created: Some(started),
+            hold: &hold_notice,
+        };
         let before_mail = compose::workbook(run, &ingested, &results, None);
         if let Err(e) = stage("report (before mail)", || {
             before_mail.write(&report_path, &protected)
@@ -243,9 +261,26 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         counts: m.counts(),
         outbox: &outbox,
     });
+    // The one summary of the night: 概要 and the digest both render it.
+    let mut facts = notify::digest::facts(
+        job,
+        opts.as_of,
+        &ingested,
+        &results,
+        mail.as_ref().map(NotifyOutcome::counts).unwrap_or_default(),
+        mail.as_ref()
+            .map(|m| m.mail_lines.clone())
+            .unwrap_or_default(),
+    );
+    facts.hold.clone_from(&hold_notice);
+    let night = Night::summarise(Some(state), facts);
     let run = compose::Run {
-        new_findings: Some(new_findings(state, &job.name, &results)),
-        ..run
+        job,
+        as_of: opts.as_of,
+        dry_run: opts.dry_run,
+        night: &night,
+        created: Some(started),
+        hold: &hold_notice,
     };
     let report = compose::workbook(run, &ingested, &results, mail_view);
     if let Err(e) = stage("report", || report.write(&report_path, &protected)) {
@@ -267,19 +302,10 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         if mail_messages(m, &mut messages) {
             exit = exit.and(Exit::NeedsAttention);
         }
-        let mut facts = notify::digest::facts(
-            &job.name,
-            opts.as_of,
-            &ingested,
-            &results,
-            m.counts(),
-            m.mail_lines.clone(),
-        );
-        facts.hold.clone_from(&hold_notice);
         let digest = notify::send_digest(
             mailer,
             state,
-            &facts,
+            &night,
             &report_path,
             opts.dry_run,
             &spec.outbox,
@@ -326,24 +352,6 @@ fn prepare(job: &Job) -> Result<Prepared<'_>, String> {
         )),
     };
     Ok((catalogue, mailer))
-}
-
-/// How many of tonight's 要確認 rows no delivered digest has named yet (the
-/// digest's own test of "new", so 概要 and the digest agree).
-fn new_findings(state: &State, job: &str, results: &evaluation::Results) -> usize {
-    // A flags table that cannot be read counts every row as new, as a
-    // missing one does.
-    let seen = state
-        .digest_flags_seen(job, notify::digest::Section::Finding.code())
-        .unwrap_or_default();
-    if seen.is_empty() {
-        return results.findings.len();
-    }
-    results
-        .findings
-        .iter()
-        .filter(|f| !seen.contains(&notify::DigestItem::finding_key(f)))
-        .count()
 }
 
 /// A dry run's count of the .eml files it wrote and where (logged too).

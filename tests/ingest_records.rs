@@ -21,6 +21,7 @@ fn read(csv: &str) -> Inputs {
             path,
             sheet: None,
             aliases: BTreeMap::new(),
+            display: None,
         },
     )]);
     ingest::read_inputs(&specs, &Catalogue::builtin())
@@ -104,6 +105,7 @@ fn a_reference_to_an_excluded_application_is_told_from_an_unknown_one() {
         path,
         sheet: None,
         aliases: BTreeMap::new(),
+        display: None,
     };
     let specs = BTreeMap::from([
         (Dataset::Applications, spec(apps)),

@@ -17,6 +17,7 @@ fn spec(path: PathBuf) -> InputSpec {
         path,
         sheet: None,
         aliases: BTreeMap::new(),
+        display: None,
     }
 }
 

@@ -58,11 +58,13 @@ fn a_night_sends_each_reminder_once_and_the_digest_every_run() {
         "{got:?}"
     );
     let notices =
-        read_sheet(&sandbox.path().join("out/summary-2024-04-25.xlsx"), "通知").records("日時");
+        read_sheet(&sandbox.path().join("out/summary-2024-04-25.xlsx"), "通知").records("申請番号");
     assert_eq!(
         notices
             .iter()
-            .filter(|r| r.text("結果").starts_with("送信済（Message-ID: <"))
+            .filter(
+                |r| r.text("結果") == "送信済" && r.text("ファイル・Message-ID").starts_with('<')
+            )
             .count(),
         6
     );
@@ -88,7 +90,7 @@ fn a_relay_that_is_down_leaves_the_mail_queued_until_it_is_back() {
         "a sentence about the unsent mail: {said}"
     );
     let notices =
-        read_sheet(&sandbox.path().join("out/summary-2024-04-25.xlsx"), "通知").records("日時");
+        read_sheet(&sandbox.path().join("out/summary-2024-04-25.xlsx"), "通知").records("申請番号");
     assert!(
         notices
             .iter()
@@ -178,13 +180,14 @@ fn a_first_night_after_the_deadline_sends_one_honest_mail_per_grantee() {
 
     // The outbox still holds one key per report, both sent by one message.
     let notices =
-        read_sheet(&sandbox.path().join("out/summary-2024-06-10.xlsx"), "通知").records("日時");
+        read_sheet(&sandbox.path().join("out/summary-2024-06-10.xlsx"), "通知").records("申請番号");
     let tadegawa: Vec<String> = notices
         .iter()
         .filter(|r| r.text("宛先") == TADEGAWA)
-        .map(|r| r.text("結果"))
+        .map(|r| r.text("ファイル・Message-ID"))
         .collect();
     assert_eq!(tadegawa.len(), 2, "{tadegawa:?}");
+    assert!(tadegawa[0].starts_with('<'), "{tadegawa:?}");
     assert_eq!(tadegawa[0], tadegawa[1], "one Message-ID for both");
 
     // A rerun sends nothing again to R4-204.
@@ -258,7 +261,7 @@ fn a_rejected_report_row_holds_its_reminders_and_says_so() {
     // R5-201: the fixtures' own rejected row (報告年度 令和9年度X).
     assert_eq!(held, vec!["R4-202", "R4-203", "R5-201"]);
 
-    let errors = read_sheet(&book, "入力エラー").records("ファイル");
+    let errors = read_sheet(&book, "入力エラー").records("申請番号");
     let row = errors
         .iter()
         .find(|r| r.text("申請番号") == "R4-202")

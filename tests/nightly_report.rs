@@ -228,7 +228,30 @@ fn annual_and_company_totals() {
     // 年度 cells hold the FY as a number (2022 reads 令和4年度).
     let (_s, report) = nightly();
     let sheet = read_sheet(&report, "年度別集計");
-    let rows = sheet.records("年度");
+    // The programs' rows, then below a blank row (outside the autofilter)
+    // the 合計 rows: both read by the header's names.
+    let names = sheet.header("年度");
+    let rows: Vec<Record> = sheet.rows[sheet.header_row("年度") + 1..]
+        .iter()
+        .filter(|r| r.iter().any(|c| *c != calamine::Data::Empty))
+        .map(|r| Record {
+            cells: names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    (
+                        n.clone(),
+                        r.get(i).cloned().unwrap_or(calamine::Data::Empty),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let programs = sheet.records("年度");
+    assert!(
+        programs.iter().all(|r| r.text("制度") != "合計"),
+        "no 合計 among the filtered rows"
+    );
     let row = |fy: &str, program: &str| {
         let r: Vec<&Record> = rows
             .iter()
@@ -258,12 +281,23 @@ fn annual_and_company_totals() {
         .map(|r| r.yen("交付決定額").unwrap())
         .sum();
     assert_eq!(sum, 18_754_800, "company totals add up to the FY total");
+    let by_company = read_sheet(&report, "事業者別集計");
+    let fy_total = by_company
+        .rows
+        .iter()
+        .find(|r| r[0] == calamine::Data::Float(2022.0) && r[1] == "合計")
+        .expect("事業者別集計 has a 合計 for 令和4年度");
+    assert_eq!(fy_total[4], calamine::Data::Float(18_754_800.0));
+    assert!(
+        by_company.rows.iter().any(|r| r[0] == "総計"),
+        "and a 総計 of every FY"
+    );
 }
 
 #[test]
 fn input_errors_name_file_sheet_and_cell() {
     let (_s, report) = nightly();
-    let rows = read_sheet(&report, "入力エラー").records("ファイル");
+    let rows = read_sheet(&report, "入力エラー").records("申請番号");
     let cells: Vec<(String, String, String)> = rows
         .iter()
         .map(|r| (r.text("シート"), r.text("セル"), r.text("項目")))
@@ -278,7 +312,8 @@ fn input_errors_name_file_sheet_and_cell() {
         ("申請一覧", "N47", "確定額"),
         ("取得財産", "A14", "申請番号"),
         ("取得財産", "D15", "耐用年数区分"),
-        ("employment_reports", "B6", "報告年度"),
+        // A CSV has no sheet to name.
+        ("", "B6", "報告年度"),
     ];
     assert_eq!(cells.len(), want.len(), "{cells:?}");
     for (sheet, cell, column) in want {
@@ -370,7 +405,7 @@ fn the_dry_run_renders_the_nights_mails_and_lists_them() {
             "2024-04-25_digest.eml",
         ]
     );
-    let notices = read_sheet(&report, "通知").records("日時");
+    let notices = read_sheet(&report, "通知").records("申請番号");
     assert_eq!(notices.len(), 6);
     let kinds = |k: &str| notices.iter().filter(|r| r.text("種別") == k).count();
     // One row per report, though R4-204's two share a mail.
@@ -392,7 +427,7 @@ fn the_dry_run_renders_the_nights_mails_and_lists_them() {
         &[("HOJOKIN_SMTP_URL", "smtp://127.0.0.1:9")],
     );
     assert_eq!(out.status.code(), Some(1));
-    let again = read_sheet(&report, "通知").records("日時");
+    let again = read_sheet(&report, "通知").records("申請番号");
     assert_eq!(again.len(), 6);
 }
 

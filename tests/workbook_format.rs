@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use common::{Record, Sandbox, read_sheet};
+use common::{Record, Sandbox, find, read_sheet};
 use harness::{Server, free_port};
 
 /// Every part of the xlsx, by name.
@@ -167,14 +167,30 @@ fn every_sheet_prints_on_a4_landscape_with_header_and_footer() {
             .nth(1)
             .and_then(|h| h.split("</oddFooter>").next())
             .unwrap_or_else(|| panic!("{name}: no footer"));
-        assert_eq!(unescape(footer), "&L&A&R&P / &N", "{name}");
+        let footer = unescape(footer);
+        assert!(
+            footer.starts_with("&L&A&C作成 令和") && footer.ends_with("&R&P / &N"),
+            "{name}: the sheet, 作成日時 and the page: {footer}"
+        );
     }
-    // 算定検証 is too wide for one readable page: with the 確定額 columns (issue 22)
-    // three pages wide, 申請番号 repeated on each; 要確認 fits one.
+    // 算定検証 is too wide for one readable page: with the 確定額 columns
+    // (issue 22) three pages wide, 申請番号 and 事業者名 repeated on each (the
+    // note's four sentences, a blank row, then the header on row 6).
     let wide = book.sheet("算定検証");
     assert_eq!(attrs(wide, "pageSetup", "fitToWidth"), ["3"]);
-    assert!(unescape(&book.parts["xl/workbook.xml"]).contains("算定検証!$A:$A,算定検証!$3:$3"));
-    let narrow = book.sheet("要確認");
+    assert!(unescape(&book.parts["xl/workbook.xml"]).contains("算定検証!$A:$B,算定検証!$6:$6"));
+    // Scrolling keeps the header and whose row it is in view.
+    assert_eq!(attrs(wide, "pane", "xSplit"), ["2"]);
+    assert_eq!(attrs(wide, "pane", "ySplit"), ["6"]);
+    assert_eq!(attrs(book.sheet("通知"), "pane", "xSplit"), ["2"]);
+    assert_eq!(attrs(book.sheet("入力エラー"), "pane", "xSplit"), ["2"]);
+    // 要確認 with its contacts is two pages wide too, whose row it is on both.
+    assert_eq!(
+        attrs(book.sheet("要確認"), "pageSetup", "fitToWidth"),
+        ["2"]
+    );
+    assert!(unescape(&book.parts["xl/workbook.xml"]).contains("要確認!$A:$B,要確認!$1:$1"));
+    let narrow = book.sheet("年度別集計");
     assert_eq!(
         attrs(narrow, "pageSetup", "fitToWidth"),
         Vec::<String>::new()
@@ -205,9 +221,9 @@ fn problem_values_are_highlighted_and_action_tabs_coloured() {
     assert!(texts("雇用状況報告").contains(&"未提出".to_string()));
     assert!(texts("財産処分制限").contains(&"期間内処分".to_string()));
     assert!(texts("通知").contains(&"未送信".to_string()));
-    // The 超過 rule covers the 判定 column's data rows (J4:J… below the note).
+    // The 超過 rule covers the 判定 column's data rows (H7:H… below the note).
     let ranges = attrs(verification, "conditionalFormatting", "sqref");
-    assert!(ranges.iter().any(|r| r.starts_with("J4:J")), "{ranges:?}");
+    assert!(ranges.iter().any(|r| r.starts_with("H7:H")), "{ranges:?}");
     // The fixtures need action on 要確認, 雇用状況報告 (R4-204 未提出),
     // 財産処分制限 (Z-0009) and 入力エラー. 通知 does not: R5-201, the one
     // grantee without an address, is held because its report row was
@@ -241,6 +257,7 @@ fn the_overview_opens_with_todays_actions_linked_to_their_sheets() {
             "'要確認'!A1",
             "'雇用状況報告'!A1",
             "'財産処分制限'!A1",
+            "'要確認'!A1",
             "'通知'!A1",
             "'入力エラー'!A1"
         ]
@@ -254,22 +271,41 @@ fn the_overview_opens_with_todays_actions_linked_to_their_sheets() {
             .unwrap()
             .text("件数")
     };
-    assert_eq!(count("新しい要確認"), "10件");
+    // A first night: everything is new, R4-204's early disposal counted once
+    // (its 期間内処分 要確認 row is the same case).
+    assert_eq!(count("新たな要対応"), "11件");
+    assert_eq!(count("要確認"), "10件");
+    assert_eq!(count("解消"), "0件");
     assert_eq!(count("未提出の雇用状況報告"), "1件");
     assert_eq!(count("制限期間内の処分"), "1件");
     // R5-201's reminder is held (its report row was rejected), not unsent.
     assert_eq!(count("送れなかったメール"), "0件");
     assert_eq!(count("除外した入力行"), "10件");
-    // 本日の対応 first; the hashes last, after both FYs' charts (April).
+    // 本日の対応 first; the run and its inputs before both FYs' charts
+    // (April), so they never print alone on a last page.
     let rows: Vec<String> = overview.rows.iter().map(|r| r[0].to_string()).collect();
     let at = |s: &str| rows.iter().position(|r| r == s).unwrap();
     assert_eq!(at("本日の対応"), 2);
-    assert!(at("令和6年度 予算執行状況") < at("令和5年度 予算執行状況"));
-    assert!(at("令和5年度 予算執行状況") < at("実行"));
     assert!(at("実行") < at("入力ファイルの SHA-256"));
-    // Each chart starts a printed page.
+    assert!(at("入力ファイルの SHA-256") < at("令和6年度 予算執行状況"));
+    assert!(at("令和6年度 予算執行状況") < at("令和5年度 予算執行状況"));
+    // Each chart starts a printed page, and nothing follows the last one.
     let breaks = attrs(book.sheet("概要"), "brk", "id");
-    assert_eq!(breaks.len(), 3, "{breaks:?}");
+    assert_eq!(breaks.len(), 2, "{breaks:?}");
+    // Printed at 100 %: the columns fit one A4 page, no shrinking.
+    let sheet = book.sheet("概要");
+    assert_eq!(
+        attrs(sheet, "pageSetup", "fitToWidth"),
+        Vec::<String>::new()
+    );
+    // The budget table: 残額 and a 合計 row.
+    let budget = overview.records("制度");
+    let total = find(&budget, "制度", "合計");
+    assert_eq!(total.len(), 1);
+    assert_eq!(
+        total[0].yen("残額"),
+        Some(total[0].yen("予算額").unwrap() - total[0].yen("交付決定・確定額").unwrap())
+    );
 }
 
 #[test]

@@ -324,11 +324,10 @@ pub fn hold_rejected(
             company: row.company.clone(),
             kind: FindingKind::ReportRowRejected,
             detail: format!(
-                "{}の{}は、{}「{}」の{}行目が入力エラーで除外されたため受付を確認できませんが、市に届いている可能性があるので督促メールを保留しています。{which}「入力エラー」シートを確認し、行を直してください。",
+                "{}の{}は、{}{}行目が入力エラーで除外されたため受付を確認できませんが、市に届いている可能性があるので督促メールを保留しています。{which}「入力エラー」シートを確認し、行を直してください。",
                 fy_label(row.report_fy),
                 row.report_name,
-                r.origin.file,
-                r.origin.sheet,
+                crate::model::place(&r.origin.file, &r.origin.sheet),
                 r.origin.row
             )
             .into(),

@@ -36,6 +36,8 @@ pub mod app {
     pub const CORPORATE_NUMBER: Column = col("法人番号", &[], false);
     pub const ADDRESS: Column = col("事業所所在地", &["所在地", "事業所住所"], false);
     pub const CONTACT: Column = col("担当者名", &["担当者"], false);
+    /// Optional: the contact's phone, carried onto 要確認 and 雇用状況報告.
+    pub const PHONE: Column = col("電話番号", &["電話", "TEL", "連絡先電話番号"], false);
     pub const EMAIL: Column = col(
         "メールアドレス",
         &["メール", "E-mail", "Email", "電子メール"],
@@ -99,6 +101,7 @@ pub mod app {
         PRE_CONSULTATION_ON,
         EARLY_START_NOTICE_ON,
         MONTHLY_PREMIUMS,
+        PHONE,
     ];
 }
 

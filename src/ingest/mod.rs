@@ -463,6 +463,7 @@ pub fn check_files(
                     path: path.clone(),
                     sheet: Some(sheet),
                     aliases: BTreeMap::new(),
+                    display: None,
                 };
                 reader.read(dataset, &spec, catalogue)
             })

@@ -286,6 +286,7 @@ pub fn application(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Appli
         pre_consultation_on: cells.recorded_date(app::PRE_CONSULTATION_ON),
         early_start_notice_on: cells.recorded_date(app::EARLY_START_NOTICE_ON),
         monthly_premiums: cells.parsed(app::MONTHLY_PREMIUMS, parse::premiums),
+        phone: cells.text(app::PHONE).map(Into::into),
     };
     if let Some(status) = status {
         if matches!(

@@ -99,6 +99,9 @@ pub struct InputSpec {
     pub sheet: Option<String>,
     /// Extra header names per column: `申請番号 = ["受付番号"]`.
     pub aliases: BTreeMap<String, Vec<String>>,
+    /// How staff know the file (`display = "\\\\fileserver\\補助金\\申請一覧.xlsx"`):
+    /// shown on 概要 and 入力エラー instead of the server's path.
+    pub display: Option<String>,
 }
 
 /// Where the summary workbook goes.
@@ -239,6 +242,7 @@ struct RawInput {
     sheet: Option<String>,
     #[serde(default)]
     aliases: BTreeMap<String, Vec<String>>,
+    display: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -444,6 +448,7 @@ fn parse_unplaced(
                     path: join_clean(&base, &input.path),
                     sheet: input.sheet.filter(|s| !s.trim().is_empty()),
                     aliases: input.aliases,
+                    display: input.display.filter(|s| !s.trim().is_empty()),
                 },
             );
         }

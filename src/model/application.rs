@@ -142,6 +142,9 @@ pub struct AppRecords {
     /// 月額掛金内訳: each worker's monthly premium (中小企業退職金共済制度奨励補助金), which
     /// makes the per-worker monthly cap exact; without it only an upper bound follows.
     pub monthly_premiums: Option<Box<[Yen]>>,
+    /// 電話番号 of the grantee's contact, when the export has the column:
+    /// staff phone grantees about overdue reports (要確認, 雇用状況報告).
+    pub phone: Option<SharedStr>,
 }
 
 /// A date from an optional column: the export may lack the column altogether.

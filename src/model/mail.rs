@@ -21,6 +21,9 @@ pub struct NotificationRow {
     pub application_id: String,
     /// 事業者名 of that application (empty for the staff digest).
     pub company: String,
+    /// 報告年度 of the report a reminder is about (two rows of one grantee
+    /// differ by it); `None` for the staff digest.
+    pub report_fy: Option<crate::calendar::FiscalYear>,
     pub message_id: Option<String>,
 }
 

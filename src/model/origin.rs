@@ -54,3 +54,38 @@ pub struct RowOrigin {
     /// 1-based Excel row number.
     pub row: u32,
 }
+
+/// The sheet of `file` as staff are shown it: a CSV has none (its "sheet" is
+/// the file's stem, internal only), so nothing is shown for it.
+pub fn shown_sheet<'a>(file: &str, sheet: &'a str) -> &'a str {
+    let lower = file.to_ascii_lowercase();
+    if lower.ends_with(".csv") || lower.ends_with(".txt") {
+        ""
+    } else {
+        sheet
+    }
+}
+
+/// 「file「sheet」の」 or, for a CSV, 「file の」: where a row is, in a sentence.
+pub fn place(file: &str, sheet: &str) -> String {
+    match shown_sheet(file, sheet) {
+        "" => format!("{file}の"),
+        s => format!("{file}「{s}」の"),
+    }
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::*;
+
+    #[test]
+    fn a_csv_shows_no_sheet() {
+        assert_eq!(
+            shown_sheet("a/employment_reports.csv", "employment_reports"),
+            ""
+        );
+        assert_eq!(shown_sheet("a/apps.xlsx", "申請一覧"), "申請一覧");
+        assert_eq!(place("r.CSV", "r"), "r.CSVの");
+        assert_eq!(place("a.xlsx", "予算"), "a.xlsx「予算」の");
+    }
+}

@@ -22,20 +22,30 @@ use crate::compliance::reports::{ReportDue, ReportState};
 use crate::compliance::restriction::{AssetRestriction, AssetState};
 use crate::evaluation::Results;
 use crate::ingest::Ingested;
-use crate::model::{Finding, MailKind, MailOutcome, MailResult};
+use crate::model::{Finding, FindingKind, MailKind, MailOutcome, MailResult};
+use crate::night::{Night, Resolved};
 use crate::state::State;
+
+pub use crate::night::Section;
 
 /// One flag as the digest lists it: a stable key and a short line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DigestItem {
     pub key: String,
     pub line: String,
+    /// The case it is about (see [`crate::night`]): a flag of another kind
+    /// on the same case takes its place instead of resolving it.
+    pub case: String,
+    /// 種別 of a 要確認 row.
+    pub kind: Option<FindingKind>,
 }
 
 impl DigestItem {
     /// A report not received by its deadline (状況 未提出).
     pub fn overdue(r: &ReportDue) -> DigestItem {
         DigestItem {
+            case: crate::night::case(Section::Overdue, &r.application_id, None),
+            kind: None,
             key: format!("{}/{}/{}", r.application_id, r.report_fy, r.report_name),
             line: format!(
                 "{} {} {}{}（提出期限 {}）",
@@ -56,6 +66,8 @@ impl DigestItem {
             .map(|y| format!("、返還額（目安）{}", crate::format::yen(y)))
             .unwrap_or_default();
         DigestItem {
+            case: crate::night::case(Section::Disposal, &a.application_id, None),
+            kind: None,
             key: format!("{}/{}", a.application_id, a.asset_id),
             line: format!(
                 "{} 財産番号 {} {}（処分日 {disposed}{refund}）",
@@ -67,6 +79,8 @@ impl DigestItem {
     /// A 要確認 row; its key covers the detail, so a changed finding is new.
     pub fn finding(f: &Finding) -> DigestItem {
         DigestItem {
+            case: crate::night::case(Section::Finding, &f.application_id, Some(f.kind)),
+            kind: Some(f.kind),
             key: DigestItem::finding_key(f),
             line: format!(
                 "{} {} {}: {}",
@@ -93,6 +107,8 @@ impl DigestItem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DigestFacts {
     pub job: String,
+    /// The job's `description`, how staff know the job (the subject ends with it).
+    pub description: String,
     pub as_of: NaiveDate,
     pub rejected_rows: usize,
     pub input_errors: usize,
@@ -131,7 +147,7 @@ impl MailLine {
 
 /// What the staff digest lists: the night's flags and counts.
 pub fn facts(
-    job: &str,
+    job: &crate::job::Job,
     as_of: NaiveDate,
     ingested: &Ingested,
     results: &Results,
@@ -139,7 +155,8 @@ pub fn facts(
     mail_lines: Vec<MailLine>,
 ) -> DigestFacts {
     DigestFacts {
-        job: job.to_string(),
+        job: job.name.clone(),
+        description: job.description.clone(),
         as_of,
         rejected_rows: ingested.summaries.iter().map(|s| s.rejected).sum(),
         input_errors: ingested.inputs.errors.len(),
@@ -174,101 +191,33 @@ pub struct DigestOutcome {
     pub messages: Vec<String>,
 }
 
-/// The digest's three kinds of flag. The code is stored with each flag the
-/// digest named (so "new" means: not named before).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Section {
-    Overdue,
-    Disposal,
-    Finding,
-}
-
-impl Section {
-    pub const ALL: [Section; 3] = [Section::Overdue, Section::Disposal, Section::Finding];
-
-    pub const fn code(self) -> &'static str {
-        match self {
-            Section::Overdue => "overdue",
-            Section::Disposal => "disposal",
-            Section::Finding => "finding",
-        }
-    }
-
-    /// How a resolved flag of this kind reads in the 解消 section.
-    pub fn label(self) -> &'static str {
-        match self {
-            Section::Overdue => "未提出の報告",
-            Section::Disposal => "期間内処分",
-            Section::Finding => "要確認",
-        }
-    }
-}
-
-/// The stored codes, in [`Section::ALL`]'s order.
-const KINDS: [&str; 3] = [
-    Section::Overdue.code(),
-    Section::Disposal.code(),
-    Section::Finding.code(),
-];
-
-/// How a resolved flag's stored kind reads in the 解消 section.
-fn kind_label(kind: &str) -> &'static str {
-    Section::ALL
-        .into_iter()
-        .find(|s| s.code() == kind)
-        .unwrap_or(Section::Finding)
-        .label()
-}
-
-/// Flags a delivered digest named that tonight's run no longer raises:
-/// (kind, key, line) from the state file. A state-file error gives none.
-fn resolved(state: &State, facts: &DigestFacts) -> Vec<(String, String, String)> {
-    let groups = [&facts.overdue, &facts.early_disposals, &facts.findings];
-    let tonight: std::collections::HashSet<(&str, &str)> = KINDS
-        .iter()
-        .zip(groups)
-        .flat_map(|(kind, items)| items.iter().map(move |i| (*kind, i.key.as_str())))
-        .collect();
-    state
-        .digest_flags_open(&facts.job)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(kind, key, _)| !tonight.contains(&(kind.as_str(), key.as_str())))
-        .collect()
-}
-
-/// Splits items into (new, continuing) lines; a state-file error counts as new.
-fn split(state: &State, job: &str, kind: &str, items: &[DigestItem]) -> (Vec<String>, Vec<String>) {
-    let known = state.digest_flags_seen(job, kind).unwrap_or_default();
-    let (seen, new): (Vec<&DigestItem>, Vec<&DigestItem>) =
-        items.iter().partition(|i| known.contains(&i.key));
-    let lines = |v: Vec<&DigestItem>| v.into_iter().map(|i| i.line.clone()).collect();
-    (lines(new), lines(seen))
-}
-
 /// The digest template's variables.
-fn context(
-    mailer: &Mailer,
-    state: &State,
-    facts: &DigestFacts,
-    workbook: &str,
-    dry_run: bool,
-) -> Value {
-    let (on, oc) = split(state, &facts.job, KINDS[0], &facts.overdue);
-    let (dn, dc) = split(state, &facts.job, KINDS[1], &facts.early_disposals);
-    let (fnew, fc) = split(state, &facts.job, KINDS[2], &facts.findings);
-    let new_total = on.len() + dn.len() + fnew.len();
-    let resolved: Vec<String> = resolved(state, facts)
-        .into_iter()
-        .map(|(kind, _, line)| format!("［{}］{line}", kind_label(&kind)))
+fn context(mailer: &Mailer, night: &Night, workbook: &str, dry_run: bool) -> Value {
+    let facts = &night.facts;
+    let overdue = night.listed(Section::Overdue);
+    let disposals = night.listed(Section::Disposal);
+    let findings = night.listed(Section::Finding);
+    let resolved: Vec<String> = night.resolved.iter().map(Resolved::text).collect();
+    let notices: Vec<String> = night
+        .notices
+        .iter()
+        .map(|n| format!("{}：{}", n.what, n.detail))
         .collect();
     let mails: Vec<String> = facts.mail_lines.iter().map(|m| m.text(dry_run)).collect();
+    let description = if facts.description.trim().is_empty() {
+        facts.job.clone()
+    } else {
+        facts.description.clone()
+    };
     context! {
         dry_run => dry_run,
-        new_total => new_total,
+        new_total => night.new_total(),
         mails => mails,
         resolved => resolved,
+        notices => notices,
+        folded => night.folded_findings(),
         job => facts.job.clone(),
+        description => description,
         as_of => wareki(facts.as_of),
         as_of_iso => facts.as_of.to_string(),
         workbook => workbook.to_string(),
@@ -278,12 +227,12 @@ fn context(
         mails_queued => facts.mails.queued,
         mails_failed => facts.mails.failed,
         mails_uncertain => facts.mails.uncertain,
-        overdue_new => on,
-        overdue_continuing => oc,
-        disposals_new => dn,
-        disposals_continuing => dc,
-        findings_new => fnew,
-        findings_continuing => fc,
+        overdue_new => overdue.new,
+        overdue_continuing => overdue.continuing,
+        disposals_new => disposals.new,
+        disposals_continuing => disposals.continuing,
+        findings_new => findings.new,
+        findings_continuing => findings.continuing,
         contact => mailer.contact.clone(),
     }
 }
@@ -350,7 +299,7 @@ fn outcome(
 pub fn send_digest(
     mailer: &Mailer,
     state: &State,
-    facts: &DigestFacts,
+    night: &Night,
     workbook: &Path,
     dry_run: bool,
     outbox_dir: &Path,
@@ -372,9 +321,11 @@ pub fn send_digest(
         result: MailResult::new(MailOutcome::NotSent, ""),
         application_id: String::new(),
         company: String::new(),
+        report_fy: None,
         message_id: None,
     };
-    let ctx = context(mailer, state, facts, &workbook_name, dry_run);
+    let facts = &night.facts;
+    let ctx = context(mailer, night, &workbook_name, dry_run);
     let rendered = match mailer.templates.render(DIGEST_TEMPLATE, ctx) {
         Ok(r) => held_first(r, &facts.hold),
         Err(e) => {
@@ -418,14 +369,14 @@ pub fn send_digest(
             }
         };
     }
-    deliver(mailer, state, facts, row, &bytes)
+    deliver(mailer, state, night, row, &bytes)
 }
 
 /// Sends the built digest; remembers its flags only once it was accepted.
 fn deliver(
     mailer: &Mailer,
     state: &State,
-    facts: &DigestFacts,
+    night: &Night,
     mut row: NotificationRow,
     bytes: &[u8],
 ) -> DigestOutcome {
@@ -435,25 +386,12 @@ fn deliver(
     session.finish();
     match result {
         SendResult::Accepted => {
-            let groups = [&facts.overdue, &facts.early_disposals, &facts.findings];
-            let flags: Vec<(&str, &str, &str)> = KINDS
-                .iter()
-                .zip(groups)
-                .flat_map(|(kind, items)| {
-                    items
-                        .iter()
-                        .map(move |i| (*kind, i.key.as_str(), i.line.as_str()))
-                })
-                .collect();
-            // Said resolved once, in this digest: then forgotten.
-            let gone = resolved(state, facts);
-            let gone: Vec<(&str, &str)> = gone
-                .iter()
-                .map(|(k, key, _)| (k.as_str(), key.as_str()))
-                .collect();
+            // Said resolved (or replaced) once, in this digest: then forgotten.
+            let flags = night.flags();
+            let gone = night.gone();
             let messages = state
-                .digest_flags_record(&facts.job, &flags, &facts.as_of.to_string())
-                .and_then(|()| state.digest_flags_forget(&facts.job, &gone))
+                .digest_flags_record(&night.facts.job, &flags, &night.facts.as_of.to_string())
+                .and_then(|()| state.digest_flags_forget(&night.facts.job, &gone))
                 .err()
                 .map(|e| e.to_string())
                 .into_iter()

@@ -182,6 +182,7 @@ impl Run<'_> {
             result,
             application_id: row.application_id.to_string(),
             company: row.company.to_string(),
+            report_fy: Some(row.report_fy),
             message_id: message_id.map(str::to_string),
         });
     }

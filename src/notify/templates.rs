@@ -100,6 +100,9 @@ pub const DIGEST_VARIABLES: &[&str] = &[
     "new_total",
     "mails",
     "resolved",
+    "description",
+    "notices",
+    "folded",
 ];
 
 /// How the compiled-in templates are named in messages.
@@ -542,6 +545,9 @@ fn sample_digest() -> Value {
         new_total => 6,
         mails => lines("R5-001 株式会社見本製作所 令和6年度 採用状況報告 督促: 送信済"),
         resolved => lines("R4-001 要確認 算定額超過"),
+        description => "毎晩の集計・督促",
+        notices => lines("督促の保留：申請一覧が空のため"),
+        folded => 1,
     }
 }
 

@@ -15,6 +15,7 @@ use crate::evaluation::Results;
 use crate::ingest::Ingested;
 use crate::job::Job;
 use crate::model::{MailCounts, NotificationRow};
+use crate::night::{Night, Section as Flags, Standing};
 use crate::rules::Verdict;
 use crate::state::outbox::OutboxEntry;
 
@@ -37,17 +38,19 @@ pub struct Run<'a> {
     pub job: &'a Job,
     pub as_of: NaiveDate,
     pub dry_run: bool,
-    /// How many of the night's 要確認 rows no delivered digest has named
-    /// yet; `None` when not known (every row then counts as new).
-    pub new_findings: Option<usize>,
     /// Why tonight's grantee reminders were held (`model::MailHold::lines`);
     /// empty on a normal night.
     pub hold: &'a [String],
+    /// The night's one summary (new, continuing, resolved), which the staff
+    /// digest renders too.
+    pub night: &'a Night,
+    /// When the run started (Tokyo time): the footer's 作成日時.
+    pub created: Option<chrono::NaiveDateTime>,
 }
 
 /// Assembles the workbook.
 pub fn workbook<'a>(
-    run: Run<'_>,
+    run: Run<'a>,
     ingested: &'a Ingested,
     results: &'a Results,
     mail: Option<Mail<'a>>,
@@ -58,22 +61,58 @@ pub fn workbook<'a>(
             Some("このジョブにはメール設定（[email]）がないため、メールは送っていません。".into());
     }
     let sent = history::sent(mail.map_or(&[][..], |m| m.outbox));
+    let mut tables = vec![
+        totals_sheets::fiscal_year_table(&results.by_fiscal_year),
+        totals_sheets::company_table(&results.by_company),
+        sheets::verification(&results.assessed, &ingested.inputs.applications),
+        sheets::employment_reports(
+            &results.ledger,
+            sent,
+            run.as_of,
+            &ingested.inputs.applications,
+        ),
+        sheets::restrictions(&results.restrictions, &ingested.inputs.applications),
+        sheets::findings(
+            &results.findings,
+            &run.night.findings,
+            &ingested.inputs.applications,
+        ),
+        notices,
+        sheets::input_errors(&ingested.inputs.errors, &display_names(run.job)),
+    ];
+    colour_tabs(&mut tables, run.night);
     Report {
         overview: overview(run, ingested, results, mail),
-        tables: vec![
-            totals_sheets::fiscal_year_table(&results.by_fiscal_year),
-            totals_sheets::company_table(&results.by_company),
-            sheets::verification(&results.assessed, &ingested.inputs.applications),
-            sheets::employment_reports(&results.ledger, sent, run.as_of),
-            sheets::restrictions(&results.restrictions),
-            sheets::findings(&results.findings),
-            notices,
-            sheets::input_errors(&ingested.inputs.errors),
-        ],
+        tables,
         meta: PrintMeta {
             title: TITLE.into(),
             as_of: Some(run.as_of),
+            created: run.created,
         },
+    }
+}
+
+/// A tab is coloured only when its sheet holds something new tonight: the
+/// same 超過, overdue report or early disposal every night taught staff to
+/// ignore the colour. (要確認, 通知 and 入力エラー colour themselves: a new
+/// row, tonight's unsent mail, tonight's rejected rows.)
+fn colour_tabs(tables: &mut [crate::report::table::Table<'_>], night: &Night) {
+    let new = |s: &[crate::night::Status]| s.iter().any(|s| s.standing == Standing::New);
+    let new_over = night
+        .facts
+        .findings
+        .iter()
+        .zip(&night.findings)
+        .any(|(f, s)| {
+            f.kind == Some(crate::model::FindingKind::AmountOver) && s.standing == Standing::New
+        });
+    for t in tables {
+        match t.sheet {
+            Sheet::Verification => t.needs_action = new_over,
+            Sheet::EmploymentReports => t.needs_action = new(&night.overdue),
+            Sheet::Restrictions => t.needs_action = new(&night.disposals),
+            _ => {}
+        }
     }
 }
 
@@ -139,6 +178,7 @@ fn overview(
         });
     }
     sections.push(today_section(run, ingested, results, mail));
+    sections.extend(resolved_section(run.night));
     sections.push(flags_section(ingested, results));
     if let Some(m) = mail {
         sections.push(Section::pairs(
@@ -234,31 +274,25 @@ fn overview(
         charts,
         trailer: vec![
             run_section,
-            inputs_section(ingested),
+            inputs_section(job, ingested),
             hashes_section(ingested),
         ],
     }
 }
 
 /// 本日の対応: what staff must act on today, each count a link to the sheet
-/// that lists the rows.
+/// that lists the rows. The counts of new and resolved flags are the night's
+/// summary's, the same the staff digest lists.
 fn today_section(
     run: Run<'_>,
     ingested: &Ingested,
     results: &Results,
     mail: Option<Mail<'_>>,
 ) -> Section {
-    let overdue = results
-        .ledger
-        .iter()
-        .filter(|r| r.state == ReportState::Missing)
-        .count();
-    let early = results
-        .restrictions
-        .iter()
-        .filter(|r| r.state == AssetState::EarlyDisposal)
-        .count();
-    let new_findings = run.new_findings.unwrap_or(results.findings.len());
+    let night = run.night;
+    let overdue = night.listed(Flags::Overdue);
+    let early = night.listed(Flags::Disposal);
+    let findings = night.listed(Flags::Finding);
     let (failed, unaddressed) = mail.map_or((0, 0), |m| {
         let unaddressed = m
             .rows
@@ -268,31 +302,68 @@ fn today_section(
         (m.counts.queued + m.counts.uncertain, unaddressed)
     });
     let rejected: usize = ingested.summaries.iter().map(|s| s.rejected).sum();
-    let rows = [
+    let folded = night.folded_findings();
+    let same_case = if folded > 0 {
+        format!("ほかに期間内処分と同じ案件 {folded}件は上の行で数えています。")
+    } else {
+        String::new()
+    };
+    let mut rows = vec![
         (
-            "新しい要確認",
-            new_findings,
+            "新たな要対応".to_string(),
+            night.new_total(),
             Sheet::Findings,
             format!(
-                "前回のダイジェスト以降に新しく出た要確認です（全{}件）。内容を確認してください。",
-                results.findings.len()
+                "前回のまとめメール以降に新しく出たものです（未提出の報告 {}件、期間内処分 {}件、要確認 {}件）。職員あてのまとめメールと同じ数です。",
+                overdue.new.len(),
+                early.new.len(),
+                findings.new.len()
             ),
         ),
         (
-            "未提出の雇用状況報告",
-            overdue,
+            "未提出の雇用状況報告".to_string(),
+            night.facts.overdue.len(),
             Sheet::EmploymentReports,
-            "提出期限を過ぎた報告です。最終通知と次回予定を見て、必要なら電話で連絡してください。"
+            format!(
+                "うち新規 {}件。提出期限を過ぎた報告です。最終通知と次回予定を見て、必要なら担当者に電話で連絡してください。",
+                overdue.new.len()
+            ),
+        ),
+        (
+            "制限期間内の処分".to_string(),
+            night.facts.early_disposals.len(),
+            Sheet::Restrictions,
+            format!(
+                "うち新規 {}件。承認のない処分です。返還額（目安）を確認し、事業者に連絡してください。",
+                early.new.len()
+            ),
+        ),
+        (
+            "要確認".to_string(),
+            results.findings.len(),
+            Sheet::Findings,
+            format!(
+                "うち新規 {}件（区分「新規」、上に並べています）。{same_case}内容を確認してください。",
+                findings.new.len()
+            ),
+        ),
+        (
+            "解消".to_string(),
+            night.resolved.len(),
+            Sheet::Overview,
+            "前回までのまとめメールに載せ、原因がなくなったものです（下の「解消」に一覧）。"
                 .to_string(),
         ),
+    ];
+    rows.extend(
+        night
+            .notices
+            .iter()
+            .map(|n| (n.what.clone(), 1, Sheet::Overview, n.detail.clone())),
+    );
+    rows.extend([
         (
-            "制限期間内の処分",
-            early,
-            Sheet::Restrictions,
-            "承認のない処分です。返還額（目安）を確認し、事業者に連絡してください。".to_string(),
-        ),
-        (
-            "送れなかったメール",
+            "送れなかったメール".to_string(),
             failed + unaddressed,
             Sheet::Notifications,
             format!(
@@ -300,7 +371,7 @@ fn today_section(
             ),
         ),
         (
-            "除外した入力行",
+            "除外した入力行".to_string(),
             rejected,
             Sheet::InputErrors,
             format!(
@@ -308,18 +379,24 @@ fn today_section(
                 ingested.inputs.errors.len()
             ),
         ),
-    ];
+    ]);
     Section {
         title: "本日の対応".into(),
         columns: ["対応", "件数", "内容"].map(String::from).to_vec(),
         rows: rows
             .into_iter()
             .map(|(what, n, sheet, why)| {
+                let counted = format!("{n}件");
                 vec![
                     Cell::text(what),
-                    Cell::Link {
-                        text: format!("{n}件").into(),
-                        to: sheet,
+                    // Rows about 概要 itself (解消 below, notices) link nowhere.
+                    if sheet == Sheet::Overview {
+                        Cell::text(counted)
+                    } else {
+                        Cell::Link {
+                            text: counted.into(),
+                            to: sheet,
+                        }
                     },
                     Cell::text(if n == 0 {
                         "対応は不要です。".to_string()
@@ -333,7 +410,32 @@ fn today_section(
     }
 }
 
-fn inputs_section(ingested: &Ingested) -> Section {
+/// 解消: flags a delivered digest named whose cause is gone tonight, the
+/// lines the digest lists under ■ 解消.
+fn resolved_section(night: &Night) -> Option<Section> {
+    (!night.resolved.is_empty()).then(|| Section {
+        title: format!("解消（{}件）", night.resolved.len()),
+        columns: vec!["前回までのまとめメールに載せ、原因がなくなったもの".to_string()],
+        rows: night
+            .resolved
+            .iter()
+            .map(|r| vec![Cell::text(r.text())])
+            .collect(),
+        span_last: 0,
+    })
+}
+
+/// Each input's path as read and the name staff know it by, for the inputs
+/// whose job section sets `display` (a Windows share's path, say).
+fn display_names(job: &Job) -> Vec<(String, String)> {
+    job.inputs
+        .values()
+        .filter_map(|i| Some((i.path.display().to_string(), i.display.clone()?)))
+        .collect()
+}
+
+fn inputs_section(job: &Job, ingested: &Ingested) -> Section {
+    let names = display_names(job);
     Section {
         title: "入力".into(),
         // The long path in the wide third column; the counts on either side
@@ -348,8 +450,16 @@ fn inputs_section(ingested: &Ingested) -> Section {
                 vec![
                     Cell::text(s.dataset.label()),
                     count(s.rows),
-                    Cell::text(s.file.display().to_string()),
-                    Cell::text(s.sheet.clone()),
+                    {
+                        let file = s.file.display().to_string();
+                        match names.iter().find(|(path, _)| *path == file) {
+                            Some((_, shown)) => Cell::text(shown.clone()),
+                            None => Cell::text(file),
+                        }
+                    },
+                    Cell::text(
+                        crate::model::shown_sheet(&s.file.to_string_lossy(), &s.sheet).to_string(),
+                    ),
                     count(s.rejected),
                 ]
             })
@@ -406,9 +516,46 @@ fn flags_section(ingested: &Ingested, results: &Results) -> Section {
             count(assets(AssetState::EarlyDisposal)),
         ),
     ];
-    let unverified = results.assessed.iter().filter(|a| a.unverified).count();
+    // 推定 (last year's figures, awaiting the city), 繰越・未確認 and 未確認 (a
+    // rule the city has not confirmed) are different asks of staff: counted apart, in
+    // the words of 算定検証's ルール確認.
+    let assumed = results
+        .assessed
+        .iter()
+        .filter(|a| a.basis == Some(crate::catalogue::RuleBasis::Assumed))
+        .count();
+    // 繰越・未確認 (a later FY judged by the last confirmed FY's figures) is a
+    // third ask: the city adds that FY's figures.
+    let carried = results
+        .assessed
+        .iter()
+        .filter(|a| a.basis == Some(crate::catalogue::RuleBasis::CarriedForward))
+        .count();
+    let unverified = results
+        .assessed
+        .iter()
+        .filter(|a| {
+            a.unverified
+                && !matches!(
+                    a.basis,
+                    Some(
+                        crate::catalogue::RuleBasis::Assumed
+                            | crate::catalogue::RuleBasis::CarriedForward
+                    )
+                )
+        })
+        .count();
+    if assumed > 0 {
+        pairs.push(("算定検証: ルール確認 推定（過年度の額）", count(assumed)));
+    }
+    if carried > 0 {
+        pairs.push((
+            "算定検証: ルール確認 繰越・未確認（確認済の年度の額を適用）",
+            count(carried),
+        ));
+    }
     if unverified > 0 {
-        pairs.push(("未確認ルールで算定した申請", count(unverified)));
+        pairs.push(("算定検証: ルール確認 未確認", count(unverified)));
     }
     Section::pairs("件数", pairs)
 }

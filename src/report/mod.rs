@@ -8,6 +8,7 @@
 pub mod atomic;
 pub mod column_style;
 pub mod compose;
+pub(crate) mod contacts;
 pub mod highlight;
 pub mod history;
 pub mod overview;

@@ -1,13 +1,18 @@
 //! 概要: the first sheet, a stack of small titled sections that a person
 //! reads top down — 本日の対応 first, then the counts, the lists to act on,
-//! the budget execution charts (each starting a printed page, so it prints
-//! whole), and the run's metadata and input hashes last.
+//! the run's metadata and input hashes, and last the budget tables with
+//! their charts of 執行率 (each starting a printed page, so it prints whole).
+//!
+//! The columns have fixed widths that add up to one A4 landscape page at
+//! 100 %, and a text longer than its column wraps: 概要 printed the smallest
+//! text of the workbook when its columns grew to its longest sentence.
 
-use rust_xlsxwriter::{Chart, ChartFont, ChartLegendPosition, Worksheet, XlsxError};
+use rust_xlsxwriter::{Chart, ChartFont, Worksheet, XlsxError};
 
 use super::print::{self, PrintMeta};
+use super::row_heights::RowHeights;
 use super::sheet::Sheet;
-use super::style::{Styles, YEN_FORMAT, display_width};
+use super::style::{Styles, display_width};
 use super::table::{Cell, write_cell, write_text};
 use crate::totals::Execution;
 
@@ -62,7 +67,15 @@ pub struct ExecutionChart {
 }
 
 /// Headings of the chart's data section; the chart refers to its columns.
-pub const CHART_COLUMNS: [&str; 4] = ["制度", "予算額", "交付決定・確定額", "執行率"];
+pub const CHART_COLUMNS: [&str; 5] = ["制度", "予算額", "交付決定・確定額", "残額", "執行率"];
+
+/// The column of [`CHART_COLUMNS`] the chart draws.
+const RATE_COLUMN: u16 = 4;
+
+/// Column widths (narrow-character units): labels, values or names, the
+/// long sentences, then dates and amounts. They add up to
+/// [`print::PAGE_UNITS`] or less, so 概要 prints at 100 %.
+const WIDTHS: [usize; 5] = [36, 28, 42, 17, 15];
 
 /// Chart size in pixels: wide enough for a handful of Japanese program names.
 const CHART_WIDTH: u32 = 720;
@@ -78,11 +91,12 @@ pub fn write(
 ) -> Result<(), XlsxError> {
     ws.set_name(Sheet::Overview.name())?;
     write_text(ws, 0, 0, &o.title, &styles.title)?;
-    let mut widths: Vec<usize> = vec![0; 8];
     let mut row = 2u32;
     let mut breaks = Vec::new();
-    for s in &o.sections {
-        row = write_section(ws, row, s, styles, &mut widths)? + 1;
+    // The run and its inputs before the charts: after them, their few
+    // rows printed alone on a last page every night.
+    for s in o.sections.iter().chain(&o.trailer) {
+        row = write_section(ws, row, s, styles)? + 1;
     }
     for chart in &o.charts {
         // Each chart starts a printed page: its data and the chart below
@@ -90,8 +104,9 @@ pub fn write(
         breaks.push(row);
         let section = chart_section(chart);
         let data_start = row + 2; // below the section's title and header
-        row = write_section(ws, row, &section, styles, &mut widths)? + 1;
+        row = write_section(ws, row, &section, styles)? + 1;
         if !chart.rows.is_empty() {
+            // The programs' rows, not the 合計 row below them.
             let data_end = data_start + u32::try_from(chart.rows.len() - 1).unwrap_or(0);
             let programs = data_end - data_start + 1;
             let height = chart_height(programs);
@@ -101,17 +116,10 @@ pub fn write(
             row += height.div_ceil(ROW_PIXELS) + 1;
         }
     }
-    if !o.charts.is_empty() && !o.trailer.is_empty() {
-        breaks.push(row);
+    for (c, w) in WIDTHS.iter().enumerate() {
+        ws.set_column_width(col(c), f64::from(u32::try_from(*w).unwrap_or(20)))?;
     }
-    for s in &o.trailer {
-        row = write_section(ws, row, s, styles, &mut widths)? + 1;
-    }
-    for (c, w) in widths.iter().enumerate() {
-        let w = u32::try_from((*w).clamp(10, 70)).unwrap_or(70);
-        ws.set_column_width(col(c), f64::from(w))?;
-    }
-    print::set_up(ws, meta, print::PAGE_UNITS);
+    print::set_up(ws, meta, WIDTHS.iter().sum());
     if !breaks.is_empty() {
         ws.set_page_breaks(&breaks)?;
     }
@@ -134,7 +142,6 @@ fn write_section(
     mut row: u32,
     s: &Section,
     styles: &Styles,
-    widths: &mut Vec<usize>,
 ) -> Result<u32, XlsxError> {
     write_text(ws, row, 0, &s.title, &styles.title)?;
     row += 1;
@@ -146,11 +153,11 @@ fn write_section(
                 continue;
             }
             write_text(ws, row, col(c), name, &styles.header)?;
-            grow(widths, c, display_width(name) + 4);
         }
         row += 1;
     }
     for cells in &s.rows {
+        let mut lines = 1;
         for (c, cell) in cells.iter().enumerate() {
             if spanned(c) {
                 let text = match cell {
@@ -160,16 +167,27 @@ fn write_section(
                 ws.merge_range(row, col(c), row, col(c) + s.span_last, text, &styles.text)?;
                 continue;
             }
-            // In key/value blocks the key column is a label.
-            if s.columns.is_empty()
-                && c == 0
-                && let Cell::Text(t) = cell
-            {
-                write_text(ws, row, 0, t, &styles.label)?;
-            } else {
-                write_cell(ws, row, col(c), cell, styles, false)?;
+            let fits = WIDTHS
+                .get(c)
+                .copied()
+                .unwrap_or(10)
+                .saturating_sub(1)
+                .max(1);
+            match cell {
+                // In key/value blocks the key column is a label.
+                Cell::Text(t) if s.columns.is_empty() && c == 0 => {
+                    write_text(ws, row, 0, t, &styles.label)?;
+                }
+                // A sentence longer than its column wraps within it.
+                Cell::Text(t) if display_width(t) > fits => {
+                    write_text(ws, row, col(c), t, &styles.text_wrap)?;
+                    lines = lines.max(display_width(t).div_ceil(fits));
+                }
+                _ => write_cell(ws, row, col(c), cell, styles, false)?,
             }
-            grow(widths, c, cell_width(cell) + 2);
+        }
+        if lines > 1 {
+            RowHeights::plain().set(ws, row, lines)?;
         }
         row += 1;
     }
@@ -177,8 +195,10 @@ fn write_section(
 }
 
 /// The chart's data as a section: one row per program.
+/// 残額 = 予算額 − 交付決定・確定額 (negative when over budget); a 合計 row
+/// closes the table (its 執行率 over the programs that have a budget).
 fn chart_section(chart: &ExecutionChart) -> Section {
-    let rows = chart
+    let mut rows: Vec<Vec<Cell<'static>>> = chart
         .rows
         .iter()
         .map(|e| {
@@ -186,10 +206,33 @@ fn chart_section(chart: &ExecutionChart) -> Section {
                 Cell::text(e.program.clone()),
                 Cell::opt_yen(e.budget),
                 Cell::Yen(e.granted),
+                Cell::opt_yen(e.budget.map(|b| b - e.granted)),
                 e.rate.map_or(Cell::Empty, Cell::Percent),
             ]
         })
         .collect();
+    if !chart.rows.is_empty() {
+        let budgeted: Vec<&Execution> = chart.rows.iter().filter(|e| e.budget.is_some()).collect();
+        let budget: i64 = budgeted.iter().filter_map(|e| e.budget).sum();
+        let granted_in_budget: i64 = budgeted.iter().map(|e| e.granted).sum();
+        let granted: i64 = chart.rows.iter().map(|e| e.granted).sum();
+        let rate = crate::totals::rate(granted_in_budget, Some(budget));
+        rows.push(vec![
+            Cell::text("合計"),
+            if budgeted.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Yen(budget)
+            },
+            Cell::Yen(granted),
+            if budgeted.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Yen(budget - granted_in_budget)
+            },
+            rate.map_or(Cell::Empty, Cell::Percent),
+        ]);
+    }
     Section {
         title: chart.title.clone(),
         columns: CHART_COLUMNS.iter().map(|c| c.to_string()).collect(),
@@ -198,21 +241,26 @@ fn chart_section(chart: &ExecutionChart) -> Section {
     }
 }
 
-/// A clustered column chart of 予算額 and 交付決定・確定額 per program, reading
-/// rows `first..=last` of the data section (headings on the row above).
+/// A bar chart of each program's 執行率, reading rows `first..=last` of the
+/// data section: one program's ¥50M budget no longer dwarfs the others, and
+/// the bars compare how far each budget is spent.
 /// Horizontal bars: long Japanese program names stay level and readable on
 /// the category axis, and the chart grows with the number of programs.
 fn execution_chart(title: &str, first: u32, last: u32, height: u32) -> Chart {
     let mut font = ChartFont::new();
     font.set_name("Meiryo UI");
     let mut chart = Chart::new_bar();
-    for value_col in [1u16, 2] {
-        chart
-            .add_series()
-            .set_name((Sheet::Overview.name(), first.saturating_sub(1), value_col))
-            .set_categories((Sheet::Overview.name(), first, 0, last, 0))
-            .set_values((Sheet::Overview.name(), first, value_col, last, value_col));
-    }
+    chart
+        .add_series()
+        .set_name((Sheet::Overview.name(), first.saturating_sub(1), RATE_COLUMN))
+        .set_categories((Sheet::Overview.name(), first, 0, last, 0))
+        .set_values((
+            Sheet::Overview.name(),
+            first,
+            RATE_COLUMN,
+            last,
+            RATE_COLUMN,
+        ));
     chart.title().set_name(title).set_font(&font);
     // In a bar chart the category axis is the vertical one (rust_xlsxwriter's
     // y axis): reversed so bars run top-down in the table's order.
@@ -222,31 +270,13 @@ fn execution_chart(title: &str, first: u32, last: u32, height: u32) -> Chart {
     chart.y_axis().set_reverse().set_font(&small);
     chart
         .x_axis()
-        .set_name("金額（円）")
+        .set_name("執行率（交付決定・確定額 ÷ 予算額）")
         .set_name_font(&font)
-        .set_num_format(YEN_FORMAT);
-    chart.legend().set_position(ChartLegendPosition::Bottom);
+        .set_min(0.0)
+        .set_num_format("0%");
+    chart.legend().set_hidden();
     chart.set_width(CHART_WIDTH).set_height(height);
     chart
-}
-
-fn cell_width(cell: &Cell) -> usize {
-    match cell {
-        Cell::Text(t) | Cell::Tag(t) | Cell::Link { text: t, .. } => display_width(t),
-        Cell::Date(_) => 17,
-        Cell::DateTime(_) => 26,
-        Cell::Fy(_) => 12,
-        Cell::Yen(_) | Cell::Int(_) => 14,
-        Cell::Percent(_) => 7,
-        Cell::Empty => 0,
-    }
-}
-
-fn grow(widths: &mut Vec<usize>, c: usize, w: usize) {
-    if widths.len() <= c {
-        widths.resize(c + 1, 0);
-    }
-    widths[c] = widths[c].max(w);
 }
 
 fn col(c: usize) -> u16 {
@@ -322,24 +352,37 @@ mod tests {
         // Title row 0; section 実行 on rows 2-3; blank row 4; chart section from row 5.
         let cell = |r: u32, c: u32| range.get_value((r, c)).cloned().unwrap_or(Data::Empty);
         assert_eq!(cell(5, 0), text("令和6年度 予算執行状況"));
-        let header: Vec<Data> = (0..4).map(|c| cell(6, c)).collect();
+        let header: Vec<Data> = (0..5).map(|c| cell(6, c)).collect();
         assert_eq!(header, CHART_COLUMNS.map(text).to_vec());
         assert_eq!(
-            (0..4).map(|c| cell(7, c)).collect::<Vec<_>>(),
+            (0..5).map(|c| cell(7, c)).collect::<Vec<_>>(),
             vec![
                 text("設備投資"),
                 Data::Float(2_000_000.0),
                 Data::Float(1_200_000.0),
+                Data::Float(800_000.0),
                 Data::Float(0.6),
             ]
         );
         assert_eq!(
-            (0..4).map(|c| cell(8, c)).collect::<Vec<_>>(),
+            (0..5).map(|c| cell(8, c)).collect::<Vec<_>>(),
             vec![
                 text("販路開拓"),
                 Data::Empty,
                 Data::Float(230_000.0),
                 Data::Empty,
+                Data::Empty,
+            ]
+        );
+        // 合計: 残額 and 執行率 over the programs with a budget.
+        assert_eq!(
+            (0..5).map(|c| cell(9, c)).collect::<Vec<_>>(),
+            vec![
+                text("合計"),
+                Data::Float(2_000_000.0),
+                Data::Float(1_430_000.0),
+                Data::Float(800_000.0),
+                Data::Float(0.6),
             ]
         );
     }

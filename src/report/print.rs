@@ -2,7 +2,7 @@
 //! header, the sheet and page N / M in the footer, and wide sheets spread
 //! over two pages in width instead of shrunk to an unreadable size.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use rust_xlsxwriter::Worksheet;
 
 use crate::calendar;
@@ -17,6 +17,9 @@ pub struct PrintMeta {
     pub title: String,
     /// The run's as-of date; `None` leaves it out of the header.
     pub as_of: Option<NaiveDate>,
+    /// When the workbook was made (Tokyo time), printed in the footer so a
+    /// printout of a rerun is told from the night's; `None` leaves it out.
+    pub created: Option<NaiveDateTime>,
 }
 
 /// rust_xlsxwriter's code for A4 paper.
@@ -61,8 +64,14 @@ pub fn header(meta: &PrintMeta) -> String {
     )
 }
 
-/// The page footer: the sheet's name left, page N / M right.
-pub const FOOTER: &str = "&L&A&R&P / &N";
+/// The page footer: the sheet's name left, 作成日時 centre, page N / M right.
+pub fn footer(meta: &PrintMeta) -> String {
+    let created = meta
+        .created
+        .map(|t| format!("作成 {} {}", calendar::wareki(t.date()), t.format("%H:%M")))
+        .unwrap_or_default();
+    format!("&L&A&C{}&R&P / &N", escape(&created))
+}
 
 /// Sets up printing of one sheet whose columns add up to `units` wide.
 pub fn set_up(ws: &mut Worksheet, meta: &PrintMeta, units: usize) {
@@ -70,7 +79,7 @@ pub fn set_up(ws: &mut Worksheet, meta: &PrintMeta, units: usize) {
     ws.set_landscape();
     ws.set_margins(0.4, 0.4, 0.75, 0.6, 0.3, 0.3);
     ws.set_header(header(meta));
-    ws.set_footer(FOOTER);
+    ws.set_footer(footer(meta));
     ws.set_print_fit_to_pages(pages_wide(units), 0);
     // Left to right, then down: page 2 is the right half of page 1's rows.
     ws.set_page_order(false);
@@ -94,7 +103,10 @@ mod tests {
         let meta = PrintMeta {
             title: "補助金 集計&督促".into(),
             as_of: NaiveDate::from_ymd_opt(2024, 4, 25),
+            created: NaiveDate::from_ymd_opt(2024, 4, 25).and_then(|d| d.and_hms_opt(2, 31, 7)),
         };
+        assert_eq!(footer(&meta), "&L&A&C作成 令和6年4月25日 02:31&R&P / &N");
+        assert_eq!(footer(&PrintMeta::default()), "&L&A&C&R&P / &N");
         assert_eq!(
             header(&meta),
             "&L綾瀬市 工業振興企業誘致課&C&\"-,Bold\"補助金 集計&&督促&R基準日 令和6年4月25日"

@@ -7,8 +7,10 @@ use crate::compliance::reports::{ReportDue, ReportState};
 use crate::compliance::restriction::{AssetRestriction, AssetState};
 use crate::model::{Application, Finding, InputError, MailOutcome, NotificationRow};
 use crate::rules::final_amount::FinalVerdict;
+use crate::night::{Standing, Status};
 use crate::rules::{Assessment, Verdict};
 
+use super::contacts::{self, Contacts};
 use super::highlight::{Highlight, Rule, Severity};
 use super::history::{self, History};
 use super::rows::Rows;
@@ -19,21 +21,24 @@ use super::table::{Cell, Table};
 /// (then column), so staff fixing an export go down it once. Files sort by
 /// name; the sheets of one file keep the order they were read in (the
 /// order of the datasets), not the order of their names.
-pub fn input_errors(errors: &[InputError]) -> Table<'_> {
-    // When InputError gains 申請番号, 事業者名 and 影響 (issue 11, build 1),
-    // add them as columns here, after 内容.
+///
+/// `names` maps a file as read (its path) to the name staff know it by (the
+/// job's `display` per input).
+pub fn input_errors<'a>(errors: &'a [InputError], names: &[(String, String)]) -> Table<'a> {
+    // Whose row it is and what it costs first (the columns a printed page
+    // keeps in view), then where to fix it.
     let mut t = Table::new(
         Sheet::InputErrors,
         vec![
+            "申請番号",
+            "事業者名",
+            "影響",
+            "内容",
             "ファイル",
             "シート",
             "セル",
             "項目",
             "値",
-            "内容",
-            "申請番号",
-            "事業者名",
-            "影響",
         ],
     );
     let mut sheets: Vec<(&str, &str)> = Vec::new();
@@ -54,15 +59,18 @@ pub fn input_errors(errors: &[InputError]) -> Table<'_> {
         .into_iter()
         .map(|e| {
             vec![
-                Cell::text(&e.file),
-                Cell::text(&e.sheet),
-                Cell::text(&e.cell),
-                Cell::text(&e.column),
-                Cell::text(&e.value),
-                Cell::text(&e.reason),
                 Cell::text(&e.application_id),
                 Cell::text(&e.company),
                 Cell::text(&e.effect),
+                Cell::text(&e.reason),
+                match names.iter().find(|(path, _)| *path == e.file) {
+                    Some((_, shown)) => Cell::text(shown.clone()),
+                    None => Cell::text(&e.file),
+                },
+                Cell::text(crate::model::shown_sheet(&e.file, &e.sheet)),
+                Cell::text(&e.cell),
+                Cell::text(&e.column),
+                Cell::text(&e.value),
             ]
         })
         .collect();
@@ -81,22 +89,54 @@ fn cell_order(a1: &str) -> (u32, u32) {
     (row, col)
 }
 
-/// 要確認: every rule the data breaks, on the application that breaks it.
-pub fn findings(findings: &[Finding]) -> Table<'_> {
+/// 要確認: every rule the data breaks, on the application that breaks it;
+/// new rows (no delivered digest has named them) first, each with the night
+/// it first appeared and how to reach the grantee. `statuses` is the night's
+/// summary of `findings` (the same order); `apps` gives the contacts.
+pub fn findings<'a>(
+    findings: &'a [Finding],
+    statuses: &'a [Status],
+    apps: &'a [Application],
+) -> Table<'a> {
     let mut t = Table::new(
         Sheet::Findings,
-        vec!["申請番号", "事業者名", "種別", "内容"],
-    );
-    t.rows = Rows::made(findings.len(), |i| {
-        let f = &findings[i];
         vec![
+            "申請番号",
+            "事業者名",
+            "区分",
+            "種別",
+            "内容",
+            "初出日",
+            contacts::COLUMNS[0],
+            contacts::COLUMNS[1],
+            contacts::COLUMNS[2],
+        ],
+    );
+    let contacts = Contacts::of(apps, findings.iter().map(|f| &*f.application_id));
+    let standing = |i: usize| statuses.get(i).map_or(Standing::New, |s| s.standing);
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    // Stable: within new and within continuing, the rules' own order.
+    order.sort_by_key(|&i| standing(i) != Standing::New);
+    t.rows = Rows::made(findings.len(), move |row| {
+        let i = order[row];
+        let f = &findings[i];
+        let mut cells = vec![
             Cell::text(&f.application_id),
             Cell::text(&f.company),
+            Cell::tag(standing(i).label()),
             Cell::tag(f.kind.label()),
             Cell::Text(f.detail.text()),
-        ]
+            Cell::opt_date(statuses.get(i).map(|s| s.first_seen)),
+        ];
+        cells.extend(contacts.cells(&f.application_id));
+        cells
     });
-    t.needs_action = !t.rows.is_empty();
+    t.highlights = vec![Highlight::new(
+        "区分",
+        Rule::BeginsWith(Standing::New.label()),
+        Severity::Warn,
+    )];
+    t.needs_action = statuses.iter().any(|s| s.standing == Standing::New);
     t
 }
 
@@ -110,13 +150,13 @@ pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> 
             "申請番号",
             "事業者名",
             "制度",
-            "区分",
             "状態",
-            "補助対象経費",
             "算定額",
             "交付決定額",
             "差額",
             "判定",
+            "区分",
+            "補助対象経費",
             "算定根拠",
             "ルール確認",
             // Issue 22: 確定額 and its comparisons, after the decision's columns.
@@ -140,13 +180,13 @@ pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> 
             Cell::text(&a.application_id),
             Cell::opt_text(app.map(|p| p.company.as_str())),
             Cell::text(&a.program),
-            Cell::opt_text(a.course.as_deref()),
             Cell::opt_text(app.map(|p| p.status.label())),
-            Cell::Yen(a.eligible_cost),
             Cell::opt_yen(a.computed),
             Cell::opt_yen(a.decided),
             Cell::opt_yen(a.difference),
             Cell::tag(a.verdict.label()),
+            Cell::opt_text(a.course.as_deref()),
+            Cell::Yen(a.eligible_cost),
             Cell::text(&a.reason),
             rule_check(a.basis),
             Cell::opt_yen(a.final_check.map(|f| f.amount)),
@@ -234,7 +274,15 @@ pub fn employment_reports<'a>(
     ledger: &'a [ReportDue],
     sent: History,
     as_of: NaiveDate,
+    apps: &'a [Application],
 ) -> Table<'a> {
+    // 担当者名 and メールアドレス travel with each report; 電話番号 is looked up
+    // only when the export has the column.
+    let phones = if apps.iter().any(|a| a.records.phone.is_some()) {
+        Contacts::of(apps, ledger.iter().map(|r| &*r.application_id))
+    } else {
+        Contacts::default()
+    };
     let mut t = Table::new(
         Sheet::EmploymentReports,
         vec![
@@ -248,6 +296,9 @@ pub fn employment_reports<'a>(
             "最終通知日",
             "次回予定",
             "次回予定日",
+            contacts::COLUMNS[0],
+            contacts::COLUMNS[1],
+            contacts::COLUMNS[2],
             "制度",
             "報告",
             "交付決定年度",
@@ -260,6 +311,15 @@ pub fn employment_reports<'a>(
         cells.extend([Cell::opt_date(r.received_on), Cell::tag(r.state.label())]);
         cells.extend(stage_cells(history::last(&sent, r)));
         cells.extend(stage_cells(history::next(&sent, r, as_of)));
+        cells.extend([
+            Cell::opt_text(r.contact_name.as_deref()),
+            Cell::opt_text(r.email.as_deref()),
+            Cell::opt_text(
+                phones
+                    .get(&r.application_id)
+                    .and_then(|a| a.records.phone.as_deref()),
+            ),
+        ]);
         cells.extend([
             Cell::text(&r.program),
             Cell::text(&*r.report_name),
@@ -300,11 +360,13 @@ pub fn employment_reports<'a>(
 }
 
 /// 財産処分制限: one row per asset with its restriction period and 状況.
-pub fn restrictions(rows: &[AssetRestriction]) -> Table<'_> {
+pub fn restrictions<'a>(rows: &'a [AssetRestriction], apps: &'a [Application]) -> Table<'a> {
+    let companies = Contacts::of(apps, rows.iter().map(|r| r.application_id.as_str()));
     let mut t = Table::new(
         Sheet::Restrictions,
         vec![
             "申請番号",
+            "事業者名",
             "財産番号",
             "財産名",
             "法定耐用年数",
@@ -319,13 +381,14 @@ pub fn restrictions(rows: &[AssetRestriction]) -> Table<'_> {
         ],
     );
     t.note = Some(
-        "返還額（目安）= 財産の補助金按分額 × 残り月数 ÷（耐用年数 × 12）、1円未満切り捨て（制度カタログの refund_method による）。取得から始まった月は経過月に数えます。返還額（全額）= 財産の補助金按分額。要綱第12条は「全部又は一部」とだけ定めるため両方を示します。"
+        "返還額（目安）= 財産の補助金按分額 × 残り月数 ÷（耐用年数 × 12）、1円未満切り捨て（制度カタログで制度ごとに定めた返還額の算定方法による）。取得から始まった月は経過月に数えます。返還額（全額）= 財産の補助金按分額。要綱第12条は「全部又は一部」とだけ定めるため両方を示します。"
             .into(),
     );
-    t.rows = Rows::made(rows.len(), |i| {
+    t.rows = Rows::made(rows.len(), move |i| {
         let r = &rows[i];
         vec![
             Cell::text(&r.application_id),
+            Cell::opt_text(companies.get(&r.application_id).map(|a| &*a.company)),
             Cell::text(&r.asset_id),
             Cell::text(&r.name),
             Cell::Int(i64::from(r.years)),
@@ -352,6 +415,9 @@ pub fn restrictions(rows: &[AssetRestriction]) -> Table<'_> {
 /// doubt), for the sheet's highlight rules; the code decides on `MailOutcome`.
 const MAIL_PROBLEMS: [&str; 3] = ["送信失敗", "未送信", "送信不明"];
 
+/// How a dry run's 結果 names the .eml it wrote: 「試行（.eml出力）: 2024-…eml」.
+const PREVIEW_FILE: &str = ": ";
+
 /// 日時 as a date-time cell in Tokyo time; text when `at` is not RFC 3339.
 fn moment(at: &str) -> Cell<'_> {
     match DateTime::parse_from_rfc3339(at) {
@@ -365,32 +431,43 @@ pub fn notifications(rows: &[NotificationRow]) -> Table<'_> {
     let mut table = Table::new(
         Sheet::Notifications,
         vec![
-            "日時",
             "申請番号",
             "事業者名",
-            "宛先",
-            "件名",
+            "報告年度",
             "種別",
             "結果",
+            "日時",
+            "宛先",
+            "件名",
+            "ファイル・Message-ID",
         ],
     );
     table.rows = rows
         .iter()
         .map(|r| {
+            // 結果 says what happened; the .eml a dry run wrote or the id a
+            // relay's log is searched by stands in a column of its own.
+            let (result, reference) = match r.result.text.split_once(PREVIEW_FILE) {
+                Some((said, file)) if r.result.outcome == MailOutcome::Previewed => {
+                    (said, Some(file))
+                }
+                _ => (
+                    r.result.text.as_str(),
+                    r.message_id
+                        .as_deref()
+                        .filter(|_| r.result.reached_the_relay()),
+                ),
+            };
             vec![
-                moment(&r.at),
                 Cell::text(&r.application_id),
                 Cell::text(&r.company),
+                r.report_fy.map_or(Cell::Empty, Cell::Fy),
+                Cell::tag(r.kind.label()),
+                Cell::text(result),
+                moment(&r.at),
                 Cell::text(&r.to),
                 Cell::text(&r.subject),
-                Cell::tag(r.kind.label()),
-                Cell::text(match &r.message_id {
-                    // The id a relay's log is searched by.
-                    Some(id) if r.result.reached_the_relay() => {
-                        format!("{}（Message-ID: {id}）", r.result)
-                    }
-                    _ => r.result.text.clone(),
-                }),
+                Cell::opt_text(reference),
             ]
         })
         .collect();
@@ -433,11 +510,11 @@ mod tests {
             e("a.xlsx", "C9"),
             e("a.xlsx", "A10"),
         ];
-        let t = input_errors(&errors);
+        let t = input_errors(&errors, &[]);
         let got: Vec<(Cell, Cell)> = t
             .rows
             .iter()
-            .map(|r| (r[0].clone(), r[2].clone()))
+            .map(|r| (r[4].clone(), r[6].clone()))
             .collect();
         // Sheet S was read first in a.xlsx, so its rows lead although "A"
         // sorts before it by name.
@@ -455,6 +532,72 @@ mod tests {
     }
 
     #[test]
+    fn findings_put_new_rows_first_with_their_first_night_and_contacts() {
+        use crate::model::{AppStatus, FindingKind, RowOrigin};
+        let day = |d| NaiveDate::from_ymd_opt(2024, 5, d).unwrap_or_default();
+        let finding = |id: &str| Finding {
+            application_id: id.into(),
+            company: format!("{id}社").into(),
+            kind: FindingKind::AmountOver,
+            detail: "超過".into(),
+        };
+        let status = |standing, d| Status {
+            standing,
+            first_seen: day(d),
+            replaces: None,
+            folded: false,
+        };
+        let rows = [finding("A-1"), finding("A-2")];
+        let statuses = [status(Standing::Continuing, 1), status(Standing::New, 9)];
+        let apps = [Application {
+            id: "A-2".into(),
+            program: "中小企業強靭化推進補助金".into(),
+            program_id: crate::model::ProgramId::at(0),
+            course: None,
+            company: "A-2社".into(),
+            corporate_number: None,
+            address: None,
+            contact: Some("綾瀬 花子".into()),
+            email: Some("a2@example.jp".into()),
+            applied_on: day(1),
+            decided_on: None,
+            completed_on: None,
+            eligible_cost: 1,
+            decided_amount: None,
+            final_amount: None,
+            status: AppStatus::Pending,
+            members: None,
+            persons: None,
+            persons_women: None,
+            persons_disabled: None,
+            records: crate::model::AppRecords {
+                phone: Some("0467-70-0002".into()),
+                ..Default::default()
+            },
+            origin: RowOrigin::default(),
+        }];
+        let t = findings(&rows, &statuses, &apps);
+        let row = |i: usize| t.rows.get(i).to_vec();
+        assert_eq!(row(0)[0], Cell::text("A-2"), "the new row first");
+        assert_eq!(row(0)[2], Cell::tag("新規"));
+        assert_eq!(row(0)[5], Cell::Date(day(9)));
+        assert_eq!(
+            row(0)[6..],
+            [
+                Cell::text("綾瀬 花子"),
+                Cell::text("a2@example.jp"),
+                Cell::text("0467-70-0002")
+            ]
+        );
+        assert_eq!(row(1)[2], Cell::tag("継続"));
+        assert_eq!(row(1)[5], Cell::Date(day(1)));
+        assert_eq!(row(1)[6..], [Cell::Empty, Cell::Empty, Cell::Empty]);
+        assert!(t.needs_action, "a new row colours the tab");
+        let quiet = findings(&rows[..1], &statuses[..1], &apps);
+        assert!(!quiet.needs_action, "continuing rows alone do not");
+    }
+
+    #[test]
     fn the_notification_sheet_has_the_contract_columns() {
         let rows = [NotificationRow {
             at: "2024-05-01T02:30:05+09:00".into(),
@@ -464,6 +607,7 @@ mod tests {
             result: crate::model::MailResult::new(crate::model::MailOutcome::Sent, "送信済"),
             application_id: "A-1".into(),
             company: "株式会社テスト".into(),
+            report_fy: Some(2024),
             message_id: Some("<x@example.jp>".into()),
         }];
         let t = notifications(&rows);
@@ -471,13 +615,15 @@ mod tests {
         assert_eq!(
             t.columns,
             vec![
-                "日時",
                 "申請番号",
                 "事業者名",
+                "報告年度",
+                "種別",
+                "結果",
+                "日時",
                 "宛先",
                 "件名",
-                "種別",
-                "結果"
+                "ファイル・Message-ID",
             ]
         );
         let at = NaiveDate::from_ymd_opt(2024, 5, 1)
@@ -486,14 +632,30 @@ mod tests {
         assert_eq!(
             *t.rows.get(0),
             vec![
-                at.unwrap_or(Cell::Empty),
                 Cell::text("A-1"),
                 Cell::text("株式会社テスト"),
+                Cell::Fy(2024),
+                Cell::tag("督促"),
+                Cell::text("送信済"),
+                at.unwrap_or(Cell::Empty),
                 Cell::text("a@example.jp"),
                 Cell::text("件名"),
-                Cell::tag("督促"),
-                Cell::text("送信済（Message-ID: <x@example.jp>）"),
+                Cell::text("<x@example.jp>"),
             ]
+        );
+        let preview = NotificationRow {
+            result: crate::model::MailResult::new(
+                crate::model::MailOutcome::Previewed,
+                "試行（.eml出力）: 2024-05-01_A-1_2024_tokusoku.eml",
+            ),
+            message_id: None,
+            ..rows[0].clone()
+        };
+        let t = notifications(std::slice::from_ref(&preview));
+        assert_eq!(t.rows.get(0)[4], Cell::text("試行（.eml出力）"));
+        assert_eq!(
+            t.rows.get(0)[8],
+            Cell::text("2024-05-01_A-1_2024_tokusoku.eml")
         );
     }
 }

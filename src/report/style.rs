@@ -35,6 +35,8 @@ pub struct Styles {
     pub percent_bold: Format,
     pub title: Format,
     pub note: Format,
+    /// A note's sentence wrapped within the columns every printed page repeats.
+    pub note_wrap: Format,
     pub label: Format,
     /// A link to another sheet (概要's 本日の対応).
     pub link: Format,
@@ -118,6 +120,11 @@ impl Default for Styles {
             percent,
             title: plain.clone().set_bold().set_font_size(14),
             note: plain.clone().set_font_color(Color::RGB(0x59_59_59)),
+            note_wrap: plain
+                .clone()
+                .set_font_color(Color::RGB(0x59_59_59))
+                .set_text_wrap()
+                .set_align(rust_xlsxwriter::FormatAlign::Top),
             label: base
                 .clone()
                 .set_bold()
@@ -132,7 +139,7 @@ impl Styles {
     /// workbook before its sheets are written in parallel, so each has one
     /// index whichever thread uses it first, and the file's styles come out
     /// the same every night.
-    pub fn all(&self) -> [&Format; 22] {
+    pub fn all(&self) -> [&Format; 23] {
         [
             &self.header,
             &self.text,
@@ -154,6 +161,7 @@ impl Styles {
             &self.percent_bold,
             &self.title,
             &self.note,
+            &self.note_wrap,
             &self.label,
             &self.link,
         ]

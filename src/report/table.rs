@@ -110,6 +110,42 @@ impl<'a> Cell<'a> {
     }
 }
 
+/// How many rows the widths a note wraps to are estimated from.
+const NOTE_SAMPLE_ROWS: usize = 1_000;
+
+/// Column widths as [`write_part`] sets them, from the header and `rows` only.
+fn estimated_widths(
+    table: &Table<'_>,
+    formats: &mut Formats<'_>,
+    rows: std::ops::Range<usize>,
+) -> Vec<usize> {
+    let mut widths: Vec<usize> = table.columns.iter().map(|c| display_width(c) + 4).collect();
+    for cells in table.rows.slice(rows) {
+        for (c, cell) in cells.iter().enumerate() {
+            if let Some(w) = widths.get_mut(c) {
+                *w = (*w).max(formats.width(cell) + 2);
+            }
+        }
+    }
+    widths.into_iter().map(|w| w.min(MAX_WIDTH)).collect()
+}
+
+/// The sentences of a note, each with its 「。」.
+fn sentences(note: &str) -> impl Iterator<Item = &str> {
+    note.split_inclusive('。')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// How many leading columns name the row's grantee (申請番号, 事業者名, or
+/// 年度 and 事業者名): frozen, and repeated on a wide sheet's second page.
+/// At least one.
+fn key_columns(columns: &[&str]) -> u16 {
+    const KEYS: [&str; 3] = ["申請番号", "事業者名", "年度"];
+    let n = columns.iter().take_while(|c| KEYS.contains(c)).count();
+    u16::try_from(n.max(1)).unwrap_or(1)
+}
+
 /// One sheet's content.
 #[derive(Debug)]
 pub struct Table<'a> {
@@ -118,6 +154,9 @@ pub struct Table<'a> {
     pub rows: Rows<'a>,
     /// Rows (0-based, among `rows`) to emphasise, such as 合計 rows.
     pub bold_rows: Vec<usize>,
+    /// How many leading rows the autofilter covers; `None`: all. The 合計
+    /// rows below the data stay out, so sorting does not mix them in.
+    pub filtered_rows: Option<usize>,
     /// A line shown above the header (the header then stands on row 3).
     pub note: Option<String>,
     /// Problem values to colour, by column.
@@ -137,6 +176,7 @@ impl Table<'_> {
             columns,
             rows: Rows::default(),
             bold_rows: Vec::new(),
+            filtered_rows: None,
             note: None,
             highlights: Vec::new(),
             needs_action: false,
@@ -423,10 +463,44 @@ pub fn write_part(
     heights.declare(ws);
     let mut header_row = 0u32;
     if let Some(note) = &table.note {
-        write_text(ws, 0, 0, note, &styles.note)?;
-        heights.set(ws, 0, 1)?;
-        heights.set(ws, 1, 1)?;
-        header_row = 2;
+        // One sentence a row: a long note overflowing row 1 was cut
+        // mid-sentence where the first printed page ends. On a sheet printed
+        // two pages wide, each sentence wraps within the columns every page
+        // repeats (申請番号, 事業者名), so both pages print it whole. The
+        // widths are estimated from the first rows (the note is written
+        // before them); the final widths are never narrower.
+        let estimate = estimated_widths(
+            table,
+            &mut formats,
+            first..first + row_count.min(NOTE_SAMPLE_ROWS),
+        );
+        let keys = usize::from(key_columns(&table.columns));
+        let wide = print::pages_wide(estimate.iter().sum()) > 1;
+        let within: usize = estimate.iter().take(keys).sum();
+        for sentence in sentences(note) {
+            if wide {
+                let lines = display_width(sentence).div_ceil(within.saturating_sub(2).max(1));
+                if keys > 1 {
+                    ws.merge_range(
+                        header_row,
+                        0,
+                        header_row,
+                        col_u16(keys - 1),
+                        &cell_text(sentence),
+                        &styles.note_wrap,
+                    )?;
+                } else {
+                    write_text(ws, header_row, 0, sentence, &styles.note_wrap)?;
+                }
+                heights.set(ws, header_row, lines)?;
+            } else {
+                write_text(ws, header_row, 0, sentence, &styles.note)?;
+                heights.set(ws, header_row, 1)?;
+            }
+            header_row += 1;
+        }
+        heights.set(ws, header_row, 1)?;
+        header_row += 1;
     }
     heights.set(ws, header_row, 1)?;
     let mut widths: Vec<usize> = table.columns.iter().map(|c| display_width(c) + 4).collect();
@@ -477,19 +551,31 @@ pub fn write_part(
         total += width;
         ws.set_column_width(col_u16(c), f64::from(u32::try_from(width).unwrap_or(60)))?;
     }
-    ws.set_freeze_panes(header_row + 1, 0)?;
+    // The header row and the columns that say whose row it is stay in view.
+    let keys = key_columns(&table.columns);
+    ws.set_freeze_panes(header_row + 1, keys)?;
     print::set_up(ws, meta, total);
     ws.set_repeat_rows(header_row, header_row)?;
     if print::pages_wide(total) > 1 {
         // The second page of a wide sheet still says whose row it is.
-        ws.set_repeat_columns(0, 0)?;
+        ws.set_repeat_columns(0, keys.saturating_sub(1))?;
     }
     if table.needs_action {
         ws.set_tab_color(highlight::TAB_COLOR);
     }
     if !table.columns.is_empty() {
         let last_row = header_row + u32::try_from(row_count).unwrap_or(0);
-        ws.autofilter(header_row, 0, last_row, col_u16(table.columns.len() - 1))?;
+        let filtered = table.filtered_rows.map_or(last_row, |n| {
+            // `n` counts the whole table's rows; this part starts at `first`.
+            let here = n.saturating_sub(first).min(row_count);
+            header_row + u32::try_from(here).unwrap_or(0)
+        });
+        ws.autofilter(
+            header_row,
+            0,
+            filtered.min(last_row),
+            col_u16(table.columns.len() - 1),
+        )?;
         if row_count > 0 {
             let first_row = header_row + 1;
             highlight::apply(ws, &table.columns, &table.highlights, first_row, last_row)?;

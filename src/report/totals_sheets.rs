@@ -10,8 +10,10 @@ use super::rows::Rows;
 use super::sheet::Sheet;
 use super::table::{Cell, Table};
 
-/// 年度別集計: the rows in their order, each FY's 合計 row in bold.
-pub fn fiscal_year_table(rows: &[FyProgramRow]) -> Table<'_> {
+/// 年度別集計: the programs' rows in their order, then, below a blank row
+/// and outside the autofilter, each FY's 合計 row in bold (sorting a column
+/// no longer mixes the totals in with the programs).
+pub fn fiscal_year_table<'a>(rows: &'a [FyProgramRow]) -> Table<'a> {
     let mut t = Table::new(
         Sheet::ByFiscalYear,
         vec![
@@ -25,31 +27,94 @@ pub fn fiscal_year_table(rows: &[FyProgramRow]) -> Table<'_> {
             "執行率",
         ],
     );
-    t.rows = rows
-        .iter()
-        .map(|r| {
-            vec![
-                Cell::Fy(r.fy),
-                Cell::text(r.program.as_deref().unwrap_or("合計")),
-                Cell::Int(r.count),
-                Cell::Yen(r.eligible_cost),
-                Cell::Yen(r.decided),
-                Cell::Yen(r.finalized),
-                Cell::opt_yen(r.budget),
-                r.execution_rate.map_or(Cell::Empty, Cell::Percent),
-            ]
-        })
-        .collect();
-    t.bold_rows = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.program.is_none())
-        .map(|(i, _)| i)
-        .collect();
+    let cells = |r: &'a FyProgramRow| -> Vec<Cell<'a>> {
+        vec![
+            Cell::Fy(r.fy),
+            Cell::text(r.program.as_deref().unwrap_or("合計")),
+            Cell::Int(r.count),
+            Cell::Yen(r.eligible_cost),
+            Cell::Yen(r.decided),
+            Cell::Yen(r.finalized),
+            Cell::opt_yen(r.budget),
+            r.execution_rate.map_or(Cell::Empty, Cell::Percent),
+        ]
+    };
+    let (programs, totals): (Vec<&'a FyProgramRow>, Vec<&'a FyProgramRow>) =
+        rows.iter().partition(|r| r.program.is_some());
+    let mut all: Vec<Vec<Cell<'a>>> = programs.into_iter().map(cells).collect();
+    t.filtered_rows = Some(all.len());
+    if !totals.is_empty() {
+        all.push(Vec::new());
+        let first = all.len();
+        all.extend(totals.into_iter().map(cells));
+        t.bold_rows = (first..all.len()).collect();
+    }
+    t.rows = all.into_iter().collect();
     t
 }
 
-/// 事業者別集計: one row per FY × company.
+/// One line of 事業者別集計: a company's row, or a 合計 (one FY, or all).
+#[derive(Debug, Clone, Copy)]
+enum CompanyLine {
+    Company(usize),
+    Blank,
+    Total {
+        fy: Option<FiscalYear>,
+        count: i64,
+        decided: i64,
+        finalized: i64,
+        /// Any company of the total has a 確定 application (else 確定額 is blank).
+        any_final: bool,
+    },
+}
+
+/// The legal forms a company's name is sorted without (株式会社あやせ and
+/// あやせ工業株式会社 sort under あ, as staff look them up).
+const LEGAL_FORMS: [&str; 12] = [
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "合資会社",
+    "合名会社",
+    "一般社団法人",
+    "一般財団法人",
+    "公益社団法人",
+    "公益財団法人",
+    "特定非営利活動法人",
+    "（株）",
+    "(株)",
+];
+
+/// The name a company sorts by: without its legal form and spaces around it.
+pub(crate) fn sort_name(name: &str) -> &str {
+    let mut s = name.trim_matches([' ', '\u{3000}']);
+    for form in LEGAL_FORMS {
+        if let Some(rest) = s.strip_prefix(form) {
+            s = rest;
+            break;
+        }
+        if let Some(rest) = s.strip_suffix(form) {
+            s = rest;
+            break;
+        }
+    }
+    s.trim_matches([' ', '\u{3000}'])
+}
+
+/// 確定額 of a row: blank until an application is 確定 (a ¥0 read as "確定 for
+/// nothing"). The totals keep no count of 確定 applications, so a 確定額 of 0
+/// stands for none.
+fn finalized(amount: i64) -> Cell<'static> {
+    if amount == 0 {
+        Cell::Empty
+    } else {
+        Cell::Yen(amount)
+    }
+}
+
+/// 事業者別集計: one row per FY × company, the companies of a FY by name
+/// without their legal form; below a blank row and outside the autofilter, a
+/// 合計 per FY and the 総計 of all, in bold.
 pub fn company_table(rows: &[CompanyRow]) -> Table<'_> {
     let mut t = Table::new(
         Sheet::ByCompany,
@@ -62,16 +127,79 @@ pub fn company_table(rows: &[CompanyRow]) -> Table<'_> {
             "確定額",
         ],
     );
-    t.rows = Rows::made(rows.len(), |i| {
-        let r = &rows[i];
-        vec![
-            Cell::Fy(r.fy),
-            Cell::text(&r.company),
-            Cell::opt_text(r.corporate_number.as_deref()),
-            Cell::Int(r.count),
-            Cell::Yen(r.decided),
-            Cell::Yen(r.finalized),
-        ]
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&rows[a], &rows[b]);
+        (x.fy, sort_name(&x.company), &*x.company).cmp(&(y.fy, sort_name(&y.company), &*y.company))
+    });
+    let mut lines: Vec<CompanyLine> = order.into_iter().map(CompanyLine::Company).collect();
+    t.filtered_rows = Some(lines.len());
+    if !rows.is_empty() {
+        lines.push(CompanyLine::Blank);
+        let first = lines.len();
+        let mut by_fy: std::collections::BTreeMap<FiscalYear, (i64, i64, i64)> =
+            std::collections::BTreeMap::new();
+        for r in rows {
+            let e = by_fy.entry(r.fy).or_default();
+            e.0 += r.count;
+            e.1 += r.decided;
+            e.2 += r.finalized;
+        }
+        let mut grand = (0, 0, 0);
+        for (fy, (count, decided, fin)) in by_fy {
+            grand = (grand.0 + count, grand.1 + decided, grand.2 + fin);
+            lines.push(CompanyLine::Total {
+                fy: Some(fy),
+                count,
+                decided,
+                finalized: fin,
+                any_final: fin != 0,
+            });
+        }
+        lines.push(CompanyLine::Total {
+            fy: None,
+            count: grand.0,
+            decided: grand.1,
+            finalized: grand.2,
+            any_final: grand.2 != 0,
+        });
+        t.bold_rows = (first..lines.len()).collect();
+    }
+    t.rows = Rows::made(lines.len(), move |i| match lines[i] {
+        CompanyLine::Company(j) => {
+            let r = &rows[j];
+            vec![
+                Cell::Fy(r.fy),
+                Cell::text(&r.company),
+                Cell::opt_text(r.corporate_number.as_deref()),
+                Cell::Int(r.count),
+                Cell::Yen(r.decided),
+                finalized(r.finalized),
+            ]
+        }
+        CompanyLine::Blank => Vec::new(),
+        CompanyLine::Total {
+            fy,
+            count,
+            decided,
+            finalized: fin,
+            any_final,
+        } => vec![
+            fy.map_or(Cell::text("総計"), Cell::Fy),
+            Cell::text(if fy.is_some() {
+                "合計"
+            } else {
+                "全年度の合計"
+            }),
+            Cell::Empty,
+            Cell::Int(count),
+            Cell::Yen(decided),
+            if any_final {
+                Cell::Yen(fin)
+            } else {
+                Cell::Empty
+            },
+        ],
     });
     t.declare_fiscal_years(rows.iter().map(|r| r.fy));
     t
@@ -128,8 +256,85 @@ mod tests {
         );
         assert_eq!(t.rows.get(1)[6], Cell::Empty);
         assert_eq!(t.rows.get(1)[7], Cell::Empty);
-        assert_eq!(t.rows.get(2)[1], Cell::text("合計"));
-        assert_eq!(t.bold_rows, vec![2]);
+        // The 合計 below a blank row, outside the autofilter.
+        assert_eq!(t.filtered_rows, Some(2));
+        assert!(t.rows.get(2).is_empty());
+        assert_eq!(t.rows.get(3)[1], Cell::text("合計"));
+        assert_eq!(t.bold_rows, vec![3]);
+    }
+
+    fn company(fy: FiscalYear, name: &str, decided: i64, finalized: i64) -> CompanyRow {
+        CompanyRow {
+            fy,
+            company: name.into(),
+            corporate_number: None,
+            count: 1,
+            decided,
+            finalized,
+        }
+    }
+
+    #[test]
+    fn companies_sort_by_name_without_legal_form_with_totals_per_fy_and_all() {
+        let rows = [
+            company(2024, "株式会社わかば", 100, 0),
+            company(2023, "有限会社さくら", 300, 300),
+            company(2024, "あおば工業株式会社", 200, 150),
+            company(2024, "（株）いろは", 50, 0),
+        ];
+        let t = company_table(&rows);
+        let names: Vec<Cell> = t
+            .rows
+            .iter()
+            .map(|r| r.get(1).cloned().unwrap_or(Cell::Empty))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "有限会社さくら",
+                "あおば工業株式会社",
+                "（株）いろは",
+                "株式会社わかば",
+            ]
+            .map(Cell::text)
+            .into_iter()
+            .chain([
+                Cell::Empty,
+                Cell::text("合計"),
+                Cell::text("合計"),
+                Cell::text("全年度の合計")
+            ])
+            .collect::<Vec<_>>()
+        );
+        assert_eq!(t.filtered_rows, Some(4));
+        assert_eq!(t.bold_rows, vec![5, 6, 7]);
+        let row = |i: usize| t.rows.get(i).to_vec();
+        // 確定額 blank until 確定, not ¥0.
+        assert_eq!(row(3)[5], Cell::Empty);
+        assert_eq!(row(1)[5], Cell::Yen(150));
+        assert_eq!(
+            row(6),
+            vec![
+                Cell::Fy(2024),
+                Cell::text("合計"),
+                Cell::Empty,
+                Cell::Int(3),
+                Cell::Yen(350),
+                Cell::Yen(150),
+            ]
+        );
+        assert_eq!(
+            row(7),
+            vec![
+                Cell::text("総計"),
+                Cell::text("全年度の合計"),
+                Cell::Empty,
+                Cell::Int(4),
+                Cell::Yen(650),
+                Cell::Yen(450),
+            ]
+        );
+        assert_eq!(sort_name("　株式会社 あやせ "), "あやせ");
     }
 
     #[test]
@@ -155,15 +360,15 @@ mod tests {
             ]
         );
         assert_eq!(
-            t.rows.iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
-            vec![vec![
+            t.rows.get(0).to_vec(),
+            vec![
                 Cell::Fy(2019),
                 Cell::text("ワイ商店"),
                 Cell::Empty,
                 Cell::Int(1),
                 Cell::Yen(300_000),
-                Cell::Yen(0),
-            ]]
+                Cell::Empty,
+            ]
         );
     }
 

@@ -228,7 +228,7 @@ fn same_establishment(app: &Application, first: &Application, checks: &Checks) -
         app,
         FindingKind::SameEstablishment,
         format!(
-            "事業所所在地「{}」については申請{}（{}申請、状態：{}）が先にあり、申請は1事業所につき1回限りです{}。読み方の設定：{reading}。{pending}",
+            "事業所所在地「{}」については申請{}（{}申請、状態：{}）が先にあり、申請は1事業所につき1回限りです{}。市の取扱い：{reading}。{pending}",
             app.address.as_deref().unwrap_or_default(),
             first.id,
             wareki(first.applied_on),

@@ -7,6 +7,17 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{State, StateError};
 
+/// A flag a delivered digest named, as the state file remembers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownFlag {
+    pub kind: String,
+    pub key: String,
+    /// The line the digest showed (the key for flags from before lines were kept).
+    pub line: String,
+    /// The as-of date (ISO) of the first digest that named it.
+    pub first_reported: String,
+}
+
 impl State {
     /// Whether a delivered digest of `job` already named this flag.
     /// The statement is prepared once per connection (asked once per 要確認 row).
@@ -73,6 +84,30 @@ impl State {
             .map_err(|e| self.sql(e))?;
         let rows = stmt
             .query_map(params![job], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// Every flag a delivered digest of `job` named, with the night it was
+    /// first named: the night's summary tells new from continuing by it and
+    /// gives 要確認 its 初出日. One query for a national night's rows.
+    pub fn digest_flags_known(&self, job: &str) -> Result<Vec<KnownFlag>, StateError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT kind, key, COALESCE(line, key), first_reported FROM digest_flags
+                 WHERE job = ?1 ORDER BY first_reported, kind, key",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(params![job], |r| {
+                Ok(KnownFlag {
+                    kind: r.get(0)?,
+                    key: r.get(1)?,
+                    line: r.get(2)?,
+                    first_reported: r.get(3)?,
+                })
+            })
             .map_err(|e| self.sql(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }

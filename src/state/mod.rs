@@ -12,6 +12,8 @@ pub mod lock;
 pub mod outbox;
 pub mod runs;
 
+pub use digest_flags::KnownFlag;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

@@ -165,7 +165,7 @@ fn total_row(s: frame::FyTotals) -> FyProgramRow {
 /// and is computed from exact integer sums. Without a positive budget there
 /// is nothing to divide by, so no rate.
 #[allow(clippy::float_arithmetic, clippy::cast_precision_loss)]
-fn rate(granted: Yen, budget: Option<Yen>) -> Option<f64> {
+pub fn rate(granted: Yen, budget: Option<Yen>) -> Option<f64> {
     match budget {
         Some(b) if b > 0 => Some(granted as f64 / b as f64),
         _ => None,

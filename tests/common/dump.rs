@@ -15,6 +15,12 @@ pub fn dump_workbook(path: &Path, sandbox: &Path) -> String {
         writeln!(out, "== sheet {name}").unwrap();
         let range = wb.worksheet_range(&name).unwrap();
         let (r0, c0) = range.start().unwrap_or((0, 0));
+        // 通知's 日時 column, found by its header wherever the sheet puts it.
+        let clock_col = range
+            .rows()
+            .next()
+            .and_then(|header| header.iter().position(|c| *c == "日時"))
+            .map(|c| c0 as usize + c);
         for (r, row) in range.rows().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 let (kind, value) = match cell {
@@ -31,7 +37,7 @@ pub fn dump_workbook(path: &Path, sandbox: &Path) -> String {
                 let (row, col) = (r0 as usize + r, c0 as usize + c);
                 // 通知's 日時 is when the mail was handled: the wall clock.
                 let clock = name == "通知"
-                    && col == 0
+                    && Some(col) == clock_col
                     && row > 0
                     && (kind != "S" || looks_like_a_time(&value));
                 let value = if clock {

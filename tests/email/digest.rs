@@ -4,6 +4,7 @@ use std::io::Cursor;
 
 use calamine::{Reader, Xlsx, open_workbook_from_rs};
 use hojokin::compliance::reports::ReportState;
+use hojokin::night::Night;
 use hojokin::notify::{DigestFacts, DigestItem, send_digest, send_reminders};
 use hojokin::report::Report;
 use hojokin::report::overview::Overview;
@@ -32,6 +33,7 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
     book.write(&workbook, &[]).unwrap();
     let facts = DigestFacts {
         job: "nightly".into(),
+        description: "nightly".into(),
         as_of,
         rejected_rows: 2,
         input_errors: 2,
@@ -42,17 +44,18 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
         mail_lines: reminders.mail_lines.clone(),
         hold: Vec::new(),
     };
+    let night = |f: &DigestFacts| Night::summarise(Some(&state), f.clone());
     let preview = send_digest(
         &m,
         &state,
-        &facts,
+        &night(&facts),
         &workbook,
         true,
         &dir.path().join("outbox"),
     );
     assert!(!preview.delivered && !preview.failed);
     assert!(dir.path().join("outbox/2024-05-08_digest.eml").is_file());
-    let d = send_digest(&m, &state, &facts, &workbook, false, dir.path());
+    let d = send_digest(&m, &state, &night(&facts), &workbook, false, dir.path());
     assert!(d.delivered && !d.failed, "{:?}", d);
     let msg = &server.messages()[1];
     assert_eq!(
@@ -86,21 +89,21 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
         .map(|c| c.to_string())
         .collect();
     assert_eq!(
-        row[3..6],
+        [&row[3], &row[6], &row[7]],
         [
+            "督促",
             "a@example.jp",
             "【綾瀬市】女性・障がい者雇用環境整備補助金 令和6年度採用状況報告が未提出です（督促・期限 令和6年4月30日（火））",
-            "督促"
         ]
     );
     // The next night the same report is no longer new.
     let d = send_digest(
         &m,
         &state,
-        &DigestFacts {
+        &night(&DigestFacts {
             as_of: date(2024, 5, 2),
             ..facts.clone()
-        },
+        }),
         &workbook,
         false,
         dir.path(),
@@ -123,13 +126,13 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
         overdue: Vec::new(),
         ..facts
     };
-    assert!(send_digest(&m, &state, &arrived, &workbook, false, dir.path()).delivered);
+    assert!(send_digest(&m, &state, &night(&arrived), &workbook, false, dir.path()).delivered);
     let text = body(&server.messages()[3]);
     assert!(
         text.contains("今回は該当しなくなったもの 1件\n・［未提出の報告］A-1 株式会社A-1製作所 令和6年度採用状況報告（提出期限 令和6年4月30日）"),
         "{text}"
     );
-    assert!(send_digest(&m, &state, &arrived, &workbook, false, dir.path()).delivered);
+    assert!(send_digest(&m, &state, &night(&arrived), &workbook, false, dir.path()).delivered);
     let text = body(&server.messages()[4]);
     assert!(text.contains("今回は該当しなくなったもの 0件"), "{text}");
 }

@@ -205,7 +205,7 @@ fn full_width_ids_match_across_exports() {
         &sandbox.path().join("out/summary-2024-04-25.xlsx"),
         "入力エラー",
     )
-    .records("ファイル");
+    .records("申請番号");
     assert_eq!(errors.len(), 10, "only the fixtures' deliberate errors");
     let outbox: Vec<String> = std::fs::read_dir(sandbox.path().join("out/outbox"))
         .unwrap()

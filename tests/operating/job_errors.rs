@@ -25,7 +25,7 @@ fn a_typo_in_a_key_names_its_line_and_the_key_meant() {
     let said = run_with(&sandbox, "sheet = \"申請一覧\"", "shet = \"申請一覧\"");
     assert_eq!(
         said.trim_end(),
-        "エラー: ジョブファイル jobs/nightly.toml の 8 行目（inputs.applications.shet）: キー「shet」は使えません。使えるキーは 「path」、「sheet」、「aliases」 です。「sheet」の書き間違いではありませんか。"
+        "エラー: ジョブファイル jobs/nightly.toml の 8 行目（inputs.applications.shet）: キー「shet」は使えません。使えるキーは 「path」、「sheet」、「aliases」、「display」 です。「sheet」の書き間違いではありませんか。"
     );
 }
 

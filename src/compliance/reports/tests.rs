@@ -466,10 +466,7 @@ fn a_rejected_row_holds_the_reports_it_may_be() {
     assert_eq!(found[0].application_id, "D-1");
     assert!(
         found[0].detail.text().contains("令和6年度の採用状況報告")
-            && found[0]
-                .detail
-                .text()
-                .contains("reports.csv「employment_reports」の6行目"),
+            && found[0].detail.text().contains("reports.csvの6行目"),
         "{}",
         found[0].detail
     );

@@ -278,11 +278,14 @@ fn the_digest_lists_new_lines_and_counts_the_rest() {
         new_total => 1,
         mails => vec!["R5-017 株式会社綾瀬精工 令和6年度採用状況報告 督促：送信済".to_string()],
         resolved => vec!["［要確認］R4-001 算定額超過".to_string()],
+        description => "毎晩の集計・督促",
+        notices => Vec::<String>::new(),
+        folded => 0,
     };
     let r = t.render(DIGEST_TEMPLATE, ctx).unwrap();
     assert_eq!(
-        r.subject,
-        "【補助金夜間処理】令和6年5月10日 新たな要対応 1件（nightly）"
+        r.subject, "【補助金夜間処理】令和6年5月10日 新たな要対応 1件（毎晩の集計・督促）",
+        "the job as staff know it, by its description"
     );
     for needle in [
         "■ 未提出の雇用状況報告：新規 1件（継続 2件）\n・R5-017 株式会社綾瀬精工\n\n",
