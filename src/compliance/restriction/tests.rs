@@ -53,17 +53,20 @@ fn asset(app_id: &str, id: &str, cost: i64, years: Option<u32>) -> Asset {
     }
 }
 
+/// Issue 22 item 8: the period ends on the N-year anniversary of 取得日 (民法第140条・第143条).
 #[test]
 fn period_ends() {
     let cases = [
-        ("2022-06-10", 15, "2037-06-09"),
-        // February 29 + N years ends on February 28 whether or not the year is leap
+        ("2022-06-10", 15, "2037-06-10"),
+        // February 29: 起算日 March 1, so the day before March 1, N years on
         ("2020-02-29", 1, "2021-02-28"),
         ("2020-02-29", 3, "2023-02-28"),
-        ("2024-02-29", 4, "2028-02-28"),
-        ("2023-03-01", 1, "2024-02-29"),
-        ("2021-02-28", 1, "2022-02-27"),
-        ("2022-12-31", 17, "2039-12-30"),
+        ("2024-02-29", 4, "2028-02-29"),
+        // February 28 of a common year: 起算日 March 1, ends February 29 of a leap year
+        ("2023-02-28", 1, "2024-02-29"),
+        ("2023-03-01", 1, "2024-03-01"),
+        ("2021-02-28", 1, "2022-02-28"),
+        ("2022-12-31", 17, "2039-12-31"),
         // zero years: an empty period ending the day before acquisition
         ("2023-01-31", 0, "2023-01-30"),
     ];
@@ -80,19 +83,19 @@ fn period_ends() {
 #[test]
 fn elapsed_months_count_a_started_month() {
     let cases = [
-        ("2022-06-10", "2022-06-10", 1), // the first month starts on 取得日
-        ("2022-06-10", "2022-06-11", 1),
-        ("2022-06-10", "2022-07-09", 1),
-        ("2022-06-10", "2022-07-10", 2),
-        ("2022-06-10", "2025-06-09", 36),
-        ("2022-06-10", "2025-06-10", 37),
-        ("2022-06-10", "2037-06-09", 180), // the period's last day uses all 15 × 12
-        // no 01-31 + 1 month: month 2 starts on March 1
-        ("2023-01-31", "2023-02-28", 1),
-        ("2023-01-31", "2023-03-01", 2),
-        ("2023-01-31", "2023-03-30", 2),
-        ("2023-01-31", "2023-03-31", 3),
-        ("2024-01-31", "2024-02-29", 1),
+        ("2022-06-10", "2022-06-10", 1), // a disposal on 取得日 has used a month
+        ("2022-06-10", "2022-06-11", 1), // the 起算日 starts the first month
+        ("2022-06-10", "2022-07-10", 1),
+        ("2022-06-10", "2022-07-11", 2),
+        ("2022-06-10", "2025-06-10", 36),
+        ("2022-06-10", "2025-06-11", 37),
+        ("2022-06-10", "2037-06-10", 180), // the period's last day uses all 15 × 12
+        // 起算日 January 31, no February 31: month 2 starts on March 1
+        ("2023-01-30", "2023-02-28", 1),
+        ("2023-01-30", "2023-03-01", 2),
+        ("2023-01-30", "2023-03-30", 2),
+        ("2023-01-30", "2023-03-31", 3),
+        ("2024-01-30", "2024-02-29", 1),
         ("2020-02-29", "2021-02-28", 12),
         ("2020-02-29", "2021-03-01", 13),
         ("2022-06-10", "2022-06-09", 0), // disposal before acquisition
@@ -125,11 +128,13 @@ fn refund_arithmetic() {
     let pro = RefundMethod::ProRata;
     let cases = [
         // 37 months used of 180: 533,333 × 143 = 76,266,619; ÷ 180 = 423,703.4…
-        (533_333, 15, "2022-06-10", "2025-06-10", pro, 423_703),
+        (533_333, 15, "2022-06-10", "2025-06-11", pro, 423_703),
+        // 36 months used: 533,333 × 144 = 76,799,952; ÷ 180 = 426,666.4…
+        (533_333, 15, "2022-06-10", "2025-06-10", pro, 426_666),
         // 1 month used: 533,333 × 179 = 95,466,607; ÷ 180 = 530,370.0…
         (533_333, 15, "2022-06-10", "2022-06-10", pro, 530_370),
         // the last day of the period: 180 of 180 used
-        (533_333, 15, "2022-06-10", "2037-06-09", pro, 0),
+        (533_333, 15, "2022-06-10", "2037-06-10", pro, 0),
         // 17 years, 12 months used (2023-03-01 → 2024-02-29): 800,000 × 192 = 153,600,000;
         // ÷ 204 = 752,941.1…
         (800_000, 17, "2023-03-01", "2024-02-29", pro, 752_941),
@@ -164,7 +169,7 @@ fn explicit_years_win_over_the_table() {
 }
 
 /// (処分日, 処分承認日, as-of, 状況, 処分日 as known) for an asset acquired 2022-06-10, 15 years,
-/// whose period ends 2037-06-09.
+/// whose period ends 2037-06-10.
 #[test]
 fn states_at_the_boundaries() {
     type Case = (
@@ -175,17 +180,17 @@ fn states_at_the_boundaries() {
         bool,
     );
     let cases: [Case; 10] = [
-        (None, None, "2037-06-09", AssetState::InPeriod, false),
-        (None, None, "2037-06-10", AssetState::Expired, false),
+        (None, None, "2037-06-10", AssetState::InPeriod, false),
+        (None, None, "2037-06-11", AssetState::Expired, false),
         (
-            Some("2037-06-09"),
+            Some("2037-06-10"),
             None,
             "2040-01-01",
             AssetState::EarlyDisposal,
             true,
         ),
         (
-            Some("2037-06-10"),
+            Some("2037-06-11"),
             None,
             "2040-01-01",
             AssetState::Expired,
@@ -243,7 +248,7 @@ fn states_at_the_boundaries() {
         let (rows, _) = evaluate(&apps, &[a], |_| RefundMethod::ProRata, d(as_of));
         let label = format!("{disposed:?} {approved:?} {as_of}");
         assert_eq!(rows[0].state, state, "{label}");
-        assert_eq!(rows[0].period_end, d("2037-06-09"), "{label}");
+        assert_eq!(rows[0].period_end, d("2037-06-10"), "{label}");
         assert_eq!(rows[0].disposed_on.is_some(), known, "{label}");
     }
 }
@@ -272,8 +277,8 @@ fn evaluate_rows_refunds_and_findings() {
         ),
     ];
     let mut x = asset("A", "X", 600_000, Some(15));
-    x.disposed_on = Some(d("2025-06-10"));
-    x.disposal_approved_on = Some(d("2025-06-11"));
+    x.disposed_on = Some(d("2025-06-11"));
+    x.disposal_approved_on = Some(d("2025-06-12"));
     let mut y = asset("A", "Y", 300_000, Some(15));
     y.category = Some("エレベーター".into());
     y.table_years = Some(17);
@@ -364,7 +369,7 @@ fn evaluate_rows_refunds_and_findings() {
         findings[3]
             .detail
             .text()
-            .ends_with("返還額（目安）は全額の300,000円です（按分なら266,666円：按分額300,000円×残り64か月÷72か月）。"),
+            .ends_with("返還額（目安）は全額の300,000円です（按分なら270,833円：按分額300,000円×残り65か月÷72か月）。"),
         "{}",
         findings[3].detail
     );
