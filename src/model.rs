@@ -18,7 +18,7 @@ mod rows;
 mod run;
 
 pub use application::{AppRecords, AppStatus, Application, ProgramId, Recorded};
-pub use duties::{DueShift, Form, RefundMethod, ReportingDuty};
+pub use duties::{DueShift, Form, RefundMethod, ReportingDuty, Transition};
 pub use finding::{BudgetExcess, Detail, Finding, FindingKind};
 pub use inputs::{InputError, Inputs, RejectedReport};
 pub use mail::{MailCounts, MailKind, MailOutcome, MailResult, NotificationRow, Stage};

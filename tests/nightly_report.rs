@@ -207,14 +207,22 @@ fn assets_show_each_state_and_the_refund() {
     let rows = read_sheet(&report, "財産処分制限").records("申請番号");
     assert_eq!(rows.len(), 12);
     let asset = |id: &str| one(&rows, "財産番号", id);
-    assert_eq!(asset("Z-0001").text("状況"), "制限期間満了");
-    assert_eq!(asset("Z-0003").text("状況"), "承認済処分");
-    assert_eq!(asset("Z-0002").text("状況"), "制限期間中");
+    // Issue 22 item 6: only the diversity subsidy restricts disposal (要綱第12条第4号・第16条);
+    // other programs' assets are listed, disposed or not, with no period, breach or refund.
+    for id in ["Z-0001", "Z-0002", "Z-0003", "Z-0004"] {
+        let a = asset(id);
+        assert_eq!(a.text("状況"), "処分制限なし", "{id}");
+        assert_eq!(a.date("制限期間終了日"), None, "{id}");
+        assert_eq!(a.yen("返還額（目安）"), None, "{id}");
+    }
+    assert_eq!(asset("Z-0003").date("処分日"), Some(d(2024, 2, 20)));
+    assert_eq!(asset("Z-0005").text("状況"), "制限期間中");
     let z9 = asset("Z-0009");
     assert_eq!(z9.text("状況"), "期間内処分");
     assert_eq!(z9.yen("返還額（目安）"), Some(630_000));
     assert_eq!(z9.date("取得日"), Some(d(2022, 9, 30)));
-    assert_eq!(z9.date("制限期間終了日"), Some(d(2037, 9, 29)));
+    // Issue 22 item 8: 15 years counted from the day after 取得日 end on its anniversary.
+    assert_eq!(z9.date("制限期間終了日"), Some(d(2037, 9, 30)));
     // A blank 取得日 takes the application's 事業完了日.
     assert_eq!(asset("Z-0010").date("取得日"), Some(d(2024, 1, 31)));
 }

@@ -24,6 +24,8 @@ pub struct Program {
     pub group_cost_basis: GroupCostBasis,
     pub refund_method: RefundMethod,
     pub reporting_duties: Vec<ReportingDuty>,
+    /// Duties and conditions beyond the amount, each naming its source.
+    pub conditions: super::Conditions,
 }
 
 /// A 区分 of a program, with the other spellings staff use for it.

@@ -108,6 +108,12 @@ fn reporting_duties_and_refund_method() {
                 },
             ],
             attachments: vec![],
+            transition: Some(crate::model::Transition {
+                decided_before: chrono::NaiveDate::from_ymd_opt(2021, 4, 1).unwrap(),
+                source: "令和3年改正附則第2項「なお従前の例による」（改正前の要綱の本文は市の確認待ち）".into(),
+                confirmed_fys: vec![],
+            }),
+            notes_hires: true,
         }]
     );
     let diversity = cat.find_program("ダイバーシティ経営推進補助金").unwrap();

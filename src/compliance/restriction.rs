@@ -3,6 +3,12 @@
 //! restriction period, tells its 状況 on the as-of date, and estimates the refund for a
 //! disposal inside the period.
 //!
+//! The seeds impose the restriction on the diversity subsidy alone, so it is a program
+//! setting ([`Policy`], the catalogue's `[programs.disposal_restriction]` with its source).
+//! An asset of a program without it is still listed, as 処分制限なし, with no breach and no
+//! refund: a city whose 補助金等交付規則 restricts other programs' assets switches it on for
+//! them, citing the 規則.
+//!
 //! # Dates
 //!
 //! The period is N years counted as 民法 第140条・第143条 count periods, the reading the
@@ -36,6 +42,8 @@ pub enum AssetState {
     EarlyDisposal,
     /// Disposed of with the city's approval given on or before the disposal.
     ApprovedDisposal,
+    /// The program restricts no disposal (no `disposal_restriction` in the catalogue).
+    NotRestricted,
 }
 
 impl AssetState {
@@ -45,6 +53,7 @@ impl AssetState {
             AssetState::Expired => "制限期間満了",
             AssetState::EarlyDisposal => "期間内処分",
             AssetState::ApprovedDisposal => "承認済処分",
+            AssetState::NotRestricted => "処分制限なし",
         }
     }
 }
@@ -55,11 +64,12 @@ pub struct AssetRestriction {
     pub application_id: String,
     pub asset_id: String,
     pub name: String,
-    /// 法定耐用年数 in force (the explicit value wins over the table).
-    pub years: u32,
-    pub acquired_on: NaiveDate,
-    /// 制限期間終了日: the last day of the restriction.
-    pub period_end: NaiveDate,
+    /// 法定耐用年数 in force (the explicit value wins over the table); known for every
+    /// restricted asset, perhaps not for one of a program without the restriction.
+    pub years: Option<u32>,
+    pub acquired_on: Option<NaiveDate>,
+    /// 制限期間終了日: the last day of the restriction; none when the program has none.
+    pub period_end: Option<NaiveDate>,
     /// 処分日 as known on the as-of date (a later date is not known yet).
     pub disposed_on: Option<NaiveDate>,
     /// 処分承認日 as known on the as-of date.
@@ -73,6 +83,14 @@ pub struct AssetRestriction {
     pub refund_full: Option<Yen>,
     /// Why a value is missing or was read differently, for staff.
     pub note: Option<String>,
+}
+
+/// How an application's assets are restricted, from its program's catalogue entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy<'a> {
+    pub method: RefundMethod,
+    /// Where the restriction is written, quoted on each 期間内処分 row.
+    pub source: &'a str,
 }
 
 /// The `months`-th 応当日 of `start`; the first of the next month when that month is too short.
@@ -272,13 +290,15 @@ fn status_note(app: Option<&Application>) -> Option<String> {
 const APPROVED_NOTE: &str = "承認済の処分に返還を求めない扱いは市の規則（綾瀬市補助金等に係る予算の執行に関する規則）によるもので、要綱には処分承認の手続きがありません。";
 
 /// Dates each asset's restriction and tells its 状況 on `as_of`, with a refund estimate for
-/// each 期間内処分 by the program's [`RefundMethod`]. Findings: each 期間内処分, each conflict
-/// between an explicit 法定耐用年数 and the table, and each asset whose period cannot be dated
-/// (no years or no 取得日; its input error says why). Rows and findings follow asset order.
-pub fn evaluate(
+/// each 期間内処分 by its program's [`Policy`] (`None`: the program restricts nothing, and the
+/// asset is listed as 処分制限なし). Findings, for restricted assets only: each 期間内処分, each
+/// conflict between an explicit 法定耐用年数 and the table, and each asset whose period
+/// cannot be dated (no years or no 取得日; its input error says why). Rows and findings follow
+/// asset order. An asset whose application is unknown is treated as restricted.
+pub fn evaluate<'p>(
     apps: &[Application],
     assets: &[Asset],
-    method: impl Fn(&Application) -> RefundMethod,
+    policy: impl Fn(&Application) -> Option<Policy<'p>>,
     as_of: NaiveDate,
 ) -> (Vec<AssetRestriction>, Vec<Finding>) {
     let by_id = Application::by_id(apps);
@@ -288,6 +308,19 @@ pub fn evaluate(
     let mut findings = Vec::new();
     for (asset, share) in assets.iter().zip(shares) {
         let app = by_id.get(asset.application_id.as_str()).copied();
+        let policy = match app {
+            Some(app) => match policy(app) {
+                Some(p) => p,
+                None => {
+                    rows.push(unrestricted(asset, app, as_of));
+                    continue;
+                }
+            },
+            None => Policy {
+                method: RefundMethod::default(),
+                source: "",
+            },
+        };
         findings.extend(years_conflict(asset, app));
         let (Some(years), Some(acquired)) = (asset.useful_life_years(), asset.acquired_on) else {
             findings.push(undatable(asset, app));
@@ -300,10 +333,9 @@ pub fn evaluate(
         }
         let mut estimate = None;
         if a.state == AssetState::EarlyDisposal {
-            let m = app.map_or(RefundMethod::default(), &method);
             estimate = share
                 .zip(a.disposed_on)
-                .map(|(s, d)| Estimate::new(s, years, acquired, d, m));
+                .map(|(s, d)| Estimate::new(s, years, acquired, d, policy.method));
             a.notes.extend(no_refund_note(app, asset));
             findings.push(early_disposal(
                 asset,
@@ -312,15 +344,16 @@ pub fn evaluate(
                 acquired,
                 &a,
                 estimate.as_ref(),
+                policy.source,
             ));
         }
         rows.push(AssetRestriction {
             application_id: asset.application_id.clone(),
             asset_id: asset.asset_id.clone(),
             name: asset.name.clone(),
-            years,
-            acquired_on: acquired,
-            period_end: a.period_end,
+            years: Some(years),
+            acquired_on: Some(acquired),
+            period_end: Some(a.period_end),
             disposed_on: a.disposed_on,
             approved_on: a.approved_on,
             state: a.state,
@@ -330,6 +363,28 @@ pub fn evaluate(
         });
     }
     (rows, findings)
+}
+
+/// The row of an asset whose program restricts no disposal: listed with what is known of it,
+/// and why there is no period, breach or refund.
+fn unrestricted(asset: &Asset, app: &Application, as_of: NaiveDate) -> AssetRestriction {
+    AssetRestriction {
+        application_id: asset.application_id.clone(),
+        asset_id: asset.asset_id.clone(),
+        name: asset.name.clone(),
+        years: asset.useful_life_years(),
+        acquired_on: asset.acquired_on,
+        period_end: None,
+        disposed_on: asset.disposed_on.filter(|&d| d <= as_of),
+        approved_on: asset.disposal_approved_on.filter(|&a| a <= as_of),
+        state: AssetState::NotRestricted,
+        refund: None,
+        refund_full: None,
+        note: Some(format!(
+            "{}には財産の処分を制限する定めが制度カタログにないため（処分制限はダイバーシティ経営推進補助金の交付要綱第12条第4号・第16条の定め）、処分しても期間内処分・返還の対象としていません。市の規則で制限する場合は制度カタログの disposal_restriction で設定してください。",
+            app.program
+        )),
+    }
 }
 
 fn finding(app: Option<&Application>, asset: &Asset, kind: FindingKind, detail: String) -> Finding {
@@ -404,14 +459,19 @@ fn early_disposal(
     acquired: NaiveDate,
     a: &Assessment,
     estimate: Option<&Estimate>,
+    source: &str,
 ) -> Finding {
     let disposed = a.disposed_on.map(wareki).unwrap_or_default();
     let amount = estimate.map_or_else(
         || "返還額（目安）は算定できませんでした。".to_string(),
         Estimate::sentence,
     );
+    let source = match source {
+        "" => String::new(),
+        s => format!("（{s}）"),
+    };
     let detail = format!(
-        "財産「{}」（財産番号 {}）は、制限期間（{}から{}まで、法定耐用年数{years}年）内の{disposed}に市の承認なく処分されています。{amount}",
+        "財産「{}」（財産番号 {}）は、制限期間（{}から{}まで、法定耐用年数{years}年）内の{disposed}に市の承認なく処分されています{source}。{amount}",
         asset.name,
         asset.asset_id,
         wareki(acquired),

@@ -174,8 +174,6 @@ pub enum FindingKind {
     CompanyFyLimit,
     /// 予算超過: Σ交付決定額 of a program in an FY above its 予算額.
     OverBudget,
-    /// 採用実績なし: an employment report with no woman or disabled person hired.
-    NoHireReported,
     /// 補助対象外の財産: an asset in a category the program does not subsidise.
     IneligibleAsset,
     /// 事前相談なし: no 事前相談 on record before the application.
@@ -187,7 +185,7 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 22] = [
+    pub const ALL: [FindingKind; 21] = [
         FindingKind::AmountOver,
         FindingKind::BelowFloor,
         FindingKind::SameEstablishment,
@@ -205,7 +203,6 @@ impl FindingKind {
         FindingKind::TooFewMembers,
         FindingKind::CompanyFyLimit,
         FindingKind::OverBudget,
-        FindingKind::NoHireReported,
         FindingKind::IneligibleAsset,
         FindingKind::NoPreConsultation,
         FindingKind::NoEarlyStartNotice,
@@ -232,7 +229,6 @@ impl FindingKind {
             FindingKind::TooFewMembers => "参画企業数不足",
             FindingKind::CompanyFyLimit => "同一年度上限超過",
             FindingKind::OverBudget => "予算超過",
-            FindingKind::NoHireReported => "採用実績なし",
             FindingKind::IneligibleAsset => "補助対象外の財産",
             FindingKind::NoPreConsultation => "事前相談なし",
             FindingKind::NoEarlyStartNotice => "事前着手届なし",
@@ -260,7 +256,6 @@ impl FindingKind {
             FindingKind::TooFewMembers => "too_few_members",
             FindingKind::CompanyFyLimit => "company_fy_limit",
             FindingKind::OverBudget => "over_budget",
-            FindingKind::NoHireReported => "no_hire_reported",
             FindingKind::IneligibleAsset => "ineligible_asset",
             FindingKind::NoPreConsultation => "no_pre_consultation",
             FindingKind::NoEarlyStartNotice => "no_early_start_notice",

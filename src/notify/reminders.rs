@@ -41,7 +41,8 @@ fn plan(ledger: &[ReportDue], as_of: NaiveDate) -> Vec<Plan<'_>> {
         .iter()
         .filter(|r| seen.insert((r.application_id.as_str(), r.report_fy)))
         .map(|r| {
-            let stage = wants_reminder(r.state)
+            // An assumed duty (a grant under a 要綱 the seeds do not hold) is never mailed.
+            let stage = (wants_reminder(r.state) && r.mailable())
                 .then(|| stage_on(r.report_fy, r.due, as_of))
                 .flatten();
             (r, stage)

@@ -435,6 +435,7 @@ fn sample_row() -> ReportDue {
         due_basis: None,
         received_on: None,
         state: ReportState::NotYetDue,
+        remarks: Default::default(),
     }
 }
 

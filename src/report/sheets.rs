@@ -214,6 +214,7 @@ pub fn employment_reports<'a>(
             "報告",
             "交付決定年度",
             "様式",
+            "備考",
         ],
     );
     t.rows = Rows::made(ledger.len(), move |i| {
@@ -233,6 +234,7 @@ pub fn employment_reports<'a>(
                     .collect::<Vec<_>>()
                     .join("・"),
             ),
+            r.remarks.text().map_or(Cell::Empty, Cell::text),
         ]);
         cells
     });
@@ -290,9 +292,9 @@ pub fn restrictions(rows: &[AssetRestriction]) -> Table<'_> {
             Cell::text(&r.application_id),
             Cell::text(&r.asset_id),
             Cell::text(&r.name),
-            Cell::Int(i64::from(r.years)),
-            Cell::Date(r.acquired_on),
-            Cell::Date(r.period_end),
+            r.years.map_or(Cell::Empty, |y| Cell::Int(i64::from(y))),
+            Cell::opt_date(r.acquired_on),
+            Cell::opt_date(r.period_end),
             Cell::opt_date(r.disposed_on),
             Cell::tag(r.state.label()),
             Cell::opt_yen(r.refund),

@@ -216,6 +216,7 @@ pub fn report(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
         due_basis: None,
         received_on: None,
         state,
+        remarks: Default::default(),
     }
 }
 

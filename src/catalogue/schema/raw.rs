@@ -49,6 +49,15 @@ pub(super) struct RawProgram {
     pub(super) rules: Vec<RawRule>,
     #[serde(default)]
     pub(super) reporting_duties: Vec<RawDuty>,
+    #[serde(default)]
+    pub(super) disposal_restriction: Option<RawDisposalRestriction>,
+}
+
+/// `[programs.disposal_restriction]`: its presence switches the restriction on.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDisposalRestriction {
+    pub(super) source: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -112,6 +121,17 @@ pub(super) struct RawDuty {
     pub(super) attachments: Vec<String>,
     pub(super) shift: Option<String>,
     pub(super) basis: Option<String>,
+    pub(super) transition: Option<RawTransition>,
+}
+
+/// `transition = { decided_before = "2021-04-01", source = "…", confirmed_fys = [] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTransition {
+    pub(super) decided_before: String,
+    pub(super) source: String,
+    #[serde(default)]
+    pub(super) confirmed_fys: Vec<i32>,
 }
 
 /// A form: `"第10号様式"`, or `{ name = "第11号様式", title = "採用者リスト",

@@ -2,8 +2,16 @@
 
 use chrono::NaiveDate;
 
-use super::{AssetState, elapsed_months, evaluate, period_end, refund, shares, yen};
+use super::{AssetState, Policy, elapsed_months, evaluate, period_end, refund, shares, yen};
 use crate::model::{AppStatus, Application, Asset, RefundMethod, RowOrigin};
+
+/// Every application's assets restricted, pro rata, as the diversity subsidy's are.
+fn pro_rata(_: &Application) -> Option<Policy<'static>> {
+    Some(Policy {
+        method: RefundMethod::ProRata,
+        source: "交付要綱第12条第4号・第16条",
+    })
+}
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -245,10 +253,10 @@ fn states_at_the_boundaries() {
         let mut a = asset("A", "1", 600_000, Some(15));
         a.disposed_on = disposed.map(d);
         a.disposal_approved_on = approved.map(d);
-        let (rows, _) = evaluate(&apps, &[a], |_| RefundMethod::ProRata, d(as_of));
+        let (rows, _) = evaluate(&apps, &[a], pro_rata, d(as_of));
         let label = format!("{disposed:?} {approved:?} {as_of}");
         assert_eq!(rows[0].state, state, "{label}");
-        assert_eq!(rows[0].period_end, d("2037-06-10"), "{label}");
+        assert_eq!(rows[0].period_end, Some(d("2037-06-10")), "{label}");
         assert_eq!(rows[0].disposed_on.is_some(), known, "{label}");
     }
 }
@@ -290,11 +298,14 @@ fn evaluate_rows_refunds_and_findings() {
     e.disposed_on = Some(d("2023-01-10"));
     let w = asset("A", "W", 0, None);
     let method = |a: &Application| {
-        if a.program == "全額返還制度" {
-            RefundMethod::Full
-        } else {
-            RefundMethod::ProRata
-        }
+        Some(Policy {
+            method: if a.program == "全額返還制度" {
+                RefundMethod::Full
+            } else {
+                RefundMethod::ProRata
+            },
+            source: "交付要綱第12条第4号・第16条",
+        })
     };
     let (rows, findings) = evaluate(&apps, &[x, y, z, c, e, w], method, d("2026-04-01"));
 
@@ -312,7 +323,7 @@ fn evaluate_rows_refunds_and_findings() {
     );
     assert_eq!(
         (rows[1].state, rows[1].refund, rows[1].years),
-        (AssetState::InPeriod, None, 15)
+        (AssetState::InPeriod, None, Some(15))
     );
     // Z: not granted, so no estimate
     assert_eq!(
@@ -352,7 +363,7 @@ fn evaluate_rows_refunds_and_findings() {
         findings[0]
             .detail
             .text()
-            .ends_with("返還額（目安）は423,703円（按分額533,333円×残り143か月÷180か月）、全額なら533,333円です。"),
+            .ends_with("処分されています（交付要綱第12条第4号・第16条）。返還額（目安）は423,703円（按分額533,333円×残り143か月÷180か月）、全額なら533,333円です。"),
         "{}",
         findings[0].detail
     );
@@ -418,12 +429,7 @@ fn a_cancelled_grant_keeps_both_refund_figures() {
     let mut locker = asset("K", "L", 500_000, Some(15));
     locker.acquired_on = Some(d("2022-09-30"));
     locker.disposed_on = Some(d("2024-03-15"));
-    let (rows, findings) = evaluate(
-        &[cancelled],
-        &[locker],
-        |_| RefundMethod::ProRata,
-        d("2024-04-25"),
-    );
+    let (rows, findings) = evaluate(&[cancelled], &[locker], pro_rata, d("2024-04-25"));
     // 確定額 700,000 (what was paid), 18 of 180 months used → 630,000.
     assert_eq!(rows[0].state, AssetState::EarlyDisposal);
     assert_eq!(
@@ -460,9 +466,46 @@ fn an_approved_disposal_says_its_basis_is_the_citys_rules() {
     let mut x = asset("M", "X", 600_000, Some(15));
     x.disposed_on = Some(d("2024-02-20"));
     x.disposal_approved_on = Some(d("2024-02-01"));
-    let (rows, findings) = evaluate(&[granted], &[x], |_| RefundMethod::ProRata, d("2024-04-25"));
+    let (rows, findings) = evaluate(&[granted], &[x], pro_rata, d("2024-04-25"));
     assert_eq!(rows[0].state, AssetState::ApprovedDisposal);
     assert_eq!((rows[0].refund, rows[0].refund_full), (None, None));
     assert!(rows[0].note.as_deref().unwrap().contains("市の規則"));
     assert!(findings.is_empty());
+}
+
+/// Issue 22 item 6: a program without the disposal restriction (強靭化's server) has its assets
+/// listed, disposal and all, with no 期間内処分, no refund and no finding; the same asset under
+/// a restricting program is a breach with a refund.
+#[test]
+fn an_unrestricted_programs_asset_is_listed_without_breach_or_refund() {
+    let apps = [app(
+        "R4-101",
+        "中小企業強靭化推進補助金",
+        AppStatus::Final,
+        Some(2_000_000),
+    )];
+    let mut server = asset("R4-101", "S", 3_000_000, Some(5));
+    server.disposed_on = Some(d("2023-01-10"));
+    let none = |_: &Application| None;
+    let (rows, findings) = evaluate(&apps, std::slice::from_ref(&server), none, d("2024-04-25"));
+    assert!(findings.is_empty(), "{findings:?}");
+    assert_eq!(rows.len(), 1);
+    let r = &rows[0];
+    assert_eq!(r.state, AssetState::NotRestricted);
+    assert_eq!(r.state.label(), "処分制限なし");
+    assert_eq!((r.refund, r.refund_full, r.period_end), (None, None, None));
+    assert_eq!(r.disposed_on, Some(d("2023-01-10")));
+    assert_eq!((r.years, r.acquired_on), (Some(5), Some(d("2022-06-10"))));
+    assert!(
+        r.note.as_deref().unwrap().starts_with(
+            "中小企業強靭化推進補助金には財産の処分を制限する定めが制度カタログにない"
+        ),
+        "{:?}",
+        r.note
+    );
+    // Restricted, the same disposal is a breach: 7 of 60 months used, 2,000,000 × 53 ÷ 60.
+    let (rows, findings) = evaluate(&apps, &[server], pro_rata, d("2024-04-25"));
+    assert_eq!(rows[0].state, AssetState::EarlyDisposal);
+    assert_eq!(rows[0].refund, Some(1_766_666));
+    assert_eq!(findings.len(), 1);
 }

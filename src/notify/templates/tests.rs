@@ -38,6 +38,7 @@ fn row() -> ReportDue {
         due_basis: None,
         received_on: None,
         state: ReportState::NotYetDue,
+        remarks: Default::default(),
     }
 }
 
