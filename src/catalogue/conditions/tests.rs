@@ -43,3 +43,25 @@ fn a_disposal_restriction_must_name_its_source() {
     let text = "[[programs]]\nname = \"P\"\n[programs.disposal_restriction]\n";
     assert!(error_of(text).contains("source"), "{}", error_of(text));
 }
+
+/// Issue 22 item 16: a group rule set (cap × 参画企業数) requires 2 members unless it says
+/// otherwise.
+#[test]
+fn a_group_needs_two_members_unless_the_catalogue_says_otherwise() {
+    let group = |extra: &str| {
+        let text = format!(
+            "[[programs]]\nname = \"G\"\n[[programs.rules]]\nfy_from = 2022\nrate = \"2/3\"\ncap = 1000\ncap_multiplier = \"members\"\nunit = 1\n{extra}"
+        );
+        let cat = Catalogue::from_toml(&text, "g.toml").unwrap();
+        cat.programs()[0].rules[0].min_members
+    };
+    assert_eq!(group(""), Some(2));
+    assert_eq!(group("min_members = 1\n"), Some(1));
+    assert_eq!(group("min_members = 3\n"), Some(3));
+    let single = Catalogue::from_toml(
+        "[[programs]]\nname = \"S\"\n[[programs.rules]]\nfy_from = 2022\nrate = \"1/2\"\nunit = 1\n",
+        "s.toml",
+    )
+    .unwrap();
+    assert_eq!(single.programs()[0].rules[0].min_members, None);
+}
