@@ -73,7 +73,9 @@ fn the_nightly_report_has_every_sheet_in_the_contracts_order() {
 fn verification_matches_the_hand_worked_amounts() {
     let (_s, report) = nightly();
     let rows = read_sheet(&report, "算定検証").records("申請番号");
-    assert_eq!(rows.len(), 44);
+    // 44 hand-worked rows, and R5-111 whose 交付決定日 平成32年4月1日 is read as 2020-04-01
+    // (issue 22 item 13): its row is kept.
+    assert_eq!(rows.len(), 45);
     // (申請番号, 算定額, 交付決定額, 差額, 判定)
     type Case = (
         &'static str,
@@ -115,7 +117,13 @@ fn verification_matches_the_hand_worked_amounts() {
         assert_eq!(r.text("判定"), *verdict, "{id} 判定");
     }
     let verdict_count = |v: &str| rows.iter().filter(|r| r.text("判定") == v).count();
-    assert_eq!(verdict_count("一致"), 32);
+    // 32 hand-worked, and R5-111 (マル経: 38,800 × 1/2 = 19,400, decided 19,400).
+    assert_eq!(verdict_count("一致"), 33);
+    let r5_111 = one(&rows, "申請番号", "R5-111");
+    assert_eq!(
+        (r5_111.yen("算定額"), r5_111.yen("交付決定額")),
+        (Some(19_400), Some(19_400))
+    );
     assert_eq!(verdict_count("超過"), 2);
     assert_eq!(verdict_count("不足"), 1);
     assert_eq!(verdict_count("対象外"), 2);
@@ -294,6 +302,18 @@ fn input_errors_name_file_sheet_and_cell() {
     let negative = one(&rows, "セル", "L44");
     assert_eq!(negative.text("値"), "-50000");
     assert_eq!(negative.text("内容"), "金額が負です");
+    // Issue 22 item 13: 平成32年4月1日 is 令和2年4月1日, a warning that rejects nothing.
+    let era = one(&rows, "セル", "J43");
+    assert_eq!(era.text("申請番号"), "R5-111");
+    assert!(
+        era.text("内容").starts_with("警告（除外なし）：平成32年4月1日は平成の終わり（2019年4月30日）より後の日付のため、同じ暦日の令和2年4月1日（2020年4月1日）として読みました"),
+        "{}",
+        era.text("内容")
+    );
+    assert_eq!(
+        era.text("影響"),
+        "この行は除外せず、読み取った値で処理しています"
+    );
 }
 
 #[test]
@@ -414,7 +434,7 @@ fn the_night_says_what_to_fix_in_whole_sentences() {
         )
         .expect(1);
     ran.stderr_is(&[
-        "入力に誤りがあり 10 行を除外しました（10 件）。集計ブックの「入力エラー」シートを確認してください。",
+        "入力に誤りがあり 9 行を除外しました（9 件）。集計ブックの「入力エラー」シートを確認してください。",
         "nightly: 基準日 2024-04-25 の集計ブックを out/summary-2024-04-25.xlsx に書き出しました。",
     ]);
     assert_eq!(ran.stdout(), "");

@@ -241,7 +241,7 @@ fn check(files: &[PathBuf], programs: Option<&Path>) -> Result<Finished, CliErro
                 done.exit = Exit::CouldNotRun;
             }
             Ok(report) => {
-                for e in &report.errors {
+                for e in report.errors.iter().chain(&report.warnings) {
                     let value = if e.value.is_empty() {
                         String::new()
                     } else {

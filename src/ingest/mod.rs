@@ -250,6 +250,7 @@ impl Reader {
                 })?;
                 append(&mut inputs.applications, r.records);
                 append(&mut inputs.errors, r.errors);
+                append(&mut inputs.warnings, r.warnings);
                 r.rows
             }
             Dataset::Assets => {
@@ -260,6 +261,7 @@ impl Reader {
                 })?;
                 append(&mut inputs.assets, r.records);
                 append(&mut inputs.errors, r.errors);
+                append(&mut inputs.warnings, r.warnings);
                 r.rows
             }
             Dataset::EmploymentReports => {
@@ -272,12 +274,14 @@ impl Reader {
                 append(&mut inputs.employment_reports, r.records);
                 append(&mut inputs.rejected_reports, held);
                 append(&mut inputs.errors, r.errors);
+                append(&mut inputs.warnings, r.warnings);
                 r.rows
             }
             Dataset::Budgets => {
                 let r = read_rows(book, &sheet, &header, &mut |c| rows::budget(c, catalogue))?;
                 append(&mut inputs.budgets, r.records);
                 append(&mut inputs.errors, r.errors);
+                append(&mut inputs.warnings, r.warnings);
                 r.rows
             }
         };
@@ -329,6 +333,7 @@ impl Reader {
             );
         }
         annotate_errors(errors, &by_id, &self.datasets);
+        annotate_errors(&mut inputs.warnings, &by_id, &self.datasets);
         drop(by_id);
         // Counted by runs of one sheet (rows of a sheet stand together), so a
         // million rows are not each hashed with their file and sheet names.
@@ -438,6 +443,8 @@ pub struct CheckReport {
     /// Sheets recognised as a dataset, with their data rows.
     pub sheets: Vec<InputSummary>,
     pub errors: Vec<InputError>,
+    /// Values read leniently (rows kept): printed, but no exit status of their own.
+    pub warnings: Vec<InputError>,
 }
 
 /// Checks files the way a run reads them, each sheet recognised by its
@@ -490,6 +497,13 @@ pub fn check_files(
                 errors: ingested
                     .inputs
                     .errors
+                    .iter()
+                    .filter(|e| e.file == label)
+                    .cloned()
+                    .collect(),
+                warnings: ingested
+                    .inputs
+                    .warnings
                     .iter()
                     .filter(|e| e.file == label)
                     .cloned()

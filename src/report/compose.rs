@@ -65,7 +65,7 @@ pub fn workbook<'a>(
             sheets::restrictions(&results.restrictions),
             sheets::findings(&results.findings),
             notices,
-            sheets::input_errors(&ingested.inputs.errors),
+            sheets::input_errors(&ingested.inputs.errors, &ingested.inputs.warnings),
         ],
         meta: PrintMeta {
             title: TITLE.into(),

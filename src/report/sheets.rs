@@ -18,7 +18,10 @@ use super::table::{Cell, Table};
 /// (then column), so staff fixing an export go down it once. Files sort by
 /// name; the sheets of one file keep the order they were read in (the
 /// order of the datasets), not the order of their names.
-pub fn input_errors(errors: &[InputError]) -> Table<'_> {
+///
+/// `warnings` (values read leniently, rows kept) are listed among them, their 内容 starting
+/// 警告（除外なし）, and do not make the sheet need action by themselves.
+pub fn input_errors<'a>(errors: &'a [InputError], warnings: &'a [InputError]) -> Table<'a> {
     // When InputError gains 申請番号, 事業者名 and 影響 (issue 11, build 1),
     // add them as columns here, after 内容.
     let mut t = Table::new(
@@ -36,7 +39,7 @@ pub fn input_errors(errors: &[InputError]) -> Table<'_> {
         ],
     );
     let mut sheets: Vec<(&str, &str)> = Vec::new();
-    for e in errors {
+    for e in errors.iter().chain(warnings) {
         if !sheets.contains(&(e.file.as_str(), e.sheet.as_str())) {
             sheets.push((&e.file, &e.sheet));
         }
@@ -47,7 +50,7 @@ pub fn input_errors(errors: &[InputError]) -> Table<'_> {
             .position(|s| *s == (e.file.as_str(), e.sheet.as_str()))
             .unwrap_or(usize::MAX)
     };
-    let mut sorted: Vec<&InputError> = errors.iter().collect();
+    let mut sorted: Vec<&InputError> = errors.iter().chain(warnings).collect();
     sorted.sort_by_key(|e| (e.file.as_str(), rank(e), cell_order(&e.cell)));
     t.rows = sorted
         .into_iter()
@@ -65,7 +68,7 @@ pub fn input_errors(errors: &[InputError]) -> Table<'_> {
             ]
         })
         .collect();
-    t.needs_action = !t.rows.is_empty();
+    t.needs_action = !errors.is_empty();
     t
 }
 
@@ -397,7 +400,7 @@ mod tests {
             e("a.xlsx", "C9"),
             e("a.xlsx", "A10"),
         ];
-        let t = input_errors(&errors);
+        let t = input_errors(&errors, &[]);
         let got: Vec<(Cell, Cell)> = t
             .rows
             .iter()

@@ -11,7 +11,7 @@ mod ident;
 mod num;
 mod yen;
 
-pub use date::{date, excel_serial};
+pub use date::{date, date_noted, excel_serial};
 pub use fy::fiscal_year;
 pub use ident::{corporate_number, email};
 pub use yen::yen;
