@@ -182,10 +182,21 @@ pub enum FindingKind {
     NoEarlyStartNotice,
     /// 報告行の入力エラー: a rejected report row holds its application's reminders.
     ReportRowRejected,
+    /// 申請期間外: applied outside its program's 申請期間 for the FY.
+    OutsideApplicationWindow,
+    /// 着手前の申請期間不足: applied less than the required days before 事業着手日 (a rule with
+    /// exceptions: "原則").
+    ShortLeadTime,
+    /// 完了日未入力: 事業完了日 still blank after the installation deadline.
+    CompletionDateMissing,
+    /// 申請前の完了: 事業完了日 before 申請日.
+    CompletedBeforeApplication,
+    /// 市外の事業所: 事業所所在地 not in the city the program requires.
+    OutsideCity,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 21] = [
+    pub const ALL: [FindingKind; 26] = [
         FindingKind::AmountOver,
         FindingKind::BelowFloor,
         FindingKind::SameEstablishment,
@@ -207,6 +218,11 @@ impl FindingKind {
         FindingKind::NoPreConsultation,
         FindingKind::NoEarlyStartNotice,
         FindingKind::ReportRowRejected,
+        FindingKind::OutsideApplicationWindow,
+        FindingKind::ShortLeadTime,
+        FindingKind::CompletionDateMissing,
+        FindingKind::CompletedBeforeApplication,
+        FindingKind::OutsideCity,
     ];
 
     /// The 種別 staff read on 要確認 and in the digest.
@@ -233,6 +249,11 @@ impl FindingKind {
             FindingKind::NoPreConsultation => "事前相談なし",
             FindingKind::NoEarlyStartNotice => "事前着手届なし",
             FindingKind::ReportRowRejected => "報告行の入力エラー",
+            FindingKind::OutsideApplicationWindow => "申請期間外",
+            FindingKind::ShortLeadTime => "着手前の申請期間不足（原則）",
+            FindingKind::CompletionDateMissing => "完了日未入力",
+            FindingKind::CompletedBeforeApplication => "申請前の完了",
+            FindingKind::OutsideCity => "市外の事業所",
         }
     }
 
@@ -260,6 +281,11 @@ impl FindingKind {
             FindingKind::NoPreConsultation => "no_pre_consultation",
             FindingKind::NoEarlyStartNotice => "no_early_start_notice",
             FindingKind::ReportRowRejected => "report_row_rejected",
+            FindingKind::OutsideApplicationWindow => "outside_application_window",
+            FindingKind::ShortLeadTime => "short_lead_time",
+            FindingKind::CompletionDateMissing => "completion_date_missing",
+            FindingKind::CompletedBeforeApplication => "completed_before_application",
+            FindingKind::OutsideCity => "outside_city",
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod amount;
 pub mod assess;
 pub mod cases;
 mod cite;
+mod conditions;
 pub mod findings;
 pub mod stated;
 

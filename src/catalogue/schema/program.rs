@@ -122,6 +122,9 @@ pub(super) fn program(ctx: &Ctx, raw: RawProgram) -> Result<Program, CatalogueEr
         ctx,
         RawConditions {
             disposal_restriction: raw.disposal_restriction,
+            windows: raw.application_windows,
+            lead_time: raw.lead_time,
+            establishment_in: raw.establishment_in,
         },
     )?;
     Ok(Program {
