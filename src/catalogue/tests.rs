@@ -110,7 +110,7 @@ fn reporting_duties_and_refund_method() {
             attachments: vec![],
             transition: Some(crate::model::Transition {
                 decided_before: chrono::NaiveDate::from_ymd_opt(2021, 4, 1).unwrap(),
-                source: "令和3年改正附則第2項「なお従前の例による」（改正前の要綱の本文は市の確認待ち）".into(),
+                source: "令和3年改正附則第2項「なお従前の例による」".into(),
                 confirmed_fys: vec![],
             }),
             notes_hires: true,
