@@ -88,13 +88,20 @@ fn compliance_and_totals(catalogue: &Catalogue, inputs: &Inputs, as_of: NaiveDat
         restriction::evaluate(
             apps,
             &inputs.assets,
-            |app| catalogue.refund_method(app.program_id),
+            |app| {
+                catalogue
+                    .disposal_restriction(app.program_id)
+                    .map(|r| restriction::Policy {
+                        method: catalogue.refund_method(app.program_id),
+                        source: &r.source,
+                    })
+            },
             as_of,
         )
     });
     findings.extend(asset_findings);
     findings.extend(step("stated rules", || {
-        rules::stated::findings(catalogue, inputs, as_of)
+        rules::stated::findings(catalogue, inputs)
     }));
     Others {
         ledger,

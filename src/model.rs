@@ -21,6 +21,7 @@ mod run;
 pub use application::{AppRecords, AppStatus, Application, ProgramId, Recorded};
 pub use duties::{
     DEFAULT_GRACE_OPEN_DAYS, DueShift, Form, MAX_GRACE_OPEN_DAYS, RefundMethod, ReportingDuty,
+    Transition,
 };
 pub use finding::{BudgetExcess, Detail, Finding, FindingKind};
 pub use hold::{CONFIRM_FLAG, HoldReason, MailHold};

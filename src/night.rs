@@ -231,7 +231,6 @@ pub(crate) fn case(section: Section, app: &str, kind: Option<FindingKind>) -> St
             | FindingKind::ReportRowRejected
             | FindingKind::ReportNotOwed
             | FindingKind::ReportYearMismatch
-            | FindingKind::NoHireReported
             | FindingKind::UnknownApplication => "report",
             FindingKind::EarlyDisposal
             | FindingKind::UsefulLifeMismatch

@@ -65,7 +65,7 @@ fn without_the_columns_nothing_is_recorded_and_a_bad_date_rejects_the_row() {
         Recorded::NoColumn
     );
     let inputs = read(&format!(
-        "{HEAD},実績報告受付日\nA-1,中小企業受注拡大支援補助金,,綾瀬精工,2022/5/10,300000,申請中,平成32年1月1日\n"
+        "{HEAD},実績報告受付日\nA-1,中小企業受注拡大支援補助金,,綾瀬精工,2022/5/10,300000,申請中,令和元年4月30日\n"
     ));
     assert!(inputs.applications.is_empty());
     assert_eq!(inputs.errors[0].column, "実績報告受付日");

@@ -73,7 +73,9 @@ fn the_nightly_report_has_every_sheet_in_the_contracts_order() {
 fn verification_matches_the_hand_worked_amounts() {
     let (_s, report) = nightly();
     let rows = read_sheet(&report, "算定検証").records("申請番号");
-    assert_eq!(rows.len(), 44);
+    // 44 hand-worked rows, and R5-111 whose 交付決定日 平成32年4月1日 is read as 2020-04-01
+    // (issue 22 item 13): its row is kept.
+    assert_eq!(rows.len(), 45);
     // (申請番号, 算定額, 交付決定額, 差額, 判定)
     type Case = (
         &'static str,
@@ -115,9 +117,15 @@ fn verification_matches_the_hand_worked_amounts() {
         assert_eq!(r.text("判定"), *verdict, "{id} 判定");
     }
     let verdict_count = |v: &str| rows.iter().filter(|r| r.text("判定") == v).count();
-    // The 退職金共済 row gives only an upper bound (no 月額掛金内訳): 上限内, not 一致.
-    assert_eq!(verdict_count("一致"), 31);
+    // 31 hand-worked, and R5-111 (マル経: 38,800 × 1/2 = 19,400, decided 19,400);
+    // the 退職金共済 row gives only an upper bound (no 月額掛金内訳): 上限内, not 一致.
+    assert_eq!(verdict_count("一致"), 32);
     assert_eq!(verdict_count("上限内"), 1);
+    let r5_111 = one(&rows, "申請番号", "R5-111");
+    assert_eq!(
+        (r5_111.yen("算定額"), r5_111.yen("交付決定額")),
+        (Some(19_400), Some(19_400))
+    );
     assert_eq!(verdict_count("超過"), 2);
     assert_eq!(verdict_count("不足"), 1);
     assert_eq!(verdict_count("対象外"), 2);
@@ -211,14 +219,22 @@ fn assets_show_each_state_and_the_refund() {
     let rows = read_sheet(&report, "財産処分制限").records("申請番号");
     assert_eq!(rows.len(), 12);
     let asset = |id: &str| one(&rows, "財産番号", id);
-    assert_eq!(asset("Z-0001").text("状況"), "制限期間満了");
-    assert_eq!(asset("Z-0003").text("状況"), "承認済処分");
-    assert_eq!(asset("Z-0002").text("状況"), "制限期間中");
+    // Issue 22 item 6: only the diversity subsidy restricts disposal (要綱第12条第4号・第16条);
+    // other programs' assets are listed, disposed or not, with no period, breach or refund.
+    for id in ["Z-0001", "Z-0002", "Z-0003", "Z-0004"] {
+        let a = asset(id);
+        assert_eq!(a.text("状況"), "処分制限なし", "{id}");
+        assert_eq!(a.date("制限期間終了日"), None, "{id}");
+        assert_eq!(a.yen("返還額（目安）"), None, "{id}");
+    }
+    assert_eq!(asset("Z-0003").date("処分日"), Some(d(2024, 2, 20)));
+    assert_eq!(asset("Z-0005").text("状況"), "制限期間中");
     let z9 = asset("Z-0009");
     assert_eq!(z9.text("状況"), "期間内処分");
     assert_eq!(z9.yen("返還額（目安）"), Some(630_000));
     assert_eq!(z9.date("取得日"), Some(d(2022, 9, 30)));
-    assert_eq!(z9.date("制限期間終了日"), Some(d(2037, 9, 29)));
+    // Issue 22 item 8: 15 years counted from the day after 取得日 end on its anniversary.
+    assert_eq!(z9.date("制限期間終了日"), Some(d(2037, 9, 30)));
     // A blank 取得日 takes the application's 事業完了日.
     assert_eq!(asset("Z-0010").date("取得日"), Some(d(2024, 1, 31)));
 }
@@ -325,6 +341,18 @@ fn input_errors_name_file_sheet_and_cell() {
     let negative = one(&rows, "セル", "L44");
     assert_eq!(negative.text("値"), "-50000");
     assert_eq!(negative.text("内容"), "金額が負です");
+    // Issue 22 item 13: 平成32年4月1日 is 令和2年4月1日, a warning that rejects nothing.
+    let era = one(&rows, "セル", "J43");
+    assert_eq!(era.text("申請番号"), "R5-111");
+    assert!(
+        era.text("内容").starts_with("警告（除外なし）：平成32年4月1日は平成の終わり（2019年4月30日）より後の日付のため、同じ暦日の令和2年4月1日（2020年4月1日）として読みました"),
+        "{}",
+        era.text("内容")
+    );
+    assert_eq!(
+        era.text("影響"),
+        "この行は除外せず、読み取った値で処理しています"
+    );
 }
 
 #[test]
@@ -445,7 +473,7 @@ fn the_night_says_what_to_fix_in_whole_sentences() {
         )
         .expect(1);
     ran.stderr_is(&[
-        "入力に誤りがあり 10 行を除外しました（10 件）。集計ブックの「入力エラー」シートを確認してください。",
+        "入力に誤りがあり 9 行を除外しました（9 件）。集計ブックの「入力エラー」シートを確認してください。",
         "試行: メール 6 通（督促 5 通、職員あてのまとめ 1 通）を .eml として out/outbox に書き出しました。送信も送信済みの記録もしていません。",
         "nightly: 基準日 2024-04-25 の集計ブックを out/summary-2024-04-25.xlsx に書き出しました。",
     ]);

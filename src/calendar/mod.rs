@@ -43,8 +43,12 @@ pub fn is_closed_day(d: NaiveDate) -> bool {
         || is_national_holiday(d)
 }
 
-/// `d` itself when the city is open that day, else the next open day
-/// (地方自治法 第4条の2 第4項).
+/// `d` itself when the city is open that day, else the next open day.
+///
+/// Moving a due day this way is the city's policy, not law: 地方自治法 第4条の2 第4項 moves
+/// only periods set by a 法律 or 命令 (a 休日条例 extends it to the city's 条例 and 規則),
+/// and the 要綱's deadlines ("4月に", "30日後の日") are neither (programs.md, "Deadlines
+/// that fall on a closed day"). Each duty names this shift as its setting and `basis`.
 pub fn next_open_day(d: NaiveDate) -> NaiveDate {
     let mut day = d;
     while is_closed_day(day) {
@@ -77,6 +81,20 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// Issue 22 item 14: the shift to the next open day is the city's policy; this file must
+    /// not cite 地方自治法 第4条の2 第4項 as its ground (programs.md says it does not apply).
+    #[test]
+    fn the_shift_is_not_cited_as_law() {
+        let source = include_str!("mod.rs");
+        let doc: String = source
+            .lines()
+            .skip_while(|l| !l.contains("else the next open day"))
+            .take_while(|l| l.trim_start().starts_with("///"))
+            .collect();
+        assert!(doc.contains("the city's policy, not law"), "{doc}");
+        assert!(!doc.contains("(地方自治法 第4条の2 第4項)"), "{doc}");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 use std::path::Path;
 
+mod conditions;
 pub mod error;
 mod names;
 mod program;
@@ -17,6 +18,7 @@ pub mod useful_life;
 
 pub use crate::model::ProgramId;
 use crate::model::{RefundMethod, ReportingDuty};
+pub use conditions::*;
 pub use error::CatalogueError;
 pub use names::key as name_key;
 pub use program::*;
@@ -124,6 +126,11 @@ impl Catalogue {
             .iter()
             .flat_map(|p| p.reporting_duties.iter().cloned())
             .collect()
+    }
+
+    /// Whether a program restricts the disposal of its assets, and by which article.
+    pub fn disposal_restriction(&self, id: ProgramId) -> Option<&DisposalRestriction> {
+        self.program(id).conditions.disposal_restriction.as_ref()
     }
 
     /// How an early-disposal refund is estimated for a program.

@@ -24,6 +24,8 @@ pub struct Program {
     pub group_cost_basis: GroupCostBasis,
     pub refund_method: RefundMethod,
     pub reporting_duties: Vec<ReportingDuty>,
+    /// Duties and conditions beyond the amount, each naming its source.
+    pub conditions: super::Conditions,
 }
 
 /// A 区分 of a program, with the other spellings staff use for it.
@@ -88,7 +90,8 @@ pub struct Checks {
     pub completion_report_shift: DueShift,
     /// Σ交付決定額 per FY must stay within the program's 予算額.
     pub within_budget: bool,
-    /// Each employment report must show a woman or a disabled person hired.
+    /// 雇用状況報告 notes a received report with no hire (新規採用なし); no 要確認 row, since
+    /// 第3条第5号 is an application-time test. Passed to each duty as `notes_hires`.
     pub hire_reported: bool,
     /// Asset categories (種類 of the useful-life table) the program does not subsidise.
     pub excluded_asset_categories: Vec<String>,

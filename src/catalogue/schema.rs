@@ -10,6 +10,7 @@
 
 mod checks;
 mod choice;
+mod conditions;
 mod duties;
 mod program;
 mod raw;

@@ -113,6 +113,12 @@ fn reporting_duties_and_refund_method() {
                 "求人票及び求人を行ったことを証明する書類等".into(),
             ],
             grace_open_days: 3,
+            transition: Some(crate::model::Transition {
+                decided_before: chrono::NaiveDate::from_ymd_opt(2021, 4, 1).unwrap(),
+                source: "令和3年改正附則第2項「なお従前の例による」".into(),
+                confirmed_fys: vec![],
+            }),
+            notes_hires: true,
         }]
     );
     let diversity = cat.find_program("ダイバーシティ経営推進補助金").unwrap();

@@ -47,7 +47,9 @@ pub(super) fn run(files: &[PathBuf], programs: Option<&Path>) -> Result<Finished
                 done.exit = Exit::CouldNotRun;
             }
             Ok(report) => {
-                for e in &report.errors {
+                // Warnings (values read leniently, rows kept) print among the
+                // errors but set no exit status of their own.
+                for e in report.errors.iter().chain(&report.warnings) {
                     let value = if e.value.is_empty() {
                         String::new()
                     } else {

@@ -97,6 +97,42 @@ pub struct ReportDue {
     /// but no reminder may go out for a report the export holds.
     pub received_later: Option<NaiveDate>,
     pub state: ReportState,
+    /// What 備考 says of the report beyond its date: an assumed duty, a report with no hire.
+    pub remarks: Remarks,
+}
+
+/// 備考 of a ledger row: facts that inform staff and change no 状況.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Remarks {
+    /// Why the duty is only assumed (推定) for this grant (a transitional 附則 keeps it under
+    /// a 要綱 the seeds do not hold). Such a report is never mailed.
+    pub assumed: Option<Arc<str>>,
+    /// The report received shows neither a woman nor a disabled person hired (新規採用なし):
+    /// information, not a breach (第3条第5号 is an application-time test).
+    pub no_new_hire: bool,
+}
+
+impl Remarks {
+    /// The 備考 text, or `None` when there is nothing to say.
+    pub fn text(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(why) = &self.assumed {
+            parts.push(format!(
+                "推定：{why}。この報告義務は市の確認待ちのため、督促メールは送りません。"
+            ));
+        }
+        if self.no_new_hire {
+            parts.push("新規採用なし（女性0名・障がい者0名）。".to_string());
+        }
+        (!parts.is_empty()).then(|| parts.concat())
+    }
+}
+
+impl ReportDue {
+    /// Whether reminders may be mailed for this report: not for an assumed duty.
+    pub fn mailable(&self) -> bool {
+        self.remarks.assumed.is_none()
+    }
 }
 
 /// A report a grant owes, before looking at what was received.
@@ -163,18 +199,45 @@ fn shown_from(nominal: NaiveDate) -> NaiveDate {
     nominal.with_day(1).unwrap_or(nominal)
 }
 
-/// The earliest 受付日 per (申請番号, 報告年度) among the reports `keep` takes.
+/// The earliest report per (申請番号, 報告年度) among the reports `keep` takes by 受付日 (the
+/// first in input order among those of one 受付日).
 fn earliest_received(
     received: &[EmploymentReport],
     keep: impl Fn(NaiveDate) -> bool,
-) -> HashMap<(&str, FiscalYear), NaiveDate> {
-    let mut out: HashMap<(&str, FiscalYear), NaiveDate> = HashMap::new();
+) -> HashMap<(&str, FiscalYear), &EmploymentReport> {
+    let mut out: HashMap<(&str, FiscalYear), &EmploymentReport> = HashMap::new();
     for r in received.iter().filter(|r| keep(r.received_on)) {
         out.entry((r.application_id.as_str(), r.report_fy))
-            .and_modify(|d| *d = (*d).min(r.received_on))
-            .or_insert(r.received_on);
+            .and_modify(|e| {
+                if r.received_on < e.received_on {
+                    *e = r;
+                }
+            })
+            .or_insert(r);
     }
     out
+}
+
+/// A report that gives its hires and shows none: both counts 0, or one 0 and the other blank
+/// (the form has both boxes). A report with both blank says nothing.
+fn shows_no_hire(r: &EmploymentReport) -> bool {
+    (r.hires_women.is_some() || r.hires_disabled.is_some())
+        && r.hires_women.unwrap_or(0) + r.hires_disabled.unwrap_or(0) == 0
+}
+
+/// Why `duty` is only assumed for `app`'s grant, when its transition says so.
+fn assumed(duty: &ReportingDuty, app: &Application) -> Option<Arc<str>> {
+    let t = duty.transition.as_ref()?;
+    let decided = app.decided_on?;
+    t.assumes(decided).then(|| {
+        format!(
+            "{}より前（{}）の交付決定は改正前の要綱によります（{}）",
+            wareki(t.decided_before),
+            wareki(decided),
+            t.source
+        )
+        .into()
+    })
 }
 
 fn state_of(received_on: Option<NaiveDate>, due: NaiveDate, as_of: NaiveDate) -> ReportState {
@@ -250,11 +313,20 @@ pub fn ledger(
         .into_iter()
         .map(|(req, due, duty)| {
             let duty = shared[duty].clone();
-            let received_on = index.get(&(req.app.id.as_str(), req.report_fy)).copied();
+            let report = index.get(&(req.app.id.as_str(), req.report_fy)).copied();
+            let received_on = report.map(|r| r.received_on);
             let received_later = received_on
                 .is_none()
-                .then(|| later.get(&(req.app.id.as_str(), req.report_fy)).copied())
+                .then(|| {
+                    later
+                        .get(&(req.app.id.as_str(), req.report_fy))
+                        .map(|r| r.received_on)
+                })
                 .flatten();
+            let remarks = Remarks {
+                assumed: assumed(req.duty, req.app),
+                no_new_hire: req.duty.notes_hires && report.is_some_and(shows_no_hire),
+            };
             ReportDue {
                 application_id: req.app.id.clone(),
                 company: req.app.company.clone(),
@@ -277,6 +349,7 @@ pub fn ledger(
                 received_on,
                 received_later,
                 state: state_of(received_on, due, as_of),
+                remarks,
             }
         })
         .collect()

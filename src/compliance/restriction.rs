@@ -3,15 +3,25 @@
 //! restriction period, tells its 状況 on the as-of date, and estimates the refund for a
 //! disposal inside the period.
 //!
+//! The seeds impose the restriction on the diversity subsidy alone, so it is a program
+//! setting ([`Policy`], the catalogue's `[programs.disposal_restriction]` with its source).
+//! An asset of a program without it is still listed, as 処分制限なし, with no breach and no
+//! refund: a city whose 補助金等交付規則 restricts other programs' assets switches it on for
+//! them, citing the 規則.
+//!
 //! # Dates
 //!
-//! The period runs from 取得日 through the day before the same date N years later, counted as
-//! 民法 第143条 counts periods: when the later year has no such date (an acquisition on
-//! February 29 and a non-leap year), the period ends on the last day of that month. So an
-//! acquisition on February 29 always ends its period on February 28: the day before the
-//! 応当日 in a leap year, the month's last day otherwise; equivalently, the 応当日 is March 1.
-//! Months are counted the same way, which keeps [`elapsed_months`] consistent with
-//! [`period_end`]: a disposal on the last day of the period has used all N × 12 months.
+//! The period is N years counted as 民法 第140条・第143条 count periods, the reading the
+//! catalogue also uses for 実績報告's "30日後の日" (`completion_report_first_day = "excluded"`):
+//! the first day (取得日) is not counted, so the period is reckoned from the day after (起算日),
+//! and it ends on the day before the 起算日's N-year 応当日, which is the N-year anniversary of
+//! 取得日. Where the last year has no 応当日 the period ends on that month's last day
+//! (第143条第2項). So 2022-06-10 + 15 years ends on 2037-06-10; 2020-02-29 + 1 year on
+//! 2021-02-28; and 2023-02-28 + 1 year on 2024-02-29 (起算日 March 1, 応当日 2024-03-01).
+//! Months are counted the same way from the 起算日, which keeps [`elapsed_months`] consistent
+//! with [`period_end`]: a disposal on the last day of the period has used all N × 12 months.
+//! The seeds (第12条(4), 第16条) say only "法定耐用年数の間"; counting it by the 民法 is this
+//! project's stated reading (programs.md), not words of the 要綱.
 
 use foldhash::{HashMap, HashMapExt};
 
@@ -32,6 +42,8 @@ pub enum AssetState {
     EarlyDisposal,
     /// Disposed of with the city's approval given on or before the disposal.
     ApprovedDisposal,
+    /// The program restricts no disposal (no `disposal_restriction` in the catalogue).
+    NotRestricted,
 }
 
 impl AssetState {
@@ -41,6 +53,7 @@ impl AssetState {
             AssetState::Expired => "制限期間満了",
             AssetState::EarlyDisposal => "期間内処分",
             AssetState::ApprovedDisposal => "承認済処分",
+            AssetState::NotRestricted => "処分制限なし",
         }
     }
 }
@@ -51,11 +64,12 @@ pub struct AssetRestriction {
     pub application_id: String,
     pub asset_id: String,
     pub name: String,
-    /// 法定耐用年数 in force (the explicit value wins over the table).
-    pub years: u32,
-    pub acquired_on: NaiveDate,
-    /// 制限期間終了日: the last day of the restriction.
-    pub period_end: NaiveDate,
+    /// 法定耐用年数 in force (the explicit value wins over the table); known for every
+    /// restricted asset, perhaps not for one of a program without the restriction.
+    pub years: Option<u32>,
+    pub acquired_on: Option<NaiveDate>,
+    /// 制限期間終了日: the last day of the restriction; none when the program has none.
+    pub period_end: Option<NaiveDate>,
     /// 処分日 as known on the as-of date (a later date is not known yet).
     pub disposed_on: Option<NaiveDate>,
     /// 処分承認日 as known on the as-of date.
@@ -71,6 +85,14 @@ pub struct AssetRestriction {
     pub note: Option<String>,
 }
 
+/// How an application's assets are restricted, from its program's catalogue entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy<'a> {
+    pub method: RefundMethod,
+    /// Where the restriction is written, quoted on each 期間内処分 row.
+    pub source: &'a str,
+}
+
 /// The `months`-th 応当日 of `start`; the first of the next month when that month is too short.
 fn month_anniversary(start: NaiveDate, months: u64) -> Option<NaiveDate> {
     let month0 = u64::from(start.month0()).checked_add(months)?;
@@ -81,26 +103,34 @@ fn month_anniversary(start: NaiveDate, months: u64) -> Option<NaiveDate> {
         .or_else(|| NaiveDate::from_ymd_opt(year, month, 1)?.checked_add_months(Months::new(1)))
 }
 
-/// The last day of the restriction: the day before the N-year 応当日 (see the module docs for
-/// February 29). Zero years give the day before acquisition, an empty period. Years beyond
-/// the calendar's range give [`NaiveDate::MAX`]: a restriction that never ends.
+/// The last day of the restriction: the N-year anniversary of 取得日, counted from the day after
+/// (see the module docs). Zero years give the day before acquisition, an empty period. Years
+/// beyond the calendar's range give [`NaiveDate::MAX`]: a restriction that never ends.
 pub fn period_end(acquired: NaiveDate, years: u32) -> NaiveDate {
-    month_anniversary(acquired, u64::from(years) * 12)
+    if years == 0 {
+        return acquired.pred_opt().unwrap_or(acquired);
+    }
+    acquired
+        .succ_opt()
+        .and_then(|start| month_anniversary(start, u64::from(years) * 12))
         .and_then(|d| d.pred_opt())
         .unwrap_or(NaiveDate::MAX)
 }
 
-/// Months elapsed from acquisition to disposal, a started month counted as elapsed: the first
-/// month starts on 取得日 itself, so a disposal that day has used 1 month. A disposal before
-/// acquisition (a data error) has used none.
+/// Months elapsed from acquisition to disposal, a started month counted as elapsed. Months
+/// run from the 起算日 (the day after 取得日) as the period does; a disposal on 取得日 itself
+/// has used 1 month. A disposal before acquisition (a data error) has used none.
 pub fn elapsed_months(acquired: NaiveDate, disposed: NaiveDate) -> u32 {
     if disposed < acquired {
         return 0;
     }
-    let years = i64::from(disposed.year()) - i64::from(acquired.year());
-    let months = years * 12 + i64::from(disposed.month0()) - i64::from(acquired.month0());
+    let Some(start) = acquired.succ_opt().filter(|&s| s <= disposed) else {
+        return 1;
+    };
+    let years = i64::from(disposed.year()) - i64::from(start.year());
+    let months = years * 12 + i64::from(disposed.month0()) - i64::from(start.month0());
     let mut whole = u64::try_from(months).unwrap_or(0);
-    if month_anniversary(acquired, whole).is_none_or(|d| d > disposed) {
+    if month_anniversary(start, whole).is_none_or(|d| d > disposed) {
         whole = whole.saturating_sub(1);
     }
     u32::try_from(whole + 1).unwrap_or(u32::MAX)
@@ -297,13 +327,15 @@ fn status_note(app: Option<&Application>) -> Option<String> {
 const APPROVED_NOTE: &str = "承認済の処分に返還を求めない扱いは市の規則（綾瀬市補助金等に係る予算の執行に関する規則）によるもので、要綱には処分承認の手続きがありません。";
 
 /// Dates each asset's restriction and tells its 状況 on `as_of`, with a refund estimate for
-/// each 期間内処分 by the program's [`RefundMethod`]. Findings: each 期間内処分, each conflict
-/// between an explicit 法定耐用年数 and the table, and each asset whose period cannot be dated
-/// (no years or no 取得日; its input error says why). Rows and findings follow asset order.
-pub fn evaluate(
+/// each 期間内処分 by its program's [`Policy`] (`None`: the program restricts nothing, and the
+/// asset is listed as 処分制限なし). Findings, for restricted assets only: each 期間内処分, each
+/// conflict between an explicit 法定耐用年数 and the table, and each asset whose period
+/// cannot be dated (no years or no 取得日; its input error says why). Rows and findings follow
+/// asset order. An asset whose application is unknown is treated as restricted.
+pub fn evaluate<'p>(
     apps: &[Application],
     assets: &[Asset],
-    method: impl Fn(&Application) -> RefundMethod,
+    policy: impl Fn(&Application) -> Option<Policy<'p>>,
     as_of: NaiveDate,
 ) -> (Vec<AssetRestriction>, Vec<Finding>) {
     let by_id = Application::by_id(apps);
@@ -313,6 +345,19 @@ pub fn evaluate(
     let mut findings = Vec::new();
     for (asset, share) in assets.iter().zip(shares) {
         let app = by_id.get(asset.application_id.as_str()).copied();
+        let policy = match app {
+            Some(app) => match policy(app) {
+                Some(p) => p,
+                None => {
+                    rows.push(unrestricted(asset, app, as_of));
+                    continue;
+                }
+            },
+            None => Policy {
+                method: RefundMethod::default(),
+                source: "",
+            },
+        };
         findings.extend(years_conflict(asset, app));
         let (Some(years), Some(acquired)) = (asset.useful_life_years(), asset.acquired_on) else {
             findings.push(undatable(asset, app));
@@ -325,10 +370,9 @@ pub fn evaluate(
         }
         let mut estimate = None;
         if a.state == AssetState::EarlyDisposal {
-            let m = app.map_or(RefundMethod::default(), &method);
             estimate = share
                 .zip(a.disposed_on)
-                .map(|((s, grant), d)| Estimate::new(s, grant, years, acquired, d, m));
+                .map(|((s, grant), d)| Estimate::new(s, grant, years, acquired, d, policy.method));
             a.notes.extend(no_refund_note(app, asset));
             a.notes.extend(estimate.as_ref().map(Estimate::built_on));
             findings.push(early_disposal(
@@ -338,6 +382,7 @@ pub fn evaluate(
                 acquired,
                 &a,
                 estimate.as_ref(),
+                policy.source,
             ));
         }
         let owes_nothing = a.state == AssetState::EarlyDisposal && cancelled_unpaid(app);
@@ -345,9 +390,9 @@ pub fn evaluate(
             application_id: asset.application_id.clone(),
             asset_id: asset.asset_id.clone(),
             name: asset.name.clone(),
-            years,
-            acquired_on: acquired,
-            period_end: a.period_end,
+            years: Some(years),
+            acquired_on: Some(acquired),
+            period_end: Some(a.period_end),
             disposed_on: a.disposed_on,
             approved_on: a.approved_on,
             state: a.state,
@@ -361,6 +406,28 @@ pub fn evaluate(
         });
     }
     (rows, findings)
+}
+
+/// The row of an asset whose program restricts no disposal: listed with what is known of it,
+/// and why there is no period, breach or refund.
+fn unrestricted(asset: &Asset, app: &Application, as_of: NaiveDate) -> AssetRestriction {
+    AssetRestriction {
+        application_id: asset.application_id.clone(),
+        asset_id: asset.asset_id.clone(),
+        name: asset.name.clone(),
+        years: asset.useful_life_years(),
+        acquired_on: asset.acquired_on,
+        period_end: None,
+        disposed_on: asset.disposed_on.filter(|&d| d <= as_of),
+        approved_on: asset.disposal_approved_on.filter(|&a| a <= as_of),
+        state: AssetState::NotRestricted,
+        refund: None,
+        refund_full: None,
+        note: Some(format!(
+            "{}には財産の処分を制限する定めが制度カタログにないため（処分制限はダイバーシティ経営推進補助金の交付要綱第12条第4号・第16条の定め）、処分しても期間内処分・返還の対象としていません。市の規則で制限する場合は、制度カタログにその制度の処分制限（根拠の規則名とともに）を設定してください。",
+            app.program
+        )),
+    }
 }
 
 fn finding(app: Option<&Application>, asset: &Asset, kind: FindingKind, detail: String) -> Finding {
@@ -453,6 +520,7 @@ fn early_disposal(
     acquired: NaiveDate,
     a: &Assessment,
     estimate: Option<&Estimate>,
+    source: &str,
 ) -> Finding {
     let disposed = a.disposed_on.map(wareki).unwrap_or_default();
     let amount = match estimate {
@@ -460,8 +528,12 @@ fn early_disposal(
         None if cancelled_unpaid(app) => UNPAID_NOTE.to_string(),
         None => "返還額（目安）は算定できませんでした。".to_string(),
     };
+    let source = match source {
+        "" => String::new(),
+        s => format!("（{s}）"),
+    };
     let detail = format!(
-        "財産「{}」（財産番号 {}）は、制限期間（{}から{}まで、法定耐用年数{years}年）内の{disposed}に市の承認なく処分されています。{amount}",
+        "財産「{}」（財産番号 {}）は、制限期間（{}から{}まで、法定耐用年数{years}年）内の{disposed}に市の承認なく処分されています{source}。{amount}",
         asset.name,
         asset.asset_id,
         wareki(acquired),

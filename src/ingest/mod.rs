@@ -253,6 +253,7 @@ impl Reader {
                 })?;
                 append(&mut inputs.applications, r.records);
                 append(&mut inputs.errors, r.errors);
+                append(&mut inputs.warnings, r.warnings);
                 r.rows
             }
             Dataset::Assets => {
@@ -263,6 +264,7 @@ impl Reader {
                 })?;
                 append(&mut inputs.assets, r.records);
                 append(&mut inputs.errors, r.errors);
+                append(&mut inputs.warnings, r.warnings);
                 r.rows
             }
             Dataset::EmploymentReports => {
@@ -275,12 +277,14 @@ impl Reader {
                 append(&mut inputs.employment_reports, r.records);
                 append(&mut inputs.rejected_reports, held);
                 append(&mut inputs.errors, r.errors);
+                append(&mut inputs.warnings, r.warnings);
                 r.rows
             }
             Dataset::Budgets => {
                 let r = read_rows(book, &sheet, &header, &mut |c| rows::budget(c, catalogue))?;
                 append(&mut inputs.budgets, r.records);
                 append(&mut inputs.errors, r.errors);
+                append(&mut inputs.warnings, r.warnings);
                 r.rows
             }
         };
@@ -332,6 +336,7 @@ impl Reader {
             );
         }
         annotate_errors(errors, &by_id, &self.datasets);
+        annotate_errors(&mut inputs.warnings, &by_id, &self.datasets);
         drop(by_id);
         // Counted by runs of one sheet (rows of a sheet stand together), so a
         // million rows are not each hashed with their file and sheet names.
@@ -443,6 +448,8 @@ pub struct CheckReport {
     pub errors: Vec<InputError>,
     /// Sheets not recognised as any dataset, each with why and the fix.
     pub unmatched: Vec<HeaderDiagnosis>,
+    /// Values read leniently (rows kept): printed, but no exit status of their own.
+    pub warnings: Vec<InputError>,
 }
 
 /// Checks files the way a run reads them, each sheet recognised by its
@@ -503,6 +510,13 @@ pub fn check_files(
                     .cloned()
                     .collect(),
                 unmatched: unmatched.remove(path).unwrap_or_default(),
+                warnings: ingested
+                    .inputs
+                    .warnings
+                    .iter()
+                    .filter(|e| e.file == label)
+                    .cloned()
+                    .collect(),
             };
             (path.clone(), Ok(report))
         })

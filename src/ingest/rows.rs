@@ -21,6 +21,11 @@ use crate::model::{
     ProgramId, Recorded, RejectedReport, RowOrigin, SharedStr, Yen,
 };
 
+/// How a warning's 内容 begins on 入力エラー, so staff tell it from a rejection.
+pub const WARNING: &str = "警告（除外なし）：";
+/// 影響 of a warning: the row is processed as read.
+const WARNING_EFFECT: &str = "この行は除外せず、読み取った値で処理しています";
+
 /// The sheet a row belongs to, for error references.
 #[derive(Debug, Clone, Copy)]
 pub struct SheetRef<'a> {
@@ -60,6 +65,8 @@ pub struct Cells<'a> {
     at: SheetRef<'a>,
     row: &'a Row,
     pub errors: Vec<InputError>,
+    /// Values read leniently, kept with the row and listed on 入力エラー as warnings.
+    pub warnings: Vec<InputError>,
 }
 
 impl<'a> Cells<'a> {
@@ -68,6 +75,7 @@ impl<'a> Cells<'a> {
             at,
             row,
             errors: Vec::new(),
+            warnings: Vec::new(),
         };
         // A value the reader could not trust (too long for a cell, a formula
         // without its result, an unreadable byte) rejects its row first;
@@ -129,12 +137,28 @@ impl<'a> Cells<'a> {
         });
     }
 
+    /// Records a warning on `column` of this row: the value was read and the row is kept.
+    pub fn warn(&mut self, column: Column, reason: impl Into<String>) {
+        let value = self.raw(column).to_string();
+        self.warnings.push(InputError {
+            file: self.at.file.to_string(),
+            sheet: self.at.sheet.to_string(),
+            cell: self.cell_ref(column),
+            column: column.name.to_string(),
+            value,
+            reason: format!("{WARNING}{}", reason.into()),
+            application_id: String::new(),
+            company: String::new(),
+            effect: WARNING_EFFECT.to_string(),
+        });
+    }
+
     /// Writes the row's 申請番号 (and, for 申請一覧, its 事業者名) into each
-    /// of its errors, so 入力エラー says which application a rejection is about.
+    /// of its errors and warnings, so 入力エラー says which application a line is about.
     pub fn tag_errors(&mut self, id: Column, company: Option<Column>) {
         let id = self.id(id).unwrap_or_default();
         let company = company.and_then(|c| self.text(c)).unwrap_or_default();
-        for e in &mut self.errors {
+        for e in self.errors.iter_mut().chain(self.warnings.iter_mut()) {
             if e.application_id.is_empty() {
                 e.application_id.clone_from(&id);
             }
@@ -215,8 +239,22 @@ impl<'a> Cells<'a> {
         self.parsed(column, f)
     }
 
+    /// An optional date; a date read leniently (an old era past its end) is kept with a warning.
     pub fn date(&mut self, column: Column) -> Option<NaiveDate> {
-        self.parsed(column, parse::date)
+        let (date, note) = self.parsed(column, parse::date_noted)?;
+        if let Some(note) = note {
+            self.warn(column, note);
+        }
+        Some(date)
+    }
+
+    /// A required date: blank is an error too.
+    pub fn required_date(&mut self, column: Column) -> Option<NaiveDate> {
+        if self.is_blank(column) {
+            self.missing(column);
+            return None;
+        }
+        self.date(column)
     }
 
     pub fn yen(&mut self, column: Column) -> Option<Yen> {
@@ -263,7 +301,7 @@ pub fn application(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Appli
     let address = cells.text(app::ADDRESS);
     let contact = cells.text(app::CONTACT);
     let email = cells.parsed(app::EMAIL, parse::email);
-    let applied_on = cells.required(app::APPLIED_ON, parse::date);
+    let applied_on = cells.required_date(app::APPLIED_ON);
     let decided_on = cells.date(app::DECIDED_ON);
     let completed_on = cells.date(app::COMPLETED_ON);
     let eligible_cost = cells.required(app::ELIGIBLE_COST, parse::yen);
@@ -486,7 +524,7 @@ pub fn rejected_report(cells: &mut Cells<'_>) -> Option<RejectedReport> {
 pub fn employment_report(cells: &mut Cells<'_>) -> Option<EmploymentReport> {
     let application_id = cells.required_id(report::APPLICATION_ID);
     let report_fy: Option<FiscalYear> = cells.required(report::REPORT_FY, parse::fiscal_year);
-    let received_on = cells.required(report::RECEIVED_ON, parse::date);
+    let received_on = cells.required_date(report::RECEIVED_ON);
     let hires_women = cells.count(report::HIRES_WOMEN);
     let hires_disabled = cells.count(report::HIRES_DISABLED);
     if !cells.errors.is_empty() {

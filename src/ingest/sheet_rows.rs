@@ -14,6 +14,8 @@ use crate::model::{InputError, SharedStr};
 pub(super) struct SheetRows<T> {
     pub(super) records: Vec<T>,
     pub(super) errors: Vec<InputError>,
+    /// Values read leniently on rows that were kept (or rejected for another cell).
+    pub(super) warnings: Vec<InputError>,
     pub(super) rows: usize,
 }
 
@@ -56,6 +58,7 @@ pub(super) fn read_rows<T: Send>(
             let mut out = SheetRows {
                 records: Vec::new(),
                 errors: Vec::new(),
+                warnings: Vec::new(),
                 rows: 0,
             };
             for (i, row) in arriving.into_iter().flatten().enumerate() {
@@ -83,6 +86,7 @@ pub(super) fn read_rows<T: Send>(
                     out.records.push(record);
                 }
                 out.errors.append(&mut cells.errors);
+                out.warnings.append(&mut cells.warnings);
             }
             out
         });

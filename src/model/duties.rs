@@ -34,6 +34,35 @@ pub struct ReportingDuty {
     /// `grace_open_days`, default [`DEFAULT_GRACE_OPEN_DAYS`]): a report
     /// posted on the deadline day is still being keyed in.
     pub grace_open_days: u32,
+    /// Grants decided before a 要綱 amendment whose transitional 附則 keeps them under the
+    /// old text the seeds do not hold: their reports are 推定 and not mailed (catalogue
+    /// `transition`). `None`: the duty is the seeds' for every grant.
+    pub transition: Option<Transition>,
+    /// 雇用状況報告 notes each received report's hires (新規採用なし when it shows none):
+    /// information, since 第3条第5号 is an application-time test (catalogue `hire_reported`).
+    pub notes_hires: bool,
+}
+
+/// The R3 附則's "なお従前の例による" as data: which grants the duty is only assumed for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    /// Grants decided before this day follow the old 要綱.
+    pub decided_before: NaiveDate,
+    /// The 附則 that says so, quoted on the ledger.
+    pub source: String,
+    /// FYs of 交付決定 for which the city confirms the old 要綱 imposed the same duty: their
+    /// reports are judged and mailed as any other.
+    pub confirmed_fys: Vec<i32>,
+}
+
+impl Transition {
+    /// Whether the duty is only assumed for a grant decided on `decided`.
+    pub fn assumes(&self, decided: NaiveDate) -> bool {
+        decided < self.decided_before
+            && !self
+                .confirmed_fys
+                .contains(&crate::calendar::fiscal_year(decided))
+    }
 }
 
 /// The grace of a duty that does not set `grace_open_days`.

@@ -174,8 +174,6 @@ pub enum FindingKind {
     CompanyFyLimit,
     /// 予算超過: Σ交付決定額 of a program in an FY above its 予算額.
     OverBudget,
-    /// 採用実績なし: an employment report with no woman or disabled person hired.
-    NoHireReported,
     /// 補助対象外の財産: an asset in a category the program does not subsidise.
     IneligibleAsset,
     /// 事前相談なし: no 事前相談 on record before the application.
@@ -188,10 +186,21 @@ pub enum FindingKind {
     FinalOverComputed,
     /// 確定額が交付決定額超過: 確定額 above 交付決定額 (an increase needs a 変更承認).
     FinalOverDecided,
+    /// 申請期間外: applied outside its program's 申請期間 for the FY.
+    OutsideApplicationWindow,
+    /// 着手前の申請期間不足: applied less than the required days before 事業着手日 (a rule with
+    /// exceptions: "原則").
+    ShortLeadTime,
+    /// 完了日未入力: 事業完了日 still blank after the installation deadline.
+    CompletionDateMissing,
+    /// 申請前の完了: 事業完了日 before 申請日.
+    CompletedBeforeApplication,
+    /// 市外の事業所: 事業所所在地 not in the city the program requires.
+    OutsideCity,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 24] = [
+    pub const ALL: [FindingKind; 28] = [
         FindingKind::AmountOver,
         FindingKind::BelowFloor,
         FindingKind::SameEstablishment,
@@ -209,13 +218,17 @@ impl FindingKind {
         FindingKind::TooFewMembers,
         FindingKind::CompanyFyLimit,
         FindingKind::OverBudget,
-        FindingKind::NoHireReported,
         FindingKind::IneligibleAsset,
         FindingKind::NoPreConsultation,
         FindingKind::NoEarlyStartNotice,
         FindingKind::ReportRowRejected,
         FindingKind::FinalOverComputed,
         FindingKind::FinalOverDecided,
+        FindingKind::OutsideApplicationWindow,
+        FindingKind::ShortLeadTime,
+        FindingKind::CompletionDateMissing,
+        FindingKind::CompletedBeforeApplication,
+        FindingKind::OutsideCity,
     ];
 
     /// The 種別 staff read on 要確認 and in the digest.
@@ -238,13 +251,17 @@ impl FindingKind {
             FindingKind::TooFewMembers => "参画企業数不足",
             FindingKind::CompanyFyLimit => "同一年度上限超過",
             FindingKind::OverBudget => "予算超過",
-            FindingKind::NoHireReported => "採用実績なし",
             FindingKind::IneligibleAsset => "補助対象外の財産",
             FindingKind::NoPreConsultation => "事前相談なし",
             FindingKind::NoEarlyStartNotice => "事前着手届なし",
             FindingKind::ReportRowRejected => "報告行の入力エラー",
             FindingKind::FinalOverComputed => "確定額超過",
             FindingKind::FinalOverDecided => "確定額が交付決定額超過",
+            FindingKind::OutsideApplicationWindow => "申請期間外",
+            FindingKind::ShortLeadTime => "着手前の申請期間不足（原則）",
+            FindingKind::CompletionDateMissing => "完了日未入力",
+            FindingKind::CompletedBeforeApplication => "申請前の完了",
+            FindingKind::OutsideCity => "市外の事業所",
         }
     }
 
@@ -268,13 +285,17 @@ impl FindingKind {
             FindingKind::TooFewMembers => "too_few_members",
             FindingKind::CompanyFyLimit => "company_fy_limit",
             FindingKind::OverBudget => "over_budget",
-            FindingKind::NoHireReported => "no_hire_reported",
             FindingKind::IneligibleAsset => "ineligible_asset",
             FindingKind::NoPreConsultation => "no_pre_consultation",
             FindingKind::NoEarlyStartNotice => "no_early_start_notice",
             FindingKind::ReportRowRejected => "report_row_rejected",
             FindingKind::FinalOverComputed => "final_over_computed",
             FindingKind::FinalOverDecided => "final_over_decided",
+            FindingKind::OutsideApplicationWindow => "outside_application_window",
+            FindingKind::ShortLeadTime => "short_lead_time",
+            FindingKind::CompletionDateMissing => "completion_date_missing",
+            FindingKind::CompletedBeforeApplication => "completed_before_application",
+            FindingKind::OutsideCity => "outside_city",
         }
     }
 }

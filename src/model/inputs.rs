@@ -50,6 +50,9 @@ pub struct Inputs {
     pub employment_reports: Vec<EmploymentReport>,
     pub budgets: Vec<Budget>,
     pub errors: Vec<InputError>,
+    /// Values read leniently (a row kept, a line on 入力エラー that rejects nothing): not
+    /// counted as errors, so they change no exit status.
+    pub warnings: Vec<InputError>,
     /// Report rows rejected although their 申請番号 is known.
     pub rejected_reports: Vec<RejectedReport>,
 }

@@ -41,8 +41,9 @@ fn plan(ledger: &[ReportDue], as_of: NaiveDate) -> Vec<Plan<'_>> {
         .iter()
         .filter(|r| seen.insert((r.application_id.as_str(), r.report_fy)))
         .map(|r| {
-            // A replay never duns a grantee whose report the export holds.
-            let stage = (wants_reminder(r.state) && r.received_later.is_none())
+            // A replay never duns a grantee whose report the export holds, and an
+            // assumed duty (a grant under a 要綱 the seeds do not hold) is never mailed.
+            let stage = (wants_reminder(r.state) && r.received_later.is_none() && r.mailable())
                 .then(|| stage_on(r.report_fy, r.due, r.grace_open_days, as_of))
                 .flatten();
             (r, stage)

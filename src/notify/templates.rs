@@ -485,6 +485,7 @@ fn sample_row() -> ReportDue {
         received_on: None,
         received_later: None,
         state: ReportState::NotYetDue,
+        remarks: Default::default(),
     }
 }
 

@@ -78,7 +78,11 @@ pub fn workbook<'a>(
             &ingested.inputs.applications,
         ),
         notices,
-        sheets::input_errors(&ingested.inputs.errors, &display_names(run.job)),
+        sheets::input_errors(
+            &ingested.inputs.errors,
+            &ingested.inputs.warnings,
+            &display_names(run.job),
+        ),
     ];
     colour_tabs(&mut tables, run.night);
     Report {

@@ -82,7 +82,7 @@ pub fn last(history: &History, r: &ReportDue) -> Option<(Stage, NaiveDate)> {
 /// (due tonight or on the next run when its window holds `as_of`), else the
 /// first one still ahead. None for a received report or when all are sent.
 pub fn next(history: &History, r: &ReportDue, as_of: NaiveDate) -> Option<(Stage, NaiveDate)> {
-    if !stages::wants_reminder(r.state) {
+    if !stages::wants_reminder(r.state) || !r.mailable() {
         return None;
     }
     let done: Vec<Stage> = of(history, r).map(|s| s.stage).collect();
@@ -131,6 +131,7 @@ mod tests {
             received_on: None,
             received_later: None,
             state,
+            remarks: Default::default(),
         }
     }
 

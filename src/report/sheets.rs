@@ -6,8 +6,8 @@ use crate::catalogue::RuleBasis;
 use crate::compliance::reports::{ReportDue, ReportState};
 use crate::compliance::restriction::{AssetRestriction, AssetState};
 use crate::model::{Application, Finding, InputError, MailOutcome, NotificationRow};
-use crate::rules::final_amount::FinalVerdict;
 use crate::night::{Standing, Status};
+use crate::rules::final_amount::FinalVerdict;
 use crate::rules::{Assessment, Verdict};
 
 use super::contacts::{self, Contacts};
@@ -23,8 +23,14 @@ use super::table::{Cell, Table};
 /// order of the datasets), not the order of their names.
 ///
 /// `names` maps a file as read (its path) to the name staff know it by (the
-/// job's `display` per input).
-pub fn input_errors<'a>(errors: &'a [InputError], names: &[(String, String)]) -> Table<'a> {
+/// job's `display` per input). `warnings` (values read leniently, rows kept)
+/// are listed among them, their 内容 starting 警告（除外なし）, and do not make
+/// the sheet need action by themselves.
+pub fn input_errors<'a>(
+    errors: &'a [InputError],
+    warnings: &'a [InputError],
+    names: &[(String, String)],
+) -> Table<'a> {
     // Whose row it is and what it costs first (the columns a printed page
     // keeps in view), then where to fix it.
     let mut t = Table::new(
@@ -42,7 +48,7 @@ pub fn input_errors<'a>(errors: &'a [InputError], names: &[(String, String)]) ->
         ],
     );
     let mut sheets: Vec<(&str, &str)> = Vec::new();
-    for e in errors {
+    for e in errors.iter().chain(warnings) {
         if !sheets.contains(&(e.file.as_str(), e.sheet.as_str())) {
             sheets.push((&e.file, &e.sheet));
         }
@@ -53,7 +59,7 @@ pub fn input_errors<'a>(errors: &'a [InputError], names: &[(String, String)]) ->
             .position(|s| *s == (e.file.as_str(), e.sheet.as_str()))
             .unwrap_or(usize::MAX)
     };
-    let mut sorted: Vec<&InputError> = errors.iter().collect();
+    let mut sorted: Vec<&InputError> = errors.iter().chain(warnings).collect();
     sorted.sort_by_key(|e| (e.file.as_str(), rank(e), cell_order(&e.cell)));
     t.rows = sorted
         .into_iter()
@@ -74,7 +80,7 @@ pub fn input_errors<'a>(errors: &'a [InputError], names: &[(String, String)]) ->
             ]
         })
         .collect();
-    t.needs_action = !t.rows.is_empty();
+    t.needs_action = !errors.is_empty();
     t
 }
 
@@ -303,6 +309,7 @@ pub fn employment_reports<'a>(
             "報告",
             "交付決定年度",
             "様式",
+            "備考",
         ],
     );
     t.rows = Rows::made(ledger.len(), move |i| {
@@ -331,6 +338,7 @@ pub fn employment_reports<'a>(
                     .collect::<Vec<_>>()
                     .join("・"),
             ),
+            r.remarks.text().map_or(Cell::Empty, Cell::text),
         ]);
         cells
     });
@@ -381,7 +389,7 @@ pub fn restrictions<'a>(rows: &'a [AssetRestriction], apps: &'a [Application]) -
         ],
     );
     t.note = Some(
-        "返還額（目安）= 財産の補助金按分額 × 残り月数 ÷（耐用年数 × 12）、1円未満切り捨て（制度カタログで制度ごとに定めた返還額の算定方法による）。取得から始まった月は経過月に数えます。返還額（全額）= 財産の補助金按分額。要綱第12条は「全部又は一部」とだけ定めるため両方を示します。"
+        "返還額（目安）= 財産の補助金按分額 × 残り月数 ÷（耐用年数 × 12）、1円未満切り捨て（制度カタログで制度ごとに定めた返還額の算定方法による）。制限期間は取得日の翌日から起算して（民法第140条・第143条、実績報告の日数と同じ数え方）法定耐用年数後の取得日の応当日に終わり、月数も同じく数えて始まった月は経過月に数えます。返還額（全額）= 財産の補助金按分額。要綱第12条は「全部又は一部」とだけ定めるため両方を示します。"
             .into(),
     );
     t.rows = Rows::made(rows.len(), move |i| {
@@ -391,9 +399,9 @@ pub fn restrictions<'a>(rows: &'a [AssetRestriction], apps: &'a [Application]) -
             Cell::opt_text(companies.get(&r.application_id).map(|a| &*a.company)),
             Cell::text(&r.asset_id),
             Cell::text(&r.name),
-            Cell::Int(i64::from(r.years)),
-            Cell::Date(r.acquired_on),
-            Cell::Date(r.period_end),
+            r.years.map_or(Cell::Empty, |y| Cell::Int(i64::from(y))),
+            Cell::opt_date(r.acquired_on),
+            Cell::opt_date(r.period_end),
             Cell::opt_date(r.disposed_on),
             Cell::tag(r.state.label()),
             Cell::opt_yen(r.refund),
@@ -510,7 +518,7 @@ mod tests {
             e("a.xlsx", "C9"),
             e("a.xlsx", "A10"),
         ];
-        let t = input_errors(&errors, &[]);
+        let t = input_errors(&errors, &[], &[]);
         let got: Vec<(Cell, Cell)> = t
             .rows
             .iter()

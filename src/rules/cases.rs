@@ -20,7 +20,9 @@
 //! Inputs: `members` (参画企業数), `persons`, `women`, `disabled` (対象人数 and its parts),
 //! `monthly_premiums` (月額掛金内訳, each worker's monthly premium),
 //! `status` (default 申請中), `decided` (交付決定額), `final_amount` (確定額 of a 確定 or
-//! 取消 case; a 確定 case defaults to its 交付決定額), and `earlier`: applications of the same
+//! 取消 case; a 確定 case defaults to its 交付決定額), `applied`, `started`, `completed`
+//! (申請日, 事業着手日, 事業完了日 as "2023-01-10"), `address` (事業所所在地), `as_of` (the
+//! night the findings are judged on), and `earlier`: applications of the same
 //! company, program, course and FY made before this one (`earlier = [{ cost = 300_000 }]`),
 //! which use up per-company-per-FY caps and person limits. Expectations: `amount`,
 //! `verdict` (一致, 超過, 不足, 対象外, 算定不可, 未決定, 比較対象なし), `basis`, and `findings` (the
@@ -68,6 +70,14 @@ pub struct Case {
     pub final_amount: Option<Yen>,
     #[serde(default)]
     pub earlier: Vec<Earlier>,
+    /// 申請日 ("2023-01-10"; default: April 10 of `fy`, after the earlier applications).
+    pub applied: Option<String>,
+    /// 事業着手日, 事業完了日, 事業所所在地 of the case's application.
+    pub started: Option<String>,
+    pub completed: Option<String>,
+    pub address: Option<String>,
+    /// The night the findings are judged on (default: the day after 申請日).
+    pub as_of: Option<String>,
     pub amount: Option<Yen>,
     pub verdict: Option<String>,
     pub basis: Option<String>,
@@ -267,9 +277,21 @@ fn applications(cat: &Catalogue, program: &str, case: &Case) -> Result<Vec<Appli
             a
         })
         .collect();
-    let mut own = base("ケース".to_string(), day(case.earlier.len()), case.cost);
+    let date = |key: &str, v: &Option<String>| -> Result<Option<NaiveDate>, String> {
+        v.as_deref()
+            .map(|t| {
+                NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
+                    .map_err(|_| format!("{key}「{t}」は日付（例 2023-01-10）として読めません"))
+            })
+            .transpose()
+    };
+    let applied = date("applied", &case.applied)?.unwrap_or(day(case.earlier.len()));
+    let mut own = base("ケース".to_string(), applied, case.cost);
     own.status = status;
     own.records.monthly_premiums = case.monthly_premiums.clone().map(Vec::into_boxed_slice);
+    own.records.started_on = date("started", &case.started)?;
+    own.completed_on = date("completed", &case.completed)?;
+    own.address = case.address.clone();
     if matches!(
         status,
         AppStatus::Decided | AppStatus::Final | AppStatus::Cancelled
@@ -339,11 +361,22 @@ fn check(cat: &Catalogue, program: &str, case: &Case) -> Vec<String> {
         }
     }
     if let Some(want) = &case.findings {
-        let as_of = apps
+        let next_day = apps
             .last()
             .map(|a| a.applied_on)
             .and_then(|d| d.checked_add_days(Days::new(1)))
             .unwrap_or(NaiveDate::MIN);
+        let as_of = match case.as_of.as_deref() {
+            None => next_day,
+            Some(t) => match NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d") {
+                Ok(d) => d,
+                Err(_) => {
+                    return vec![format!(
+                        "as_of「{t}」は日付（例 2023-03-01）として読めません"
+                    )];
+                }
+            },
+        };
         let mut actual: Vec<String> = findings(cat, &apps, &assessed, as_of)
             .into_iter()
             .filter(|f| f.application_id == got.application_id)

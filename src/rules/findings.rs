@@ -67,6 +67,7 @@ pub fn findings(
         if let Some(f) = completion_report_overdue(app, checks, as_of) {
             out.push(f);
         }
+        out.extend(super::conditions::findings(app, program, as_of));
     }
     out
 }

@@ -15,6 +15,7 @@ pub mod amount;
 pub mod assess;
 pub mod cases;
 mod cite;
+mod conditions;
 pub mod final_amount;
 pub mod findings;
 mod premium;

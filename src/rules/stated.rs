@@ -1,30 +1,27 @@
 //! Rules the seeds state that need more than the application row: the budget
-//! ("予算の範囲内"), the employment reports' hires (ダイバーシティ 要綱 第3条第5号) and the
-//! kind of asset bought (its 別表: "什器や備品に類するものは除く"). Each is a catalogue switch
-//! per program, and each finding quotes the program's article for it.
+//! ("予算の範囲内") and the kind of asset bought (the diversity 要綱's 別表: "什器や備品に類する
+//! ものは除く"). Each is a catalogue switch per program, and each finding quotes the program's
+//! article for it. A report with no hire is not among them: 第3条第5号 ("採用している者若しくは
+//! 採用する予定がある者") is tested at application, so 雇用状況報告 notes it (新規採用なし) instead.
 
 use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashMapExt};
 
-use chrono::NaiveDate;
-
 use super::cite::{article, finding};
-use crate::calendar::{fy_label, wareki};
 use crate::catalogue::Catalogue;
 use crate::catalogue::useful_life::{self, Resolution};
 use crate::model::{
-    Application, Asset, Budget, BudgetExcess, Detail, EmploymentReport, Finding, FindingKind,
-    FiscalYear, Inputs, SharedStr, Yen,
+    Application, Asset, Budget, BudgetExcess, Detail, Finding, FindingKind, FiscalYear, Inputs,
+    SharedStr, Yen,
 };
 
-/// Every finding of the three checks: budgets, then hires, then assets.
-pub fn findings(cat: &Catalogue, inputs: &Inputs, as_of: NaiveDate) -> Vec<Finding> {
+/// Every finding of the two checks: budgets, then assets.
+pub fn findings(cat: &Catalogue, inputs: &Inputs) -> Vec<Finding> {
     let apps = &inputs.applications;
     let mut out = over_budget(cat, apps, &inputs.budgets);
     // One index of the applications serves both checks that look rows up by 申請番号.
     let by_id = Application::by_id(apps);
-    out.extend(no_hire(cat, &by_id, &inputs.employment_reports, as_of));
     out.extend(ineligible_assets(cat, &by_id, &inputs.assets));
     out
 }
@@ -84,44 +81,6 @@ fn over_budget(cat: &Catalogue, apps: &[Application], budgets: &[Budget]) -> Vec
     apps.iter()
         .filter_map(|a| flagged.remove(a.id.as_str()))
         .collect()
-}
-
-/// A received report (by the as-of date) that shows neither a woman nor a disabled person
-/// hired. A blank count beside a given one reads as 0 (the form has both boxes); a report
-/// with both blank says nothing and is not flagged.
-fn no_hire(
-    cat: &Catalogue,
-    by_id: &HashMap<&str, &Application>,
-    reports: &[EmploymentReport],
-    as_of: NaiveDate,
-) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for r in reports.iter().filter(|r| r.received_on <= as_of) {
-        let Some(app) = by_id.get(r.application_id.as_str()) else {
-            continue;
-        };
-        let checks = &cat.program(app.program_id).checks;
-        if !checks.hire_reported {
-            continue;
-        }
-        if r.hires_women.is_none() && r.hires_disabled.is_none() {
-            continue;
-        }
-        if r.hires_women.unwrap_or(0) + r.hires_disabled.unwrap_or(0) > 0 {
-            continue;
-        }
-        out.push(finding(
-            app,
-            FindingKind::NoHireReported,
-            format!(
-                "{}の雇用状況報告（{}受付）の新規採用者数は女性0名・障がい者0名です。女性又は障がい者の採用が補助の要件です{}。",
-                fy_label(r.report_fy),
-                wareki(r.received_on),
-                article(&checks.articles.hire_reported)
-            ),
-        ));
-    }
-    out
 }
 
 /// The 種類 (category) of the useful-life rows an asset's 耐用年数区分 resolves to, when they

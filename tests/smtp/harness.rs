@@ -223,6 +223,7 @@ pub fn report(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
         received_on: None,
         received_later: None,
         state,
+        remarks: Default::default(),
     }
 }
 

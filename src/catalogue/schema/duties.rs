@@ -9,9 +9,9 @@ use chrono::NaiveDate;
 
 use super::Ctx;
 use super::choice::shift;
-use super::raw::RawDuty;
+use super::raw::{RawDuty, RawTransition};
 use crate::catalogue::error::CatalogueError;
-use crate::model::{DEFAULT_GRACE_OPEN_DAYS, MAX_GRACE_OPEN_DAYS, ReportingDuty};
+use crate::model::{DEFAULT_GRACE_OPEN_DAYS, MAX_GRACE_OPEN_DAYS, ReportingDuty, Transition};
 
 pub(super) fn duty(
     ctx: &Ctx,
@@ -43,6 +43,10 @@ pub(super) fn duty(
             ),
         ));
     }
+    let transition = match d.transition {
+        None => None,
+        Some(t) => Some(transition(ctx, &format!("{key}.transition"), t)?),
+    };
     Ok(ReportingDuty {
         program: program.to_string(),
         name: d.name,
@@ -54,5 +58,31 @@ pub(super) fn duty(
         forms: d.forms.into_iter().map(Into::into).collect(),
         attachments: d.attachments,
         grace_open_days,
+        transition,
+        notes_hires: false,
+    })
+}
+
+fn transition(ctx: &Ctx, key: &str, t: RawTransition) -> Result<Transition, CatalogueError> {
+    let decided_before =
+        NaiveDate::parse_from_str(t.decided_before.trim(), "%Y-%m-%d").map_err(|_| {
+            ctx.err(
+                format!("{key}.decided_before"),
+                format!(
+                    "「{}」は日付（例 \"2021-04-01\"）として読めません。",
+                    t.decided_before
+                ),
+            )
+        })?;
+    if t.source.trim().is_empty() {
+        return Err(ctx.err(
+            format!("{key}.source"),
+            "経過措置の根拠（附則）を書いてください。空にはできません。",
+        ));
+    }
+    Ok(Transition {
+        decided_before,
+        source: t.source.trim().to_string(),
+        confirmed_fys: t.confirmed_fys,
     })
 }

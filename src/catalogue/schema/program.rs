@@ -8,6 +8,7 @@
 use super::Ctx;
 use super::checks::{check_no_overlap, check_unique_courses};
 use super::choice::{choice, shift};
+use super::conditions::{RawConditions, conditions};
 use super::duties::duty;
 use super::raw::RawProgram;
 use super::rules::rule;
@@ -113,8 +114,19 @@ pub(super) fn program(ctx: &Ctx, raw: RawProgram) -> Result<Program, CatalogueEr
     }
     let mut duties = Vec::with_capacity(raw.reporting_duties.len());
     for (i, d) in raw.reporting_duties.into_iter().enumerate() {
-        duties.push(duty(ctx, i, d, &raw.name)?);
+        let mut d = duty(ctx, i, d, &raw.name)?;
+        d.notes_hires = raw.hire_reported;
+        duties.push(d);
     }
+    let conditions = conditions(
+        ctx,
+        RawConditions {
+            disposal_restriction: raw.disposal_restriction,
+            windows: raw.application_windows,
+            lead_time: raw.lead_time,
+            establishment_in: raw.establishment_in,
+        },
+    )?;
     Ok(Program {
         names: NameSet::new(&raw.name, &raw.aliases),
         name: raw.name.into(),
@@ -151,5 +163,6 @@ pub(super) fn program(ctx: &Ctx, raw: RawProgram) -> Result<Program, CatalogueEr
         group_cost_basis,
         refund_method,
         reporting_duties: duties,
+        conditions,
     })
 }

@@ -49,6 +49,48 @@ pub(super) struct RawProgram {
     pub(super) rules: Vec<RawRule>,
     #[serde(default)]
     pub(super) reporting_duties: Vec<RawDuty>,
+    #[serde(default)]
+    pub(super) disposal_restriction: Option<RawDisposalRestriction>,
+    #[serde(default)]
+    pub(super) application_windows: Vec<RawWindow>,
+    #[serde(default)]
+    pub(super) lead_time: Option<RawLeadTime>,
+    #[serde(default)]
+    pub(super) establishment_in: Option<RawEstablishmentIn>,
+}
+
+/// `[[programs.application_windows]]`: `from = "4/1"`, `to = "2/末"` in each FY of the range.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawWindow {
+    pub(super) fy_from: i32,
+    pub(super) fy_to: Option<i32>,
+    pub(super) from: String,
+    pub(super) to: String,
+    pub(super) source: String,
+}
+
+/// `[programs.lead_time]`: `days = 14`, `source = "…"`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLeadTime {
+    pub(super) days: u32,
+    pub(super) source: String,
+}
+
+/// `[programs.establishment_in]`: `city = "綾瀬市"`, `source = "…"`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawEstablishmentIn {
+    pub(super) city: String,
+    pub(super) source: String,
+}
+
+/// `[programs.disposal_restriction]`: its presence switches the restriction on.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDisposalRestriction {
+    pub(super) source: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -117,6 +159,17 @@ pub(super) struct RawDuty {
     pub(super) shift: Option<String>,
     pub(super) basis: Option<String>,
     pub(super) grace_open_days: Option<u32>,
+    pub(super) transition: Option<RawTransition>,
+}
+
+/// `transition = { decided_before = "2021-04-01", source = "…", confirmed_fys = [] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTransition {
+    pub(super) decided_before: String,
+    pub(super) source: String,
+    #[serde(default)]
+    pub(super) confirmed_fys: Vec<i32>,
 }
 
 /// A form: `"第10号様式"`, or `{ name = "第11号様式", title = "採用者リスト",

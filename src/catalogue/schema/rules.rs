@@ -12,6 +12,11 @@ use crate::catalogue::names::find;
 use crate::catalogue::rate::Rate;
 use crate::catalogue::{Cap, CapMultiplier, CapScope, Course, Formula, PerPerson, RuleSet};
 
+/// 参画企業数 a group program's rule set requires when it gives no `min_members`: a 団体
+/// ("市内中小企業で組織された団体", seed 000 l.576) is of two companies or more. This is the
+/// project's reading of the word, not a figure of the seeds; `min_members = 1` overrides it.
+const DEFAULT_GROUP_MIN_MEMBERS: u32 = 2;
+
 pub(super) fn rule(
     ctx: &Ctx,
     key: &str,
@@ -88,6 +93,11 @@ pub(super) fn rule(
             "0社は指定できません（1以上）。",
         ));
     }
+    // A 団体 has at least two members unless the rule set says otherwise (issue 22 item 16).
+    let group = cap
+        .as_ref()
+        .is_some_and(|c| c.multiplier == CapMultiplier::Members);
+    let min_members = r.min_members.or(group.then_some(DEFAULT_GROUP_MIN_MEMBERS));
     Ok(RuleSet {
         course,
         fy_from: r.fy_from,
@@ -97,7 +107,7 @@ pub(super) fn rule(
         floor: r.floor,
         unit,
         max_persons_per_company_fy: r.max_persons_per_company_fy,
-        min_members: r.min_members,
+        min_members,
         unverified: r.unverified,
         assumed: r.assumed,
         confirmed_to: r.confirmed_to,

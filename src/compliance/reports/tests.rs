@@ -54,6 +54,8 @@ fn duty() -> ReportingDuty {
         forms: vec![Form::named("第10号様式"), Form::named("第11号様式")],
         attachments: vec![],
         grace_open_days: 3,
+        transition: None,
+        notes_hires: false,
     }
 }
 
@@ -184,6 +186,7 @@ fn a_row_carries_the_grant_and_the_duty() {
         received_on: Some(date(2023, 4, 25)),
         received_later: None,
         state: ReportState::Submitted,
+        remarks: Default::default(),
     };
     assert_eq!(rows, vec![want]);
 }
@@ -510,4 +513,56 @@ fn a_rejected_row_holds_the_reports_it_may_be() {
         rows.iter()
             .any(|r| r.report_fy == 2024 && r.state == ReportState::Submitted)
     );
+}
+
+/// Issue 22 items 7 and 14: under the R3 附則 ("なお従前の例による") a grant decided before
+/// 2021-04-01 owes its reports only by assumption (推定, not mailed) unless the catalogue
+/// confirms the duty for its FY; grants decided from 2021-04-01, and those of 2022-01-13..
+/// 2022-03-31 (the R4 附則 applies the current 要綱 from 2022-01-13), are not 推定.
+#[test]
+fn grants_before_the_r3_amendment_owe_their_reports_only_by_assumption() {
+    let mut d = duty();
+    d.transition = Some(crate::model::Transition {
+        decided_before: date(2021, 4, 1),
+        source: "令和3年改正附則第2項".into(),
+        confirmed_fys: vec![],
+    });
+    let apps = [
+        app("H31", date(2019, 6, 1)),
+        app("R3A", date(2021, 3, 31)),
+        app("R3B", date(2021, 4, 1)),
+        app("R4A", date(2022, 1, 13)),
+        app("R4B", date(2022, 3, 31)),
+    ];
+    let as_of = date(2024, 5, 10);
+    let assumed = |duty: &ReportingDuty| -> Vec<(String, FiscalYear, bool)> {
+        ledger(&apps, &[], std::slice::from_ref(duty), as_of)
+            .into_iter()
+            .map(|r| (r.application_id.to_string(), r.report_fy, !r.mailable()))
+            .collect()
+    };
+    let rows = assumed(&d);
+    let flagged: Vec<(&str, FiscalYear)> = rows
+        .iter()
+        .filter(|r| r.2)
+        .map(|r| (r.0.as_str(), r.1))
+        .collect();
+    assert_eq!(
+        flagged,
+        vec![("H31", 2020), ("H31", 2021), ("R3A", 2021), ("R3A", 2022)]
+    );
+    assert!(rows.iter().any(|r| r.0 == "R4A" && !r.2));
+    assert!(rows.iter().any(|r| r.0 == "R4B" && !r.2));
+    let row = ledger(&apps[..1], &[], std::slice::from_ref(&d), as_of).remove(0);
+    assert_eq!(
+        row.remarks.text().unwrap(),
+        "推定：令和3年4月1日より前（令和元年6月1日）の交付決定は改正前の要綱によります（令和3年改正附則第2項）。この報告義務は市の確認待ちのため、督促メールは送りません。"
+    );
+    // The city confirms the old 要綱's duty for FY2020 decisions: R3A (FY2020) is mailed again.
+    if let Some(t) = d.transition.as_mut() {
+        t.confirmed_fys = vec![2020];
+    }
+    let rows = assumed(&d);
+    assert!(rows.iter().filter(|r| r.0 == "R3A").all(|r| !r.2));
+    assert!(rows.iter().filter(|r| r.0 == "H31").all(|r| r.2));
 }

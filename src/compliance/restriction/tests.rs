@@ -2,8 +2,16 @@
 
 use chrono::NaiveDate;
 
-use super::{AssetState, elapsed_months, evaluate, period_end, refund, shares, yen};
+use super::{AssetState, Policy, elapsed_months, evaluate, period_end, refund, shares, yen};
 use crate::model::{AppStatus, Application, Asset, RefundMethod, RowOrigin};
+
+/// Every application's assets restricted, pro rata, as the diversity subsidy's are.
+fn pro_rata(_: &Application) -> Option<Policy<'static>> {
+    Some(Policy {
+        method: RefundMethod::ProRata,
+        source: "交付要綱第12条第4号・第16条",
+    })
+}
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -53,17 +61,20 @@ fn asset(app_id: &str, id: &str, cost: i64, years: Option<u32>) -> Asset {
     }
 }
 
+/// Issue 22 item 8: the period ends on the N-year anniversary of 取得日 (民法第140条・第143条).
 #[test]
 fn period_ends() {
     let cases = [
-        ("2022-06-10", 15, "2037-06-09"),
-        // February 29 + N years ends on February 28 whether or not the year is leap
+        ("2022-06-10", 15, "2037-06-10"),
+        // February 29: 起算日 March 1, so the day before March 1, N years on
         ("2020-02-29", 1, "2021-02-28"),
         ("2020-02-29", 3, "2023-02-28"),
-        ("2024-02-29", 4, "2028-02-28"),
-        ("2023-03-01", 1, "2024-02-29"),
-        ("2021-02-28", 1, "2022-02-27"),
-        ("2022-12-31", 17, "2039-12-30"),
+        ("2024-02-29", 4, "2028-02-29"),
+        // February 28 of a common year: 起算日 March 1, ends February 29 of a leap year
+        ("2023-02-28", 1, "2024-02-29"),
+        ("2023-03-01", 1, "2024-03-01"),
+        ("2021-02-28", 1, "2022-02-28"),
+        ("2022-12-31", 17, "2039-12-31"),
         // zero years: an empty period ending the day before acquisition
         ("2023-01-31", 0, "2023-01-30"),
     ];
@@ -80,19 +91,19 @@ fn period_ends() {
 #[test]
 fn elapsed_months_count_a_started_month() {
     let cases = [
-        ("2022-06-10", "2022-06-10", 1), // the first month starts on 取得日
-        ("2022-06-10", "2022-06-11", 1),
-        ("2022-06-10", "2022-07-09", 1),
-        ("2022-06-10", "2022-07-10", 2),
-        ("2022-06-10", "2025-06-09", 36),
-        ("2022-06-10", "2025-06-10", 37),
-        ("2022-06-10", "2037-06-09", 180), // the period's last day uses all 15 × 12
-        // no 01-31 + 1 month: month 2 starts on March 1
-        ("2023-01-31", "2023-02-28", 1),
-        ("2023-01-31", "2023-03-01", 2),
-        ("2023-01-31", "2023-03-30", 2),
-        ("2023-01-31", "2023-03-31", 3),
-        ("2024-01-31", "2024-02-29", 1),
+        ("2022-06-10", "2022-06-10", 1), // a disposal on 取得日 has used a month
+        ("2022-06-10", "2022-06-11", 1), // the 起算日 starts the first month
+        ("2022-06-10", "2022-07-10", 1),
+        ("2022-06-10", "2022-07-11", 2),
+        ("2022-06-10", "2025-06-10", 36),
+        ("2022-06-10", "2025-06-11", 37),
+        ("2022-06-10", "2037-06-10", 180), // the period's last day uses all 15 × 12
+        // 起算日 January 31, no February 31: month 2 starts on March 1
+        ("2023-01-30", "2023-02-28", 1),
+        ("2023-01-30", "2023-03-01", 2),
+        ("2023-01-30", "2023-03-30", 2),
+        ("2023-01-30", "2023-03-31", 3),
+        ("2024-01-30", "2024-02-29", 1),
         ("2020-02-29", "2021-02-28", 12),
         ("2020-02-29", "2021-03-01", 13),
         ("2022-06-10", "2022-06-09", 0), // disposal before acquisition
@@ -125,11 +136,13 @@ fn refund_arithmetic() {
     let pro = RefundMethod::ProRata;
     let cases = [
         // 37 months used of 180: 533,333 × 143 = 76,266,619; ÷ 180 = 423,703.4…
-        (533_333, 15, "2022-06-10", "2025-06-10", pro, 423_703),
+        (533_333, 15, "2022-06-10", "2025-06-11", pro, 423_703),
+        // 36 months used: 533,333 × 144 = 76,799,952; ÷ 180 = 426,666.4…
+        (533_333, 15, "2022-06-10", "2025-06-10", pro, 426_666),
         // 1 month used: 533,333 × 179 = 95,466,607; ÷ 180 = 530,370.0…
         (533_333, 15, "2022-06-10", "2022-06-10", pro, 530_370),
         // the last day of the period: 180 of 180 used
-        (533_333, 15, "2022-06-10", "2037-06-09", pro, 0),
+        (533_333, 15, "2022-06-10", "2037-06-10", pro, 0),
         // 17 years, 12 months used (2023-03-01 → 2024-02-29): 800,000 × 192 = 153,600,000;
         // ÷ 204 = 752,941.1…
         (800_000, 17, "2023-03-01", "2024-02-29", pro, 752_941),
@@ -164,7 +177,7 @@ fn explicit_years_win_over_the_table() {
 }
 
 /// (処分日, 処分承認日, as-of, 状況, 処分日 as known) for an asset acquired 2022-06-10, 15 years,
-/// whose period ends 2037-06-09.
+/// whose period ends 2037-06-10.
 #[test]
 fn states_at_the_boundaries() {
     type Case = (
@@ -175,17 +188,17 @@ fn states_at_the_boundaries() {
         bool,
     );
     let cases: [Case; 10] = [
-        (None, None, "2037-06-09", AssetState::InPeriod, false),
-        (None, None, "2037-06-10", AssetState::Expired, false),
+        (None, None, "2037-06-10", AssetState::InPeriod, false),
+        (None, None, "2037-06-11", AssetState::Expired, false),
         (
-            Some("2037-06-09"),
+            Some("2037-06-10"),
             None,
             "2040-01-01",
             AssetState::EarlyDisposal,
             true,
         ),
         (
-            Some("2037-06-10"),
+            Some("2037-06-11"),
             None,
             "2040-01-01",
             AssetState::Expired,
@@ -240,10 +253,10 @@ fn states_at_the_boundaries() {
         let mut a = asset("A", "1", 600_000, Some(15));
         a.disposed_on = disposed.map(d);
         a.disposal_approved_on = approved.map(d);
-        let (rows, _) = evaluate(&apps, &[a], |_| RefundMethod::ProRata, d(as_of));
+        let (rows, _) = evaluate(&apps, &[a], pro_rata, d(as_of));
         let label = format!("{disposed:?} {approved:?} {as_of}");
         assert_eq!(rows[0].state, state, "{label}");
-        assert_eq!(rows[0].period_end, d("2037-06-09"), "{label}");
+        assert_eq!(rows[0].period_end, Some(d("2037-06-10")), "{label}");
         assert_eq!(rows[0].disposed_on.is_some(), known, "{label}");
     }
 }
@@ -272,8 +285,8 @@ fn evaluate_rows_refunds_and_findings() {
         ),
     ];
     let mut x = asset("A", "X", 600_000, Some(15));
-    x.disposed_on = Some(d("2025-06-10"));
-    x.disposal_approved_on = Some(d("2025-06-11"));
+    x.disposed_on = Some(d("2025-06-11"));
+    x.disposal_approved_on = Some(d("2025-06-12"));
     let mut y = asset("A", "Y", 300_000, Some(15));
     y.category = Some("エレベーター".into());
     y.table_years = Some(17);
@@ -285,11 +298,14 @@ fn evaluate_rows_refunds_and_findings() {
     e.disposed_on = Some(d("2023-01-10"));
     let w = asset("A", "W", 0, None);
     let method = |a: &Application| {
-        if a.program == "全額返還制度" {
-            RefundMethod::Full
-        } else {
-            RefundMethod::ProRata
-        }
+        Some(Policy {
+            method: if a.program == "全額返還制度" {
+                RefundMethod::Full
+            } else {
+                RefundMethod::ProRata
+            },
+            source: "交付要綱第12条第4号・第16条",
+        })
     };
     let (rows, findings) = evaluate(&apps, &[x, y, z, c, e, w], method, d("2026-04-01"));
 
@@ -307,7 +323,7 @@ fn evaluate_rows_refunds_and_findings() {
     );
     assert_eq!(
         (rows[1].state, rows[1].refund, rows[1].years),
-        (AssetState::InPeriod, None, 15)
+        (AssetState::InPeriod, None, Some(15))
     );
     // Z: not granted, so no estimate
     assert_eq!(
@@ -347,7 +363,7 @@ fn evaluate_rows_refunds_and_findings() {
         findings[0]
             .detail
             .text()
-            .ends_with("返還額（目安）は423,703円（按分額533,333円×残り143か月÷180か月）、全額なら533,333円です。返還額は確定額800,000円を基に、この申請の財産の取得価額の比で按分して算定しています。"),
+            .ends_with("処分されています（交付要綱第12条第4号・第16条）。返還額（目安）は423,703円（按分額533,333円×残り143か月÷180か月）、全額なら533,333円です。返還額は確定額800,000円を基に、この申請の財産の取得価額の比で按分して算定しています。"),
         "{}",
         findings[0].detail
     );
@@ -364,7 +380,7 @@ fn evaluate_rows_refunds_and_findings() {
         findings[3]
             .detail
             .text()
-            .ends_with("返還額（目安）は全額の300,000円です（按分なら266,666円：按分額300,000円×残り64か月÷72か月）。返還額は確定額300,000円を基に、この申請の財産の取得価額の比で按分して算定しています。"),
+            .ends_with("返還額（目安）は全額の300,000円です（按分なら270,833円：按分額300,000円×残り65か月÷72か月）。返還額は確定額300,000円を基に、この申請の財産の取得価額の比で按分して算定しています。"),
         "{}",
         findings[3].detail
     );
@@ -413,12 +429,7 @@ fn a_cancelled_grant_keeps_both_refund_figures() {
     let mut locker = asset("K", "L", 500_000, Some(15));
     locker.acquired_on = Some(d("2022-09-30"));
     locker.disposed_on = Some(d("2024-03-15"));
-    let (rows, findings) = evaluate(
-        &[cancelled],
-        &[locker],
-        |_| RefundMethod::ProRata,
-        d("2024-04-25"),
-    );
+    let (rows, findings) = evaluate(&[cancelled], &[locker], pro_rata, d("2024-04-25"));
     // 確定額 700,000 (what was paid), 18 of 180 months used → 630,000.
     assert_eq!(rows[0].state, AssetState::EarlyDisposal);
     assert_eq!(
@@ -455,7 +466,7 @@ fn an_approved_disposal_says_its_basis_is_the_citys_rules() {
     let mut x = asset("M", "X", 600_000, Some(15));
     x.disposed_on = Some(d("2024-02-20"));
     x.disposal_approved_on = Some(d("2024-02-01"));
-    let (rows, findings) = evaluate(&[granted], &[x], |_| RefundMethod::ProRata, d("2024-04-25"));
+    let (rows, findings) = evaluate(&[granted], &[x], pro_rata, d("2024-04-25"));
     assert_eq!(rows[0].state, AssetState::ApprovedDisposal);
     assert_eq!((rows[0].refund, rows[0].refund_full), (None, None));
     assert!(rows[0].note.as_deref().unwrap().contains("市の規則"));
@@ -477,12 +488,7 @@ fn a_cancelled_grant_with_nothing_paid_owes_no_refund() {
     let mut x = asset("U", "X", 500_000, Some(15));
     x.acquired_on = Some(d("2022-09-30"));
     x.disposed_on = Some(d("2024-03-15"));
-    let (rows, findings) = evaluate(
-        &[unpaid.clone()],
-        &[x.clone()],
-        |_| RefundMethod::ProRata,
-        d("2024-04-25"),
-    );
+    let (rows, findings) = evaluate(&[unpaid.clone()], &[x.clone()], pro_rata, d("2024-04-25"));
     assert_eq!(rows[0].state, AssetState::EarlyDisposal);
     // Not 648,000 (交付決定額 720,000 × 162/180): nothing was paid.
     assert_eq!((rows[0].refund, rows[0].refund_full), (Some(0), Some(0)));
@@ -505,7 +511,7 @@ fn a_cancelled_grant_with_nothing_paid_owes_no_refund() {
     // A standing 交付決定 (not 確定) is built on its 交付決定額, and says so.
     let mut decided = unpaid;
     decided.status = AppStatus::Decided;
-    let (rows, findings) = evaluate(&[decided], &[x], |_| RefundMethod::ProRata, d("2024-04-25"));
+    let (rows, findings) = evaluate(&[decided], &[x], pro_rata, d("2024-04-25"));
     assert_eq!(
         (rows[0].refund, rows[0].refund_full),
         (Some(648_000), Some(720_000))
@@ -520,4 +526,41 @@ fn a_cancelled_grant_with_nothing_paid_owes_no_refund() {
             .unwrap()
             .contains("返還額は交付決定額720,000円を基に")
     );
+}
+
+/// Issue 22 item 6: a program without the disposal restriction (強靭化's server) has its assets
+/// listed, disposal and all, with no 期間内処分, no refund and no finding; the same asset under
+/// a restricting program is a breach with a refund.
+#[test]
+fn an_unrestricted_programs_asset_is_listed_without_breach_or_refund() {
+    let apps = [app(
+        "R4-101",
+        "中小企業強靭化推進補助金",
+        AppStatus::Final,
+        Some(2_000_000),
+    )];
+    let mut server = asset("R4-101", "S", 3_000_000, Some(5));
+    server.disposed_on = Some(d("2023-01-10"));
+    let none = |_: &Application| None;
+    let (rows, findings) = evaluate(&apps, std::slice::from_ref(&server), none, d("2024-04-25"));
+    assert!(findings.is_empty(), "{findings:?}");
+    assert_eq!(rows.len(), 1);
+    let r = &rows[0];
+    assert_eq!(r.state, AssetState::NotRestricted);
+    assert_eq!(r.state.label(), "処分制限なし");
+    assert_eq!((r.refund, r.refund_full, r.period_end), (None, None, None));
+    assert_eq!(r.disposed_on, Some(d("2023-01-10")));
+    assert_eq!((r.years, r.acquired_on), (Some(5), Some(d("2022-06-10"))));
+    assert!(
+        r.note.as_deref().unwrap().starts_with(
+            "中小企業強靭化推進補助金には財産の処分を制限する定めが制度カタログにない"
+        ),
+        "{:?}",
+        r.note
+    );
+    // Restricted, the same disposal is a breach: 7 of 60 months used, 2,000,000 × 53 ÷ 60.
+    let (rows, findings) = evaluate(&apps, &[server], pro_rata, d("2024-04-25"));
+    assert_eq!(rows[0].state, AssetState::EarlyDisposal);
+    assert_eq!(rows[0].refund, Some(1_766_666));
+    assert_eq!(findings.len(), 1);
 }

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use super::era::{Era, split_era, split_era_year};
+use super::era::{Era, split_era, split_era_year_past_end};
 use super::num::leading_digits;
 use super::{Raw, cell_error, compact};
 
@@ -22,9 +22,16 @@ const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 /// A date cell, a serial number, an ISO string or a written date, within
 /// `PLAUSIBLE_YEARS`.
 pub fn date(v: &Raw) -> Result<NaiveDate, String> {
-    let d = any_date(v)?;
+    date_noted(v).map(|(d, _)| d)
+}
+
+/// [`date`], with a warning for staff when the date was read leniently: an old era's date
+/// past the era's end (`平成31年5月1日`, `平成32年4月1日`), which forms printed before the
+/// era change carry and the government treats as the same calendar day. The row is kept.
+pub fn date_noted(v: &Raw) -> Result<(NaiveDate, Option<String>), String> {
+    let (d, note) = any_date(v)?;
     if PLAUSIBLE_YEARS.contains(&d.year()) {
-        Ok(d)
+        Ok((d, note))
     } else {
         Err(format!(
             "日付の年（{}年）がありえません（{}年から{}年までの日付にしてください）",
@@ -35,12 +42,13 @@ pub fn date(v: &Raw) -> Result<NaiveDate, String> {
     }
 }
 
-/// A date of any year chrono and Excel can hold.
-fn any_date(v: &Raw) -> Result<NaiveDate, String> {
+/// A date of any year chrono and Excel can hold, and the warning of a lenient reading.
+fn any_date(v: &Raw) -> Result<(NaiveDate, Option<String>), String> {
+    let plain = |d: NaiveDate| (d, None);
     match v {
         _ if v.is_blank() => Err(BLANK.to_string()),
-        Raw::Number(n) | Raw::DateTime(n) => excel_serial(*n),
-        Raw::DateIso(s) => iso(s),
+        Raw::Number(n) | Raw::DateTime(n) => excel_serial(*n).map(plain),
+        Raw::DateIso(s) => iso(s).map(plain),
         Raw::Text(s) => text_date(s),
         Raw::Error(e) => Err(cell_error(e)),
         Raw::Fault { reason, .. } => Err(reason.clone()),
@@ -94,20 +102,20 @@ fn iso(s: &str) -> Result<NaiveDate, String> {
 
 /// A written date, possibly followed by a time (`2022/5/20 0:00:00`, as CSV
 /// exports of date cells look) or a weekday (`2022年5月20日（金）`).
-fn text_date(raw: &str) -> Result<NaiveDate, String> {
+fn text_date(raw: &str) -> Result<(NaiveDate, Option<String>), String> {
     let normal = super::normalized(raw);
     let s = compact(strip_time(&normal));
     let (s, weekday) = split_weekday(&s);
-    let d = if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-        digits_date(s)?
+    let (d, note) = if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        (digits_date(s)?, None)
     } else if let Some((era, rest)) = split_era(s) {
         era_date(era, rest)?
     } else {
-        western_date(s)?
+        (western_date(s)?, None)
     };
     match weekday {
         Some(w) if w != d.weekday() => Err("曜日が日付と合いません".to_string()),
-        _ => Ok(d),
+        _ => Ok((d, note)),
     }
 }
 
@@ -159,15 +167,30 @@ fn digits_date(s: &str) -> Result<NaiveDate, String> {
     serial_days(days).ok_or_else(|| "Excelのシリアル値が日付の範囲外です".to_string())?
 }
 
-/// `令和4年5月20日`, `R4.5.20`, `H31/4/30`, `令和元年5月1日`; `rest` follows the era.
-fn era_date(era: &Era, rest: &str) -> Result<NaiveDate, String> {
-    let (year, rest) = split_era_year(era, rest, "日付")?.ok_or(UNREADABLE)?;
+/// `令和4年5月20日`, `R4.5.20`, `H31/4/30`, `令和元年5月1日`; `rest` follows the era. A date
+/// past its era's end (`平成31年5月1日`, `平成32年4月1日`) is the same calendar day, with a
+/// warning naming it in the era of that day; a date before its era began is an error.
+fn era_date(era: &Era, rest: &str) -> Result<(NaiveDate, Option<String>), String> {
+    let (year, rest) = split_era_year_past_end(era, rest)?.ok_or(UNREADABLE)?;
     let (m, d) = month_day(rest).ok_or(UNREADABLE)?;
     let date = calendar_date(year, m, d)?;
     if era.contains(date) {
-        Ok(date)
-    } else {
-        Err(era.out_of_range("日付"))
+        return Ok((date, None));
+    }
+    match era.end {
+        Some(end) if date > end => {
+            let note = format!(
+                "{}{}年{m}月{d}日は{}の終わり（{}）より後の日付のため、同じ暦日の{}（{}）として読みました（改元前の様式の記載と見なしています。行は除外していません）",
+                era.name,
+                year - era.start.year() + 1,
+                era.name,
+                end.format("%Y年%-m月%-d日"),
+                crate::calendar::wareki(date),
+                date.format("%Y年%-m月%-d日"),
+            );
+            Ok((date, Some(note)))
+        }
+        _ => Err(era.out_of_range("日付")),
     }
 }
 
@@ -261,15 +284,12 @@ mod tests {
     fn rejected_dates() {
         // (input, a fragment the reason must contain)
         let cases: &[(&str, &str)] = &[
-            ("平成32年", "平成の範囲外の日付です"),
-            ("平成32年4月1日", "平成の範囲外"),
-            ("平成31年5月1日", "平成は1989年1月8日から2019年4月30日まで"),
+            ("平成32年", UNREADABLE),
             (
                 "令和元年4月30日",
                 "令和の範囲外の日付です（令和は2019年5月1日から）",
             ),
             ("H1.1.7", "平成の範囲外"),
-            ("S64.1.8", "昭和の範囲外"),
             ("令和0年5月1日", "令和0年という年はありません"),
             ("R0.5.1", "令和0年"),
             ("2023-02-29", NO_SUCH_DAY),
@@ -286,7 +306,6 @@ mod tests {
             ("R", UNREADABLE),
             ("令和", UNREADABLE),
             ("令和4年", UNREADABLE),
-            ("M46.1.1", "明治の範囲外の日付です"),
             ("未定", UNREADABLE),
             ("0", "範囲外"),
             ("60", "1900年2月29日"),
@@ -299,6 +318,39 @@ mod tests {
                 matches!(&got, Err(e) if e.contains(want)),
                 "{input}: {got:?}, wanted an error containing {want}"
             );
+        }
+    }
+
+    /// Issue 22 item 13: an old era's date past its end is the same calendar day, kept with a
+    /// warning; a date before its era began stays an error (above).
+    #[test]
+    fn old_era_dates_past_the_end_are_read_with_a_warning() {
+        let cases: &[(&str, NaiveDate, &str)] = &[
+            ("平成31年5月1日", d(2019, 5, 1), "令和元年5月1日"),
+            ("平成32年4月1日", d(2020, 4, 1), "令和2年4月1日"),
+            ("H31.5.1", d(2019, 5, 1), "令和元年5月1日"),
+            ("Ｈ３２．４．１", d(2020, 4, 1), "令和2年4月1日"),
+            ("S64.1.8", d(1989, 1, 8), "平成元年1月8日"),
+            ("M46.1.1", d(1913, 1, 1), "大正2年1月1日"),
+        ];
+        for (input, want, same_day) in cases {
+            let (got, note) = date_noted(&t(input)).expect(input);
+            assert_eq!(got, *want, "{input}");
+            let note = note.unwrap_or_default();
+            assert!(
+                note.contains(&format!("同じ暦日の{same_day}")),
+                "{input}: {note}"
+            );
+            assert!(note.contains("行は除外していません"), "{input}: {note}");
+            assert_eq!(date(&t(input)), Ok(*want), "{input}");
+        }
+        assert_eq!(
+            date_noted(&t("平成31年5月1日")).unwrap().1.unwrap(),
+            "平成31年5月1日は平成の終わり（2019年4月30日）より後の日付のため、同じ暦日の令和元年5月1日（2019年5月1日）として読みました（改元前の様式の記載と見なしています。行は除外していません）"
+        );
+        // In its era, or not an era date at all: no warning.
+        for input in ["平成31年4月30日", "令和元年5月1日", "2019/5/1", "43586"] {
+            assert_eq!(date_noted(&t(input)).unwrap().1, None, "{input}");
         }
     }
 

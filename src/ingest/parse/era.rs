@@ -25,6 +25,21 @@ pub(super) fn split_era_year<'a>(
     s: &'a str,
     what: &str,
 ) -> Result<Option<(i32, &'a str)>, String> {
+    let found = split_era_year_past_end(era, s)?;
+    if let Some((year, _)) = found
+        && !era.has_year(year)
+    {
+        return Err(era.out_of_range(what));
+    }
+    Ok(found)
+}
+
+/// [`split_era_year`] for a date, which may fall past its era's end (平成32年 = 2020, read as
+/// that calendar year); a day before the era began is the caller's to refuse.
+pub(super) fn split_era_year_past_end<'a>(
+    era: &Era,
+    s: &'a str,
+) -> Result<Option<(i32, &'a str)>, String> {
     let (n, rest) = match s.strip_prefix('元') {
         Some(rest) => (1, rest),
         None => match leading_digits(s, 2) {
@@ -37,8 +52,5 @@ pub(super) fn split_era_year<'a>(
         .filter(|n| *n >= 1)
         .and_then(|n| era.gregorian_year(n))
         .ok_or_else(|| format!("{}0年という年はありません", era.name))?;
-    if !era.has_year(year) {
-        return Err(era.out_of_range(what));
-    }
     Ok(Some((year, rest)))
 }

@@ -12,7 +12,7 @@ mod num;
 mod premiums;
 mod yen;
 
-pub use date::{date, excel_serial};
+pub use date::{date, date_noted, excel_serial};
 pub use fy::fiscal_year;
 pub use ident::{corporate_number, email};
 pub use premiums::premiums;

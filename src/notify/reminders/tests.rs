@@ -33,6 +33,7 @@ fn due(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
         received_on: None,
         received_later: None,
         state,
+        remarks: Default::default(),
     }
 }
 
@@ -508,5 +509,22 @@ fn a_report_already_sent_is_not_named_again_and_earlier_mails_are_known() {
     assert!(
         text.contains("これまでのご連絡：\n　　　　　　督促（令和6年5月8日（水））"),
         "{text}"
+    );
+}
+
+/// Issue 22 item 7: a report owed only by assumption (a grant under the pre-R3 要綱) gets no
+/// reminder at any stage, not even a 再督促 long after its deadline.
+#[test]
+fn an_assumed_duty_is_never_mailed() {
+    let mut old = due("H31-1", Some("a@example.jp"), ReportState::Missing);
+    old.remarks.assumed = Some("令和3年4月1日より前の交付決定".into());
+    let ledger = vec![old, due("R4-1", Some("b@example.jp"), ReportState::Missing)];
+    let stages: Vec<(&str, Option<Stage>)> = plan(&ledger, date(2024, 6, 10))
+        .into_iter()
+        .map(|(r, s)| (r.application_id.as_str(), s))
+        .collect();
+    assert_eq!(
+        stages,
+        vec![("H31-1", None), ("R4-1", Some(Stage::Saitokusoku))]
     );
 }

@@ -43,6 +43,7 @@ fn row() -> ReportDue {
         received_on: None,
         received_later: None,
         state: ReportState::NotYetDue,
+        remarks: Default::default(),
     }
 }
 

@@ -87,11 +87,14 @@ fn below_the_floor_granted_and_pending() {
 fn later_of_two_applications_for_one_establishment() {
     // Input order differs from date order; the address differs only in width and spacing.
     let later = diversity_at("E-2", "綾瀬市 早川１－２－３", d(2023, 5, 8));
-    let first = decided(
+    let mut first = decided(
         diversity_at("E-1", "綾瀬市早川1-2-3", d(2022, 5, 10)),
         d(2022, 6, 10),
         600_000,
     );
+    // Installed and reported in time, so only the establishment is in question.
+    first.completed_on = Some(d(2022, 12, 1));
+    first.records.completion_report_received_on = Some(d(2022, 12, 10));
     let elsewhere = diversity_at("E-3", "綾瀬市吉岡東3-3-40", d(2023, 5, 9));
     let found = run(&[later, first, elsewhere], d(2023, 6, 1));
     assert_eq!(kinds(&found), vec![("E-2", "同一事業所の重複申請")]);

@@ -267,7 +267,13 @@ fn ayase_brand_group() {
             Amount(200_000),
             "",
         ),
-        ("over cap × 1", group(1_501_500, 1), Amount(1_000_000), ""),
+        (
+            // Issue 22 item 16: a 団体 has at least two members.
+            "one member",
+            group(1_501_500, 1),
+            NotEligible,
+            "参画企業数1社は団体の要件（2社以上）に満たないため対象外",
+        ),
         (
             "members missing",
             app(
