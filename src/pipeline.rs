@@ -369,7 +369,7 @@ fn dry_run_message(
     let written = files.len() + digests;
     info!(mails = written, reminders = files.len(), digests, outbox = %outbox.display(), "dry run: mails written as .eml, none sent");
     format!(
-        "試行: メール {written} 通（督促 {} 通、職員あてのまとめ {digests} 通）を .eml として {} に書き出しました。送信も送信済みの記録もしていません。",
+        "試行: メール {written} 通（事業者あての督促・案内 {} 通、職員あてのまとめ {digests} 通）を .eml として {} に書き出しました。送信も送信済みの記録もしていません。",
         files.len(),
         outbox.display()
     )

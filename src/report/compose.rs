@@ -554,7 +554,7 @@ fn flags_section(ingested: &Ingested, results: &Results) -> Section {
     }
     if carried > 0 {
         pairs.push((
-            "算定検証: ルール確認 繰越・未確認（確認済の年度の額を適用）",
+            "算定検証: ルール確認 繰越・未確認",
             count(carried),
         ));
     }

@@ -16,7 +16,7 @@ fn a_dry_run_needs_no_smtp_url_and_says_what_it_wrote() {
         .expect(1);
     let said = ran.stderr();
     assert!(
-        said.contains("試行: メール 6 通（督促 5 通、職員あてのまとめ 1 通）を .eml として out/outbox に書き出しました。送信も送信済みの記録もしていません。"),
+        said.contains("試行: メール 6 通（事業者あての督促・案内 5 通、職員あてのまとめ 1 通）を .eml として out/outbox に書き出しました。送信も送信済みの記録もしていません。"),
         "{said}"
     );
     let files = std::fs::read_dir(sandbox.path().join("out/outbox"))
