@@ -174,7 +174,10 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         new_findings: None,
     };
     let report_path = job.report.path_for(opts.as_of);
-    let protected = job.files_read();
+    let templates = job.email.as_ref().and_then(|e| e.templates.clone());
+    let protected =
+        job.files_not_to_overwrite(&opts.db, &templates.unwrap_or_else(|| default_templates(job)));
+    let protected: Vec<&std::path::Path> = protected.iter().map(PathBuf::as_path).collect();
     if mailer.is_some() {
         let before_mail = compose::workbook(run, &ingested, &results, None);
         if let Err(e) = stage("report (before mail)", || {
@@ -183,7 +186,13 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
             return failed(e.to_string());
         }
     }
+    let stopped = mailer
+        .as_ref()
+        .and_then(|_| notify::sent_guard::stopped(state, opts.dry_run));
     let mail = mailer.as_ref().map(|(mailer, spec)| {
+        if let Some(stopped) = stopped.clone() {
+            return stopped;
+        }
         stage("notify", || {
             notify::send_reminders(
                 mailer,

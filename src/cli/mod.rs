@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 mod check_rules;
 mod outbox;
 mod schedule;
+mod state;
 
 use crate::catalogue::Catalogue;
 use crate::ingest;
@@ -118,6 +119,14 @@ pub enum Command {
         #[command(flatten)]
         state: StateArgs,
     },
+    /// The state file: a consistent copy while jobs run; reconciling it
+    /// with its sent-keys log after a restore.
+    State {
+        #[command(subcommand)]
+        action: StateAction,
+        #[command(flatten)]
+        state: StateArgs,
+    },
     /// Run the rule test cases (cases/*.toml beside the catalogue) against a catalogue.
     CheckRules {
         /// Catalogue file (default: catalogue/programs.toml).
@@ -157,6 +166,19 @@ pub enum OutboxAction {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum StateAction {
+    /// Write a consistent copy of the state file to PATH (safe while jobs run).
+    Backup {
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+    },
+    /// Rebuild the sent marks of the state file from its sent-keys log
+    /// (after the state file was deleted or restored from a copy), and say
+    /// what was done.
+    Reconcile,
+}
+
 /// `state/hojokin.db` beside the jobs folder.
 pub fn default_db(jobs_dir: &Path) -> PathBuf {
     let parent = jobs_dir
@@ -194,6 +216,10 @@ pub fn run(cli: Cli) -> Result<Finished, CliError> {
                 delivered,
                 resend: _,
             }) => outbox::resolve(&state.db(), &application, report_fy, &stage, delivered),
+        },
+        Command::State { action, state: args } => match action {
+            StateAction::Backup { path } => state::backup(&args.db(), &path),
+            StateAction::Reconcile => state::reconcile(&args.db()),
         },
         Command::History {
             job,

@@ -2,10 +2,12 @@
 //!
 //! Everything later stages need from the file is resolved here: paths are made
 //! relative to the job file's folder, `${VAR}` is replaced from the
-//! environment, and unknown keys are rejected so a typo is never silently
+//! environment where a secret belongs (and refused elsewhere), and unknown keys are rejected so a typo is never silently
 //! ignored on a city server.
 
 pub mod cron;
+pub(crate) mod file_mode;
+mod protected;
 
 pub use cron::Schedule;
 
@@ -43,6 +45,9 @@ pub enum JobError {
     },
     #[error("ジョブ {name} が見つかりません（{path} がありません）")]
     NotFound { name: String, path: PathBuf },
+    /// Others can write the file (see [`file_mode`]): the sentence says how to fix it.
+    #[error("{0}")]
+    WritableByOthers(String),
 }
 
 /// A validated job.
@@ -258,6 +263,18 @@ pub fn join_clean(base: &Path, rel: impl AsRef<Path>) -> PathBuf {
     out
 }
 
+/// A `..` after the part holding `{as_of}` climbs out of it once the date
+/// is put in (`out/{as_of}/../x.xlsx` is `out/x.xlsx`: one file for every
+/// night), which `join_clean` would otherwise fold away silently.
+fn leaves_the_date(report: &str) -> bool {
+    let mut parts = Path::new(report).components();
+    parts
+        .by_ref()
+        .find(|c| c.as_os_str().to_string_lossy().contains("{as_of}"))
+        .is_some()
+        && parts.any(|c| c == std::path::Component::ParentDir)
+}
+
 /// Finds a job by name (`nightly` → `DIR/nightly.toml`) or by path.
 pub fn locate(job: &str, jobs_dir: &Path) -> Result<PathBuf, JobError> {
     let as_path = Path::new(job);
@@ -277,6 +294,7 @@ pub fn locate(job: &str, jobs_dir: &Path) -> Result<PathBuf, JobError> {
 
 /// Reads and validates a job file, taking `${VAR}` values from `env`.
 pub fn load(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Job, JobError> {
+    file_mode::check(path, "ジョブファイル").map_err(JobError::WritableByOthers)?;
     let text = std::fs::read_to_string(path).map_err(|source| JobError::Read {
         path: path.to_path_buf(),
         source,
@@ -352,6 +370,15 @@ pub fn parse(
     }
     if raw.report.path.trim().is_empty() {
         return Err(invalid("report.path", "パスが空です".into()));
+    }
+    if leaves_the_date(&raw.report.path) {
+        return Err(invalid(
+            "report.path",
+            format!(
+                "{{as_of}} の後に .. があり、日付の付いた名前やフォルダから出てしまいます（毎晩同じファイルを上書きします）: {}。.. を使わないパスにしてください。",
+                one_line(&raw.report.path)
+            ),
+        ));
     }
     let email = match raw.email {
         None => None,
@@ -438,7 +465,13 @@ fn email_spec(
     })
 }
 
-/// Replaces `${VAR}` in every string of the document. Done on parsed values,
+/// The settings that take a secret, and so the only ones where `${VAR}` is
+/// replaced from the environment: a variable anywhere else would print the
+/// secret in every grantee's mail, the workbook and `hojokin jobs`.
+pub(crate) const SECRET_KEYS: &[&str] = &["email.smtp_url"];
+
+/// Replaces `${VAR}` in the settings that take a secret ([`SECRET_KEYS`])
+/// and refuses it in every other string. Done on parsed values,
 /// not on the raw text, so a value with quotes cannot change the TOML.
 fn substitute_env(
     value: &mut toml::Value,
@@ -447,8 +480,18 @@ fn substitute_env(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(), JobError> {
     match value {
-        toml::Value::String(s) => {
+        toml::Value::String(s) if SECRET_KEYS.contains(&key) => {
             *s = expand(s, key, path, env)?;
+        }
+        toml::Value::String(s) if s.contains("${") => {
+            return Err(JobError::Invalid {
+                path: path.to_path_buf(),
+                key: key.to_string(),
+                message: format!(
+                    "${{…}} は使えません。環境変数から値を入れられるのは秘密を書く設定（{}）だけです。ほかの設定の値はメール、集計ブック、hojokin jobs にそのまま出るため、値を直接書いてください。",
+                    SECRET_KEYS.join("、")
+                ),
+            });
         }
         toml::Value::Array(items) => {
             for item in items {

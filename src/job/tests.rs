@@ -82,9 +82,27 @@ fn a_missing_variable_is_named() {
 
 #[test]
 fn a_value_with_quotes_is_taken_literally() {
-    let text = GOOD.replace("description = \"毎晩\"", "description = \"${QUOTE}\"");
+    let env = |var: &str| (var == "QUOTE").then(|| "smtp://a\"b@localhost:25".to_string());
+    let text = GOOD.replace("${SMTP}", "${QUOTE}");
     let job = parse(&text, Path::new("j.toml"), &env).unwrap();
-    assert_eq!(job.description, "a\"b");
+    assert_eq!(job.email.unwrap().smtp_url.expose(), "smtp://a\"b@localhost:25");
+}
+
+/// Issue 25.7: `${HOJOKIN_SMTP_URL}` in `contact` or `description` used to
+/// print the password in every mail, the workbook and `hojokin jobs`.
+#[test]
+fn a_variable_outside_the_secret_settings_is_refused() {
+    for (from, to, key) in [
+        ("outbox = ", "contact = \"${SMTP}\"\noutbox = ", "email.contact"),
+        ("description = \"毎晩\"", "description = \"${SMTP}\"", "description"),
+        ("\"kogyo@example.jp\"]", "\"${SMTP}\"]", "email.staff"),
+    ] {
+        let text = GOOD.replace(from, to);
+        let err = parse(&text, Path::new("j.toml"), &env).unwrap_err().to_string();
+        assert!(err.contains(key) && err.contains("j.toml"), "{err}");
+        assert!(err.contains("email.smtp_url"), "{err}");
+        assert!(!err.contains("secret"), "the value is never read: {err}");
+    }
 }
 
 #[test]
@@ -157,11 +175,10 @@ fn locates_jobs_by_name_or_path() {
 fn an_env_value_quoted_in_an_error_is_one_short_line() {
     let huge = format!("市役所\nBcc: all@example.jp{}", "x".repeat(100_000));
     let env = |var: &str| match var {
-        "FROM" => Some(huge.clone()),
+        "SMTP" => Some(huge.clone()),
         other => env(other),
     };
-    let text = GOOD.replace("市 <kogyo@example.jp>", "${FROM}");
-    let err = parse(&text, Path::new("jobs/nightly.toml"), &env)
+    let err = parse(GOOD, Path::new("jobs/nightly.toml"), &env)
         .unwrap_err()
         .to_string();
     let shown: String = huge
@@ -171,7 +188,7 @@ fn an_env_value_quoted_in_an_error_is_one_short_line() {
     assert_eq!(
         err,
         format!(
-            "ジョブファイル jobs/nightly.toml の email.from が正しくありません: 差出人アドレスとして使えません: {}…（全 100023 文字）",
+            "ジョブファイル jobs/nightly.toml の email.smtp_url が正しくありません: smtp:// または smtps:// で始まる URL を指定してください: {}…（全 100023 文字）",
             shown.replace('\n', "\\n")
         )
     );

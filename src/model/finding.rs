@@ -184,10 +184,13 @@ pub enum FindingKind {
     NoEarlyStartNotice,
     /// 報告行の入力エラー: a rejected report row holds its application's reminders.
     ReportRowRejected,
+    /// 送信停止: the state file and its sent-keys log disagree, so no grantee
+    /// was mailed tonight (issue 25: never the same reminder twice).
+    MailingStopped,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 22] = [
+    pub const ALL: [FindingKind; 23] = [
         FindingKind::AmountOver,
         FindingKind::BelowFloor,
         FindingKind::SameEstablishment,
@@ -210,6 +213,7 @@ impl FindingKind {
         FindingKind::NoPreConsultation,
         FindingKind::NoEarlyStartNotice,
         FindingKind::ReportRowRejected,
+        FindingKind::MailingStopped,
     ];
 
     /// The 種別 staff read on 要確認 and in the digest.
@@ -237,6 +241,7 @@ impl FindingKind {
             FindingKind::NoPreConsultation => "事前相談なし",
             FindingKind::NoEarlyStartNotice => "事前着手届なし",
             FindingKind::ReportRowRejected => "報告行の入力エラー",
+            FindingKind::MailingStopped => "送信停止",
         }
     }
 
@@ -265,6 +270,7 @@ impl FindingKind {
             FindingKind::NoPreConsultation => "no_pre_consultation",
             FindingKind::NoEarlyStartNotice => "no_early_start_notice",
             FindingKind::ReportRowRejected => "report_row_rejected",
+            FindingKind::MailingStopped => "mailing_stopped",
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod eml;
 pub mod message;
 pub mod reminders;
 pub mod smtp;
+pub(crate) mod sent_guard;
 pub mod stages;
 pub mod templates;
 

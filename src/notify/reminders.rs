@@ -140,6 +140,8 @@ struct Run<'a> {
     as_of: NaiveDate,
     out: NotifyOutcome,
     sender: Option<Sender>,
+    /// The sent-keys log beside the state file, opened with the sender.
+    sent_log: Option<crate::state::sent_log::SentLog>,
     /// Set when the outbox cannot be written: nothing more is sent, since
     /// a send that cannot be recorded could be sent twice.
     state_broken: Option<String>,
@@ -398,6 +400,7 @@ pub fn send_reminders(
         as_of,
         out: NotifyOutcome::default(),
         sender: None,
+        sent_log: None,
         state_broken: None,
         unrecorded: 0,
     };

@@ -9,6 +9,8 @@ mod digest_flags;
 pub mod lock;
 pub mod outbox;
 pub mod runs;
+pub mod backup;
+pub mod sent_log;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -99,6 +101,12 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE outbox ADD COLUMN phase TEXT;",
     // 5: the line a digest showed for a flag, for its 解消 section.
     "ALTER TABLE digest_flags ADD COLUMN line TEXT;",
+    // 6 (issue 25, the sent-keys log): set once this state file has a
+    // sent-keys log beside it (`sent_log`), so a missing log is noticed.
+    "CREATE TABLE sent_log_meta (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        started_at TEXT NOT NULL
+     );",
 ];
 
 /// An open state file.

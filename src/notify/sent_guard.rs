@@ -1,0 +1,35 @@
+//! Before any grantee is mailed: the state file and its sent-keys log must
+//! tell the same story (see [`crate::state::sent_log`]). When they do not,
+//! the night mails no grantee, says why on stderr, in the history (the
+//! run's message), on 要確認 and in the staff digest (種別 送信停止), and
+//! exits 1; the workbook and the digest still go out.
+
+use super::NotifyOutcome;
+use crate::model::{Finding, FindingKind};
+use crate::state::State;
+use crate::state::sent_log::Agreement;
+
+/// `None` when grantees may be mailed; else what the night reports instead
+/// of sending. A dry run sends nothing, so it is never stopped.
+pub(crate) fn stopped(state: &State, dry_run: bool) -> Option<NotifyOutcome> {
+    if dry_run {
+        return None;
+    }
+    let sentence = match state.sent_log_agreement(&super::now_stamp()) {
+        Ok(Agreement::Agrees) => return None,
+        Ok(Agreement::Disagrees(d)) => d.sentence(),
+        Err(e) => format!(
+            "{e}。送信記録を確かめられないため、同じ督促を二度送らないよう、事業者へのメールは送っていません。"
+        ),
+    };
+    Some(NotifyOutcome {
+        findings: vec![Finding {
+            application_id: "-".into(),
+            company: "（全事業者）".into(),
+            kind: FindingKind::MailingStopped,
+            detail: sentence.clone().into(),
+        }],
+        messages: vec![sentence],
+        ..NotifyOutcome::default()
+    })
+}

@@ -1,0 +1,200 @@
+//! Issue 25, as an operator meets it, with the real binary and a real SMTP
+//! server (aiosmtpd): a state file deleted or restored from a backup never
+//! mails a grantee twice and says so; `state backup` copies every row while
+//! a run has the file open; a night that sent mail always ends with its
+//! digest and its record; a rerun's 通知 lists the first run's mails.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+#[path = "smtp/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{Sandbox, read_sheet};
+use harness::{Server, body, free_port, subjects};
+
+fn night(sandbox: &Sandbox, port: u16, as_of: &str) -> std::process::Output {
+    let url = format!("smtp://127.0.0.1:{port}");
+    sandbox.run(
+        &["run", "nightly", "--as-of", as_of],
+        &[("HOJOKIN_SMTP_URL", url.as_str())],
+    )
+}
+
+fn reminders(subjects: &[String]) -> usize {
+    subjects.iter().filter(|s| s.starts_with("【綾瀬市】")).count()
+}
+
+fn db(sandbox: &Sandbox) -> PathBuf {
+    sandbox.path().join("state/hojokin.db")
+}
+
+/// The state file and its journal gone, as `rm state/hojokin.db*` would
+/// (the sent-keys log stays).
+fn remove_state(sandbox: &Sandbox) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db(sandbox).display()));
+    }
+}
+
+/// Every row of every table, as text, table by table.
+fn dump(path: &Path) -> Vec<(String, Vec<String>)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    tables
+        .into_iter()
+        .map(|t| {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
+            let n = stmt.column_count();
+            let mut rows: Vec<String> = stmt
+                .query_map([], |r| {
+                    Ok((0..n)
+                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                        .collect::<Vec<_>>()
+                        .join("|"))
+                })
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            rows.sort();
+            (t, rows)
+        })
+        .collect()
+}
+
+#[test]
+fn a_deleted_or_restored_state_file_sends_no_reminder_twice_and_says_so() {
+    let sandbox = Sandbox::new();
+    let port = free_port();
+    let server = Server::start(&sandbox.path().join("mail"), port, &[]);
+
+    // 案内 on 04-25, then a backup, then 督促 on 05-08: 5 + 5 grantee mails.
+    assert_eq!(night(&sandbox, port, "2024-04-25").status.code(), Some(1));
+    assert_eq!(reminders(&subjects(&server.messages())), 5);
+    common::bin::Hojokin::new(sandbox.path())
+        .args(["state", "backup", "backup/two-nights-ago.db"])
+        .expect(0);
+    assert_eq!(night(&sandbox, port, "2024-05-08").status.code(), Some(1));
+    let sent_before = reminders(&subjects(&server.messages()));
+    assert_eq!(sent_before, 10);
+
+    // README's rollback: the backup put back. The night refuses to mail
+    // grantees, and says so on stderr, in the history and in the digest.
+    remove_state(&sandbox);
+    std::fs::copy(sandbox.path().join("backup/two-nights-ago.db"), db(&sandbox)).unwrap();
+    let refused = night(&sandbox, port, "2024-05-08");
+    let said = common::stderr(&refused);
+    assert_eq!(refused.status.code(), Some(1), "{said}");
+    assert!(said.contains("hojokin state reconcile"), "{said}");
+    assert!(said.contains("5 件の送信を状態ファイルが知りません"), "{said}");
+    assert_eq!(reminders(&subjects(&server.messages())), sent_before);
+    let digest = server.messages().into_iter().last().unwrap();
+    assert!(digest["subject"].as_str().unwrap().contains("夜間処理"));
+    assert!(body(&digest).contains("送信停止"), "{}", body(&digest));
+    let history = common::bin::Hojokin::new(sandbox.path())
+        .args(["history", "--json", "--limit", "1"])
+        .expect(0)
+        .stdout();
+    assert!(history.contains("hojokin state reconcile"), "{history}");
+
+    // Reconciled, the same night sends nothing (all five went out before).
+    let reconciled = common::bin::Hojokin::new(sandbox.path())
+        .args(["state", "reconcile"])
+        .expect(0)
+        .stderr();
+    assert!(reconciled.contains("送信済 5 件"), "{reconciled}");
+    let after = night(&sandbox, port, "2024-05-08");
+    assert!(!common::stderr(&after).contains("reconcile"));
+    assert_eq!(reminders(&subjects(&server.messages())), sent_before);
+
+    // The state file deleted outright: the same, then all eleven reports
+    // (six of 04-25, five of 05-08) come back as sent.
+    remove_state(&sandbox);
+    let refused = night(&sandbox, port, "2024-05-08");
+    let said = common::stderr(&refused);
+    assert!(said.contains("11 件の送信を状態ファイルが知りません"), "{said}");
+    assert_eq!(reminders(&subjects(&server.messages())), sent_before);
+    let reconciled = common::bin::Hojokin::new(sandbox.path())
+        .args(["state", "reconcile"])
+        .expect(0)
+        .stderr();
+    assert!(reconciled.contains("送信済 11 件"), "{reconciled}");
+    night(&sandbox, port, "2024-05-08");
+    assert_eq!(reminders(&subjects(&server.messages())), sent_before);
+}
+
+#[test]
+fn a_backup_taken_while_a_run_writes_has_every_row() {
+    let sandbox = Sandbox::new();
+    let port = free_port();
+    let _server = Server::start(&sandbox.path().join("mail"), port, &[]);
+    let marker = sandbox.path().join("pause");
+    let url = format!("smtp://127.0.0.1:{port}");
+    let mut running = sandbox
+        .hojokin(
+            &["run", "nightly", "--as-of", "2024-04-25"],
+            &[("HOJOKIN_SMTP_URL", url.as_str())],
+        )
+        .env(hojokin::report::atomic::PAUSE_HOOK, &marker)
+        .command()
+        .spawn()
+        .unwrap();
+    // The first pause is the workbook before the mail; the second one is
+    // the workbook with it: the run holds the state file with its sends.
+    for _ in 0..2 {
+        let started = Instant::now();
+        while !marker.exists() {
+            assert!(started.elapsed() < Duration::from_secs(60), "the run never paused");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if dump(&db(&sandbox))
+            .iter()
+            .any(|(t, rows)| t == "outbox" && !rows.is_empty())
+        {
+            break;
+        }
+        std::fs::remove_file(&marker).unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let wal = std::fs::metadata(format!("{}-wal", db(&sandbox).display())).unwrap();
+    assert!(wal.len() > 0, "the sends are still in the -wal");
+    common::bin::Hojokin::new(sandbox.path())
+        .args(["state", "backup", "copy.db"])
+        .expect(0);
+    let copy = sandbox.path().join("copy.db");
+    let original = dump(&db(&sandbox));
+    assert_eq!(dump(&copy), original);
+    assert!(
+        original
+            .iter()
+            .any(|(t, rows)| t == "outbox" && rows.len() == 6),
+        "{original:?}"
+    );
+    std::fs::remove_file(&marker).unwrap();
+    running.wait().unwrap();
+}
+
+#[test]
+fn a_rerun_lists_every_mail_of_the_business_date() {
+    let sandbox = Sandbox::new();
+    let port = free_port();
+    let _server = Server::start(&sandbox.path().join("mail"), port, &[]);
+    night(&sandbox, port, "2024-04-25");
+    night(&sandbox, port, "2024-04-25");
+    let notices =
+        read_sheet(&sandbox.path().join("out/summary-2024-04-25.xlsx"), "通知").records("日時");
+    let sent = notices
+        .iter()
+        .filter(|r| r.text("結果").starts_with("送信済（Message-ID: <"))
+        .count();
+    assert_eq!(sent, 6, "the first run's six reports stay on the rerun's 通知");
+}
