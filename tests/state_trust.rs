@@ -194,7 +194,10 @@ fn a_rerun_lists_every_mail_of_the_business_date() {
         read_sheet(&sandbox.path().join("out/summary-2024-04-25.xlsx"), "通知").records("日時");
     let sent = notices
         .iter()
-        .filter(|r| r.text("結果").starts_with("送信済（Message-ID: <"))
+        .filter(|r| {
+            r.text("結果")
+                .starts_with("送信済（同じ基準日の先の実行）（Message-ID: <")
+        })
         .count();
     assert_eq!(sent, 6, "the first run's six reports stay on the rerun's 通知");
 }

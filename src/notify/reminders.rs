@@ -347,6 +347,46 @@ impl Run<'_> {
         self.rows(letter, &ready.subject, &result, None);
     }
 
+    /// The mails earlier runs of this business date sent (a rerun rewrites
+    /// that date's workbook: its 通知 keeps them), from the outbox, after
+    /// this run's own.
+    fn earlier_runs_of_the_day(&mut self, plans: &[Plan<'_>]) {
+        let entries = match self.state.outbox_gone_on(self.job, &self.as_of.to_string()) {
+            Ok(e) => e,
+            Err(e) => {
+                self.out.messages.push(e.to_string());
+                return;
+            }
+        };
+        let tonight: HashSet<(String, Option<String>)> = self
+            .out
+            .rows
+            .iter()
+            .map(|r| (r.application_id.clone(), r.message_id.clone()))
+            .collect();
+        let rows: HashMap<(&str, FiscalYear), &ReportDue> = plans
+            .iter()
+            .map(|(r, _)| ((r.application_id.as_str(), r.report_fy), *r))
+            .collect();
+        for e in entries {
+            if tonight.contains(&(e.key.application_id.clone(), e.message_id.clone())) {
+                continue;
+            }
+            let Some(row) = rows.get(&(e.key.application_id.as_str(), e.key.report_fy)) else {
+                continue;
+            };
+            let result = match e.status {
+                OutboxStatus::Sent => MailResult::new(MailOutcome::Sent, "送信済（同じ基準日の先の実行）"),
+                _ => MailResult::new(MailOutcome::Uncertain, "送信不明（同じ基準日の先の実行・要確認）"),
+            };
+            let at = e.sent_at.clone().unwrap_or(e.updated_at.clone());
+            self.row_with_id(row, e.key.stage, &e.recipient, &e.subject, result, e.message_id.as_deref());
+            if let Some(last) = self.out.rows.last_mut() {
+                last.at = at;
+            }
+        }
+    }
+
     /// Every uncertain reminder of a report still not received: staff must
     /// check the relay's log, on every run until they resolve it.
     fn uncertain_findings(&mut self, plans: &[Plan<'_>], entries: &[OutboxEntry]) {
@@ -476,6 +516,9 @@ pub fn send_reminders(
         }
     }
     session.finish();
+    if !dry_run {
+        run.earlier_runs_of_the_day(&plans);
+    }
     // 通知 in ledger order, however the reports were grouped into mails.
     let mut position: HashMap<&str, usize> = HashMap::new();
     for (i, (r, _)) in plans.iter().filter(|(_, s)| s.is_some()).enumerate() {

@@ -103,10 +103,13 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE digest_flags ADD COLUMN line TEXT;",
     // 6 (issue 25, the sent-keys log): set once this state file has a
     // sent-keys log beside it (`sent_log`), so a missing log is noticed.
+    // The business date a reminder went out for (`outbox.as_of`), so a
+    // rerun of that date lists it on 通知 (NULL for rows from before).
     "CREATE TABLE sent_log_meta (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         started_at TEXT NOT NULL
-     );",
+     );
+     ALTER TABLE outbox ADD COLUMN as_of TEXT;",
 ];
 
 /// An open state file.

@@ -500,6 +500,42 @@ impl State {
             .map_err(|e| self.sql(e))
     }
 
+    /// Notes the business date the message `message_id` of `keys` went out
+    /// for, so a rerun of that date lists it ([`State::outbox_gone_on`]).
+    pub fn outbox_note_as_of(
+        &self,
+        keys: &[OutboxKey],
+        message_id: &str,
+        as_of: &str,
+    ) -> Result<(), StateError> {
+        for key in keys {
+            self.conn
+                .execute(
+                    "UPDATE outbox SET as_of = ?5
+                     WHERE application_id = ?1 AND report_fy = ?2 AND stage = ?3
+                       AND message_id = ?4",
+                    params![key.application_id, key.report_fy, key.stage, message_id, as_of],
+                )
+                .map_err(|e| self.sql(e))?;
+        }
+        Ok(())
+    }
+
+    /// The job's reminders that went out (or may have: `uncertain`) for the
+    /// business date `as_of`, by any run of it.
+    pub fn outbox_gone_on(&self, job: &str, as_of: &str) -> Result<Vec<OutboxEntry>, StateError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM outbox
+             WHERE job = ?1 AND as_of = ?2 AND status IN ('sent', 'uncertain')
+             ORDER BY application_id, report_fy, stage"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(params![job, as_of], entry)
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
     pub fn outbox_entry(&self, key: &OutboxKey) -> Result<Option<OutboxEntry>, StateError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM outbox

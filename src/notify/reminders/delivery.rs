@@ -269,6 +269,12 @@ impl Run<'_> {
             // Uncertain rows are counted with the earlier ones at the end.
             _ => {}
         }
+        if !matches!(result, SendResult::NotSent(_)) {
+            let as_of = self.as_of.to_string();
+            if let Err(e) = self.state.outbox_note_as_of(keys, &ready.message_id, &as_of) {
+                self.out.messages.push(e.to_string());
+            }
+        }
         for (d, k) in letter.reports.iter().zip(keys) {
             if let Err(e) =
                 self.state
