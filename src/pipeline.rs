@@ -227,9 +227,17 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         ..run
     };
     let report = compose::workbook(run, &ingested, &results, mail_view);
-    if let Err(e) = stage("report", || report.write(&report_path, &protected)) {
-        return failed(e.to_string());
-    }
+    // After mail went out, a workbook that cannot be written (a full disk)
+    // no longer stops the night: the digest still lists what was sent, and
+    // the outbox keeps it for the next workbook's 通知. Exit 2 says so.
+    let report_failed = match stage("report", || report.write(&report_path, &protected)) {
+        Ok(()) => None,
+        Err(e) if mail.is_none() => return failed(e.to_string()),
+        Err(e) => {
+            warn!("{e}");
+            Some(e.to_string())
+        }
+    };
 
     let mut messages = Vec::new();
     let mut exit = input_messages(&ingested, &mut messages);
@@ -258,6 +266,17 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
             exit = exit.and(Exit::NeedsAttention);
         }
         messages.extend(digest.messages);
+    }
+    if let Some(e) = report_failed {
+        messages.push(format!(
+            "{e}（送ったメールは職員あてのまとめメールと状態ファイルに記録済みです。書き込めるようにしてから同じ基準日で再実行すると、集計ブックの「{}」シートに載ります）",
+            Sheet::Notifications
+        ));
+        return Outcome {
+            exit: Exit::CouldNotRun,
+            messages,
+            report_path: None,
+        };
     }
     messages.push(format!(
         "{}: 基準日 {} の集計ブックを {} に書き出しました。",

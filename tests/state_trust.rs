@@ -201,3 +201,78 @@ fn a_rerun_lists_every_mail_of_the_business_date() {
         .count();
     assert_eq!(sent, 6, "the first run's six reports stay on the rerun's 通知");
 }
+
+/// Waits for the report writer's pause marker (see `PAUSE_HOOK`).
+fn paused(marker: &Path) {
+    let started = Instant::now();
+    while !marker.exists() {
+        assert!(started.elapsed() < Duration::from_secs(60), "the run never paused");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The report's disk fills after the mails went out (simulated portably,
+/// root included: the workbook's path turns into a folder between the
+/// workbook's write and its rename, so the rename fails as ENOSPC would).
+/// The digest still goes out listing the mails, exit 2 says what failed,
+/// and a rerun's workbook lists the mails.
+#[test]
+fn a_workbook_that_fails_after_the_sending_still_ends_with_the_digest() {
+    let sandbox = Sandbox::new();
+    let port = free_port();
+    let server = Server::start(&sandbox.path().join("mail"), port, &[]);
+    let marker = sandbox.path().join("pause");
+    let url = format!("smtp://127.0.0.1:{port}");
+    let running = sandbox
+        .hojokin(
+            &["run", "nightly", "--as-of", "2024-04-25"],
+            &[("HOJOKIN_SMTP_URL", url.as_str())],
+        )
+        .env(hojokin::report::atomic::PAUSE_HOOK, &marker)
+        .command()
+        .spawn()
+        .unwrap();
+    // First pause: the workbook before the mail. Let it through.
+    paused(&marker);
+    std::fs::remove_file(&marker).unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    // Second pause: the mails are out; the workbook with them cannot land.
+    paused(&marker);
+    assert_eq!(reminders(&subjects(&server.messages())), 5);
+    let report = sandbox.path().join("out/summary-2024-04-25.xlsx");
+    std::fs::remove_file(&report).unwrap();
+    std::fs::create_dir(&report).unwrap();
+    std::fs::write(report.join("keep"), "").unwrap();
+    std::fs::remove_file(&marker).unwrap();
+    let out = running.wait_with_output().unwrap();
+    let said = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("を書き込めません"), "{said}");
+    assert!(said.contains("記録済み"), "{said}");
+    let msgs = server.messages();
+    let digest = msgs
+        .iter()
+        .find(|m| m["subject"].as_str().unwrap().contains("夜間処理"))
+        .expect("the digest went out");
+    let text = body(digest);
+    assert!(text.contains("添付できませんでした"), "{text}");
+    assert_eq!(text.matches("送信済").count(), 6, "{text}");
+    let history = common::bin::Hojokin::new(sandbox.path())
+        .args(["history", "--json", "--limit", "1"])
+        .expect(0)
+        .stdout();
+    assert!(history.contains("\"status\":\"failed\""), "{history}");
+
+    // Room again: the rerun's 通知 lists the six mails, none sent twice.
+    std::fs::remove_dir_all(&report).unwrap();
+    night(&sandbox, port, "2024-04-25");
+    assert_eq!(reminders(&subjects(&server.messages())), 5);
+    let notices = read_sheet(&report, "通知").records("日時");
+    assert_eq!(
+        notices
+            .iter()
+            .filter(|r| r.text("結果").starts_with("送信済（同じ基準日の先の実行）"))
+            .count(),
+        6
+    );
+}
