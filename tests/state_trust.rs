@@ -276,3 +276,92 @@ fn a_workbook_that_fails_after_the_sending_still_ends_with_the_digest() {
         6
     );
 }
+
+/// 70,000 grantees due on one night, a fast local relay and a window of 50
+/// mails (a budget, so the test cannot pass only because the machine is
+/// slow): the night ends at its budget, the rest stays queued, the most
+/// advanced stage goes first, and the next night sends the next 50.
+#[test]
+fn a_seventy_thousand_mail_night_ends_at_its_window_with_the_rest_queued() {
+    use harness::{date, mailer_with, on, report};
+    use hojokin::compliance::reports::ReportState;
+    use hojokin::state::State;
+    use hojokin::state::outbox::OutboxStatus;
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("mail"), free_port(), &[]);
+    let url = format!("smtp://127.0.0.1:{}", server.port);
+    let m = mailer_with(&url, |s| s.window.max_mails = Some(50));
+    let state = State::open(&dir.path().join("h.db")).unwrap();
+    let as_of = date(2024, 5, 8);
+    let ledger: Vec<_> = (0..70_000)
+        .map(|i| {
+            let app = format!("R6-{i:05}");
+            let mut r = report(&app, Some(&format!("g{i}@example.jp")), ReportState::NotYetDue);
+            // Every seventh is long overdue: 再督促, sent before the 督促.
+            if i % 7 == 6 {
+                r.due = date(2024, 3, 1);
+                r.nominal_due = r.due;
+            }
+            r
+        })
+        .collect();
+    let ledger = on(&ledger, as_of);
+    let started = Instant::now();
+    let night = hojokin::notify::send_reminders(&m, &state, "nightly", &ledger, as_of, false, dir.path());
+    assert!(started.elapsed() < Duration::from_secs(120), "{:?}", started.elapsed());
+    assert_eq!((night.sent, night.queued), (50, 69_950));
+    assert!(night.messages.iter().any(|s| s.contains("max_mails_per_night = 50")), "{:?}", night.messages);
+    let got = subjects(&server.messages());
+    assert_eq!(got.len(), 50);
+    assert!(got.iter().all(|s| s.contains("再督促")), "{:?}", &got[..3]);
+    let entries = state.outbox_entries().unwrap();
+    let queued = entries.iter().filter(|e| e.status == OutboxStatus::Queued).count();
+    assert_eq!(queued, 69_950);
+    assert_eq!(night.rows.iter().filter(|r| r.result.text.starts_with("送信保留（1晩の上限 50 通に達した")).count(), 69_950);
+
+    let next = hojokin::notify::send_reminders(&m, &state, "nightly", &ledger, as_of.succ_opt().unwrap(), false, dir.path());
+    assert_eq!((next.sent, next.queued), (50, 69_900));
+    assert_eq!(server.messages().len(), 100);
+}
+
+/// SIGTERM (systemd's stop, the timer's limit) stops the sending after the
+/// mail in flight; the night still writes its workbook and sends its
+/// digest, and the next night sends the rest, each once.
+#[test]
+fn sigterm_stops_the_sending_and_the_night_still_ends_with_its_digest() {
+    let sandbox = Sandbox::new();
+    let port = free_port();
+    let server = Server::start(&sandbox.path().join("mail"), port, &["--delay-after-data", "0.7"]);
+    let url = format!("smtp://127.0.0.1:{port}");
+    let running = sandbox
+        .hojokin(
+            &["run", "nightly", "--as-of", "2024-04-25"],
+            &[("HOJOKIN_SMTP_URL", url.as_str())],
+        )
+        .command()
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while server.messages().is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(60), "no mail went out");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &running.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = running.wait_with_output().unwrap();
+    let said = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("停止の指示（SIGTERM）を受けました"), "{said}");
+    let got = subjects(&server.messages());
+    let first = reminders(&got);
+    assert!((1..5).contains(&first), "{got:?}");
+    assert_eq!(got.iter().filter(|s| s.contains("夜間処理")).count(), 1, "{got:?}");
+    assert!(sandbox.path().join("out/summary-2024-04-25.xlsx").is_file());
+
+    night(&sandbox, port, "2024-04-26");
+    assert_eq!(reminders(&subjects(&server.messages())), 5);
+}

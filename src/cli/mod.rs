@@ -245,6 +245,7 @@ fn run_job(
         db: state.db(),
         trigger: Trigger::Manual,
     };
+    crate::notify::window::stop_sending_on_signal();
     let outcome = pipeline::run(&job, &opts).map_err(CliError::from_error)?;
     Ok(Finished {
         exit: outcome.exit,

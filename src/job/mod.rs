@@ -118,8 +118,11 @@ pub struct EmailSpec {
     pub submission: Option<String>,
     /// Where to submit it (提出先: postal address, counter, mail address).
     pub submit_to: Option<String>,
-    /// At most this many mails a minute (0 = no limit).
+    /// At most this many mails a minute (0 = no limit; unset: 30, as
+    /// README shows).
     pub rate_per_minute: u32,
+    /// Until when, or how many, reminders a night sends; the rest waits.
+    pub window: crate::notify::window::SendWindow,
     /// Seconds allowed for connecting and for each SMTP command.
     pub timeout_seconds: u64,
     /// Folder of the mail templates (default: `templates/` of the project).
@@ -230,11 +233,15 @@ struct RawEmail {
     reply_to: Option<String>,
     submission: Option<String>,
     submit_to: Option<String>,
-    #[serde(default)]
-    rate_per_minute: u32,
+    rate_per_minute: Option<u32>,
     timeout_seconds: Option<u64>,
+    send_until: Option<String>,
+    max_mails_per_night: Option<usize>,
     templates: Option<String>,
 }
+
+/// `rate_per_minute` of a job that does not set it: what README shows.
+pub const DEFAULT_RATE_PER_MINUTE: u32 = 30;
 
 /// `base/rel` with `.` and `..` folded away, so paths read cleanly in
 /// messages and reports (`jobs/../fixtures/a.xlsx` → `fixtures/a.xlsx`).
@@ -447,6 +454,25 @@ fn email_spec(
         )),
         other => Ok(other.map(|t| t.trim_end().to_string())),
     };
+    let until = match e.send_until.as_deref().map(str::trim) {
+        None => None,
+        Some(t) => Some(chrono::NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
+            invalid(
+                "email.send_until",
+                format!("時刻を \"06:00\" のように HH:MM で書いてください（Asia/Tokyo）: {}", one_line(t)),
+            )
+        })?),
+    };
+    if e.max_mails_per_night == Some(0) {
+        return Err(invalid(
+            "email.max_mails_per_night",
+            "0 では一通も送れません。上限を設けないなら、この行を削除してください。".into(),
+        ));
+    }
+    let window = crate::notify::window::SendWindow {
+        until,
+        max_mails: e.max_mails_per_night,
+    };
     let contact = text("email.contact", e.contact)?;
     let submission = text("email.submission", e.submission)?;
     let submit_to = text("email.submit_to", e.submit_to)?;
@@ -459,7 +485,8 @@ fn email_spec(
         reply_to: e.reply_to.map(|r| r.trim().to_string()),
         submission,
         submit_to,
-        rate_per_minute: e.rate_per_minute,
+        rate_per_minute: e.rate_per_minute.unwrap_or(DEFAULT_RATE_PER_MINUTE),
+        window,
         timeout_seconds: e.timeout_seconds.unwrap_or(30).max(1),
         templates: e.templates.map(|t| join_clean(base, t)),
     })

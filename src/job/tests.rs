@@ -254,3 +254,28 @@ fn the_shipped_nightly_job_has_a_complete_contact() {
     assert!(email.submission.is_some_and(|s| s.contains("郵送")));
     assert!(email.submit_to.is_some_and(|s| s.contains("綾瀬市役所")));
 }
+
+/// Issue 25.5: an unset `rate_per_minute` is README's 30; the window's two
+/// settings are read, and a budget of 0 or a bad hour is refused by name.
+#[test]
+fn the_pace_and_the_sending_window() {
+    let email = parse(GOOD, Path::new("j.toml"), &env).unwrap().email.unwrap();
+    assert_eq!(email.rate_per_minute, 30);
+    assert_eq!(email.window, crate::notify::window::SendWindow::default());
+    let text = GOOD.replace(
+        "outbox = \"../out/outbox\"",
+        "outbox = \"../out/outbox\"\nrate_per_minute = 0\nsend_until = \"06:00\"\nmax_mails_per_night = 5000",
+    );
+    let email = parse(&text, Path::new("j.toml"), &env).unwrap().email.unwrap();
+    assert_eq!(email.rate_per_minute, 0);
+    assert_eq!(email.window.until, chrono::NaiveTime::from_hms_opt(6, 0, 0));
+    assert_eq!(email.window.max_mails, Some(5000));
+    for (line, key) in [
+        ("max_mails_per_night = 0", "email.max_mails_per_night"),
+        ("send_until = \"6時\"", "email.send_until"),
+    ] {
+        let text = GOOD.replace("outbox = \"../out/outbox\"", &format!("outbox = \"../out/outbox\"\n{line}"));
+        let err = parse(&text, Path::new("j.toml"), &env).unwrap_err().to_string();
+        assert!(err.contains(key), "{err}");
+    }
+}

@@ -25,6 +25,7 @@ pub mod reminders;
 pub mod smtp;
 pub(crate) mod sent_guard;
 pub mod stages;
+pub mod window;
 pub mod templates;
 
 use std::path::{Path, PathBuf};
@@ -66,6 +67,9 @@ pub struct Mailer {
     submission: Option<String>,
     submit_to: Option<String>,
     rate_per_minute: u32,
+    window: window::SendWindow,
+    /// When the night began and whether its window is still open.
+    clock: crate::clock::SharedClock,
     smtp: smtp::SmtpConfig,
     templates: templates::Templates,
 }
@@ -119,6 +123,8 @@ impl Mailer {
             submission: spec.submission.clone(),
             submit_to: spec.submit_to.clone(),
             rate_per_minute: spec.rate_per_minute,
+            window: spec.window,
+            clock: crate::clock::system(),
             smtp,
             templates,
         })
@@ -126,6 +132,12 @@ impl Mailer {
 
     /// The reminder about `reports` (one grantee's, tonight) as it would be
     /// sent on `as_of`, from the template of the most advanced stage.
+    /// The same mailer reading `clock` for its sending window (tests).
+    pub fn with_clock(mut self, clock: crate::clock::SharedClock) -> Mailer {
+        self.clock = clock;
+        self
+    }
+
     pub fn render_reminder(
         &self,
         reports: &[templates::DueReport<'_>],

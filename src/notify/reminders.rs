@@ -20,6 +20,7 @@ use super::message::{self, Draft, HeaderText};
 use super::smtp::Session;
 use super::stages::{Stage, stage_on, wants_reminder};
 use super::templates::DueReport;
+use super::window::{Budget, Closed};
 use super::{Mailer, NotificationRow, NotifyOutcome, eml, now_stamp};
 use crate::calendar::fy_label;
 use crate::compliance::reports::ReportDue;
@@ -347,6 +348,46 @@ impl Run<'_> {
         self.rows(letter, &ready.subject, &result, None);
     }
 
+    /// Letters a closed window leaves for the next night: queued in the
+    /// outbox in one transaction (70,000 of them must not cost a night of
+    /// fsyncs), 送信保留 on 通知, one sentence for stderr and the history.
+    fn hold_for_window(&mut self, held: &[Letter<'_>], why: Closed) {
+        let now = now_stamp();
+        let mut keys = Vec::new();
+        for letter in held {
+            let to = letter.to.email.to_string();
+            for d in &letter.reports {
+                keys.push((key(d.row, d.stage), to.clone()));
+            }
+        }
+        let queued = self.state.outbox_queue_many(self.job, &keys, &now);
+        let n = keys.len();
+        let result = match &queued {
+            Ok(()) => MailResult::new(
+                MailOutcome::Held,
+                format!("送信保留（{}ため今夜は送らず、次回送信）", why.reason()),
+            ),
+            Err(e) => MailResult::new(MailOutcome::NotSent, format!("未送信（状態ファイルに記録できません）: {e}")),
+        };
+        for letter in held {
+            let to = letter.to.email.to_string();
+            for d in &letter.reports {
+                self.row(d.row, d.stage, &to, "", result.clone());
+            }
+        }
+        match queued {
+            Ok(()) => {
+                self.out.queued += n;
+                self.out.messages.push(format!(
+                    "{}。残りの督促等のメール {n} 通（{} 事業者）は送信待ちとして残し、次回の実行で段階の進んだものから送ります。",
+                    why.sentence(),
+                    held.len()
+                ));
+            }
+            Err(e) => self.out.messages.push(e.to_string()),
+        }
+    }
+
     /// The mails earlier runs of this business date sent (a rerun rewrites
     /// that date's workbook: its 通知 keeps them), from the outbox, after
     /// this run's own.
@@ -450,15 +491,22 @@ pub fn send_reminders(
         if let Err(e) = state.outbox_recover(&now) {
             errors.push(e.to_string());
         }
-        for (row, stage) in &plans {
-            if let Err(e) = state.outbox_expire(
-                &row.application_id,
-                row.report_fy,
-                stage.map(Stage::code),
-                &now,
-            ) {
-                errors.push(e.to_string());
+        // One transaction for the night's expiries: 70,000 reports must
+        // not cost 70,000 commits.
+        let expired = state.in_transaction(|| {
+            for (row, stage) in &plans {
+                if let Err(e) = state.outbox_expire(
+                    &row.application_id,
+                    row.report_fy,
+                    stage.map(Stage::code),
+                    &now,
+                ) {
+                    errors.push(e.to_string());
+                }
             }
+        });
+        if let Err(e) = expired {
+            errors.push(e.to_string());
         }
         // A broken file gives the same sentence for every row: say it once.
         errors.dedup();
@@ -504,18 +552,38 @@ pub fn send_reminders(
             }
         }
     }
+    // Most advanced stage first: what a window leaves waits for the most
+    // urgent mails to go out first (stable: ledger order within a stage).
+    letters.sort_by_key(|l| std::cmp::Reverse(l.reports.iter().map(|d| d.stage).max()));
     let mut session = Session::new(&mailer.smtp, mailer.rate_per_minute);
+    let mut budget = Budget::new(mailer.window, mailer.clock.now());
+    let mut held: Vec<Letter<'_>> = Vec::new();
+    let mut closed = None;
     for letter in letters {
+        if !dry_run && closed.is_none() {
+            closed = budget.closed(mailer.clock.now());
+        }
+        if closed.is_some() {
+            held.push(letter);
+            continue;
+        }
         let Some(ready) = run.prepare(&letter) else {
             continue;
         };
         if dry_run {
             run.dry_run(&letter, &ready, outbox_dir);
         } else {
+            let before = run.out.sent;
             run.send(&mut session, letter, ready);
+            if run.out.sent > before {
+                budget.spend();
+            }
         }
     }
     session.finish();
+    if let Some(why) = closed {
+        run.hold_for_window(&held, why);
+    }
     if !dry_run {
         run.earlier_runs_of_the_day(&plans);
     }

@@ -12,6 +12,7 @@ fn spec() -> EmailSpec {
         submission: None,
         submit_to: None,
         rate_per_minute: 0,
+        window: Default::default(),
         timeout_seconds: 30,
         templates: None,
     }

@@ -131,6 +131,9 @@ pub async fn run(
     info!(jobs = ?summary.scheduled, "scheduler started");
 
     stop.await;
+    // The running night stops sending after the mail in flight and goes on
+    // to its workbook and digest; what it did not send waits for the next.
+    crate::notify::window::request_stop();
     info!(
         running = ctx.gate.running(),
         "stop requested: no new runs; waiting for the running ones to finish"

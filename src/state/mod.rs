@@ -216,6 +216,18 @@ impl State {
         Ok(())
     }
 
+    /// Runs `f` inside one `BEGIN IMMEDIATE … COMMIT`, for many small
+    /// writes that each would otherwise be a commit of its own.
+    pub fn in_transaction<T>(&self, f: impl FnOnce() -> T) -> Result<T, StateError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.sql(e))?;
+        let out = f();
+        if let Err(e) = self.conn.execute_batch("COMMIT") {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return Err(self.sql(e));
+        }
+        Ok(out)
+    }
+
     /// The schema version in force (for tests and diagnostics).
     pub fn schema_version(&self) -> Result<i64, StateError> {
         self.conn

@@ -428,10 +428,11 @@ impl State {
     /// The key's row as `queued`, unless it exists already (in any state):
     /// the one insert both a claim and a held mail start from.
     fn insert_queued(&self, key: &OutboxKey, claim: &Claim<'_>) -> rusqlite::Result<usize> {
-        self.conn.execute(
+        self.conn.prepare_cached(
             "INSERT OR IGNORE INTO outbox (application_id, report_fy, stage, job, recipient,
                     subject, status, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7)",
+        )?.execute(
             params![
                 key.application_id,
                 key.report_fy,
@@ -449,6 +450,36 @@ impl State {
     pub fn outbox_queue(&self, key: &OutboxKey, claim: Claim<'_>) -> Result<(), StateError> {
         self.insert_queued(key, &claim).map_err(|e| self.sql(e))?;
         Ok(())
+    }
+
+    /// [`State::outbox_queue`] for many keys (key, recipient) in one
+    /// transaction: what a closed sending window leaves for the next night.
+    pub fn outbox_queue_many(
+        &self,
+        job: &str,
+        keys: &[(OutboxKey, String)],
+        now: &str,
+    ) -> Result<(), StateError> {
+        let tx = || -> rusqlite::Result<()> {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            for (key, recipient) in keys {
+                self.insert_queued(
+                    key,
+                    &Claim {
+                        job,
+                        recipient,
+                        subject: "",
+                        message_id: "",
+                        now,
+                    },
+                )?;
+            }
+            self.conn.execute_batch("COMMIT")
+        };
+        tx().map_err(|e| {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            self.sql(e)
+        })
     }
 
     /// Records the outcome of a claimed send. Only the claim with this
@@ -491,12 +522,12 @@ impl State {
         now: &str,
     ) -> Result<usize, StateError> {
         self.conn
-            .execute(
+            .prepare_cached(
                 "UPDATE outbox SET status = 'expired', updated_at = ?4
                  WHERE application_id = ?1 AND report_fy = ?2 AND stage IS NOT ?3
                    AND status IN ('queued', 'failed')",
-                params![application_id, report_fy, current, now],
             )
+            .and_then(|mut stmt| stmt.execute(params![application_id, report_fy, current, now]))
             .map_err(|e| self.sql(e))
     }
 

@@ -51,6 +51,7 @@ fn mailer(templates: Option<PathBuf>) -> Mailer {
         submission: None,
         submit_to: None,
         rate_per_minute: 0,
+        window: Default::default(),
         timeout_seconds: 2,
         templates,
     };
