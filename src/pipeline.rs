@@ -92,6 +92,14 @@ pub fn run_exclusive(
         Acquire::Acquired(l) => l,
         Acquire::Busy(holder) => {
             info!(job = %job.name, holder = %holder.holder, trigger = %opts.trigger, "already running; not started");
+            // In the history, and in the running night's digest when it ends.
+            State::open(&opts.db)?.record_skipped_run(
+                &job.name,
+                opts.as_of,
+                clock.now(),
+                opts.trigger,
+                &already_running_message(&job.name, &holder),
+            )?;
             return Ok(RunResult::AlreadyRunning(holder));
         }
     };
@@ -245,7 +253,7 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
         if mail_messages(m, &mut messages) {
             exit = exit.and(Exit::NeedsAttention);
         }
-        let facts = notify::digest::facts(
+        let mut facts = notify::digest::facts(
             &job.name,
             opts.as_of,
             &ingested,
@@ -253,6 +261,10 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
             m.counts(),
             m.mail_lines.clone(),
         );
+        let skipped = notify::sent_guard::skipped_nights(state, &job.name, run_id);
+        facts
+            .findings
+            .extend(skipped.iter().map(notify::DigestItem::finding));
         let digest = notify::send_digest(
             mailer,
             state,

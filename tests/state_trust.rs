@@ -365,3 +365,50 @@ fn sigterm_stops_the_sending_and_the_night_still_ends_with_its_digest() {
     night(&sandbox, port, "2024-04-26");
     assert_eq!(reminders(&subjects(&server.messages())), 5);
 }
+
+/// A night that finds its predecessor still running exits 0 as the
+/// contract says, but leaves a history row, and the predecessor's digest
+/// names it (種別 実行見送り).
+#[test]
+fn a_night_that_finds_its_predecessor_running_is_in_the_history_and_the_digest() {
+    let sandbox = Sandbox::new();
+    let port = free_port();
+    let server = Server::start(&sandbox.path().join("mail"), port, &[]);
+    let marker = sandbox.path().join("pause");
+    let url = format!("smtp://127.0.0.1:{port}");
+    let running = sandbox
+        .hojokin(
+            &["run", "nightly", "--as-of", "2024-04-25"],
+            &[("HOJOKIN_SMTP_URL", url.as_str())],
+        )
+        .env(hojokin::report::atomic::PAUSE_HOOK, &marker)
+        .command()
+        .spawn()
+        .unwrap();
+    paused(&marker);
+    let second = night(&sandbox, port, "2024-04-26");
+    assert_eq!(second.status.code(), Some(0));
+    assert!(common::stderr(&second).contains("既に実行中"));
+    let history = common::bin::Hojokin::new(sandbox.path())
+        .args(["history", "--json"])
+        .expect(0)
+        .stdout();
+    assert!(
+        history
+            .lines()
+            .any(|l| l.contains("\"as_of\":\"2024-04-26\"") && l.contains("既に実行中")),
+        "{history}"
+    );
+    std::fs::remove_file(&marker).unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    paused(&marker);
+    std::fs::remove_file(&marker).unwrap();
+    running.wait_with_output().unwrap();
+    let digest = server
+        .messages()
+        .into_iter()
+        .find(|m| m["subject"].as_str().unwrap().contains("夜間処理"))
+        .unwrap();
+    let text = body(&digest);
+    assert!(text.contains("実行見送り") && text.contains("2024-04-26"), "{text}");
+}

@@ -187,10 +187,12 @@ pub enum FindingKind {
     /// 送信停止: the state file and its sent-keys log disagree, so no grantee
     /// was mailed tonight (issue 25: never the same reminder twice).
     MailingStopped,
+    /// 実行見送り: a night that found this run still going and did not run.
+    NightSkipped,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 23] = [
+    pub const ALL: [FindingKind; 24] = [
         FindingKind::AmountOver,
         FindingKind::BelowFloor,
         FindingKind::SameEstablishment,
@@ -214,6 +216,7 @@ impl FindingKind {
         FindingKind::NoEarlyStartNotice,
         FindingKind::ReportRowRejected,
         FindingKind::MailingStopped,
+        FindingKind::NightSkipped,
     ];
 
     /// The 種別 staff read on 要確認 and in the digest.
@@ -242,6 +245,7 @@ impl FindingKind {
             FindingKind::NoEarlyStartNotice => "事前着手届なし",
             FindingKind::ReportRowRejected => "報告行の入力エラー",
             FindingKind::MailingStopped => "送信停止",
+            FindingKind::NightSkipped => "実行見送り",
         }
     }
 
@@ -271,6 +275,7 @@ impl FindingKind {
             FindingKind::NoEarlyStartNotice => "no_early_start_notice",
             FindingKind::ReportRowRejected => "report_row_rejected",
             FindingKind::MailingStopped => "mailing_stopped",
+            FindingKind::NightSkipped => "night_skipped",
         }
     }
 }

@@ -33,3 +33,23 @@ pub(crate) fn stopped(state: &State, dry_run: bool) -> Option<NotifyOutcome> {
         ..NotifyOutcome::default()
     })
 }
+
+/// 要確認 rows (種別 実行見送り) for the nights that found this run still
+/// going and did not run, for the digest this run sends as it ends.
+pub(crate) fn skipped_nights(state: &State, job: &str, run_id: i64) -> Vec<Finding> {
+    state
+        .skipped_since(job, run_id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| Finding {
+            application_id: "-".into(),
+            company: "（全事業者）".into(),
+            kind: FindingKind::NightSkipped,
+            detail: format!(
+                "基準日 {} の実行（{} 開始）は、この実行が続いていたため行われませんでした。必要なら hojokin run --as-of {} で実行してください。",
+                s.as_of, s.started_at, s.as_of
+            )
+            .into(),
+        })
+        .collect()
+}

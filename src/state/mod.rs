@@ -11,6 +11,7 @@ pub mod outbox;
 pub mod runs;
 pub mod backup;
 pub mod sent_log;
+pub mod skipped;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
