@@ -265,7 +265,11 @@ fn launch(ctx: &Arc<Context>, job: Job, as_of: NaiveDate, trigger: Trigger) {
     let name = job.name.clone();
     let work = tokio::task::spawn_blocking(move || {
         let _ticket = ticket;
-        pipeline::run_exclusive(&job, &opts, &lock, &clock)
+        let result = pipeline::run_exclusive(&job, &opts, &lock, &clock);
+        if let Ok(RunResult::Ran(_)) = &result {
+            crate::state::backup::after_night(&opts.db, clock.now());
+        }
+        result
     });
     tokio::spawn(async move {
         match work.await {

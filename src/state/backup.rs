@@ -90,6 +90,33 @@ impl State {
     }
 }
 
+/// The environment variable that sets how many copies the daemon keeps
+/// (default [`DEFAULT_KEEP`]; 0 keeps none), e.g. in `/etc/hojokin/env`.
+pub const KEEP_VAR: &str = "HOJOKIN_KEEP_BACKUPS";
+
+/// The daemon's copy after a night that ran: `backups/` beside the state
+/// file, the newest [`KEEP_VAR`] kept. A copy that fails is logged, never
+/// the night's failure (the night is over and recorded).
+pub fn after_night(db: &Path, now: chrono::DateTime<chrono::FixedOffset>) {
+    let keep = match std::env::var(KEEP_VAR) {
+        Err(_) => DEFAULT_KEEP,
+        Ok(v) => match v.trim().parse() {
+            Ok(n) => n,
+            Err(_) => {
+                tracing::warn!("{KEEP_VAR} は 0 以上の整数で指定してください（{}）。既定の {DEFAULT_KEEP} 世代を残します。", crate::logging::one_line(&v));
+                DEFAULT_KEEP
+            }
+        },
+    };
+    let stamp = now.format("%Y%m%d-%H%M%S").to_string();
+    let copied = State::open(db).and_then(|s| s.backup_rotated(&rotated_dir(db), &stamp, keep));
+    match copied {
+        Ok(Some(path)) => tracing::info!(backup = %path.display(), keep, "state file backed up"),
+        Ok(None) => {}
+        Err(e) => tracing::warn!("状態ファイルのバックアップを作れませんでした: {e}"),
+    }
+}
+
 /// The folder of the daemon's copies: `backups/` beside the state file.
 pub fn rotated_dir(db: &Path) -> PathBuf {
     db.parent()
