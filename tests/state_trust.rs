@@ -412,3 +412,39 @@ fn a_night_that_finds_its_predecessor_running_is_in_the_history_and_the_digest()
     let text = body(&digest);
     assert!(text.contains("実行見送り") && text.contains("2024-04-26"), "{text}");
 }
+
+/// The window as an operator sets it in the job file: two mails a night.
+#[test]
+fn a_job_with_a_mail_budget_sends_that_many_and_queues_the_rest() {
+    let sandbox = Sandbox::new();
+    let job = sandbox.path().join("jobs/nightly.toml");
+    let text = std::fs::read_to_string(&job).unwrap();
+    std::fs::write(
+        &job,
+        text.replacen("rate_per_minute = 0", "rate_per_minute = 0\nmax_mails_per_night = 2", 1),
+    )
+    .unwrap();
+    let port = free_port();
+    let server = Server::start(&sandbox.path().join("mail"), port, &[]);
+    let first = night(&sandbox, port, "2024-04-25");
+    let said = common::stderr(&first);
+    assert_eq!(first.status.code(), Some(1), "{said}");
+    assert!(said.contains("max_mails_per_night = 2"), "{said}");
+    let got = subjects(&server.messages());
+    assert_eq!(reminders(&got), 2, "{got:?}");
+    assert_eq!(got.iter().filter(|s| s.contains("夜間処理")).count(), 1);
+    let notices =
+        read_sheet(&sandbox.path().join("out/summary-2024-04-25.xlsx"), "通知").records("日時");
+    assert_eq!(
+        notices
+            .iter()
+            .filter(|r| r.text("結果").starts_with("送信保留（1晩の上限 2 通に達した"))
+            .count(),
+        3,
+        "two mails carried three of the six reports (R4-204's two share one); three wait"
+    );
+    night(&sandbox, port, "2024-04-26");
+    night(&sandbox, port, "2024-04-27");
+    night(&sandbox, port, "2024-04-28");
+    assert_eq!(reminders(&subjects(&server.messages())), 5);
+}
