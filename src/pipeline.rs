@@ -183,8 +183,10 @@ fn execute(job: &Job, opts: &RunOptions, state: &State, run_id: i64) -> Outcome 
     };
     let report_path = job.report.path_for(opts.as_of);
     let templates = job.email.as_ref().and_then(|e| e.templates.clone());
-    let protected =
-        job.files_not_to_overwrite(&opts.db, &templates.unwrap_or_else(|| default_templates(job)));
+    let protected = job.files_not_to_overwrite(
+        &opts.db,
+        &templates.unwrap_or_else(|| default_templates(job)),
+    );
     let protected: Vec<&std::path::Path> = protected.iter().map(PathBuf::as_path).collect();
     if mailer.is_some() {
         let before_mail = compose::workbook(run, &ingested, &results, None);

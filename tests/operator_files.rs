@@ -48,9 +48,16 @@ fn a_report_path_over_the_state_file_is_refused_and_the_state_survives() {
     );
     let ran = dry_run(&sandbox);
     assert_eq!(ran.out.status.code(), Some(2), "{}", ran.stderr());
-    assert!(ran.stderr().contains("hojokin.db と同じファイル"), "{}", ran.stderr());
+    assert!(
+        ran.stderr().contains("hojokin.db と同じファイル"),
+        "{}",
+        ran.stderr()
+    );
     let head = std::fs::read(&db).unwrap();
-    assert!(head.starts_with(b"SQLite format 3\0"), "the database is intact");
+    assert!(
+        head.starts_with(b"SQLite format 3\0"),
+        "the database is intact"
+    );
     // The history is still readable from it.
     common::bin::Hojokin::new(sandbox.path())
         .args(["history"])
@@ -74,7 +81,11 @@ fn a_report_path_that_leaves_its_dated_folder_is_refused() {
 #[test]
 fn a_secret_variable_in_contact_is_refused_and_never_printed() {
     let sandbox = Sandbox::new();
-    edit_job(&sandbox, "contact = \"\"\"", "contact = \"\"\"\n${HOJOKIN_SMTP_URL}");
+    edit_job(
+        &sandbox,
+        "contact = \"\"\"",
+        "contact = \"\"\"\n${HOJOKIN_SMTP_URL}",
+    );
     let ran = dry_run(&sandbox);
     assert_eq!(ran.out.status.code(), Some(2), "{}", ran.stderr());
     assert!(ran.stderr().contains("email.contact"), "{}", ran.stderr());
@@ -95,7 +106,8 @@ fn files_others_can_write_are_refused_with_the_fix() {
     assert_eq!(ran.out.status.code(), Some(2), "{}", ran.stderr());
     assert!(ran.stderr().contains("0666"), "{}", ran.stderr());
     assert!(
-        ran.stderr().contains(&format!("chmod go-w {}", "jobs/nightly.toml")),
+        ran.stderr()
+            .contains(&format!("chmod go-w {}", "jobs/nightly.toml")),
         "{}",
         ran.stderr()
     );
@@ -120,7 +132,11 @@ fn files_others_can_write_are_refused_with_the_fix() {
     let catalogue = sandbox.path().join("programs.toml");
     std::fs::copy(common::repo().join("catalogue/programs.toml"), &catalogue).unwrap();
     chmod(&catalogue, 0o666);
-    edit_job(&sandbox, "description = ", "programs = \"../programs.toml\"\ndescription = ");
+    edit_job(
+        &sandbox,
+        "description = ",
+        "programs = \"../programs.toml\"\ndescription = ",
+    );
     let ran = dry_run(&sandbox);
     assert_eq!(ran.out.status.code(), Some(2), "{}", ran.stderr());
     assert!(ran.stderr().contains("制度カタログ"), "{}", ran.stderr());
@@ -148,7 +164,11 @@ fn a_looping_template_fails_at_load_with_its_name() {
     let ran = dry_run(&sandbox);
     assert_eq!(ran.out.status.code(), Some(2), "{}", ran.stderr());
     assert!(ran.stderr().contains("saisoku.txt"), "{}", ran.stderr());
-    assert!(ran.stderr().contains("上限を超えました"), "{}", ran.stderr());
+    assert!(
+        ran.stderr().contains("上限を超えました"),
+        "{}",
+        ran.stderr()
+    );
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
 }
 

@@ -25,7 +25,10 @@ fn night(sandbox: &Sandbox, port: u16, as_of: &str) -> std::process::Output {
 }
 
 fn reminders(subjects: &[String]) -> usize {
-    subjects.iter().filter(|s| s.starts_with("【綾瀬市】")).count()
+    subjects
+        .iter()
+        .filter(|s| s.starts_with("【綾瀬市】"))
+        .count()
 }
 
 fn db(sandbox: &Sandbox) -> PathBuf {
@@ -90,12 +93,19 @@ fn a_deleted_or_restored_state_file_sends_no_reminder_twice_and_says_so() {
     // README's rollback: the backup put back. The night refuses to mail
     // grantees, and says so on stderr, in the history and in the digest.
     remove_state(&sandbox);
-    std::fs::copy(sandbox.path().join("backup/two-nights-ago.db"), db(&sandbox)).unwrap();
+    std::fs::copy(
+        sandbox.path().join("backup/two-nights-ago.db"),
+        db(&sandbox),
+    )
+    .unwrap();
     let refused = night(&sandbox, port, "2024-05-08");
     let said = common::stderr(&refused);
     assert_eq!(refused.status.code(), Some(1), "{said}");
     assert!(said.contains("hojokin state reconcile"), "{said}");
-    assert!(said.contains("5 件の送信を状態ファイルが知りません"), "{said}");
+    assert!(
+        said.contains("5 件の送信を状態ファイルが知りません"),
+        "{said}"
+    );
     assert_eq!(reminders(&subjects(&server.messages())), sent_before);
     let digest = server.messages().into_iter().last().unwrap();
     assert!(digest["subject"].as_str().unwrap().contains("夜間処理"));
@@ -121,7 +131,10 @@ fn a_deleted_or_restored_state_file_sends_no_reminder_twice_and_says_so() {
     remove_state(&sandbox);
     let refused = night(&sandbox, port, "2024-05-08");
     let said = common::stderr(&refused);
-    assert!(said.contains("11 件の送信を状態ファイルが知りません"), "{said}");
+    assert!(
+        said.contains("11 件の送信を状態ファイルが知りません"),
+        "{said}"
+    );
     assert_eq!(reminders(&subjects(&server.messages())), sent_before);
     let reconciled = common::bin::Hojokin::new(sandbox.path())
         .args(["state", "reconcile"])
@@ -153,7 +166,10 @@ fn a_backup_taken_while_a_run_writes_has_every_row() {
     for _ in 0..2 {
         let started = Instant::now();
         while !marker.exists() {
-            assert!(started.elapsed() < Duration::from_secs(60), "the run never paused");
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the run never paused"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         if dump(&db(&sandbox))
@@ -199,14 +215,20 @@ fn a_rerun_lists_every_mail_of_the_business_date() {
                 .starts_with("送信済（同じ基準日の先の実行）（Message-ID: <")
         })
         .count();
-    assert_eq!(sent, 6, "the first run's six reports stay on the rerun's 通知");
+    assert_eq!(
+        sent, 6,
+        "the first run's six reports stay on the rerun's 通知"
+    );
 }
 
 /// Waits for the report writer's pause marker (see `PAUSE_HOOK`).
 fn paused(marker: &Path) {
     let started = Instant::now();
     while !marker.exists() {
-        assert!(started.elapsed() < Duration::from_secs(60), "the run never paused");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the run never paused"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -297,7 +319,11 @@ fn a_seventy_thousand_mail_night_ends_at_its_window_with_the_rest_queued() {
     let ledger: Vec<_> = (0..70_000)
         .map(|i| {
             let app = format!("R6-{i:05}");
-            let mut r = report(&app, Some(&format!("g{i}@example.jp")), ReportState::NotYetDue);
+            let mut r = report(
+                &app,
+                Some(&format!("g{i}@example.jp")),
+                ReportState::NotYetDue,
+            );
             // Every seventh is long overdue: 再督促, sent before the 督促.
             if i % 7 == 6 {
                 r.due = date(2024, 3, 1);
@@ -308,19 +334,52 @@ fn a_seventy_thousand_mail_night_ends_at_its_window_with_the_rest_queued() {
         .collect();
     let ledger = on(&ledger, as_of);
     let started = Instant::now();
-    let night = hojokin::notify::send_reminders(&m, &state, "nightly", &ledger, as_of, false, dir.path());
-    assert!(started.elapsed() < Duration::from_secs(120), "{:?}", started.elapsed());
+    let night =
+        hojokin::notify::send_reminders(&m, &state, "nightly", &ledger, as_of, false, dir.path());
+    assert!(
+        started.elapsed() < Duration::from_secs(120),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!((night.sent, night.queued), (50, 69_950));
-    assert!(night.messages.iter().any(|s| s.contains("max_mails_per_night = 50")), "{:?}", night.messages);
+    assert!(
+        night
+            .messages
+            .iter()
+            .any(|s| s.contains("max_mails_per_night = 50")),
+        "{:?}",
+        night.messages
+    );
     let got = subjects(&server.messages());
     assert_eq!(got.len(), 50);
     assert!(got.iter().all(|s| s.contains("再督促")), "{:?}", &got[..3]);
     let entries = state.outbox_entries().unwrap();
-    let queued = entries.iter().filter(|e| e.status == OutboxStatus::Queued).count();
+    let queued = entries
+        .iter()
+        .filter(|e| e.status == OutboxStatus::Queued)
+        .count();
     assert_eq!(queued, 69_950);
-    assert_eq!(night.rows.iter().filter(|r| r.result.text.starts_with("送信保留（1晩の上限 50 通に達した")).count(), 69_950);
+    assert_eq!(
+        night
+            .rows
+            .iter()
+            .filter(|r| r
+                .result
+                .text
+                .starts_with("送信保留（1晩の上限 50 通に達した"))
+            .count(),
+        69_950
+    );
 
-    let next = hojokin::notify::send_reminders(&m, &state, "nightly", &ledger, as_of.succ_opt().unwrap(), false, dir.path());
+    let next = hojokin::notify::send_reminders(
+        &m,
+        &state,
+        "nightly",
+        &ledger,
+        as_of.succ_opt().unwrap(),
+        false,
+        dir.path(),
+    );
     assert_eq!((next.sent, next.queued), (50, 69_900));
     assert_eq!(server.messages().len(), 100);
 }
@@ -332,7 +391,11 @@ fn a_seventy_thousand_mail_night_ends_at_its_window_with_the_rest_queued() {
 fn sigterm_stops_the_sending_and_the_night_still_ends_with_its_digest() {
     let sandbox = Sandbox::new();
     let port = free_port();
-    let server = Server::start(&sandbox.path().join("mail"), port, &["--delay-after-data", "0.7"]);
+    let server = Server::start(
+        &sandbox.path().join("mail"),
+        port,
+        &["--delay-after-data", "0.7"],
+    );
     let url = format!("smtp://127.0.0.1:{port}");
     let running = sandbox
         .hojokin(
@@ -344,7 +407,10 @@ fn sigterm_stops_the_sending_and_the_night_still_ends_with_its_digest() {
         .unwrap();
     let started = Instant::now();
     while server.messages().is_empty() {
-        assert!(started.elapsed() < Duration::from_secs(60), "no mail went out");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no mail went out"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let killed = std::process::Command::new("kill")
@@ -359,7 +425,11 @@ fn sigterm_stops_the_sending_and_the_night_still_ends_with_its_digest() {
     let got = subjects(&server.messages());
     let first = reminders(&got);
     assert!((1..5).contains(&first), "{got:?}");
-    assert_eq!(got.iter().filter(|s| s.contains("夜間処理")).count(), 1, "{got:?}");
+    assert_eq!(
+        got.iter().filter(|s| s.contains("夜間処理")).count(),
+        1,
+        "{got:?}"
+    );
     assert!(sandbox.path().join("out/summary-2024-04-25.xlsx").is_file());
 
     night(&sandbox, port, "2024-04-26");
@@ -410,7 +480,10 @@ fn a_night_that_finds_its_predecessor_running_is_in_the_history_and_the_digest()
         .find(|m| m["subject"].as_str().unwrap().contains("夜間処理"))
         .unwrap();
     let text = body(&digest);
-    assert!(text.contains("実行見送り") && text.contains("2024-04-26"), "{text}");
+    assert!(
+        text.contains("実行見送り") && text.contains("2024-04-26"),
+        "{text}"
+    );
 }
 
 /// The window as an operator sets it in the job file: two mails a night.
@@ -421,7 +494,11 @@ fn a_job_with_a_mail_budget_sends_that_many_and_queues_the_rest() {
     let text = std::fs::read_to_string(&job).unwrap();
     std::fs::write(
         &job,
-        text.replacen("rate_per_minute = 0", "rate_per_minute = 0\nmax_mails_per_night = 2", 1),
+        text.replacen(
+            "rate_per_minute = 0",
+            "rate_per_minute = 0\nmax_mails_per_night = 2",
+            1,
+        ),
     )
     .unwrap();
     let port = free_port();
@@ -438,7 +515,9 @@ fn a_job_with_a_mail_budget_sends_that_many_and_queues_the_rest() {
     assert_eq!(
         notices
             .iter()
-            .filter(|r| r.text("結果").starts_with("送信保留（1晩の上限 2 通に達した"))
+            .filter(|r| r
+                .text("結果")
+                .starts_with("送信保留（1晩の上限 2 通に達した"))
             .count(),
         3,
         "two mails carried three of the six reports (R4-204's two share one); three wait"

@@ -217,7 +217,10 @@ pub fn run(cli: Cli) -> Result<Finished, CliError> {
                 resend: _,
             }) => outbox::resolve(&state.db(), &application, report_fy, &stage, delivered),
         },
-        Command::State { action, state: args } => match action {
+        Command::State {
+            action,
+            state: args,
+        } => match action {
             StateAction::Backup { path } => state::backup(&args.db(), &path),
             StateAction::Reconcile => state::reconcile(&args.db()),
         },

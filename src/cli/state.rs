@@ -41,7 +41,9 @@ pub fn backup(db: &Path, dest: &Path) -> Result<Finished, CliError> {
 pub fn reconcile(db: &Path) -> Result<Finished, CliError> {
     let state = open(db)?;
     let now = crate::notify::now_stamp();
-    let before = state.sent_log_agreement(&now).map_err(CliError::from_error)?;
+    let before = state
+        .sent_log_agreement(&now)
+        .map_err(CliError::from_error)?;
     let mut done = Finished::new(Exit::Done);
     if let Agreement::Agrees = before {
         done.stderr.push(format!(
@@ -51,7 +53,9 @@ pub fn reconcile(db: &Path) -> Result<Finished, CliError> {
         ));
         return Ok(done);
     }
-    let r = state.sent_log_reconcile(&now).map_err(CliError::from_error)?;
+    let r = state
+        .sent_log_reconcile(&now)
+        .map_err(CliError::from_error)?;
     done.stderr.push(format!(
         "送信記録 {} から、状態ファイル {} に送信済 {} 件・送信不明 {} 件を戻し、状態ファイルにだけあった送信済 {} 件を送信記録に書き足しました。送信不明のメールは `hojokin outbox` に出ます（中継サーバーのログを確かめてから `hojokin outbox resolve` で答えてください）。",
         sent_log::path_for(db).display(),
@@ -60,8 +64,13 @@ pub fn reconcile(db: &Path) -> Result<Finished, CliError> {
         r.marked_uncertain,
         r.added_to_log
     ));
-    match state.sent_log_agreement(&now).map_err(CliError::from_error)? {
-        Agreement::Agrees => done.stderr.push("両者は一致しました。次の実行から督促メールを送ります。".into()),
+    match state
+        .sent_log_agreement(&now)
+        .map_err(CliError::from_error)?
+    {
+        Agreement::Agrees => done
+            .stderr
+            .push("両者は一致しました。次の実行から督促メールを送ります。".into()),
         Agreement::Disagrees(d) => {
             done.exit = Exit::CouldNotRun;
             done.stderr.push(d.sentence());

@@ -59,7 +59,13 @@ fn private_group(uid: u32, gid: u32, passwd: &str, groups: &str) -> bool {
 
 /// Who, besides the owner, may write a file of this mode, owner and group;
 /// `None` when nobody may.
-fn others_who_write(mode: u32, uid: u32, gid: u32, passwd: &str, groups: &str) -> Option<&'static str> {
+fn others_who_write(
+    mode: u32,
+    uid: u32,
+    gid: u32,
+    passwd: &str,
+    groups: &str,
+) -> Option<&'static str> {
     if mode & 0o002 != 0 {
         return Some("すべてのユーザー");
     }
@@ -100,16 +106,31 @@ mod tests {
     #[test]
     fn who_may_write() {
         // Everybody: refused whoever owns it.
-        assert_eq!(others_who_write(0o666, 1000, 1000, PASSWD, GROUP), Some("すべてのユーザー"));
-        assert_eq!(others_who_write(0o602, 0, 0, PASSWD, GROUP), Some("すべてのユーザー"));
+        assert_eq!(
+            others_who_write(0o666, 1000, 1000, PASSWD, GROUP),
+            Some("すべてのユーザー")
+        );
+        assert_eq!(
+            others_who_write(0o602, 0, 0, PASSWD, GROUP),
+            Some("すべてのユーザー")
+        );
         // The owner's private group (Debian's umask 0002): allowed.
         assert_eq!(others_who_write(0o664, 1000, 1000, PASSWD, GROUP), None);
         assert_eq!(others_who_write(0o664, 0, 0, PASSWD, GROUP), None);
         // A shared group, or one that lists another member: refused.
-        assert_eq!(others_who_write(0o664, 1000, 50, PASSWD, GROUP), Some("グループ"));
-        assert_eq!(others_who_write(0o660, 998, 998, PASSWD, GROUP), Some("グループ"));
+        assert_eq!(
+            others_who_write(0o664, 1000, 50, PASSWD, GROUP),
+            Some("グループ")
+        );
+        assert_eq!(
+            others_who_write(0o660, 998, 998, PASSWD, GROUP),
+            Some("グループ")
+        );
         // A uid /etc/passwd does not know: the group is not private.
-        assert_eq!(others_who_write(0o664, 4242, 4242, PASSWD, GROUP), Some("グループ"));
+        assert_eq!(
+            others_who_write(0o664, 4242, 4242, PASSWD, GROUP),
+            Some("グループ")
+        );
         // Read-only for others: fine.
         assert_eq!(others_who_write(0o644, 4242, 50, PASSWD, GROUP), None);
         assert_eq!(others_who_write(0o640, 998, 998, PASSWD, GROUP), None);
@@ -125,7 +146,10 @@ mod tests {
         let err = check(&path, "ジョブファイル").unwrap_err();
         assert!(err.contains("ジョブファイル"), "{err}");
         assert!(err.contains("0666"), "{err}");
-        assert!(err.contains(&format!("chmod go-w {}", path.display())), "{err}");
+        assert!(
+            err.contains(&format!("chmod go-w {}", path.display())),
+            "{err}"
+        );
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         assert_eq!(check(&path, "ジョブファイル"), Ok(()));
     }

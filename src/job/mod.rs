@@ -459,7 +459,10 @@ fn email_spec(
         Some(t) => Some(chrono::NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
             invalid(
                 "email.send_until",
-                format!("時刻を \"06:00\" のように HH:MM で書いてください（Asia/Tokyo）: {}", one_line(t)),
+                format!(
+                    "時刻を \"06:00\" のように HH:MM で書いてください（Asia/Tokyo）: {}",
+                    one_line(t)
+                ),
             )
         })?),
     };

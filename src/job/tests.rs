@@ -85,7 +85,10 @@ fn a_value_with_quotes_is_taken_literally() {
     let env = |var: &str| (var == "QUOTE").then(|| "smtp://a\"b@localhost:25".to_string());
     let text = GOOD.replace("${SMTP}", "${QUOTE}");
     let job = parse(&text, Path::new("j.toml"), &env).unwrap();
-    assert_eq!(job.email.unwrap().smtp_url.expose(), "smtp://a\"b@localhost:25");
+    assert_eq!(
+        job.email.unwrap().smtp_url.expose(),
+        "smtp://a\"b@localhost:25"
+    );
 }
 
 /// Issue 25.7: `${HOJOKIN_SMTP_URL}` in `contact` or `description` used to
@@ -93,12 +96,22 @@ fn a_value_with_quotes_is_taken_literally() {
 #[test]
 fn a_variable_outside_the_secret_settings_is_refused() {
     for (from, to, key) in [
-        ("outbox = ", "contact = \"${SMTP}\"\noutbox = ", "email.contact"),
-        ("description = \"毎晩\"", "description = \"${SMTP}\"", "description"),
+        (
+            "outbox = ",
+            "contact = \"${SMTP}\"\noutbox = ",
+            "email.contact",
+        ),
+        (
+            "description = \"毎晩\"",
+            "description = \"${SMTP}\"",
+            "description",
+        ),
         ("\"kogyo@example.jp\"]", "\"${SMTP}\"]", "email.staff"),
     ] {
         let text = GOOD.replace(from, to);
-        let err = parse(&text, Path::new("j.toml"), &env).unwrap_err().to_string();
+        let err = parse(&text, Path::new("j.toml"), &env)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(key) && err.contains("j.toml"), "{err}");
         assert!(err.contains("email.smtp_url"), "{err}");
         assert!(!err.contains("secret"), "the value is never read: {err}");
@@ -259,14 +272,20 @@ fn the_shipped_nightly_job_has_a_complete_contact() {
 /// settings are read, and a budget of 0 or a bad hour is refused by name.
 #[test]
 fn the_pace_and_the_sending_window() {
-    let email = parse(GOOD, Path::new("j.toml"), &env).unwrap().email.unwrap();
+    let email = parse(GOOD, Path::new("j.toml"), &env)
+        .unwrap()
+        .email
+        .unwrap();
     assert_eq!(email.rate_per_minute, 30);
     assert_eq!(email.window, crate::notify::window::SendWindow::default());
     let text = GOOD.replace(
         "outbox = \"../out/outbox\"",
         "outbox = \"../out/outbox\"\nrate_per_minute = 0\nsend_until = \"06:00\"\nmax_mails_per_night = 5000",
     );
-    let email = parse(&text, Path::new("j.toml"), &env).unwrap().email.unwrap();
+    let email = parse(&text, Path::new("j.toml"), &env)
+        .unwrap()
+        .email
+        .unwrap();
     assert_eq!(email.rate_per_minute, 0);
     assert_eq!(email.window.until, chrono::NaiveTime::from_hms_opt(6, 0, 0));
     assert_eq!(email.window.max_mails, Some(5000));
@@ -274,8 +293,13 @@ fn the_pace_and_the_sending_window() {
         ("max_mails_per_night = 0", "email.max_mails_per_night"),
         ("send_until = \"6時\"", "email.send_until"),
     ] {
-        let text = GOOD.replace("outbox = \"../out/outbox\"", &format!("outbox = \"../out/outbox\"\n{line}"));
-        let err = parse(&text, Path::new("j.toml"), &env).unwrap_err().to_string();
+        let text = GOOD.replace(
+            "outbox = \"../out/outbox\"",
+            &format!("outbox = \"../out/outbox\"\n{line}"),
+        );
+        let err = parse(&text, Path::new("j.toml"), &env)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(key), "{err}");
     }
 }

@@ -22,11 +22,11 @@ pub mod digest;
 pub mod eml;
 pub mod message;
 pub mod reminders;
-pub mod smtp;
 pub(crate) mod sent_guard;
+pub mod smtp;
 pub mod stages;
-pub mod window;
 pub mod templates;
+pub mod window;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -367,7 +367,10 @@ impl Run<'_> {
                 MailOutcome::Held,
                 format!("送信保留（{}ため今夜は送らず、次回送信）", why.reason()),
             ),
-            Err(e) => MailResult::new(MailOutcome::NotSent, format!("未送信（状態ファイルに記録できません）: {e}")),
+            Err(e) => MailResult::new(
+                MailOutcome::NotSent,
+                format!("未送信（状態ファイルに記録できません）: {e}"),
+            ),
         };
         for letter in held {
             let to = letter.to.email.to_string();
@@ -417,11 +420,23 @@ impl Run<'_> {
                 continue;
             };
             let result = match e.status {
-                OutboxStatus::Sent => MailResult::new(MailOutcome::Sent, "送信済（同じ基準日の先の実行）"),
-                _ => MailResult::new(MailOutcome::Uncertain, "送信不明（同じ基準日の先の実行・要確認）"),
+                OutboxStatus::Sent => {
+                    MailResult::new(MailOutcome::Sent, "送信済（同じ基準日の先の実行）")
+                }
+                _ => MailResult::new(
+                    MailOutcome::Uncertain,
+                    "送信不明（同じ基準日の先の実行・要確認）",
+                ),
             };
             let at = e.sent_at.clone().unwrap_or(e.updated_at.clone());
-            self.row_with_id(row, e.key.stage, &e.recipient, &e.subject, result, e.message_id.as_deref());
+            self.row_with_id(
+                row,
+                e.key.stage,
+                &e.recipient,
+                &e.subject,
+                result,
+                e.message_id.as_deref(),
+            );
             if let Some(last) = self.out.rows.last_mut() {
                 last.at = at;
             }

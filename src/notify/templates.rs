@@ -140,7 +140,10 @@ pub struct Templates {
 impl Templates {
     /// Loads the five templates from `dir` and checks each one.
     pub fn load(dir: &Path) -> Result<Templates, NotifyError> {
-        let names = Stage::ALL.iter().map(|s| s.template()).chain([DIGEST_TEMPLATE]);
+        let names = Stage::ALL
+            .iter()
+            .map(|s| s.template())
+            .chain([DIGEST_TEMPLATE]);
         for name in names {
             let path = dir.join(name);
             crate::job::file_mode::check(&path, "メールテンプレート")

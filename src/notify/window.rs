@@ -76,8 +76,13 @@ impl Closed {
 
     pub fn sentence(self) -> String {
         match self {
-            Closed::Budget(n) => format!("1晩に送る上限（max_mails_per_night = {n} 通）に達しました"),
-            Closed::Hour(t) => format!("送信を終える時刻（send_until = {}）になりました", t.format("%H:%M")),
+            Closed::Budget(n) => {
+                format!("1晩に送る上限（max_mails_per_night = {n} 通）に達しました")
+            }
+            Closed::Hour(t) => format!(
+                "送信を終える時刻（send_until = {}）になりました",
+                t.format("%H:%M")
+            ),
             Closed::Stopped => "停止の指示（SIGTERM）を受けました".to_string(),
         }
     }
@@ -173,6 +178,10 @@ mod tests {
         b.spend();
         b.spend();
         assert_eq!(b.closed(now), Some(Closed::Budget(2)));
-        assert!(Closed::Budget(2).sentence().contains("max_mails_per_night = 2"));
+        assert!(
+            Closed::Budget(2)
+                .sentence()
+                .contains("max_mails_per_night = 2")
+        );
     }
 }

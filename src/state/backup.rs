@@ -36,7 +36,9 @@ impl State {
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
         if dest.is_dir() {
-            return Err(err("フォルダです。バックアップのファイル名を指定してください".into()));
+            return Err(err(
+                "フォルダです。バックアップのファイル名を指定してください".into(),
+            ));
         }
         let mut name = dest.file_name().unwrap_or_default().to_owned();
         name.push(format!(".part-{}", std::process::id()));
@@ -62,7 +64,12 @@ impl State {
     /// The daemon's copy after a night: `dir/hojokin-YYYYMMDD-HHMMSS.db`
     /// (`stamp` is that time), then all but the newest `keep` removed.
     /// `keep` 0 makes no copy.
-    pub fn backup_rotated(&self, dir: &Path, stamp: &str, keep: usize) -> Result<Option<PathBuf>, StateError> {
+    pub fn backup_rotated(
+        &self,
+        dir: &Path,
+        stamp: &str,
+        keep: usize,
+    ) -> Result<Option<PathBuf>, StateError> {
         if keep == 0 {
             return Ok(None);
         }
@@ -103,7 +110,10 @@ pub fn after_night(db: &Path, now: chrono::DateTime<chrono::FixedOffset>) {
         Ok(v) => match v.trim().parse() {
             Ok(n) => n,
             Err(_) => {
-                tracing::warn!("{KEEP_VAR} は 0 以上の整数で指定してください（{}）。既定の {DEFAULT_KEEP} 世代を残します。", crate::logging::one_line(&v));
+                tracing::warn!(
+                    "{KEEP_VAR} は 0 以上の整数で指定してください（{}）。既定の {DEFAULT_KEEP} 世代を残します。",
+                    crate::logging::one_line(&v)
+                );
                 DEFAULT_KEEP
             }
         },

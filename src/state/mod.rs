@@ -5,11 +5,11 @@
 //! instead of failing, and migrations numbered by SQLite's `user_version`.
 //! Yen are INTEGER, dates ISO-8601 TEXT.
 
+pub mod backup;
 mod digest_flags;
 pub mod lock;
 pub mod outbox;
 pub mod runs;
-pub mod backup;
 pub mod sent_log;
 pub mod skipped;
 
@@ -220,7 +220,9 @@ impl State {
     /// Runs `f` inside one `BEGIN IMMEDIATE … COMMIT`, for many small
     /// writes that each would otherwise be a commit of its own.
     pub fn in_transaction<T>(&self, f: impl FnOnce() -> T) -> Result<T, StateError> {
-        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.sql(e))?;
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.sql(e))?;
         let out = f();
         if let Err(e) = self.conn.execute_batch("COMMIT") {
             let _ = self.conn.execute_batch("ROLLBACK");

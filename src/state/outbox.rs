@@ -428,12 +428,13 @@ impl State {
     /// The key's row as `queued`, unless it exists already (in any state):
     /// the one insert both a claim and a held mail start from.
     fn insert_queued(&self, key: &OutboxKey, claim: &Claim<'_>) -> rusqlite::Result<usize> {
-        self.conn.prepare_cached(
-            "INSERT OR IGNORE INTO outbox (application_id, report_fy, stage, job, recipient,
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO outbox (application_id, report_fy, stage, job, recipient,
                     subject, status, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7)",
-        )?.execute(
-            params![
+            )?
+            .execute(params![
                 key.application_id,
                 key.report_fy,
                 key.stage,
@@ -441,8 +442,7 @@ impl State {
                 claim.recipient,
                 claim.subject,
                 claim.now
-            ],
-        )
+            ])
     }
 
     /// Queues the key if new, without claiming it: a mail held back for the
@@ -545,7 +545,13 @@ impl State {
                     "UPDATE outbox SET as_of = ?5
                      WHERE application_id = ?1 AND report_fy = ?2 AND stage = ?3
                        AND message_id = ?4",
-                    params![key.application_id, key.report_fy, key.stage, message_id, as_of],
+                    params![
+                        key.application_id,
+                        key.report_fy,
+                        key.stage,
+                        message_id,
+                        as_of
+                    ],
                 )
                 .map_err(|e| self.sql(e))?;
         }

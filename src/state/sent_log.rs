@@ -293,7 +293,9 @@ pub struct Reconciled {
 impl State {
     fn sent_log_started(&self) -> Result<bool, StateError> {
         self.conn
-            .query_row("SELECT COUNT(*) FROM sent_log_meta", [], |r| r.get::<_, i64>(0))
+            .query_row("SELECT COUNT(*) FROM sent_log_meta", [], |r| {
+                r.get::<_, i64>(0)
+            })
             .map(|n| n > 0)
             .map_err(|e| self.sql(e))
     }
@@ -341,7 +343,8 @@ impl State {
             }
             (_, Some(records)) => records,
         };
-        let by_key: HashMap<&OutboxKey, &OutboxEntry> = entries.iter().map(|e| (&e.key, e)).collect();
+        let by_key: HashMap<&OutboxKey, &OutboxEntry> =
+            entries.iter().map(|e| (&e.key, e)).collect();
         let latest = latest(&records);
         let unknown_to_state = latest
             .iter()
@@ -374,7 +377,8 @@ impl State {
         let log_path = path_for(&self.path);
         let records = read(&log_path)?.unwrap_or_default();
         let entries = self.outbox_entries()?;
-        let by_key: HashMap<&OutboxKey, &OutboxEntry> = entries.iter().map(|e| (&e.key, e)).collect();
+        let by_key: HashMap<&OutboxKey, &OutboxEntry> =
+            entries.iter().map(|e| (&e.key, e)).collect();
         let latest = latest(&records);
         let mut done = Reconciled::default();
         let mut tx = || -> rusqlite::Result<()> {
@@ -389,7 +393,9 @@ impl State {
                 };
                 let error = match r.event {
                     Event::Sent => None,
-                    Event::Data => Some("送信記録から復元: 中継サーバーに渡す直前まで進んだ記録があり、届いたか分かりません"),
+                    Event::Data => Some(
+                        "送信記録から復元: 中継サーバーに渡す直前まで進んだ記録があり、届いたか分かりません",
+                    ),
                 };
                 self.conn.execute(
                     "INSERT INTO outbox (application_id, report_fy, stage, job, recipient, subject,

@@ -36,7 +36,11 @@ fn unpaced(job: &Path) {
     let text = std::fs::read_to_string(job).unwrap();
     let line = "outbox = \"../out/outbox\"";
     assert!(text.contains(line), "the shipped job has {line}");
-    std::fs::write(job, text.replacen(line, &format!("{line}\nrate_per_minute = 0"), 1)).unwrap();
+    std::fs::write(
+        job,
+        text.replacen(line, &format!("{line}\nrate_per_minute = 0"), 1),
+    )
+    .unwrap();
 }
 
 pub fn repo() -> PathBuf {

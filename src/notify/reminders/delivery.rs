@@ -116,9 +116,8 @@ impl Run<'_> {
             subject: &ready.subject,
             at: &now,
         };
-        let records = |event| -> Vec<Record> {
-            keys.iter().map(|k| Record::new(event, k, fields)).collect()
-        };
+        let records =
+            |event| -> Vec<Record> { keys.iter().map(|k| Record::new(event, k, fields)).collect() };
         let (data, sent) = (records(Event::Data), records(Event::Sent));
         let mut log = self.sent_log.take();
         let mut mark_failed = None;
@@ -271,7 +270,10 @@ impl Run<'_> {
         }
         if !matches!(result, SendResult::NotSent(_)) {
             let as_of = self.as_of.to_string();
-            if let Err(e) = self.state.outbox_note_as_of(keys, &ready.message_id, &as_of) {
+            if let Err(e) = self
+                .state
+                .outbox_note_as_of(keys, &ready.message_id, &as_of)
+            {
                 self.out.messages.push(e.to_string());
             }
         }

@@ -34,7 +34,13 @@ fn send(state: &State, app: &str) {
     state.outbox_mark_data(&k, &mid).unwrap();
     log.append(&[Record::new(Event::Sent, &k, fields)]).unwrap();
     state
-        .outbox_finish(&k, &mid, OutboxStatus::Sent, None, "2024-05-08T02:30:01+09:00")
+        .outbox_finish(
+            &k,
+            &mid,
+            OutboxStatus::Sent,
+            None,
+            "2024-05-08T02:30:01+09:00",
+        )
         .unwrap();
 }
 
@@ -57,11 +63,28 @@ fn a_deleted_state_file_disagrees_until_reconciled() {
     let Agreement::Disagrees(d) = state.sent_log_agreement(NOW).unwrap() else {
         panic!("a new state file beside a log must disagree");
     };
-    assert_eq!((d.unknown_to_state, d.unknown_to_log, d.log_missing), (2, 0, false));
-    assert!(d.sentence().contains("hojokin state reconcile"), "{}", d.sentence());
+    assert_eq!(
+        (d.unknown_to_state, d.unknown_to_log, d.log_missing),
+        (2, 0, false)
+    );
+    assert!(
+        d.sentence().contains("hojokin state reconcile"),
+        "{}",
+        d.sentence()
+    );
     let done = state.sent_log_reconcile(NOW).unwrap();
-    assert_eq!(done, Reconciled { marked_sent: 2, marked_uncertain: 0, added_to_log: 0 });
-    assert_eq!(state.outbox_entry(&key("R5-001")).unwrap().unwrap().status, OutboxStatus::Sent);
+    assert_eq!(
+        done,
+        Reconciled {
+            marked_sent: 2,
+            marked_uncertain: 0,
+            added_to_log: 0
+        }
+    );
+    assert_eq!(
+        state.outbox_entry(&key("R5-001")).unwrap().unwrap().status,
+        OutboxStatus::Sent
+    );
     assert_eq!(state.sent_log_agreement(NOW).unwrap(), Agreement::Agrees);
 }
 
@@ -92,10 +115,16 @@ fn a_lost_log_and_a_handed_over_mail_are_told_apart() {
         at: NOW,
     };
     log.append(&[Record::new(Event::Data, &k, fields)]).unwrap();
-    assert!(matches!(state.sent_log_agreement(NOW).unwrap(), Agreement::Disagrees(_)));
+    assert!(matches!(
+        state.sent_log_agreement(NOW).unwrap(),
+        Agreement::Disagrees(_)
+    ));
     let done = state.sent_log_reconcile(NOW).unwrap();
     assert_eq!(done.marked_uncertain, 1);
-    assert_eq!(state.outbox_entry(&k).unwrap().unwrap().status, OutboxStatus::Uncertain);
+    assert_eq!(
+        state.outbox_entry(&k).unwrap().unwrap().status,
+        OutboxStatus::Uncertain
+    );
 }
 
 #[test]
@@ -132,7 +161,10 @@ fn a_backup_equals_the_original() {
     let copy = dir.path().join("copy.db");
     state.backup_to(&copy).unwrap();
     let copied = State::open(&copy).unwrap();
-    assert_eq!(copied.outbox_entries().unwrap(), state.outbox_entries().unwrap());
+    assert_eq!(
+        copied.outbox_entries().unwrap(),
+        state.outbox_entries().unwrap()
+    );
     let rotated = dir.path().join("backups");
     for stamp in ["20240501-023000", "20240502-023000", "20240503-023000"] {
         state.backup_rotated(&rotated, stamp, 2).unwrap();
@@ -142,5 +174,8 @@ fn a_backup_equals_the_original() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["hojokin-20240502-023000.db", "hojokin-20240503-023000.db"]);
+    assert_eq!(
+        names,
+        ["hojokin-20240502-023000.db", "hojokin-20240503-023000.db"]
+    );
 }
