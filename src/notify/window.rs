@@ -34,7 +34,8 @@ pub fn request_stop() {
 
 /// For `hojokin run`: SIGTERM or SIGINT asks the night to stop sending
 /// (see [`request_stop`]) instead of killing it, so it still writes its
-/// workbook and digest. A thread of its own waits for the signal.
+/// workbook and digest; a second one ends the process. A thread of its own
+/// waits for the signals.
 pub fn stop_sending_on_signal() {
     std::thread::spawn(|| {
         let Ok(rt) = tokio::runtime::Builder::new_current_thread()
@@ -47,6 +48,12 @@ pub fn stop_sending_on_signal() {
             if let Ok(stop) = crate::schedule::daemon::stop_signals() {
                 stop.await;
                 request_stop();
+            }
+            // A second signal ends the process at once, as the first used
+            // to (a mail cut in the middle is `uncertain`, never resent).
+            if let Ok(again) = crate::schedule::daemon::stop_signals() {
+                again.await;
+                std::process::exit(i32::from(crate::model::Exit::CouldNotRun.code()));
             }
         });
     });
