@@ -27,7 +27,7 @@ pub fn backup(db: &Path, dest: &Path) -> Result<Finished, CliError> {
     let rows = state.outbox_entries().map_err(CliError::from_error)?.len();
     let mut done = Finished::new(Exit::Done);
     done.stderr.push(format!(
-        "状態ファイル {} の写しを {} に書きました（送信記録の表 {rows} 行）。戻すときは hojokin を止めてから写しを {} に置き、`hojokin state reconcile --db {}` を実行してください。",
+        "状態ファイル {} の写しを {} に書きました（メールの送信状況 {rows} 行を含みます）。戻すときは hojokin を止めてから写しを {} に置き、`hojokin state reconcile --db {}` を実行してください。",
         db.display(),
         dest.display(),
         db.display(),
