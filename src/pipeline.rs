@@ -102,6 +102,14 @@ pub fn run_exclusive(
         Acquire::Acquired(l) => l,
         Acquire::Busy(holder) => {
             info!(job = %job.name, holder = %holder.holder, trigger = %opts.trigger, "already running; not started");
+            // In the history, and in the running night's digest when it ends.
+            State::open(&opts.db)?.record_skipped_run(
+                &job.name,
+                opts.as_of,
+                clock.now(),
+                opts.trigger,
+                &already_running_message(&job.name, &holder),
+            )?;
             return Ok(RunResult::AlreadyRunning(holder));
         }
     };
@@ -204,7 +212,12 @@ fn execute(
     };
     ingested.inputs.release_evaluated();
     let report_path = job.report.path_for(opts.as_of);
-    let protected = job.files_read();
+    let templates = job.email.as_ref().and_then(|e| e.templates.clone());
+    let protected = job.files_not_to_overwrite(
+        &opts.db,
+        &templates.unwrap_or_else(|| default_templates(job)),
+    );
+    let protected: Vec<&std::path::Path> = protected.iter().map(PathBuf::as_path).collect();
     if mailer.is_some() {
         let mut facts = notify::digest::facts(
             job,
@@ -231,7 +244,13 @@ fn execute(
             return failed(FailureCause::Report, e.to_string());
         }
     }
+    let stopped = mailer
+        .as_ref()
+        .and_then(|_| notify::sent_guard::stopped(state, opts.dry_run));
     let mail = mailer.as_ref().map(|(mailer, spec)| {
+        if let Some(stopped) = stopped.clone() {
+            return stopped;
+        }
         stage("notify", || {
             notify::send_reminders(
                 mailer,
@@ -273,6 +292,13 @@ fn execute(
             .unwrap_or_default(),
     );
     facts.hold.clone_from(&hold_notice);
+    if mail.is_some() {
+        // Nights refused while this one ran (実行見送り), once, in both renderings.
+        let skipped = notify::sent_guard::skipped_nights(state, &job.name, run_id);
+        facts
+            .findings
+            .extend(skipped.iter().map(notify::DigestItem::finding));
+    }
     let night = Night::summarise(Some(state), facts);
     let run = compose::Run {
         job,
@@ -283,9 +309,17 @@ fn execute(
         hold: &hold_notice,
     };
     let report = compose::workbook(run, &ingested, &results, mail_view);
-    if let Err(e) = stage("report", || report.write(&report_path, &protected)) {
-        return failed(FailureCause::Report, e.to_string());
-    }
+    // After mail went out, a workbook that cannot be written (a full disk)
+    // no longer stops the night: the digest still lists what was sent, and
+    // the outbox keeps it for the next workbook's 通知. Exit 2 says so.
+    let report_failed = match stage("report", || report.write(&report_path, &protected)) {
+        Ok(()) => None,
+        Err(e) if mail.is_none() => return failed(FailureCause::Report, e.to_string()),
+        Err(e) => {
+            warn!("{e}");
+            Some(e.to_string())
+        }
+    };
 
     let mut messages = Vec::new();
     let mut exit = input_messages(&ingested, &mut messages);
@@ -318,6 +352,20 @@ fn execute(
         if opts.dry_run {
             messages.push(dry_run_message(&m.rows, &digest.row, &spec.outbox));
         }
+    }
+    if let Some(e) = report_failed {
+        messages.push(format!(
+            "{e}（送ったメールは職員あてのまとめメールと状態ファイルに記録済みです。書き込めるようにしてから同じ基準日で再実行すると、集計ブックの「{}」シートに載ります）",
+            Sheet::Notifications
+        ));
+        // The digest already told staff what went out and that the workbook
+        // failed: no second (failure) mail.
+        return Outcome {
+            exit: Exit::CouldNotRun,
+            messages,
+            report_path: None,
+            cause: None,
+        };
     }
     messages.push(format!(
         "{}: 基準日 {} の集計ブックを {} に書き出しました。",

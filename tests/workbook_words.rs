@@ -77,10 +77,7 @@ fn staff_read_their_own_words_and_file_names() {
     assert_eq!(value("算定検証: ルール確認 推定（過年度の額）"), "8");
     assert_eq!(value("算定検証: ルール確認 未確認"), "1");
     // FY2023 and later, judged by the FY2022 figures (issue 22): a third ask.
-    assert_eq!(
-        value("算定検証: ルール確認 繰越・未確認"),
-        "16"
-    );
+    assert_eq!(value("算定検証: ルール確認 繰越・未確認"), "16");
     assert!(!all.iter().any(|c| c.contains("未確認ルールで算定した申請")));
 
     // No key of a setting, no internal wording, anywhere staff read.

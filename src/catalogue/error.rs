@@ -15,6 +15,9 @@ pub enum CatalogueError {
         #[source]
         source: std::io::Error,
     },
+    /// Others can write the file: the sentence names it and the fix.
+    #[error("{0}")]
+    WritableByOthers(String),
     /// The text is not TOML (the detail carries toml's line and column).
     #[error("制度カタログ {file} はTOMLとして読めません: {detail}")]
     Syntax { file: String, detail: String },

@@ -52,6 +52,8 @@ impl Catalogue {
     /// Reads and validates a catalogue file a job names.
     pub fn load(path: &Path) -> Result<Catalogue, CatalogueError> {
         let file = path.display().to_string();
+        crate::job::file_mode::check(path, "制度カタログ")
+            .map_err(CatalogueError::WritableByOthers)?;
         let text = std::fs::read_to_string(path).map_err(|source| CatalogueError::Read {
             file: file.clone(),
             source,

@@ -13,6 +13,7 @@ mod doctor;
 mod failed_night;
 mod outbox;
 mod schedule;
+mod state;
 
 use crate::job;
 use crate::model::{Exit, Trigger};
@@ -130,6 +131,14 @@ pub enum Command {
         #[command(flatten)]
         state: StateArgs,
     },
+    /// The state file: a consistent copy while jobs run; reconciling it
+    /// with its sent-keys log after a restore.
+    State {
+        #[command(subcommand)]
+        action: StateAction,
+        #[command(flatten)]
+        state: StateArgs,
+    },
     /// Run the rule test cases (cases/*.toml beside the catalogue) against a catalogue.
     CheckRules {
         /// Catalogue file (default: catalogue/programs.toml).
@@ -178,6 +187,19 @@ pub enum OutboxAction {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum StateAction {
+    /// Write a consistent copy of the state file to PATH (safe while jobs run).
+    Backup {
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+    },
+    /// Rebuild the sent marks of the state file from its sent-keys log
+    /// (after the state file was deleted or restored from a copy), and say
+    /// what was done.
+    Reconcile,
+}
+
 /// `state/hojokin.db` beside the jobs folder.
 pub fn default_db(jobs_dir: &Path) -> PathBuf {
     let parent = jobs_dir
@@ -218,6 +240,13 @@ pub fn run(cli: Cli) -> Result<Finished, CliError> {
             }) => outbox::resolve(&state.db(), &application, report_fy, &stage, delivered),
         },
         Command::Doctor { job, state } => doctor::run(&job, &state),
+        Command::State {
+            action,
+            state: args,
+        } => match action {
+            StateAction::Backup { path } => state::backup(&args.db(), &path),
+            StateAction::Reconcile => state::reconcile(&args.db()),
+        },
         Command::History {
             job,
             json,
@@ -261,6 +290,7 @@ fn run_job(
         trigger: Trigger::Manual,
         confirm_inputs,
     };
+    crate::notify::window::stop_sending_on_signal();
     let outcome = pipeline::run(&job, &opts).map_err(CliError::from_error)?;
     Ok(Finished {
         exit: outcome.exit,

@@ -2,7 +2,7 @@
 //!
 //! Everything later stages need from the file is resolved here: paths are made
 //! relative to the job file's folder, `${VAR}` is replaced from the
-//! environment, and unknown keys are rejected so a typo is never silently
+//! environment where a secret belongs (and refused elsewhere), and unknown keys are rejected so a typo is never silently
 //! ignored on a city server.
 
 pub mod cron;
@@ -10,6 +10,8 @@ mod errors;
 mod placeholders;
 
 pub use placeholders::placeholder_warnings;
+pub(crate) mod file_mode;
+mod protected;
 
 pub use cron::Schedule;
 
@@ -55,6 +57,9 @@ pub enum JobError {
     },
     #[error("ジョブ {name} が見つかりません（{path} がありません）")]
     NotFound { name: String, path: PathBuf },
+    /// Others can write the file (see [`file_mode`]): the sentence says how to fix it.
+    #[error("{0}")]
+    WritableByOthers(String),
 }
 
 /// A validated job.
@@ -143,8 +148,11 @@ pub struct EmailSpec {
     /// 督促 and 再督促 ask for a reply by this many days after the night,
     /// moved to the next open day (default [`DEFAULT_REPLY_WITHIN_DAYS`]).
     pub reply_within_days: u32,
-    /// At most this many mails a minute (0 = no limit).
+    /// At most this many mails a minute (0 = no limit; unset: 30, as
+    /// README shows).
     pub rate_per_minute: u32,
+    /// Until when, or how many, reminders a night sends; the rest waits.
+    pub window: crate::notify::window::SendWindow,
     /// Seconds allowed for connecting and for each SMTP command.
     pub timeout_seconds: u64,
     /// Folder of the mail templates (default: `templates/` of the project).
@@ -265,11 +273,15 @@ struct RawEmail {
     submit_to: Option<String>,
     forms_url: Option<String>,
     reply_within_days: Option<u32>,
-    #[serde(default)]
-    rate_per_minute: u32,
+    rate_per_minute: Option<u32>,
     timeout_seconds: Option<u64>,
+    send_until: Option<String>,
+    max_mails_per_night: Option<usize>,
     templates: Option<String>,
 }
+
+/// `rate_per_minute` of a job that does not set it: what README shows.
+pub const DEFAULT_RATE_PER_MINUTE: u32 = 30;
 
 /// `base/rel` with `.` and `..` folded away, so paths read cleanly in
 /// messages and reports (`jobs/../fixtures/a.xlsx` → `fixtures/a.xlsx`).
@@ -298,6 +310,18 @@ pub fn join_clean(base: &Path, rel: impl AsRef<Path>) -> PathBuf {
     out
 }
 
+/// A `..` after the part holding `{as_of}` climbs out of it once the date
+/// is put in (`out/{as_of}/../x.xlsx` is `out/x.xlsx`: one file for every
+/// night), which `join_clean` would otherwise fold away silently.
+fn leaves_the_date(report: &str) -> bool {
+    let mut parts = Path::new(report).components();
+    parts
+        .by_ref()
+        .find(|c| c.as_os_str().to_string_lossy().contains("{as_of}"))
+        .is_some()
+        && parts.any(|c| c == std::path::Component::ParentDir)
+}
+
 /// Finds a job by name (`nightly` → `DIR/nightly.toml`) or by path.
 pub fn locate(job: &str, jobs_dir: &Path) -> Result<PathBuf, JobError> {
     let as_path = Path::new(job);
@@ -317,6 +341,7 @@ pub fn locate(job: &str, jobs_dir: &Path) -> Result<PathBuf, JobError> {
 
 /// Reads and validates a job file, taking `${VAR}` values from `env`.
 pub fn load(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Job, JobError> {
+    file_mode::check(path, "ジョブファイル").map_err(JobError::WritableByOthers)?;
     let text = std::fs::read_to_string(path).map_err(|source| JobError::Read {
         path: path.to_path_buf(),
         source,
@@ -456,6 +481,15 @@ fn parse_unplaced(
     if raw.report.path.trim().is_empty() {
         return Err(invalid("report.path", "パスが空です".into()));
     }
+    if leaves_the_date(&raw.report.path) {
+        return Err(invalid(
+            "report.path",
+            format!(
+                "{{as_of}} の後に .. があり、日付の付いた名前やフォルダから出てしまいます（毎晩同じファイルを上書きします）: {}。.. を使わないパスにしてください。",
+                one_line(&raw.report.path)
+            ),
+        ));
+    }
     let email = match raw.email {
         None => None,
         Some(e) => Some(email_spec(e, &base, &invalid)?),
@@ -551,6 +585,28 @@ fn email_spec(
         )),
         other => Ok(other.map(|t| t.trim_end().to_string())),
     };
+    let until = match e.send_until.as_deref().map(str::trim) {
+        None => None,
+        Some(t) => Some(chrono::NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
+            invalid(
+                "email.send_until",
+                format!(
+                    "時刻を \"06:00\" のように HH:MM で書いてください（Asia/Tokyo）: {}",
+                    one_line(t)
+                ),
+            )
+        })?),
+    };
+    if e.max_mails_per_night == Some(0) {
+        return Err(invalid(
+            "email.max_mails_per_night",
+            "0 では一通も送れません。上限を設けないなら、この行を削除してください。".into(),
+        ));
+    }
+    let window = crate::notify::window::SendWindow {
+        until,
+        max_mails: e.max_mails_per_night,
+    };
     let contact = text("email.contact", e.contact)?;
     let submission = text("email.submission", e.submission)?;
     let submit_to = text("email.submit_to", e.submit_to)?;
@@ -587,13 +643,20 @@ fn email_spec(
         submit_to,
         forms_url,
         reply_within_days,
-        rate_per_minute: e.rate_per_minute,
+        rate_per_minute: e.rate_per_minute.unwrap_or(DEFAULT_RATE_PER_MINUTE),
+        window,
         timeout_seconds: e.timeout_seconds.unwrap_or(30).max(1),
         templates: e.templates.map(|t| join_clean(base, t)),
     })
 }
 
-/// Replaces `${VAR}` in every string of the document. Done on parsed values,
+/// The settings that take a secret, and so the only ones where `${VAR}` is
+/// replaced from the environment: a variable anywhere else would print the
+/// secret in every grantee's mail, the workbook and `hojokin jobs`.
+pub(crate) const SECRET_KEYS: &[&str] = &["email.smtp_url"];
+
+/// Replaces `${VAR}` in the settings that take a secret ([`SECRET_KEYS`])
+/// and refuses it in every other string. Done on parsed values,
 /// not on the raw text, so a value with quotes cannot change the TOML.
 fn substitute_env(
     value: &mut toml::Value,
@@ -602,8 +665,18 @@ fn substitute_env(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(), JobError> {
     match value {
-        toml::Value::String(s) => {
+        toml::Value::String(s) if SECRET_KEYS.contains(&key) => {
             *s = expand(s, key, path, env)?;
+        }
+        toml::Value::String(s) if s.contains("${") => {
+            return Err(JobError::Invalid {
+                path: path.to_path_buf(),
+                key: key.to_string(),
+                message: format!(
+                    "${{…}} は使えません。環境変数から値を入れられるのは秘密を書く設定（{}）だけです。ほかの設定の値はメール、集計ブック、hojokin jobs にそのまま出るため、値を直接書いてください。",
+                    SECRET_KEYS.join("、")
+                ),
+            });
         }
         toml::Value::Array(items) => {
             for item in items {

@@ -82,9 +82,40 @@ fn a_missing_variable_is_named() {
 
 #[test]
 fn a_value_with_quotes_is_taken_literally() {
-    let text = GOOD.replace("description = \"毎晩\"", "description = \"${QUOTE}\"");
+    let env = |var: &str| (var == "QUOTE").then(|| "smtp://a\"b@localhost:25".to_string());
+    let text = GOOD.replace("${SMTP}", "${QUOTE}");
     let job = parse(&text, Path::new("j.toml"), &env).unwrap();
-    assert_eq!(job.description, "a\"b");
+    assert_eq!(
+        job.email.unwrap().smtp_url.expose(),
+        "smtp://a\"b@localhost:25"
+    );
+}
+
+/// Issue 25.7: `${HOJOKIN_SMTP_URL}` in `contact` or `description` used to
+/// print the password in every mail, the workbook and `hojokin jobs`.
+#[test]
+fn a_variable_outside_the_secret_settings_is_refused() {
+    for (from, to, key) in [
+        (
+            "outbox = ",
+            "contact = \"${SMTP}\"\noutbox = ",
+            "email.contact",
+        ),
+        (
+            "description = \"毎晩\"",
+            "description = \"${SMTP}\"",
+            "description",
+        ),
+        ("\"kogyo@example.jp\"]", "\"${SMTP}\"]", "email.staff"),
+    ] {
+        let text = GOOD.replace(from, to);
+        let err = parse(&text, Path::new("j.toml"), &env)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(key) && err.contains("j.toml"), "{err}");
+        assert!(err.contains("email.smtp_url"), "{err}");
+        assert!(!err.contains("secret"), "the value is never read: {err}");
+    }
 }
 
 #[test]
@@ -157,11 +188,10 @@ fn locates_jobs_by_name_or_path() {
 fn an_env_value_quoted_in_an_error_is_one_short_line() {
     let huge = format!("市役所\nBcc: all@example.jp{}", "x".repeat(100_000));
     let env = |var: &str| match var {
-        "FROM" => Some(huge.clone()),
+        "SMTP" => Some(huge.clone()),
         other => env(other),
     };
-    let text = GOOD.replace("市 <kogyo@example.jp>", "${FROM}");
-    let err = parse(&text, Path::new("jobs/nightly.toml"), &env)
+    let err = parse(GOOD, Path::new("jobs/nightly.toml"), &env)
         .unwrap_err()
         .to_string();
     let shown: String = huge
@@ -171,7 +201,7 @@ fn an_env_value_quoted_in_an_error_is_one_short_line() {
     assert_eq!(
         err,
         format!(
-            "ジョブファイル jobs/nightly.toml の 13 行目（email.from）: 値が正しくありません: 差出人アドレスとして使えません: {}…（全 100023 文字）",
+            "ジョブファイル jobs/nightly.toml の 15 行目（email.smtp_url）: 値が正しくありません: smtp:// または smtps:// で始まる URL を指定してください: {}…（全 100023 文字）",
             shown.replace('\n', "\\n")
         )
     );
@@ -279,5 +309,41 @@ fn the_forms_page_and_the_days_to_reply_are_read_and_checked() {
             .unwrap_err()
             .to_string();
         assert!(msg.contains(key), "{extra}: {msg}");
+    }
+}
+
+/// Issue 25.5: an unset `rate_per_minute` is README's 30; the window's two
+/// settings are read, and a budget of 0 or a bad hour is refused by name.
+#[test]
+fn the_pace_and_the_sending_window() {
+    let email = parse(GOOD, Path::new("j.toml"), &env)
+        .unwrap()
+        .email
+        .unwrap();
+    assert_eq!(email.rate_per_minute, 30);
+    assert_eq!(email.window, crate::notify::window::SendWindow::default());
+    let text = GOOD.replace(
+        "outbox = \"../out/outbox\"",
+        "outbox = \"../out/outbox\"\nrate_per_minute = 0\nsend_until = \"06:00\"\nmax_mails_per_night = 5000",
+    );
+    let email = parse(&text, Path::new("j.toml"), &env)
+        .unwrap()
+        .email
+        .unwrap();
+    assert_eq!(email.rate_per_minute, 0);
+    assert_eq!(email.window.until, chrono::NaiveTime::from_hms_opt(6, 0, 0));
+    assert_eq!(email.window.max_mails, Some(5000));
+    for (line, key) in [
+        ("max_mails_per_night = 0", "email.max_mails_per_night"),
+        ("send_until = \"6時\"", "email.send_until"),
+    ] {
+        let text = GOOD.replace(
+            "outbox = \"../out/outbox\"",
+            &format!("outbox = \"../out/outbox\"\n{line}"),
+        );
+        let err = parse(&text, Path::new("j.toml"), &env)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(key), "{err}");
     }
 }

@@ -197,10 +197,15 @@ pub enum FindingKind {
     CompletedBeforeApplication,
     /// 市外の事業所: 事業所所在地 not in the city the program requires.
     OutsideCity,
+    /// 送信停止: the state file and its sent-keys log disagree, so no grantee
+    /// was mailed tonight (issue 25: never the same reminder twice).
+    MailingStopped,
+    /// 実行見送り: a night that found this run still going and did not run.
+    NightSkipped,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 28] = [
+    pub const ALL: [FindingKind; 30] = [
         FindingKind::AmountOver,
         FindingKind::BelowFloor,
         FindingKind::SameEstablishment,
@@ -229,6 +234,8 @@ impl FindingKind {
         FindingKind::CompletionDateMissing,
         FindingKind::CompletedBeforeApplication,
         FindingKind::OutsideCity,
+        FindingKind::MailingStopped,
+        FindingKind::NightSkipped,
     ];
 
     /// The 種別 staff read on 要確認 and in the digest.
@@ -262,6 +269,8 @@ impl FindingKind {
             FindingKind::CompletionDateMissing => "完了日未入力",
             FindingKind::CompletedBeforeApplication => "申請前の完了",
             FindingKind::OutsideCity => "市外の事業所",
+            FindingKind::MailingStopped => "送信停止",
+            FindingKind::NightSkipped => "実行見送り",
         }
     }
 
@@ -296,6 +305,8 @@ impl FindingKind {
             FindingKind::CompletionDateMissing => "completion_date_missing",
             FindingKind::CompletedBeforeApplication => "completed_before_application",
             FindingKind::OutsideCity => "outside_city",
+            FindingKind::MailingStopped => "mailing_stopped",
+            FindingKind::NightSkipped => "night_skipped",
         }
     }
 }

@@ -258,8 +258,24 @@ fn build(
 ) -> Result<(Message, String), String> {
     let subject = HeaderText::subject("件名", &rendered.subject).map_err(|e| e.to_string())?;
     let name = HeaderText::new("添付ファイル名", workbook_name).map_err(|e| e.to_string())?;
-    let bytes = std::fs::read(workbook)
-        .map_err(|e| format!("集計ブック {} を添付できません: {e}", workbook.display()))?;
+    // A night that has sent mail always sends its digest, even when the
+    // workbook could not be written (a full disk): without the attachment,
+    // saying so, the body still lists what went out.
+    let mut body = rendered.body;
+    let attachment = match std::fs::read(workbook) {
+        Ok(bytes) => Some(AttachedFile {
+            name,
+            bytes,
+            content_type: XLSX_MIME,
+        }),
+        Err(e) => {
+            body.push_str(&format!(
+                "\n※ 集計ブック {} を添付できませんでした（{e}）。今夜のメールはこの一覧と状態ファイルの送信記録に残っています。\n",
+                workbook.display()
+            ));
+            None
+        }
+    };
     let message_id = message::message_id(
         &format!("digest/{}/{}", facts.job, facts.as_of),
         &mailer.from,
@@ -269,13 +285,9 @@ fn build(
         reply_to: None,
         to: mailer.staff.clone(),
         subject,
-        body: rendered.body,
+        body,
         message_id: message_id.clone(),
-        attachment: Some(AttachedFile {
-            name,
-            bytes,
-            content_type: XLSX_MIME,
-        }),
+        attachment,
     })?;
     Ok((msg, message_id))
 }

@@ -26,9 +26,11 @@ pub mod eml;
 pub mod failure;
 pub mod message;
 pub mod reminders;
+pub(crate) mod sent_guard;
 pub mod smtp;
 pub mod stages;
 pub mod templates;
+pub mod window;
 mod wrap;
 
 use std::path::{Path, PathBuf};
@@ -74,6 +76,9 @@ pub struct Mailer {
     /// `email.reply_within_days`: 督促 and 再督促 ask a reply by then.
     reply_within_days: u32,
     rate_per_minute: u32,
+    window: window::SendWindow,
+    /// When the night began and whether its window is still open.
+    clock: crate::clock::SharedClock,
     smtp: smtp::SmtpConfig,
     templates: templates::Templates,
 }
@@ -129,9 +134,17 @@ impl Mailer {
             forms_url: spec.forms_url.clone(),
             reply_within_days: spec.reply_within_days,
             rate_per_minute: spec.rate_per_minute,
+            window: spec.window,
+            clock: crate::clock::system(),
             smtp,
             templates,
         })
+    }
+
+    /// The same mailer reading `clock` for its sending window (tests).
+    pub fn with_clock(mut self, clock: crate::clock::SharedClock) -> Mailer {
+        self.clock = clock;
+        self
     }
 
     /// The reminder about `reports` (one grantee's, tonight) as it would be

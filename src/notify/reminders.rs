@@ -20,6 +20,7 @@ use super::message::{self, Draft, HeaderText};
 use super::smtp::Session;
 use super::stages::{Stage, stage_on, wants_reminder};
 use super::templates::DueReport;
+use super::window::{Budget, Closed};
 use super::{Mailer, NotificationRow, NotifyOutcome, eml, now_stamp};
 use crate::calendar::fy_label;
 use crate::compliance::reports::ReportDue;
@@ -142,6 +143,8 @@ struct Run<'a> {
     as_of: NaiveDate,
     out: NotifyOutcome,
     sender: Option<Sender>,
+    /// The sent-keys log beside the state file, opened with the sender.
+    sent_log: Option<crate::state::sent_log::SentLog>,
     /// Set when the outbox cannot be written: nothing more is sent, since
     /// a send that cannot be recorded could be sent twice.
     state_broken: Option<String>,
@@ -348,6 +351,101 @@ impl Run<'_> {
         self.rows(letter, &ready.subject, &result, None);
     }
 
+    /// Letters a closed window leaves for the next night: queued in the
+    /// outbox in one transaction (70,000 of them must not cost a night of
+    /// fsyncs), 送信保留 on 通知, one sentence for stderr and the history.
+    fn hold_for_window(&mut self, held: &[Letter<'_>], why: Closed) {
+        let now = now_stamp();
+        let mut keys = Vec::new();
+        for letter in held {
+            let to = letter.to.email.to_string();
+            for d in &letter.reports {
+                keys.push((key(d.row, d.stage), to.clone()));
+            }
+        }
+        let queued = self.state.outbox_queue_many(self.job, &keys, &now);
+        let n = keys.len();
+        let result = match &queued {
+            Ok(()) => MailResult::new(
+                MailOutcome::Held,
+                format!("送信保留（{}ため今夜は送らず、次回送信）", why.reason()),
+            ),
+            Err(e) => MailResult::new(
+                MailOutcome::NotSent,
+                format!("未送信（状態ファイルに記録できません）: {e}"),
+            ),
+        };
+        for letter in held {
+            let to = letter.to.email.to_string();
+            for d in &letter.reports {
+                self.row(d.row, d.stage, &to, "", result.clone());
+            }
+        }
+        match queued {
+            Ok(()) => {
+                self.out.queued += n;
+                self.out.messages.push(format!(
+                    "{}。残りの督促等のメール {n} 通（{} 事業者）は送信待ちとして残し、次回の実行で段階の進んだものから送ります。",
+                    why.sentence(),
+                    held.len()
+                ));
+            }
+            Err(e) => self.out.messages.push(e.to_string()),
+        }
+    }
+
+    /// The mails earlier runs of this business date sent (a rerun rewrites
+    /// that date's workbook: its 通知 keeps them), from the outbox, after
+    /// this run's own.
+    fn earlier_runs_of_the_day(&mut self, plans: &[Plan<'_>]) {
+        let entries = match self.state.outbox_gone_on(self.job, &self.as_of.to_string()) {
+            Ok(e) => e,
+            Err(e) => {
+                self.out.messages.push(e.to_string());
+                return;
+            }
+        };
+        let tonight: HashSet<(String, Option<String>)> = self
+            .out
+            .rows
+            .iter()
+            .map(|r| (r.application_id.clone(), r.message_id.clone()))
+            .collect();
+        let rows: HashMap<(&str, FiscalYear), &ReportDue> = plans
+            .iter()
+            .map(|(r, _)| ((r.application_id.as_str(), r.report_fy), *r))
+            .collect();
+        for e in entries {
+            if tonight.contains(&(e.key.application_id.clone(), e.message_id.clone())) {
+                continue;
+            }
+            let Some(row) = rows.get(&(e.key.application_id.as_str(), e.key.report_fy)) else {
+                continue;
+            };
+            let result = match e.status {
+                OutboxStatus::Sent => {
+                    MailResult::new(MailOutcome::Sent, "送信済（同じ基準日の先の実行）")
+                }
+                _ => MailResult::new(
+                    MailOutcome::Uncertain,
+                    "送信不明（同じ基準日の先の実行・要確認）",
+                ),
+            };
+            let at = e.sent_at.clone().unwrap_or(e.updated_at.clone());
+            self.row_with_id(
+                row,
+                e.key.stage,
+                &e.recipient,
+                &e.subject,
+                result,
+                e.message_id.as_deref(),
+            );
+            if let Some(last) = self.out.rows.last_mut() {
+                last.at = at;
+            }
+        }
+    }
+
     /// Every uncertain reminder of a report still not received: staff must
     /// check the relay's log, on every run until they resolve it.
     fn uncertain_findings(&mut self, plans: &[Plan<'_>], entries: &[OutboxEntry]) {
@@ -401,6 +499,7 @@ pub fn send_reminders(
         as_of,
         out: NotifyOutcome::default(),
         sender: None,
+        sent_log: None,
         state_broken: None,
         unrecorded: 0,
     };
@@ -410,15 +509,22 @@ pub fn send_reminders(
         if let Err(e) = state.outbox_recover(&now) {
             errors.push(e.to_string());
         }
-        for (row, stage) in &plans {
-            if let Err(e) = state.outbox_expire(
-                &row.application_id,
-                row.report_fy,
-                stage.map(Stage::code),
-                &now,
-            ) {
-                errors.push(e.to_string());
+        // One transaction for the night's expiries: 70,000 reports must
+        // not cost 70,000 commits.
+        let expired = state.in_transaction(|| {
+            for (row, stage) in &plans {
+                if let Err(e) = state.outbox_expire(
+                    &row.application_id,
+                    row.report_fy,
+                    stage.map(Stage::code),
+                    &now,
+                ) {
+                    errors.push(e.to_string());
+                }
             }
+        });
+        if let Err(e) = expired {
+            errors.push(e.to_string());
         }
         // A broken file gives the same sentence for every row: say it once.
         errors.dedup();
@@ -464,18 +570,41 @@ pub fn send_reminders(
             }
         }
     }
+    // Most advanced stage first: what a window leaves waits for the most
+    // urgent mails to go out first (stable: ledger order within a stage).
+    letters.sort_by_key(|l| std::cmp::Reverse(l.reports.iter().map(|d| d.stage).max()));
     let mut session = Session::new(&mailer.smtp, mailer.rate_per_minute);
+    let mut budget = Budget::new(mailer.window, mailer.clock.now());
+    let mut held: Vec<Letter<'_>> = Vec::new();
+    let mut closed = None;
     for letter in letters {
+        if !dry_run && closed.is_none() {
+            closed = budget.closed(mailer.clock.now());
+        }
+        if closed.is_some() {
+            held.push(letter);
+            continue;
+        }
         let Some(ready) = run.prepare(&letter) else {
             continue;
         };
         if dry_run {
             run.dry_run(&letter, &ready, outbox_dir);
         } else {
+            let before = run.out.sent;
             run.send(&mut session, letter, ready);
+            if run.out.sent > before {
+                budget.spend();
+            }
         }
     }
     session.finish();
+    if let Some(why) = closed {
+        run.hold_for_window(&held, why);
+    }
+    if !dry_run {
+        run.earlier_runs_of_the_day(&plans);
+    }
     // 通知 in ledger order, however the reports were grouped into mails.
     let mut position: HashMap<&str, usize> = HashMap::new();
     for (i, (r, _)) in plans.iter().filter(|(_, s)| s.is_some()).enumerate() {

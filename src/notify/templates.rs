@@ -120,6 +120,18 @@ const BUILTIN: [(&str, &str); 5] = [
     (DIGEST_TEMPLATE, include_str!("../../templates/digest.txt")),
 ];
 
+/// Instructions one render may run while a template is checked at load
+/// (the sample letters are a few reports long: the shipped templates use a
+/// few thousand). A template that loops for ever, or nests `range()` loops
+/// into billions of steps, runs out of it and fails the load, naming the
+/// file, instead of hanging with the job lock held.
+const LOAD_FUEL: u64 = 2_000_000;
+
+/// Instructions one render may run for a real mail: a digest listing tens
+/// of thousands of mails fits with room to spare; a loop that grows with
+/// the data beyond that fails that one mail instead of the night.
+const RENDER_FUEL: u64 = 500_000_000;
+
 /// Names minijinja itself provides inside any template.
 const BUILTIN_NAMES: &[&str] = &["loop", "range", "dict", "namespace", "debug"];
 
@@ -140,6 +152,15 @@ pub struct Templates {
 impl Templates {
     /// Loads the five templates from `dir` and checks each one.
     pub fn load(dir: &Path) -> Result<Templates, NotifyError> {
+        let names = Stage::ALL
+            .iter()
+            .map(|s| s.template())
+            .chain([DIGEST_TEMPLATE]);
+        for name in names {
+            let path = dir.join(name);
+            crate::job::file_mode::check(&path, "メールテンプレート")
+                .map_err(|message| NotifyError::Template { path, message })?;
+        }
         Templates::load_with(dir, &|path| std::fs::read_to_string(path))
     }
 
@@ -163,6 +184,7 @@ impl Templates {
     ) -> Result<Templates, NotifyError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(LOAD_FUEL));
         // A line holding only `{% for %}` or `{% endif %}` leaves no blank line.
         let syntax = SyntaxConfig::builder()
             .trim_blocks(true)
@@ -200,6 +222,7 @@ impl Templates {
             }
             render_parts(&env, name, sample).map_err(invalid)?;
         }
+        env.set_fuel(Some(RENDER_FUEL));
         Ok(Templates {
             env,
             dir: dir.to_path_buf(),
@@ -261,6 +284,9 @@ fn render_parts(env: &Environment<'_>, name: &str, ctx: Value) -> Result<Rendere
 /// minijinja's message with the file's line it points at (the body starts
 /// on line 2 of the file).
 fn describe(e: &minijinja::Error, first_line: usize) -> String {
+    if e.kind() == minijinja::ErrorKind::OutOfFuel {
+        return "展開の手順が上限を超えました（終わらないループや、range() の入れ子で回数が大きすぎないか確認してください）。".into();
+    }
     match e.line() {
         Some(line) => format!("{}行目: {e}", line + first_line - 1),
         None => e.to_string(),

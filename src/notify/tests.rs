@@ -14,6 +14,7 @@ fn spec() -> EmailSpec {
         forms_url: None,
         reply_within_days: 14,
         rate_per_minute: 0,
+        window: Default::default(),
         timeout_seconds: 30,
         templates: None,
     }

@@ -127,6 +127,7 @@ pub fn write_atomically_with(
     }
     // Dropped on every error path below, which deletes the file.
     let mut tmp = builder.tempfile_in(dir).map_err(err)?;
+    keep_mode(path, tmp.as_file()).map_err(err)?;
     fill(tmp.as_file_mut())?;
     tmp.as_file().sync_all().map_err(err)?;
     pause_before_rename(tmp.path());
@@ -136,6 +137,25 @@ pub fn write_atomically_with(
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
+    Ok(())
+}
+
+/// A report replaced keeps the mode it had (an admin's `chmod 600` on a
+/// workbook with names and addresses is not undone by the next night); a
+/// new one gets 0666 less the umask (0640 under the units' `UMask=0027`).
+#[cfg(unix)]
+fn keep_mode(target: &Path, tmp: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    match std::fs::metadata(target) {
+        Ok(old) if old.is_file() => tmp.set_permissions(std::fs::Permissions::from_mode(
+            old.permissions().mode() & 0o777,
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(not(unix))]
+fn keep_mode(_target: &Path, _tmp: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
 

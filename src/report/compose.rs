@@ -553,10 +553,7 @@ fn flags_section(ingested: &Ingested, results: &Results) -> Section {
         pairs.push(("算定検証: ルール確認 推定（過年度の額）", count(assumed)));
     }
     if carried > 0 {
-        pairs.push((
-            "算定検証: ルール確認 繰越・未確認",
-            count(carried),
-        ));
+        pairs.push(("算定検証: ルール確認 繰越・未確認", count(carried)));
     }
     if unverified > 0 {
         pairs.push(("算定検証: ルール確認 未確認", count(unverified)));

@@ -131,6 +131,9 @@ pub async fn run(
     info!(jobs = ?summary.scheduled, "scheduler started");
 
     stop.await;
+    // The running night stops sending after the mail in flight and goes on
+    // to its workbook and digest; what it did not send waits for the next.
+    crate::notify::window::request_stop();
     info!(
         running = ctx.gate.running(),
         "stop requested: no new runs; waiting for the running ones to finish"
@@ -263,7 +266,11 @@ fn launch(ctx: &Arc<Context>, job: Job, as_of: NaiveDate, trigger: Trigger) {
     let name = job.name.clone();
     let work = tokio::task::spawn_blocking(move || {
         let _ticket = ticket;
-        pipeline::run_exclusive(&job, &opts, &lock, &clock)
+        let result = pipeline::run_exclusive(&job, &opts, &lock, &clock);
+        if let Ok(RunResult::Ran(_)) = &result {
+            crate::state::backup::after_night(&opts.db, clock.now());
+        }
+        result
     });
     tokio::spawn(async move {
         match work.await {

@@ -5,12 +5,15 @@
 //! instead of failing, and migrations numbered by SQLite's `user_version`.
 //! Yen are INTEGER, dates ISO-8601 TEXT.
 
+pub mod backup;
 mod digest_flags;
 pub mod failure_mails;
 pub mod input_counts;
 pub mod lock;
 pub mod outbox;
 pub mod runs;
+pub mod sent_log;
+pub mod skipped;
 
 pub use digest_flags::KnownFlag;
 
@@ -130,6 +133,15 @@ const MIGRATIONS: &[&str] = &[
         sent_at TEXT,
         PRIMARY KEY (job, as_of)
      );",
+    // 8 (issue 25, the sent-keys log): set once this state file has a
+    // sent-keys log beside it (`sent_log`), so a missing log is noticed.
+    // The business date a reminder went out for (`outbox.as_of`), so a
+    // rerun of that date lists it on 通知 (NULL for rows from before).
+    "CREATE TABLE sent_log_meta (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        started_at TEXT NOT NULL
+     );
+     ALTER TABLE outbox ADD COLUMN as_of TEXT;",
 ];
 
 /// An open state file.
@@ -234,6 +246,20 @@ impl State {
             }
         }
         Ok(())
+    }
+
+    /// Runs `f` inside one `BEGIN IMMEDIATE … COMMIT`, for many small
+    /// writes that each would otherwise be a commit of its own.
+    pub fn in_transaction<T>(&self, f: impl FnOnce() -> T) -> Result<T, StateError> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.sql(e))?;
+        let out = f();
+        if let Err(e) = self.conn.execute_batch("COMMIT") {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return Err(self.sql(e));
+        }
+        Ok(out)
     }
 
     /// The schema version in force (for tests and diagnostics).

@@ -428,11 +428,13 @@ impl State {
     /// The key's row as `queued`, unless it exists already (in any state):
     /// the one insert both a claim and a held mail start from.
     fn insert_queued(&self, key: &OutboxKey, claim: &Claim<'_>) -> rusqlite::Result<usize> {
-        self.conn.execute(
-            "INSERT OR IGNORE INTO outbox (application_id, report_fy, stage, job, recipient,
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO outbox (application_id, report_fy, stage, job, recipient,
                     subject, status, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7)",
-            params![
+            )?
+            .execute(params![
                 key.application_id,
                 key.report_fy,
                 key.stage,
@@ -440,8 +442,7 @@ impl State {
                 claim.recipient,
                 claim.subject,
                 claim.now
-            ],
-        )
+            ])
     }
 
     /// Queues the key if new, without claiming it: a mail held back for the
@@ -449,6 +450,36 @@ impl State {
     pub fn outbox_queue(&self, key: &OutboxKey, claim: Claim<'_>) -> Result<(), StateError> {
         self.insert_queued(key, &claim).map_err(|e| self.sql(e))?;
         Ok(())
+    }
+
+    /// [`State::outbox_queue`] for many keys (key, recipient) in one
+    /// transaction: what a closed sending window leaves for the next night.
+    pub fn outbox_queue_many(
+        &self,
+        job: &str,
+        keys: &[(OutboxKey, String)],
+        now: &str,
+    ) -> Result<(), StateError> {
+        let tx = || -> rusqlite::Result<()> {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            for (key, recipient) in keys {
+                self.insert_queued(
+                    key,
+                    &Claim {
+                        job,
+                        recipient,
+                        subject: "",
+                        message_id: "",
+                        now,
+                    },
+                )?;
+            }
+            self.conn.execute_batch("COMMIT")
+        };
+        tx().map_err(|e| {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            self.sql(e)
+        })
     }
 
     /// Records the outcome of a claimed send. Only the claim with this
@@ -491,13 +522,55 @@ impl State {
         now: &str,
     ) -> Result<usize, StateError> {
         self.conn
-            .execute(
+            .prepare_cached(
                 "UPDATE outbox SET status = 'expired', updated_at = ?4
                  WHERE application_id = ?1 AND report_fy = ?2 AND stage IS NOT ?3
                    AND status IN ('queued', 'failed')",
-                params![application_id, report_fy, current, now],
             )
+            .and_then(|mut stmt| stmt.execute(params![application_id, report_fy, current, now]))
             .map_err(|e| self.sql(e))
+    }
+
+    /// Notes the business date the message `message_id` of `keys` went out
+    /// for, so a rerun of that date lists it ([`State::outbox_gone_on`]).
+    pub fn outbox_note_as_of(
+        &self,
+        keys: &[OutboxKey],
+        message_id: &str,
+        as_of: &str,
+    ) -> Result<(), StateError> {
+        for key in keys {
+            self.conn
+                .execute(
+                    "UPDATE outbox SET as_of = ?5
+                     WHERE application_id = ?1 AND report_fy = ?2 AND stage = ?3
+                       AND message_id = ?4",
+                    params![
+                        key.application_id,
+                        key.report_fy,
+                        key.stage,
+                        message_id,
+                        as_of
+                    ],
+                )
+                .map_err(|e| self.sql(e))?;
+        }
+        Ok(())
+    }
+
+    /// The job's reminders that went out (or may have: `uncertain`) for the
+    /// business date `as_of`, by any run of it.
+    pub fn outbox_gone_on(&self, job: &str, as_of: &str) -> Result<Vec<OutboxEntry>, StateError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM outbox
+             WHERE job = ?1 AND as_of = ?2 AND status IN ('sent', 'uncertain')
+             ORDER BY application_id, report_fy, stage"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(params![job, as_of], entry)
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }
 
     pub fn outbox_entry(&self, key: &OutboxKey) -> Result<Option<OutboxEntry>, StateError> {

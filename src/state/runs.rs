@@ -291,10 +291,14 @@ impl State {
     }
 
     /// The start time of the newest run of a job (any status), for catch-up.
+    /// A night that did not run because the job was running (see
+    /// [`super::skipped`]) is not a run.
     pub fn last_started_at(&self, job: &str) -> Result<Option<String>, StateError> {
         self.conn
             .query_row(
-                "SELECT started_at FROM runs WHERE job = ?1 ORDER BY started_at DESC LIMIT 1",
+                "SELECT started_at FROM runs WHERE job = ?1
+                   AND NOT (status = 'needs_attention' AND exit_code = 0)
+                 ORDER BY started_at DESC LIMIT 1",
                 params![job],
                 |r| r.get(0),
             )

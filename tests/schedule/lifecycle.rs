@@ -193,4 +193,18 @@ fn sigterm_during_a_run_lets_it_finish_and_exits_0() {
     for key in ["as_of", "started_at", "finished_at"] {
         assert!(lines[0][key].is_string(), "{key}: {}", lines[0]);
     }
+
+    // Issue 25: the daemon kept a consistent copy of the state file after
+    // the night, with the night in its history.
+    let backups: Vec<PathBuf> = std::fs::read_dir(site.db().parent().unwrap().join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    let copy = hojokin::state::State::open(&backups[0]).unwrap();
+    let runs = copy
+        .recent_runs(None, 10, clock::SystemClock.now())
+        .unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].status.as_str(), "succeeded");
 }

@@ -32,7 +32,14 @@ fn a_run_while_the_job_is_running_elsewhere_does_nothing_and_exits_0() {
         stderr.contains(&refused) && stderr.contains("開始）。今回は実行しません。"),
         "{stderr}"
     );
-    assert!(site.history().is_empty());
+    // Issue 25: the night that did not run leaves a history row saying
+    // why (exit 0 for the process, needs_attention for staff), no report.
+    let runs = site.history();
+    assert_eq!(runs.len(), 1, "{runs:#?}");
+    assert_eq!(runs[0].status.as_str(), "needs_attention");
+    assert_eq!(runs[0].exit_code, Some(0));
+    assert!(runs[0].report_path.is_none());
+    assert!(runs[0].message.as_deref().unwrap_or("").contains(&refused));
     assert!(!site.out().exists(), "no report was written");
 
     // Once the lock is released, the next run runs.
@@ -40,7 +47,7 @@ fn a_run_while_the_job_is_running_elsewhere_does_nothing_and_exits_0() {
     let out = site.hojokin(&args).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let runs = site.history();
-    assert_eq!(runs.len(), 1, "{runs:#?}");
+    assert_eq!(runs.len(), 2, "{runs:#?}");
     assert_eq!(runs[0].status.as_str(), "succeeded");
     assert_eq!(runs[0].as_of, "2024-05-01");
     assert!(!lock_is_held(&site.db(), "race"));
@@ -56,7 +63,8 @@ fn the_scheduler_and_cron_never_run_one_job_twice() {
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stderr).contains("ジョブ nightly は既に実行中です"));
     drop(lock);
-    // And cron's run refuses the daemon's catch-up: the daemon records nothing.
+    // And cron's run refuses the daemon's catch-up: the daemon runs nothing
+    // and records only that (issue 25: a history row per night not run).
     let lock = hold_lock(&site, "nightly");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -72,6 +80,13 @@ fn the_scheduler_and_cron_never_run_one_job_twice() {
         summary.runs_started, 1,
         "admitted, then refused by the lock"
     );
-    assert!(site.history().is_empty());
+    let runs = site.history();
+    assert_eq!(runs.len(), 2, "{runs:#?}");
+    assert!(
+        runs.iter()
+            .all(|r| r.status.as_str() == "needs_attention" && r.report_path.is_none()),
+        "{runs:#?}"
+    );
+    assert!(!site.out().exists(), "no report was written");
     drop(lock);
 }

@@ -186,6 +186,7 @@ pub fn spec(url: &str, timeout_seconds: u64) -> EmailSpec {
         forms_url: None,
         reply_within_days: 14,
         rate_per_minute: 0,
+        window: Default::default(),
         timeout_seconds,
         templates: None,
     }
@@ -193,6 +194,14 @@ pub fn spec(url: &str, timeout_seconds: u64) -> EmailSpec {
 
 pub fn mailer(url: &str, timeout_seconds: u64) -> Mailer {
     Mailer::new(&spec(url, timeout_seconds), &templates_dir()).expect("mailer")
+}
+
+/// A mailer whose `[email]` section `edit` changed first.
+#[allow(dead_code)]
+pub fn mailer_with(url: &str, edit: impl FnOnce(&mut EmailSpec)) -> Mailer {
+    let mut s = spec(url, 5);
+    edit(&mut s);
+    Mailer::new(&s, &templates_dir()).expect("mailer")
 }
 
 pub fn templates_dir() -> PathBuf {

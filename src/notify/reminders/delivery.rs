@@ -8,6 +8,7 @@ use crate::notify::now_stamp;
 use crate::notify::smtp::{SendResult, Session};
 use crate::notify::templates::DueReport;
 use crate::state::outbox::{Claim, OutboxKey, OutboxStatus};
+use crate::state::sent_log::{Event, Record, RecordFields, SentLog};
 
 impl Run<'_> {
     /// Moves the key to `sending` under this process's name.
@@ -108,10 +109,27 @@ impl Run<'_> {
         }
         let keys = letter.keys();
         let state = self.state;
+        let fields = RecordFields {
+            message_id: &ready.message_id,
+            job: self.job,
+            recipient: &to,
+            subject: &ready.subject,
+            at: &now,
+        };
+        let records =
+            |event| -> Vec<Record> { keys.iter().map(|k| Record::new(event, k, fields)).collect() };
+        let (data, sent) = (records(Event::Data), records(Event::Sent));
+        let mut log = self.sent_log.take();
         let mut mark_failed = None;
+        // The log first, then the outbox: a state file that loses this
+        // write (rolled back, deleted) is found out by the log.
         let mut mark = || {
-            state
-                .outbox_mark_data_all(&keys, &ready.message_id)
+            let logged = match log.as_mut() {
+                Some(l) => l.append(&data),
+                None => Ok(()),
+            };
+            logged
+                .and_then(|()| state.outbox_mark_data_all(&keys, &ready.message_id))
                 .map_err(|e| {
                     let e = e.to_string();
                     mark_failed = Some(e.clone());
@@ -127,6 +145,14 @@ impl Run<'_> {
         if let Some(e) = mark_failed {
             self.state_broken = Some(e);
         }
+        if matches!(result, SendResult::Accepted)
+            && let Some(Err(e)) = log.as_mut().map(|l| l.append(&sent))
+        {
+            // The `data` line stands: a lost state file would make it
+            // uncertain, never sent again. Stop: the next could not be logged.
+            self.state_broken = Some(e.to_string());
+        }
+        self.sent_log = log;
         self.record(&letter, &keys, ready, result);
     }
 
@@ -242,6 +268,15 @@ impl Run<'_> {
             // Uncertain rows are counted with the earlier ones at the end.
             _ => {}
         }
+        if !matches!(result, SendResult::NotSent(_)) {
+            let as_of = self.as_of.to_string();
+            if let Err(e) = self
+                .state
+                .outbox_note_as_of(keys, &ready.message_id, &as_of)
+            {
+                self.out.messages.push(e.to_string());
+            }
+        }
         for (d, k) in letter.reports.iter().zip(keys) {
             if let Err(e) =
                 self.state
@@ -263,6 +298,9 @@ impl Run<'_> {
     pub(super) fn ensure_sender(&mut self) -> Result<(), String> {
         if self.sender.is_none() {
             self.sender = Some(self.state.outbox_sender().map_err(|e| e.to_string())?);
+        }
+        if self.sent_log.is_none() {
+            self.sent_log = Some(SentLog::open(&self.state.path).map_err(|e| e.to_string())?);
         }
         Ok(())
     }

@@ -59,6 +59,7 @@ fn mailer(templates: Option<PathBuf>) -> Mailer {
         forms_url: None,
         reply_within_days: 14,
         rate_per_minute: 0,
+        window: Default::default(),
         timeout_seconds: 2,
         templates,
     };

@@ -438,3 +438,18 @@ fn a_moved_deadline_says_why_from_the_shift_setting() {
     r.due = r.nominal_due;
     assert_eq!(deadline_note(&r), "");
 }
+
+/// Nested `range()` loops of 10^10 steps used to hang the load for ever
+/// with the job lock held: the fuel stops them, and the file is named.
+#[test]
+fn a_looping_template_fails_at_load_with_its_name() {
+    let dir = with(
+        "tokusoku.txt",
+        "件名: 督促\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{{ company }}\n",
+    );
+    let started = std::time::Instant::now();
+    let err = Templates::load(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("tokusoku.txt"), "{err}");
+    assert!(err.contains("上限を超えました"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}

@@ -190,3 +190,18 @@ fn temp_names_are_read_back_to_their_writer() {
         assert_eq!(owner(n), None, "{n}");
     }
 }
+
+/// Issue 25.9: an admin's `chmod 600` on a report is kept by the next write.
+#[test]
+#[cfg(unix)]
+fn a_replaced_report_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("summary.xlsx");
+    write_atomically(&path, b"one", &[]).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    write_atomically(&path, b"two", &[]).unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert_eq!(std::fs::read(&path).unwrap(), b"two");
+}
