@@ -57,7 +57,7 @@ pub enum JobError {
     },
     #[error("ジョブ {name} が見つかりません（{path} がありません）")]
     NotFound { name: String, path: PathBuf },
-    /// Others can write the file (see [`file_mode`]): the sentence says how to fix it.
+    /// Others can write the file (see `job::file_mode`): the sentence says how to fix it.
     #[error("{0}")]
     WritableByOthers(String),
 }

@@ -219,7 +219,7 @@ pub(crate) fn tokyo_date(now: chrono::DateTime<chrono::Utc>) -> String {
 
 /// Builds the message: text/plain in UTF-8 (lettre picks base64 or
 /// quoted-printable, so the bytes on the wire are ASCII), the subject as
-/// RFC 2047 UTF-8, the Date in +0900 ([`tokyo_date`]; the clock is read
+/// RFC 2047 UTF-8, the Date in +0900 (`tokyo_date`; the clock is read
 /// for this metadata only), and the attachment, if any, as its own part.
 pub fn build(draft: Draft) -> Result<Message, String> {
     let mut builder = Message::builder()
