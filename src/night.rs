@@ -176,13 +176,21 @@ impl Night {
         listed
     }
 
+    /// How many lines [`Night::listed`] gives as new in `section`, counted
+    /// without formatting them: 概要 needs the number, only the digest the
+    /// lines (a national night has a hundred thousand flags).
+    pub fn new_count(&self, section: Section) -> usize {
+        let (_, statuses) = self.items(section);
+        statuses
+            .iter()
+            .filter(|s| !s.folded && s.standing == Standing::New)
+            .count()
+    }
+
     /// How many new cases the night has: the digest's subject count, 概要's
     /// 新たな要対応, the sum of the lines listed as new.
     pub fn new_total(&self) -> usize {
-        Section::ALL
-            .into_iter()
-            .map(|s| self.listed(s).new.len())
-            .sum()
+        Section::ALL.into_iter().map(|s| self.new_count(s)).sum()
     }
 
     /// 要確認 rows that are another section's case (counted there).

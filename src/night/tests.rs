@@ -171,3 +171,42 @@ fn stored_keys_give_their_case_even_with_a_slash_in_the_id() {
     );
     let _unused: Option<Night> = None;
 }
+
+/// 概要 counts what the digest lists without formatting the lines: the two
+/// agree for every section, with a folded finding, a replaced flag and a
+/// continuing one among them.
+#[test]
+fn new_count_is_the_number_of_new_lines_listed() {
+    let was = overdue("A-4");
+    let continuing = overdue("A-1");
+    let night = summarise(
+        &[
+            known(Section::Overdue, &was, 3),
+            known(Section::Overdue, &continuing, 3),
+        ],
+        facts(
+            vec![continuing.clone(), overdue("A-5")],
+            vec![disposal("A-2", "F-1")],
+            vec![
+                finding("A-2", FindingKind::EarlyDisposal, "aa"),
+                finding("A-3", FindingKind::AmountOver, "bb"),
+                finding("A-4", FindingKind::ReportRowRejected, "cc"),
+            ],
+        ),
+    );
+    for section in Section::ALL {
+        assert_eq!(
+            night.new_count(section),
+            night.listed(section).new.len(),
+            "{section:?}"
+        );
+    }
+    assert_eq!(
+        (
+            night.new_count(Section::Overdue),
+            night.new_count(Section::Disposal),
+            night.new_count(Section::Finding)
+        ),
+        (1, 1, 2)
+    );
+}

@@ -294,9 +294,11 @@ fn today_section(
     mail: Option<Mail<'_>>,
 ) -> Section {
     let night = run.night;
-    let overdue = night.listed(Flags::Overdue);
-    let early = night.listed(Flags::Disposal);
-    let findings = night.listed(Flags::Finding);
+    let (overdue, early, findings) = (
+        night.new_count(Flags::Overdue),
+        night.new_count(Flags::Disposal),
+        night.new_count(Flags::Finding),
+    );
     let (failed, unaddressed) = mail.map_or((0, 0), |m| {
         let unaddressed = m
             .rows
@@ -319,9 +321,7 @@ fn today_section(
             Sheet::Findings,
             format!(
                 "前回のまとめメール以降に新しく出たものです（未提出の報告 {}件、期間内処分 {}件、要確認 {}件）。職員あてのまとめメールと同じ数です。",
-                overdue.new.len(),
-                early.new.len(),
-                findings.new.len()
+                overdue, early, findings
             ),
         ),
         (
@@ -330,7 +330,7 @@ fn today_section(
             Sheet::EmploymentReports,
             format!(
                 "うち新規 {}件。提出期限を過ぎた報告です。最終通知と次回予定を見て、必要なら担当者に電話で連絡してください。",
-                overdue.new.len()
+                overdue
             ),
         ),
         (
@@ -339,7 +339,7 @@ fn today_section(
             Sheet::Restrictions,
             format!(
                 "うち新規 {}件。承認のない処分です。返還額（目安）を確認し、事業者に連絡してください。",
-                early.new.len()
+                early
             ),
         ),
         (
@@ -348,7 +348,7 @@ fn today_section(
             Sheet::Findings,
             format!(
                 "うち新規 {}件（区分「新規」、上に並べています）。{same_case}内容を確認してください。",
-                findings.new.len()
+                findings
             ),
         ),
         (
