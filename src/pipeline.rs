@@ -226,6 +226,8 @@ fn execute(
             &results,
             Default::default(),
             Vec::new(),
+            // This workbook only proves the path writable; no digest reads it.
+            notify::digest::Lines::Skipped,
         );
         facts.hold.clone_from(&hold_notice);
         let night = Night::summarise(Some(state), facts);
@@ -290,6 +292,12 @@ fn execute(
         mail.as_ref()
             .map(|m| m.mail_lines.clone())
             .unwrap_or_default(),
+        // Only the digest prints the lines.
+        if mailer.is_some() {
+            notify::digest::Lines::Formatted
+        } else {
+            notify::digest::Lines::Skipped
+        },
     );
     facts.hold.clone_from(&hold_notice);
     if mail.is_some() {

@@ -40,22 +40,51 @@ pub struct DigestItem {
     pub kind: Option<FindingKind>,
 }
 
+/// Whether the night's overdue reports and 要確認 rows carry the lines the
+/// digest prints. Only a digest reads them (and the state file remembers
+/// them once a digest went out); 概要 counts and keys its flags, so a night
+/// that sends no digest, and the workbook written before the mail, skip
+/// formatting a line for each of a national night's hundred thousand flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    Formatted,
+    Skipped,
+}
+
 impl DigestItem {
+    /// The item with its line left empty when `lines` says no digest reads it.
+    fn with_lines(self, lines: Lines, line: impl FnOnce() -> String) -> DigestItem {
+        match lines {
+            Lines::Formatted => DigestItem {
+                line: line(),
+                ..self
+            },
+            Lines::Skipped => self,
+        }
+    }
+
     /// A report not received by its deadline (状況 未提出).
     pub fn overdue(r: &ReportDue) -> DigestItem {
+        Self::overdue_as(r, Lines::Formatted)
+    }
+
+    fn overdue_as(r: &ReportDue, lines: Lines) -> DigestItem {
         DigestItem {
             case: crate::night::case(Section::Overdue, &r.application_id, None),
             kind: None,
             key: format!("{}/{}/{}", r.application_id, r.report_fy, r.report_name),
-            line: format!(
+            line: String::new(),
+        }
+        .with_lines(lines, || {
+            format!(
                 "{} {} {}{}（提出期限 {}）",
                 r.application_id,
                 r.company,
                 fy_label(r.report_fy),
                 r.report_name,
                 wareki(r.due)
-            ),
-        }
+            )
+        })
     }
 
     /// An asset disposed of within its restriction period (期間内処分).
@@ -78,15 +107,22 @@ impl DigestItem {
 
     /// A 要確認 row; its key covers the detail, so a changed finding is new.
     pub fn finding(f: &Finding) -> DigestItem {
+        Self::finding_as(f, Lines::Formatted)
+    }
+
+    fn finding_as(f: &Finding, lines: Lines) -> DigestItem {
         DigestItem {
             case: crate::night::case(Section::Finding, &f.application_id, Some(f.kind)),
             kind: Some(f.kind),
             key: DigestItem::finding_key(f),
-            line: format!(
+            line: String::new(),
+        }
+        .with_lines(lines, || {
+            format!(
                 "{} {} {}: {}",
                 f.application_id, f.company, f.kind, f.detail
-            ),
-        }
+            )
+        })
     }
 }
 
@@ -153,6 +189,7 @@ pub fn facts(
     results: &Results,
     mails: MailCounts,
     mail_lines: Vec<MailLine>,
+    lines: Lines,
 ) -> DigestFacts {
     DigestFacts {
         job: job.name.clone(),
@@ -164,7 +201,7 @@ pub fn facts(
             .ledger
             .iter()
             .filter(|r| r.state == ReportState::Missing)
-            .map(DigestItem::overdue)
+            .map(|r| DigestItem::overdue_as(r, lines))
             .collect(),
         early_disposals: results
             .restrictions
@@ -172,7 +209,11 @@ pub fn facts(
             .filter(|r| r.state == AssetState::EarlyDisposal)
             .map(DigestItem::disposal)
             .collect(),
-        findings: results.findings.iter().map(DigestItem::finding).collect(),
+        findings: results
+            .findings
+            .iter()
+            .map(|f| DigestItem::finding_as(f, lines))
+            .collect(),
         mails,
         mail_lines,
         hold: Vec::new(),
