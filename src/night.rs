@@ -15,7 +15,7 @@
 //! - Each case is counted once: a 期間内処分 要確認 row is the same fact as the
 //!   early disposal listed beside it and is neither listed nor counted again.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use chrono::NaiveDate;
 

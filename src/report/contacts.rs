@@ -2,7 +2,7 @@
 //! 雇用状況報告) and the 事業者名 of sheets whose rows carry only a 申請番号
 //! (財産処分制限).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use super::table::Cell;
 use crate::model::Application;
