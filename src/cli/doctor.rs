@@ -120,13 +120,15 @@ fn inputs(r: &mut Report, job: &Job, catalogue: &Catalogue) {
                     );
                     continue;
                 };
-                let text = format!(
-                    "{} シート「{}」: {} 行（除外 {} 行）",
-                    spec.path.display(),
-                    s.sheet,
-                    s.rows,
-                    s.rejected
-                );
+                // A CSV has no sheet to name (its internal one is the file's stem).
+                let path = spec.path.display().to_string();
+                let text = match crate::model::shown_sheet(&path, &s.sheet) {
+                    "" => format!("{path}: {} 行（除外 {} 行）", s.rows, s.rejected),
+                    sheet => format!(
+                        "{path} シート「{sheet}」: {} 行（除外 {} 行）",
+                        s.rows, s.rejected
+                    ),
+                };
                 if s.rows == 0 {
                     r.line(
                         Mark::Warning,

@@ -50,6 +50,8 @@ fn doctor_passes_against_a_relay_with_auth_and_sends_nothing() {
         "⚠ ジョブファイル: ジョブ nightly（jobs/nightly.toml）の email.from が例示用のアドレス",
         "⚠ 入力 申請一覧: fixtures/exports/applications.xlsx シート「申請一覧」: 51 行（除外 6 行）。除外された行は hojokin check fixtures/exports/applications.xlsx で確認してください",
         "✓ 入力 予算: fixtures/exports/applications.xlsx シート「予算」: 42 行（除外 0 行）",
+        // A CSV has no sheet to name.
+        "⚠ 入力 雇用状況報告: fixtures/exports/employment_reports.csv: 5 行（除外 1 行）",
         "✓ テンプレート: 案内・催促・督促・再督促・職員あてのまとめを見本データで表示できました",
         "✓ 集計ブックの保存先: out に書き込めます",
         "✓ 状態ファイル: ./state/hojokin.db はまだありません",
