@@ -34,6 +34,14 @@ impl Rate {
         })
     }
 
+    /// `amount × rate`, exact (numerator first, then the division), before
+    /// any truncation; None on overflow.
+    pub fn of(&self, amount: crate::model::Yen) -> Option<Decimal> {
+        Decimal::from(amount)
+            .checked_mul(self.numerator)?
+            .checked_div(self.denominator)
+    }
+
     /// True when 0 < rate ≤ 1.
     pub fn in_unit_range(&self) -> bool {
         self.numerator > Decimal::ZERO

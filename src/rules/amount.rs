@@ -208,9 +208,7 @@ fn group_total(
     n: u32,
     cost: Yen,
 ) -> Option<(Yen, Vec<String>)> {
-    let raw = Decimal::from(cost)
-        .checked_mul(rate.numerator)?
-        .checked_div(rate.denominator)?;
+    let raw = rate.of(cost)?;
     let amount = truncated(raw, rule.unit)?;
     let limit = cap.amount.checked_mul(Yen::from(n))?;
     let mut parts = vec![format!(
@@ -239,9 +237,7 @@ fn per_member(
     n: u32,
     cost: Yen,
 ) -> Option<(Yen, Vec<String>)> {
-    let each = Decimal::from(cost)
-        .checked_mul(rate.numerator)?
-        .checked_div(rate.denominator)?;
+    let each = rate.of(cost)?;
     let mut parts = vec![format!(
         "1社あたりの補助対象経費{}、{}",
         yen(cost),

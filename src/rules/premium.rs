@@ -107,9 +107,8 @@ fn bound(rule: &RuleSet, rate: &Rate, monthly: Yen, app: &Application) -> Outcom
         Some(0) => return cannot("対象人数が0のため上限額を計算できません"),
         Some(n) => n,
     };
-    let amount = Decimal::from(app.eligible_cost)
-        .checked_mul(rate.numerator)
-        .and_then(|x| x.checked_div(rate.denominator))
+    let amount = rate
+        .of(app.eligible_cost)
         .and_then(|x| truncated(x, rule.unit));
     let (Some(amount), Some(cap)) = (amount, cap_for(rule, n)) else {
         return cannot(TOO_LARGE);
