@@ -1,6 +1,8 @@
 //! Figures as staff read them in reasons and findings: 1,234,567円.
-
-use crate::model::Yen;
+//!
+//! A leaf: it formats plain integers and imports nothing of the crate, so
+//! [`model`](crate::model) can write its sentences with it (a 予算超過 row's
+//! figures) without an arrow from here back up to the money type.
 
 /// Thousands separators, sign kept: -1234567 → "-1,234,567".
 pub fn thousands(n: i64) -> String {
@@ -18,8 +20,8 @@ pub fn thousands(n: i64) -> String {
     out
 }
 
-/// An amount with separators and 円.
-pub fn yen(n: Yen) -> String {
+/// An amount of whole yen ([`crate::model::Yen`]) with separators and 円.
+pub fn yen(n: i64) -> String {
     format!("{}円", thousands(n))
 }
 

@@ -12,16 +12,17 @@
 //! the stages before it and the shared modules below them, and no stage reads
 //! the clock (the as-of date is an argument).
 //!
-//! Shared below every stage:
+//! Shared below every stage (the leaves first, then [`model`], built on them):
 //!
-//! - [`model`]: the typed rows and results the stages pass on, and the closed
-//!   sets they share (finding kind, mail stage and outcome, trigger, exit).
 //! - [`calendar`]: fiscal years, 和暦, the city's closed days, deadline shifting.
 //! - [`format`](mod@format): figures as staff read them (1,234,567円).
 //! - [`logging`]: log lines for journald and cron, values quoted on one line.
 //! - [`progress`]: progress bars shown only on a terminal.
 //! - [`clock`]: the one clock the edges (history, locks, daemon) read, passed in.
 //! - [`text`]: texts many rows share (申請番号, 事業者名, 算定根拠), held once.
+//! - [`model`]: the typed rows and results the stages pass on, and the closed
+//!   sets they share (finding kind, mail stage and outcome, trigger, exit);
+//!   of the shared modules it imports only calendar, format and text.
 //!
 //! The stages, in the order a night runs them:
 //!

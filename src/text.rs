@@ -85,7 +85,7 @@ impl From<&SharedStr> for String {
     }
 }
 
-/// A report cell borrows the text (see `report::table::Cell`).
+/// A report cell borrows the text (see `report::cell::Cell`).
 impl<'a> From<&'a SharedStr> for std::borrow::Cow<'a, str> {
     fn from(s: &'a SharedStr) -> Self {
         std::borrow::Cow::Borrowed(&s.0)

@@ -22,8 +22,8 @@
 
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
+use super::cell::Cell;
 use super::style::Styles;
-use super::table::Cell;
 
 /// The shared style `cell` is written with, one of [`Styles`]' own (`wrap`:
 /// a text too wide for its column); `None` for the cells that name a format

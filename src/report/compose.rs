@@ -3,10 +3,10 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use super::cell::Cell;
 use super::overview::{Overview, Section};
 use super::print::PrintMeta;
 use super::sheet::Sheet;
-use super::table::Cell;
 use super::{Report, history, sheets, totals_sheets};
 use crate::calendar;
 use crate::compliance::reports::{ReportDue, ReportState};

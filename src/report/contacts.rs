@@ -4,7 +4,7 @@
 
 use foldhash::{HashMap, HashSet};
 
-use super::table::Cell;
+use super::cell::Cell;
 use crate::model::Application;
 
 /// The column names of a contact, in the order [`Contacts::cells`] gives them.

@@ -6,6 +6,7 @@
 //! target and renamed, so a reader never sees half of it ([`atomic`]).
 
 pub mod atomic;
+pub mod cell;
 pub mod column_style;
 pub mod compose;
 pub(crate) mod contacts;
@@ -230,9 +231,9 @@ impl Report<'_> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use cell::Cell;
     use rows::Rows;
     use std::io::Read;
-    use table::Cell;
 
     /// Every part of an xlsx but docProps/core.xml (it holds the moment of writing).
     fn parts_of(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {

@@ -9,11 +9,12 @@
 
 use rust_xlsxwriter::{Chart, ChartFont, Worksheet, XlsxError};
 
+use super::cell::Cell;
 use super::print::{self, PrintMeta};
 use super::row_heights::RowHeights;
 use super::sheet::Sheet;
 use super::style::{Styles, display_width};
-use super::table::{Cell, write_cell, write_text};
+use super::table::{write_cell, write_text};
 use crate::totals::Execution;
 
 /// One titled block of 概要.

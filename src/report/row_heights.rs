@@ -91,8 +91,9 @@ fn points(lines: usize) -> f64 {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::report::cell::Cell;
     use crate::report::style::Styles;
-    use crate::report::table::{Cell, Part, Table, write_part};
+    use crate::report::table::{Part, Table, write_part};
     use crate::report::{print::PrintMeta, sheet::Sheet};
     use rust_xlsxwriter::Workbook;
 

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::table::Cell;
+use super::cell::Cell;
 
 /// Makes row `i` of a sheet whose rows are not held (see [`Rows::made`]).
 pub type MakeRow<'a> = dyn Fn(usize) -> Vec<Cell<'a>> + Send + Sync + 'a;

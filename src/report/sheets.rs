@@ -10,12 +10,13 @@ use crate::night::{Standing, Status};
 use crate::rules::final_amount::FinalVerdict;
 use crate::rules::{Assessment, Verdict};
 
+use super::cell::Cell;
 use super::contacts::{self, Contacts};
 use super::highlight::{Highlight, Rule, Severity};
 use super::history::{self, History};
 use super::rows::Rows;
 use super::sheet::Sheet;
-use super::table::{Cell, Table};
+use super::table::Table;
 
 /// 入力エラー: every rejected row or value, in file, sheet and row order
 /// (then column), so staff fixing an export go down it once. Files sort by

@@ -5,10 +5,11 @@ use crate::calendar::fy_label;
 use crate::model::FiscalYear;
 use crate::totals::{CompanyRow, FyProgramRow, execution};
 
+use super::cell::Cell;
 use super::overview::ExecutionChart;
 use super::rows::Rows;
 use super::sheet::Sheet;
-use super::table::{Cell, Table};
+use super::table::Table;
 
 /// 年度別集計: the programs' rows in their order, then, below a blank row
 /// and outside the autofilter, each FY's 合計 row in bold (sorting a column
