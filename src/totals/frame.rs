@@ -8,49 +8,31 @@
 use polars::prelude::*;
 
 use super::companies::Companies;
-use super::{CompanyRow, TotalsError};
+use super::{CompanyRow, FyProgramRow, TotalsError, rate};
 use crate::model::{AppStatus, Application, Budget, FiscalYear, Yen};
-
-/// Sums of one FY × program after the budget join.
-#[derive(Debug)]
-pub(super) struct ProgramSums {
-    pub fy: FiscalYear,
-    pub program: String,
-    pub count: i64,
-    pub eligible_cost: Yen,
-    pub decided: Yen,
-    pub finalized: Yen,
-    pub granted: Yen,
-    pub budget: Option<Yen>,
-}
-
-/// Sums of one FY over its programs.
-#[derive(Debug)]
-pub(super) struct FyTotals {
-    pub fy: FiscalYear,
-    pub count: i64,
-    pub eligible_cost: Yen,
-    pub decided: Yen,
-    pub finalized: Yen,
-    pub granted: Yen,
-    /// Granted amounts of the programs that have a budget only.
-    pub granted_budgeted: Yen,
-    pub budget: Option<Yen>,
-}
-
-#[derive(Debug)]
-pub(super) struct FySums {
-    pub programs: Vec<ProgramSums>,
-    pub totals: Vec<FyTotals>,
-}
 
 const AMOUNTS: [&str; 4] = ["eligible_cost", "decided", "finalized", "granted"];
 
-/// Per FY × program sums (grants full-joined with budgets) and per FY totals.
-pub(super) fn fy_program_sums(
+/// The sums each row reads back besides its keys and 予算額: `granted_budgeted`
+/// (the granted amount of a program that has a budget, else 0) and
+/// `budget_lines` (how many 予算 rows it has) are what a FY's 合計 takes its
+/// 執行率 and its blank-or-summed 予算額 from.
+const SUMS: [&str; 7] = [
+    "count",
+    "eligible_cost",
+    "decided",
+    "finalized",
+    "granted",
+    "granted_budgeted",
+    "budget_lines",
+];
+
+/// 年度別集計's rows, unsorted: per FY × program sums (grants full-joined with
+/// budgets), then each FY's 合計 (the same sums over its programs).
+pub(super) fn fy_program_rows(
     apps: &[Application],
     budgets: &[Budget],
-) -> Result<FySums, TotalsError> {
+) -> Result<Vec<FyProgramRow>, TotalsError> {
     let keys = [col("fy"), col("program")];
     let mut sums = vec![len().cast(DataType::Int64).alias("count")];
     sums.extend(AMOUNTS.iter().map(|c| col(*c).sum()));
@@ -64,33 +46,28 @@ pub(super) fn fy_program_sums(
     let joined = grants
         .join(budgets, keys.clone(), keys, JoinArgs::new(JoinType::Full))
         .select(coalesced_columns())
-        .collect()?;
-    let totals = joined
-        .clone()
-        .lazy()
-        .group_by([col("fy")])
-        .agg([
-            col("count").sum(),
-            col("eligible_cost").sum(),
-            col("decided").sum(),
-            col("finalized").sum(),
-            col("granted").sum(),
+        .with_columns([
             when(col("budget").is_not_null())
                 .then(col("granted"))
                 .otherwise(lit(0i64))
-                .sum()
                 .alias("granted_budgeted"),
-            col("budget").sum(),
             col("budget")
-                .count()
+                .is_not_null()
                 .cast(DataType::Int64)
                 .alias("budget_lines"),
         ])
         .collect()?;
-    Ok(FySums {
-        programs: read_programs(&joined)?,
-        totals: read_totals(&totals)?,
-    })
+    let mut totals = SUMS.map(|c| col(c).sum()).to_vec();
+    totals.push(col("budget").sum());
+    let totals = joined
+        .clone()
+        .lazy()
+        .group_by([col("fy")])
+        .agg(totals)
+        .collect()?;
+    let mut rows = read_rows(&joined)?;
+    rows.extend(read_rows(&totals)?);
+    Ok(rows)
 }
 
 /// The full join's output as one set of keys and filled sums.
@@ -195,92 +172,53 @@ fn corporate_number(app: &Application) -> Option<String> {
         .map(str::to_string)
 }
 
-fn read_programs(df: &DataFrame) -> Result<Vec<ProgramSums>, TotalsError> {
+/// A frame of sums read back as 年度別集計's rows: a program's in its FY when
+/// the frame has a `program` column, a FY's 合計 when it has none.
+fn read_rows(df: &DataFrame) -> Result<Vec<FyProgramRow>, TotalsError> {
     let fy = Ints::read(df, "fy")?;
-    let program = Texts::read(df, "program")?;
-    let [count, eligible_cost, decided, finalized, granted, budget] = [
-        "count",
-        "eligible_cost",
-        "decided",
-        "finalized",
-        "granted",
-        "budget",
-    ]
-    .map(|c| Ints::read(df, c));
-    let (count, eligible_cost, decided, finalized, granted, budget) = (
+    let program = match df.column("program") {
+        Ok(_) => Some(Texts::read(df, "program")?),
+        Err(_) => None,
+    };
+    let [
+        count,
+        eligible_cost,
+        decided,
+        finalized,
+        granted,
+        granted_budgeted,
+        lines,
+    ] = SUMS.map(|c| Ints::read(df, c));
+    let (count, eligible_cost, decided, finalized, granted, granted_budgeted, lines) = (
         count?,
         eligible_cost?,
         decided?,
         finalized?,
         granted?,
-        budget?,
+        granted_budgeted?,
+        lines?,
     );
+    let budget = Ints::read(df, "budget")?;
     (0..df.height())
         .map(|i| {
-            Ok(ProgramSums {
+            // polars sums no values to 0; without any 予算 row there is no budget.
+            let budget = if lines.at(i)? > 0 {
+                Some(budget.at(i)?)
+            } else {
+                None
+            };
+            Ok(FyProgramRow {
                 fy: fy.fy(i)?,
-                program: program.at(i)?,
+                program: program.as_ref().map(|p| p.at(i)).transpose()?,
                 count: count.at(i)?,
                 eligible_cost: eligible_cost.at(i)?,
                 decided: decided.at(i)?,
                 finalized: finalized.at(i)?,
                 granted: granted.at(i)?,
-                budget: budget.opt(i),
-            })
-        })
-        .collect()
-}
-
-fn read_totals(df: &DataFrame) -> Result<Vec<FyTotals>, TotalsError> {
-    let [
-        fy,
-        count,
-        eligible,
-        decided,
-        finalized,
-        granted,
-        granted_budgeted,
-        budget,
-        lines,
-    ] = [
-        "fy",
-        "count",
-        "eligible_cost",
-        "decided",
-        "finalized",
-        "granted",
-        "granted_budgeted",
-        "budget",
-        "budget_lines",
-    ]
-    .map(|c| Ints::read(df, c));
-    let (fy, count, eligible, decided, finalized, granted, granted_budgeted, budget, lines) = (
-        fy?,
-        count?,
-        eligible?,
-        decided?,
-        finalized?,
-        granted?,
-        granted_budgeted?,
-        budget?,
-        lines?,
-    );
-    (0..df.height())
-        .map(|i| {
-            Ok(FyTotals {
-                fy: fy.fy(i)?,
-                count: count.at(i)?,
-                eligible_cost: eligible.at(i)?,
-                decided: decided.at(i)?,
-                finalized: finalized.at(i)?,
-                granted: granted.at(i)?,
-                granted_budgeted: granted_budgeted.at(i)?,
-                // polars sums no values to 0; a FY without any 予算 row has no budget.
-                budget: if lines.at(i)? > 0 {
-                    Some(budget.at(i)?)
-                } else {
-                    None
-                },
+                budget,
+                // A program without a budget has none to run against, and on a
+                // 合計 only the granted amounts of budgeted programs count.
+                execution_rate: rate(granted_budgeted.at(i)?, budget),
             })
         })
         .collect()

@@ -99,9 +99,7 @@ pub fn by_fiscal_year(
     apps: &[Application],
     budgets: &[Budget],
 ) -> Result<Vec<FyProgramRow>, TotalsError> {
-    let sums = frame::fy_program_sums(apps, budgets)?;
-    let mut rows: Vec<FyProgramRow> = sums.programs.into_iter().map(program_row).collect();
-    rows.extend(sums.totals.into_iter().map(total_row));
+    let mut rows = frame::fy_program_rows(apps, budgets)?;
     // Within a FY, programs by name and 合計 (None) last.
     rows.sort_by(|a, b| {
         (a.fy, a.program.is_none(), &a.program).cmp(&(b.fy, b.program.is_none(), &b.program))
@@ -129,34 +127,6 @@ pub fn execution(rows: &[FyProgramRow], fy: FiscalYear) -> Vec<Execution> {
             })
         })
         .collect()
-}
-
-fn program_row(s: frame::ProgramSums) -> FyProgramRow {
-    FyProgramRow {
-        fy: s.fy,
-        execution_rate: rate(s.granted, s.budget),
-        program: Some(s.program),
-        count: s.count,
-        eligible_cost: s.eligible_cost,
-        decided: s.decided,
-        finalized: s.finalized,
-        granted: s.granted,
-        budget: s.budget,
-    }
-}
-
-fn total_row(s: frame::FyTotals) -> FyProgramRow {
-    FyProgramRow {
-        fy: s.fy,
-        program: None,
-        count: s.count,
-        eligible_cost: s.eligible_cost,
-        decided: s.decided,
-        finalized: s.finalized,
-        granted: s.granted,
-        budget: s.budget,
-        execution_rate: rate(s.granted_budgeted, s.budget),
-    }
 }
 
 /// 執行率 as a display ratio (0.5 shows as 50.0%).
