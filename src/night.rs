@@ -100,7 +100,9 @@ pub struct Resolved {
 impl Resolved {
     /// 「［未提出の報告］A-1 …」 as 解消 lists it.
     pub fn text(&self) -> String {
-        let label = Section::from_code(&self.kind).map_or("要確認", Section::label);
+        let label = Section::from_code(&self.kind)
+            .unwrap_or(Section::Finding)
+            .label();
         format!("［{label}］{}", self.line)
     }
 }
@@ -282,7 +284,7 @@ fn stored_label(known: &KnownFlag) -> String {
             .rsplit('/')
             .nth(1)
             .and_then(|code| FindingKind::ALL.into_iter().find(|k| k.code() == code))
-            .map_or("要確認", FindingKind::label)
+            .map_or(Section::Finding.label(), FindingKind::label)
             .to_string(),
         Some(s) => s.label().to_string(),
         None => known.kind.clone(),

@@ -9,6 +9,7 @@ use super::print::PrintMeta;
 use super::sheet::Sheet;
 use super::{Report, history, sheets, totals_sheets};
 use crate::calendar;
+use crate::catalogue::RuleBasis;
 use crate::compliance::reports::{ReportDue, ReportState};
 use crate::compliance::restriction::{AssetRestriction, AssetState};
 use crate::evaluation::Results;
@@ -489,52 +490,69 @@ fn hashes_section(ingested: &Ingested) -> Section {
 
 /// Counts of every flag the run raised.
 fn flags_section(ingested: &Ingested, results: &Results) -> Section {
-    let verdicts = |v: Verdict| results.assessed.iter().filter(|a| a.verdict == v).count();
-    let reports = |s: ReportState| results.ledger.iter().filter(|r| r.state == s).count();
-    let assets = |s: AssetState| results.restrictions.iter().filter(|r| r.state == s).count();
+    // Each count is named by its sheet and the word that sheet shows (the
+    // enums' labels), so a reworded 判定 or 状況 cannot leave 概要 behind.
+    let on = |sheet: Sheet, label: &str| format!("{}: {label}", sheet.name());
+    let verdict = |v: Verdict| {
+        let n = results.assessed.iter().filter(|a| a.verdict == v).count();
+        (on(Sheet::Verification, v.label()), count(n))
+    };
+    let report = |s: ReportState| {
+        let n = results.ledger.iter().filter(|r| r.state == s).count();
+        (on(Sheet::EmploymentReports, s.label()), count(n))
+    };
+    let asset = |s: AssetState| {
+        let n = results.restrictions.iter().filter(|r| r.state == s).count();
+        (on(Sheet::Restrictions, s.label()), count(n))
+    };
     let mut pairs = vec![
-        ("入力エラー（件）", count(ingested.inputs.errors.len())),
-        ("要確認（件）", count(results.findings.len())),
-        ("算定検証: 超過", count(verdicts(Verdict::Over))),
-        ("算定検証: 不足", count(verdicts(Verdict::Under))),
-        ("算定検証: 対象外", count(verdicts(Verdict::NotEligible))),
         (
-            "算定検証: 算定不可",
-            count(verdicts(Verdict::CannotCompute)),
-        ),
-        ("雇用状況報告: 未提出", count(reports(ReportState::Missing))),
-        (
-            "雇用状況報告: 期限後提出",
-            count(reports(ReportState::Late)),
+            format!("{}（件）", Sheet::InputErrors.name()),
+            count(ingested.inputs.errors.len()),
         ),
         (
-            "雇用状況報告: 期限前",
-            count(reports(ReportState::NotYetDue)),
-        ),
-        (
-            "雇用状況報告: 受付記録あり（入力エラー）",
-            count(reports(ReportState::RecordedWithError)),
-        ),
-        (
-            "財産処分制限: 期間内処分",
-            count(assets(AssetState::EarlyDisposal)),
+            format!("{}（件）", Sheet::Findings.name()),
+            count(results.findings.len()),
         ),
     ];
-    // 推定 (last year's figures, awaiting the city), 繰越・未確認 and 未確認 (a
-    // rule the city has not confirmed) are different asks of staff: counted apart, in
-    // the words of 算定検証's ルール確認.
-    let assumed = results
-        .assessed
-        .iter()
-        .filter(|a| a.basis == Some(crate::catalogue::RuleBasis::Assumed))
-        .count();
-    // 繰越・未確認 (a later FY judged by the last confirmed FY's figures) is a
-    // third ask: the city adds that FY's figures.
-    let carried = results
-        .assessed
-        .iter()
-        .filter(|a| a.basis == Some(crate::catalogue::RuleBasis::CarriedForward))
-        .count();
+    pairs.extend(
+        [
+            Verdict::Over,
+            Verdict::Under,
+            Verdict::NotEligible,
+            Verdict::CannotCompute,
+        ]
+        .map(verdict),
+    );
+    pairs.extend(
+        [
+            ReportState::Missing,
+            ReportState::Late,
+            ReportState::NotYetDue,
+            ReportState::RecordedWithError,
+        ]
+        .map(report),
+    );
+    pairs.push(asset(AssetState::EarlyDisposal));
+    pairs.extend(rule_check_pairs(results, on));
+    Section::pairs("件数", pairs)
+}
+
+/// 推定 (last year's figures, awaiting the city), 繰越・未確認 (a later FY
+/// judged by the last confirmed FY's figures: the city adds that FY's) and
+/// 未確認 (a rule the city has not confirmed) are different asks of staff:
+/// counted apart, in the words of 算定検証's ルール確認, each only when any.
+fn rule_check_pairs(
+    results: &Results,
+    on: impl Fn(Sheet, &str) -> String,
+) -> Vec<(String, Cell<'static>)> {
+    let based = |basis: RuleBasis| {
+        results
+            .assessed
+            .iter()
+            .filter(|a| a.basis == Some(basis))
+            .count()
+    };
     let unverified = results
         .assessed
         .iter()
@@ -542,23 +560,30 @@ fn flags_section(ingested: &Ingested, results: &Results) -> Section {
             a.unverified
                 && !matches!(
                     a.basis,
-                    Some(
-                        crate::catalogue::RuleBasis::Assumed
-                            | crate::catalogue::RuleBasis::CarriedForward
-                    )
+                    Some(RuleBasis::Assumed | RuleBasis::CarriedForward)
                 )
         })
         .count();
-    if assumed > 0 {
-        pairs.push(("算定検証: ルール確認 推定（過年度の額）", count(assumed)));
-    }
-    if carried > 0 {
-        pairs.push(("算定検証: ルール確認 繰越・未確認", count(carried)));
-    }
-    if unverified > 0 {
-        pairs.push(("算定検証: ルール確認 未確認", count(unverified)));
-    }
-    Section::pairs("件数", pairs)
+    [
+        (
+            format!("{}（過年度の額）", RuleBasis::Assumed.label()),
+            based(RuleBasis::Assumed),
+        ),
+        (
+            RuleBasis::CarriedForward.label().to_string(),
+            based(RuleBasis::CarriedForward),
+        ),
+        (RuleBasis::Unverified.label().to_string(), unverified),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(label, n)| {
+        (
+            on(Sheet::Verification, &format!("ルール確認 {label}")),
+            count(n),
+        )
+    })
+    .collect()
 }
 
 #[cfg(test)]

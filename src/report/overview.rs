@@ -31,13 +31,13 @@ pub struct Section {
 
 impl Section {
     /// A two-column block of labels and values.
-    pub fn pairs(title: &str, pairs: Vec<(&str, Cell<'static>)>) -> Section {
+    pub fn pairs<K: Into<String>>(title: &str, pairs: Vec<(K, Cell<'static>)>) -> Section {
         Section {
             title: title.to_string(),
             columns: Vec::new(),
             rows: pairs
                 .into_iter()
-                .map(|(k, v)| vec![Cell::text(k.to_string()), v])
+                .map(|(k, v)| vec![Cell::text(k.into()), v])
                 .collect(),
             span_last: 0,
         }
