@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::cell::Cell;
-use super::overview::{Overview, Section};
+use super::overview::{ExecutionChart, Overview, Section};
 use super::print::PrintMeta;
 use super::sheet::Sheet;
 use super::{Report, history, sheets, totals_sheets};
@@ -162,92 +162,116 @@ fn count(n: usize) -> Cell<'static> {
 /// April to June, while the new FY's figures are still thin.
 const PREVIOUS_FY_UNTIL_MONTH: u32 = 6;
 
+/// 概要: what to do today, then the counts, then the lists staff act on; the
+/// budget charts; and at the end the run, its inputs and their hashes.
 fn overview(
     run: Run<'_>,
     ingested: &Ingested,
     results: &Results,
     mail: Option<Mail<'_>>,
 ) -> Overview {
-    let (job, as_of, dry_run) = (run.job, run.as_of, run.dry_run);
     let mut sections = Vec::new();
-    if !run.hold.is_empty() {
-        sections.push(Section {
-            title: "督促メールの保留".into(),
-            columns: Vec::new(),
-            rows: run
-                .hold
-                .iter()
-                .map(|l| vec![Cell::text(l.clone())])
-                .collect(),
-            span_last: 0,
-        });
-    }
+    sections.extend(hold_section(run.hold));
     sections.push(today_section(run, ingested, results, mail));
     sections.extend(resolved_section(run.night));
     sections.push(flags_section(ingested, results));
-    if let Some(m) = mail {
-        sections.push(Section::pairs(
-            if dry_run {
-                "メール（試行: .eml に出力、送信なし）"
-            } else {
-                "メール"
-            },
-            vec![
-                ("送信済", count(m.counts.sent)),
-                ("送信待ち（次回再送）", count(m.counts.queued)),
-                ("送信失敗", count(m.counts.failed)),
-                ("送信不明（要確認）", count(m.counts.uncertain)),
-                (
-                    "試行で出力（通）",
-                    count(if dry_run { previewed(m.rows) } else { 0 }),
-                ),
-            ],
-        ));
+    sections.extend(mail.map(|m| mail_section(m, run.dry_run)));
+    sections.extend(overdue_section(results));
+    sections.extend(early_disposal_section(results));
+    Overview {
+        title: format!("{TITLE} 概要（基準日 {}）", calendar::wareki(run.as_of)),
+        sections,
+        charts: charts(results, run.as_of),
+        trailer: vec![
+            run_section(run),
+            inputs_section(run.job, ingested),
+            hashes_section(ingested),
+        ],
     }
+}
+
+/// 督促メールの保留: why tonight's grantee reminders were held, if they were.
+fn hold_section(hold: &[String]) -> Option<Section> {
+    (!hold.is_empty()).then(|| Section {
+        title: "督促メールの保留".into(),
+        columns: Vec::new(),
+        rows: hold.iter().map(|l| vec![Cell::text(l.clone())]).collect(),
+        span_last: 0,
+    })
+}
+
+/// メール: tonight's reminders by what became of them.
+fn mail_section(m: Mail<'_>, dry_run: bool) -> Section {
+    Section::pairs(
+        if dry_run {
+            "メール（試行: .eml に出力、送信なし）"
+        } else {
+            "メール"
+        },
+        vec![
+            ("送信済", count(m.counts.sent)),
+            ("送信待ち（次回再送）", count(m.counts.queued)),
+            ("送信失敗", count(m.counts.failed)),
+            ("送信不明（要確認）", count(m.counts.uncertain)),
+            (
+                "試行で出力（通）",
+                count(if dry_run { previewed(m.rows) } else { 0 }),
+            ),
+        ],
+    )
+}
+
+/// 未提出の雇用状況報告: the reports past their deadline, if any.
+fn overdue_section(results: &Results) -> Option<Section> {
     let overdue: Vec<&ReportDue> = results
         .ledger
         .iter()
         .filter(|r| r.state == ReportState::Missing)
         .collect();
-    if !overdue.is_empty() {
-        sections.push(Section {
-            title: format!("未提出の雇用状況報告（{}件）", overdue.len()),
-            columns: ["申請番号", "事業者名", "報告年度", "提出期限"]
-                .map(String::from)
-                .to_vec(),
-            rows: listed(
-                overdue.iter().map(|r| sheets::report_key_cells(r)),
-                Sheet::EmploymentReports,
-            ),
-            span_last: 0,
-        });
-    }
+    (!overdue.is_empty()).then(|| Section {
+        title: format!("未提出の雇用状況報告（{}件）", overdue.len()),
+        columns: ["申請番号", "事業者名", "報告年度", "提出期限"]
+            .map(String::from)
+            .to_vec(),
+        rows: listed(
+            overdue.iter().map(|r| sheets::report_key_cells(r)),
+            Sheet::EmploymentReports,
+        ),
+        span_last: 0,
+    })
+}
+
+/// 制限期間内の処分: the assets disposed of early without approval, if any.
+fn early_disposal_section(results: &Results) -> Option<Section> {
     let early: Vec<&AssetRestriction> = results
         .restrictions
         .iter()
         .filter(|r| r.state == AssetState::EarlyDisposal)
         .collect();
-    if !early.is_empty() {
-        sections.push(Section {
-            title: format!("制限期間内の処分（{}件）", early.len()),
-            columns: ["申請番号", "財産番号", "財産名", "処分日", "返還額（目安）"]
-                .map(String::from)
-                .to_vec(),
-            rows: listed(
-                early.iter().map(|r| {
-                    vec![
-                        Cell::text(&r.application_id),
-                        Cell::text(&r.asset_id),
-                        Cell::text(&r.name),
-                        Cell::opt_date(r.disposed_on),
-                        Cell::opt_yen(r.refund),
-                    ]
-                }),
-                Sheet::Restrictions,
-            ),
-            span_last: 0,
-        });
-    }
+    (!early.is_empty()).then(|| Section {
+        title: format!("制限期間内の処分（{}件）", early.len()),
+        columns: ["申請番号", "財産番号", "財産名", "処分日", "返還額（目安）"]
+            .map(String::from)
+            .to_vec(),
+        rows: listed(
+            early.iter().map(|r| {
+                vec![
+                    Cell::text(&r.application_id),
+                    Cell::text(&r.asset_id),
+                    Cell::text(&r.name),
+                    Cell::opt_date(r.disposed_on),
+                    Cell::opt_yen(r.refund),
+                ]
+            }),
+            Sheet::Restrictions,
+        ),
+        span_last: 0,
+    })
+}
+
+/// The as-of FY's budget execution, and the previous FY's while the new
+/// one has just begun.
+fn charts(results: &Results, as_of: NaiveDate) -> Vec<ExecutionChart> {
     let fy = calendar::fiscal_year(as_of);
     let mut charts = vec![totals_sheets::execution_chart(&results.by_fiscal_year, fy)];
     if (4..=PREVIOUS_FY_UNTIL_MONTH).contains(&as_of.month()) {
@@ -256,32 +280,69 @@ fn overview(
             fy - 1,
         ));
     }
-    let run_section = Section::pairs(
+    charts
+}
+
+/// 実行: which job ran, for which day, and whether mail went out.
+fn run_section(run: Run<'_>) -> Section {
+    Section::pairs(
         "実行",
         vec![
-            ("ジョブ", Cell::text(job.name.clone())),
-            ("説明", Cell::text(job.description.clone())),
-            ("基準日", Cell::Date(as_of)),
-            ("年度", Cell::Fy(fy)),
+            ("ジョブ", Cell::text(run.job.name.clone())),
+            ("説明", Cell::text(run.job.description.clone())),
+            ("基準日", Cell::Date(run.as_of)),
+            ("年度", Cell::Fy(calendar::fiscal_year(run.as_of))),
             (
                 "メール",
-                Cell::text(if dry_run {
+                Cell::text(if run.dry_run {
                     "試行（--dry-run）: 送信していません"
                 } else {
                     "送信"
                 }),
             ),
         ],
-    );
-    Overview {
-        title: format!("{TITLE} 概要（基準日 {}）", calendar::wareki(as_of)),
-        sections,
-        charts,
-        trailer: vec![
-            run_section,
-            inputs_section(job, ingested),
-            hashes_section(ingested),
-        ],
+    )
+}
+
+/// One row of 本日の対応: what to do, how many, the sheet that lists them
+/// and why it matters.
+struct Todo {
+    what: String,
+    n: usize,
+    sheet: Sheet,
+    why: String,
+}
+
+impl Todo {
+    fn new(what: &str, n: usize, sheet: Sheet, why: String) -> Todo {
+        Todo {
+            what: what.to_string(),
+            n,
+            sheet,
+            why,
+        }
+    }
+
+    /// 対応, 件数 (a link to the sheet) and 内容 (nothing to do when none).
+    fn cells(self) -> Vec<Cell<'static>> {
+        let counted = format!("{}件", self.n);
+        vec![
+            Cell::text(self.what),
+            // Rows about 概要 itself (解消 below, notices) link nowhere.
+            if self.sheet == Sheet::Overview {
+                Cell::text(counted)
+            } else {
+                Cell::Link {
+                    text: counted.into(),
+                    to: self.sheet,
+                }
+            },
+            Cell::text(if self.n == 0 {
+                "対応は不要です。".to_string()
+            } else {
+                self.why
+            }),
+        ]
     }
 }
 
@@ -294,12 +355,87 @@ fn today_section(
     results: &Results,
     mail: Option<Mail<'_>>,
 ) -> Section {
-    let night = run.night;
+    let mut rows = flag_todos(run.night, results);
+    rows.extend(
+        run.night
+            .notices
+            .iter()
+            .map(|n| Todo::new(&n.what, 1, Sheet::Overview, n.detail.clone())),
+    );
+    rows.push(unsent_todo(mail));
+    rows.push(rejected_todo(ingested));
+    Section {
+        title: "本日の対応".into(),
+        columns: ["対応", "件数", "内容"].map(String::from).to_vec(),
+        rows: rows.into_iter().map(Todo::cells).collect(),
+        span_last: 0,
+    }
+}
+
+/// The flags' rows of 本日の対応: new ones, overdue reports, early
+/// disposals, 要確認 and what was resolved.
+fn flag_todos(night: &Night, results: &Results) -> Vec<Todo> {
     let (overdue, early, findings) = (
         night.new_count(Flags::Overdue),
         night.new_count(Flags::Disposal),
         night.new_count(Flags::Finding),
     );
+    let folded = night.folded_findings();
+    let same_case = if folded > 0 {
+        format!("ほかに期間内処分と同じ案件 {folded}件は上の行で数えています。")
+    } else {
+        String::new()
+    };
+    vec![
+        Todo::new(
+            "新たな要対応",
+            night.new_total(),
+            Sheet::Findings,
+            format!(
+                "前回のまとめメール以降に新しく出たものです（未提出の報告 {}件、期間内処分 {}件、要確認 {}件）。職員あてのまとめメールと同じ数です。",
+                overdue, early, findings
+            ),
+        ),
+        Todo::new(
+            "未提出の雇用状況報告",
+            night.facts.overdue.len(),
+            Sheet::EmploymentReports,
+            format!(
+                "うち新規 {}件。提出期限を過ぎた報告です。最終通知と次回予定を見て、必要なら担当者に電話で連絡してください。",
+                overdue
+            ),
+        ),
+        Todo::new(
+            "制限期間内の処分",
+            night.facts.early_disposals.len(),
+            Sheet::Restrictions,
+            format!(
+                "うち新規 {}件。承認のない処分です。返還額（目安）を確認し、事業者に連絡してください。",
+                early
+            ),
+        ),
+        Todo::new(
+            "要確認",
+            results.findings.len(),
+            Sheet::Findings,
+            format!(
+                "うち新規 {}件（区分「新規」、上に並べています）。{same_case}内容を確認してください。",
+                findings
+            ),
+        ),
+        Todo::new(
+            "解消",
+            night.resolved.len(),
+            Sheet::Overview,
+            "前回までのまとめメールに載せ、原因がなくなったものです（下の「解消」に一覧）。"
+                .to_string(),
+        ),
+    ]
+}
+
+/// 送れなかったメール: reminders still queued or in doubt, and those with no
+/// usable address (staff post or phone those).
+fn unsent_todo(mail: Option<Mail<'_>>) -> Todo {
     let (failed, unaddressed) = mail.map_or((0, 0), |m| {
         let unaddressed = m
             .rows
@@ -308,111 +444,27 @@ fn today_section(
             .count();
         (m.counts.queued + m.counts.uncertain, unaddressed)
     });
-    let rejected: usize = ingested.summaries.iter().map(|s| s.rejected).sum();
-    let folded = night.folded_findings();
-    let same_case = if folded > 0 {
-        format!("ほかに期間内処分と同じ案件 {folded}件は上の行で数えています。")
-    } else {
-        String::new()
-    };
-    let mut rows = vec![
-        (
-            "新たな要対応".to_string(),
-            night.new_total(),
-            Sheet::Findings,
-            format!(
-                "前回のまとめメール以降に新しく出たものです（未提出の報告 {}件、期間内処分 {}件、要確認 {}件）。職員あてのまとめメールと同じ数です。",
-                overdue, early, findings
-            ),
+    Todo::new(
+        "送れなかったメール",
+        failed + unaddressed,
+        Sheet::Notifications,
+        format!(
+            "送信待ち・送信不明 {failed}件、宛先不備 {unaddressed}件。宛先不備は郵送や電話で連絡してください。"
         ),
-        (
-            "未提出の雇用状況報告".to_string(),
-            night.facts.overdue.len(),
-            Sheet::EmploymentReports,
-            format!(
-                "うち新規 {}件。提出期限を過ぎた報告です。最終通知と次回予定を見て、必要なら担当者に電話で連絡してください。",
-                overdue
-            ),
+    )
+}
+
+/// 除外した入力行: rows left out for a bad cell, back in once the file is fixed.
+fn rejected_todo(ingested: &Ingested) -> Todo {
+    Todo::new(
+        "除外した入力行",
+        ingested.summaries.iter().map(|s| s.rejected).sum(),
+        Sheet::InputErrors,
+        format!(
+            "入力エラー {}件。元のファイルを直すと次回の実行で取り込まれます。",
+            ingested.inputs.errors.len()
         ),
-        (
-            "制限期間内の処分".to_string(),
-            night.facts.early_disposals.len(),
-            Sheet::Restrictions,
-            format!(
-                "うち新規 {}件。承認のない処分です。返還額（目安）を確認し、事業者に連絡してください。",
-                early
-            ),
-        ),
-        (
-            "要確認".to_string(),
-            results.findings.len(),
-            Sheet::Findings,
-            format!(
-                "うち新規 {}件（区分「新規」、上に並べています）。{same_case}内容を確認してください。",
-                findings
-            ),
-        ),
-        (
-            "解消".to_string(),
-            night.resolved.len(),
-            Sheet::Overview,
-            "前回までのまとめメールに載せ、原因がなくなったものです（下の「解消」に一覧）。"
-                .to_string(),
-        ),
-    ];
-    rows.extend(
-        night
-            .notices
-            .iter()
-            .map(|n| (n.what.clone(), 1, Sheet::Overview, n.detail.clone())),
-    );
-    rows.extend([
-        (
-            "送れなかったメール".to_string(),
-            failed + unaddressed,
-            Sheet::Notifications,
-            format!(
-                "送信待ち・送信不明 {failed}件、宛先不備 {unaddressed}件。宛先不備は郵送や電話で連絡してください。"
-            ),
-        ),
-        (
-            "除外した入力行".to_string(),
-            rejected,
-            Sheet::InputErrors,
-            format!(
-                "入力エラー {}件。元のファイルを直すと次回の実行で取り込まれます。",
-                ingested.inputs.errors.len()
-            ),
-        ),
-    ]);
-    Section {
-        title: "本日の対応".into(),
-        columns: ["対応", "件数", "内容"].map(String::from).to_vec(),
-        rows: rows
-            .into_iter()
-            .map(|(what, n, sheet, why)| {
-                let counted = format!("{n}件");
-                vec![
-                    Cell::text(what),
-                    // Rows about 概要 itself (解消 below, notices) link nowhere.
-                    if sheet == Sheet::Overview {
-                        Cell::text(counted)
-                    } else {
-                        Cell::Link {
-                            text: counted.into(),
-                            to: sheet,
-                        }
-                    },
-                    Cell::text(if n == 0 {
-                        "対応は不要です。".to_string()
-                    } else {
-                        why
-                    }),
-                ]
-            })
-            .collect(),
-        span_last: 0,
-    }
+    )
 }
 
 /// 解消: flags a delivered digest named whose cause is gone tonight, the

@@ -355,12 +355,41 @@ pub fn write_part(
 ) -> Result<(), XlsxError> {
     let table = part.table;
     ws.set_name(&part.name)?;
-    let first = part.range.start;
-    let row_count = part.range.len();
     let mut formats = Formats::new(styles);
-    let heights = if constant_memory && row_count > row_heights::SAMPLE_ROWS {
+    let heights = row_heights_of(part, &mut formats, constant_memory);
+    heights.declare(ws);
+    let header_row = match &table.note {
+        Some(note) => write_note(ws, part, note, &mut formats, &heights)?,
+        None => 0,
+    };
+    heights.set(ws, header_row, 1)?;
+    for (c, name) in table.columns.iter().enumerate() {
+        write_text(ws, header_row, col_u16(c), name, &styles.header)?;
+    }
+    let seen = write_rows(
+        ws,
+        part,
+        header_row,
+        &mut formats,
+        &heights,
+        constant_memory,
+    )?;
+    let total = set_widths(ws, &seen.widths)?;
+    set_view(ws, table, header_row, meta, total)?;
+    set_filter(ws, part, header_row, &seen.digits)
+}
+
+/// How the part's rows get their heights: sampled from its first rows on a
+/// long constant-memory sheet (see [`row_heights`]), else set row by row.
+fn row_heights_of(
+    part: &Part<'_, '_>,
+    formats: &mut Formats<'_>,
+    constant_memory: bool,
+) -> RowHeights {
+    if constant_memory && part.range.len() > row_heights::SAMPLE_ROWS {
+        let first = part.range.start;
         let sample = first..first + row_heights::SAMPLE_ROWS;
-        RowHeights::sampled(table.rows.slice(sample).map(|cells| {
+        RowHeights::sampled(part.table.rows.slice(sample).map(|cells| {
             cells
                 .iter()
                 .map(|cell| lines_of(cell, formats.width(cell)))
@@ -369,64 +398,96 @@ pub fn write_part(
         }))
     } else {
         RowHeights::plain()
-    };
-    heights.declare(ws);
-    let mut header_row = 0u32;
-    if let Some(note) = &table.note {
-        // One sentence a row: a long note overflowing row 1 was cut
-        // mid-sentence where the first printed page ends. On a sheet printed
-        // two pages wide, each sentence wraps within the columns every page
-        // repeats (申請番号, 事業者名), so both pages print it whole. The
-        // widths are estimated from the first rows (the note is written
-        // before them); the final widths are never narrower.
-        let estimate = estimated_widths(
-            table,
-            &mut formats,
-            first..first + row_count.min(NOTE_SAMPLE_ROWS),
-        );
-        let keys = usize::from(key_columns(&table.columns));
-        let wide = print::pages_wide(estimate.iter().sum()) > 1;
-        let within: usize = estimate.iter().take(keys).sum();
-        for sentence in sentences(note) {
-            if wide {
-                let lines = display_width(sentence).div_ceil(within.saturating_sub(2).max(1));
-                if keys > 1 {
-                    ws.merge_range(
-                        header_row,
-                        0,
-                        header_row,
-                        col_u16(keys - 1),
-                        &cell_text(sentence),
-                        &styles.note_wrap,
-                    )?;
-                } else {
-                    write_text(ws, header_row, 0, sentence, &styles.note_wrap)?;
-                }
-                heights.set(ws, header_row, lines)?;
+    }
+}
+
+/// Writes the table's note above its header and returns the header's row.
+///
+/// One sentence a row: a long note overflowing row 1 was cut mid-sentence
+/// where the first printed page ends. On a sheet printed two pages wide,
+/// each sentence wraps within the columns every page repeats (申請番号,
+/// 事業者名), so both pages print it whole. The widths are estimated from
+/// the first rows (the note is written before them); the final widths are
+/// never narrower.
+fn write_note(
+    ws: &mut Worksheet,
+    part: &Part<'_, '_>,
+    note: &str,
+    formats: &mut Formats<'_>,
+    heights: &RowHeights,
+) -> Result<u32, XlsxError> {
+    let table = part.table;
+    let styles = formats.styles;
+    let first = part.range.start;
+    let estimate = estimated_widths(
+        table,
+        formats,
+        first..first + part.range.len().min(NOTE_SAMPLE_ROWS),
+    );
+    let keys = usize::from(key_columns(&table.columns));
+    let wide = print::pages_wide(estimate.iter().sum()) > 1;
+    let within: usize = estimate.iter().take(keys).sum();
+    let mut row = 0u32;
+    for sentence in sentences(note) {
+        if wide {
+            let lines = display_width(sentence).div_ceil(within.saturating_sub(2).max(1));
+            if keys > 1 {
+                ws.merge_range(
+                    row,
+                    0,
+                    row,
+                    col_u16(keys - 1),
+                    &cell_text(sentence),
+                    &styles.note_wrap,
+                )?;
             } else {
-                write_text(ws, header_row, 0, sentence, &styles.note)?;
-                heights.set(ws, header_row, 1)?;
+                write_text(ws, row, 0, sentence, &styles.note_wrap)?;
             }
-            header_row += 1;
+            heights.set(ws, row, lines)?;
+        } else {
+            write_text(ws, row, 0, sentence, &styles.note)?;
+            heights.set(ws, row, 1)?;
         }
-        heights.set(ws, header_row, 1)?;
-        header_row += 1;
+        row += 1;
     }
-    heights.set(ws, header_row, 1)?;
-    let mut widths: Vec<usize> = table.columns.iter().map(|c| display_width(c) + 4).collect();
-    for (c, name) in table.columns.iter().enumerate() {
-        write_text(ws, header_row, col_u16(c), name, &styles.header)?;
-    }
-    // Columns whose text cells are all digits (see `ignore_digit_text`).
-    let mut digits: Vec<bool> = Vec::new();
-    let last_row = header_row + u32::try_from(row_count).unwrap_or(0);
+    // A blank row between the note and the header.
+    heights.set(ws, row, 1)?;
+    Ok(row + 1)
+}
+
+/// What writing the rows found out for the columns.
+struct Seen {
+    /// Each column's width: its header's, widened to its widest cell.
+    widths: Vec<usize>,
+    /// Columns with a text cell of digits only (see [`ignore_digit_text`]).
+    digits: Vec<bool>,
+}
+
+/// Writes the part's rows below `header_row`, each in its type's format,
+/// and sets the columns' shared formats ([`ColumnStyles`]) at the end.
+fn write_rows(
+    ws: &mut Worksheet,
+    part: &Part<'_, '_>,
+    header_row: u32,
+    formats: &mut Formats<'_>,
+    heights: &RowHeights,
+    constant_memory: bool,
+) -> Result<Seen, XlsxError> {
+    let table = part.table;
+    let styles = formats.styles;
+    let first = part.range.start;
+    let mut seen = Seen {
+        widths: table.columns.iter().map(|c| display_width(c) + 4).collect(),
+        digits: Vec::new(),
+    };
+    let last_row = header_row + u32::try_from(part.range.len()).unwrap_or(0);
     let mut columns = ColumnStyles::new(constant_memory, last_row);
     for (r, cells) in table.rows.slice(part.range.clone()).enumerate() {
         let row = header_row + 1 + u32::try_from(r).unwrap_or(u32::MAX - 2);
         let bold = table.bold_rows.contains(&(first + r));
         let mut lines = 1;
-        if digits.len() < cells.len() {
-            digits.resize(cells.len(), false);
+        if seen.digits.len() < cells.len() {
+            seen.digits.resize(cells.len(), false);
         }
         for (c, cell) in cells.iter().enumerate() {
             debug_assert!(
@@ -435,62 +496,92 @@ pub fn write_part(
                 table.sheet.name()
             );
             let width = formats.width(cell);
-            if let Some(w) = widths.get_mut(c) {
+            if let Some(w) = seen.widths.get_mut(c) {
                 *w = (*w).max(width + 2);
             }
             if let Cell::Text(t) = cell
-                && !digits[c]
+                && !seen.digits[c]
                 && !t.is_empty()
                 && t.bytes().all(|b| b.is_ascii_digit())
             {
-                digits[c] = true;
+                seen.digits[c] = true;
             }
             let wrap = wraps(cell, width);
             lines = lines.max(lines_of(cell, width));
             let style = column_style::style_of(cell, styles, bold, wrap);
             let bare_style = style.filter(|_| column_style::may_go_bare(cell));
             let bare = columns.bare(ws, row, col_u16(c), bare_style, bold)?;
-            write_cell_with(ws, row, col_u16(c), cell, &mut formats, bold, style, bare)?;
+            write_cell_with(ws, row, col_u16(c), cell, formats, bold, style, bare)?;
         }
         heights.set(ws, row, lines)?;
     }
     columns.finish(ws)?;
+    Ok(seen)
+}
+
+/// Sets each column's width, capped at [`MAX_WIDTH`], and returns the sum.
+fn set_widths(ws: &mut Worksheet, widths: &[usize]) -> Result<usize, XlsxError> {
     let mut total = 0;
     for (c, w) in widths.iter().enumerate() {
         let width = (*w).min(MAX_WIDTH);
         total += width;
         ws.set_column_width(col_u16(c), f64::from(u32::try_from(width).unwrap_or(60)))?;
     }
+    Ok(total)
+}
+
+/// What stays in view on screen and on paper, and the tab's colour.
+fn set_view(
+    ws: &mut Worksheet,
+    table: &Table<'_>,
+    header_row: u32,
+    meta: &PrintMeta,
+    total_width: usize,
+) -> Result<(), XlsxError> {
     // The header row and the columns that say whose row it is stay in view.
     let keys = key_columns(&table.columns);
     ws.set_freeze_panes(header_row + 1, keys)?;
-    print::set_up(ws, meta, total);
+    print::set_up(ws, meta, total_width);
     ws.set_repeat_rows(header_row, header_row)?;
-    if print::pages_wide(total) > 1 {
+    if print::pages_wide(total_width) > 1 {
         // The second page of a wide sheet still says whose row it is.
         ws.set_repeat_columns(0, keys.saturating_sub(1))?;
     }
     if table.needs_action {
         ws.set_tab_color(highlight::TAB_COLOR);
     }
-    if !table.columns.is_empty() {
-        let last_row = header_row + u32::try_from(row_count).unwrap_or(0);
-        let filtered = table.filtered_rows.map_or(last_row, |n| {
-            // `n` counts the whole table's rows; this part starts at `first`.
-            let here = n.saturating_sub(first).min(row_count);
-            header_row + u32::try_from(here).unwrap_or(0)
-        });
-        ws.autofilter(
-            header_row,
-            0,
-            filtered.min(last_row),
-            col_u16(table.columns.len() - 1),
-        )?;
-        if row_count > 0 {
-            let first_row = header_row + 1;
-            highlight::apply(ws, &table.columns, &table.highlights, first_row, last_row)?;
-            ignore_digit_text(ws, &digits, first_row, last_row)?;
-        }
+    Ok(())
+}
+
+/// The autofilter over the part's data rows (not the 合計 rows below them),
+/// the problem values' highlights, and the digit-text columns left unflagged.
+fn set_filter(
+    ws: &mut Worksheet,
+    part: &Part<'_, '_>,
+    header_row: u32,
+    digits: &[bool],
+) -> Result<(), XlsxError> {
+    let table = part.table;
+    if table.columns.is_empty() {
+        return Ok(());
+    }
+    let (first, row_count) = (part.range.start, part.range.len());
+    let last_row = header_row + u32::try_from(row_count).unwrap_or(0);
+    let filtered = table.filtered_rows.map_or(last_row, |n| {
+        // `n` counts the whole table's rows; this part starts at `first`.
+        let here = n.saturating_sub(first).min(row_count);
+        header_row + u32::try_from(here).unwrap_or(0)
+    });
+    ws.autofilter(
+        header_row,
+        0,
+        filtered.min(last_row),
+        col_u16(table.columns.len() - 1),
+    )?;
+    if row_count > 0 {
+        let first_row = header_row + 1;
+        highlight::apply(ws, &table.columns, &table.highlights, first_row, last_row)?;
+        ignore_digit_text(ws, digits, first_row, last_row)?;
     }
     Ok(())
 }

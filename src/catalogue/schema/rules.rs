@@ -11,12 +11,16 @@ use crate::catalogue::error::CatalogueError;
 use crate::catalogue::names::find;
 use crate::catalogue::rate::Rate;
 use crate::catalogue::{Cap, CapMultiplier, CapScope, Course, Formula, PerPerson, RuleSet};
+use crate::model::Yen;
 
 /// 参画企業数 a group program's rule set requires when it gives no `min_members`: a 団体
 /// ("市内中小企業で組織された団体", seed 000 l.576) is of two companies or more. This is the
 /// project's reading of the word, not a figure of the seeds; `min_members = 1` overrides it.
 const DEFAULT_GROUP_MIN_MEMBERS: u32 = 2;
 
+/// One rule set, its parts validated in the order its errors are reported:
+/// course, years, confirmation, formula, unit, cap, then the settings that
+/// fit only some rule sets.
 pub(super) fn rule(
     ctx: &Ctx,
     key: &str,
@@ -34,65 +38,9 @@ pub(super) fn rule(
     }
     confirmed_to(ctx, key, &r)?;
     let formula = formula(ctx, key, &r)?;
-    let unit = match (r.unit, &formula) {
-        (Some(u), _) if u > 0 => u,
-        (Some(u), _) => {
-            return Err(ctx.err(
-                format!("{key}.unit"),
-                format!("切り捨て単位 {u} は正の数でなければなりません。"),
-            ));
-        }
-        (None, Formula::Undetermined) => 1,
-        (None, _) => return Err(ctx.err(format!("{key}.unit"), "必須のキーがありません。")),
-    };
+    let unit = unit(ctx, key, r.unit, &formula)?;
     let cap = cap(ctx, key, &r)?;
-    if let Some(f) = r.floor
-        && f < 0
-    {
-        return Err(ctx.err(
-            format!("{key}.floor"),
-            format!("下限額 {f} は0以上でなければなりません。"),
-        ));
-    }
-    if matches!(formula, Formula::Undetermined) && (!r.unverified || r.note.is_none()) {
-        return Err(ctx.err(
-            format!("{key}.method"),
-            "method = \"none\" には unverified = true と理由の note が必要です。",
-        ));
-    }
-    if r.min_members.is_some()
-        && !cap
-            .as_ref()
-            .is_some_and(|c| c.multiplier == CapMultiplier::Members)
-    {
-        return Err(ctx.err(
-            format!("{key}.min_members"),
-            "min_members は団体の制度（cap_multiplier = \"members\"）の rules にだけ指定できます。",
-        ));
-    }
-    if cap
-        .as_ref()
-        .is_some_and(|c| c.multiplier == CapMultiplier::Members && c.scope == CapScope::CompanyFy)
-    {
-        return Err(ctx.err(
-            format!("{key}.cap_scope"),
-            "団体の制度（cap_multiplier = \"members\"）の上限は1社あたりで、cap_scope = \"company_fy\" とは組み合わせられません。",
-        ));
-    }
-    if let Some(m) = r.premium_cap_monthly
-        && (m <= 0 || !matches!(formula, Formula::Rate(_)))
-    {
-        return Err(ctx.err(
-            format!("{key}.premium_cap_monthly"),
-            "premium_cap_monthly（1名あたり月額掛金の上限）は正の数で、補助率（rate）の rules にだけ指定できます。",
-        ));
-    }
-    if r.min_members == Some(0) {
-        return Err(ctx.err(
-            format!("{key}.min_members"),
-            "0社は指定できません（1以上）。",
-        ));
-    }
+    check_fits(ctx, key, &r, &formula, cap.as_ref())?;
     // A 団体 has at least two members unless the rule set says otherwise (issue 22 item 16).
     let group = cap
         .as_ref()
@@ -114,6 +62,74 @@ pub(super) fn rule(
         premium_cap_monthly: r.premium_cap_monthly,
         note: r.note,
     })
+}
+
+/// The rounding unit: positive, and required unless no amount is computed.
+fn unit(ctx: &Ctx, key: &str, unit: Option<Yen>, formula: &Formula) -> Result<Yen, CatalogueError> {
+    match (unit, formula) {
+        (Some(u), _) if u > 0 => Ok(u),
+        (Some(u), _) => Err(ctx.err(
+            format!("{key}.unit"),
+            format!("切り捨て単位 {u} は正の数でなければなりません。"),
+        )),
+        (None, Formula::Undetermined) => Ok(1),
+        (None, _) => Err(ctx.err(format!("{key}.unit"), "必須のキーがありません。")),
+    }
+}
+
+/// The settings that fit only some rule sets, or only some values: a
+/// floor not below 0, `method = "none"` explained, `min_members` on a group
+/// program only and not 0, a group's cap per company, a monthly premium cap
+/// on a rate only.
+fn check_fits(
+    ctx: &Ctx,
+    key: &str,
+    r: &RawRule,
+    formula: &Formula,
+    cap: Option<&Cap>,
+) -> Result<(), CatalogueError> {
+    if let Some(f) = r.floor
+        && f < 0
+    {
+        return Err(ctx.err(
+            format!("{key}.floor"),
+            format!("下限額 {f} は0以上でなければなりません。"),
+        ));
+    }
+    if matches!(formula, Formula::Undetermined) && (!r.unverified || r.note.is_none()) {
+        return Err(ctx.err(
+            format!("{key}.method"),
+            "method = \"none\" には unverified = true と理由の note が必要です。",
+        ));
+    }
+    let group = cap.is_some_and(|c| c.multiplier == CapMultiplier::Members);
+    if r.min_members.is_some() && !group {
+        return Err(ctx.err(
+            format!("{key}.min_members"),
+            "min_members は団体の制度（cap_multiplier = \"members\"）の rules にだけ指定できます。",
+        ));
+    }
+    if group && cap.is_some_and(|c| c.scope == CapScope::CompanyFy) {
+        return Err(ctx.err(
+            format!("{key}.cap_scope"),
+            "団体の制度（cap_multiplier = \"members\"）の上限は1社あたりで、cap_scope = \"company_fy\" とは組み合わせられません。",
+        ));
+    }
+    if let Some(m) = r.premium_cap_monthly
+        && (m <= 0 || !matches!(formula, Formula::Rate(_)))
+    {
+        return Err(ctx.err(
+            format!("{key}.premium_cap_monthly"),
+            "premium_cap_monthly（1名あたり月額掛金の上限）は正の数で、補助率（rate）の rules にだけ指定できます。",
+        ));
+    }
+    if r.min_members == Some(0) {
+        return Err(ctx.err(
+            format!("{key}.min_members"),
+            "0社は指定できません（1以上）。",
+        ));
+    }
+    Ok(())
 }
 
 /// `confirmed_to` (the last FY the source confirms) lies within the rule set's years, and an
