@@ -292,6 +292,32 @@ fn stored_label(known: &KnownFlag) -> String {
 }
 
 fn summarise(known: &[KnownFlag], facts: DigestFacts) -> Night {
+    let mut statuses = standings(known, &facts);
+    let (resolved, replaced) = settle_vanished(known, &facts, &mut statuses);
+    let [overdue, disposals, findings] = statuses;
+    Night {
+        facts,
+        overdue,
+        disposals,
+        findings,
+        resolved,
+        replaced,
+        notices: Vec::new(),
+    }
+}
+
+/// Tonight's flags by section, in [`Section::ALL`]'s order.
+fn groups(facts: &DigestFacts) -> [(Section, &[DigestItem]); 3] {
+    [
+        (Section::Overdue, &facts.overdue),
+        (Section::Disposal, &facts.early_disposals),
+        (Section::Finding, &facts.findings),
+    ]
+}
+
+/// Each of tonight's flags new or continuing (with the night a digest first
+/// named it), and whether it folds into an early disposal of its case.
+fn standings(known: &[KnownFlag], facts: &DigestFacts) -> [Vec<Status>; 3] {
     let first: HashMap<(&str, &str), NaiveDate> = known
         .iter()
         .map(|k| {
@@ -304,12 +330,7 @@ fn summarise(known: &[KnownFlag], facts: DigestFacts) -> Night {
         .iter()
         .map(|i| i.case.as_str())
         .collect();
-    let groups = [
-        (Section::Overdue, &facts.overdue),
-        (Section::Disposal, &facts.early_disposals),
-        (Section::Finding, &facts.findings),
-    ];
-    let mut statuses: [Vec<Status>; 3] = groups.map(|(section, items)| {
+    groups(facts).map(|(section, items)| {
         items
             .iter()
             .map(|item| {
@@ -328,7 +349,18 @@ fn summarise(known: &[KnownFlag], facts: DigestFacts) -> Night {
                 }
             })
             .collect()
-    });
+    })
+}
+
+/// The known flags with no flag tonight: replaced when a new, listed flag of
+/// the same case took their place (which then says what it replaces), else
+/// resolved. Returns (resolved, replaced as (kind, key)).
+fn settle_vanished(
+    known: &[KnownFlag],
+    facts: &DigestFacts,
+    statuses: &mut [Vec<Status>; 3],
+) -> (Vec<Resolved>, Vec<(String, String)>) {
+    let groups = groups(facts);
     let mut tonight: HashSet<(&str, &str)> = HashSet::new();
     // The first new, listed flag of each case: where a vanished flag of the
     // same case went.
@@ -362,16 +394,7 @@ fn summarise(known: &[KnownFlag], facts: DigestFacts) -> Night {
             }),
         }
     }
-    let [overdue, disposals, findings] = statuses;
-    Night {
-        facts,
-        overdue,
-        disposals,
-        findings,
-        resolved,
-        replaced,
-        notices: Vec::new(),
-    }
+    (resolved, replaced)
 }
 
 #[cfg(test)]

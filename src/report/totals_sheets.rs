@@ -60,13 +60,36 @@ enum CompanyLine {
     Company(usize),
     Blank,
     Total {
+        /// `None`: the 総計 of every FY.
         fy: Option<FiscalYear>,
-        count: i64,
-        decided: i64,
-        finalized: i64,
-        /// Any company of the total has a 確定 application (else 確定額 is blank).
-        any_final: bool,
+        sums: Sums,
     },
+}
+
+/// 件数, 交付決定額 and 確定額 of a 合計 line, summed over companies' rows.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    count: i64,
+    decided: i64,
+    finalized: i64,
+}
+
+impl Sums {
+    fn add(&mut self, other: Sums) {
+        self.count += other.count;
+        self.decided += other.decided;
+        self.finalized += other.finalized;
+    }
+}
+
+impl From<&CompanyRow> for Sums {
+    fn from(r: &CompanyRow) -> Sums {
+        Sums {
+            count: r.count,
+            decided: r.decided,
+            finalized: r.finalized,
+        }
+    }
 }
 
 /// The legal forms a company's name is sorted without (株式会社あやせ and
@@ -138,35 +161,36 @@ pub fn company_table(rows: &[CompanyRow]) -> Table<'_> {
     if !rows.is_empty() {
         lines.push(CompanyLine::Blank);
         let first = lines.len();
-        let mut by_fy: std::collections::BTreeMap<FiscalYear, (i64, i64, i64)> =
-            std::collections::BTreeMap::new();
-        for r in rows {
-            let e = by_fy.entry(r.fy).or_default();
-            e.0 += r.count;
-            e.1 += r.decided;
-            e.2 += r.finalized;
-        }
-        let mut grand = (0, 0, 0);
-        for (fy, (count, decided, fin)) in by_fy {
-            grand = (grand.0 + count, grand.1 + decided, grand.2 + fin);
-            lines.push(CompanyLine::Total {
-                fy: Some(fy),
-                count,
-                decided,
-                finalized: fin,
-                any_final: fin != 0,
-            });
-        }
-        lines.push(CompanyLine::Total {
-            fy: None,
-            count: grand.0,
-            decided: grand.1,
-            finalized: grand.2,
-            any_final: grand.2 != 0,
-        });
+        lines.extend(total_lines(rows));
         t.bold_rows = (first..lines.len()).collect();
     }
-    t.rows = Rows::made(lines.len(), move |i| match lines[i] {
+    t.rows = Rows::made(lines.len(), move |i| company_cells(rows, lines[i]));
+    t.declare_fiscal_years(rows.iter().map(|r| r.fy));
+    t
+}
+
+/// A 合計 line per FY, in FY order, then the 総計 of all.
+fn total_lines(rows: &[CompanyRow]) -> Vec<CompanyLine> {
+    let mut by_fy: std::collections::BTreeMap<FiscalYear, Sums> = std::collections::BTreeMap::new();
+    for r in rows {
+        by_fy.entry(r.fy).or_default().add(Sums::from(r));
+    }
+    let mut grand = Sums::default();
+    let mut lines = Vec::with_capacity(by_fy.len() + 1);
+    for (fy, sums) in by_fy {
+        grand.add(sums);
+        lines.push(CompanyLine::Total { fy: Some(fy), sums });
+    }
+    lines.push(CompanyLine::Total {
+        fy: None,
+        sums: grand,
+    });
+    lines
+}
+
+/// The cells of one line of 事業者別集計.
+fn company_cells(rows: &[CompanyRow], line: CompanyLine) -> Vec<Cell<'_>> {
+    match line {
         CompanyLine::Company(j) => {
             let r = &rows[j];
             vec![
@@ -179,13 +203,7 @@ pub fn company_table(rows: &[CompanyRow]) -> Table<'_> {
             ]
         }
         CompanyLine::Blank => Vec::new(),
-        CompanyLine::Total {
-            fy,
-            count,
-            decided,
-            finalized: fin,
-            any_final,
-        } => vec![
+        CompanyLine::Total { fy, sums } => vec![
             fy.map_or(Cell::text("総計"), Cell::Fy),
             Cell::text(if fy.is_some() {
                 "合計"
@@ -193,17 +211,12 @@ pub fn company_table(rows: &[CompanyRow]) -> Table<'_> {
                 "全年度の合計"
             }),
             Cell::Empty,
-            Cell::Int(count),
-            Cell::Yen(decided),
-            if any_final {
-                Cell::Yen(fin)
-            } else {
-                Cell::Empty
-            },
+            Cell::Int(sums.count),
+            Cell::Yen(sums.decided),
+            // Blank when no company of the total has a 確定 application.
+            finalized(sums.finalized),
         ],
-    });
-    t.declare_fiscal_years(rows.iter().map(|r| r.fy));
-    t
+    }
 }
 
 /// The 概要 chart of `fy`'s budget execution (令和6年度 予算執行状況).
