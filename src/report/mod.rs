@@ -7,6 +7,7 @@
 
 pub mod atomic;
 pub mod cell;
+pub(crate) mod cell_writer;
 pub mod column_style;
 pub mod compose;
 pub(crate) mod contacts;

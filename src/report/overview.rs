@@ -10,11 +10,11 @@
 use rust_xlsxwriter::{Chart, ChartFont, Worksheet, XlsxError};
 
 use super::cell::Cell;
+use super::cell_writer::{write_cell, write_text};
 use super::print::{self, PrintMeta};
 use super::row_heights::RowHeights;
 use super::sheet::Sheet;
 use super::style::{Styles, display_width};
-use super::table::{write_cell, write_text};
 use crate::totals::Execution;
 
 /// One titled block of 概要.
