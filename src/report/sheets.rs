@@ -314,36 +314,57 @@ pub fn employment_reports<'a>(
         ],
     );
     t.rows = Rows::made(ledger.len(), move |i| {
-        let r = &ledger[i];
-        let mut cells = report_key_cells(r);
-        cells.extend([Cell::opt_date(r.received_on), Cell::tag(r.state.label())]);
-        cells.extend(stage_cells(history::last(&sent, r)));
-        cells.extend(stage_cells(history::next(&sent, r, as_of)));
-        cells.extend([
-            Cell::opt_text(r.contact_name.as_deref()),
-            Cell::opt_text(r.email.as_deref()),
-            Cell::opt_text(
-                phones
-                    .get(&r.application_id)
-                    .and_then(|a| a.records.phone.as_deref()),
-            ),
-        ]);
-        cells.extend([
-            Cell::text(&r.program),
-            Cell::text(&*r.report_name),
-            Cell::Fy(r.decision_fy),
-            Cell::text(
-                r.forms
-                    .iter()
-                    .map(|f| f.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join("・"),
-            ),
-            r.remarks.text().map_or(Cell::Empty, Cell::text),
-        ]);
-        cells
+        report_cells(&ledger[i], &sent, as_of, &phones)
     });
-    t.highlights = vec![
+    t.highlights = report_highlights();
+    t.needs_action = ledger.iter().any(|r| r.state == ReportState::Missing);
+    t.declare_fiscal_years(ledger.iter().flat_map(|r| [r.report_fy, r.decision_fy]));
+    t
+}
+
+/// One row of 雇用状況報告: the report, its reminders, whom to reach, and
+/// what the report is.
+fn report_cells<'a>(
+    r: &'a ReportDue,
+    sent: &History,
+    as_of: NaiveDate,
+    phones: &Contacts<'a>,
+) -> Vec<Cell<'a>> {
+    let mut cells = report_key_cells(r);
+    cells.extend([Cell::opt_date(r.received_on), Cell::tag(r.state.label())]);
+    cells.extend(stage_cells(history::last(sent, r)));
+    cells.extend(stage_cells(history::next(sent, r, as_of)));
+    cells.extend([
+        Cell::opt_text(r.contact_name.as_deref()),
+        Cell::opt_text(r.email.as_deref()),
+        Cell::opt_text(
+            phones
+                .get(&r.application_id)
+                .and_then(|a| a.records.phone.as_deref()),
+        ),
+    ]);
+    cells.extend([
+        Cell::text(&r.program),
+        Cell::text(&*r.report_name),
+        Cell::Fy(r.decision_fy),
+        Cell::text(
+            r.forms
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>()
+                .join("・"),
+        ),
+        r.remarks.text().map_or(Cell::Empty, Cell::text),
+    ]);
+    cells
+}
+
+/// What 雇用状況報告 colours: missing and late reports, a report on file
+/// whose row was rejected, and the last reminder when it was a 督促 or
+/// 再督促 (in the words the cells show, their enums' labels).
+fn report_highlights() -> Vec<Highlight> {
+    use crate::model::Stage;
+    vec![
         Highlight::new(
             "状況",
             Rule::BeginsWith(ReportState::Missing.label()),
@@ -360,12 +381,17 @@ pub fn employment_reports<'a>(
             Rule::BeginsWith(ReportState::RecordedWithError.label()),
             Severity::Warn,
         ),
-        Highlight::new("最終通知", Rule::BeginsWith("再督促"), Severity::Alert),
-        Highlight::new("最終通知", Rule::BeginsWith("督促"), Severity::Warn),
-    ];
-    t.needs_action = ledger.iter().any(|r| r.state == ReportState::Missing);
-    t.declare_fiscal_years(ledger.iter().flat_map(|r| [r.report_fy, r.decision_fy]));
-    t
+        Highlight::new(
+            "最終通知",
+            Rule::BeginsWith(Stage::Saitokusoku.label()),
+            Severity::Alert,
+        ),
+        Highlight::new(
+            "最終通知",
+            Rule::BeginsWith(Stage::Tokusoku.label()),
+            Severity::Warn,
+        ),
+    ]
 }
 
 /// 財産処分制限: one row per asset with its restriction period and 状況.
