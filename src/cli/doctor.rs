@@ -342,7 +342,7 @@ fn relay(r: &mut Report, job: &Job) {
     ) {
         Ok(c) => c,
         Err(e) => {
-            r.line(Mark::Failed, what, e);
+            r.line(Mark::Failed, what, e.to_string());
             return;
         }
     };

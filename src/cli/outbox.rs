@@ -108,7 +108,7 @@ pub fn resolve(
             "{application_id} {report_fy}年度 {} のメールを{}にしました。",
             stage.label(),
             if delivered {
-                "送信済"
+                crate::model::MailOutcome::Sent.label()
             } else {
                 "次回の実行で再送"
             }

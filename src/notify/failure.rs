@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use lettre::Address;
 
 use super::message::{self, Draft, HeaderText};
-use super::now_stamp;
 use super::smtp::{SendResult, Session, SmtpConfig};
+use super::{MailError, now_stamp};
 use crate::calendar::wareki;
 use crate::job::EmailSpec;
 use crate::state::State;
@@ -94,14 +94,13 @@ fn send(
     as_of: NaiveDate,
     cause: FailureCause,
     what: &[String],
-) -> Result<Sent, String> {
-    let from = message::mailbox("差出人", &spec.from).map_err(|e| e.to_string())?;
+) -> Result<Sent, MailError> {
+    let from = message::mailbox("差出人", &spec.from)?;
     let staff = spec
         .staff
         .iter()
         .map(|s| message::mailbox("職員の宛先", s))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())?;
+        .collect::<Result<Vec<_>, _>>()?;
     if staff.is_empty() {
         return Ok(Sent::NoStaff);
     }
@@ -113,15 +112,12 @@ fn send(
         "【補助金夜間処理】{} 実行できませんでした（{job}）",
         wareki(as_of)
     );
-    let subject = HeaderText::subject("件名", &subject_text).map_err(|e| e.to_string())?;
+    let subject = HeaderText::subject("件名", &subject_text)?;
     let message_id = message::message_id(&format!("failure/{job}/{as_of}"), &from);
     let recipients = spec.staff.join(", ");
     let now = now_stamp();
     if let Some(state) = state {
-        match state
-            .failure_mail_claim(job, as_of, &recipients, &subject_text, &message_id, &now)
-            .map_err(|e| e.to_string())?
-        {
+        match state.failure_mail_claim(job, as_of, &recipients, &subject_text, &message_id, &now)? {
             Claim::Won => {}
             Claim::Taken(_) => return Ok(Sent::AlreadyTold),
         }
@@ -145,7 +141,7 @@ fn send(
     let msg = match msg {
         Ok(m) => m,
         Err(e) => {
-            finish(FailureMailStatus::Failed, Some(&e));
+            finish(FailureMailStatus::Failed, Some(&e.to_string()));
             return Err(e);
         }
     };
@@ -160,11 +156,11 @@ fn send(
         }
         SendResult::NotSent(e) => {
             finish(FailureMailStatus::Failed, Some(&e));
-            Err(e)
+            Err(MailError::NotSent(e))
         }
         SendResult::InDoubt(e) => {
             finish(FailureMailStatus::Uncertain, Some(&e));
-            Err(format!("届いたか確認できません: {e}"))
+            Err(MailError::InDoubt(e))
         }
     }
 }

@@ -14,6 +14,7 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{Address, Message};
 use sha2::{Digest, Sha256};
 
+use super::MailError;
 use crate::state::outbox::random_token;
 
 /// The xlsx MIME type of the digest's attachment.
@@ -221,7 +222,7 @@ pub(crate) fn tokyo_date(now: chrono::DateTime<chrono::Utc>) -> String {
 /// quoted-printable, so the bytes on the wire are ASCII), the subject as
 /// RFC 2047 UTF-8, the Date in +0900 (`tokyo_date`; the clock is read
 /// for this metadata only), and the attachment, if any, as its own part.
-pub fn build(draft: Draft) -> Result<Message, String> {
+pub fn build(draft: Draft) -> Result<Message, MailError> {
     let mut builder = Message::builder()
         .from(draft.from)
         .subject(draft.subject.0)
@@ -237,7 +238,8 @@ pub fn build(draft: Draft) -> Result<Message, String> {
     let result = match draft.attachment {
         None => builder.singlepart(SinglePart::plain(draft.body)),
         Some(file) => {
-            let content_type = ContentType::parse(file.content_type).map_err(|e| e.to_string())?;
+            let content_type = ContentType::parse(file.content_type)
+                .map_err(|e| MailError::Build(e.to_string()))?;
             builder.multipart(
                 MultiPart::mixed()
                     .singlepart(SinglePart::plain(draft.body))
@@ -245,7 +247,7 @@ pub fn build(draft: Draft) -> Result<Message, String> {
             )
         }
     };
-    let mut message = result.map_err(|e| e.to_string())?;
+    let mut message = result.map_err(|e| MailError::Build(e.to_string()))?;
     // Set after building: lettre adds a UTC Date to a message without one
     // it can parse, and it parses only UTC.
     let date = tokyo_date(chrono::Utc::now());

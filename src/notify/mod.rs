@@ -23,6 +23,7 @@
 mod dates;
 pub mod digest;
 pub mod eml;
+mod error;
 pub mod failure;
 pub mod message;
 pub mod reminders;
@@ -33,32 +34,19 @@ pub mod templates;
 pub mod window;
 mod wrap;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use lettre::message::Mailbox;
 
 use crate::job::EmailSpec;
-use crate::model::Finding;
+use crate::model::{Finding, MailOutcome, MailResult};
 
 pub use digest::{DigestFacts, DigestItem, DigestOutcome, MailLine, send_digest};
+pub use error::{MailError, TemplateFault};
 pub use reminders::send_reminders;
 pub use stages::{Stage, stage_on};
 pub use templates::Rendered;
-
-/// Why the mail settings or templates cannot be used: the job fails to load.
-#[derive(Debug, thiserror::Error)]
-pub enum NotifyError {
-    #[error("メールテンプレート {path} を読めません: {source}")]
-    TemplateRead {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("メールテンプレート {path} に誤りがあります: {message}")]
-    Template { path: PathBuf, message: String },
-    #[error("{key} が正しくありません: {message}")]
-    Setting { key: &'static str, message: String },
-}
 
 /// Everything needed to send: checked settings, loaded templates, and the
 /// SMTP configuration (no connection is opened until there is mail).
@@ -87,8 +75,8 @@ impl Mailer {
     /// Checks the `[email]` section and loads the templates from
     /// `spec.templates`, else `default_templates` when that folder exists,
     /// else the templates compiled into the binary.
-    pub fn new(spec: &EmailSpec, default_templates: &Path) -> Result<Mailer, NotifyError> {
-        let setting = |key: &'static str, message: String| NotifyError::Setting { key, message };
+    pub fn new(spec: &EmailSpec, default_templates: &Path) -> Result<Mailer, MailError> {
+        let setting = |key: &'static str, message: String| MailError::Setting { key, message };
         let from = message::mailbox("差出人", &spec.from)
             .map_err(|e| setting("email.from", e.to_string()))?;
         let reply_to = spec
@@ -116,7 +104,7 @@ impl Mailer {
             spec.smtp_url.expose(),
             Duration::from_secs(spec.timeout_seconds.max(1)),
         )
-        .map_err(|m| setting("email.smtp_url", m))?;
+        .map_err(|e| setting("email.smtp_url", e.to_string()))?;
         // The job's folder must exist; the default one is used when present
         // (the city's edited copies), else the shipped templates.
         let templates = match spec.templates.as_deref() {
@@ -154,7 +142,7 @@ impl Mailer {
         &self,
         reports: &[templates::DueReport<'_>],
         as_of: chrono::NaiveDate,
-    ) -> Result<Rendered, String> {
+    ) -> Result<Rendered, MailError> {
         let letter = templates::Letter {
             reports,
             contact: &self.contact,
@@ -167,7 +155,7 @@ impl Mailer {
         let stage = letter
             .primary()
             .map(|d| d.stage)
-            .ok_or_else(|| "宛先の報告がありません。".to_string())?;
+            .ok_or(MailError::NoReports)?;
         let mut rendered = self.templates.render(
             stage.template(),
             templates::reminder_context(&letter, as_of),
@@ -215,6 +203,12 @@ impl NotifyOutcome {
     pub fn needs_attention(&self) -> bool {
         self.queued > 0 || self.uncertain > 0 || !self.messages.is_empty()
     }
+}
+
+/// 結果 as 通知 shows it: the outcome's own word, then what `detail` adds
+/// (「送信失敗（再送待ち）: …」).
+pub(crate) fn said(outcome: MailOutcome, detail: impl std::fmt::Display) -> MailResult {
+    MailResult::new(outcome, format!("{}{detail}", outcome.label()))
 }
 
 /// Now in Asia/Tokyo, RFC 3339: metadata only, never logic.

@@ -21,7 +21,7 @@ use super::smtp::Session;
 use super::stages::{Stage, stage_on, wants_reminder};
 use super::templates::DueReport;
 use super::window::{Budget, Closed};
-use super::{Mailer, NotificationRow, NotifyOutcome, eml, now_stamp};
+use super::{Mailer, NotificationRow, NotifyOutcome, eml, now_stamp, said};
 use crate::calendar::fy_label;
 use crate::compliance::reports::ReportDue;
 use crate::model::{
@@ -232,7 +232,7 @@ impl Run<'_> {
                     stage,
                     email,
                     "",
-                    MailResult::new(MailOutcome::NotSent, "未送信（宛先不備・要確認）"),
+                    said(MailOutcome::NotSent, "（宛先不備・要確認）"),
                 );
                 None
             }
@@ -249,13 +249,13 @@ impl Run<'_> {
                 let n = letter.reports.len();
                 self.out.queued += n;
                 self.out.failed += n;
-                self.out.messages.push(e.clone());
+                self.out.messages.push(e.to_string());
                 self.rows(
                     letter,
                     "",
-                    &MailResult::new(
+                    &said(
                         MailOutcome::NotSent,
-                        format!("未送信（テンプレートエラー）: {e}"),
+                        format_args!("（テンプレートエラー）: {e}"),
                     ),
                     None,
                 );
@@ -298,7 +298,7 @@ impl Run<'_> {
                 bytes: msg.formatted(),
             }),
             Err(e) => {
-                self.invalid_header(letter, &email, &rendered.subject, &e);
+                self.invalid_header(letter, &email, &rendered.subject, &e.to_string());
                 None
             }
         }
@@ -319,7 +319,7 @@ impl Run<'_> {
                 d.stage,
                 to,
                 subject,
-                MailResult::new(MailOutcome::NotSent, "未送信（件名に使えない文字・要確認）"),
+                said(MailOutcome::NotSent, "（件名に使えない文字・要確認）"),
             );
         }
     }
@@ -342,10 +342,13 @@ impl Run<'_> {
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
         let name = eml::file_name(&parts);
         let result = match eml::write(dir, &name, &ready.bytes) {
-            Ok(_) => MailResult::new(MailOutcome::Previewed, format!("試行（.eml出力）: {name}")),
+            Ok(_) => said(MailOutcome::Previewed, format_args!("（.eml出力）: {name}")),
             Err(e) => {
-                self.out.messages.push(e.clone());
-                MailResult::new(MailOutcome::NotSent, format!("試行（.eml出力失敗）: {e}"))
+                self.out.messages.push(e.to_string());
+                MailResult::new(
+                    MailOutcome::NotSent,
+                    format!("{}（.eml出力失敗）: {e}", MailOutcome::Previewed),
+                )
             }
         };
         self.rows(letter, &ready.subject, &result, None);
@@ -366,13 +369,13 @@ impl Run<'_> {
         let queued = self.state.outbox_queue_many(self.job, &keys, &now);
         let n = keys.len();
         let result = match &queued {
-            Ok(()) => MailResult::new(
+            Ok(()) => said(
                 MailOutcome::Held,
-                format!("送信保留（{}ため今夜は送らず、次回送信）", why.reason()),
+                format_args!("（{}ため今夜は送らず、次回送信）", why.reason()),
             ),
-            Err(e) => MailResult::new(
+            Err(e) => said(
                 MailOutcome::NotSent,
-                format!("未送信（状態ファイルに記録できません）: {e}"),
+                format_args!("（状態ファイルに記録できません）: {e}"),
             ),
         };
         for letter in held {
@@ -423,13 +426,8 @@ impl Run<'_> {
                 continue;
             };
             let result = match e.status {
-                OutboxStatus::Sent => {
-                    MailResult::new(MailOutcome::Sent, "送信済（同じ基準日の先の実行）")
-                }
-                _ => MailResult::new(
-                    MailOutcome::Uncertain,
-                    "送信不明（同じ基準日の先の実行・要確認）",
-                ),
+                OutboxStatus::Sent => said(MailOutcome::Sent, "（同じ基準日の先の実行）"),
+                _ => said(MailOutcome::Uncertain, "（同じ基準日の先の実行・要確認）"),
             };
             let at = e.sent_at.clone().unwrap_or(e.updated_at.clone());
             self.row_with_id(

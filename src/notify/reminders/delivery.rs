@@ -4,10 +4,10 @@
 
 use super::{Letter, Ready, Run, key, what};
 use crate::model::{MailOutcome, MailResult};
-use crate::notify::now_stamp;
 use crate::notify::smtp::{SendResult, Session};
 use crate::notify::templates::DueReport;
-use crate::state::outbox::{Claim, OutboxKey, OutboxStatus};
+use crate::notify::{MailError, now_stamp, said};
+use crate::state::outbox::{Claim, OutboxKey, OutboxStatus, Sender};
 use crate::state::sent_log::{Event, Record, RecordFields, SentLog};
 
 impl Run<'_> {
@@ -18,22 +18,20 @@ impl Run<'_> {
         to: &str,
         ready: &Ready,
         now: &str,
-    ) -> Result<bool, String> {
-        self.ensure_sender()?;
-        let sender = self.sender.as_ref().ok_or_else(String::new)?;
-        self.state
-            .outbox_claim(
-                sender,
-                k,
-                Claim {
-                    job: self.job,
-                    recipient: to,
-                    subject: &ready.subject,
-                    message_id: &ready.message_id,
-                    now,
-                },
-            )
-            .map_err(|e| e.to_string())
+    ) -> Result<bool, MailError> {
+        let (state, job) = (self.state, self.job);
+        let sender = self.ensure_sender()?;
+        Ok(state.outbox_claim(
+            sender,
+            k,
+            Claim {
+                job,
+                recipient: to,
+                subject: &ready.subject,
+                message_id: &ready.message_id,
+                now,
+            },
+        )?)
     }
 
     /// Claims the letter's keys, sends one message for those won and
@@ -52,9 +50,9 @@ impl Run<'_> {
             self.rows(
                 &letter,
                 &ready.subject,
-                &MailResult::new(
+                &said(
                     MailOutcome::NotSent,
-                    "未送信（状態ファイルに記録できないため送信せず）",
+                    "（状態ファイルに記録できないため送信せず）",
                 ),
                 None,
             );
@@ -76,13 +74,10 @@ impl Run<'_> {
                     d.stage,
                     &to,
                     &ready.subject,
-                    MailResult::new(
-                        MailOutcome::NotSent,
-                        "未送信（他の処理が送信中または送信済）",
-                    ),
+                    said(MailOutcome::NotSent, "（他の処理が送信中または送信済）"),
                 ),
                 Err(e) => {
-                    let result = self.unrecordable(e.clone());
+                    let result = self.unrecordable(e.to_string());
                     self.row(d.row, d.stage, &to, &ready.subject, result);
                 }
             }
@@ -131,9 +126,8 @@ impl Run<'_> {
             logged
                 .and_then(|()| state.outbox_mark_data_all(&keys, &ready.message_id))
                 .map_err(|e| {
-                    let e = e.to_string();
-                    mark_failed = Some(e.clone());
-                    e
+                    mark_failed = Some(e.to_string());
+                    MailError::State(e)
                 })
         };
         let result = session.send_marked(
@@ -175,7 +169,7 @@ impl Run<'_> {
         self.rows(
             letter,
             &ready.subject,
-            &MailResult::new(MailOutcome::Failed, format!("送信失敗（再送待ち）: {why}")),
+            &said(MailOutcome::Failed, format_args!("（再送待ち）: {why}")),
             None,
         );
     }
@@ -198,9 +192,9 @@ impl Run<'_> {
             let result = match queued {
                 Ok(()) => {
                     self.out.queued += 1;
-                    MailResult::new(
+                    said(
                         MailOutcome::Held,
-                        "送信保留（中継サーバーが応答しないため今回は送らず、次回送信）",
+                        "（中継サーバーが応答しないため今回は送らず、次回送信）",
                     )
                 }
                 Err(e) => self.unrecordable(e.to_string()),
@@ -213,9 +207,9 @@ impl Run<'_> {
     /// no letter after it is (see [`Run::send`]).
     fn unrecordable(&mut self, e: String) -> MailResult {
         self.unrecorded += 1;
-        let result = MailResult::new(
+        let result = said(
             MailOutcome::NotSent,
-            format!("未送信（状態ファイルに記録できないため送信せず）: {e}"),
+            format_args!("（状態ファイルに記録できないため送信せず）: {e}"),
         );
         self.state_broken = Some(e);
         result
@@ -243,20 +237,16 @@ impl Run<'_> {
     ) {
         let n = letter.reports.len();
         let (status, error, label) = match &result {
-            SendResult::Accepted => (
-                OutboxStatus::Sent,
-                None,
-                MailResult::new(MailOutcome::Sent, "送信済"),
-            ),
+            SendResult::Accepted => (OutboxStatus::Sent, None, said(MailOutcome::Sent, "")),
             SendResult::NotSent(e) => (
                 OutboxStatus::Failed,
                 Some(e.as_str()),
-                MailResult::new(MailOutcome::Failed, format!("送信失敗（再送待ち）: {e}")),
+                said(MailOutcome::Failed, format_args!("（再送待ち）: {e}")),
             ),
             SendResult::InDoubt(e) => (
                 OutboxStatus::Uncertain,
                 Some(e.as_str()),
-                MailResult::new(MailOutcome::Uncertain, format!("送信不明（要確認）: {e}")),
+                said(MailOutcome::Uncertain, format_args!("（要確認）: {e}")),
             ),
         };
         match status {
@@ -295,13 +285,13 @@ impl Run<'_> {
 
     /// Registers this process as a sender on its first claim, so a run with
     /// nothing to send leaves no lock file.
-    pub(super) fn ensure_sender(&mut self) -> Result<(), String> {
-        if self.sender.is_none() {
-            self.sender = Some(self.state.outbox_sender().map_err(|e| e.to_string())?);
-        }
+    pub(super) fn ensure_sender(&mut self) -> Result<&Sender, MailError> {
         if self.sent_log.is_none() {
-            self.sent_log = Some(SentLog::open(&self.state.path).map_err(|e| e.to_string())?);
+            self.sent_log = Some(SentLog::open(&self.state.path)?);
         }
-        Ok(())
+        match &mut self.sender {
+            Some(sender) => Ok(sender),
+            empty => Ok(empty.insert(self.state.outbox_sender()?)),
+        }
     }
 }
