@@ -127,7 +127,7 @@ pub fn run_exclusive(
         opts.trigger,
     )?;
     info!(job = %job.name, as_of = %opts.as_of, dry_run = opts.dry_run, trigger = %opts.trigger, run_id, "run started");
-    let mut outcome = execute(job, opts, &state, run_id, clock.now().naive_local());
+    let mut outcome = execute(job, opts, &state, run_id, clock);
     if let (Some(cause), Some(spec), false) = (outcome.cause, &job.email, opts.dry_run) {
         // Told to staff, and the sentence kept in the history with the failure.
         let told = notify_failure(
@@ -137,6 +137,7 @@ pub fn run_exclusive(
             opts.as_of,
             cause,
             &outcome.messages,
+            &**clock,
         );
         warn!(job = %job.name, "{told}");
         outcome.messages.push(told);
@@ -184,9 +185,10 @@ fn execute(
     opts: &RunOptions,
     state: &State,
     run_id: i64,
-    started: chrono::NaiveDateTime,
+    clock: &SharedClock,
 ) -> Outcome {
-    let (catalogue, mailer) = match prepare(job) {
+    let started = clock.now().naive_local();
+    let (catalogue, mailer) = match prepare(job, clock) {
         Ok(ready) => ready,
         Err(message) => return failed(FailureCause::Settings, message),
     };
@@ -248,7 +250,7 @@ fn execute(
     }
     let stopped = mailer
         .as_ref()
-        .and_then(|_| notify::sent_guard::stopped(state, opts.dry_run));
+        .and_then(|_| notify::sent_guard::stopped(state, opts.dry_run, &**clock));
     let mail = mailer.as_ref().map(|(mailer, spec)| {
         if let Some(stopped) = stopped.clone() {
             return stopped;
@@ -394,20 +396,28 @@ fn execute(
 /// The catalogue and, when the job mails, its mailer and `[email]` section.
 type Prepared<'j> = (Catalogue, Option<(Mailer, &'j EmailSpec)>);
 
-fn prepare(job: &Job) -> Result<Prepared<'_>, String> {
+fn prepare<'j>(job: &'j Job, clock: &SharedClock) -> Result<Prepared<'j>, String> {
     let catalogue = match &job.programs {
         None => Catalogue::builtin(),
         Some(path) => Catalogue::load(path).map_err(|e| e.to_string())?,
     };
-    let mailer = match &job.email {
-        None => None,
-        Some(spec) => Some((
-            Mailer::new(spec, &default_templates(job))
-                .map_err(|e| format!("ジョブファイル {} のメール設定: {e}", job.path.display()))?,
-            spec,
-        )),
-    };
-    Ok((catalogue, mailer))
+    let mailer = mailer(job, clock.clone())?;
+    Ok((catalogue, mailer.zip(job.email.as_ref())))
+}
+
+/// The job's mailer when it mails: `[email]` checked, the templates loaded
+/// and each one checked, or the sentence saying which setting or template
+/// file is wrong. Built when a job is loaded (the daemon's start, `jobs`),
+/// so a broken template is refused there and not at 02:30, and again when
+/// a night runs, so templates edited since are the ones the night uses.
+pub fn mailer(job: &Job, clock: SharedClock) -> Result<Option<Mailer>, String> {
+    job.email
+        .as_ref()
+        .map(|spec| {
+            Mailer::new(spec, &default_templates(job), clock)
+                .map_err(|e| format!("ジョブファイル {} のメール設定: {e}", job.path.display()))
+        })
+        .transpose()
 }
 
 /// A dry run's count of the .eml files it wrote and where (logged too).

@@ -198,7 +198,7 @@ fn templates(r: &mut Report, job: &Job) {
     };
     let dir = job.path.parent().unwrap_or(Path::new("."));
     let default = job::join_clean(dir, "../templates");
-    match Mailer::new(spec, &default) {
+    match Mailer::new(spec, &default, crate::clock::system()) {
         Ok(_) => {
             let from = spec
                 .templates

@@ -94,9 +94,9 @@ pub fn resolve(
         report_fy,
         stage,
     };
-    let now = crate::pipeline::now_tokyo().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    let now = crate::clock::Stamp::at(crate::pipeline::now_tokyo());
     let found = state
-        .outbox_resolve(&key, delivered, &now)
+        .outbox_resolve(&key, delivered, now)
         .map_err(CliError::from_error)?;
     let mut done = Finished::new(if found {
         Exit::Done

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::message::{self, AttachedFile, Draft, HeaderText, XLSX_MIME};
 use super::smtp::{SendResult, Session};
 use super::templates::{DIGEST_TEMPLATE, Rendered};
-use super::{MailCounts, MailError, Mailer, NotificationRow, eml, now_stamp, said};
+use super::{MailCounts, MailError, Mailer, NotificationRow, eml, said};
 use crate::calendar::{fy_label, wareki};
 use crate::compliance::reports::{ReportDue, ReportState};
 use crate::compliance::restriction::{AssetRestriction, AssetState};
@@ -321,15 +321,18 @@ fn build(
         &format!("digest/{}/{}", facts.job, facts.as_of),
         &mailer.from,
     );
-    let msg = message::build(Draft {
-        from: mailer.from.clone(),
-        reply_to: None,
-        to: mailer.staff.clone(),
-        subject,
-        body,
-        message_id: message_id.clone(),
-        attachment,
-    })?;
+    let msg = message::build(
+        Draft {
+            from: mailer.from.clone(),
+            reply_to: None,
+            to: mailer.staff.clone(),
+            subject,
+            body,
+            message_id: message_id.clone(),
+            attachment,
+        },
+        mailer.clock.stamp(),
+    )?;
     Ok((msg, message_id))
 }
 
@@ -362,7 +365,7 @@ pub fn send_digest(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut row = NotificationRow {
-        at: now_stamp(),
+        at: mailer.clock.stamp().to_string(),
         to: mailer
             .staff
             .iter()

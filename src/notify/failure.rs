@@ -8,10 +8,11 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use lettre::Address;
 
+use super::MailError;
 use super::message::{self, Draft, HeaderText};
 use super::smtp::{SendResult, Session, SmtpConfig};
-use super::{MailError, now_stamp};
 use crate::calendar::wareki;
+use crate::clock::Clock;
 use crate::job::EmailSpec;
 use crate::state::State;
 use crate::state::failure_mails::{Claim, FailureMailStatus};
@@ -63,8 +64,9 @@ pub fn notify_failure(
     as_of: NaiveDate,
     cause: FailureCause,
     what: &[String],
+    clock: &dyn Clock,
 ) -> String {
-    match send(spec, state, job, as_of, cause, what) {
+    match send(spec, state, job, as_of, cause, what, clock) {
         Ok(Sent::Delivered(to)) => {
             format!("実行できなかったことを職員（{to}）にメールで知らせました。")
         }
@@ -94,6 +96,7 @@ fn send(
     as_of: NaiveDate,
     cause: FailureCause,
     what: &[String],
+    clock: &dyn Clock,
 ) -> Result<Sent, MailError> {
     let from = message::mailbox("差出人", &spec.from)?;
     let staff = spec
@@ -115,27 +118,30 @@ fn send(
     let subject = HeaderText::subject("件名", &subject_text)?;
     let message_id = message::message_id(&format!("failure/{job}/{as_of}"), &from);
     let recipients = spec.staff.join(", ");
-    let now = now_stamp();
+    let now = clock.stamp();
     if let Some(state) = state {
-        match state.failure_mail_claim(job, as_of, &recipients, &subject_text, &message_id, &now)? {
+        match state.failure_mail_claim(job, as_of, &recipients, &subject_text, &message_id, now)? {
             Claim::Won => {}
             Claim::Taken(_) => return Ok(Sent::AlreadyTold),
         }
     }
-    let msg = message::build(Draft {
-        from: from.clone(),
-        reply_to: None,
-        to: staff.clone(),
-        subject,
-        body: body(job, as_of, cause, what),
-        message_id,
-        attachment: None,
-    });
+    let msg = message::build(
+        Draft {
+            from: from.clone(),
+            reply_to: None,
+            to: staff.clone(),
+            subject,
+            body: body(job, as_of, cause, what),
+            message_id,
+            attachment: None,
+        },
+        now,
+    );
     let finish = |status, error: Option<&str>| {
         if let Some(state) = state {
             // The mail's own outcome is what staff need; a state error
             // here only means it may be sent once more.
-            let _ = state.failure_mail_finish(job, as_of, status, error, &now_stamp());
+            let _ = state.failure_mail_finish(job, as_of, status, error, clock.stamp());
         }
     };
     let msg = match msg {

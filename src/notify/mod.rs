@@ -12,9 +12,10 @@
 //! - `dates` and `wrap`: dates as notices write them (令和6年4月30日（火）, the
 //!   reply-by day) and body lines wrapped for a phone.
 //!
-//! The wall clock is read here only for metadata (the Date header, the
-//! 通知 sheet's 日時, the outbox's timestamps); which mail is due is decided
-//! by the as-of date alone.
+//! The clock is the night's, passed in with the [`Mailer`] (never read
+//! here): it stamps metadata (the Date header, the 通知 sheet's 日時, the
+//! outbox's timestamps) and tells whether the sending window is open; which
+//! mail is due is decided by the as-of date alone.
 //!
 //! The guarantees (each reminder at most once, loud when in doubt), the
 //! `--dry-run` preview and the relay URL forms are documented for operators
@@ -39,6 +40,7 @@ use std::time::Duration;
 
 use lettre::message::Mailbox;
 
+use crate::clock::SharedClock;
 use crate::job::EmailSpec;
 use crate::model::{Finding, MailOutcome, MailResult};
 
@@ -66,7 +68,7 @@ pub struct Mailer {
     rate_per_minute: u32,
     window: window::SendWindow,
     /// When the night began and whether its window is still open.
-    clock: crate::clock::SharedClock,
+    clock: SharedClock,
     smtp: smtp::SmtpConfig,
     templates: templates::Templates,
 }
@@ -75,7 +77,14 @@ impl Mailer {
     /// Checks the `[email]` section and loads the templates from
     /// `spec.templates`, else `default_templates` when that folder exists,
     /// else the templates compiled into the binary.
-    pub fn new(spec: &EmailSpec, default_templates: &Path) -> Result<Mailer, MailError> {
+    ///
+    /// `clock` is the night's: it decides whether the sending window is
+    /// open, and stamps the Date header, 通知's 日時 and the outbox.
+    pub fn new(
+        spec: &EmailSpec,
+        default_templates: &Path,
+        clock: SharedClock,
+    ) -> Result<Mailer, MailError> {
         let setting = |key: &'static str, message: String| MailError::Setting { key, message };
         let from = message::mailbox("差出人", &spec.from)
             .map_err(|e| setting("email.from", e.to_string()))?;
@@ -123,16 +132,10 @@ impl Mailer {
             reply_within_days: spec.reply_within_days,
             rate_per_minute: spec.rate_per_minute,
             window: spec.window,
-            clock: crate::clock::system(),
+            clock,
             smtp,
             templates,
         })
-    }
-
-    /// The same mailer reading `clock` for its sending window (tests).
-    pub fn with_clock(mut self, clock: crate::clock::SharedClock) -> Mailer {
-        self.clock = clock;
-        self
     }
 
     /// The reminder about `reports` (one grantee's, tonight) as it would be
@@ -209,13 +212,6 @@ impl NotifyOutcome {
 /// (「送信失敗（再送待ち）: …」).
 pub(crate) fn said(outcome: MailOutcome, detail: impl std::fmt::Display) -> MailResult {
     MailResult::new(outcome, format!("{}{detail}", outcome.label()))
-}
-
-/// Now in Asia/Tokyo, RFC 3339: metadata only, never logic.
-pub(crate) fn now_stamp() -> String {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Tokyo)
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use super::smtp::Session;
 use super::stages::{Stage, stage_on, wants_reminder};
 use super::templates::DueReport;
 use super::window::{Budget, Closed};
-use super::{Mailer, NotificationRow, NotifyOutcome, eml, now_stamp, said};
+use super::{Mailer, NotificationRow, NotifyOutcome, eml, said};
 use crate::calendar::fy_label;
 use crate::compliance::reports::ReportDue;
 use crate::model::{
@@ -179,7 +179,7 @@ impl Run<'_> {
             result: result.text.clone(),
         });
         self.out.rows.push(NotificationRow {
-            at: now_stamp(),
+            at: self.mailer.clock.stamp().to_string(),
             to: to.to_string(),
             subject: subject.to_string(),
             kind: MailKind::Reminder(stage),
@@ -290,7 +290,7 @@ impl Run<'_> {
             message_id: message_id.clone(),
             attachment: None,
         };
-        match message::build(draft) {
+        match message::build(draft, self.mailer.clock.stamp()) {
             Ok(msg) => Some(Ready {
                 to: letter.to.clone(),
                 subject: subject_text,
@@ -358,7 +358,7 @@ impl Run<'_> {
     /// outbox in one transaction (70,000 of them must not cost a night of
     /// fsyncs), 送信保留 on 通知, one sentence for stderr and the history.
     fn hold_for_window(&mut self, held: &[Letter<'_>], why: Closed) {
-        let now = now_stamp();
+        let now = self.mailer.clock.stamp();
         let mut keys = Vec::new();
         for letter in held {
             let to = letter.to.email.to_string();
@@ -366,7 +366,7 @@ impl Run<'_> {
                 keys.push((key(d.row, d.stage), to.clone()));
             }
         }
-        let queued = self.state.outbox_queue_many(self.job, &keys, &now);
+        let queued = self.state.outbox_queue_many(self.job, &keys, now);
         let n = keys.len();
         let result = match &queued {
             Ok(()) => said(
@@ -502,9 +502,9 @@ pub fn send_reminders(
         unrecorded: 0,
     };
     if !dry_run {
-        let now = now_stamp();
+        let now = mailer.clock.stamp();
         let mut errors = Vec::new();
-        if let Err(e) = state.outbox_recover(&now) {
+        if let Err(e) = state.outbox_recover(now) {
             errors.push(e.to_string());
         }
         // One transaction for the night's expiries: 70,000 reports must
@@ -515,7 +515,7 @@ pub fn send_reminders(
                     &row.application_id,
                     row.report_fy,
                     stage.map(Stage::code),
-                    &now,
+                    now,
                 ) {
                     errors.push(e.to_string());
                 }

@@ -27,14 +27,14 @@ fn templates() -> PathBuf {
 
 #[test]
 fn without_a_contact_the_sender_is_the_contact() {
-    let m = Mailer::new(&spec(), &templates()).unwrap();
+    let m = Mailer::new(&spec(), &templates(), crate::clock::system()).unwrap();
     assert_eq!(
         m.contact,
         "綾瀬市 工業振興企業誘致課\nメール: kogyo@example.jp"
     );
     let mut with = spec();
     with.contact = Some("  綾瀬市 工業振興企業誘致課 電話 0467-70-5617 ".into());
-    let m = Mailer::new(&with, &templates()).unwrap();
+    let m = Mailer::new(&with, &templates(), crate::clock::system()).unwrap();
     assert_eq!(m.contact, "綾瀬市 工業振興企業誘致課 電話 0467-70-5617");
 }
 
@@ -69,7 +69,9 @@ fn bad_settings_name_their_key_when_the_job_loads() {
     for (change, key, needle) in cases {
         let mut s = spec();
         change(&mut s);
-        let err = Mailer::new(&s, &templates()).unwrap_err().to_string();
+        let err = Mailer::new(&s, &templates(), crate::clock::system())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(key) && err.contains(needle), "{err}");
         assert!(!err.contains("s3cret"), "{err}");
     }

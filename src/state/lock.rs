@@ -14,12 +14,12 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, FixedOffset, SecondsFormat};
+use chrono::{DateTime, FixedOffset};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use tracing::warn;
 
 use super::{State, StateError};
-use crate::clock::{Clock, SharedClock};
+use crate::clock::{Clock, SharedClock, Stamp};
 
 /// How long a lease lasts without a heartbeat, and how often it is renewed.
 #[derive(Debug, Clone)]
@@ -79,7 +79,7 @@ impl JobLock {
         let mut state = State::open(db)?;
         let now = clock.now();
         let holder = new_holder_id();
-        let stamp = timestamp(now);
+        let stamp = Stamp::at(now);
         let taken = {
             let tx = state
                 .conn
@@ -205,10 +205,6 @@ fn sql_err(db: &Path, source: rusqlite::Error) -> StateError {
     }
 }
 
-fn timestamp(t: DateTime<FixedOffset>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, false)
-}
-
 /// A lease is abandoned when its heartbeat is older than the lease (or
 /// unreadable), or when its holder is a process of this host that is gone.
 pub(crate) fn is_abandoned(
@@ -216,9 +212,9 @@ pub(crate) fn is_abandoned(
     now: DateTime<FixedOffset>,
     lease: Duration,
 ) -> bool {
-    let expired = match DateTime::parse_from_rfc3339(&current.heartbeat_at) {
-        Ok(beat) => (now - beat).to_std().is_ok_and(|age| age > lease),
-        Err(_) => true,
+    let expired = match Stamp::parse(&current.heartbeat_at) {
+        Some(beat) => (now - beat.instant()).to_std().is_ok_and(|age| age > lease),
+        None => true,
     };
     expired || holder_process_is_gone(&current.holder)
 }
@@ -356,7 +352,7 @@ fn beat(
         }
         match state.conn.execute(
             "UPDATE job_locks SET heartbeat_at = ?3 WHERE job = ?1 AND holder = ?2",
-            params![job, holder, timestamp(clock.now())],
+            params![job, holder, clock.stamp()],
         ) {
             Ok(0) => warn!(
                 job,

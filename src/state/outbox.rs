@@ -27,6 +27,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use sha2::{Digest, Sha256};
 
 use super::{State, StateError};
+use crate::clock::Stamp;
 use crate::model::{FiscalYear, Stage};
 
 /// Where one reminder stands.
@@ -122,7 +123,7 @@ pub struct Claim<'a> {
     pub recipient: &'a str,
     pub subject: &'a str,
     pub message_id: &'a str,
-    pub now: &'a str,
+    pub now: Stamp,
 }
 
 /// A sending process's proof of life: an exclusive lock on its own file,
@@ -247,7 +248,7 @@ impl State {
     /// Settles `sending` rows whose process is gone and returns them with
     /// their new status: `queued` when the message had not started going out
     /// (phase `claimed`), else `uncertain`. Rows of live senders are left alone.
-    pub fn outbox_recover(&self, now: &str) -> Result<Vec<OutboxEntry>, StateError> {
+    pub fn outbox_recover(&self, now: Stamp) -> Result<Vec<OutboxEntry>, StateError> {
         let owners: Vec<Option<String>> = {
             let mut stmt = self
                 .conn
@@ -274,7 +275,11 @@ impl State {
         Ok(recovered)
     }
 
-    fn settle_owner(&self, owner: Option<&str>, now: &str) -> Result<Vec<OutboxEntry>, StateError> {
+    fn settle_owner(
+        &self,
+        owner: Option<&str>,
+        now: Stamp,
+    ) -> Result<Vec<OutboxEntry>, StateError> {
         let tx = || -> rusqlite::Result<Vec<OutboxEntry>> {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             let sql = format!(
@@ -458,7 +463,7 @@ impl State {
         &self,
         job: &str,
         keys: &[(OutboxKey, String)],
-        now: &str,
+        now: Stamp,
     ) -> Result<(), StateError> {
         let tx = || -> rusqlite::Result<()> {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
@@ -490,7 +495,7 @@ impl State {
         message_id: &str,
         status: OutboxStatus,
         error: Option<&str>,
-        now: &str,
+        now: Stamp,
     ) -> Result<(), StateError> {
         self.conn
             .execute(
@@ -519,7 +524,7 @@ impl State {
         application_id: &str,
         report_fy: FiscalYear,
         current: Option<&str>,
-        now: &str,
+        now: Stamp,
     ) -> Result<usize, StateError> {
         self.conn
             .prepare_cached(
@@ -602,7 +607,7 @@ impl State {
         &self,
         key: &OutboxKey,
         delivered: bool,
-        now: &str,
+        now: Stamp,
     ) -> Result<bool, StateError> {
         let status = if delivered { "sent" } else { "queued" };
         let changed = self

@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use super::outbox::{OutboxEntry, OutboxKey, OutboxStatus};
 use super::{State, StateError};
+use crate::clock::Stamp;
 use crate::model::Stage;
 
 /// The log's name is the state file's with this appended.
@@ -100,7 +101,7 @@ pub struct RecordFields<'a> {
     pub job: &'a str,
     pub recipient: &'a str,
     pub subject: &'a str,
-    pub at: &'a str,
+    pub at: Stamp,
 }
 
 /// Appends records, each batch in one write, synced before returning.
@@ -255,7 +256,7 @@ fn known(entry: Option<&OutboxEntry>, r: &Record) -> bool {
 
 /// The log's records for what the outbox already holds as gone out (`sent`)
 /// or maybe gone out (`uncertain`), for the upgrade and for reconciling.
-fn records_of(entries: &[&OutboxEntry], at: &str) -> Vec<Record> {
+fn records_of(entries: &[&OutboxEntry], at: Stamp) -> Vec<Record> {
     entries
         .iter()
         .map(|e| {
@@ -272,7 +273,7 @@ fn records_of(entries: &[&OutboxEntry], at: &str) -> Vec<Record> {
                     job: &e.job,
                     recipient: &e.recipient,
                     subject: &e.subject,
-                    at: e.sent_at.as_deref().unwrap_or(at),
+                    at: e.sent_at.as_deref().and_then(Stamp::parse).unwrap_or(at),
                 },
             )
         })
@@ -300,7 +301,7 @@ impl State {
             .map_err(|e| self.sql(e))
     }
 
-    fn mark_sent_log_started(&self, now: &str) -> Result<(), StateError> {
+    fn mark_sent_log_started(&self, now: Stamp) -> Result<(), StateError> {
         self.conn
             .execute(
                 "INSERT OR IGNORE INTO sent_log_meta (id, started_at) VALUES (1, ?1)",
@@ -313,7 +314,7 @@ impl State {
     /// Compares the outbox with the sent-keys log (see the module doc). The
     /// first time, for a state file from before the log, with no log yet,
     /// the outbox is written to a new log.
-    pub fn sent_log_agreement(&self, now: &str) -> Result<Agreement, StateError> {
+    pub fn sent_log_agreement(&self, now: Stamp) -> Result<Agreement, StateError> {
         let log_path = path_for(&self.path);
         let entries = self.outbox_entries()?;
         let records = read(&log_path)?;
@@ -373,7 +374,7 @@ impl State {
     /// (`sent`; `uncertain` for a mail the log shows only as handed over),
     /// the outbox's sends the log lacks appended to it. Afterwards the two
     /// agree. Nothing is ever marked for sending again.
-    pub fn sent_log_reconcile(&self, now: &str) -> Result<Reconciled, StateError> {
+    pub fn sent_log_reconcile(&self, now: Stamp) -> Result<Reconciled, StateError> {
         let log_path = path_for(&self.path);
         let records = read(&log_path)?.unwrap_or_default();
         let entries = self.outbox_entries()?;

@@ -3,10 +3,11 @@
 //! at most once (the parent module's doc tells the whole sequence).
 
 use super::{Letter, Ready, Run, key, what};
+use crate::clock::Stamp;
 use crate::model::{MailOutcome, MailResult};
 use crate::notify::smtp::{SendResult, Session};
 use crate::notify::templates::DueReport;
-use crate::notify::{MailError, now_stamp, said};
+use crate::notify::{MailError, said};
 use crate::state::outbox::{Claim, OutboxKey, OutboxStatus, Sender};
 use crate::state::sent_log::{Event, Record, RecordFields, SentLog};
 
@@ -17,7 +18,7 @@ impl Run<'_> {
         k: &OutboxKey,
         to: &str,
         ready: &Ready,
-        now: &str,
+        now: Stamp,
     ) -> Result<bool, MailError> {
         let (state, job) = (self.state, self.job);
         let sender = self.ensure_sender()?;
@@ -58,16 +59,16 @@ impl Run<'_> {
             );
             return;
         }
-        let now = now_stamp();
+        let now = self.mailer.clock.stamp();
         if session.stopped().is_some() {
-            self.hold(&letter, &ready, &now);
+            self.hold(&letter, &ready, now);
             return;
         }
         let asked = letter.reports.len();
         let mut won: Vec<DueReport<'r>> = Vec::new();
         for d in std::mem::take(&mut letter.reports) {
             let k = key(d.row, d.stage);
-            match self.claim(&k, &to, &ready, &now) {
+            match self.claim(&k, &to, &ready, now) {
                 Ok(true) => won.push(d),
                 Ok(false) => self.row(
                     d.row,
@@ -109,7 +110,7 @@ impl Run<'_> {
             job: self.job,
             recipient: &to,
             subject: &ready.subject,
-            at: &now,
+            at: now,
         };
         let records =
             |event| -> Vec<Record> { keys.iter().map(|k| Record::new(event, k, fields)).collect() };
@@ -153,14 +154,14 @@ impl Run<'_> {
     /// Puts claimed keys back (`failed`, tried again next run) when the
     /// message will not be sent after all.
     pub(super) fn release(&mut self, letter: &Letter<'_>, ready: &Ready, why: &str) {
-        let now = now_stamp();
+        let now = self.mailer.clock.stamp();
         for k in letter.keys() {
             let _ = self.state.outbox_finish(
                 &k,
                 &ready.message_id,
                 OutboxStatus::Failed,
                 Some(why),
-                &now,
+                now,
             );
         }
         let n = letter.reports.len();
@@ -176,7 +177,7 @@ impl Run<'_> {
 
     /// Leaves the letter's keys queued for the next run without trying
     /// them: the relay missed a deadline or could not be reached earlier.
-    pub(super) fn hold(&mut self, letter: &Letter<'_>, ready: &Ready, now: &str) {
+    pub(super) fn hold(&mut self, letter: &Letter<'_>, ready: &Ready, now: Stamp) {
         let to = ready.to.email.to_string();
         for d in &letter.reports {
             let queued = self.state.outbox_queue(
@@ -268,10 +269,13 @@ impl Run<'_> {
             }
         }
         for (d, k) in letter.reports.iter().zip(keys) {
-            if let Err(e) =
-                self.state
-                    .outbox_finish(k, &ready.message_id, status, error, &now_stamp())
-            {
+            if let Err(e) = self.state.outbox_finish(
+                k,
+                &ready.message_id,
+                status,
+                error,
+                self.mailer.clock.stamp(),
+            ) {
                 // The row stays `sending`; the next run declares it uncertain.
                 self.out.messages.push(format!(
                     "{}（Message-ID {}）の送信結果を状態ファイルに記録できませんでした: {e}",
