@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use super::MailError;
 use crate::clock::Stamp;
-use crate::state::outbox::random_token;
+use crate::state::token::random_token;
 
 /// The xlsx MIME type of the digest's attachment.
 pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod runs;
 pub mod sent_log;
 pub mod skipped;
+pub mod token;
 
 pub use digest_flags::KnownFlag;
 

@@ -17,15 +17,12 @@
 //! `<state file>.senders/`, which the OS releases when the process ends in
 //! any way, `kill -9` included.
 
-use std::collections::hash_map::RandomState;
 use std::fs::{File, TryLockError};
-use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::{OptionalExtension, Row, params};
-use sha2::{Digest, Sha256};
 
+use super::token::random_token;
 use super::{State, StateError};
 use crate::clock::Stamp;
 use crate::model::{FiscalYear, Stage};
@@ -146,25 +143,6 @@ impl Drop for Sender {
         // The lock goes with the file handle; the empty file is only litter.
         let _ = std::fs::remove_file(&self.path);
     }
-}
-
-/// 32 hex digits, unique per call: the OS-seeded hasher keys of std, the
-/// process id, the wall clock and a counter. Identity, not secrecy.
-pub fn random_token() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let seed = RandomState::new().hash_one((std::process::id(), nanos, n));
-    let digest = Sha256::new()
-        .chain_update(seed.to_le_bytes())
-        .chain_update(nanos.to_le_bytes())
-        .chain_update(n.to_le_bytes())
-        .chain_update(std::process::id().to_le_bytes())
-        .finalize();
-    hex::encode(&digest[..16])
 }
 
 /// The phase of a claim that has not started writing the message.

@@ -300,6 +300,19 @@ impl State {
             .optional()
             .map_err(|e| self.sql(e))
     }
+
+    /// Marks runs of `job` still `running` as failed. Only called while
+    /// holding the job's lock, when no run of it can be alive: such a row is
+    /// left by a process that stopped before recording its end.
+    pub fn fail_orphaned_runs(&self, job: &str) -> Result<usize, StateError> {
+        self.conn
+            .execute(
+                "UPDATE runs SET status = 'failed', message = ?2
+                 WHERE job = ?1 AND status = 'running'",
+                params![job, STOPPED_MESSAGE],
+            )
+            .map_err(|e| self.sql(e))
+    }
 }
 
 #[cfg(test)]
@@ -310,6 +323,28 @@ mod tests {
 
     fn at(s: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn orphaned_running_rows_are_marked_failed() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::open(&dir.path().join("h.db")).unwrap();
+        let d = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+        let t = at("2024-05-01T02:30:00+09:00");
+        state
+            .begin_run("nightly", d, t, false, Trigger::Schedule)
+            .unwrap();
+        state
+            .begin_run("weekly", d, t, false, Trigger::Schedule)
+            .unwrap();
+        assert_eq!(state.fail_orphaned_runs("nightly").unwrap(), 1);
+        let h = state.history(None, 10).unwrap();
+        let status: Vec<(&str, &str)> = h
+            .iter()
+            .map(|r| (r.job.as_str(), r.status.as_str()))
+            .collect();
+        assert!(status.contains(&("nightly", "failed")), "{status:?}");
+        assert!(status.contains(&("weekly", "running")), "{status:?}");
     }
 
     #[test]

@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use super::outbox::{OutboxEntry, OutboxKey, OutboxStatus};
+use super::outbox::{Claim, OutboxEntry, OutboxKey, OutboxStatus};
 use super::{State, StateError};
 use crate::clock::Stamp;
 use crate::model::Stage;
@@ -71,17 +71,19 @@ pub struct Record {
 }
 
 impl Record {
-    pub fn new(event: Event, key: &OutboxKey, entry: RecordFields<'_>) -> Record {
+    /// The line for `key` of the mail `claim` describes (what the outbox
+    /// recorded when the key was claimed).
+    pub fn new(event: Event, key: &OutboxKey, claim: Claim<'_>) -> Record {
         Record {
             event,
             application_id: key.application_id.clone(),
             report_fy: key.report_fy,
             stage: key.stage.code().to_string(),
-            message_id: entry.message_id.to_string(),
-            job: entry.job.to_string(),
-            recipient: entry.recipient.to_string(),
-            subject: entry.subject.to_string(),
-            at: entry.at.to_string(),
+            message_id: claim.message_id.to_string(),
+            job: claim.job.to_string(),
+            recipient: claim.recipient.to_string(),
+            subject: claim.subject.to_string(),
+            at: claim.now.to_string(),
         }
     }
 
@@ -92,16 +94,6 @@ impl Record {
             stage: Stage::from_code(&self.stage)?,
         })
     }
-}
-
-/// What a record says about its mail, besides its key.
-#[derive(Debug, Clone, Copy)]
-pub struct RecordFields<'a> {
-    pub message_id: &'a str,
-    pub job: &'a str,
-    pub recipient: &'a str,
-    pub subject: &'a str,
-    pub at: Stamp,
 }
 
 /// Appends records, each batch in one write, synced before returning.
@@ -268,12 +260,12 @@ fn records_of(entries: &[&OutboxEntry], at: Stamp) -> Vec<Record> {
             Record::new(
                 event,
                 &e.key,
-                RecordFields {
+                Claim {
                     message_id: e.message_id.as_deref().unwrap_or(""),
                     job: &e.job,
                     recipient: &e.recipient,
                     subject: &e.subject,
-                    at: e.sent_at.as_deref().and_then(Stamp::parse).unwrap_or(at),
+                    now: e.sent_at.as_deref().and_then(Stamp::parse).unwrap_or(at),
                 },
             )
         })

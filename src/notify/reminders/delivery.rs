@@ -9,30 +9,14 @@ use crate::notify::smtp::{SendResult, Session};
 use crate::notify::templates::DueReport;
 use crate::notify::{MailError, said};
 use crate::state::outbox::{Claim, OutboxKey, OutboxStatus, Sender};
-use crate::state::sent_log::{Event, Record, RecordFields, SentLog};
+use crate::state::sent_log::{Event, Record, SentLog};
 
 impl Run<'_> {
     /// Moves the key to `sending` under this process's name.
-    pub(super) fn claim(
-        &mut self,
-        k: &OutboxKey,
-        to: &str,
-        ready: &Ready,
-        now: Stamp,
-    ) -> Result<bool, MailError> {
-        let (state, job) = (self.state, self.job);
+    pub(super) fn claim(&mut self, k: &OutboxKey, claim: Claim<'_>) -> Result<bool, MailError> {
+        let state = self.state;
         let sender = self.ensure_sender()?;
-        Ok(state.outbox_claim(
-            sender,
-            k,
-            Claim {
-                job,
-                recipient: to,
-                subject: &ready.subject,
-                message_id: &ready.message_id,
-                now,
-            },
-        )?)
+        Ok(state.outbox_claim(sender, k, claim)?)
     }
 
     /// Claims the letter's keys, sends one message for those won and
@@ -64,11 +48,19 @@ impl Run<'_> {
             self.hold(&letter, &ready, now);
             return;
         }
+        // What the outbox and the sent-keys log both record of this mail.
+        let claim = Claim {
+            job: self.job,
+            recipient: &to,
+            subject: &ready.subject,
+            message_id: &ready.message_id,
+            now,
+        };
         let asked = letter.reports.len();
         let mut won: Vec<DueReport<'r>> = Vec::new();
         for d in std::mem::take(&mut letter.reports) {
             let k = key(d.row, d.stage);
-            match self.claim(&k, &to, &ready, now) {
+            match self.claim(&k, claim) {
                 Ok(true) => won.push(d),
                 Ok(false) => self.row(
                     d.row,
@@ -105,15 +97,8 @@ impl Run<'_> {
         }
         let keys = letter.keys();
         let state = self.state;
-        let fields = RecordFields {
-            message_id: &ready.message_id,
-            job: self.job,
-            recipient: &to,
-            subject: &ready.subject,
-            at: now,
-        };
         let records =
-            |event| -> Vec<Record> { keys.iter().map(|k| Record::new(event, k, fields)).collect() };
+            |event| -> Vec<Record> { keys.iter().map(|k| Record::new(event, k, claim)).collect() };
         let (data, sent) = (records(Event::Data), records(Event::Sent));
         let mut log = self.sent_log.take();
         let mut mark_failed = None;

@@ -1,6 +1,6 @@
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 
 use super::{Acquire, JobLock, LockHolder, LockOptions, this_host};
 use crate::clock::{ManualClock, SharedClock};
@@ -206,28 +206,6 @@ fn dropping_the_lock_stops_the_heartbeat_at_once_and_releases() {
         );
         assert_eq!(state.lock_holder("nightly").unwrap(), None, "round {round}");
     }
-}
-
-#[test]
-fn orphaned_running_rows_are_marked_failed() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = State::open(&dir.path().join("h.db")).unwrap();
-    let d = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
-    let t = at("2024-05-01T02:30:00+09:00");
-    state
-        .begin_run("nightly", d, t, false, crate::model::Trigger::Schedule)
-        .unwrap();
-    state
-        .begin_run("weekly", d, t, false, crate::model::Trigger::Schedule)
-        .unwrap();
-    assert_eq!(state.fail_orphaned_runs("nightly").unwrap(), 1);
-    let h = state.history(None, 10).unwrap();
-    let status: Vec<(&str, &str)> = h
-        .iter()
-        .map(|r| (r.job.as_str(), r.status.as_str()))
-        .collect();
-    assert!(status.contains(&("nightly", "failed")), "{status:?}");
-    assert!(status.contains(&("weekly", "running")), "{status:?}");
 }
 
 /// A state file from before issue 26: the lock's stamps to the millisecond,

@@ -294,10 +294,9 @@ fn one_message_marks_all_its_keys_or_none() {
 }
 
 #[test]
-fn tokens_are_hex_and_distinct() {
-    let (a, b) = (random_token(), random_token());
-    assert_eq!(a.len(), 32);
-    assert!(is_token(&a) && a != b);
+fn tokens_name_sender_files_and_nothing_else_does() {
+    let a = random_token();
+    assert!(is_token(&a));
     assert!(!is_token("../x") && !is_token(""));
 }
 

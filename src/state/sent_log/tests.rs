@@ -23,13 +23,7 @@ fn send(state: &State, app: &str) {
         now: stamp("2024-05-08T02:30:00+09:00"),
     };
     assert!(state.outbox_claim(&sender, &k, claim).unwrap());
-    let fields = RecordFields {
-        message_id: &mid,
-        job: "nightly",
-        recipient: "a@example.jp",
-        subject: "督促",
-        at: stamp("2024-05-08T02:30:00+09:00"),
-    };
+    let fields = claim;
     let mut log = SentLog::open(&state.path).unwrap();
     log.append(&[Record::new(Event::Data, &k, fields)]).unwrap();
     state.outbox_mark_data(&k, &mid).unwrap();
@@ -110,12 +104,12 @@ fn a_lost_log_and_a_handed_over_mail_are_told_apart() {
     // A `data` record the state file does not know becomes uncertain, never queued.
     let k = key("R5-009");
     let mut log = SentLog::open(&db).unwrap();
-    let fields = RecordFields {
+    let fields = Claim {
         message_id: "<x@example.jp>",
         job: "nightly",
         recipient: "b@example.jp",
         subject: "督促",
-        at: now(),
+        now: now(),
     };
     log.append(&[Record::new(Event::Data, &k, fields)]).unwrap();
     assert!(matches!(
