@@ -177,9 +177,11 @@ fn default_templates(job: &Job) -> PathBuf {
 }
 
 /// One night, stage after stage. Mail goes out only once the workbook is
-/// known to be writable: a workbook without the night's mails is written
-/// first, so a report path that cannot be written stops the run before any
-/// reminder is sent; the workbook is then written again with them.
+/// known to be writable: the report path is probed first (a temporary file
+/// written and removed where the workbook will go, see
+/// [`crate::report::atomic::probe`]), so a path that cannot be written stops
+/// the run before any reminder is sent; the workbook is written once, with
+/// the night's mails.
 fn execute(
     job: &Job,
     opts: &RunOptions,
@@ -192,27 +194,11 @@ fn execute(
         Ok(ready) => ready,
         Err(message) => return failed(FailureCause::Settings, message),
     };
-    let mut ingested = match stage("ingest", || ingest::read_inputs(&job.inputs, &catalogue)) {
-        Ok(i) => i,
-        Err(e) => return failed(FailureCause::Input, e.to_string()),
+    let (ingested, mut results, hold) = match evaluated(job, opts, state, run_id, &catalogue) {
+        Ok(night) => night,
+        Err(failure) => return failure,
     };
-    log_inputs(&ingested);
-    if let Err(e) = state.record_inputs(run_id, &ingested.summaries) {
-        return failed(FailureCause::State, e.to_string());
-    }
-    let baseline = state.input_counts(&job.name).unwrap_or_else(|e| {
-        warn!("input counts not readable: {e}");
-        Vec::new()
-    });
-    let hold = hold::assess(job, &ingested, &baseline, opts.confirm_inputs);
     let hold_notice = hold.lines();
-    let mut results = match stage("rules+compliance", || {
-        evaluation::evaluate(&catalogue, &ingested, opts.as_of)
-    }) {
-        Ok(r) => r,
-        Err(e) => return failed(FailureCause::Evaluation, e.to_string()),
-    };
-    ingested.inputs.release_evaluated();
     let report_path = job.report.path_for(opts.as_of);
     let templates = job.email.as_ref().and_then(|e| e.templates.clone());
     let protected = job.files_not_to_overwrite(
@@ -220,39 +206,15 @@ fn execute(
         &templates.unwrap_or_else(|| default_templates(job)),
     );
     let protected: Vec<&std::path::Path> = protected.iter().map(PathBuf::as_path).collect();
-    if mailer.is_some() {
-        let mut facts = notify::digest::facts(
-            job,
-            opts.as_of,
-            &ingested,
-            &results,
-            Default::default(),
-            Vec::new(),
-            // This workbook only proves the path writable; no digest reads it.
-            notify::digest::Lines::Skipped,
-        );
-        facts.hold.clone_from(&hold_notice);
-        let night = Night::summarise(Some(state), facts);
-        let run = compose::Run {
-            job,
-            as_of: opts.as_of,
-            dry_run: opts.dry_run,
-            night: &night,
-            created: Some(started),
-            hold: &hold_notice,
-        };
-        let before_mail = compose::workbook(run, &ingested, &results, None);
-        if let Err(e) = stage("report (before mail)", || {
-            before_mail.write(&report_path, &protected)
-        }) {
-            return failed(FailureCause::Report, e.to_string());
-        }
+    if mailer.is_some()
+        && let Err(e) = stage("report (before mail)", || {
+            crate::report::atomic::probe(&report_path, &protected)
+        })
+    {
+        return failed(FailureCause::Report, e.to_string());
     }
-    let stopped = mailer
-        .as_ref()
-        .and_then(|_| notify::sent_guard::stopped(state, opts.dry_run, &**clock));
     let mail = mailer.as_ref().map(|(mailer, spec)| {
-        if let Some(stopped) = stopped.clone() {
+        if let Some(stopped) = notify::sent_guard::stopped(state, opts.dry_run, &**clock) {
             return stopped;
         }
         stage("notify", || {
@@ -284,32 +246,14 @@ fn execute(
         counts: m.counts(),
         outbox: &outbox,
     });
-    // The one summary of the night: 概要 and the digest both render it.
-    let mut facts = notify::digest::facts(
+    let night = summary(
         job,
-        opts.as_of,
-        &ingested,
-        &results,
-        mail.as_ref().map(NotifyOutcome::counts).unwrap_or_default(),
-        mail.as_ref()
-            .map(|m| m.mail_lines.clone())
-            .unwrap_or_default(),
-        // Only the digest prints the lines.
-        if mailer.is_some() {
-            notify::digest::Lines::Formatted
-        } else {
-            notify::digest::Lines::Skipped
-        },
+        opts,
+        (state, run_id),
+        (&ingested, &results),
+        mail.as_ref(),
+        &hold_notice,
     );
-    facts.hold.clone_from(&hold_notice);
-    if mail.is_some() {
-        // Nights refused while this one ran (実行見送り), once, in both renderings.
-        let skipped = notify::sent_guard::skipped_nights(state, &job.name, run_id);
-        facts
-            .findings
-            .extend(skipped.iter().map(notify::DigestItem::finding));
-    }
-    let night = Night::summarise(Some(state), facts);
     let run = compose::Run {
         job,
         as_of: opts.as_of,
@@ -343,26 +287,131 @@ fn execute(
     }
     messages.extend(hold_notice.iter().cloned());
     if let (Some((mailer, spec)), Some(m)) = (&mailer, &mail) {
-        if mail_messages(m, &mut messages) {
-            exit = exit.and(Exit::NeedsAttention);
-        }
-        let digest = notify::send_digest(
+        let digest = Digest {
             mailer,
-            state,
-            &night,
-            &report_path,
-            opts.dry_run,
-            &spec.outbox,
-        );
-        info!(kind = %digest.row.kind, result = %digest.row.result, "staff digest");
-        if digest.failed {
+            spec,
+            night: &night,
+            report_path: &report_path,
+        };
+        if mail_and_digest(m, digest, state, opts.dry_run, &mut messages) {
             exit = exit.and(Exit::NeedsAttention);
-        }
-        messages.extend(digest.messages);
-        if opts.dry_run {
-            messages.push(dry_run_message(&m.rows, &digest.row, &spec.outbox));
         }
     }
+    closing(job, opts.as_of, report_path, exit, messages, report_failed)
+}
+
+/// The night's reads and evaluation: its inputs (recorded in the history),
+/// whether grantee reminders are held, and the rules' and compliance's
+/// results; or the failed night's outcome.
+fn evaluated(
+    job: &Job,
+    opts: &RunOptions,
+    state: &State,
+    run_id: i64,
+    catalogue: &Catalogue,
+) -> Result<(Ingested, evaluation::Results, crate::model::MailHold), Outcome> {
+    let mut ingested = match stage("ingest", || ingest::read_inputs(&job.inputs, catalogue)) {
+        Ok(i) => i,
+        Err(e) => return Err(failed(FailureCause::Input, e.to_string())),
+    };
+    log_inputs(&ingested);
+    if let Err(e) = state.record_inputs(run_id, &ingested.summaries) {
+        return Err(failed(FailureCause::State, e.to_string()));
+    }
+    let baseline = state.input_counts(&job.name).unwrap_or_else(|e| {
+        warn!("input counts not readable: {e}");
+        Vec::new()
+    });
+    let hold = hold::assess(job, &ingested, &baseline, opts.confirm_inputs);
+    let results = match stage("rules+compliance", || {
+        evaluation::evaluate(catalogue, &ingested, opts.as_of)
+    }) {
+        Ok(r) => r,
+        Err(e) => return Err(failed(FailureCause::Evaluation, e.to_string())),
+    };
+    ingested.inputs.release_evaluated();
+    Ok((ingested, results, hold))
+}
+
+/// The one summary of the night: 概要 and the digest both render it.
+fn summary(
+    job: &Job,
+    opts: &RunOptions,
+    (state, run_id): (&State, i64),
+    (ingested, results): (&Ingested, &evaluation::Results),
+    mail: Option<&NotifyOutcome>,
+    hold_notice: &[String],
+) -> Night {
+    let mut facts = notify::digest::facts(
+        job,
+        opts.as_of,
+        ingested,
+        results,
+        mail.map(NotifyOutcome::counts).unwrap_or_default(),
+        mail.map(|m| m.mail_lines.clone()).unwrap_or_default(),
+        // Only the digest prints the lines.
+        if job.email.is_some() {
+            notify::digest::Lines::Formatted
+        } else {
+            notify::digest::Lines::Skipped
+        },
+    );
+    facts.hold = hold_notice.to_vec();
+    if mail.is_some() {
+        // Nights refused while this one ran (実行見送り), once, in both renderings.
+        let skipped = notify::sent_guard::skipped_nights(state, &job.name, run_id);
+        facts
+            .findings
+            .extend(skipped.iter().map(notify::DigestItem::finding));
+    }
+    Night::summarise(Some(state), facts)
+}
+
+/// What the staff digest is sent with.
+struct Digest<'a> {
+    mailer: &'a Mailer,
+    spec: &'a EmailSpec,
+    night: &'a Night,
+    report_path: &'a std::path::Path,
+}
+
+/// The sentences about tonight's reminders, then the staff digest sent
+/// (or previewed); true when staff must act on either.
+fn mail_and_digest(
+    m: &NotifyOutcome,
+    d: Digest<'_>,
+    state: &State,
+    dry_run: bool,
+    messages: &mut Vec<String>,
+) -> bool {
+    let mut attention = mail_messages(m, messages);
+    let digest = notify::send_digest(
+        d.mailer,
+        state,
+        d.night,
+        d.report_path,
+        dry_run,
+        &d.spec.outbox,
+    );
+    info!(kind = %digest.row.kind, result = %digest.row.result, "staff digest");
+    attention |= digest.failed;
+    messages.extend(digest.messages);
+    if dry_run {
+        messages.push(dry_run_message(&m.rows, &digest.row, &d.spec.outbox));
+    }
+    attention
+}
+
+/// The night's last sentence and its outcome: the workbook written, or
+/// (after mail went out) not, which the digest has already told staff.
+fn closing(
+    job: &Job,
+    as_of: NaiveDate,
+    report_path: PathBuf,
+    exit: Exit,
+    mut messages: Vec<String>,
+    report_failed: Option<String>,
+) -> Outcome {
     if let Some(e) = report_failed {
         messages.push(format!(
             "{e}（送ったメールは職員あてのまとめメールと状態ファイルに記録済みです。書き込めるようにしてから同じ基準日で再実行すると、集計ブックの「{}」シートに載ります）",
@@ -380,7 +429,7 @@ fn execute(
     messages.push(format!(
         "{}: 基準日 {} の集計ブックを {} に書き出しました。",
         job.name,
-        opts.as_of,
+        as_of,
         report_path.display()
     ));
     Outcome {

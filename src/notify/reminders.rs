@@ -502,7 +502,30 @@ pub fn send_reminders(
         unrecorded: 0,
     };
     if !dry_run {
-        let now = mailer.clock.stamp();
+        run.settle_outbox(&plans);
+    }
+    let entries = run.outbox_by_key();
+    let letters = run.letters(&plans, &entries);
+    run.deliver(letters, dry_run, outbox_dir);
+    if !dry_run {
+        run.earlier_runs_of_the_day(&plans);
+    }
+    run.in_ledger_order(&plans);
+    run.state_broken_message();
+    // In-doubt sends of this run are uncertain now too: read the rows again.
+    let list = state
+        .outbox_entries()
+        .unwrap_or_else(|_| entries.into_values().collect());
+    run.uncertain_findings(&plans, &list);
+    run.out
+}
+
+impl<'a> Run<'a> {
+    /// Before anything is sent: claims of senders that died are settled
+    /// (see [`State::outbox_recover`]) and keys whose stage has passed expire.
+    fn settle_outbox(&mut self, plans: &[Plan<'_>]) {
+        let state = self.state;
+        let now = self.mailer.clock.stamp();
         let mut errors = Vec::new();
         if let Err(e) = state.outbox_recover(now) {
             errors.push(e.to_string());
@@ -510,7 +533,7 @@ pub fn send_reminders(
         // One transaction for the night's expiries: 70,000 reports must
         // not cost 70,000 commits.
         let expired = state.in_transaction(|| {
-            for (row, stage) in &plans {
+            for (row, stage) in plans {
                 if let Err(e) = state.outbox_expire(
                     &row.application_id,
                     row.report_fy,
@@ -526,106 +549,119 @@ pub fn send_reminders(
         }
         // A broken file gives the same sentence for every row: say it once.
         errors.dedup();
-        run.out.messages.extend(errors);
+        self.out.messages.extend(errors);
     }
-    let entries: HashMap<OutboxKey, OutboxEntry> = match state.outbox_entries() {
-        Ok(list) => list.into_iter().map(|e| (e.key.clone(), e)).collect(),
-        Err(e) => {
-            let e = e.to_string();
-            if !run.out.messages.contains(&e) {
-                run.out.messages.push(e);
-            }
-            HashMap::new()
-        }
-    };
-    // One letter per grantee (address and 事業者名), in ledger order.
-    let mut letters: Vec<Letter<'_>> = Vec::new();
-    let mut index: HashMap<(String, SharedStr), usize> = HashMap::new();
-    for &(row, stage) in &plans {
-        let Some(stage) = stage else { continue };
-        match entries.get(&key(row, stage)).map(|e| e.status) {
-            Some(OutboxStatus::Queued | OutboxStatus::Failed) | None => {}
-            // Done (sent, uncertain, expired) or being sent by another process.
-            Some(_) => continue,
-        }
-        let Some(to) = run.address(row, stage) else {
-            continue;
-        };
-        let due = DueReport {
-            row,
-            stage,
-            sent_before: sent_before(row, stage, &entries),
-        };
-        let grantee = (to.email.to_string().to_lowercase(), row.company.clone());
-        match index.get(&grantee) {
-            Some(&i) => letters[i].reports.push(due),
-            None => {
-                index.insert(grantee, letters.len());
-                letters.push(Letter {
-                    to,
-                    reports: vec![due],
-                });
+
+    /// The outbox's rows by key; none (and the sentence why) when it
+    /// cannot be read.
+    fn outbox_by_key(&mut self) -> HashMap<OutboxKey, OutboxEntry> {
+        match self.state.outbox_entries() {
+            Ok(list) => list.into_iter().map(|e| (e.key.clone(), e)).collect(),
+            Err(e) => {
+                let e = e.to_string();
+                if !self.out.messages.contains(&e) {
+                    self.out.messages.push(e);
+                }
+                HashMap::new()
             }
         }
     }
-    // Most advanced stage first: what a window leaves waits for the most
-    // urgent mails to go out first (stable: ledger order within a stage).
-    letters.sort_by_key(|l| std::cmp::Reverse(l.reports.iter().map(|d| d.stage).max()));
-    let mut session = Session::new(&mailer.smtp, mailer.rate_per_minute);
-    let mut budget = Budget::new(mailer.window, mailer.clock.now());
-    let mut held: Vec<Letter<'_>> = Vec::new();
-    let mut closed = None;
-    for letter in letters {
-        if !dry_run && closed.is_none() {
-            closed = budget.closed(mailer.clock.now());
-        }
-        if closed.is_some() {
-            held.push(letter);
-            continue;
-        }
-        let Some(ready) = run.prepare(&letter) else {
-            continue;
-        };
-        if dry_run {
-            run.dry_run(&letter, &ready, outbox_dir);
-        } else {
-            let before = run.out.sent;
-            run.send(&mut session, letter, ready);
-            if run.out.sent > before {
-                budget.spend();
+
+    /// One letter per grantee (address and 事業者名), in ledger order, of
+    /// the reports due tonight that no mail has settled yet; most advanced
+    /// stage first, so what a window leaves waits for the most urgent mails
+    /// (stable: ledger order within a stage).
+    fn letters<'r>(
+        &mut self,
+        plans: &[Plan<'r>],
+        entries: &HashMap<OutboxKey, OutboxEntry>,
+    ) -> Vec<Letter<'r>> {
+        let mut letters: Vec<Letter<'r>> = Vec::new();
+        let mut index: HashMap<(String, SharedStr), usize> = HashMap::new();
+        for &(row, stage) in plans {
+            let Some(stage) = stage else { continue };
+            match entries.get(&key(row, stage)).map(|e| e.status) {
+                Some(OutboxStatus::Queued | OutboxStatus::Failed) | None => {}
+                // Done (sent, uncertain, expired) or being sent by another process.
+                Some(_) => continue,
+            }
+            let Some(to) = self.address(row, stage) else {
+                continue;
+            };
+            let due = DueReport {
+                row,
+                stage,
+                sent_before: sent_before(row, stage, entries),
+            };
+            let grantee = (to.email.to_string().to_lowercase(), row.company.clone());
+            match index.get(&grantee) {
+                Some(&i) => letters[i].reports.push(due),
+                None => {
+                    index.insert(grantee, letters.len());
+                    letters.push(Letter {
+                        to,
+                        reports: vec![due],
+                    });
+                }
             }
         }
+        letters.sort_by_key(|l| std::cmp::Reverse(l.reports.iter().map(|d| d.stage).max()));
+        letters
     }
-    session.finish();
-    if let Some(why) = closed {
-        run.hold_for_window(&held, why);
+
+    /// Sends the letters (or writes them as `.eml`) while the sending
+    /// window lasts; what it leaves waits in the queue for the next night.
+    fn deliver(&mut self, letters: Vec<Letter<'_>>, dry_run: bool, outbox_dir: &Path) {
+        let mailer = self.mailer;
+        let mut session = Session::new(&mailer.smtp, mailer.rate_per_minute);
+        let mut budget = Budget::new(mailer.window, mailer.clock.now());
+        let mut held: Vec<Letter<'_>> = Vec::new();
+        let mut closed = None;
+        for letter in letters {
+            if !dry_run && closed.is_none() {
+                closed = budget.closed(mailer.clock.now());
+            }
+            if closed.is_some() {
+                held.push(letter);
+                continue;
+            }
+            let Some(ready) = self.prepare(&letter) else {
+                continue;
+            };
+            if dry_run {
+                self.dry_run(&letter, &ready, outbox_dir);
+            } else {
+                let before = self.out.sent;
+                self.send(&mut session, letter, ready);
+                if self.out.sent > before {
+                    budget.spend();
+                }
+            }
+        }
+        session.finish();
+        if let Some(why) = closed {
+            self.hold_for_window(&held, why);
+        }
     }
-    if !dry_run {
-        run.earlier_runs_of_the_day(&plans);
+
+    /// 通知 in ledger order, however the reports were grouped into mails.
+    fn in_ledger_order(&mut self, plans: &[Plan<'_>]) {
+        let mut position: HashMap<&str, usize> = HashMap::new();
+        for (i, (r, _)) in plans.iter().filter(|(_, s)| s.is_some()).enumerate() {
+            position.entry(r.application_id.as_str()).or_insert(i);
+        }
+        let mut paired: Vec<_> = std::mem::take(&mut self.out.rows)
+            .into_iter()
+            .zip(std::mem::take(&mut self.out.mail_lines))
+            .collect();
+        paired.sort_by_key(|(r, _)| {
+            position
+                .get(r.application_id.as_str())
+                .copied()
+                .unwrap_or(usize::MAX)
+        });
+        (self.out.rows, self.out.mail_lines) = paired.into_iter().unzip();
     }
-    // 通知 in ledger order, however the reports were grouped into mails.
-    let mut position: HashMap<&str, usize> = HashMap::new();
-    for (i, (r, _)) in plans.iter().filter(|(_, s)| s.is_some()).enumerate() {
-        position.entry(r.application_id.as_str()).or_insert(i);
-    }
-    let mut paired: Vec<_> = std::mem::take(&mut run.out.rows)
-        .into_iter()
-        .zip(std::mem::take(&mut run.out.mail_lines))
-        .collect();
-    paired.sort_by_key(|(r, _)| {
-        position
-            .get(r.application_id.as_str())
-            .copied()
-            .unwrap_or(usize::MAX)
-    });
-    (run.out.rows, run.out.mail_lines) = paired.into_iter().unzip();
-    run.state_broken_message();
-    // In-doubt sends of this run are uncertain now too: read the rows again.
-    let list = state
-        .outbox_entries()
-        .unwrap_or_else(|_| entries.into_values().collect());
-    run.uncertain_findings(&plans, &list);
-    run.out
 }
 
 mod delivery;

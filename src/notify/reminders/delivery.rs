@@ -6,7 +6,6 @@ use super::{Letter, Ready, Run, key, what};
 use crate::clock::Stamp;
 use crate::model::{MailOutcome, MailResult};
 use crate::notify::smtp::{SendResult, Session};
-use crate::notify::templates::DueReport;
 use crate::notify::{MailError, said};
 use crate::state::outbox::{Claim, OutboxKey, OutboxStatus, Sender};
 use crate::state::sent_log::{Event, Record, SentLog};
@@ -23,12 +22,7 @@ impl Run<'_> {
     /// records it on each; holds them all in the queue when the relay
     /// stopped answering tonight; sends nothing when the outbox cannot be
     /// written.
-    pub(super) fn send<'r>(
-        &mut self,
-        session: &mut Session<'_>,
-        mut letter: Letter<'r>,
-        ready: Ready,
-    ) {
+    pub(super) fn send(&mut self, session: &mut Session<'_>, mut letter: Letter<'_>, ready: Ready) {
         let to = ready.to.email.to_string();
         if self.state_broken.is_some() {
             self.unrecorded += letter.reports.len();
@@ -56,8 +50,17 @@ impl Run<'_> {
             message_id: &ready.message_id,
             now,
         };
+        if self.claim_letter(&mut letter, &ready, claim) {
+            self.transmit(session, letter, ready, now);
+        }
+    }
+
+    /// Claims each of the letter's keys, keeping in it the reports won; true
+    /// when the message may go out: every key won and the outbox writable.
+    /// Otherwise what was claimed goes back to the queue.
+    fn claim_letter(&mut self, letter: &mut Letter<'_>, ready: &Ready, claim: Claim<'_>) -> bool {
         let asked = letter.reports.len();
-        let mut won: Vec<DueReport<'r>> = Vec::new();
+        let mut won = Vec::new();
         for d in std::mem::take(&mut letter.reports) {
             let k = key(d.row, d.stage);
             match self.claim(&k, claim) {
@@ -65,36 +68,56 @@ impl Run<'_> {
                 Ok(false) => self.row(
                     d.row,
                     d.stage,
-                    &to,
+                    claim.recipient,
                     &ready.subject,
                     said(MailOutcome::NotSent, "（他の処理が送信中または送信済）"),
                 ),
                 Err(e) => {
                     let result = self.unrecordable(e.to_string());
-                    self.row(d.row, d.stage, &to, &ready.subject, result);
+                    self.row(d.row, d.stage, claim.recipient, &ready.subject, result);
                 }
             }
         }
         let claimed_all = won.len() == asked;
         letter.reports = won;
         if letter.reports.is_empty() {
-            return;
+            return false;
         }
         if self.state_broken.is_some() {
             // Claimed keys go back to the queue: nothing is sent tonight.
-            self.release(&letter, &ready, "状態ファイルに記録できないため送信せず");
-            return;
+            self.release(letter, ready, "状態ファイルに記録できないため送信せず");
+            return false;
         }
         if !claimed_all {
             // Another process holds some of this grantee's reports: rather
             // than a mail naming reports it does not send, ours wait a night.
             self.release(
-                &letter,
-                &ready,
+                letter,
+                ready,
                 "同じ宛先の別の報告を他の処理が送信中のため、次回まとめて送信",
             );
-            return;
+            return false;
         }
+        true
+    }
+
+    /// Sends the claimed letter's message, the sent-keys log and the outbox
+    /// marked (`data`) just before its body goes, and records the outcome.
+    fn transmit(
+        &mut self,
+        session: &mut Session<'_>,
+        letter: Letter<'_>,
+        ready: Ready,
+        now: Stamp,
+    ) {
+        let to = ready.to.email.to_string();
+        let claim = Claim {
+            job: self.job,
+            recipient: &to,
+            subject: &ready.subject,
+            message_id: &ready.message_id,
+            now,
+        };
         let keys = letter.keys();
         let state = self.state;
         let records =
