@@ -200,11 +200,7 @@ fn execute(
     };
     let hold_notice = hold.lines();
     let report_path = job.report.path_for(opts.as_of);
-    let templates = job.email.as_ref().and_then(|e| e.templates.clone());
-    let protected = job.files_not_to_overwrite(
-        &opts.db,
-        &templates.unwrap_or_else(|| default_templates(job)),
-    );
+    let protected = protected_files(job, opts);
     let protected: Vec<&std::path::Path> = protected.iter().map(PathBuf::as_path).collect();
     if mailer.is_some()
         && let Err(e) = stage("report (before mail)", || {
@@ -213,31 +209,15 @@ fn execute(
     {
         return failed(FailureCause::Report, e.to_string());
     }
-    let mail = mailer.as_ref().map(|(mailer, spec)| {
-        if let Some(stopped) = notify::sent_guard::stopped(state, opts.dry_run, &**clock) {
-            return stopped;
-        }
-        stage("notify", || {
-            notify::send_reminders(
-                mailer,
-                state,
-                &job.name,
-                if hold.holds() { &[] } else { &results.ledger },
-                opts.as_of,
-                opts.dry_run,
-                &spec.outbox,
-            )
-        })
-    });
+    let ledger: &[_] = if hold.holds() { &[] } else { &results.ledger };
+    let mail = mailer
+        .as_ref()
+        .map(|(mailer, spec)| remind(job, opts, state, clock, (mailer, spec), ledger));
     if let Some(m) = &mail {
         results.findings.extend(m.findings.iter().cloned());
     }
-    // Read only: each report's last reminder and the next one, for 雇用状況報告.
     let outbox = if mail.is_some() {
-        state.outbox_entries().unwrap_or_else(|e| {
-            warn!("outbox not readable for the workbook's history: {e}");
-            Vec::new()
-        })
+        outbox_for_workbook(state)
     } else {
         Vec::new()
     };
@@ -276,16 +256,7 @@ fn execute(
     };
 
     let mut messages = Vec::new();
-    let mut exit = input_messages(&ingested, &mut messages);
-    if hold.holds() {
-        warn!(job = %job.name, reasons = hold.reasons.len(), "grantee reminders held: an input looks wrong");
-        exit = exit.and(Exit::NeedsAttention);
-    } else if !opts.dry_run
-        && let Err(e) = state.save_input_counts(&job.name, run_id, opts.as_of, &ingested.summaries)
-    {
-        warn!("input counts not saved: {e}");
-    }
-    messages.extend(hold_notice.iter().cloned());
+    let mut exit = inputs_and_hold(job, opts, (state, run_id), &ingested, &hold, &mut messages);
     if let (Some((mailer, spec)), Some(m)) = (&mailer, &mail) {
         let digest = Digest {
             mailer,
@@ -298,6 +269,74 @@ fn execute(
         }
     }
     closing(job, opts.as_of, report_path, exit, messages, report_failed)
+}
+
+/// The files no report path may name: the job's inputs, its state file,
+/// its templates.
+fn protected_files(job: &Job, opts: &RunOptions) -> Vec<PathBuf> {
+    let templates = job.email.as_ref().and_then(|e| e.templates.clone());
+    job.files_not_to_overwrite(
+        &opts.db,
+        &templates.unwrap_or_else(|| default_templates(job)),
+    )
+}
+
+/// Tonight's reminders about `ledger` (empty when they are held), unless
+/// the state file and the sent-keys log disagree (see `sent_guard`).
+fn remind(
+    job: &Job,
+    opts: &RunOptions,
+    state: &State,
+    clock: &SharedClock,
+    (mailer, spec): (&Mailer, &EmailSpec),
+    ledger: &[crate::compliance::reports::ReportDue],
+) -> NotifyOutcome {
+    if let Some(stopped) = notify::sent_guard::stopped(state, opts.dry_run, &**clock) {
+        return stopped;
+    }
+    stage("notify", || {
+        notify::send_reminders(
+            mailer,
+            state,
+            &job.name,
+            ledger,
+            opts.as_of,
+            opts.dry_run,
+            &spec.outbox,
+        )
+    })
+}
+
+/// Read only: each report's last reminder and the next one, for 雇用状況報告.
+fn outbox_for_workbook(state: &State) -> Vec<crate::state::outbox::OutboxEntry> {
+    state.outbox_entries().unwrap_or_else(|e| {
+        warn!("outbox not readable for the workbook's history: {e}");
+        Vec::new()
+    })
+}
+
+/// The sentences about rejected rows and held reminders, and the exit
+/// status they give; a night that held nothing keeps its input counts as
+/// the next night's yardstick.
+fn inputs_and_hold(
+    job: &Job,
+    opts: &RunOptions,
+    (state, run_id): (&State, i64),
+    ingested: &Ingested,
+    hold: &crate::model::MailHold,
+    messages: &mut Vec<String>,
+) -> Exit {
+    let mut exit = input_messages(ingested, messages);
+    if hold.holds() {
+        warn!(job = %job.name, reasons = hold.reasons.len(), "grantee reminders held: an input looks wrong");
+        exit = exit.and(Exit::NeedsAttention);
+    } else if !opts.dry_run
+        && let Err(e) = state.save_input_counts(&job.name, run_id, opts.as_of, &ingested.summaries)
+    {
+        warn!("input counts not saved: {e}");
+    }
+    messages.extend(hold.lines());
+    exit
 }
 
 /// The night's reads and evaluation: its inputs (recorded in the history),

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use lettre::Address;
+use lettre::message::Mailbox;
 
 use super::MailError;
 use super::message::{self, Draft, HeaderText};
@@ -89,6 +90,26 @@ enum Sent {
     NoStaff,
 }
 
+/// Sender, staff and relay from `[email]`, read without the rest of the
+/// mailer (no templates: the night may have failed on them); `None`
+/// when there is no staff address.
+fn addressed(spec: &EmailSpec) -> Result<Option<(Mailbox, Vec<Mailbox>, SmtpConfig)>, MailError> {
+    let from = message::mailbox("差出人", &spec.from)?;
+    let staff = spec
+        .staff
+        .iter()
+        .map(|s| message::mailbox("職員の宛先", s))
+        .collect::<Result<Vec<_>, _>>()?;
+    if staff.is_empty() {
+        return Ok(None);
+    }
+    let smtp = SmtpConfig::parse(
+        spec.smtp_url.expose(),
+        Duration::from_secs(spec.timeout_seconds.max(1)),
+    )?;
+    Ok(Some((from, staff, smtp)))
+}
+
 fn send(
     spec: &EmailSpec,
     state: Option<&State>,
@@ -98,19 +119,9 @@ fn send(
     what: &[String],
     clock: &dyn Clock,
 ) -> Result<Sent, MailError> {
-    let from = message::mailbox("差出人", &spec.from)?;
-    let staff = spec
-        .staff
-        .iter()
-        .map(|s| message::mailbox("職員の宛先", s))
-        .collect::<Result<Vec<_>, _>>()?;
-    if staff.is_empty() {
+    let Some((from, staff, smtp)) = addressed(spec)? else {
         return Ok(Sent::NoStaff);
-    }
-    let smtp = SmtpConfig::parse(
-        spec.smtp_url.expose(),
-        Duration::from_secs(spec.timeout_seconds.max(1)),
-    )?;
+    };
     let subject_text = format!(
         "【補助金夜間処理】{} 実行できませんでした（{job}）",
         wareki(as_of)
