@@ -1,8 +1,10 @@
 //! The one clock: Tokyo wall time, and waiting until a given instant.
 //!
 //! Only the edges read time: the run history's timestamps, the job lock's
-//! lease and heartbeat, the daemon's firings and catch-up. They take a
-//! [`SharedClock`] instead of calling `Utc::now()` themselves, so a test can
+//! lease and heartbeat, the daemon's firings and catch-up, and the mail's
+//! metadata (the Date header, 通知's 日時, the outbox's stamps, the sending
+//! window). They take a [`SharedClock`] instead of calling `Utc::now()`
+//! themselves, and record instants as one [`Stamp`], so a test can
 //! hand them a [`ManualClock`] and decide what time it is, and when slots are
 //! reached, without waiting on the wall clock. Business dates never come
 //! from here: they are the run's `as_of` argument.
