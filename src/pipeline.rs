@@ -171,7 +171,7 @@ fn failed(cause: FailureCause, message: String) -> Outcome {
 
 /// The mail templates: the job's `[email] templates`, else `templates/`
 /// beside the jobs folder (the project's layout, and the deploy layout).
-fn default_templates(job: &Job) -> PathBuf {
+pub(crate) fn default_templates(job: &Job) -> PathBuf {
     let dir = job.path.parent().unwrap_or(std::path::Path::new("."));
     crate::job::join_clean(dir, "../templates")
 }

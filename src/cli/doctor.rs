@@ -196,8 +196,7 @@ fn templates(r: &mut Report, job: &Job) {
         );
         return;
     };
-    let dir = job.path.parent().unwrap_or(Path::new("."));
-    let default = job::join_clean(dir, "../templates");
+    let default = crate::pipeline::default_templates(job);
     match Mailer::new(spec, &default, crate::clock::system()) {
         Ok(_) => {
             let from = spec
