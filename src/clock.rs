@@ -1,8 +1,10 @@
 //! The one clock: Tokyo wall time, and waiting until a given instant.
 //!
 //! Only the edges read time: the run history's timestamps, the job lock's
-//! lease and heartbeat, the daemon's firings and catch-up. They take a
-//! [`SharedClock`] instead of calling `Utc::now()` themselves, so a test can
+//! lease and heartbeat, the daemon's firings and catch-up, and the mail's
+//! metadata (the Date header, 通知's 日時, the outbox's stamps, the sending
+//! window). They take a [`SharedClock`] instead of calling `Utc::now()`
+//! themselves, and record instants as one [`Stamp`], so a test can
 //! hand them a [`ManualClock`] and decide what time it is, and when slots are
 //! reached, without waiting on the wall clock. Business dates never come
 //! from here: they are the run's `as_of` argument.
@@ -28,6 +30,61 @@ pub trait Clock: Send + Sync + fmt::Debug {
     /// already). Callers still re-check `now` after it: a wall clock can be
     /// set back while they wait.
     fn sleep_until(&self, t: DateTime<FixedOffset>) -> Wait;
+
+    /// Now, as the state file and the 通知 sheet record it.
+    fn stamp(&self) -> Stamp {
+        Stamp::at(self.now())
+    }
+}
+
+/// An instant as hojokin records it: the run history, the outbox, the job
+/// lock, the sent-keys log, the 通知 sheet's 日時. One type, so the state
+/// API cannot be handed a date or a text in some other shape, and one
+/// written form, RFC 3339 in Asia/Tokyo to the second
+/// (`2024-05-01T02:30:00+09:00`, what [`Stamp`]'s `Display` writes).
+///
+/// Reading accepts what earlier versions wrote as well: the job lock's
+/// stamps carried milliseconds (`2024-05-01T02:30:00.123+09:00`), and state
+/// files in the field still hold such rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Stamp(DateTime<FixedOffset>);
+
+impl Stamp {
+    /// `t`, as a Tokyo time.
+    pub fn at(t: DateTime<FixedOffset>) -> Stamp {
+        Stamp(tokyo(t))
+    }
+
+    /// A recorded stamp, in either form this or an earlier version wrote;
+    /// `None` when the text is not RFC 3339.
+    pub fn parse(text: &str) -> Option<Stamp> {
+        DateTime::parse_from_rfc3339(text.trim())
+            .ok()
+            .map(Stamp::at)
+    }
+
+    /// The instant, in Tokyo time.
+    pub fn instant(self) -> DateTime<FixedOffset> {
+        self.0
+    }
+}
+
+impl From<DateTime<FixedOffset>> for Stamp {
+    fn from(t: DateTime<FixedOffset>) -> Stamp {
+        Stamp::at(t)
+    }
+}
+
+/// A stamp a test writes out (panics on a malformed one).
+#[cfg(test)]
+pub(crate) fn stamp(text: &str) -> Stamp {
+    Stamp::parse(text).unwrap_or_else(|| panic!("not a stamp: {text}"))
+}
+
+impl fmt::Display for Stamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+    }
 }
 
 /// A clock shared by the daemon, its runs and their lock heartbeats.
@@ -128,6 +185,24 @@ mod tests {
 
     fn at(s: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn a_stamp_is_written_one_way_and_read_both_ways() {
+        let c = ManualClock::new(at("2024-04-30T17:30:00.250Z"));
+        let s = c.stamp();
+        assert_eq!(s.to_string(), "2024-05-01T02:30:00+09:00");
+        // The form the lock wrote before issue 26, and the form of the rest.
+        let old = Stamp::parse("2024-05-01T02:30:00.123+09:00").unwrap();
+        assert_eq!(old.to_string(), "2024-05-01T02:30:00+09:00");
+        assert_eq!(old.instant().timestamp_subsec_millis(), 123);
+        let secs = Stamp::parse("2024-05-01T02:30:00+09:00").unwrap();
+        assert!(secs < old);
+        assert_eq!(
+            Stamp::parse("2024-04-30T17:30:00Z").unwrap().to_string(),
+            "2024-05-01T02:30:00+09:00"
+        );
+        assert_eq!(Stamp::parse("昨日"), None);
     }
 
     #[test]

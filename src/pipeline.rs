@@ -127,7 +127,7 @@ pub fn run_exclusive(
         opts.trigger,
     )?;
     info!(job = %job.name, as_of = %opts.as_of, dry_run = opts.dry_run, trigger = %opts.trigger, run_id, "run started");
-    let mut outcome = execute(job, opts, &state, run_id, clock.now().naive_local());
+    let mut outcome = execute(job, opts, &state, run_id, clock);
     if let (Some(cause), Some(spec), false) = (outcome.cause, &job.email, opts.dry_run) {
         // Told to staff, and the sentence kept in the history with the failure.
         let told = notify_failure(
@@ -137,6 +137,7 @@ pub fn run_exclusive(
             opts.as_of,
             cause,
             &outcome.messages,
+            &**clock,
         );
         warn!(job = %job.name, "{told}");
         outcome.messages.push(told);
@@ -170,110 +171,53 @@ fn failed(cause: FailureCause, message: String) -> Outcome {
 
 /// The mail templates: the job's `[email] templates`, else `templates/`
 /// beside the jobs folder (the project's layout, and the deploy layout).
-fn default_templates(job: &Job) -> PathBuf {
+pub(crate) fn default_templates(job: &Job) -> PathBuf {
     let dir = job.path.parent().unwrap_or(std::path::Path::new("."));
     crate::job::join_clean(dir, "../templates")
 }
 
 /// One night, stage after stage. Mail goes out only once the workbook is
-/// known to be writable: a workbook without the night's mails is written
-/// first, so a report path that cannot be written stops the run before any
-/// reminder is sent; the workbook is then written again with them.
+/// known to be writable: the report path is probed first (a temporary file
+/// written and removed where the workbook will go, see
+/// [`crate::report::atomic::probe`]), so a path that cannot be written stops
+/// the run before any reminder is sent; the workbook is written once, with
+/// the night's mails.
 fn execute(
     job: &Job,
     opts: &RunOptions,
     state: &State,
     run_id: i64,
-    started: chrono::NaiveDateTime,
+    clock: &SharedClock,
 ) -> Outcome {
-    let (catalogue, mailer) = match prepare(job) {
+    let started = clock.now().naive_local();
+    let (catalogue, mailer) = match prepare(job, clock) {
         Ok(ready) => ready,
         Err(message) => return failed(FailureCause::Settings, message),
     };
-    let mut ingested = match stage("ingest", || ingest::read_inputs(&job.inputs, &catalogue)) {
-        Ok(i) => i,
-        Err(e) => return failed(FailureCause::Input, e.to_string()),
+    let (ingested, mut results, hold) = match evaluated(job, opts, state, run_id, &catalogue) {
+        Ok(night) => night,
+        Err(failure) => return failure,
     };
-    log_inputs(&ingested);
-    if let Err(e) = state.record_inputs(run_id, &ingested.summaries) {
-        return failed(FailureCause::State, e.to_string());
-    }
-    let baseline = state.input_counts(&job.name).unwrap_or_else(|e| {
-        warn!("input counts not readable: {e}");
-        Vec::new()
-    });
-    let hold = hold::assess(job, &ingested, &baseline, opts.confirm_inputs);
     let hold_notice = hold.lines();
-    let mut results = match stage("rules+compliance", || {
-        evaluation::evaluate(&catalogue, &ingested, opts.as_of)
-    }) {
-        Ok(r) => r,
-        Err(e) => return failed(FailureCause::Evaluation, e.to_string()),
-    };
-    ingested.inputs.release_evaluated();
     let report_path = job.report.path_for(opts.as_of);
-    let templates = job.email.as_ref().and_then(|e| e.templates.clone());
-    let protected = job.files_not_to_overwrite(
-        &opts.db,
-        &templates.unwrap_or_else(|| default_templates(job)),
-    );
+    let protected = protected_files(job, opts);
     let protected: Vec<&std::path::Path> = protected.iter().map(PathBuf::as_path).collect();
-    if mailer.is_some() {
-        let mut facts = notify::digest::facts(
-            job,
-            opts.as_of,
-            &ingested,
-            &results,
-            Default::default(),
-            Vec::new(),
-            // This workbook only proves the path writable; no digest reads it.
-            notify::digest::Lines::Skipped,
-        );
-        facts.hold.clone_from(&hold_notice);
-        let night = Night::summarise(Some(state), facts);
-        let run = compose::Run {
-            job,
-            as_of: opts.as_of,
-            dry_run: opts.dry_run,
-            night: &night,
-            created: Some(started),
-            hold: &hold_notice,
-        };
-        let before_mail = compose::workbook(run, &ingested, &results, None);
-        if let Err(e) = stage("report (before mail)", || {
-            before_mail.write(&report_path, &protected)
-        }) {
-            return failed(FailureCause::Report, e.to_string());
-        }
-    }
-    let stopped = mailer
-        .as_ref()
-        .and_then(|_| notify::sent_guard::stopped(state, opts.dry_run));
-    let mail = mailer.as_ref().map(|(mailer, spec)| {
-        if let Some(stopped) = stopped.clone() {
-            return stopped;
-        }
-        stage("notify", || {
-            notify::send_reminders(
-                mailer,
-                state,
-                &job.name,
-                if hold.holds() { &[] } else { &results.ledger },
-                opts.as_of,
-                opts.dry_run,
-                &spec.outbox,
-            )
+    if mailer.is_some()
+        && let Err(e) = stage("report (before mail)", || {
+            crate::report::atomic::probe(&report_path, &protected)
         })
-    });
+    {
+        return failed(FailureCause::Report, e.to_string());
+    }
+    let ledger: &[_] = if hold.holds() { &[] } else { &results.ledger };
+    let mail = mailer
+        .as_ref()
+        .map(|(mailer, spec)| remind(job, opts, state, clock, (mailer, spec), ledger));
     if let Some(m) = &mail {
         results.findings.extend(m.findings.iter().cloned());
     }
-    // Read only: each report's last reminder and the next one, for 雇用状況報告.
     let outbox = if mail.is_some() {
-        state.outbox_entries().unwrap_or_else(|e| {
-            warn!("outbox not readable for the workbook's history: {e}");
-            Vec::new()
-        })
+        outbox_for_workbook(state)
     } else {
         Vec::new()
     };
@@ -282,32 +226,14 @@ fn execute(
         counts: m.counts(),
         outbox: &outbox,
     });
-    // The one summary of the night: 概要 and the digest both render it.
-    let mut facts = notify::digest::facts(
+    let night = summary(
         job,
-        opts.as_of,
-        &ingested,
-        &results,
-        mail.as_ref().map(NotifyOutcome::counts).unwrap_or_default(),
-        mail.as_ref()
-            .map(|m| m.mail_lines.clone())
-            .unwrap_or_default(),
-        // Only the digest prints the lines.
-        if mailer.is_some() {
-            notify::digest::Lines::Formatted
-        } else {
-            notify::digest::Lines::Skipped
-        },
+        opts,
+        (state, run_id),
+        (&ingested, &results),
+        mail.as_ref(),
+        &hold_notice,
     );
-    facts.hold.clone_from(&hold_notice);
-    if mail.is_some() {
-        // Nights refused while this one ran (実行見送り), once, in both renderings.
-        let skipped = notify::sent_guard::skipped_nights(state, &job.name, run_id);
-        facts
-            .findings
-            .extend(skipped.iter().map(notify::DigestItem::finding));
-    }
-    let night = Night::summarise(Some(state), facts);
     let run = compose::Run {
         job,
         as_of: opts.as_of,
@@ -330,7 +256,77 @@ fn execute(
     };
 
     let mut messages = Vec::new();
-    let mut exit = input_messages(&ingested, &mut messages);
+    let mut exit = inputs_and_hold(job, opts, (state, run_id), &ingested, &hold, &mut messages);
+    if let (Some((mailer, spec)), Some(m)) = (&mailer, &mail) {
+        let digest = Digest {
+            mailer,
+            spec,
+            night: &night,
+            report_path: &report_path,
+        };
+        if mail_and_digest(m, digest, state, opts.dry_run, &mut messages) {
+            exit = exit.and(Exit::NeedsAttention);
+        }
+    }
+    closing(job, opts.as_of, report_path, exit, messages, report_failed)
+}
+
+/// The files no report path may name: the job's inputs, its state file,
+/// its templates.
+fn protected_files(job: &Job, opts: &RunOptions) -> Vec<PathBuf> {
+    let templates = job.email.as_ref().and_then(|e| e.templates.clone());
+    job.files_not_to_overwrite(
+        &opts.db,
+        &templates.unwrap_or_else(|| default_templates(job)),
+    )
+}
+
+/// Tonight's reminders about `ledger` (empty when they are held), unless
+/// the state file and the sent-keys log disagree (see `sent_guard`).
+fn remind(
+    job: &Job,
+    opts: &RunOptions,
+    state: &State,
+    clock: &SharedClock,
+    (mailer, spec): (&Mailer, &EmailSpec),
+    ledger: &[crate::compliance::reports::ReportDue],
+) -> NotifyOutcome {
+    if let Some(stopped) = notify::sent_guard::stopped(state, opts.dry_run, &**clock) {
+        return stopped;
+    }
+    stage("notify", || {
+        notify::send_reminders(
+            mailer,
+            state,
+            &job.name,
+            ledger,
+            opts.as_of,
+            opts.dry_run,
+            &spec.outbox,
+        )
+    })
+}
+
+/// Read only: each report's last reminder and the next one, for 雇用状況報告.
+fn outbox_for_workbook(state: &State) -> Vec<crate::state::outbox::OutboxEntry> {
+    state.outbox_entries().unwrap_or_else(|e| {
+        warn!("outbox not readable for the workbook's history: {e}");
+        Vec::new()
+    })
+}
+
+/// The sentences about rejected rows and held reminders, and the exit
+/// status they give; a night that held nothing keeps its input counts as
+/// the next night's yardstick.
+fn inputs_and_hold(
+    job: &Job,
+    opts: &RunOptions,
+    (state, run_id): (&State, i64),
+    ingested: &Ingested,
+    hold: &crate::model::MailHold,
+    messages: &mut Vec<String>,
+) -> Exit {
+    let mut exit = input_messages(ingested, messages);
     if hold.holds() {
         warn!(job = %job.name, reasons = hold.reasons.len(), "grantee reminders held: an input looks wrong");
         exit = exit.and(Exit::NeedsAttention);
@@ -339,28 +335,122 @@ fn execute(
     {
         warn!("input counts not saved: {e}");
     }
-    messages.extend(hold_notice.iter().cloned());
-    if let (Some((mailer, spec)), Some(m)) = (&mailer, &mail) {
-        if mail_messages(m, &mut messages) {
-            exit = exit.and(Exit::NeedsAttention);
-        }
-        let digest = notify::send_digest(
-            mailer,
-            state,
-            &night,
-            &report_path,
-            opts.dry_run,
-            &spec.outbox,
-        );
-        info!(kind = %digest.row.kind, result = %digest.row.result, "staff digest");
-        if digest.failed {
-            exit = exit.and(Exit::NeedsAttention);
-        }
-        messages.extend(digest.messages);
-        if opts.dry_run {
-            messages.push(dry_run_message(&m.rows, &digest.row, &spec.outbox));
-        }
+    messages.extend(hold.lines());
+    exit
+}
+
+/// The night's reads and evaluation: its inputs (recorded in the history),
+/// whether grantee reminders are held, and the rules' and compliance's
+/// results; or the failed night's outcome.
+fn evaluated(
+    job: &Job,
+    opts: &RunOptions,
+    state: &State,
+    run_id: i64,
+    catalogue: &Catalogue,
+) -> Result<(Ingested, evaluation::Results, crate::model::MailHold), Outcome> {
+    let mut ingested = match stage("ingest", || ingest::read_inputs(&job.inputs, catalogue)) {
+        Ok(i) => i,
+        Err(e) => return Err(failed(FailureCause::Input, e.to_string())),
+    };
+    log_inputs(&ingested);
+    if let Err(e) = state.record_inputs(run_id, &ingested.summaries) {
+        return Err(failed(FailureCause::State, e.to_string()));
     }
+    let baseline = state.input_counts(&job.name).unwrap_or_else(|e| {
+        warn!("input counts not readable: {e}");
+        Vec::new()
+    });
+    let hold = hold::assess(job, &ingested, &baseline, opts.confirm_inputs);
+    let results = match stage("rules+compliance", || {
+        evaluation::evaluate(catalogue, &ingested, opts.as_of)
+    }) {
+        Ok(r) => r,
+        Err(e) => return Err(failed(FailureCause::Evaluation, e.to_string())),
+    };
+    ingested.inputs.release_evaluated();
+    Ok((ingested, results, hold))
+}
+
+/// The one summary of the night: 概要 and the digest both render it.
+fn summary(
+    job: &Job,
+    opts: &RunOptions,
+    (state, run_id): (&State, i64),
+    (ingested, results): (&Ingested, &evaluation::Results),
+    mail: Option<&NotifyOutcome>,
+    hold_notice: &[String],
+) -> Night {
+    let mut facts = notify::digest::facts(
+        job,
+        opts.as_of,
+        ingested,
+        results,
+        mail.map(NotifyOutcome::counts).unwrap_or_default(),
+        mail.map(|m| m.mail_lines.clone()).unwrap_or_default(),
+        // Only the digest prints the lines.
+        if job.email.is_some() {
+            notify::digest::Lines::Formatted
+        } else {
+            notify::digest::Lines::Skipped
+        },
+    );
+    facts.hold = hold_notice.to_vec();
+    if mail.is_some() {
+        // Nights refused while this one ran (実行見送り), once, in both renderings.
+        let skipped = notify::sent_guard::skipped_nights(state, &job.name, run_id);
+        facts
+            .findings
+            .extend(skipped.iter().map(notify::DigestItem::finding));
+    }
+    Night::summarise(Some(state), facts)
+}
+
+/// What the staff digest is sent with.
+struct Digest<'a> {
+    mailer: &'a Mailer,
+    spec: &'a EmailSpec,
+    night: &'a Night,
+    report_path: &'a std::path::Path,
+}
+
+/// The sentences about tonight's reminders, then the staff digest sent
+/// (or previewed); true when staff must act on either.
+fn mail_and_digest(
+    m: &NotifyOutcome,
+    d: Digest<'_>,
+    state: &State,
+    dry_run: bool,
+    messages: &mut Vec<String>,
+) -> bool {
+    let mut attention = mail_messages(m, messages);
+    let digest = notify::send_digest(
+        d.mailer,
+        state,
+        d.night,
+        d.report_path,
+        dry_run,
+        &d.spec.outbox,
+    );
+    info!(kind = %digest.row.kind, result = %digest.row.result, "staff digest");
+    attention |= digest.failed;
+    messages.extend(digest.messages);
+    if dry_run {
+        messages.push(dry_run_message(&m.rows, &digest.row, &d.spec.outbox));
+    }
+    attention
+}
+
+/// The night's last sentence and its outcome: the workbook written, or
+/// (after mail went out) not, which the digest has already told staff.
+fn closing(
+    job: &Job,
+    as_of: NaiveDate,
+    report_path: PathBuf,
+    exit: Exit,
+    mut messages: Vec<String>,
+    report_failed: Option<String>,
+) -> Outcome {
     if let Some(e) = report_failed {
         messages.push(format!(
             "{e}（送ったメールは職員あてのまとめメールと状態ファイルに記録済みです。書き込めるようにしてから同じ基準日で再実行すると、集計ブックの「{}」シートに載ります）",
@@ -378,7 +468,7 @@ fn execute(
     messages.push(format!(
         "{}: 基準日 {} の集計ブックを {} に書き出しました。",
         job.name,
-        opts.as_of,
+        as_of,
         report_path.display()
     ));
     Outcome {
@@ -394,20 +484,28 @@ fn execute(
 /// The catalogue and, when the job mails, its mailer and `[email]` section.
 type Prepared<'j> = (Catalogue, Option<(Mailer, &'j EmailSpec)>);
 
-fn prepare(job: &Job) -> Result<Prepared<'_>, String> {
+fn prepare<'j>(job: &'j Job, clock: &SharedClock) -> Result<Prepared<'j>, String> {
     let catalogue = match &job.programs {
         None => Catalogue::builtin(),
         Some(path) => Catalogue::load(path).map_err(|e| e.to_string())?,
     };
-    let mailer = match &job.email {
-        None => None,
-        Some(spec) => Some((
-            Mailer::new(spec, &default_templates(job))
-                .map_err(|e| format!("ジョブファイル {} のメール設定: {e}", job.path.display()))?,
-            spec,
-        )),
-    };
-    Ok((catalogue, mailer))
+    let mailer = mailer(job, clock.clone())?;
+    Ok((catalogue, mailer.zip(job.email.as_ref())))
+}
+
+/// The job's mailer when it mails: `[email]` checked, the templates loaded
+/// and each one checked, or the sentence saying which setting or template
+/// file is wrong. Built when a job is loaded (the daemon's start, `jobs`),
+/// so a broken template is refused there and not at 02:30, and again when
+/// a night runs, so templates edited since are the ones the night uses.
+pub fn mailer(job: &Job, clock: SharedClock) -> Result<Option<Mailer>, String> {
+    job.email
+        .as_ref()
+        .map(|spec| {
+            Mailer::new(spec, &default_templates(job), clock)
+                .map_err(|e| format!("ジョブファイル {} のメール設定: {e}", job.path.display()))
+        })
+        .transpose()
 }
 
 /// A dry run's count of the .eml files it wrote and where (logged too).

@@ -161,8 +161,8 @@ fn a_backup_taken_while_a_run_writes_has_every_row() {
         .command()
         .spawn()
         .unwrap();
-    // The first pause is the workbook before the mail; the second one is
-    // the workbook with it: the run holds the state file with its sends.
+    // The first pause is the probe of the report path before the mail; the
+    // second one is the workbook with it: the run holds the state file with its sends.
     for _ in 0..2 {
         let started = Instant::now();
         while !marker.exists() {
@@ -254,7 +254,7 @@ fn a_workbook_that_fails_after_the_sending_still_ends_with_the_digest() {
         .command()
         .spawn()
         .unwrap();
-    // First pause: the workbook before the mail. Let it through.
+    // First pause: the probe of the report path before the mail. Let it through.
     paused(&marker);
     std::fs::remove_file(&marker).unwrap();
     std::thread::sleep(Duration::from_millis(50));
@@ -262,7 +262,7 @@ fn a_workbook_that_fails_after_the_sending_still_ends_with_the_digest() {
     paused(&marker);
     assert_eq!(reminders(&subjects(&server.messages())), 5);
     let report = sandbox.path().join("out/summary-2024-04-25.xlsx");
-    std::fs::remove_file(&report).unwrap();
+    assert!(!report.exists(), "the probe leaves no workbook");
     std::fs::create_dir(&report).unwrap();
     std::fs::write(report.join("keep"), "").unwrap();
     std::fs::remove_file(&marker).unwrap();

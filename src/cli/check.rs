@@ -26,6 +26,53 @@ fn split_cell(cell: &str) -> (u32, String) {
     (row, col)
 }
 
+/// One file's lines: its rows' errors and warnings (values read leniently,
+/// rows kept: printed among the errors, no exit status of their own) and
+/// the sheets it could not recognise.
+fn report_problems(path: &Path, report: &ingest::CheckReport) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for e in report.errors.iter().chain(&report.warnings) {
+        let value = if e.value.is_empty() {
+            String::new()
+        } else {
+            format!("「{}」", e.value)
+        };
+        let (row, col) = split_cell(&e.cell);
+        problems.push(Problem {
+            file: path.to_path_buf(),
+            sheet: e.sheet.clone(),
+            row,
+            col,
+            line: format!(
+                "{}: {}!{}: {}{}: {}",
+                path.display(),
+                e.sheet,
+                e.cell,
+                e.column,
+                value,
+                e.reason
+            ),
+        });
+    }
+    for u in &report.unmatched {
+        let (row, col) = split_cell(&u.cell);
+        problems.push(Problem {
+            file: path.to_path_buf(),
+            sheet: u.sheet.clone(),
+            row,
+            col,
+            line: format!(
+                "{}: {}!{}: {}",
+                path.display(),
+                u.sheet,
+                u.cell,
+                u.sentence()
+            ),
+        });
+    }
+    problems
+}
+
 pub(super) fn run(files: &[PathBuf], programs: Option<&Path>) -> Result<Finished, CliError> {
     let catalogue = match programs {
         None => Catalogue::builtin(),
@@ -47,47 +94,7 @@ pub(super) fn run(files: &[PathBuf], programs: Option<&Path>) -> Result<Finished
                 done.exit = Exit::CouldNotRun;
             }
             Ok(report) => {
-                // Warnings (values read leniently, rows kept) print among the
-                // errors but set no exit status of their own.
-                for e in report.errors.iter().chain(&report.warnings) {
-                    let value = if e.value.is_empty() {
-                        String::new()
-                    } else {
-                        format!("「{}」", e.value)
-                    };
-                    let (row, col) = split_cell(&e.cell);
-                    problems.push(Problem {
-                        file: path.clone(),
-                        sheet: e.sheet.clone(),
-                        row,
-                        col,
-                        line: format!(
-                            "{}: {}!{}: {}{}: {}",
-                            path.display(),
-                            e.sheet,
-                            e.cell,
-                            e.column,
-                            value,
-                            e.reason
-                        ),
-                    });
-                }
-                for u in &report.unmatched {
-                    let (row, col) = split_cell(&u.cell);
-                    problems.push(Problem {
-                        file: path.clone(),
-                        sheet: u.sheet.clone(),
-                        row,
-                        col,
-                        line: format!(
-                            "{}: {}!{}: {}",
-                            path.display(),
-                            u.sheet,
-                            u.cell,
-                            u.sentence()
-                        ),
-                    });
-                }
+                problems.extend(report_problems(&path, &report));
                 if !report.errors.is_empty() || !report.unmatched.is_empty() {
                     done.exit = done.exit.and(Exit::NeedsAttention);
                 }

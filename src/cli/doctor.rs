@@ -196,9 +196,8 @@ fn templates(r: &mut Report, job: &Job) {
         );
         return;
     };
-    let dir = job.path.parent().unwrap_or(Path::new("."));
-    let default = job::join_clean(dir, "../templates");
-    match Mailer::new(spec, &default) {
+    let default = crate::pipeline::default_templates(job);
+    match Mailer::new(spec, &default, crate::clock::system()) {
         Ok(_) => {
             let from = spec
                 .templates
@@ -342,7 +341,7 @@ fn relay(r: &mut Report, job: &Job) {
     ) {
         Ok(c) => c,
         Err(e) => {
-            r.line(Mark::Failed, what, e);
+            r.line(Mark::Failed, what, e.to_string());
             return;
         }
     };

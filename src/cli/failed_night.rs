@@ -30,6 +30,7 @@ pub(super) fn job_file(
     let state = State::open(db)
         .inspect_err(|e| warn!("state file not usable to record the failed run: {e}"))
         .ok();
+    let clock = crate::clock::SystemClock;
     let mut lines = vec![error.0.clone()];
     if !dry_run && let Some(spec) = job::email_section(path, &|v| std::env::var(v).ok()) {
         let told = notify_failure(
@@ -39,12 +40,12 @@ pub(super) fn job_file(
             as_of,
             FailureCause::Settings,
             std::slice::from_ref(&error.0),
+            &clock,
         );
         warn!(job = %name, "{told}");
         lines.push(told);
     }
     if let Some(state) = &state {
-        let clock = crate::clock::SystemClock;
         let recorded = state
             .begin_run(&name, as_of, clock.now(), dry_run, Trigger::Manual)
             .and_then(|id| {

@@ -94,9 +94,9 @@ pub fn resolve(
         report_fy,
         stage,
     };
-    let now = crate::pipeline::now_tokyo().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    let now = crate::clock::Stamp::at(crate::pipeline::now_tokyo());
     let found = state
-        .outbox_resolve(&key, delivered, &now)
+        .outbox_resolve(&key, delivered, now)
         .map_err(CliError::from_error)?;
     let mut done = Finished::new(if found {
         Exit::Done
@@ -108,7 +108,7 @@ pub fn resolve(
             "{application_id} {report_fy}年度 {} のメールを{}にしました。",
             stage.label(),
             if delivered {
-                "送信済"
+                crate::model::MailOutcome::Sent.label()
             } else {
                 "次回の実行で再送"
             }

@@ -40,9 +40,9 @@ pub fn backup(db: &Path, dest: &Path) -> Result<Finished, CliError> {
 /// log, then says what it did and that the two now agree.
 pub fn reconcile(db: &Path) -> Result<Finished, CliError> {
     let state = open(db)?;
-    let now = crate::notify::now_stamp();
+    let now = crate::clock::Stamp::at(crate::pipeline::now_tokyo());
     let before = state
-        .sent_log_agreement(&now)
+        .sent_log_agreement(now)
         .map_err(CliError::from_error)?;
     let mut done = Finished::new(Exit::Done);
     if let Agreement::Agrees = before {
@@ -54,7 +54,7 @@ pub fn reconcile(db: &Path) -> Result<Finished, CliError> {
         return Ok(done);
     }
     let r = state
-        .sent_log_reconcile(&now)
+        .sent_log_reconcile(now)
         .map_err(CliError::from_error)?;
     done.stderr.push(format!(
         "送信記録 {} から、状態ファイル {} に送信済 {} 件・送信不明 {} 件を戻し、状態ファイルにだけあった送信済 {} 件を送信記録に書き足しました。送信不明のメールは `hojokin outbox` に出ます（中継サーバーのログを確かめてから `hojokin outbox resolve` で答えてください）。",
@@ -65,7 +65,7 @@ pub fn reconcile(db: &Path) -> Result<Finished, CliError> {
         r.added_to_log
     ));
     match state
-        .sent_log_agreement(&now)
+        .sent_log_agreement(now)
         .map_err(CliError::from_error)?
     {
         Agreement::Agrees => done

@@ -443,41 +443,7 @@ fn parse_unplaced(
         None => None,
         Some(expr) => Some(Schedule::parse(expr).map_err(|m| invalid("schedule", m))?),
     };
-    let mut inputs = BTreeMap::new();
-    let RawInputs {
-        applications,
-        assets,
-        employment_reports,
-        budgets,
-    } = raw.inputs;
-    let Some(applications) = applications else {
-        return Err(invalid(
-            "inputs.applications",
-            "申請一覧の入力（[inputs.applications]）は必須です".into(),
-        ));
-    };
-    for (dataset, input) in [
-        (Dataset::Applications, Some(applications)),
-        (Dataset::Assets, assets),
-        (Dataset::EmploymentReports, employment_reports),
-        (Dataset::Budgets, budgets),
-    ] {
-        if let Some(input) = input {
-            let key = format!("inputs.{}.path", dataset.key());
-            if input.path.trim().is_empty() {
-                return Err(invalid(&key, "パスが空です".into()));
-            }
-            inputs.insert(
-                dataset,
-                InputSpec {
-                    path: join_clean(&base, &input.path),
-                    sheet: input.sheet.filter(|s| !s.trim().is_empty()),
-                    aliases: input.aliases,
-                    display: input.display.filter(|s| !s.trim().is_empty()),
-                },
-            );
-        }
-    }
+    let inputs = input_specs(raw.inputs, &base, &invalid)?;
     if raw.report.path.trim().is_empty() {
         return Err(invalid("report.path", "パスが空です".into()));
     }
@@ -522,6 +488,51 @@ fn parse_unplaced(
     })
 }
 
+/// `[inputs.*]`, each path relative to the job file's folder; the
+/// applications are required.
+fn input_specs(
+    raw: RawInputs,
+    base: &Path,
+    invalid: &dyn Fn(&str, String) -> JobError,
+) -> Result<BTreeMap<Dataset, InputSpec>, JobError> {
+    let RawInputs {
+        applications,
+        assets,
+        employment_reports,
+        budgets,
+    } = raw;
+    let Some(applications) = applications else {
+        return Err(invalid(
+            "inputs.applications",
+            "申請一覧の入力（[inputs.applications]）は必須です".into(),
+        ));
+    };
+    let mut inputs = BTreeMap::new();
+    for (dataset, input) in [
+        (Dataset::Applications, Some(applications)),
+        (Dataset::Assets, assets),
+        (Dataset::EmploymentReports, employment_reports),
+        (Dataset::Budgets, budgets),
+    ] {
+        if let Some(input) = input {
+            let key = format!("inputs.{}.path", dataset.key());
+            if input.path.trim().is_empty() {
+                return Err(invalid(&key, "パスが空です".into()));
+            }
+            inputs.insert(
+                dataset,
+                InputSpec {
+                    path: join_clean(base, &input.path),
+                    sheet: input.sheet.filter(|s| !s.trim().is_empty()),
+                    aliases: input.aliases,
+                    display: input.display.filter(|s| !s.trim().is_empty()),
+                },
+            );
+        }
+    }
+    Ok(inputs)
+}
+
 /// The `[email]` section alone, for telling staff that the rest of the job
 /// file is wrong: `None` when even that section cannot be read.
 pub fn email_section(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Option<EmailSpec> {
@@ -544,38 +555,8 @@ fn email_spec(
     base: &Path,
     invalid: &dyn Fn(&str, String) -> JobError,
 ) -> Result<EmailSpec, JobError> {
-    if e.from.contains(['\r', '\n']) || !e.from.contains('@') {
-        return Err(invalid(
-            "email.from",
-            format!("差出人アドレスとして使えません: {}", one_line(&e.from)),
-        ));
-    }
-    for s in &e.staff {
-        if s.contains(['\r', '\n']) || !s.contains('@') {
-            return Err(invalid(
-                "email.staff",
-                format!("宛先アドレスとして使えません: {}", one_line(s)),
-            ));
-        }
-    }
+    check_addresses(&e, invalid)?;
     let url = e.smtp_url.trim();
-    if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
-        return Err(invalid(
-            "email.smtp_url",
-            format!(
-                "smtp:// または smtps:// で始まる URL を指定してください: {}",
-                one_line(&mask_url_password(url))
-            ),
-        ));
-    }
-    if let Some(r) = &e.reply_to
-        && (r.contains(['\r', '\n']) || !r.contains('@'))
-    {
-        return Err(invalid(
-            "email.reply_to",
-            format!("返信先アドレスとして使えません: {}", one_line(r)),
-        ));
-    }
     // Texts printed in the mails: present means written, so a key left
     // blank is a mistake rather than "not set".
     let text = |key: &'static str, v: Option<String>| match v {
@@ -585,28 +566,7 @@ fn email_spec(
         )),
         other => Ok(other.map(|t| t.trim_end().to_string())),
     };
-    let until = match e.send_until.as_deref().map(str::trim) {
-        None => None,
-        Some(t) => Some(chrono::NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
-            invalid(
-                "email.send_until",
-                format!(
-                    "時刻を \"06:00\" のように HH:MM で書いてください（Asia/Tokyo）: {}",
-                    one_line(t)
-                ),
-            )
-        })?),
-    };
-    if e.max_mails_per_night == Some(0) {
-        return Err(invalid(
-            "email.max_mails_per_night",
-            "0 では一通も送れません。上限を設けないなら、この行を削除してください。".into(),
-        ));
-    }
-    let window = crate::notify::window::SendWindow {
-        until,
-        max_mails: e.max_mails_per_night,
-    };
+    let window = send_window(&e, invalid)?;
     let contact = text("email.contact", e.contact)?;
     let submission = text("email.submission", e.submission)?;
     let submit_to = text("email.submit_to", e.submit_to)?;
@@ -647,6 +607,77 @@ fn email_spec(
         window,
         timeout_seconds: e.timeout_seconds.unwrap_or(30).max(1),
         templates: e.templates.map(|t| join_clean(base, t)),
+    })
+}
+
+/// The addresses and the relay URL look like what they are (the mailer
+/// parses them fully when it is built).
+fn check_addresses(
+    e: &RawEmail,
+    invalid: &dyn Fn(&str, String) -> JobError,
+) -> Result<(), JobError> {
+    if e.from.contains(['\r', '\n']) || !e.from.contains('@') {
+        return Err(invalid(
+            "email.from",
+            format!("差出人アドレスとして使えません: {}", one_line(&e.from)),
+        ));
+    }
+    for s in &e.staff {
+        if s.contains(['\r', '\n']) || !s.contains('@') {
+            return Err(invalid(
+                "email.staff",
+                format!("宛先アドレスとして使えません: {}", one_line(s)),
+            ));
+        }
+    }
+    let url = e.smtp_url.trim();
+    if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+        return Err(invalid(
+            "email.smtp_url",
+            format!(
+                "smtp:// または smtps:// で始まる URL を指定してください: {}",
+                one_line(&mask_url_password(url))
+            ),
+        ));
+    }
+    if let Some(r) = &e.reply_to
+        && (r.contains(['\r', '\n']) || !r.contains('@'))
+    {
+        return Err(invalid(
+            "email.reply_to",
+            format!("返信先アドレスとして使えません: {}", one_line(r)),
+        ));
+    }
+    Ok(())
+}
+
+/// `email.send_until` and `email.max_mails_per_night`: when a night stops
+/// sending, and after how many mails.
+fn send_window(
+    e: &RawEmail,
+    invalid: &dyn Fn(&str, String) -> JobError,
+) -> Result<crate::notify::window::SendWindow, JobError> {
+    let until = match e.send_until.as_deref().map(str::trim) {
+        None => None,
+        Some(t) => Some(chrono::NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
+            invalid(
+                "email.send_until",
+                format!(
+                    "時刻を \"06:00\" のように HH:MM で書いてください（Asia/Tokyo）: {}",
+                    one_line(t)
+                ),
+            )
+        })?),
+    };
+    if e.max_mails_per_night == Some(0) {
+        return Err(invalid(
+            "email.max_mails_per_night",
+            "0 では一通も送れません。上限を設けないなら、この行を削除してください。".into(),
+        ));
+    }
+    Ok(crate::notify::window::SendWindow {
+        until,
+        max_mails: e.max_mails_per_night,
     })
 }
 

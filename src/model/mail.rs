@@ -67,6 +67,28 @@ pub enum MailOutcome {
     NotSent,
 }
 
+impl MailOutcome {
+    /// The word a 結果 begins with (送信済, 送信失敗, 送信不明, 送信保留, 試行,
+    /// 未送信): the one home of each, so the 通知 sheet's highlight rules and
+    /// the sentences notify writes cannot drift apart.
+    pub const fn label(self) -> &'static str {
+        match self {
+            MailOutcome::Sent => "送信済",
+            MailOutcome::Failed => "送信失敗",
+            MailOutcome::Uncertain => "送信不明",
+            MailOutcome::Held => "送信保留",
+            MailOutcome::Previewed => "試行",
+            MailOutcome::NotSent => "未送信",
+        }
+    }
+}
+
+impl std::fmt::Display for MailOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 /// 結果 of a mail: its outcome and the sentence staff read on 通知, e.g.
 /// 「送信失敗（再送待ち）: …」.
 #[derive(Debug, Clone, PartialEq, Eq)]

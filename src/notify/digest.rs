@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::message::{self, AttachedFile, Draft, HeaderText, XLSX_MIME};
 use super::smtp::{SendResult, Session};
 use super::templates::{DIGEST_TEMPLATE, Rendered};
-use super::{MailCounts, Mailer, NotificationRow, eml, now_stamp};
+use super::{MailCounts, MailError, Mailer, NotificationRow, eml, said};
 use crate::calendar::{fy_label, wareki};
 use crate::compliance::reports::{ReportDue, ReportState};
 use crate::compliance::restriction::{AssetRestriction, AssetState};
@@ -296,9 +296,9 @@ fn build(
     rendered: Rendered,
     workbook: &Path,
     workbook_name: &str,
-) -> Result<(Message, String), String> {
-    let subject = HeaderText::subject("件名", &rendered.subject).map_err(|e| e.to_string())?;
-    let name = HeaderText::new("添付ファイル名", workbook_name).map_err(|e| e.to_string())?;
+) -> Result<(Message, String), MailError> {
+    let subject = HeaderText::subject("件名", &rendered.subject)?;
+    let name = HeaderText::new("添付ファイル名", workbook_name)?;
     // A night that has sent mail always sends its digest, even when the
     // workbook could not be written (a full disk): without the attachment,
     // saying so, the body still lists what went out.
@@ -321,15 +321,18 @@ fn build(
         &format!("digest/{}/{}", facts.job, facts.as_of),
         &mailer.from,
     );
-    let msg = message::build(Draft {
-        from: mailer.from.clone(),
-        reply_to: None,
-        to: mailer.staff.clone(),
-        subject,
-        body,
-        message_id: message_id.clone(),
-        attachment,
-    })?;
+    let msg = message::build(
+        Draft {
+            from: mailer.from.clone(),
+            reply_to: None,
+            to: mailer.staff.clone(),
+            subject,
+            body,
+            message_id: message_id.clone(),
+            attachment,
+        },
+        mailer.clock.stamp(),
+    )?;
     Ok((msg, message_id))
 }
 
@@ -362,7 +365,7 @@ pub fn send_digest(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut row = NotificationRow {
-        at: now_stamp(),
+        at: mailer.clock.stamp().to_string(),
         to: mailer
             .staff
             .iter()
@@ -382,26 +385,23 @@ pub fn send_digest(
     let rendered = match mailer.templates.render(DIGEST_TEMPLATE, ctx) {
         Ok(r) => held_first(r, &facts.hold),
         Err(e) => {
-            row.result = MailResult::new(
+            row.result = said(
                 MailOutcome::NotSent,
-                format!("未送信（テンプレートエラー）: {e}"),
+                format_args!("（テンプレートエラー）: {e}"),
             );
-            return outcome(row, false, true, vec![e]);
+            return outcome(row, false, true, vec![e.to_string()]);
         }
     };
     row.subject = rendered.subject.clone();
     if mailer.staff.is_empty() {
-        row.result = MailResult::new(
-            MailOutcome::NotSent,
-            "未送信（email.staff に宛先がありません）",
-        );
+        row.result = said(MailOutcome::NotSent, "（email.staff に宛先がありません）");
         return outcome(row, false, false, Vec::new());
     }
     let (msg, message_id) = match build(mailer, facts, rendered, workbook, &workbook_name) {
         Ok(built) => built,
         Err(e) => {
             let m = format!("職員あてのまとめメールを作れません: {e}");
-            row.result = MailResult::new(MailOutcome::NotSent, format!("未送信: {m}"));
+            row.result = said(MailOutcome::NotSent, format_args!(": {m}"));
             return outcome(row, false, true, vec![m]);
         }
     };
@@ -411,14 +411,15 @@ pub fn send_digest(
         let name = eml::file_name(&[&facts.as_of.to_string(), "digest"]);
         return match eml::write(outbox_dir, &name, &bytes) {
             Ok(_) => {
-                row.result =
-                    MailResult::new(MailOutcome::Previewed, format!("試行（.eml出力）: {name}"));
+                row.result = said(MailOutcome::Previewed, format_args!("（.eml出力）: {name}"));
                 outcome(row, false, false, Vec::new())
             }
             Err(e) => {
-                row.result =
-                    MailResult::new(MailOutcome::NotSent, format!("試行（.eml出力失敗）: {e}"));
-                outcome(row, false, true, vec![e])
+                row.result = MailResult::new(
+                    MailOutcome::NotSent,
+                    format!("{}（.eml出力失敗）: {e}", MailOutcome::Previewed),
+                );
+                outcome(row, false, true, vec![e.to_string()])
             }
         };
     }
@@ -449,11 +450,11 @@ fn deliver(
                 .map(|e| e.to_string())
                 .into_iter()
                 .collect();
-            row.result = MailResult::new(MailOutcome::Sent, "送信済");
+            row.result = said(MailOutcome::Sent, "");
             outcome(row, true, false, messages)
         }
         SendResult::NotSent(e) => {
-            row.result = MailResult::new(MailOutcome::Failed, format!("送信失敗: {e}"));
+            row.result = said(MailOutcome::Failed, format_args!(": {e}"));
             outcome(
                 row,
                 false,
@@ -462,8 +463,7 @@ fn deliver(
             )
         }
         SendResult::InDoubt(e) => {
-            row.result =
-                MailResult::new(MailOutcome::Uncertain, format!("送信不明（要確認）: {e}"));
+            row.result = said(MailOutcome::Uncertain, format_args!("（要確認）: {e}"));
             outcome(
                 row,
                 false,

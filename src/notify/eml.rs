@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::MailError;
+
 /// `{as_of}_{application}_{report FY}_{stage}.eml`, or `{as_of}_digest.eml`.
 /// Characters other than ASCII letters, digits, `-` and `_` become `_`, so a
 /// 申請番号 from a workbook can never leave the folder or break the name.
@@ -26,12 +28,10 @@ pub fn file_name(parts: &[&str]) -> String {
 
 /// Writes `bytes` to `dir/name` through a temporary file and a rename, so a
 /// reader never sees half a mail; creates `dir` if needed.
-pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, String> {
-    let fail = |e: std::io::Error| {
-        format!(
-            "試行メールを送信フォルダー {} に書き出せません: {e}",
-            dir.display()
-        )
+pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, MailError> {
+    let fail = |source: std::io::Error| MailError::Eml {
+        dir: dir.to_path_buf(),
+        source,
     };
     std::fs::create_dir_all(dir).map_err(fail)?;
     let path = dir.join(name);

@@ -7,11 +7,13 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use lettre::Address;
+use lettre::message::Mailbox;
 
+use super::MailError;
 use super::message::{self, Draft, HeaderText};
-use super::now_stamp;
 use super::smtp::{SendResult, Session, SmtpConfig};
 use crate::calendar::wareki;
+use crate::clock::Clock;
 use crate::job::EmailSpec;
 use crate::state::State;
 use crate::state::failure_mails::{Claim, FailureMailStatus};
@@ -63,8 +65,9 @@ pub fn notify_failure(
     as_of: NaiveDate,
     cause: FailureCause,
     what: &[String],
+    clock: &dyn Clock,
 ) -> String {
-    match send(spec, state, job, as_of, cause, what) {
+    match send(spec, state, job, as_of, cause, what, clock) {
         Ok(Sent::Delivered(to)) => {
             format!("実行できなかったことを職員（{to}）にメールで知らせました。")
         }
@@ -87,6 +90,26 @@ enum Sent {
     NoStaff,
 }
 
+/// Sender, staff and relay from `[email]`, read without the rest of the
+/// mailer (no templates: the night may have failed on them); `None`
+/// when there is no staff address.
+fn addressed(spec: &EmailSpec) -> Result<Option<(Mailbox, Vec<Mailbox>, SmtpConfig)>, MailError> {
+    let from = message::mailbox("差出人", &spec.from)?;
+    let staff = spec
+        .staff
+        .iter()
+        .map(|s| message::mailbox("職員の宛先", s))
+        .collect::<Result<Vec<_>, _>>()?;
+    if staff.is_empty() {
+        return Ok(None);
+    }
+    let smtp = SmtpConfig::parse(
+        spec.smtp_url.expose(),
+        Duration::from_secs(spec.timeout_seconds.max(1)),
+    )?;
+    Ok(Some((from, staff, smtp)))
+}
+
 fn send(
     spec: &EmailSpec,
     state: Option<&State>,
@@ -94,58 +117,48 @@ fn send(
     as_of: NaiveDate,
     cause: FailureCause,
     what: &[String],
-) -> Result<Sent, String> {
-    let from = message::mailbox("差出人", &spec.from).map_err(|e| e.to_string())?;
-    let staff = spec
-        .staff
-        .iter()
-        .map(|s| message::mailbox("職員の宛先", s))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())?;
-    if staff.is_empty() {
+    clock: &dyn Clock,
+) -> Result<Sent, MailError> {
+    let Some((from, staff, smtp)) = addressed(spec)? else {
         return Ok(Sent::NoStaff);
-    }
-    let smtp = SmtpConfig::parse(
-        spec.smtp_url.expose(),
-        Duration::from_secs(spec.timeout_seconds.max(1)),
-    )?;
+    };
     let subject_text = format!(
         "【補助金夜間処理】{} 実行できませんでした（{job}）",
         wareki(as_of)
     );
-    let subject = HeaderText::subject("件名", &subject_text).map_err(|e| e.to_string())?;
+    let subject = HeaderText::subject("件名", &subject_text)?;
     let message_id = message::message_id(&format!("failure/{job}/{as_of}"), &from);
     let recipients = spec.staff.join(", ");
-    let now = now_stamp();
+    let now = clock.stamp();
     if let Some(state) = state {
-        match state
-            .failure_mail_claim(job, as_of, &recipients, &subject_text, &message_id, &now)
-            .map_err(|e| e.to_string())?
-        {
+        match state.failure_mail_claim(job, as_of, &recipients, &subject_text, &message_id, now)? {
             Claim::Won => {}
             Claim::Taken(_) => return Ok(Sent::AlreadyTold),
         }
     }
-    let msg = message::build(Draft {
-        from: from.clone(),
-        reply_to: None,
-        to: staff.clone(),
-        subject,
-        body: body(job, as_of, cause, what),
-        message_id,
-        attachment: None,
-    });
+    let msg = message::build(
+        Draft {
+            from: from.clone(),
+            reply_to: None,
+            to: staff.clone(),
+            subject,
+            body: body(job, as_of, cause, what),
+            message_id,
+            attachment: None,
+        },
+        now,
+    );
     let finish = |status, error: Option<&str>| {
         if let Some(state) = state {
             // The mail's own outcome is what staff need; a state error
             // here only means it may be sent once more.
-            let _ = state.failure_mail_finish(job, as_of, status, error, &now_stamp());
+            let _ = state.failure_mail_finish(job, as_of, status, error, clock.stamp());
         }
     };
     let msg = match msg {
         Ok(m) => m,
         Err(e) => {
-            finish(FailureMailStatus::Failed, Some(&e));
+            finish(FailureMailStatus::Failed, Some(&e.to_string()));
             return Err(e);
         }
     };
@@ -160,11 +173,11 @@ fn send(
         }
         SendResult::NotSent(e) => {
             finish(FailureMailStatus::Failed, Some(&e));
-            Err(e)
+            Err(MailError::NotSent(e))
         }
         SendResult::InDoubt(e) => {
             finish(FailureMailStatus::Uncertain, Some(&e));
-            Err(format!("届いたか確認できません: {e}"))
+            Err(MailError::InDoubt(e))
         }
     }
 }

@@ -14,7 +14,9 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{Address, Message};
 use sha2::{Digest, Sha256};
 
-use crate::state::outbox::random_token;
+use super::MailError;
+use crate::clock::Stamp;
+use crate::state::token::random_token;
 
 /// The xlsx MIME type of the digest's attachment.
 pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -219,9 +221,9 @@ pub(crate) fn tokyo_date(now: chrono::DateTime<chrono::Utc>) -> String {
 
 /// Builds the message: text/plain in UTF-8 (lettre picks base64 or
 /// quoted-printable, so the bytes on the wire are ASCII), the subject as
-/// RFC 2047 UTF-8, the Date in +0900 (`tokyo_date`; the clock is read
+/// RFC 2047 UTF-8, the Date `sent_at` in +0900 (`tokyo_date`; the caller's clock, read
 /// for this metadata only), and the attachment, if any, as its own part.
-pub fn build(draft: Draft) -> Result<Message, String> {
+pub fn build(draft: Draft, sent_at: Stamp) -> Result<Message, MailError> {
     let mut builder = Message::builder()
         .from(draft.from)
         .subject(draft.subject.0)
@@ -237,7 +239,8 @@ pub fn build(draft: Draft) -> Result<Message, String> {
     let result = match draft.attachment {
         None => builder.singlepart(SinglePart::plain(draft.body)),
         Some(file) => {
-            let content_type = ContentType::parse(file.content_type).map_err(|e| e.to_string())?;
+            let content_type = ContentType::parse(file.content_type)
+                .map_err(|e| MailError::Build(e.to_string()))?;
             builder.multipart(
                 MultiPart::mixed()
                     .singlepart(SinglePart::plain(draft.body))
@@ -245,10 +248,10 @@ pub fn build(draft: Draft) -> Result<Message, String> {
             )
         }
     };
-    let mut message = result.map_err(|e| e.to_string())?;
+    let mut message = result.map_err(|e| MailError::Build(e.to_string()))?;
     // Set after building: lettre adds a UTC Date to a message without one
     // it can parse, and it parses only UTC.
-    let date = tokyo_date(chrono::Utc::now());
+    let date = tokyo_date(sent_at.instant().to_utc());
     message
         .headers_mut()
         .insert_raw(HeaderValue::dangerous_new_pre_encoded(
@@ -263,6 +266,11 @@ pub fn build(draft: Draft) -> Result<Message, String> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::clock::Clock;
+
+    fn sent_at() -> Stamp {
+        crate::clock::stamp("2024-05-08T02:30:05+09:00")
+    }
 
     #[test]
     fn line_breaks_never_reach_a_header() {
@@ -334,7 +342,7 @@ mod tests {
             reply_to: None,
             from,
         };
-        let text = String::from_utf8(build(draft).unwrap().formatted()).unwrap();
+        let text = String::from_utf8(build(draft, sent_at()).unwrap().formatted()).unwrap();
         assert!(!text.contains("Subject: =?utf-8?b?SGk=?="), "{text}");
     }
 
@@ -356,7 +364,7 @@ mod tests {
             reply_to: None,
             from,
         };
-        let bytes = build(draft).unwrap().formatted();
+        let bytes = build(draft, sent_at()).unwrap().formatted();
         let text = String::from_utf8(bytes).unwrap();
         let header = text.split("\r\n\r\n").next().unwrap();
         assert!(header.len() < 2_000, "{} bytes of headers", header.len());
@@ -398,7 +406,11 @@ mod tests {
             from,
         };
         let id = draft.message_id.clone();
-        let text = String::from_utf8(build(draft).unwrap().formatted()).unwrap();
+        // The night's clock, not the wall clock, dates the mail.
+        let clock = crate::clock::ManualClock::new(
+            chrono::DateTime::parse_from_rfc3339("2024-05-07T17:30:05.400Z").unwrap(),
+        );
+        let text = String::from_utf8(build(draft, clock.stamp()).unwrap().formatted()).unwrap();
         assert!(text.is_ascii(), "{text}");
         assert!(
             text.contains("Auto-Submitted: auto-generated\r\n"),
@@ -416,9 +428,7 @@ mod tests {
             .filter(|l| l.starts_with("Date: "))
             .collect::<Vec<_>>();
         assert_eq!(date.len(), 1, "{text}");
-        assert!(date[0].ends_with(" +0900"), "{}", date[0]);
-        let when = chrono::DateTime::parse_from_rfc2822(&date[0]["Date: ".len()..]).unwrap();
-        assert!((chrono::Utc::now() - when.to_utc()).num_seconds().abs() < 60);
+        assert_eq!(date[0], "Date: Wed, 8 May 2024 02:30:05 +0900");
     }
 
     #[test]

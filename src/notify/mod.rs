@@ -12,9 +12,10 @@
 //! - `dates` and `wrap`: dates as notices write them (令和6年4月30日（火）, the
 //!   reply-by day) and body lines wrapped for a phone.
 //!
-//! The wall clock is read here only for metadata (the Date header, the
-//! 通知 sheet's 日時, the outbox's timestamps); which mail is due is decided
-//! by the as-of date alone.
+//! The clock is the night's, passed in with the [`Mailer`] (never read
+//! here): it stamps metadata (the Date header, the 通知 sheet's 日時, the
+//! outbox's timestamps) and tells whether the sending window is open; which
+//! mail is due is decided by the as-of date alone.
 //!
 //! The guarantees (each reminder at most once, loud when in doubt), the
 //! `--dry-run` preview and the relay URL forms are documented for operators
@@ -23,6 +24,7 @@
 mod dates;
 pub mod digest;
 pub mod eml;
+mod error;
 pub mod failure;
 pub mod message;
 pub mod reminders;
@@ -33,32 +35,20 @@ pub mod templates;
 pub mod window;
 mod wrap;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use lettre::message::Mailbox;
 
+use crate::clock::SharedClock;
 use crate::job::EmailSpec;
-use crate::model::Finding;
+use crate::model::{Finding, MailOutcome, MailResult};
 
 pub use digest::{DigestFacts, DigestItem, DigestOutcome, MailLine, send_digest};
+pub use error::{MailError, TemplateFault};
 pub use reminders::send_reminders;
 pub use stages::{Stage, stage_on};
 pub use templates::Rendered;
-
-/// Why the mail settings or templates cannot be used: the job fails to load.
-#[derive(Debug, thiserror::Error)]
-pub enum NotifyError {
-    #[error("メールテンプレート {path} を読めません: {source}")]
-    TemplateRead {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("メールテンプレート {path} に誤りがあります: {message}")]
-    Template { path: PathBuf, message: String },
-    #[error("{key} が正しくありません: {message}")]
-    Setting { key: &'static str, message: String },
-}
 
 /// Everything needed to send: checked settings, loaded templates, and the
 /// SMTP configuration (no connection is opened until there is mail).
@@ -78,7 +68,7 @@ pub struct Mailer {
     rate_per_minute: u32,
     window: window::SendWindow,
     /// When the night began and whether its window is still open.
-    clock: crate::clock::SharedClock,
+    clock: SharedClock,
     smtp: smtp::SmtpConfig,
     templates: templates::Templates,
 }
@@ -87,8 +77,15 @@ impl Mailer {
     /// Checks the `[email]` section and loads the templates from
     /// `spec.templates`, else `default_templates` when that folder exists,
     /// else the templates compiled into the binary.
-    pub fn new(spec: &EmailSpec, default_templates: &Path) -> Result<Mailer, NotifyError> {
-        let setting = |key: &'static str, message: String| NotifyError::Setting { key, message };
+    ///
+    /// `clock` is the night's: it decides whether the sending window is
+    /// open, and stamps the Date header, 通知's 日時 and the outbox.
+    pub fn new(
+        spec: &EmailSpec,
+        default_templates: &Path,
+        clock: SharedClock,
+    ) -> Result<Mailer, MailError> {
+        let setting = |key: &'static str, message: String| MailError::Setting { key, message };
         let from = message::mailbox("差出人", &spec.from)
             .map_err(|e| setting("email.from", e.to_string()))?;
         let reply_to = spec
@@ -116,7 +113,7 @@ impl Mailer {
             spec.smtp_url.expose(),
             Duration::from_secs(spec.timeout_seconds.max(1)),
         )
-        .map_err(|m| setting("email.smtp_url", m))?;
+        .map_err(|e| setting("email.smtp_url", e.to_string()))?;
         // The job's folder must exist; the default one is used when present
         // (the city's edited copies), else the shipped templates.
         let templates = match spec.templates.as_deref() {
@@ -135,16 +132,10 @@ impl Mailer {
             reply_within_days: spec.reply_within_days,
             rate_per_minute: spec.rate_per_minute,
             window: spec.window,
-            clock: crate::clock::system(),
+            clock,
             smtp,
             templates,
         })
-    }
-
-    /// The same mailer reading `clock` for its sending window (tests).
-    pub fn with_clock(mut self, clock: crate::clock::SharedClock) -> Mailer {
-        self.clock = clock;
-        self
     }
 
     /// The reminder about `reports` (one grantee's, tonight) as it would be
@@ -154,7 +145,7 @@ impl Mailer {
         &self,
         reports: &[templates::DueReport<'_>],
         as_of: chrono::NaiveDate,
-    ) -> Result<Rendered, String> {
+    ) -> Result<Rendered, MailError> {
         let letter = templates::Letter {
             reports,
             contact: &self.contact,
@@ -167,7 +158,7 @@ impl Mailer {
         let stage = letter
             .primary()
             .map(|d| d.stage)
-            .ok_or_else(|| "宛先の報告がありません。".to_string())?;
+            .ok_or(MailError::NoReports)?;
         let mut rendered = self.templates.render(
             stage.template(),
             templates::reminder_context(&letter, as_of),
@@ -217,11 +208,10 @@ impl NotifyOutcome {
     }
 }
 
-/// Now in Asia/Tokyo, RFC 3339: metadata only, never logic.
-pub(crate) fn now_stamp() -> String {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Tokyo)
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+/// 結果 as 通知 shows it: the outcome's own word, then what `detail` adds
+/// (「送信失敗（再送待ち）: …」).
+pub(crate) fn said(outcome: MailOutcome, detail: impl std::fmt::Display) -> MailResult {
+    MailResult::new(outcome, format!("{}{detail}", outcome.label()))
 }
 
 #[cfg(test)]

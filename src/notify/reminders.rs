@@ -21,7 +21,7 @@ use super::smtp::Session;
 use super::stages::{Stage, stage_on, wants_reminder};
 use super::templates::DueReport;
 use super::window::{Budget, Closed};
-use super::{Mailer, NotificationRow, NotifyOutcome, eml, now_stamp};
+use super::{Mailer, NotificationRow, NotifyOutcome, eml, said};
 use crate::calendar::fy_label;
 use crate::compliance::reports::ReportDue;
 use crate::model::{
@@ -179,7 +179,7 @@ impl Run<'_> {
             result: result.text.clone(),
         });
         self.out.rows.push(NotificationRow {
-            at: now_stamp(),
+            at: self.mailer.clock.stamp().to_string(),
             to: to.to_string(),
             subject: subject.to_string(),
             kind: MailKind::Reminder(stage),
@@ -232,7 +232,7 @@ impl Run<'_> {
                     stage,
                     email,
                     "",
-                    MailResult::new(MailOutcome::NotSent, "未送信（宛先不備・要確認）"),
+                    said(MailOutcome::NotSent, "（宛先不備・要確認）"),
                 );
                 None
             }
@@ -249,13 +249,13 @@ impl Run<'_> {
                 let n = letter.reports.len();
                 self.out.queued += n;
                 self.out.failed += n;
-                self.out.messages.push(e.clone());
+                self.out.messages.push(e.to_string());
                 self.rows(
                     letter,
                     "",
-                    &MailResult::new(
+                    &said(
                         MailOutcome::NotSent,
-                        format!("未送信（テンプレートエラー）: {e}"),
+                        format_args!("（テンプレートエラー）: {e}"),
                     ),
                     None,
                 );
@@ -290,7 +290,7 @@ impl Run<'_> {
             message_id: message_id.clone(),
             attachment: None,
         };
-        match message::build(draft) {
+        match message::build(draft, self.mailer.clock.stamp()) {
             Ok(msg) => Some(Ready {
                 to: letter.to.clone(),
                 subject: subject_text,
@@ -298,7 +298,7 @@ impl Run<'_> {
                 bytes: msg.formatted(),
             }),
             Err(e) => {
-                self.invalid_header(letter, &email, &rendered.subject, &e);
+                self.invalid_header(letter, &email, &rendered.subject, &e.to_string());
                 None
             }
         }
@@ -319,7 +319,7 @@ impl Run<'_> {
                 d.stage,
                 to,
                 subject,
-                MailResult::new(MailOutcome::NotSent, "未送信（件名に使えない文字・要確認）"),
+                said(MailOutcome::NotSent, "（件名に使えない文字・要確認）"),
             );
         }
     }
@@ -342,10 +342,13 @@ impl Run<'_> {
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
         let name = eml::file_name(&parts);
         let result = match eml::write(dir, &name, &ready.bytes) {
-            Ok(_) => MailResult::new(MailOutcome::Previewed, format!("試行（.eml出力）: {name}")),
+            Ok(_) => said(MailOutcome::Previewed, format_args!("（.eml出力）: {name}")),
             Err(e) => {
-                self.out.messages.push(e.clone());
-                MailResult::new(MailOutcome::NotSent, format!("試行（.eml出力失敗）: {e}"))
+                self.out.messages.push(e.to_string());
+                MailResult::new(
+                    MailOutcome::NotSent,
+                    format!("{}（.eml出力失敗）: {e}", MailOutcome::Previewed),
+                )
             }
         };
         self.rows(letter, &ready.subject, &result, None);
@@ -355,7 +358,7 @@ impl Run<'_> {
     /// outbox in one transaction (70,000 of them must not cost a night of
     /// fsyncs), 送信保留 on 通知, one sentence for stderr and the history.
     fn hold_for_window(&mut self, held: &[Letter<'_>], why: Closed) {
-        let now = now_stamp();
+        let now = self.mailer.clock.stamp();
         let mut keys = Vec::new();
         for letter in held {
             let to = letter.to.email.to_string();
@@ -363,16 +366,16 @@ impl Run<'_> {
                 keys.push((key(d.row, d.stage), to.clone()));
             }
         }
-        let queued = self.state.outbox_queue_many(self.job, &keys, &now);
+        let queued = self.state.outbox_queue_many(self.job, &keys, now);
         let n = keys.len();
         let result = match &queued {
-            Ok(()) => MailResult::new(
+            Ok(()) => said(
                 MailOutcome::Held,
-                format!("送信保留（{}ため今夜は送らず、次回送信）", why.reason()),
+                format_args!("（{}ため今夜は送らず、次回送信）", why.reason()),
             ),
-            Err(e) => MailResult::new(
+            Err(e) => said(
                 MailOutcome::NotSent,
-                format!("未送信（状態ファイルに記録できません）: {e}"),
+                format_args!("（状態ファイルに記録できません）: {e}"),
             ),
         };
         for letter in held {
@@ -423,13 +426,8 @@ impl Run<'_> {
                 continue;
             };
             let result = match e.status {
-                OutboxStatus::Sent => {
-                    MailResult::new(MailOutcome::Sent, "送信済（同じ基準日の先の実行）")
-                }
-                _ => MailResult::new(
-                    MailOutcome::Uncertain,
-                    "送信不明（同じ基準日の先の実行・要確認）",
-                ),
+                OutboxStatus::Sent => said(MailOutcome::Sent, "（同じ基準日の先の実行）"),
+                _ => said(MailOutcome::Uncertain, "（同じ基準日の先の実行・要確認）"),
             };
             let at = e.sent_at.clone().unwrap_or(e.updated_at.clone());
             self.row_with_id(
@@ -504,20 +502,43 @@ pub fn send_reminders(
         unrecorded: 0,
     };
     if !dry_run {
-        let now = now_stamp();
+        run.settle_outbox(&plans);
+    }
+    let entries = run.outbox_by_key();
+    let letters = run.letters(&plans, &entries);
+    run.deliver(letters, dry_run, outbox_dir);
+    if !dry_run {
+        run.earlier_runs_of_the_day(&plans);
+    }
+    run.in_ledger_order(&plans);
+    run.state_broken_message();
+    // In-doubt sends of this run are uncertain now too: read the rows again.
+    let list = state
+        .outbox_entries()
+        .unwrap_or_else(|_| entries.into_values().collect());
+    run.uncertain_findings(&plans, &list);
+    run.out
+}
+
+impl<'a> Run<'a> {
+    /// Before anything is sent: claims of senders that died are settled
+    /// (see [`State::outbox_recover`]) and keys whose stage has passed expire.
+    fn settle_outbox(&mut self, plans: &[Plan<'_>]) {
+        let state = self.state;
+        let now = self.mailer.clock.stamp();
         let mut errors = Vec::new();
-        if let Err(e) = state.outbox_recover(&now) {
+        if let Err(e) = state.outbox_recover(now) {
             errors.push(e.to_string());
         }
         // One transaction for the night's expiries: 70,000 reports must
         // not cost 70,000 commits.
         let expired = state.in_transaction(|| {
-            for (row, stage) in &plans {
+            for (row, stage) in plans {
                 if let Err(e) = state.outbox_expire(
                     &row.application_id,
                     row.report_fy,
                     stage.map(Stage::code),
-                    &now,
+                    now,
                 ) {
                     errors.push(e.to_string());
                 }
@@ -528,106 +549,119 @@ pub fn send_reminders(
         }
         // A broken file gives the same sentence for every row: say it once.
         errors.dedup();
-        run.out.messages.extend(errors);
+        self.out.messages.extend(errors);
     }
-    let entries: HashMap<OutboxKey, OutboxEntry> = match state.outbox_entries() {
-        Ok(list) => list.into_iter().map(|e| (e.key.clone(), e)).collect(),
-        Err(e) => {
-            let e = e.to_string();
-            if !run.out.messages.contains(&e) {
-                run.out.messages.push(e);
-            }
-            HashMap::new()
-        }
-    };
-    // One letter per grantee (address and 事業者名), in ledger order.
-    let mut letters: Vec<Letter<'_>> = Vec::new();
-    let mut index: HashMap<(String, SharedStr), usize> = HashMap::new();
-    for &(row, stage) in &plans {
-        let Some(stage) = stage else { continue };
-        match entries.get(&key(row, stage)).map(|e| e.status) {
-            Some(OutboxStatus::Queued | OutboxStatus::Failed) | None => {}
-            // Done (sent, uncertain, expired) or being sent by another process.
-            Some(_) => continue,
-        }
-        let Some(to) = run.address(row, stage) else {
-            continue;
-        };
-        let due = DueReport {
-            row,
-            stage,
-            sent_before: sent_before(row, stage, &entries),
-        };
-        let grantee = (to.email.to_string().to_lowercase(), row.company.clone());
-        match index.get(&grantee) {
-            Some(&i) => letters[i].reports.push(due),
-            None => {
-                index.insert(grantee, letters.len());
-                letters.push(Letter {
-                    to,
-                    reports: vec![due],
-                });
+
+    /// The outbox's rows by key; none (and the sentence why) when it
+    /// cannot be read.
+    fn outbox_by_key(&mut self) -> HashMap<OutboxKey, OutboxEntry> {
+        match self.state.outbox_entries() {
+            Ok(list) => list.into_iter().map(|e| (e.key.clone(), e)).collect(),
+            Err(e) => {
+                let e = e.to_string();
+                if !self.out.messages.contains(&e) {
+                    self.out.messages.push(e);
+                }
+                HashMap::new()
             }
         }
     }
-    // Most advanced stage first: what a window leaves waits for the most
-    // urgent mails to go out first (stable: ledger order within a stage).
-    letters.sort_by_key(|l| std::cmp::Reverse(l.reports.iter().map(|d| d.stage).max()));
-    let mut session = Session::new(&mailer.smtp, mailer.rate_per_minute);
-    let mut budget = Budget::new(mailer.window, mailer.clock.now());
-    let mut held: Vec<Letter<'_>> = Vec::new();
-    let mut closed = None;
-    for letter in letters {
-        if !dry_run && closed.is_none() {
-            closed = budget.closed(mailer.clock.now());
-        }
-        if closed.is_some() {
-            held.push(letter);
-            continue;
-        }
-        let Some(ready) = run.prepare(&letter) else {
-            continue;
-        };
-        if dry_run {
-            run.dry_run(&letter, &ready, outbox_dir);
-        } else {
-            let before = run.out.sent;
-            run.send(&mut session, letter, ready);
-            if run.out.sent > before {
-                budget.spend();
+
+    /// One letter per grantee (address and 事業者名), in ledger order, of
+    /// the reports due tonight that no mail has settled yet; most advanced
+    /// stage first, so what a window leaves waits for the most urgent mails
+    /// (stable: ledger order within a stage).
+    fn letters<'r>(
+        &mut self,
+        plans: &[Plan<'r>],
+        entries: &HashMap<OutboxKey, OutboxEntry>,
+    ) -> Vec<Letter<'r>> {
+        let mut letters: Vec<Letter<'r>> = Vec::new();
+        let mut index: HashMap<(String, SharedStr), usize> = HashMap::new();
+        for &(row, stage) in plans {
+            let Some(stage) = stage else { continue };
+            match entries.get(&key(row, stage)).map(|e| e.status) {
+                Some(OutboxStatus::Queued | OutboxStatus::Failed) | None => {}
+                // Done (sent, uncertain, expired) or being sent by another process.
+                Some(_) => continue,
+            }
+            let Some(to) = self.address(row, stage) else {
+                continue;
+            };
+            let due = DueReport {
+                row,
+                stage,
+                sent_before: sent_before(row, stage, entries),
+            };
+            let grantee = (to.email.to_string().to_lowercase(), row.company.clone());
+            match index.get(&grantee) {
+                Some(&i) => letters[i].reports.push(due),
+                None => {
+                    index.insert(grantee, letters.len());
+                    letters.push(Letter {
+                        to,
+                        reports: vec![due],
+                    });
+                }
             }
         }
+        letters.sort_by_key(|l| std::cmp::Reverse(l.reports.iter().map(|d| d.stage).max()));
+        letters
     }
-    session.finish();
-    if let Some(why) = closed {
-        run.hold_for_window(&held, why);
+
+    /// Sends the letters (or writes them as `.eml`) while the sending
+    /// window lasts; what it leaves waits in the queue for the next night.
+    fn deliver(&mut self, letters: Vec<Letter<'_>>, dry_run: bool, outbox_dir: &Path) {
+        let mailer = self.mailer;
+        let mut session = Session::new(&mailer.smtp, mailer.rate_per_minute);
+        let mut budget = Budget::new(mailer.window, mailer.clock.now());
+        let mut held: Vec<Letter<'_>> = Vec::new();
+        let mut closed = None;
+        for letter in letters {
+            if !dry_run && closed.is_none() {
+                closed = budget.closed(mailer.clock.now());
+            }
+            if closed.is_some() {
+                held.push(letter);
+                continue;
+            }
+            let Some(ready) = self.prepare(&letter) else {
+                continue;
+            };
+            if dry_run {
+                self.dry_run(&letter, &ready, outbox_dir);
+            } else {
+                let before = self.out.sent;
+                self.send(&mut session, letter, ready);
+                if self.out.sent > before {
+                    budget.spend();
+                }
+            }
+        }
+        session.finish();
+        if let Some(why) = closed {
+            self.hold_for_window(&held, why);
+        }
     }
-    if !dry_run {
-        run.earlier_runs_of_the_day(&plans);
+
+    /// 通知 in ledger order, however the reports were grouped into mails.
+    fn in_ledger_order(&mut self, plans: &[Plan<'_>]) {
+        let mut position: HashMap<&str, usize> = HashMap::new();
+        for (i, (r, _)) in plans.iter().filter(|(_, s)| s.is_some()).enumerate() {
+            position.entry(r.application_id.as_str()).or_insert(i);
+        }
+        let mut paired: Vec<_> = std::mem::take(&mut self.out.rows)
+            .into_iter()
+            .zip(std::mem::take(&mut self.out.mail_lines))
+            .collect();
+        paired.sort_by_key(|(r, _)| {
+            position
+                .get(r.application_id.as_str())
+                .copied()
+                .unwrap_or(usize::MAX)
+        });
+        (self.out.rows, self.out.mail_lines) = paired.into_iter().unzip();
     }
-    // 通知 in ledger order, however the reports were grouped into mails.
-    let mut position: HashMap<&str, usize> = HashMap::new();
-    for (i, (r, _)) in plans.iter().filter(|(_, s)| s.is_some()).enumerate() {
-        position.entry(r.application_id.as_str()).or_insert(i);
-    }
-    let mut paired: Vec<_> = std::mem::take(&mut run.out.rows)
-        .into_iter()
-        .zip(std::mem::take(&mut run.out.mail_lines))
-        .collect();
-    paired.sort_by_key(|(r, _)| {
-        position
-            .get(r.application_id.as_str())
-            .copied()
-            .unwrap_or(usize::MAX)
-    });
-    (run.out.rows, run.out.mail_lines) = paired.into_iter().unzip();
-    run.state_broken_message();
-    // In-doubt sends of this run are uncertain now too: read the rows again.
-    let list = state
-        .outbox_entries()
-        .unwrap_or_else(|_| entries.into_values().collect());
-    run.uncertain_findings(&plans, &list);
-    run.out
 }
 
 mod delivery;

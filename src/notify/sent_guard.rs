@@ -5,17 +5,18 @@
 //! exits 1; the workbook and the digest still go out.
 
 use super::NotifyOutcome;
+use crate::clock::Clock;
 use crate::model::{Finding, FindingKind};
 use crate::state::State;
 use crate::state::sent_log::Agreement;
 
 /// `None` when grantees may be mailed; else what the night reports instead
 /// of sending. A dry run sends nothing, so it is never stopped.
-pub(crate) fn stopped(state: &State, dry_run: bool) -> Option<NotifyOutcome> {
+pub(crate) fn stopped(state: &State, dry_run: bool, clock: &dyn Clock) -> Option<NotifyOutcome> {
     if dry_run {
         return None;
     }
-    let sentence = match state.sent_log_agreement(&super::now_stamp()) {
+    let sentence = match state.sent_log_agreement(clock.stamp()) {
         Ok(Agreement::Agrees) => return None,
         Ok(Agreement::Disagrees(d)) => d.sentence(),
         Err(e) => format!(

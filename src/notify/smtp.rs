@@ -28,6 +28,7 @@ use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 
+use super::MailError;
 use probe::{DotProbe, ProbedStream};
 
 mod config;
@@ -158,13 +159,13 @@ impl<'a> Session<'a> {
 
     /// A runtime of this thread's own, so the session works the same from
     /// the CLI and from the scheduler's blocking worker threads.
-    fn ensure_runtime(&mut self) -> Result<(), String> {
+    fn ensure_runtime(&mut self) -> Result<(), MailError> {
         if self.runtime.is_none() {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_io()
                 .enable_time()
                 .build()
-                .map_err(|e| format!("メールを送る準備ができません（{e}）"))?;
+                .map_err(MailError::Runtime)?;
             self.runtime = Some(rt);
         }
         Ok(())
@@ -183,13 +184,14 @@ impl<'a> Session<'a> {
         from: &Address,
         to: &[Address],
         bytes: &[u8],
-        before_body: &mut dyn FnMut() -> Result<(), String>,
+        before_body: &mut dyn FnMut() -> Result<(), MailError>,
     ) -> SendResult {
         if let Some(e) = &self.stopped {
             return SendResult::NotSent(e.clone());
         }
         self.pace();
         if let Err(e) = self.ensure_runtime() {
+            let e = e.to_string();
             self.stopped = Some(e.clone());
             return SendResult::NotSent(e);
         }
@@ -206,6 +208,7 @@ impl<'a> Session<'a> {
                 None => match rt.block_on(connect(cfg)) {
                     Ok(c) => c,
                     Err(e) => {
+                        let e = e.to_string();
                         self.stopped = Some(e.clone());
                         return SendResult::NotSent(e);
                     }
@@ -270,18 +273,19 @@ fn late(timeout: Duration, what: &str) -> String {
 
 /// Connects, reads the greeting, says EHLO, upgrades and authenticates,
 /// each within `cfg.timeout`.
-async fn connect(cfg: &SmtpConfig) -> Result<Live, String> {
+async fn connect(cfg: &SmtpConfig) -> Result<Live, MailError> {
     let hello = cfg
         .hello
         .clone()
         .map_or_else(ClientId::default, ClientId::Domain);
-    let fail =
-        |e: &dyn std::fmt::Display| cfg.scrub(&format!("{}に接続できません（{e}）", where_(cfg)));
+    let fail = |e: &dyn std::fmt::Display| {
+        MailError::Relay(cfg.scrub(&format!("{}に接続できません（{e}）", where_(cfg))))
+    };
     let slow = |what: &str| {
-        cfg.scrub(&late(
+        MailError::Relay(cfg.scrub(&late(
             cfg.timeout,
             &format!("{}が{what}に時間内に応答しませんでした", where_(cfg)),
-        ))
+        )))
     };
     let mut live = match tokio::time::timeout(cfg.timeout, open(cfg, &hello)).await {
         Ok(opened) => opened.map_err(|e| fail(&e))?,
@@ -314,7 +318,9 @@ async fn connect(cfg: &SmtpConfig) -> Result<Live, String> {
 }
 
 /// The socket, TLS from the first byte for smtps://, greeting and EHLO.
-async fn open(cfg: &SmtpConfig, hello: &ClientId) -> Result<Live, String> {
+/// Fails with the socket's or lettre's own message (as an I/O error, same
+/// text), which [`connect`] puts in its sentence.
+async fn open(cfg: &SmtpConfig, hello: &ClientId) -> Result<Live, std::io::Error> {
     if cfg.security == Security::Implicit {
         let smtp = AsyncSmtpConnection::connect_tokio1(
             (cfg.host.as_str(), cfg.port),
@@ -324,17 +330,15 @@ async fn open(cfg: &SmtpConfig, hello: &ClientId) -> Result<Live, String> {
             None,
         )
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(std::io::Error::other)?;
         return Ok(Live { smtp, probe: None });
     }
-    let tcp = tokio::net::TcpStream::connect((cfg.host.as_str(), cfg.port))
-        .await
-        .map_err(|e| e.to_string())?;
+    let tcp = tokio::net::TcpStream::connect((cfg.host.as_str(), cfg.port)).await?;
     let probe = DotProbe::default();
     let stream = ProbedStream::new(tcp, probe.clone());
     let smtp = AsyncSmtpConnection::connect_with_transport(Box::new(stream), hello)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(std::io::Error::other)?;
     Ok(Live {
         smtp,
         probe: Some(probe),
@@ -375,7 +379,7 @@ async fn transmit(
     from: &Address,
     to: &[Address],
     bytes: &[u8],
-    before_body: &mut dyn FnMut() -> Result<(), String>,
+    before_body: &mut dyn FnMut() -> Result<(), MailError>,
 ) -> Result<(), Failure> {
     let deadline = Instant::now() + mail_budget(timeout, bytes.len());
     let conn = &mut live.smtp;
@@ -397,7 +401,7 @@ async fn transmit(
         step(deadline, timeout, &what, timeout, conn.command(command)).await?;
     }
     step(deadline, timeout, "DATA", timeout, conn.command(Data)).await?;
-    before_body().map_err(Failure::new)?;
+    before_body().map_err(|e| Failure::new(e.to_string()))?;
     if let Some(p) = &live.probe {
         p.arm();
     }

@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{Environment, UndefinedBehavior, Value, context};
 
-use super::NotifyError;
 use super::dates::with_weekday;
+use super::error::{MailError, TemplateFault};
 use super::stages::Stage;
 use crate::calendar::fy_label;
 use chrono::Datelike;
@@ -151,15 +151,19 @@ pub struct Templates {
 
 impl Templates {
     /// Loads the five templates from `dir` and checks each one.
-    pub fn load(dir: &Path) -> Result<Templates, NotifyError> {
+    pub fn load(dir: &Path) -> Result<Templates, MailError> {
         let names = Stage::ALL
             .iter()
             .map(|s| s.template())
             .chain([DIGEST_TEMPLATE]);
         for name in names {
             let path = dir.join(name);
-            crate::job::file_mode::check(&path, "メールテンプレート")
-                .map_err(|message| NotifyError::Template { path, message })?;
+            crate::job::file_mode::check(&path, "メールテンプレート").map_err(|message| {
+                MailError::Template {
+                    path,
+                    fault: TemplateFault::File(message),
+                }
+            })?;
         }
         Templates::load_with(dir, &|path| std::fs::read_to_string(path))
     }
@@ -167,7 +171,7 @@ impl Templates {
     /// The templates shipped in the repository's `templates/`, compiled in,
     /// for a server where the job names no folder and none stands beside
     /// the jobs folder: a mail never depends on a file an install forgot.
-    pub fn builtin() -> Result<Templates, NotifyError> {
+    pub fn builtin() -> Result<Templates, MailError> {
         Templates::load_with(Path::new(BUILTIN_DIR), &|path| {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             BUILTIN
@@ -181,7 +185,7 @@ impl Templates {
     fn load_with(
         dir: &Path,
         read: &dyn Fn(&Path) -> std::io::Result<String>,
-    ) -> Result<Templates, NotifyError> {
+    ) -> Result<Templates, MailError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_fuel(Some(LOAD_FUEL));
@@ -190,9 +194,9 @@ impl Templates {
             .trim_blocks(true)
             .lstrip_blocks(true)
             .build()
-            .map_err(|e| NotifyError::Template {
+            .map_err(|e| MailError::Template {
                 path: dir.to_path_buf(),
-                message: e.to_string(),
+                fault: TemplateFault::Syntax(e.to_string()),
             })?;
         env.set_syntax(syntax);
         let mut checks: Vec<(&str, &[&str], Value)> = Stage::ALL
@@ -202,13 +206,13 @@ impl Templates {
         checks.push((DIGEST_TEMPLATE, DIGEST_VARIABLES, sample_digest()));
         for (name, allowed, sample) in checks {
             let path = dir.join(name);
-            let source = read(&path).map_err(|source| NotifyError::TemplateRead {
+            let source = read(&path).map_err(|source| MailError::TemplateRead {
                 path: path.clone(),
                 source,
             })?;
-            let invalid = |message: String| NotifyError::Template {
+            let invalid = |fault: TemplateFault| MailError::Template {
                 path: path.clone(),
-                message,
+                fault,
             };
             let (subject, body) = split_source(&source).map_err(invalid)?;
             for (part, text, first_line) in [(Part::Subject, subject, 1), (Part::Body, body, 2)] {
@@ -232,12 +236,10 @@ impl Templates {
     /// Renders template `name` with `ctx`. The subject line is rendered on
     /// its own, so a line break in a value stays in the subject (and is
     /// refused there) instead of quietly pushing text into the body.
-    pub fn render(&self, name: &str, ctx: Value) -> Result<Rendered, String> {
-        render_parts(&self.env, name, ctx).map_err(|e| {
-            format!(
-                "メールテンプレート {} を展開できません: {e}",
-                self.dir.join(name).display()
-            )
+    pub fn render(&self, name: &str, ctx: Value) -> Result<Rendered, MailError> {
+        render_parts(&self.env, name, ctx).map_err(|fault| MailError::Render {
+            path: self.dir.join(name),
+            fault,
         })
     }
 }
@@ -258,7 +260,7 @@ impl Part {
     }
 }
 
-fn render_parts(env: &Environment<'_>, name: &str, ctx: Value) -> Result<Rendered, String> {
+fn render_parts(env: &Environment<'_>, name: &str, ctx: Value) -> Result<Rendered, TemplateFault> {
     let render = |part: Part, first_line: usize| {
         env.get_template(&part.name(name))
             .and_then(|t| t.render(ctx.clone()))
@@ -269,7 +271,7 @@ fn render_parts(env: &Environment<'_>, name: &str, ctx: Value) -> Result<Rendere
     // Spaces only: a CR or LF from a value must reach the header check.
     let subject = subject.trim_matches([' ', '\u{3000}']);
     if subject.is_empty() {
-        return Err("件名が空です。".into());
+        return Err(TemplateFault::EmptySubject);
     }
     let mut body = body.trim_start_matches(['\r', '\n']).replace("\r\n", "\n");
     if !body.ends_with('\n') {
@@ -283,20 +285,23 @@ fn render_parts(env: &Environment<'_>, name: &str, ctx: Value) -> Result<Rendere
 
 /// minijinja's message with the file's line it points at (the body starts
 /// on line 2 of the file).
-fn describe(e: &minijinja::Error, first_line: usize) -> String {
+fn describe(e: &minijinja::Error, first_line: usize) -> TemplateFault {
     if e.kind() == minijinja::ErrorKind::OutOfFuel {
-        return "展開の手順が上限を超えました（終わらないループや、range() の入れ子で回数が大きすぎないか確認してください）。".into();
+        return TemplateFault::OutOfFuel;
     }
     match e.line() {
-        Some(line) => format!("{}行目: {e}", line + first_line - 1),
-        None => e.to_string(),
+        Some(line) => TemplateFault::AtLine {
+            line: line + first_line - 1,
+            message: e.to_string(),
+        },
+        None => TemplateFault::Syntax(e.to_string()),
     }
 }
 
 fn check_variables(
     used: &std::collections::HashSet<String>,
     allowed: &[&str],
-) -> Result<(), String> {
+) -> Result<(), TemplateFault> {
     let unknown: BTreeSet<&str> = used
         .iter()
         .map(String::as_str)
@@ -305,24 +310,23 @@ fn check_variables(
     if unknown.is_empty() {
         return Ok(());
     }
-    Err(format!(
-        "未定義の変数 {} を使っています。使える変数は {} です（templates/README.md 参照）。",
-        unknown.into_iter().collect::<Vec<_>>().join("、"),
-        allowed.join("、")
-    ))
+    Err(TemplateFault::UnknownVariables {
+        unknown: unknown.into_iter().collect::<Vec<_>>().join("、"),
+        allowed: allowed.join("、"),
+    })
 }
 
 /// Splits a file into its subject line (after `件名:`) and its body.
-fn split_source(text: &str) -> Result<(&str, &str), String> {
+fn split_source(text: &str) -> Result<(&str, &str), TemplateFault> {
     let text = text.trim_start_matches('\u{feff}');
     let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
     let first = first.trim_end_matches('\r');
     let subject = first
         .strip_prefix("件名:")
         .or_else(|| first.strip_prefix("件名："))
-        .ok_or_else(|| format!("1行目は「件名: 」で始めてください（1行目: {first}）"))?;
+        .ok_or_else(|| TemplateFault::NoSubjectLine(first.to_string()))?;
     if subject.trim().is_empty() {
-        return Err("件名が空です。".into());
+        return Err(TemplateFault::EmptySubject);
     }
     Ok((subject, rest))
 }

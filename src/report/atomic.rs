@@ -33,8 +33,9 @@ const STALE_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 /// Test hook, documented here because it is the only one: when this
 /// environment variable names a file, the writer, once its temporary file is
 /// written and synced, creates that file (holding the temporary file's path)
-/// and waits until it is deleted before renaming. Tests use it to kill a real
-/// `hojokin run` inside the write window. Never set in production.
+/// and waits until it is deleted before renaming (or, for a [`probe`],
+/// before removing it). Tests use it to kill a real `hojokin run` inside the
+/// write window. Never set in production.
 pub const PAUSE_HOOK: &str = "HOJOKIN_TEST_PAUSE_BEFORE_RENAME";
 
 /// Refuses a target that is not a regular file (when it exists) or that is
@@ -108,6 +109,47 @@ pub fn write_atomically_with(
         path: path.to_path_buf(),
         source,
     };
+    let (mut tmp, dir) = temp_beside(path, inputs)?;
+    fill(tmp.as_file_mut())?;
+    tmp.as_file().sync_all().map_err(err)?;
+    pause_before_rename(tmp.path());
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    // The rename is durable once the folder is synced; failing that is not
+    // worth failing the night for (the file itself is complete).
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Proves `path` writable as [`write_atomically_with`] will write it (the
+/// target checked, its folder created, a temporary file created beside it,
+/// written and synced) and removes that file, leaving the target as it was:
+/// a mail night calls it before any mail goes out, so a report path that
+/// cannot be written stops the night before a reminder is sent, without
+/// composing the workbook twice. The errors are the write's own.
+pub fn probe(path: &Path, inputs: &[&Path]) -> Result<(), ReportError> {
+    let err = |source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let (mut tmp, _) = temp_beside(path, inputs)?;
+    std::io::Write::write_all(tmp.as_file_mut(), b"hojokin").map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    pause_before_rename(tmp.path());
+    tmp.close().map_err(err)
+}
+
+/// The checked target's folder (created) with a new temporary file in it,
+/// stale ones swept first; the file is deleted when dropped.
+fn temp_beside<'p>(
+    path: &'p Path,
+    inputs: &[&Path],
+) -> Result<(tempfile::NamedTempFile, &'p Path), ReportError> {
+    let err = |source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
     check_target(path, inputs)?;
     let dir = path
         .parent()
@@ -125,19 +167,10 @@ pub fn write_atomically_with(
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    // Dropped on every error path below, which deletes the file.
-    let mut tmp = builder.tempfile_in(dir).map_err(err)?;
+    // Dropped on every error path, which deletes the file.
+    let tmp = builder.tempfile_in(dir).map_err(err)?;
     keep_mode(path, tmp.as_file()).map_err(err)?;
-    fill(tmp.as_file_mut())?;
-    tmp.as_file().sync_all().map_err(err)?;
-    pause_before_rename(tmp.path());
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    // The rename is durable once the folder is synced; failing that is not
-    // worth failing the night for (the file itself is complete).
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    Ok((tmp, dir))
 }
 
 /// A report replaced keeps the mode it had (an admin's `chmod 600` on a

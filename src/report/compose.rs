@@ -15,7 +15,7 @@ use crate::compliance::restriction::{AssetRestriction, AssetState};
 use crate::evaluation::Results;
 use crate::ingest::Ingested;
 use crate::job::Job;
-use crate::model::{MailCounts, NotificationRow};
+use crate::model::{MailCounts, MailOutcome, NotificationRow};
 use crate::night::{Night, Section as Flags, Standing};
 use crate::rules::Verdict;
 use crate::state::outbox::OutboxEntry;
@@ -209,9 +209,9 @@ fn mail_section(m: Mail<'_>, dry_run: bool) -> Section {
             "メール"
         },
         vec![
-            ("送信済", count(m.counts.sent)),
+            (MailOutcome::Sent.label(), count(m.counts.sent)),
             ("送信待ち（次回再送）", count(m.counts.queued)),
-            ("送信失敗", count(m.counts.failed)),
+            (MailOutcome::Failed.label(), count(m.counts.failed)),
             ("送信不明（要確認）", count(m.counts.uncertain)),
             (
                 "試行で出力（通）",

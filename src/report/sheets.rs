@@ -448,7 +448,11 @@ pub fn restrictions<'a>(rows: &'a [AssetRestriction], apps: &'a [Application]) -
 
 /// How 結果 cells of mails staff must look at begin (not sent, failed, in
 /// doubt), for the sheet's highlight rules; the code decides on `MailOutcome`.
-const MAIL_PROBLEMS: [&str; 3] = ["送信失敗", "未送信", "送信不明"];
+const MAIL_PROBLEMS: [&str; 3] = [
+    MailOutcome::Failed.label(),
+    MailOutcome::NotSent.label(),
+    MailOutcome::Uncertain.label(),
+];
 
 /// How a dry run's 結果 names the .eml it wrote: 「試行（.eml出力）: 2024-…eml」.
 const PREVIEW_FILE: &str = ": ";

@@ -27,8 +27,8 @@ pub fn missed_slot(
 ) -> Option<MissedSlot> {
     let slot = schedule.latest_at_or_before(&now)?;
     let ran = last_started
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .is_some_and(|started| started >= slot);
+        .and_then(crate::clock::Stamp::parse)
+        .is_some_and(|started| started.instant() >= slot);
     (!ran).then(|| MissedSlot {
         slot,
         as_of: slot.date_naive(),

@@ -94,9 +94,9 @@ fn or_dash(s: &str) -> String {
 }
 
 fn show_time(rfc3339: &str) -> String {
-    DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| format_tokyo(&t))
-        .unwrap_or_else(|_| rfc3339.to_string())
+    crate::clock::Stamp::parse(rfc3339)
+        .map(|t| format_tokyo(&t.instant()))
+        .unwrap_or_else(|| rfc3339.to_string())
 }
 
 /// The stored English word, which scripts use, with the label staff read.

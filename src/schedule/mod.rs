@@ -98,8 +98,11 @@ pub fn load_jobs(dir: &Path) -> Result<JobsFolder, ScheduleError> {
     Ok(folder)
 }
 
+/// One job file, and its mail settings and templates: a job that could not
+/// mail is refused here, with the file and the error, not at its night.
 fn load_one(path: &Path) -> Result<LoadedJob, String> {
     let job = job::load_from_env(path).map_err(|e| e.to_string())?;
+    crate::pipeline::mailer(&job, crate::clock::system())?;
     Ok(LoadedJob { job })
 }
 
@@ -150,6 +153,49 @@ path = "out/summary-{as_of}.xlsx"
             f.invalid[1].message.contains("d_broken.toml"),
             "{}",
             f.invalid[1].message
+        );
+    }
+
+    /// A template with a syntax error is refused when the jobs are loaded
+    /// (the daemon's start, `jobs`), naming the job file and the template.
+    #[test]
+    fn a_job_whose_template_is_broken_is_refused_when_loaded() {
+        let dir = tempfile::tempdir().unwrap();
+        let jobs = dir.path().join("jobs");
+        let templates = dir.path().join("templates");
+        std::fs::create_dir_all(&jobs).unwrap();
+        std::fs::create_dir_all(&templates).unwrap();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        for name in [
+            "annai.txt",
+            "saisoku.txt",
+            "tokusoku.txt",
+            "saitokusoku.txt",
+            "digest.txt",
+        ] {
+            std::fs::copy(shipped.join(name), templates.join(name)).unwrap();
+        }
+        let mailing = format!(
+            "{TINY}[email]\nfrom = \"市 <kogyo@example.jp>\"\nstaff = [\"kogyo@example.jp\"]\nsmtp_url = \"smtp://127.0.0.1:25\"\noutbox = \"../out/outbox\"\n"
+        );
+        std::fs::write(jobs.join("nightly.toml"), &mailing).unwrap();
+        let f = load_jobs(&jobs).unwrap();
+        assert_eq!(f.jobs.len(), 1, "{:?}", f.invalid);
+        std::fs::write(
+            templates.join("tokusoku.txt"),
+            "件名: 督促\n{% if company %}閉じていない\n",
+        )
+        .unwrap();
+        let f = load_jobs(&jobs).unwrap();
+        assert!(f.jobs.is_empty());
+        let message = &f.invalid[0].message;
+        assert!(
+            message.starts_with(&format!(
+                "ジョブファイル {} のメール設定: メールテンプレート {} に誤りがあります: ",
+                jobs.join("nightly.toml").display(),
+                templates.join("tokusoku.txt").display()
+            )),
+            "{message}"
         );
     }
 

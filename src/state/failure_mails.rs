@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::{State, StateError};
+use crate::clock::Stamp;
 
 /// How a failure mail ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +94,7 @@ impl State {
         recipients: &str,
         subject: &str,
         message_id: &str,
-        now: &str,
+        now: Stamp,
     ) -> Result<Claim, StateError> {
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
             .map_err(|e| self.sql(e))?;
@@ -145,7 +146,7 @@ impl State {
         as_of: NaiveDate,
         status: FailureMailStatus,
         error: Option<&str>,
-        now: &str,
+        now: Stamp,
     ) -> Result<(), StateError> {
         let sent_at = (status == FailureMailStatus::Sent).then_some(now);
         self.conn

@@ -9,17 +9,17 @@
 //! [`JobLock`] is dropped, on error paths too.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, FixedOffset, SecondsFormat};
+use chrono::{DateTime, FixedOffset};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use tracing::warn;
 
+use super::token::random_token;
 use super::{State, StateError};
-use crate::clock::{Clock, SharedClock};
+use crate::clock::{Clock, SharedClock, Stamp};
 
 /// How long a lease lasts without a heartbeat, and how often it is renewed.
 #[derive(Debug, Clone)]
@@ -79,26 +79,13 @@ impl JobLock {
         let mut state = State::open(db)?;
         let now = clock.now();
         let holder = new_holder_id();
-        let stamp = timestamp(now);
+        let stamp = Stamp::at(now);
         let taken = {
             let tx = state
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(|e| sql_err(db, e))?;
-            let current: Option<LockHolder> = tx
-                .query_row(
-                    "SELECT holder, acquired_at, heartbeat_at FROM job_locks WHERE job = ?1",
-                    params![job],
-                    |r| {
-                        Ok(LockHolder {
-                            holder: r.get(0)?,
-                            acquired_at: r.get(1)?,
-                            heartbeat_at: r.get(2)?,
-                        })
-                    },
-                )
-                .optional()
-                .map_err(|e| sql_err(db, e))?;
+            let current = holder_of(&tx, job).map_err(|e| sql_err(db, e))?;
             if let Some(current) = &current
                 && !is_abandoned(current, now, opts.lease)
             {
@@ -168,34 +155,24 @@ impl Drop for JobLock {
 impl State {
     /// Who holds the lock of `job` now, if anyone.
     pub fn lock_holder(&self, job: &str) -> Result<Option<LockHolder>, StateError> {
-        self.conn
-            .query_row(
-                "SELECT holder, acquired_at, heartbeat_at FROM job_locks WHERE job = ?1",
-                params![job],
-                |r| {
-                    Ok(LockHolder {
-                        holder: r.get(0)?,
-                        acquired_at: r.get(1)?,
-                        heartbeat_at: r.get(2)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(|e| self.sql(e))
+        holder_of(&self.conn, job).map_err(|e| self.sql(e))
     }
+}
 
-    /// Marks runs of `job` still `running` as failed. Only called while
-    /// holding the job's lock, when no run of it can be alive: such a row is
-    /// left by a process that stopped before recording its end.
-    pub fn fail_orphaned_runs(&self, job: &str) -> Result<usize, StateError> {
-        self.conn
-            .execute(
-                "UPDATE runs SET status = 'failed', message = ?2
-                 WHERE job = ?1 AND status = 'running'",
-                params![job, super::runs::STOPPED_MESSAGE],
-            )
-            .map_err(|e| self.sql(e))
-    }
+/// The row of `job`'s lock, read inside the taking transaction or alone.
+fn holder_of(conn: &rusqlite::Connection, job: &str) -> rusqlite::Result<Option<LockHolder>> {
+    conn.query_row(
+        "SELECT holder, acquired_at, heartbeat_at FROM job_locks WHERE job = ?1",
+        params![job],
+        |r| {
+            Ok(LockHolder {
+                holder: r.get(0)?,
+                acquired_at: r.get(1)?,
+                heartbeat_at: r.get(2)?,
+            })
+        },
+    )
+    .optional()
 }
 
 fn sql_err(db: &Path, source: rusqlite::Error) -> StateError {
@@ -205,10 +182,6 @@ fn sql_err(db: &Path, source: rusqlite::Error) -> StateError {
     }
 }
 
-fn timestamp(t: DateTime<FixedOffset>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, false)
-}
-
 /// A lease is abandoned when its heartbeat is older than the lease (or
 /// unreadable), or when its holder is a process of this host that is gone.
 pub(crate) fn is_abandoned(
@@ -216,9 +189,9 @@ pub(crate) fn is_abandoned(
     now: DateTime<FixedOffset>,
     lease: Duration,
 ) -> bool {
-    let expired = match DateTime::parse_from_rfc3339(&current.heartbeat_at) {
-        Ok(beat) => (now - beat).to_std().is_ok_and(|age| age > lease),
-        Err(_) => true,
+    let expired = match Stamp::parse(&current.heartbeat_at) {
+        Some(beat) => (now - beat.instant()).to_std().is_ok_and(|age| age > lease),
+        None => true,
     };
     expired || holder_process_is_gone(&current.holder)
 }
@@ -256,21 +229,14 @@ pub(crate) fn this_host() -> String {
         .unwrap_or_else(|| "localhost".to_string())
 }
 
-/// `host:pid:token`, unique per lock taken: the token mixes the clock with
-/// a per-process counter so two locks of one process never share it.
+/// `host:pid:token`, unique per lock taken (20 hex digits of a
+/// [`random_token`], the length holder ids always had).
 fn new_holder_id() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     format!(
-        "{}:{}:{:016x}{:04x}",
+        "{}:{}:{}",
         this_host(),
         std::process::id(),
-        nanos as u64,
-        n & 0xffff
+        &random_token()[..20]
     )
 }
 
@@ -356,7 +322,7 @@ fn beat(
         }
         match state.conn.execute(
             "UPDATE job_locks SET heartbeat_at = ?3 WHERE job = ?1 AND holder = ?2",
-            params![job, holder, timestamp(clock.now())],
+            params![job, holder, clock.stamp()],
         ) {
             Ok(0) => warn!(
                 job,

@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod runs;
 pub mod sent_log;
 pub mod skipped;
+pub mod token;
 
 pub use digest_flags::KnownFlag;
 
@@ -21,6 +22,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::Connection;
+
+use crate::clock::Stamp;
 
 /// Why the state file cannot be used, naming it.
 #[derive(Debug, thiserror::Error)]
@@ -149,6 +152,13 @@ const MIGRATIONS: &[&str] = &[
 pub struct State {
     pub(crate) conn: Connection,
     pub(crate) path: PathBuf,
+}
+
+/// A [`Stamp`] goes into the file in its one written form.
+impl rusqlite::ToSql for Stamp {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::from(self.to_string()))
+    }
 }
 
 impl State {

@@ -17,16 +17,14 @@
 //! `<state file>.senders/`, which the OS releases when the process ends in
 //! any way, `kill -9` included.
 
-use std::collections::hash_map::RandomState;
 use std::fs::{File, TryLockError};
-use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::{OptionalExtension, Row, params};
-use sha2::{Digest, Sha256};
 
+use super::token::random_token;
 use super::{State, StateError};
+use crate::clock::Stamp;
 use crate::model::{FiscalYear, Stage};
 
 /// Where one reminder stands.
@@ -122,7 +120,7 @@ pub struct Claim<'a> {
     pub recipient: &'a str,
     pub subject: &'a str,
     pub message_id: &'a str,
-    pub now: &'a str,
+    pub now: Stamp,
 }
 
 /// A sending process's proof of life: an exclusive lock on its own file,
@@ -145,25 +143,6 @@ impl Drop for Sender {
         // The lock goes with the file handle; the empty file is only litter.
         let _ = std::fs::remove_file(&self.path);
     }
-}
-
-/// 32 hex digits, unique per call: the OS-seeded hasher keys of std, the
-/// process id, the wall clock and a counter. Identity, not secrecy.
-pub fn random_token() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let seed = RandomState::new().hash_one((std::process::id(), nanos, n));
-    let digest = Sha256::new()
-        .chain_update(seed.to_le_bytes())
-        .chain_update(nanos.to_le_bytes())
-        .chain_update(n.to_le_bytes())
-        .chain_update(std::process::id().to_le_bytes())
-        .finalize();
-    hex::encode(&digest[..16])
 }
 
 /// The phase of a claim that has not started writing the message.
@@ -247,7 +226,7 @@ impl State {
     /// Settles `sending` rows whose process is gone and returns them with
     /// their new status: `queued` when the message had not started going out
     /// (phase `claimed`), else `uncertain`. Rows of live senders are left alone.
-    pub fn outbox_recover(&self, now: &str) -> Result<Vec<OutboxEntry>, StateError> {
+    pub fn outbox_recover(&self, now: Stamp) -> Result<Vec<OutboxEntry>, StateError> {
         let owners: Vec<Option<String>> = {
             let mut stmt = self
                 .conn
@@ -274,7 +253,11 @@ impl State {
         Ok(recovered)
     }
 
-    fn settle_owner(&self, owner: Option<&str>, now: &str) -> Result<Vec<OutboxEntry>, StateError> {
+    fn settle_owner(
+        &self,
+        owner: Option<&str>,
+        now: Stamp,
+    ) -> Result<Vec<OutboxEntry>, StateError> {
         let tx = || -> rusqlite::Result<Vec<OutboxEntry>> {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             let sql = format!(
@@ -458,7 +441,7 @@ impl State {
         &self,
         job: &str,
         keys: &[(OutboxKey, String)],
-        now: &str,
+        now: Stamp,
     ) -> Result<(), StateError> {
         let tx = || -> rusqlite::Result<()> {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
@@ -490,7 +473,7 @@ impl State {
         message_id: &str,
         status: OutboxStatus,
         error: Option<&str>,
-        now: &str,
+        now: Stamp,
     ) -> Result<(), StateError> {
         self.conn
             .execute(
@@ -519,7 +502,7 @@ impl State {
         application_id: &str,
         report_fy: FiscalYear,
         current: Option<&str>,
-        now: &str,
+        now: Stamp,
     ) -> Result<usize, StateError> {
         self.conn
             .prepare_cached(
@@ -602,7 +585,7 @@ impl State {
         &self,
         key: &OutboxKey,
         delivered: bool,
-        now: &str,
+        now: Stamp,
     ) -> Result<bool, StateError> {
         let status = if delivered { "sent" } else { "queued" };
         let changed = self

@@ -1,12 +1,13 @@
 //! Run history: one row per run of a job, with its inputs' checksums.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 use rusqlite::{OptionalExtension, ToSql, params};
 use serde::Serialize;
 
 use super::lock::{LockOptions, is_abandoned};
 use super::{State, StateError};
+use crate::clock::Stamp;
 use crate::ingest::InputSummary;
 use crate::model::{Exit, Trigger};
 
@@ -126,7 +127,7 @@ impl State {
         &self,
         job: &str,
         as_of: NaiveDate,
-        started_at: DateTime<FixedOffset>,
+        started_at: impl Into<Stamp>,
         dry_run: bool,
         trigger: Trigger,
     ) -> Result<i64, StateError> {
@@ -134,13 +135,7 @@ impl State {
             .execute(
                 "INSERT INTO runs (job, as_of, started_at, status, dry_run, trigger)
                  VALUES (?1, ?2, ?3, 'running', ?4, ?5)",
-                params![
-                    job,
-                    as_of.to_string(),
-                    started_at.to_rfc3339_opts(SecondsFormat::Secs, false),
-                    dry_run,
-                    trigger
-                ],
+                params![job, as_of.to_string(), started_at.into(), dry_run, trigger],
             )
             .map_err(|e| self.sql(e))?;
         Ok(self.conn.last_insert_rowid())
@@ -170,7 +165,7 @@ impl State {
     pub fn finish_run(
         &self,
         run_id: i64,
-        finished_at: DateTime<FixedOffset>,
+        finished_at: impl Into<Stamp>,
         exit: Exit,
         report_path: Option<&str>,
         message: Option<&str>,
@@ -181,7 +176,7 @@ impl State {
                         report_path = ?5, message = ?6 WHERE id = ?1",
                 params![
                     run_id,
-                    finished_at.to_rfc3339_opts(SecondsFormat::Secs, false),
+                    finished_at.into(),
                     RunStatus::from(exit),
                     exit.code(),
                     report_path,
@@ -305,6 +300,19 @@ impl State {
             .optional()
             .map_err(|e| self.sql(e))
     }
+
+    /// Marks runs of `job` still `running` as failed. Only called while
+    /// holding the job's lock, when no run of it can be alive: such a row is
+    /// left by a process that stopped before recording its end.
+    pub fn fail_orphaned_runs(&self, job: &str) -> Result<usize, StateError> {
+        self.conn
+            .execute(
+                "UPDATE runs SET status = 'failed', message = ?2
+                 WHERE job = ?1 AND status = 'running'",
+                params![job, STOPPED_MESSAGE],
+            )
+            .map_err(|e| self.sql(e))
+    }
 }
 
 #[cfg(test)]
@@ -315,6 +323,28 @@ mod tests {
 
     fn at(s: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn orphaned_running_rows_are_marked_failed() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::open(&dir.path().join("h.db")).unwrap();
+        let d = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+        let t = at("2024-05-01T02:30:00+09:00");
+        state
+            .begin_run("nightly", d, t, false, Trigger::Schedule)
+            .unwrap();
+        state
+            .begin_run("weekly", d, t, false, Trigger::Schedule)
+            .unwrap();
+        assert_eq!(state.fail_orphaned_runs("nightly").unwrap(), 1);
+        let h = state.history(None, 10).unwrap();
+        let status: Vec<(&str, &str)> = h
+            .iter()
+            .map(|r| (r.job.as_str(), r.status.as_str()))
+            .collect();
+        assert!(status.contains(&("nightly", "failed")), "{status:?}");
+        assert!(status.contains(&("weekly", "running")), "{status:?}");
     }
 
     #[test]

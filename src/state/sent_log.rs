@@ -30,8 +30,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use super::outbox::{OutboxEntry, OutboxKey, OutboxStatus};
+use super::outbox::{Claim, OutboxEntry, OutboxKey, OutboxStatus};
 use super::{State, StateError};
+use crate::clock::Stamp;
 use crate::model::Stage;
 
 /// The log's name is the state file's with this appended.
@@ -70,17 +71,19 @@ pub struct Record {
 }
 
 impl Record {
-    pub fn new(event: Event, key: &OutboxKey, entry: RecordFields<'_>) -> Record {
+    /// The line for `key` of the mail `claim` describes (what the outbox
+    /// recorded when the key was claimed).
+    pub fn new(event: Event, key: &OutboxKey, claim: Claim<'_>) -> Record {
         Record {
             event,
             application_id: key.application_id.clone(),
             report_fy: key.report_fy,
             stage: key.stage.code().to_string(),
-            message_id: entry.message_id.to_string(),
-            job: entry.job.to_string(),
-            recipient: entry.recipient.to_string(),
-            subject: entry.subject.to_string(),
-            at: entry.at.to_string(),
+            message_id: claim.message_id.to_string(),
+            job: claim.job.to_string(),
+            recipient: claim.recipient.to_string(),
+            subject: claim.subject.to_string(),
+            at: claim.now.to_string(),
         }
     }
 
@@ -91,16 +94,6 @@ impl Record {
             stage: Stage::from_code(&self.stage)?,
         })
     }
-}
-
-/// What a record says about its mail, besides its key.
-#[derive(Debug, Clone, Copy)]
-pub struct RecordFields<'a> {
-    pub message_id: &'a str,
-    pub job: &'a str,
-    pub recipient: &'a str,
-    pub subject: &'a str,
-    pub at: &'a str,
 }
 
 /// Appends records, each batch in one write, synced before returning.
@@ -255,7 +248,7 @@ fn known(entry: Option<&OutboxEntry>, r: &Record) -> bool {
 
 /// The log's records for what the outbox already holds as gone out (`sent`)
 /// or maybe gone out (`uncertain`), for the upgrade and for reconciling.
-fn records_of(entries: &[&OutboxEntry], at: &str) -> Vec<Record> {
+fn records_of(entries: &[&OutboxEntry], at: Stamp) -> Vec<Record> {
     entries
         .iter()
         .map(|e| {
@@ -267,12 +260,12 @@ fn records_of(entries: &[&OutboxEntry], at: &str) -> Vec<Record> {
             Record::new(
                 event,
                 &e.key,
-                RecordFields {
+                Claim {
                     message_id: e.message_id.as_deref().unwrap_or(""),
                     job: &e.job,
                     recipient: &e.recipient,
                     subject: &e.subject,
-                    at: e.sent_at.as_deref().unwrap_or(at),
+                    now: e.sent_at.as_deref().and_then(Stamp::parse).unwrap_or(at),
                 },
             )
         })
@@ -300,7 +293,7 @@ impl State {
             .map_err(|e| self.sql(e))
     }
 
-    fn mark_sent_log_started(&self, now: &str) -> Result<(), StateError> {
+    fn mark_sent_log_started(&self, now: Stamp) -> Result<(), StateError> {
         self.conn
             .execute(
                 "INSERT OR IGNORE INTO sent_log_meta (id, started_at) VALUES (1, ?1)",
@@ -313,7 +306,7 @@ impl State {
     /// Compares the outbox with the sent-keys log (see the module doc). The
     /// first time, for a state file from before the log, with no log yet,
     /// the outbox is written to a new log.
-    pub fn sent_log_agreement(&self, now: &str) -> Result<Agreement, StateError> {
+    pub fn sent_log_agreement(&self, now: Stamp) -> Result<Agreement, StateError> {
         let log_path = path_for(&self.path);
         let entries = self.outbox_entries()?;
         let records = read(&log_path)?;
@@ -373,7 +366,7 @@ impl State {
     /// (`sent`; `uncertain` for a mail the log shows only as handed over),
     /// the outbox's sends the log lacks appended to it. Afterwards the two
     /// agree. Nothing is ever marked for sending again.
-    pub fn sent_log_reconcile(&self, now: &str) -> Result<Reconciled, StateError> {
+    pub fn sent_log_reconcile(&self, now: Stamp) -> Result<Reconciled, StateError> {
         let log_path = path_for(&self.path);
         let records = read(&log_path)?.unwrap_or_default();
         let entries = self.outbox_entries()?;

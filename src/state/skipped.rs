@@ -4,10 +4,11 @@
 //! as the contract wants for the process, and the sentence), and the
 //! predecessor's digest names them when it ends.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
+use chrono::NaiveDate;
 use rusqlite::params;
 
 use super::{State, StateError};
+use crate::clock::Stamp;
 use crate::model::Trigger;
 
 /// A night that did not run because the job was still running.
@@ -24,11 +25,11 @@ impl State {
         &self,
         job: &str,
         as_of: NaiveDate,
-        at: DateTime<FixedOffset>,
+        at: impl Into<Stamp>,
         trigger: Trigger,
         message: &str,
     ) -> Result<(), StateError> {
-        let at = at.to_rfc3339_opts(SecondsFormat::Secs, false);
+        let at: Stamp = at.into();
         self.conn
             .execute(
                 "INSERT INTO runs (job, as_of, started_at, finished_at, status, exit_code,

@@ -193,7 +193,12 @@ pub fn spec(url: &str, timeout_seconds: u64) -> EmailSpec {
 }
 
 pub fn mailer(url: &str, timeout_seconds: u64) -> Mailer {
-    Mailer::new(&spec(url, timeout_seconds), &templates_dir()).expect("mailer")
+    Mailer::new(
+        &spec(url, timeout_seconds),
+        &templates_dir(),
+        hojokin::clock::system(),
+    )
+    .expect("mailer")
 }
 
 /// A mailer whose `[email]` section `edit` changed first.
@@ -201,7 +206,7 @@ pub fn mailer(url: &str, timeout_seconds: u64) -> Mailer {
 pub fn mailer_with(url: &str, edit: impl FnOnce(&mut EmailSpec)) -> Mailer {
     let mut s = spec(url, 5);
     edit(&mut s);
-    Mailer::new(&s, &templates_dir()).expect("mailer")
+    Mailer::new(&s, &templates_dir(), hojokin::clock::system()).expect("mailer")
 }
 
 pub fn templates_dir() -> PathBuf {

@@ -3,121 +3,125 @@
 //! at most once (the parent module's doc tells the whole sequence).
 
 use super::{Letter, Ready, Run, key, what};
+use crate::clock::Stamp;
 use crate::model::{MailOutcome, MailResult};
-use crate::notify::now_stamp;
 use crate::notify::smtp::{SendResult, Session};
-use crate::notify::templates::DueReport;
-use crate::state::outbox::{Claim, OutboxKey, OutboxStatus};
-use crate::state::sent_log::{Event, Record, RecordFields, SentLog};
+use crate::notify::{MailError, said};
+use crate::state::outbox::{Claim, OutboxKey, OutboxStatus, Sender};
+use crate::state::sent_log::{Event, Record, SentLog};
 
 impl Run<'_> {
     /// Moves the key to `sending` under this process's name.
-    pub(super) fn claim(
-        &mut self,
-        k: &OutboxKey,
-        to: &str,
-        ready: &Ready,
-        now: &str,
-    ) -> Result<bool, String> {
-        self.ensure_sender()?;
-        let sender = self.sender.as_ref().ok_or_else(String::new)?;
-        self.state
-            .outbox_claim(
-                sender,
-                k,
-                Claim {
-                    job: self.job,
-                    recipient: to,
-                    subject: &ready.subject,
-                    message_id: &ready.message_id,
-                    now,
-                },
-            )
-            .map_err(|e| e.to_string())
+    pub(super) fn claim(&mut self, k: &OutboxKey, claim: Claim<'_>) -> Result<bool, MailError> {
+        let state = self.state;
+        let sender = self.ensure_sender()?;
+        Ok(state.outbox_claim(sender, k, claim)?)
     }
 
     /// Claims the letter's keys, sends one message for those won and
     /// records it on each; holds them all in the queue when the relay
     /// stopped answering tonight; sends nothing when the outbox cannot be
     /// written.
-    pub(super) fn send<'r>(
-        &mut self,
-        session: &mut Session<'_>,
-        mut letter: Letter<'r>,
-        ready: Ready,
-    ) {
+    pub(super) fn send(&mut self, session: &mut Session<'_>, mut letter: Letter<'_>, ready: Ready) {
         let to = ready.to.email.to_string();
         if self.state_broken.is_some() {
             self.unrecorded += letter.reports.len();
             self.rows(
                 &letter,
                 &ready.subject,
-                &MailResult::new(
+                &said(
                     MailOutcome::NotSent,
-                    "未送信（状態ファイルに記録できないため送信せず）",
+                    "（状態ファイルに記録できないため送信せず）",
                 ),
                 None,
             );
             return;
         }
-        let now = now_stamp();
+        let now = self.mailer.clock.stamp();
         if session.stopped().is_some() {
-            self.hold(&letter, &ready, &now);
+            self.hold(&letter, &ready, now);
             return;
         }
+        // What the outbox and the sent-keys log both record of this mail.
+        let claim = Claim {
+            job: self.job,
+            recipient: &to,
+            subject: &ready.subject,
+            message_id: &ready.message_id,
+            now,
+        };
+        if self.claim_letter(&mut letter, &ready, claim) {
+            self.transmit(session, letter, ready, now);
+        }
+    }
+
+    /// Claims each of the letter's keys, keeping in it the reports won; true
+    /// when the message may go out: every key won and the outbox writable.
+    /// Otherwise what was claimed goes back to the queue.
+    fn claim_letter(&mut self, letter: &mut Letter<'_>, ready: &Ready, claim: Claim<'_>) -> bool {
         let asked = letter.reports.len();
-        let mut won: Vec<DueReport<'r>> = Vec::new();
+        let mut won = Vec::new();
         for d in std::mem::take(&mut letter.reports) {
             let k = key(d.row, d.stage);
-            match self.claim(&k, &to, &ready, &now) {
+            match self.claim(&k, claim) {
                 Ok(true) => won.push(d),
                 Ok(false) => self.row(
                     d.row,
                     d.stage,
-                    &to,
+                    claim.recipient,
                     &ready.subject,
-                    MailResult::new(
-                        MailOutcome::NotSent,
-                        "未送信（他の処理が送信中または送信済）",
-                    ),
+                    said(MailOutcome::NotSent, "（他の処理が送信中または送信済）"),
                 ),
                 Err(e) => {
-                    let result = self.unrecordable(e.clone());
-                    self.row(d.row, d.stage, &to, &ready.subject, result);
+                    let result = self.unrecordable(e.to_string());
+                    self.row(d.row, d.stage, claim.recipient, &ready.subject, result);
                 }
             }
         }
         let claimed_all = won.len() == asked;
         letter.reports = won;
         if letter.reports.is_empty() {
-            return;
+            return false;
         }
         if self.state_broken.is_some() {
             // Claimed keys go back to the queue: nothing is sent tonight.
-            self.release(&letter, &ready, "状態ファイルに記録できないため送信せず");
-            return;
+            self.release(letter, ready, "状態ファイルに記録できないため送信せず");
+            return false;
         }
         if !claimed_all {
             // Another process holds some of this grantee's reports: rather
             // than a mail naming reports it does not send, ours wait a night.
             self.release(
-                &letter,
-                &ready,
+                letter,
+                ready,
                 "同じ宛先の別の報告を他の処理が送信中のため、次回まとめて送信",
             );
-            return;
+            return false;
         }
-        let keys = letter.keys();
-        let state = self.state;
-        let fields = RecordFields {
-            message_id: &ready.message_id,
+        true
+    }
+
+    /// Sends the claimed letter's message, the sent-keys log and the outbox
+    /// marked (`data`) just before its body goes, and records the outcome.
+    fn transmit(
+        &mut self,
+        session: &mut Session<'_>,
+        letter: Letter<'_>,
+        ready: Ready,
+        now: Stamp,
+    ) {
+        let to = ready.to.email.to_string();
+        let claim = Claim {
             job: self.job,
             recipient: &to,
             subject: &ready.subject,
-            at: &now,
+            message_id: &ready.message_id,
+            now,
         };
+        let keys = letter.keys();
+        let state = self.state;
         let records =
-            |event| -> Vec<Record> { keys.iter().map(|k| Record::new(event, k, fields)).collect() };
+            |event| -> Vec<Record> { keys.iter().map(|k| Record::new(event, k, claim)).collect() };
         let (data, sent) = (records(Event::Data), records(Event::Sent));
         let mut log = self.sent_log.take();
         let mut mark_failed = None;
@@ -131,9 +135,8 @@ impl Run<'_> {
             logged
                 .and_then(|()| state.outbox_mark_data_all(&keys, &ready.message_id))
                 .map_err(|e| {
-                    let e = e.to_string();
-                    mark_failed = Some(e.clone());
-                    e
+                    mark_failed = Some(e.to_string());
+                    MailError::State(e)
                 })
         };
         let result = session.send_marked(
@@ -159,14 +162,14 @@ impl Run<'_> {
     /// Puts claimed keys back (`failed`, tried again next run) when the
     /// message will not be sent after all.
     pub(super) fn release(&mut self, letter: &Letter<'_>, ready: &Ready, why: &str) {
-        let now = now_stamp();
+        let now = self.mailer.clock.stamp();
         for k in letter.keys() {
             let _ = self.state.outbox_finish(
                 &k,
                 &ready.message_id,
                 OutboxStatus::Failed,
                 Some(why),
-                &now,
+                now,
             );
         }
         let n = letter.reports.len();
@@ -175,14 +178,14 @@ impl Run<'_> {
         self.rows(
             letter,
             &ready.subject,
-            &MailResult::new(MailOutcome::Failed, format!("送信失敗（再送待ち）: {why}")),
+            &said(MailOutcome::Failed, format_args!("（再送待ち）: {why}")),
             None,
         );
     }
 
     /// Leaves the letter's keys queued for the next run without trying
     /// them: the relay missed a deadline or could not be reached earlier.
-    pub(super) fn hold(&mut self, letter: &Letter<'_>, ready: &Ready, now: &str) {
+    pub(super) fn hold(&mut self, letter: &Letter<'_>, ready: &Ready, now: Stamp) {
         let to = ready.to.email.to_string();
         for d in &letter.reports {
             let queued = self.state.outbox_queue(
@@ -198,9 +201,9 @@ impl Run<'_> {
             let result = match queued {
                 Ok(()) => {
                     self.out.queued += 1;
-                    MailResult::new(
+                    said(
                         MailOutcome::Held,
-                        "送信保留（中継サーバーが応答しないため今回は送らず、次回送信）",
+                        "（中継サーバーが応答しないため今回は送らず、次回送信）",
                     )
                 }
                 Err(e) => self.unrecordable(e.to_string()),
@@ -213,9 +216,9 @@ impl Run<'_> {
     /// no letter after it is (see [`Run::send`]).
     fn unrecordable(&mut self, e: String) -> MailResult {
         self.unrecorded += 1;
-        let result = MailResult::new(
+        let result = said(
             MailOutcome::NotSent,
-            format!("未送信（状態ファイルに記録できないため送信せず）: {e}"),
+            format_args!("（状態ファイルに記録できないため送信せず）: {e}"),
         );
         self.state_broken = Some(e);
         result
@@ -243,20 +246,16 @@ impl Run<'_> {
     ) {
         let n = letter.reports.len();
         let (status, error, label) = match &result {
-            SendResult::Accepted => (
-                OutboxStatus::Sent,
-                None,
-                MailResult::new(MailOutcome::Sent, "送信済"),
-            ),
+            SendResult::Accepted => (OutboxStatus::Sent, None, said(MailOutcome::Sent, "")),
             SendResult::NotSent(e) => (
                 OutboxStatus::Failed,
                 Some(e.as_str()),
-                MailResult::new(MailOutcome::Failed, format!("送信失敗（再送待ち）: {e}")),
+                said(MailOutcome::Failed, format_args!("（再送待ち）: {e}")),
             ),
             SendResult::InDoubt(e) => (
                 OutboxStatus::Uncertain,
                 Some(e.as_str()),
-                MailResult::new(MailOutcome::Uncertain, format!("送信不明（要確認）: {e}")),
+                said(MailOutcome::Uncertain, format_args!("（要確認）: {e}")),
             ),
         };
         match status {
@@ -278,10 +277,13 @@ impl Run<'_> {
             }
         }
         for (d, k) in letter.reports.iter().zip(keys) {
-            if let Err(e) =
-                self.state
-                    .outbox_finish(k, &ready.message_id, status, error, &now_stamp())
-            {
+            if let Err(e) = self.state.outbox_finish(
+                k,
+                &ready.message_id,
+                status,
+                error,
+                self.mailer.clock.stamp(),
+            ) {
                 // The row stays `sending`; the next run declares it uncertain.
                 self.out.messages.push(format!(
                     "{}（Message-ID {}）の送信結果を状態ファイルに記録できませんでした: {e}",
@@ -295,13 +297,13 @@ impl Run<'_> {
 
     /// Registers this process as a sender on its first claim, so a run with
     /// nothing to send leaves no lock file.
-    pub(super) fn ensure_sender(&mut self) -> Result<(), String> {
-        if self.sender.is_none() {
-            self.sender = Some(self.state.outbox_sender().map_err(|e| e.to_string())?);
-        }
+    pub(super) fn ensure_sender(&mut self) -> Result<&Sender, MailError> {
         if self.sent_log.is_none() {
-            self.sent_log = Some(SentLog::open(&self.state.path).map_err(|e| e.to_string())?);
+            self.sent_log = Some(SentLog::open(&self.state.path)?);
         }
-        Ok(())
+        match &mut self.sender {
+            Some(sender) => Ok(sender),
+            empty => Ok(empty.insert(self.state.outbox_sender()?)),
+        }
     }
 }

@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use super::*;
+use crate::clock::stamp;
 use crate::compliance::reports::ReportState;
 use crate::job::{EmailSpec, SmtpUrl};
 use crate::notify::Mailer;
@@ -66,6 +67,7 @@ fn mailer(templates: Option<PathBuf>) -> Mailer {
     Mailer::new(
         &spec,
         &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates"),
+        crate::clock::system(),
     )
     .unwrap()
 }
@@ -315,7 +317,7 @@ fn a_corrupt_outbox_sends_nothing_and_does_not_promise_a_resend() {
             recipient: "z@example.jp",
             subject: "件名",
             message_id: "<9@x>",
-            now: "2024-04-01T02:30:00+09:00",
+            now: stamp("2024-04-01T02:30:00+09:00"),
         };
         assert!(s.outbox_claim(&sender, &k, claim).unwrap());
         s.conn
@@ -467,7 +469,7 @@ fn a_report_already_sent_is_not_named_again_and_earlier_mails_are_known() {
         recipient: "a@example.jp",
         subject: "督促",
         message_id: "<m@example.jp>",
-        now: "2024-05-08T02:30:00+09:00",
+        now: stamp("2024-05-08T02:30:00+09:00"),
     };
     assert!(state.outbox_claim(&sender, &k, claim).unwrap());
     state
@@ -476,7 +478,7 @@ fn a_report_already_sent_is_not_named_again_and_earlier_mails_are_known() {
             "<m@example.jp>",
             OutboxStatus::Sent,
             None,
-            "2024-05-08T02:30:05+09:00",
+            stamp("2024-05-08T02:30:05+09:00"),
         )
         .unwrap();
     let entries: HashMap<OutboxKey, OutboxEntry> = state

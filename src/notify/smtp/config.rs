@@ -8,6 +8,7 @@ use std::time::Duration;
 use lettre::transport::smtp::client::{Certificate, TlsParameters};
 
 use crate::job::mask_url_password;
+use crate::notify::MailError;
 
 /// How the connection is secured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +44,16 @@ impl std::fmt::Debug for SmtpConfig {
     }
 }
 
-fn percent_decode(s: &str) -> Result<String, String> {
+/// Why a user name or password in the URL cannot be decoded.
+#[derive(Debug, thiserror::Error)]
+enum Undecodable {
+    #[error("% の後に16進数2桁がありません")]
+    BadEscape,
+    #[error("UTF-8 として読めません")]
+    NotUtf8,
+}
+
+fn percent_decode(s: &str) -> Result<String, Undecodable> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -53,7 +63,7 @@ fn percent_decode(s: &str) -> Result<String, String> {
                 .get(i + 1..i + 3)
                 .and_then(|h| std::str::from_utf8(h).ok())
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or("% の後に16進数2桁がありません")?;
+                .ok_or(Undecodable::BadEscape)?;
             out.push(hex);
             i += 3;
         } else {
@@ -61,15 +71,18 @@ fn percent_decode(s: &str) -> Result<String, String> {
             i += 1;
         }
     }
-    String::from_utf8(out).map_err(|_| "UTF-8 として読めません".to_string())
+    String::from_utf8(out).map_err(|_| Undecodable::NotUtf8)
 }
 
 impl SmtpConfig {
     /// Parses and checks a URL; the error is a Japanese sentence with the
     /// password masked.
-    pub fn parse(raw: &str, timeout: Duration) -> Result<SmtpConfig, String> {
+    pub fn parse(raw: &str, timeout: Duration) -> Result<SmtpConfig, MailError> {
         let masked = mask_url_password(raw);
-        let bad = |why: &str| format!("SMTP の URL {masked} は使えません: {why}");
+        let bad = |why: &str| MailError::SmtpUrl {
+            masked: masked.clone(),
+            why: why.to_string(),
+        };
         let url = url::Url::parse(raw).map_err(|e| bad(&e.to_string()))?;
         let host = match url.host() {
             Some(url::Host::Domain(d)) => d.to_string(),
@@ -126,7 +139,7 @@ impl SmtpConfig {
             .map(str::to_string);
         let tls = match security {
             Security::None => None,
-            _ => Some(tls_parameters(&host, ca.as_deref()).map_err(|e| bad(&e))?),
+            _ => Some(tls_parameters(&host, ca.as_deref()).map_err(|e| bad(&e.to_string()))?),
         };
         Ok(SmtpConfig {
             port: url.port().unwrap_or(default_port),
@@ -156,29 +169,44 @@ impl SmtpConfig {
     }
 }
 
-fn tls_parameters(host: &str, ca: Option<&std::path::Path>) -> Result<TlsParameters, String> {
+/// Why the TLS settings (a private CA) cannot be used.
+#[derive(Debug, thiserror::Error)]
+enum TlsProblem {
+    #[error("CA 証明書 {path} を読めません（{source}）")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("CA 証明書 {0} に PEM 形式の証明書がありません")]
+    NoPem(PathBuf),
+    #[error("CA 証明書 {path} は PEM として読めません（{message}）")]
+    BadPem { path: PathBuf, message: String },
+    #[error("{0}")]
+    Build(String),
+}
+
+fn tls_parameters(host: &str, ca: Option<&std::path::Path>) -> Result<TlsParameters, TlsProblem> {
     let mut builder = TlsParameters::builder(host.to_string());
     if let Some(path) = ca {
-        let pem = std::fs::read(path)
-            .map_err(|e| format!("CA 証明書 {} を読めません（{e}）", path.display()))?;
+        let pem = std::fs::read(path).map_err(|source| TlsProblem::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         // A PEM file without a certificate parses as an empty list: refuse
         // it, or the relay would fail later with a less helpful message.
         if !pem
             .windows(b"-----BEGIN CERTIFICATE-----".len())
             .any(|w| w == b"-----BEGIN CERTIFICATE-----")
         {
-            return Err(format!(
-                "CA 証明書 {} に PEM 形式の証明書がありません",
-                path.display()
-            ));
+            return Err(TlsProblem::NoPem(path.to_path_buf()));
         }
-        let cert = Certificate::from_pem(&pem).map_err(|e| {
-            format!(
-                "CA 証明書 {} は PEM として読めません（{e}）",
-                path.display()
-            )
+        let cert = Certificate::from_pem(&pem).map_err(|e| TlsProblem::BadPem {
+            path: path.to_path_buf(),
+            message: e.to_string(),
         })?;
         builder = builder.add_root_certificate(cert);
     }
-    builder.build().map_err(|e| e.to_string())
+    builder
+        .build()
+        .map_err(|e| TlsProblem::Build(e.to_string()))
 }

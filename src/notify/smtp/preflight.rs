@@ -3,16 +3,17 @@
 //! message. Every step has the same deadlines as a real night's.
 
 use super::{SmtpConfig, connect, where_};
+use crate::notify::MailError;
 use crate::notify::smtp::Security;
 
 /// A sentence saying how far the relay was taken (Ok) or where it stopped
 /// (Err, naming the relay); the password never appears in either.
-pub fn preflight(cfg: &SmtpConfig) -> Result<String, String> {
+pub fn preflight(cfg: &SmtpConfig) -> Result<String, MailError> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .enable_time()
         .build()
-        .map_err(|e| format!("接続の準備ができません（{e}）"))?;
+        .map_err(MailError::PreflightRuntime)?;
     rt.block_on(async {
         let mut live = connect(cfg).await?;
         let encrypted = live.smtp.is_encrypted();

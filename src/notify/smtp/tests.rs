@@ -1,7 +1,7 @@
 use super::*;
 
 fn parse(url: &str) -> Result<SmtpConfig, String> {
-    SmtpConfig::parse(url, Duration::from_secs(5))
+    SmtpConfig::parse(url, Duration::from_secs(5)).map_err(|e| e.to_string())
 }
 
 #[test]

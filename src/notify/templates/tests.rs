@@ -225,7 +225,7 @@ fn broken_templates_are_named() {
     let dir = with("notes.txt", "");
     std::fs::remove_file(dir.path().join("saitokusoku.txt")).unwrap();
     let err = Templates::load(dir.path()).unwrap_err();
-    assert!(matches!(err, NotifyError::TemplateRead { .. }), "{err}");
+    assert!(matches!(err, MailError::TemplateRead { .. }), "{err}");
     assert!(err.to_string().contains("saitokusoku.txt"), "{err}");
 }
 

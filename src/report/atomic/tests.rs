@@ -205,3 +205,34 @@ fn a_replaced_report_keeps_its_mode() {
     assert_eq!(mode, 0o600);
     assert_eq!(std::fs::read(&path).unwrap(), b"two");
 }
+
+/// The probe a mail night runs before sending: the target left as it was,
+/// nothing left beside it, and a path that cannot be written refused with
+/// the error the write itself would give.
+#[test]
+fn a_probe_proves_the_path_and_leaves_it_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out/summary.xlsx");
+    probe(&target, &[]).unwrap();
+    assert!(names(&dir.path().join("out")).is_empty());
+    write_atomically(&target, b"last night", &[]).unwrap();
+    probe(&target, &[]).unwrap();
+    assert_eq!(std::fs::read(&target).unwrap(), b"last night");
+    assert_eq!(names(&dir.path().join("out")), ["summary.xlsx"]);
+    let folder = dir.path().join("a-folder");
+    std::fs::create_dir(&folder).unwrap();
+    assert_eq!(
+        probe(&folder, &[]).unwrap_err().to_string(),
+        write_atomically(&folder, b"x", &[])
+            .unwrap_err()
+            .to_string()
+    );
+    let input = dir.path().join("apps.csv");
+    std::fs::write(&input, "x").unwrap();
+    assert_eq!(
+        probe(&input, &[&input]).unwrap_err().to_string(),
+        write_atomically(&input, b"x", &[&input])
+            .unwrap_err()
+            .to_string()
+    );
+}

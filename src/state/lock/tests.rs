@@ -1,6 +1,6 @@
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 
 use super::{Acquire, JobLock, LockHolder, LockOptions, this_host};
 use crate::clock::{ManualClock, SharedClock};
@@ -45,7 +45,7 @@ fn one_holder_at_a_time_and_released_on_drop() {
     assert!(first.took_over().is_none());
     let holder = busy(JobLock::acquire(&db, "nightly", &clock_at(t), &no_heartbeat()).unwrap());
     assert_eq!(holder.holder, first.holder());
-    assert_eq!(holder.acquired_at, "2024-05-01T02:30:00.000+09:00");
+    assert_eq!(holder.acquired_at, "2024-05-01T02:30:00+09:00");
     // Another job is independent.
     let other = acquired(JobLock::acquire(&db, "weekly", &clock_at(t), &no_heartbeat()).unwrap());
     drop(other);
@@ -167,13 +167,12 @@ fn the_heartbeat_renews_the_lease_with_the_clock_while_held() {
     let lock = acquired(JobLock::acquire(&db, "nightly", &clock.shared(), &opts).unwrap());
     let state = State::open(&db).unwrap();
     // Only a heartbeat stamped with the (moved) clock can show this time.
-    clock.set(at("2024-05-01T02:45:00.250+09:00"));
+    clock.set(at("2024-05-01T02:45:01.250+09:00"));
     wait_until(Duration::from_secs(10), "a heartbeat", || {
-        state.lock_holder("nightly").unwrap().unwrap().heartbeat_at
-            == "2024-05-01T02:45:00.250+09:00"
+        state.lock_holder("nightly").unwrap().unwrap().heartbeat_at == "2024-05-01T02:45:01+09:00"
     });
     let row = state.lock_holder("nightly").unwrap().unwrap();
-    assert_eq!(row.acquired_at, "2024-05-01T02:30:00.000+09:00");
+    assert_eq!(row.acquired_at, "2024-05-01T02:30:00+09:00");
     drop(lock);
     assert_eq!(state.lock_holder("nightly").unwrap(), None);
 }
@@ -209,24 +208,40 @@ fn dropping_the_lock_stops_the_heartbeat_at_once_and_releases() {
     }
 }
 
+/// A state file from before issue 26: the lock's stamps to the millisecond,
+/// the runs' to the second. Both are read; what is written now is one form.
 #[test]
-fn orphaned_running_rows_are_marked_failed() {
+fn a_state_file_with_the_old_stamp_forms_still_reads() {
     let dir = tempfile::tempdir().unwrap();
-    let state = State::open(&dir.path().join("h.db")).unwrap();
-    let d = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
-    let t = at("2024-05-01T02:30:00+09:00");
+    let db = dir.path().join("h.db");
+    let state = State::open(&db).unwrap();
     state
-        .begin_run("nightly", d, t, false, crate::model::Trigger::Schedule)
+        .conn
+        .execute_batch(
+            "INSERT INTO job_locks VALUES
+                ('nightly', 'another-host:1:feed', '2024-05-01T02:30:00.000+09:00', '2024-05-01T02:31:30.500+09:00'),
+                ('weekly', 'another-host:2:feed', '2024-05-01T02:00:00.000+09:00', '2024-05-01T02:00:00.125+09:00');
+             INSERT INTO runs (job, as_of, started_at, finished_at, status, exit_code, dry_run, trigger)
+                VALUES ('nightly', '2024-04-30', '2024-04-30T02:30:00+09:00', '2024-04-30T02:31:07+09:00', 'succeeded', 0, 0, 'schedule');",
+        )
         .unwrap();
-    state
-        .begin_run("weekly", d, t, false, crate::model::Trigger::Schedule)
-        .unwrap();
-    assert_eq!(state.fail_orphaned_runs("nightly").unwrap(), 1);
-    let h = state.history(None, 10).unwrap();
-    let status: Vec<(&str, &str)> = h
-        .iter()
-        .map(|r| (r.job.as_str(), r.status.as_str()))
-        .collect();
-    assert!(status.contains(&("nightly", "failed")), "{status:?}");
-    assert!(status.contains(&("weekly", "running")), "{status:?}");
+    let now = clock_at(at("2024-05-01T02:32:00+09:00"));
+    // Heartbeat 29.5 s ago (read to the millisecond): alive, busy.
+    let held = busy(JobLock::acquire(&db, "nightly", &now, &no_heartbeat()).unwrap());
+    assert_eq!(held.acquired_at, "2024-05-01T02:30:00.000+09:00");
+    // Heartbeat 32 minutes ago: a dead holder, taken over, now written to the second.
+    let lock = acquired(JobLock::acquire(&db, "weekly", &now, &no_heartbeat()).unwrap());
+    assert_eq!(lock.took_over().unwrap().holder, "another-host:2:feed");
+    let row = state.lock_holder("weekly").unwrap().unwrap();
+    assert_eq!(row.acquired_at, "2024-05-01T02:32:00+09:00");
+    assert_eq!(row.heartbeat_at, "2024-05-01T02:32:00+09:00");
+    assert_eq!(
+        state.last_started_at("nightly").unwrap().as_deref(),
+        Some("2024-04-30T02:30:00+09:00")
+    );
+    let runs = state.history(Some("nightly"), 10).unwrap();
+    assert_eq!(
+        runs[0].finished_at.as_deref(),
+        Some("2024-04-30T02:31:07+09:00")
+    );
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::clock::stamp;
 use crate::state::outbox::Claim;
 
 fn key(app: &str) -> OutboxKey {
@@ -19,16 +20,10 @@ fn send(state: &State, app: &str) {
         recipient: "a@example.jp",
         subject: "督促",
         message_id: &mid,
-        now: "2024-05-08T02:30:00+09:00",
+        now: stamp("2024-05-08T02:30:00+09:00"),
     };
     assert!(state.outbox_claim(&sender, &k, claim).unwrap());
-    let fields = RecordFields {
-        message_id: &mid,
-        job: "nightly",
-        recipient: "a@example.jp",
-        subject: "督促",
-        at: "2024-05-08T02:30:00+09:00",
-    };
+    let fields = claim;
     let mut log = SentLog::open(&state.path).unwrap();
     log.append(&[Record::new(Event::Data, &k, fields)]).unwrap();
     state.outbox_mark_data(&k, &mid).unwrap();
@@ -39,28 +34,30 @@ fn send(state: &State, app: &str) {
             &mid,
             OutboxStatus::Sent,
             None,
-            "2024-05-08T02:30:01+09:00",
+            stamp("2024-05-08T02:30:01+09:00"),
         )
         .unwrap();
 }
 
-const NOW: &str = "2024-05-09T02:30:00+09:00";
+fn now() -> Stamp {
+    stamp("2024-05-09T02:30:00+09:00")
+}
 
 #[test]
 fn a_deleted_state_file_disagrees_until_reconciled() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hojokin.db");
     let state = State::open(&db).unwrap();
-    assert_eq!(state.sent_log_agreement(NOW).unwrap(), Agreement::Agrees);
+    assert_eq!(state.sent_log_agreement(now()).unwrap(), Agreement::Agrees);
     send(&state, "R5-001");
     send(&state, "R5-002");
-    assert_eq!(state.sent_log_agreement(NOW).unwrap(), Agreement::Agrees);
+    assert_eq!(state.sent_log_agreement(now()).unwrap(), Agreement::Agrees);
     drop(state);
     for f in ["hojokin.db", "hojokin.db-wal", "hojokin.db-shm"] {
         let _ = std::fs::remove_file(dir.path().join(f));
     }
     let state = State::open(&db).unwrap();
-    let Agreement::Disagrees(d) = state.sent_log_agreement(NOW).unwrap() else {
+    let Agreement::Disagrees(d) = state.sent_log_agreement(now()).unwrap() else {
         panic!("a new state file beside a log must disagree");
     };
     assert_eq!(
@@ -72,7 +69,7 @@ fn a_deleted_state_file_disagrees_until_reconciled() {
         "{}",
         d.sentence()
     );
-    let done = state.sent_log_reconcile(NOW).unwrap();
+    let done = state.sent_log_reconcile(now()).unwrap();
     assert_eq!(
         done,
         Reconciled {
@@ -85,7 +82,7 @@ fn a_deleted_state_file_disagrees_until_reconciled() {
         state.outbox_entry(&key("R5-001")).unwrap().unwrap().status,
         OutboxStatus::Sent
     );
-    assert_eq!(state.sent_log_agreement(NOW).unwrap(), Agreement::Agrees);
+    assert_eq!(state.sent_log_agreement(now()).unwrap(), Agreement::Agrees);
 }
 
 #[test]
@@ -93,33 +90,33 @@ fn a_lost_log_and_a_handed_over_mail_are_told_apart() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hojokin.db");
     let state = State::open(&db).unwrap();
-    state.sent_log_agreement(NOW).unwrap();
+    state.sent_log_agreement(now()).unwrap();
     send(&state, "R5-001");
     std::fs::remove_file(path_for(&db)).unwrap();
-    let Agreement::Disagrees(d) = state.sent_log_agreement(NOW).unwrap() else {
+    let Agreement::Disagrees(d) = state.sent_log_agreement(now()).unwrap() else {
         panic!("a missing log must disagree");
     };
     assert!(d.log_missing && d.unknown_to_log == 1, "{d:?}");
-    let done = state.sent_log_reconcile(NOW).unwrap();
+    let done = state.sent_log_reconcile(now()).unwrap();
     assert_eq!(done.added_to_log, 1);
-    assert_eq!(state.sent_log_agreement(NOW).unwrap(), Agreement::Agrees);
+    assert_eq!(state.sent_log_agreement(now()).unwrap(), Agreement::Agrees);
 
     // A `data` record the state file does not know becomes uncertain, never queued.
     let k = key("R5-009");
     let mut log = SentLog::open(&db).unwrap();
-    let fields = RecordFields {
+    let fields = Claim {
         message_id: "<x@example.jp>",
         job: "nightly",
         recipient: "b@example.jp",
         subject: "督促",
-        at: NOW,
+        now: now(),
     };
     log.append(&[Record::new(Event::Data, &k, fields)]).unwrap();
     assert!(matches!(
-        state.sent_log_agreement(NOW).unwrap(),
+        state.sent_log_agreement(now()).unwrap(),
         Agreement::Disagrees(_)
     ));
-    let done = state.sent_log_reconcile(NOW).unwrap();
+    let done = state.sent_log_reconcile(now()).unwrap();
     assert_eq!(done.marked_uncertain, 1);
     assert_eq!(
         state.outbox_entry(&k).unwrap().unwrap().status,
@@ -136,7 +133,7 @@ fn an_old_state_file_without_a_log_is_adopted_once() {
     std::fs::remove_file(path_for(&db)).unwrap();
     state.conn.execute("DELETE FROM sent_log_meta", []).unwrap();
     // The upgrade: no marker, no log: the outbox becomes the log.
-    assert_eq!(state.sent_log_agreement(NOW).unwrap(), Agreement::Agrees);
+    assert_eq!(state.sent_log_agreement(now()).unwrap(), Agreement::Agrees);
     let records = read(&path_for(&db)).unwrap().unwrap();
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].event, Event::Sent);
