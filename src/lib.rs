@@ -18,6 +18,7 @@
 //! - [`format`](mod@format): figures as staff read them (1,234,567円).
 //! - [`logging`]: log lines for journald and cron, values quoted on one line.
 //! - [`progress`]: progress bars shown only on a terminal.
+//! - [`signals`]: SIGTERM and SIGINT, awaited by the daemon and a night's mail.
 //! - [`clock`]: the one clock the edges (history, locks, daemon) read, passed in.
 //! - [`text`]: texts many rows share (申請番号, 事業者名, 算定根拠), held once.
 //! - [`model`]: the typed rows and results the stages pass on, and the closed
@@ -34,11 +35,12 @@
 //! - [`totals`]: annual and per-company totals against the budgets (polars).
 //! - [`compliance`]: the employment-report ledger and useful-life restrictions.
 //! - [`evaluation`]: rules, totals and compliance over one night's inputs.
+//! - [`state`]: the SQLite file: runs, locks, the mail outbox, migrations;
+//!   what earlier nights raised and sent, which the later stages read.
 //! - [`night`]: the one summary of the night (new, continuing, resolved,
 //!   tonight's actions) that 概要 and the staff digest both render.
 //! - [`report`]: the summary workbook staff open.
 //! - [`notify`]: reminders to grantees and the staff digest, sent at most once.
-//! - [`state`]: the SQLite file: runs, locks, the mail outbox, migrations.
 //! - [`pipeline`]: one run of one job, stage after stage.
 //! - [`schedule`]: the daemon: cron in Asia/Tokyo, no overlap, catch-up.
 //! - [`cli`]: the command line of the contract; `main` prints what it returns.
@@ -61,6 +63,7 @@ pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod schedule;
+pub mod signals;
 pub mod state;
 pub mod text;
 pub mod totals;

@@ -15,12 +15,14 @@
 //! - Each case is counted once: a 期間内処分 要確認 row is the same fact as the
 //!   early disposal listed beside it and is neither listed nor counted again.
 
+mod facts;
+pub use facts::{DigestFacts, DigestItem, Lines, MailLine, facts};
+
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use chrono::NaiveDate;
 
 use crate::model::FindingKind;
-use crate::notify::{DigestFacts, DigestItem};
 use crate::state::{KnownFlag, State};
 
 /// The digest's three kinds of flag. The code is stored with each flag a

@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 
 mod hold;
+mod protected;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use tracing::{info, warn};
@@ -275,7 +276,8 @@ fn execute(
 /// its templates.
 fn protected_files(job: &Job, opts: &RunOptions) -> Vec<PathBuf> {
     let templates = job.email.as_ref().and_then(|e| e.templates.clone());
-    job.files_not_to_overwrite(
+    protected::files_not_to_overwrite(
+        job,
         &opts.db,
         &templates.unwrap_or_else(|| default_templates(job)),
     )
@@ -381,7 +383,7 @@ fn summary(
     mail: Option<&NotifyOutcome>,
     hold_notice: &[String],
 ) -> Night {
-    let mut facts = notify::digest::facts(
+    let mut facts = crate::night::facts(
         job,
         opts.as_of,
         ingested,
@@ -390,9 +392,9 @@ fn summary(
         mail.map(|m| m.mail_lines.clone()).unwrap_or_default(),
         // Only the digest prints the lines.
         if job.email.is_some() {
-            notify::digest::Lines::Formatted
+            crate::night::Lines::Formatted
         } else {
-            notify::digest::Lines::Skipped
+            crate::night::Lines::Skipped
         },
     );
     facts.hold = hold_notice.to_vec();
@@ -401,7 +403,7 @@ fn summary(
         let skipped = notify::sent_guard::skipped_nights(state, &job.name, run_id);
         facts
             .findings
-            .extend(skipped.iter().map(notify::DigestItem::finding));
+            .extend(skipped.iter().map(crate::night::DigestItem::finding));
     }
     Night::summarise(Some(state), facts)
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{CliError, Finished};
 use crate::model::Exit;
-use crate::notify::Stage;
+use crate::model::Stage;
 use crate::state::State;
 use crate::state::outbox::{OutboxKey, OutboxStatus};
 

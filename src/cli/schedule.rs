@@ -48,7 +48,7 @@ pub fn serve(jobs_dir: &Path, db: PathBuf) -> Finished {
     };
     // The daemon's words are its log lines; nothing more to print.
     Finished::new(runtime.block_on(async {
-        let stop = match daemon::stop_signals() {
+        let stop = match crate::signals::stop_signals() {
             Ok(s) => s,
             Err(e) => {
                 error!("停止シグナルを受け取る準備ができません: {e}");

@@ -6,3 +6,4 @@
 
 pub mod reports;
 pub mod restriction;
+pub mod stages;

@@ -8,13 +8,14 @@
 pub mod cron;
 mod errors;
 mod placeholders;
+mod send_window;
 
 pub use placeholders::placeholder_warnings;
 pub(crate) mod file_mode;
-mod protected;
 
 pub use cron::Schedule;
 
+pub use send_window::SendWindow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -152,7 +153,7 @@ pub struct EmailSpec {
     /// README shows).
     pub rate_per_minute: u32,
     /// Until when, or how many, reminders a night sends; the rest waits.
-    pub window: crate::notify::window::SendWindow,
+    pub window: SendWindow,
     /// Seconds allowed for connecting and for each SMTP command.
     pub timeout_seconds: u64,
     /// Folder of the mail templates (default: `templates/` of the project).
@@ -656,7 +657,7 @@ fn check_addresses(
 fn send_window(
     e: &RawEmail,
     invalid: &dyn Fn(&str, String) -> JobError,
-) -> Result<crate::notify::window::SendWindow, JobError> {
+) -> Result<SendWindow, JobError> {
     let until = match e.send_until.as_deref().map(str::trim) {
         None => None,
         Some(t) => Some(chrono::NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
@@ -675,7 +676,7 @@ fn send_window(
             "0 では一通も送れません。上限を設けないなら、この行を削除してください。".into(),
         ));
     }
-    Ok(crate::notify::window::SendWindow {
+    Ok(SendWindow {
         until,
         max_mails: e.max_mails_per_night,
     })

@@ -321,7 +321,7 @@ fn the_pace_and_the_sending_window() {
         .email
         .unwrap();
     assert_eq!(email.rate_per_minute, 30);
-    assert_eq!(email.window, crate::notify::window::SendWindow::default());
+    assert_eq!(email.window, super::SendWindow::default());
     let text = GOOD.replace(
         "outbox = \"../out/outbox\"",
         "outbox = \"../out/outbox\"\nrate_per_minute = 0\nsend_until = \"06:00\"\nmax_mails_per_night = 5000",

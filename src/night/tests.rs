@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use super::{Night, Section, Standing, summarise};
 use crate::model::{FindingKind, MailCounts};
-use crate::notify::{DigestFacts, DigestItem};
+use crate::night::{DigestFacts, DigestItem};
 use crate::state::KnownFlag;
 
 fn day(d: u32) -> NaiveDate {

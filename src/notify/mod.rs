@@ -30,7 +30,6 @@ pub mod message;
 pub mod reminders;
 pub(crate) mod sent_guard;
 pub mod smtp;
-pub mod stages;
 pub mod templates;
 pub mod window;
 mod wrap;
@@ -44,10 +43,10 @@ use crate::clock::SharedClock;
 use crate::job::EmailSpec;
 use crate::model::{Finding, MailOutcome, MailResult};
 
-pub use digest::{DigestFacts, DigestItem, DigestOutcome, MailLine, send_digest};
+pub use crate::model::Stage;
+pub use digest::{DigestOutcome, send_digest};
 pub use error::{MailError, TemplateFault};
 pub use reminders::send_reminders;
-pub use stages::{Stage, stage_on};
 pub use templates::Rendered;
 
 /// Everything needed to send: checked settings, loaded templates, and the
@@ -188,7 +187,7 @@ pub struct NotifyOutcome {
     /// Full sentences for stderr about the state file or the outbox folder.
     pub messages: Vec<String>,
     /// The run's reminders as the staff digest lists them, one per report.
-    pub mail_lines: Vec<digest::MailLine>,
+    pub mail_lines: Vec<crate::night::MailLine>,
 }
 
 impl NotifyOutcome {

@@ -18,12 +18,13 @@ use lettre::message::Mailbox;
 
 use super::message::{self, Draft, HeaderText};
 use super::smtp::Session;
-use super::stages::{Stage, stage_on, wants_reminder};
 use super::templates::DueReport;
 use super::window::{Budget, Closed};
 use super::{Mailer, NotificationRow, NotifyOutcome, eml, said};
 use crate::calendar::fy_label;
 use crate::compliance::reports::ReportDue;
+use crate::compliance::stages::{stage_on, wants_reminder};
+use crate::model::Stage;
 use crate::model::{
     Finding, FindingKind, FiscalYear, MailKind, MailOutcome, MailResult, SharedStr,
 };
@@ -166,7 +167,7 @@ impl Run<'_> {
         result: MailResult,
         message_id: Option<&str>,
     ) {
-        self.out.mail_lines.push(super::digest::MailLine {
+        self.out.mail_lines.push(crate::night::MailLine {
             what: format!(
                 "{} {} {}{} {}",
                 row.application_id,

@@ -16,8 +16,8 @@ use minijinja::{Environment, UndefinedBehavior, Value, context};
 
 use super::dates::with_weekday;
 use super::error::{MailError, TemplateFault};
-use super::stages::Stage;
 use crate::calendar::fy_label;
+use crate::model::Stage;
 use chrono::Datelike;
 
 use crate::compliance::reports::{ReportDue, ReportState};

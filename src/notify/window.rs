@@ -12,15 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime, TimeZone};
 
-/// The job's window (both unset: the night sends everything).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SendWindow {
-    /// No mail is started at or after this time of day (Asia/Tokyo), the
-    /// first such time after the night began.
-    pub until: Option<NaiveTime>,
-    /// At most this many grantee mails a night.
-    pub max_mails: Option<usize>,
-}
+pub(crate) use crate::job::SendWindow;
 
 /// Set by SIGTERM/SIGINT (the `run` command's listener, the daemon's stop):
 /// the mail in flight finishes, no other starts, and the night goes on to
@@ -45,13 +37,13 @@ pub fn stop_sending_on_signal() {
             return;
         };
         rt.block_on(async {
-            if let Ok(stop) = crate::schedule::daemon::stop_signals() {
+            if let Ok(stop) = crate::signals::stop_signals() {
                 stop.await;
                 request_stop();
             }
             // A second signal ends the process at once, as the first used
             // to (a mail cut in the middle is `uncertain`, never resent).
-            if let Ok(again) = crate::schedule::daemon::stop_signals() {
+            if let Ok(again) = crate::signals::stop_signals() {
                 again.await;
                 std::process::exit(i32::from(crate::model::Exit::CouldNotRun.code()));
             }

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate};
 
 use crate::compliance::reports::ReportDue;
+use crate::compliance::stages;
 use crate::model::FiscalYear;
-use crate::notify::stages::{self, Stage};
+use crate::model::Stage;
 use crate::state::outbox::{OutboxEntry, OutboxStatus};
 
 /// One reminder the relay accepted.

@@ -268,7 +268,7 @@ pub fn report_key_cells(r: &ReportDue) -> Vec<Cell<'_>> {
 }
 
 /// A stage and its date as two cells.
-fn stage_cells(s: Option<(crate::notify::Stage, NaiveDate)>) -> [Cell<'static>; 2] {
+fn stage_cells(s: Option<(crate::model::Stage, NaiveDate)>) -> [Cell<'static>; 2] {
     match s {
         Some((stage, on)) => [Cell::tag(stage.label()), Cell::Date(on)],
         None => [Cell::Empty, Cell::Empty],

@@ -28,9 +28,7 @@ use chrono::{Days, NaiveDate};
 
 use crate::calendar::{fy_start, is_closed_day};
 use crate::compliance::reports::ReportState;
-use crate::model::FiscalYear;
-
-pub use crate::model::Stage;
+use crate::model::{FiscalYear, Stage};
 
 /// The days (both ends included) a stage is sent in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
