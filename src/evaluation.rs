@@ -7,7 +7,7 @@ use crate::catalogue::Catalogue;
 use crate::compliance::reports::{self, ReportDue};
 use crate::compliance::restriction::{self, AssetRestriction};
 use crate::ingest::Ingested;
-use crate::model::{Finding, Inputs};
+use crate::model::Finding;
 use crate::rules::{self, Assessment};
 use crate::totals::{self, CompanyRow, FyProgramRow, TotalsError};
 
@@ -37,7 +37,7 @@ pub fn evaluate(
     let inputs = &ingested.inputs;
     let apps = &inputs.applications;
     let (rules, others) = std::thread::scope(|scope| {
-        let others = scope.spawn(|| compliance_and_totals(catalogue, inputs, as_of));
+        let others = scope.spawn(|| compliance_and_totals(catalogue, ingested, as_of));
         let assessed = step("amounts", || rules::assess(catalogue, apps));
         let findings = step("amount findings", || {
             rules::findings(catalogue, apps, &assessed, as_of)
@@ -70,7 +70,8 @@ struct Others {
     by_company: Result<Vec<CompanyRow>, TotalsError>,
 }
 
-fn compliance_and_totals(catalogue: &Catalogue, inputs: &Inputs, as_of: NaiveDate) -> Others {
+fn compliance_and_totals(catalogue: &Catalogue, ingested: &Ingested, as_of: NaiveDate) -> Others {
+    let inputs = &ingested.inputs;
     let apps = &inputs.applications;
     let duties = catalogue.reporting_duties();
     let mut ledger = step("report ledger", || {
@@ -87,6 +88,7 @@ fn compliance_and_totals(catalogue: &Catalogue, inputs: &Inputs, as_of: NaiveDat
     let (restrictions, asset_findings) = step("assets", || {
         restriction::evaluate(
             apps,
+            &ingested.by_id,
             &inputs.assets,
             |app| {
                 catalogue
@@ -101,7 +103,7 @@ fn compliance_and_totals(catalogue: &Catalogue, inputs: &Inputs, as_of: NaiveDat
     });
     findings.extend(asset_findings);
     findings.extend(step("stated rules", || {
-        rules::stated::findings(catalogue, inputs)
+        rules::stated::findings(catalogue, inputs, &ingested.by_id)
     }));
     Others {
         ledger,

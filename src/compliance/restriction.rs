@@ -28,7 +28,7 @@ use foldhash::{HashMap, HashMapExt};
 use chrono::{Datelike, Months, NaiveDate};
 
 use crate::calendar::wareki;
-use crate::ingest::columns;
+use crate::ingest::{AppIndex, columns};
 use crate::model::{AppStatus, Application, Asset, Finding, FindingKind, RefundMethod, Yen};
 
 /// 状況 of one asset on the as-of date.
@@ -268,7 +268,8 @@ fn cancelled_unpaid(app: Option<&Application>) -> bool {
 /// is a share of, by asset position; None where the application is missing, never granted or
 /// has no amount.
 fn grant_shares(
-    by_id: &HashMap<&str, &Application>,
+    apps: &[Application],
+    by_id: &AppIndex,
     assets: &[Asset],
 ) -> Vec<Option<(Yen, Grant)>> {
     let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -277,7 +278,7 @@ fn grant_shares(
     }
     let mut out = vec![None; assets.len()];
     for (app_id, positions) in groups {
-        let Some(grant) = by_id.get(app_id).and_then(|app| refundable_grant(app)) else {
+        let Some(grant) = by_id.get(apps, app_id).and_then(refundable_grant) else {
             continue;
         };
         let members: Vec<&Asset> = positions.iter().map(|&i| &assets[i]).collect();
@@ -334,17 +335,17 @@ const APPROVED_NOTE: &str = "承認済の処分に返還を求めない扱いは
 /// asset order. An asset whose application is unknown is treated as restricted.
 pub fn evaluate<'p>(
     apps: &[Application],
+    by_id: &AppIndex,
     assets: &[Asset],
     policy: impl Fn(&Application) -> Option<Policy<'p>>,
     as_of: NaiveDate,
 ) -> (Vec<AssetRestriction>, Vec<Finding>) {
-    let by_id = Application::by_id(apps);
-    let shares = grant_shares(&by_id, assets);
+    let shares = grant_shares(apps, by_id, assets);
     // At most one row per asset, held until the report is written: sized once, not doubled.
     let mut rows = Vec::with_capacity(assets.len());
     let mut findings = Vec::new();
     for (asset, share) in assets.iter().zip(shares) {
-        let app = by_id.get(asset.application_id.as_str()).copied();
+        let app = by_id.get(apps, asset.application_id.as_str());
         let policy = match app {
             Some(app) => match policy(app) {
                 Some(p) => p,

@@ -13,6 +13,7 @@ pub mod cut;
 pub mod diagnose;
 pub mod guard;
 pub mod header;
+pub mod index;
 pub mod parse;
 pub mod raw;
 pub mod rows;
@@ -31,6 +32,7 @@ use crate::model::{Dataset, InputError, Inputs, SharedStr};
 use crossrow::Headers;
 use diagnose::HeaderDiagnosis;
 use header::{HeaderMap, MAX_ROWS_BEFORE_HEADER};
+pub use index::AppIndex;
 use sheet_rows::read_rows;
 use source::{Book, Row, SourceError};
 
@@ -66,10 +68,13 @@ pub struct InputSummary {
 }
 
 /// Everything a run reads.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Ingested {
     pub inputs: Inputs,
     pub summaries: Vec<InputSummary>,
+    /// `inputs.applications` by 申請番号: built once here, where they are
+    /// final, for every later lookup by 申請番号.
+    pub by_id: AppIndex,
 }
 
 fn file_label(path: &Path) -> String {
@@ -318,10 +323,12 @@ impl Reader {
         );
         inputs.budgets =
             crossrow::unique_budgets(std::mem::take(&mut inputs.budgets), headers, errors);
-        let by_id = crate::model::Application::by_id(&inputs.applications);
+        let by_id = AppIndex::new(&inputs.applications);
+        let apps = &inputs.applications;
         if references {
             inputs.assets = crossrow::link_assets(
                 std::mem::take(&mut inputs.assets),
+                apps,
                 &by_id,
                 &self.excluded_app_ids,
                 headers,
@@ -329,15 +336,16 @@ impl Reader {
             );
             inputs.employment_reports = crossrow::link_reports(
                 std::mem::take(&mut inputs.employment_reports),
+                apps,
                 &by_id,
                 &self.excluded_app_ids,
                 headers,
                 errors,
             );
         }
-        annotate_errors(errors, &by_id, &self.datasets);
-        annotate_errors(&mut inputs.warnings, &by_id, &self.datasets);
-        drop(by_id);
+        annotate_errors(errors, apps, &by_id, &self.datasets);
+        annotate_errors(&mut inputs.warnings, apps, &by_id, &self.datasets);
+        self.out.by_id = by_id;
         // Counted by runs of one sheet (rows of a sheet stand together), so a
         // million rows are not each hashed with their file and sheet names.
         let mut kept: HashMap<(SharedStr, SharedStr), usize> = HashMap::new();
@@ -386,7 +394,8 @@ impl Reader {
 /// did not already say.
 fn annotate_errors(
     errors: &mut [InputError],
-    by_id: &crossrow::AppIndex<'_>,
+    apps: &[crate::model::Application],
+    by_id: &AppIndex,
     datasets: &HashMap<(String, String), Dataset>,
 ) {
     for e in errors {
@@ -394,7 +403,7 @@ fn annotate_errors(
             e.application_id = e.value.trim().to_string();
         }
         if e.company.is_empty()
-            && let Some(app) = by_id.get(e.application_id.as_str())
+            && let Some(app) = by_id.get(apps, e.application_id.as_str())
         {
             e.company = app.company.to_string();
         }

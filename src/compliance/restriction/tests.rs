@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 
-use super::{AssetState, Policy, elapsed_months, evaluate, period_end, refund, shares, yen};
+use super::{AssetState, AssetRestriction, Policy, elapsed_months, period_end, refund, shares, yen};
+use crate::ingest::AppIndex;
+use crate::model::Finding;
 use crate::model::{AppStatus, Application, Asset, RefundMethod, RowOrigin};
 
 /// Every application's assets restricted, pro rata, as the diversity subsidy's are.
@@ -11,6 +13,16 @@ fn pro_rata(_: &Application) -> Option<Policy<'static>> {
         method: RefundMethod::ProRata,
         source: "交付要綱第12条第4号・第16条",
     })
+}
+
+/// [`super::evaluate`] with `apps` indexed as ingestion indexes them.
+fn evaluate<'p>(
+    apps: &[Application],
+    assets: &[Asset],
+    policy: impl Fn(&Application) -> Option<Policy<'p>>,
+    as_of: NaiveDate,
+) -> (Vec<AssetRestriction>, Vec<Finding>) {
+    super::evaluate(apps, &AppIndex::new(apps), assets, policy, as_of)
 }
 
 fn d(s: &str) -> NaiveDate {
