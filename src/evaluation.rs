@@ -36,19 +36,16 @@ pub fn evaluate(
 ) -> Result<Results, TotalsError> {
     let inputs = &ingested.inputs;
     let apps = &inputs.applications;
-    let (rules, others) = std::thread::scope(|scope| {
-        let others = scope.spawn(|| compliance_and_totals(catalogue, ingested, as_of));
-        let assessed = step("amounts", || rules::assess(catalogue, apps));
-        let findings = step("amount findings", || {
-            rules::findings(catalogue, apps, &assessed, as_of)
-        });
-        ((assessed, findings), others.join())
-    });
-    let (assessed, mut findings) = rules;
-    let others = match others {
-        Ok(o) => o,
-        Err(panic) => std::panic::resume_unwind(panic),
-    };
+    let ((assessed, mut findings), others) = crate::parallel::both(
+        || {
+            let assessed = step("amounts", || rules::assess(catalogue, apps));
+            let findings = step("amount findings", || {
+                rules::findings(catalogue, apps, &assessed, as_of)
+            });
+            (assessed, findings)
+        },
+        || compliance_and_totals(catalogue, ingested, as_of),
+    );
     findings.extend(others.findings);
     Ok(Results {
         by_fiscal_year: others.by_fiscal_year?,
@@ -113,9 +110,10 @@ fn compliance_and_totals(catalogue: &Catalogue, ingested: &Ingested, as_of: Naiv
             totals::by_fiscal_year(apps, &inputs.budgets)
         }),
         // Here, not after the amounts on their thread: that thread is the
-        // stage's longer (at a full sheet 10.2 s against 5.5 s with the
-        // totals by company there). Its frames, of company numbers since
-        // 6696c23, no longer weigh on the peak beside the amounts.
+        // stage's longer, so the totals wait on this one instead of adding
+        // to it (BENCHMARKS.md, "Where parallelism pays"). Its frames, of
+        // company numbers since 6696c23, no longer weigh on the peak beside
+        // the amounts.
         by_company: step("totals by company", || totals::by_company(apps)),
     }
 }

@@ -22,6 +22,7 @@
 //! - [`progress`]: progress bars shown only on a terminal.
 //! - [`clock`]: the one clock the edges (history, locks, daemon) read, passed in.
 //! - [`text`]: texts many rows share (申請番号, 事業者名, 算定根拠), held once.
+//! - `parallel`: work run side by side (two jobs, or a queue of like jobs).
 //!
 //! The stages, in the order a night runs them:
 //!
@@ -55,6 +56,7 @@ pub mod logging;
 pub mod model;
 pub mod night;
 pub mod notify;
+mod parallel;
 pub mod pipeline;
 pub mod progress;
 pub mod report;

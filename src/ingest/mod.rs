@@ -183,16 +183,14 @@ impl Reader {
         if let Some(book) = self.books.remove(path) {
             return Ok(book);
         }
+        if self.hashes.contains_key(path) {
+            return Book::open(path);
+        }
         // The file is hashed on a second core while it is guarded and
         // opened (both read it whole; neither needs the other).
-        let (book, hash) = std::thread::scope(|scope| {
-            let hashing =
-                (!self.hashes.contains_key(path)).then(|| scope.spawn(|| sha256_of(path)));
-            let book = Book::open(path);
-            (book, hashing.map(std::thread::ScopedJoinHandle::join))
-        });
+        let (book, hash) = crate::parallel::both(|| Book::open(path), || sha256_of(path));
         // A failed hash is not kept: `sha256` tries again and reports it.
-        if let Some(Ok(Ok(h))) = hash {
+        if let Ok(h) = hash {
             self.hashes.insert(path.to_path_buf(), h);
         }
         book
