@@ -28,6 +28,7 @@ use foldhash::{HashMap, HashMapExt};
 use chrono::{Datelike, Months, NaiveDate};
 
 use crate::calendar::wareki;
+use crate::format::yen;
 use crate::ingest::{AppIndex, columns};
 use crate::model::{AppStatus, Application, Asset, Finding, FindingKind, RefundMethod, Yen};
 
@@ -480,7 +481,7 @@ impl Estimate {
     /// Which amount the estimate is built on: the grant's column and figure.
     fn built_on(&self) -> String {
         format!(
-            "返還額は{}{}円を基に、この申請の財産の取得価額の比で按分して算定しています。",
+            "返還額は{}{}を基に、この申請の財産の取得価額の比で按分して算定しています。",
             self.grant.column,
             yen(self.grant.amount)
         )
@@ -494,19 +495,19 @@ impl Estimate {
 
     fn readings(&self) -> String {
         let pro_rata = format!(
-            "按分額{}円×残り{}か月÷{}か月",
+            "按分額{}×残り{}か月÷{}か月",
             yen(self.share),
             self.months_left,
             self.months_total
         );
         match self.method {
             RefundMethod::Full => format!(
-                "返還額（目安）は全額の{}円です（按分なら{}円：{pro_rata}）。",
+                "返還額（目安）は全額の{}です（按分なら{}：{pro_rata}）。",
                 yen(self.amount),
                 yen(self.pro_rata)
             ),
             RefundMethod::ProRata => format!(
-                "返還額（目安）は{}円（{pro_rata}）、全額なら{}円です。",
+                "返還額（目安）は{}（{pro_rata}）、全額なら{}です。",
                 yen(self.amount),
                 yen(self.share)
             ),
@@ -576,17 +577,5 @@ fn undatable(asset: &Asset, app: Option<&Application>) -> Finding {
 }
 
 /// Whole yen with thousands separators, as staff read amounts in sentences.
-fn yen(n: Yen) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
 #[cfg(test)]
 mod tests;

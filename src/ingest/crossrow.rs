@@ -13,7 +13,7 @@ use crate::model::{Application, Asset, Budget, EmploymentReport, InputError, Row
 use super::columns::{Column, app, asset, budget, report};
 use super::header::HeaderMap;
 use super::index::AppIndex;
-use super::source::a1;
+use super::raw::a1;
 use crate::model::Dataset;
 
 /// Where each accepted row's header stands, so an error can point at a cell.

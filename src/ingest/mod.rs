@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 
 use crate::catalogue::Catalogue;
 use crate::job::InputSpec;
-use crate::model::{Dataset, InputError, Inputs, SharedStr};
+use crate::model::{Dataset, InputError, Inputs, RowOrigin, SharedStr};
 use crossrow::Headers;
 use diagnose::HeaderDiagnosis;
 use header::{HeaderMap, MAX_ROWS_BEFORE_HEADER};
@@ -344,33 +344,7 @@ impl Reader {
         annotate_errors(errors, apps, &by_id, &self.datasets);
         annotate_errors(&mut inputs.warnings, apps, &by_id, &self.datasets);
         self.out.by_id = by_id;
-        // Counted by runs of one sheet (rows of a sheet stand together), so a
-        // million rows are not each hashed with their file and sheet names.
-        let mut kept: HashMap<(SharedStr, SharedStr), usize> = HashMap::new();
-        let mut count = |o: &crate::model::RowOrigin, n: usize| {
-            *kept.entry((o.file.clone(), o.sheet.clone())).or_default() += n;
-        };
-        let origins = inputs
-            .applications
-            .iter()
-            .map(|r| &r.origin)
-            .chain(inputs.assets.iter().map(|r| &r.origin))
-            .chain(inputs.employment_reports.iter().map(|r| &r.origin))
-            .chain(inputs.budgets.iter().map(|r| &r.origin));
-        let mut run: Option<(&crate::model::RowOrigin, usize)> = None;
-        for o in origins {
-            match &mut run {
-                Some((first, n)) if first.sheet == o.sheet && first.file == o.file => *n += 1,
-                _ => {
-                    if let Some((first, n)) = run.replace((o, 1)) {
-                        count(first, n);
-                    }
-                }
-            }
-        }
-        if let Some((first, n)) = run {
-            count(first, n);
-        }
+        let kept = kept_by_sheet(&self.out.inputs);
         for s in &mut self.out.summaries {
             let k = kept
                 .get(&(file_label(&s.file).into(), s.sheet.as_str().into()))
@@ -383,6 +357,46 @@ impl Reader {
             "cross-row rules applied"
         );
         self.out
+    }
+}
+
+/// The rows kept of each (file, sheet), for [`InputSummary::rejected`].
+/// Counted by runs of one sheet (rows of a sheet stand together), so a
+/// million rows are not each hashed with their file and sheet names.
+fn kept_by_sheet(inputs: &Inputs) -> HashMap<(SharedStr, SharedStr), usize> {
+    let mut kept: HashMap<(SharedStr, SharedStr), usize> = HashMap::new();
+    let mut count = |o: &RowOrigin, n: usize| {
+        *kept.entry((o.file.clone(), o.sheet.clone())).or_default() += n;
+    };
+    let origins = Dataset::ALL
+        .into_iter()
+        .flat_map(|dataset| kept_origins(inputs, dataset));
+    let mut run: Option<(&RowOrigin, usize)> = None;
+    for o in origins {
+        match &mut run {
+            Some((first, n)) if first.sheet == o.sheet && first.file == o.file => *n += 1,
+            _ => {
+                if let Some((first, n)) = run.replace((o, 1)) {
+                    count(first, n);
+                }
+            }
+        }
+    }
+    if let Some((first, n)) = run {
+        count(first, n);
+    }
+    kept
+}
+
+/// Where each kept row of `dataset` was read.
+fn kept_origins(inputs: &Inputs, dataset: Dataset) -> Box<dyn Iterator<Item = &RowOrigin> + '_> {
+    match dataset {
+        Dataset::Applications => Box::new(inputs.applications.iter().map(|r| &r.origin)),
+        Dataset::Assets => Box::new(inputs.assets.iter().map(|r| &r.origin)),
+        Dataset::EmploymentReports => {
+            Box::new(inputs.employment_reports.iter().map(|r| &r.origin))
+        }
+        Dataset::Budgets => Box::new(inputs.budgets.iter().map(|r| &r.origin)),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::{AssetState, AssetRestriction, Policy, elapsed_months, period_end, refund, shares, yen};
+use super::{AssetState, AssetRestriction, Policy, elapsed_months, period_end, refund, shares};
 use crate::ingest::AppIndex;
 use crate::model::Finding;
 use crate::model::{AppStatus, Application, Asset, RefundMethod, RowOrigin};
@@ -411,20 +411,6 @@ fn evaluate_rows_refunds_and_findings() {
             .text()
             .contains("法定耐用年数が分からない")
     );
-}
-
-#[test]
-fn yen_groups_thousands() {
-    let cases = [
-        (0, "0"),
-        (999, "999"),
-        (1_000, "1,000"),
-        (423_703, "423,703"),
-        (-1_234_567, "-1,234,567"),
-    ];
-    for (n, s) in cases {
-        assert_eq!(yen(n), s);
-    }
 }
 
 #[test]
