@@ -393,9 +393,7 @@ fn kept_origins(inputs: &Inputs, dataset: Dataset) -> Box<dyn Iterator<Item = &R
     match dataset {
         Dataset::Applications => Box::new(inputs.applications.iter().map(|r| &r.origin)),
         Dataset::Assets => Box::new(inputs.assets.iter().map(|r| &r.origin)),
-        Dataset::EmploymentReports => {
-            Box::new(inputs.employment_reports.iter().map(|r| &r.origin))
-        }
+        Dataset::EmploymentReports => Box::new(inputs.employment_reports.iter().map(|r| &r.origin)),
         Dataset::Budgets => Box::new(inputs.budgets.iter().map(|r| &r.origin)),
     }
 }

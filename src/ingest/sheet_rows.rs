@@ -125,8 +125,7 @@ fn convert_rows<T>(
         // Rows above the header, and rows with text only in columns this
         // dataset ignores (a footnote, a stray cell far to the right), are
         // not data rows.
-        if row.index <= header.row || header.columns.values().all(|(_, c)| row.get(*c).is_blank())
-        {
+        if row.index <= header.row || header.columns.values().all(|(_, c)| row.get(*c).is_blank()) {
             continue;
         }
         out.rows += 1;

@@ -144,7 +144,14 @@ pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
         if let Some(slot) = out.get_mut(i) {
             let reason = |text: String| reasons.intern(&text);
             let at = u32::try_from(i).expect("fewer than 4 billion applications");
-            *slot = Some(assessment((at, app), program, course, outcome, rule, reason));
+            *slot = Some(assessment(
+                (at, app),
+                program,
+                course,
+                outcome,
+                rule,
+                reason,
+            ));
         }
     }
     filled(out)

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::{AssetState, AssetRestriction, Policy, elapsed_months, period_end, refund, shares};
+use super::{AssetRestriction, AssetState, Policy, elapsed_months, period_end, refund, shares};
 use crate::ingest::AppIndex;
 use crate::model::Finding;
 use crate::model::{AppStatus, Application, Asset, RefundMethod, RowOrigin};

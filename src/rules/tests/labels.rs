@@ -100,7 +100,11 @@ fn over_budget_quotes_the_page_only_where_it_says_so() {
             }],
             ..Inputs::default()
         };
-        let found = stated::findings(&Catalogue::builtin(), &inputs, &AppIndex::new(&inputs.applications));
+        let found = stated::findings(
+            &Catalogue::builtin(),
+            &inputs,
+            &AppIndex::new(&inputs.applications),
+        );
         assert_eq!(found.len(), 1, "{program}");
         found[0].detail.text().to_string()
     };

@@ -356,7 +356,9 @@ fn grants_over_the_budget_are_flagged_from_the_one_that_crosses_it() {
     assert_eq!(kinds(&found), vec![("B-3", "予算超過")]);
     assert!(found[0].detail.text().contains("累計が、この申請（令和4年9月1日交付決定、500,000円）で2,000,000円となり、予算額1,500,000円を500,000円上回っています（交付要綱第6条「予算の範囲内」）"), "{}", found[0].detail);
     i.budgets = vec![budget(2_000_000)];
-    assert!(stated::findings(&Catalogue::builtin(), &i, &AppIndex::new(&i.applications)).is_empty());
+    assert!(
+        stated::findings(&Catalogue::builtin(), &i, &AppIndex::new(&i.applications)).is_empty()
+    );
 }
 
 /// Issue 22 item 5: 第3条第5号 ("採用している者若しくは採用する予定がある者") is an application-time
@@ -447,5 +449,7 @@ fn a_diversity_asset_in_furniture_and_fixtures_is_not_a_subsidised_facility() {
     );
     other.id = "A-1".into();
     i.applications = vec![other];
-    assert!(stated::findings(&Catalogue::builtin(), &i, &AppIndex::new(&i.applications)).is_empty());
+    assert!(
+        stated::findings(&Catalogue::builtin(), &i, &AppIndex::new(&i.applications)).is_empty()
+    );
 }
