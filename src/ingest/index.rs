@@ -12,7 +12,7 @@ use crate::model::Application;
 /// holds no key of its own (four bytes a row, not a copy of each 申請番号):
 /// a lookup compares against the application itself, so it is given the
 /// same slice again, and never answers with a row of another 申請番号.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct AppIndex {
     positions: HashTable<u32>,
     hasher: foldhash::fast::RandomState,

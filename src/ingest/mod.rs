@@ -68,7 +68,7 @@ pub struct InputSummary {
 }
 
 /// Everything a run reads.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Ingested {
     pub inputs: Inputs,
     pub summaries: Vec<InputSummary>,
