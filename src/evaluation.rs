@@ -7,7 +7,7 @@ use crate::catalogue::Catalogue;
 use crate::compliance::reports::{self, ReportDue};
 use crate::compliance::restriction::{self, AssetRestriction};
 use crate::ingest::Ingested;
-use crate::model::{Finding, Inputs};
+use crate::model::Finding;
 use crate::rules::{self, Assessment};
 use crate::totals::{self, CompanyRow, FyProgramRow, TotalsError};
 
@@ -36,19 +36,16 @@ pub fn evaluate(
 ) -> Result<Results, TotalsError> {
     let inputs = &ingested.inputs;
     let apps = &inputs.applications;
-    let (rules, others) = std::thread::scope(|scope| {
-        let others = scope.spawn(|| compliance_and_totals(catalogue, inputs, as_of));
-        let assessed = step("amounts", || rules::assess(catalogue, apps));
-        let findings = step("amount findings", || {
-            rules::findings(catalogue, apps, &assessed, as_of)
-        });
-        ((assessed, findings), others.join())
-    });
-    let (assessed, mut findings) = rules;
-    let others = match others {
-        Ok(o) => o,
-        Err(panic) => std::panic::resume_unwind(panic),
-    };
+    let ((assessed, mut findings), others) = crate::parallel::both(
+        || {
+            let assessed = step("amounts", || rules::assess(catalogue, apps));
+            let findings = step("amount findings", || {
+                rules::findings(catalogue, apps, &assessed, as_of)
+            });
+            (assessed, findings)
+        },
+        || compliance_and_totals(catalogue, ingested, as_of),
+    );
     findings.extend(others.findings);
     Ok(Results {
         by_fiscal_year: others.by_fiscal_year?,
@@ -70,7 +67,8 @@ struct Others {
     by_company: Result<Vec<CompanyRow>, TotalsError>,
 }
 
-fn compliance_and_totals(catalogue: &Catalogue, inputs: &Inputs, as_of: NaiveDate) -> Others {
+fn compliance_and_totals(catalogue: &Catalogue, ingested: &Ingested, as_of: NaiveDate) -> Others {
+    let inputs = &ingested.inputs;
     let apps = &inputs.applications;
     let duties = catalogue.reporting_duties();
     let mut ledger = step("report ledger", || {
@@ -87,6 +85,7 @@ fn compliance_and_totals(catalogue: &Catalogue, inputs: &Inputs, as_of: NaiveDat
     let (restrictions, asset_findings) = step("assets", || {
         restriction::evaluate(
             apps,
+            &ingested.by_id,
             &inputs.assets,
             |app| {
                 catalogue
@@ -101,7 +100,7 @@ fn compliance_and_totals(catalogue: &Catalogue, inputs: &Inputs, as_of: NaiveDat
     });
     findings.extend(asset_findings);
     findings.extend(step("stated rules", || {
-        rules::stated::findings(catalogue, inputs)
+        rules::stated::findings(catalogue, inputs, &ingested.by_id)
     }));
     Others {
         ledger,
@@ -111,9 +110,10 @@ fn compliance_and_totals(catalogue: &Catalogue, inputs: &Inputs, as_of: NaiveDat
             totals::by_fiscal_year(apps, &inputs.budgets)
         }),
         // Here, not after the amounts on their thread: that thread is the
-        // stage's longer (at a full sheet 10.2 s against 5.5 s with the
-        // totals by company there). Its frames, of company numbers since
-        // 6696c23, no longer weigh on the peak beside the amounts.
+        // stage's longer, so the totals wait on this one instead of adding
+        // to it (BENCHMARKS.md, "Where parallelism pays"). Its frames, of
+        // company numbers since 6696c23, no longer weigh on the peak beside
+        // the amounts.
         by_company: step("totals by company", || totals::by_company(apps)),
     }
 }

@@ -21,6 +21,7 @@
 //! - [`signals`]: SIGTERM and SIGINT, awaited by the daemon and a night's mail.
 //! - [`clock`]: the one clock the edges (history, locks, daemon) read, passed in.
 //! - [`text`]: texts many rows share (申請番号, 事業者名, 算定根拠), held once.
+//! - `parallel`: work run side by side (two jobs, or a queue of like jobs).
 //! - [`model`]: the typed rows and results the stages pass on, and the closed
 //!   sets they share (finding kind, mail stage and outcome, trigger, exit);
 //!   of the shared modules it imports only calendar, format and text.
@@ -58,6 +59,7 @@ pub mod logging;
 pub mod model;
 pub mod night;
 pub mod notify;
+mod parallel;
 pub mod pipeline;
 pub mod progress;
 pub mod report;

@@ -290,8 +290,8 @@ pub fn ledger(
     // Sorted while each report is a few references and dates, then made into
     // rows at exactly their number: sorting the rows themselves moved
     // hundreds of bytes per swap, and collecting them unsized grew the
-    // vector by doubling and copied it once more to shrink it (at a full
-    // sheet 800,000 rows, most of this step's time).
+    // vector by doubling and copied it once more to shrink it (a full sheet
+    // has some 800,000 of them).
     let mut required: Vec<(Required<'_>, NaiveDate, usize)> = apps
         .iter()
         .flat_map(|app| required_reports(app, duties))
@@ -309,50 +309,66 @@ pub fn ledger(
             b.report_fy,
         ))
     });
+    let received = Receipts {
+        by_night: &index,
+        later: &later,
+    };
     required
         .into_iter()
-        .map(|(req, due, duty)| {
-            let duty = shared[duty].clone();
-            let report = index.get(&(req.app.id.as_str(), req.report_fy)).copied();
-            let received_on = report.map(|r| r.received_on);
-            let received_later = received_on
-                .is_none()
-                .then(|| {
-                    later
-                        .get(&(req.app.id.as_str(), req.report_fy))
-                        .map(|r| r.received_on)
-                })
-                .flatten();
-            let remarks = Remarks {
-                assumed: assumed(req.duty, req.app),
-                no_new_hire: req.duty.notes_hires && report.is_some_and(shows_no_hire),
-            };
-            ReportDue {
-                application_id: req.app.id.clone(),
-                company: req.app.company.clone(),
-                email: req.app.email.clone(),
-                contact_name: req.app.contact.clone(),
-                program: req.app.program.clone(),
-                report_name: duty.name,
-                forms: duty.forms,
-                attachments: duty.attachments,
-                decision_fy: req.decision_fy,
-                decided_on: req.decided_on,
-                round: req.round,
-                rounds: u32::try_from(req.duty.years_after.len()).unwrap_or(u32::MAX),
-                grace_open_days: req.duty.grace_open_days,
-                report_fy: req.report_fy,
-                due,
-                nominal_due: req.nominal,
-                due_shift: req.duty.shift,
-                due_basis: duty.basis,
-                received_on,
-                received_later,
-                state: state_of(received_on, due, as_of),
-                remarks,
-            }
-        })
+        .map(|(req, due, duty)| due_row(&req, due, shared[duty].clone(), &received, as_of))
         .collect()
+}
+
+/// The reports received by the night (the earliest of each application and FY), and
+/// those received after it.
+struct Receipts<'r, 'a> {
+    by_night: &'r HashMap<(&'a str, FiscalYear), &'a EmploymentReport>,
+    later: &'r HashMap<(&'a str, FiscalYear), &'a EmploymentReport>,
+}
+
+/// The ledger's row of one required report, due on `due`, with its receipt if any.
+fn due_row(
+    req: &Required<'_>,
+    due: NaiveDate,
+    duty: DutyTexts,
+    received: &Receipts<'_, '_>,
+    as_of: NaiveDate,
+) -> ReportDue {
+    let key = (req.app.id.as_str(), req.report_fy);
+    let report = received.by_night.get(&key).copied();
+    let received_on = report.map(|r| r.received_on);
+    let received_later = received_on
+        .is_none()
+        .then(|| received.later.get(&key).map(|r| r.received_on))
+        .flatten();
+    let remarks = Remarks {
+        assumed: assumed(req.duty, req.app),
+        no_new_hire: req.duty.notes_hires && report.is_some_and(shows_no_hire),
+    };
+    ReportDue {
+        application_id: req.app.id.clone(),
+        company: req.app.company.clone(),
+        email: req.app.email.clone(),
+        contact_name: req.app.contact.clone(),
+        program: req.app.program.clone(),
+        report_name: duty.name,
+        forms: duty.forms,
+        attachments: duty.attachments,
+        decision_fy: req.decision_fy,
+        decided_on: req.decided_on,
+        round: req.round,
+        rounds: u32::try_from(req.duty.years_after.len()).unwrap_or(u32::MAX),
+        grace_open_days: req.duty.grace_open_days,
+        report_fy: req.report_fy,
+        due,
+        nominal_due: req.nominal,
+        due_shift: req.duty.shift,
+        due_basis: duty.basis,
+        received_on,
+        received_later,
+        state: state_of(received_on, due, as_of),
+        remarks,
+    }
 }
 
 /// Holds the reminders of every report a rejected row may be: a ledger row

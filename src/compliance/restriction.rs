@@ -28,7 +28,8 @@ use foldhash::{HashMap, HashMapExt};
 use chrono::{Datelike, Months, NaiveDate};
 
 use crate::calendar::wareki;
-use crate::ingest::columns;
+use crate::format::yen;
+use crate::ingest::{AppIndex, columns};
 use crate::model::{AppStatus, Application, Asset, Finding, FindingKind, RefundMethod, Yen};
 
 /// 状況 of one asset on the as-of date.
@@ -268,7 +269,8 @@ fn cancelled_unpaid(app: Option<&Application>) -> bool {
 /// is a share of, by asset position; None where the application is missing, never granted or
 /// has no amount.
 fn grant_shares(
-    by_id: &HashMap<&str, &Application>,
+    apps: &[Application],
+    by_id: &AppIndex,
     assets: &[Asset],
 ) -> Vec<Option<(Yen, Grant)>> {
     let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -277,7 +279,7 @@ fn grant_shares(
     }
     let mut out = vec![None; assets.len()];
     for (app_id, positions) in groups {
-        let Some(grant) = by_id.get(app_id).and_then(|app| refundable_grant(app)) else {
+        let Some(grant) = by_id.get(apps, app_id).and_then(refundable_grant) else {
             continue;
         };
         let members: Vec<&Asset> = positions.iter().map(|&i| &assets[i]).collect();
@@ -334,17 +336,17 @@ const APPROVED_NOTE: &str = "承認済の処分に返還を求めない扱いは
 /// asset order. An asset whose application is unknown is treated as restricted.
 pub fn evaluate<'p>(
     apps: &[Application],
+    by_id: &AppIndex,
     assets: &[Asset],
     policy: impl Fn(&Application) -> Option<Policy<'p>>,
     as_of: NaiveDate,
 ) -> (Vec<AssetRestriction>, Vec<Finding>) {
-    let by_id = Application::by_id(apps);
-    let shares = grant_shares(&by_id, assets);
+    let shares = grant_shares(apps, by_id, assets);
     // At most one row per asset, held until the report is written: sized once, not doubled.
     let mut rows = Vec::with_capacity(assets.len());
     let mut findings = Vec::new();
     for (asset, share) in assets.iter().zip(shares) {
-        let app = by_id.get(asset.application_id.as_str()).copied();
+        let app = by_id.get(apps, asset.application_id.as_str());
         let policy = match app {
             Some(app) => match policy(app) {
                 Some(p) => p,
@@ -479,7 +481,7 @@ impl Estimate {
     /// Which amount the estimate is built on: the grant's column and figure.
     fn built_on(&self) -> String {
         format!(
-            "返還額は{}{}円を基に、この申請の財産の取得価額の比で按分して算定しています。",
+            "返還額は{}{}を基に、この申請の財産の取得価額の比で按分して算定しています。",
             self.grant.column,
             yen(self.grant.amount)
         )
@@ -493,19 +495,19 @@ impl Estimate {
 
     fn readings(&self) -> String {
         let pro_rata = format!(
-            "按分額{}円×残り{}か月÷{}か月",
+            "按分額{}×残り{}か月÷{}か月",
             yen(self.share),
             self.months_left,
             self.months_total
         );
         match self.method {
             RefundMethod::Full => format!(
-                "返還額（目安）は全額の{}円です（按分なら{}円：{pro_rata}）。",
+                "返還額（目安）は全額の{}です（按分なら{}：{pro_rata}）。",
                 yen(self.amount),
                 yen(self.pro_rata)
             ),
             RefundMethod::ProRata => format!(
-                "返還額（目安）は{}円（{pro_rata}）、全額なら{}円です。",
+                "返還額（目安）は{}（{pro_rata}）、全額なら{}です。",
                 yen(self.amount),
                 yen(self.share)
             ),
@@ -575,17 +577,5 @@ fn undatable(asset: &Asset, app: Option<&Application>) -> Finding {
 }
 
 /// Whole yen with thousands separators, as staff read amounts in sentences.
-fn yen(n: Yen) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
 #[cfg(test)]
 mod tests;

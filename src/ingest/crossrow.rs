@@ -12,7 +12,8 @@ use crate::model::{Application, Asset, Budget, EmploymentReport, InputError, Row
 
 use super::columns::{Column, app, asset, budget, report};
 use super::header::HeaderMap;
-use super::source::a1;
+use super::index::AppIndex;
+use super::raw::a1;
 use crate::model::Dataset;
 
 /// Where each accepted row's header stands, so an error can point at a cell.
@@ -100,9 +101,6 @@ pub fn unique_applications(
     apps
 }
 
-/// Accepted applications by 申請番号, built once for every reference check.
-pub type AppIndex<'a> = HashMap<&'a str, &'a Application>;
-
 /// Why a row naming `id` cannot be matched with an application.
 fn unknown_application(id: &str, excluded: &HashSet<String>) -> String {
     if excluded.contains(id) {
@@ -116,7 +114,8 @@ fn unknown_application(id: &str, excluded: &HashSet<String>) -> String {
 /// 取得日 takes the application's 事業完了日.
 pub fn link_assets(
     assets: Vec<Asset>,
-    by_id: &AppIndex<'_>,
+    apps: &[Application],
+    by_id: &AppIndex,
     excluded: &HashSet<String>,
     headers: &Headers,
     errors: &mut Vec<InputError>,
@@ -145,7 +144,7 @@ pub fn link_assets(
             ));
             continue;
         }
-        let Some(app) = by_id.get(asset.application_id.as_str()) else {
+        let Some(app) = by_id.get(apps, asset.application_id.as_str()) else {
             errors.push(headers.error(
                 &asset.origin,
                 asset::APPLICATION_ID,
@@ -176,7 +175,8 @@ pub fn link_assets(
 /// Employment reports must name an application.
 pub fn link_reports(
     reports: Vec<EmploymentReport>,
-    by_id: &AppIndex<'_>,
+    apps: &[Application],
+    by_id: &AppIndex,
     excluded: &HashSet<String>,
     headers: &Headers,
     errors: &mut Vec<InputError>,
@@ -184,7 +184,7 @@ pub fn link_reports(
     reports
         .into_iter()
         .filter(|r| {
-            if by_id.contains_key(r.application_id.as_str()) {
+            if by_id.position(apps, r.application_id.as_str()).is_some() {
                 return true;
             }
             errors.push(headers.error(

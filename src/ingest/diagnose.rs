@@ -10,7 +10,8 @@ use super::columns;
 use super::header::{MAX_ROWS_BEFORE_HEADER, match_header};
 use super::parse::normalize;
 use super::raw::Raw;
-use super::source::{Book, Row, SourceError, a1};
+use super::raw::a1;
+use super::source::{Book, Row, SourceError};
 use crate::model::Dataset;
 
 /// The closest a sheet came to being one dataset's header.

@@ -17,7 +17,8 @@ pub mod xml;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::parallel::{self, Queue};
 
 use xml::{Refusal, Token};
 
@@ -62,9 +63,9 @@ pub fn preflight(path: &Path) -> Result<(), String> {
 /// result is let go when any part is refused. The refusal given is the
 /// first refused part's in the zip, as with [`preflight`].
 ///
-/// At 200,000 applications the 82 MB first sheet took the guard's last
-/// 0.2 s alone while the other core waited, and calamine's read of 25 MB of
-/// shared strings followed it (BENCHMARKS.md, fourth pass).
+/// Why: checked first, the largest sheet held the guard's end on one core
+/// while the other waited, and calamine's read of the shared strings only
+/// began after it (BENCHMARKS.md, "Where parallelism pays").
 pub fn preflight_then<T>(path: &Path, open: impl FnOnce() -> T) -> Result<T, String> {
     let zip = File::open(path).ok().and_then(|mut f| {
         let mut head = [0u8; 2];
@@ -100,7 +101,7 @@ pub fn preflight_then<T>(path: &Path, open: impl FnOnce() -> T) -> Result<T, Str
 /// The XML parts of an xlsx/xlsm/ods (and xlsb's records), checked on two
 /// threads, each reading the file through its own handle and taking the
 /// largest part left: the guard decompresses and scans every part before
-/// calamine may read any, so on a national export (one 60 MB sheet and
+/// calamine may read any, so on a national export (one very large sheet and
 /// several smaller parts) it stood alone on the ingest's critical path. The
 /// refusal reported is that of the first part in the zip's order, as when
 /// they were checked one by one.
@@ -150,21 +151,11 @@ fn checked_beside<T>(
     is_ods: bool,
     first: impl FnOnce() -> T,
 ) -> (Option<(usize, String)>, T) {
-    let next = AtomicUsize::new(0);
-    let take = || {
-        let queue = std::iter::from_fn(|| parts.get(next.fetch_add(1, Ordering::Relaxed)).copied());
-        first_refusal(path, queue, is_ods)
-    };
-    std::thread::scope(|scope| {
-        let second = scope.spawn(take);
-        let firsts = first();
-        let mine = take();
-        let theirs = second
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let refusal = [mine, theirs].into_iter().flatten().min_by_key(|(i, _)| *i);
-        (refusal, firsts)
-    })
+    let queue = Queue::new(parts.to_vec());
+    let take = || first_refusal(path, queue.taken(), is_ods);
+    let ((firsts, mine), theirs) = parallel::both(|| (first(), take()), take);
+    let refusal = [mine, theirs].into_iter().flatten().min_by_key(|(i, _)| *i);
+    (refusal, firsts)
 }
 
 fn open_zip(path: &Path) -> zip::result::ZipResult<zip::ZipArchive<BufReader<File>>> {

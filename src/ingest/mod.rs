@@ -13,6 +13,7 @@ pub mod cut;
 pub mod diagnose;
 pub mod guard;
 pub mod header;
+pub mod index;
 pub mod parse;
 pub mod raw;
 pub mod rows;
@@ -27,10 +28,11 @@ use sha2::{Digest, Sha256};
 
 use crate::catalogue::Catalogue;
 use crate::job::InputSpec;
-use crate::model::{Dataset, InputError, Inputs, SharedStr};
+use crate::model::{Dataset, InputError, Inputs, RowOrigin, SharedStr};
 use crossrow::Headers;
 use diagnose::HeaderDiagnosis;
 use header::{HeaderMap, MAX_ROWS_BEFORE_HEADER};
+pub use index::AppIndex;
 use sheet_rows::read_rows;
 use source::{Book, Row, SourceError};
 
@@ -70,6 +72,9 @@ pub struct InputSummary {
 pub struct Ingested {
     pub inputs: Inputs,
     pub summaries: Vec<InputSummary>,
+    /// `inputs.applications` by 申請番号: built once here, where they are
+    /// final, for every later lookup by 申請番号.
+    pub by_id: AppIndex,
 }
 
 fn file_label(path: &Path) -> String {
@@ -178,16 +183,14 @@ impl Reader {
         if let Some(book) = self.books.remove(path) {
             return Ok(book);
         }
+        if self.hashes.contains_key(path) {
+            return Book::open(path);
+        }
         // The file is hashed on a second core while it is guarded and
         // opened (both read it whole; neither needs the other).
-        let (book, hash) = std::thread::scope(|scope| {
-            let hashing =
-                (!self.hashes.contains_key(path)).then(|| scope.spawn(|| sha256_of(path)));
-            let book = Book::open(path);
-            (book, hashing.map(std::thread::ScopedJoinHandle::join))
-        });
+        let (book, hash) = crate::parallel::both(|| Book::open(path), || sha256_of(path));
         // A failed hash is not kept: `sha256` tries again and reports it.
-        if let Some(Ok(Ok(h))) = hash {
+        if let Ok(h) = hash {
             self.hashes.insert(path.to_path_buf(), h);
         }
         book
@@ -318,10 +321,12 @@ impl Reader {
         );
         inputs.budgets =
             crossrow::unique_budgets(std::mem::take(&mut inputs.budgets), headers, errors);
-        let by_id = crate::model::Application::by_id(&inputs.applications);
+        let by_id = AppIndex::new(&inputs.applications);
+        let apps = &inputs.applications;
         if references {
             inputs.assets = crossrow::link_assets(
                 std::mem::take(&mut inputs.assets),
+                apps,
                 &by_id,
                 &self.excluded_app_ids,
                 headers,
@@ -329,42 +334,17 @@ impl Reader {
             );
             inputs.employment_reports = crossrow::link_reports(
                 std::mem::take(&mut inputs.employment_reports),
+                apps,
                 &by_id,
                 &self.excluded_app_ids,
                 headers,
                 errors,
             );
         }
-        annotate_errors(errors, &by_id, &self.datasets);
-        annotate_errors(&mut inputs.warnings, &by_id, &self.datasets);
-        drop(by_id);
-        // Counted by runs of one sheet (rows of a sheet stand together), so a
-        // million rows are not each hashed with their file and sheet names.
-        let mut kept: HashMap<(SharedStr, SharedStr), usize> = HashMap::new();
-        let mut count = |o: &crate::model::RowOrigin, n: usize| {
-            *kept.entry((o.file.clone(), o.sheet.clone())).or_default() += n;
-        };
-        let origins = inputs
-            .applications
-            .iter()
-            .map(|r| &r.origin)
-            .chain(inputs.assets.iter().map(|r| &r.origin))
-            .chain(inputs.employment_reports.iter().map(|r| &r.origin))
-            .chain(inputs.budgets.iter().map(|r| &r.origin));
-        let mut run: Option<(&crate::model::RowOrigin, usize)> = None;
-        for o in origins {
-            match &mut run {
-                Some((first, n)) if first.sheet == o.sheet && first.file == o.file => *n += 1,
-                _ => {
-                    if let Some((first, n)) = run.replace((o, 1)) {
-                        count(first, n);
-                    }
-                }
-            }
-        }
-        if let Some((first, n)) = run {
-            count(first, n);
-        }
+        annotate_errors(errors, apps, &by_id, &self.datasets);
+        annotate_errors(&mut inputs.warnings, apps, &by_id, &self.datasets);
+        self.out.by_id = by_id;
+        let kept = kept_by_sheet(&self.out.inputs);
         for s in &mut self.out.summaries {
             let k = kept
                 .get(&(file_label(&s.file).into(), s.sheet.as_str().into()))
@@ -380,13 +360,52 @@ impl Reader {
     }
 }
 
+/// The rows kept of each (file, sheet), for [`InputSummary::rejected`].
+/// Counted by runs of one sheet (rows of a sheet stand together), so a
+/// million rows are not each hashed with their file and sheet names.
+fn kept_by_sheet(inputs: &Inputs) -> HashMap<(SharedStr, SharedStr), usize> {
+    let mut kept: HashMap<(SharedStr, SharedStr), usize> = HashMap::new();
+    let mut count = |o: &RowOrigin, n: usize| {
+        *kept.entry((o.file.clone(), o.sheet.clone())).or_default() += n;
+    };
+    let origins = Dataset::ALL
+        .into_iter()
+        .flat_map(|dataset| kept_origins(inputs, dataset));
+    let mut run: Option<(&RowOrigin, usize)> = None;
+    for o in origins {
+        match &mut run {
+            Some((first, n)) if first.sheet == o.sheet && first.file == o.file => *n += 1,
+            _ => {
+                if let Some((first, n)) = run.replace((o, 1)) {
+                    count(first, n);
+                }
+            }
+        }
+    }
+    if let Some((first, n)) = run {
+        count(first, n);
+    }
+    kept
+}
+
+/// Where each kept row of `dataset` was read.
+fn kept_origins(inputs: &Inputs, dataset: Dataset) -> Box<dyn Iterator<Item = &RowOrigin> + '_> {
+    match dataset {
+        Dataset::Applications => Box::new(inputs.applications.iter().map(|r| &r.origin)),
+        Dataset::Assets => Box::new(inputs.assets.iter().map(|r| &r.origin)),
+        Dataset::EmploymentReports => Box::new(inputs.employment_reports.iter().map(|r| &r.origin)),
+        Dataset::Budgets => Box::new(inputs.budgets.iter().map(|r| &r.origin)),
+    }
+}
+
 /// Fills what 入力エラー shows beside each error: the 申請番号 (from the
 /// error's own value when the cell is the 申請番号), the 事業者名 from
 /// 申請一覧, and what the rejection means tonight when the row's reader
 /// did not already say.
 fn annotate_errors(
     errors: &mut [InputError],
-    by_id: &crossrow::AppIndex<'_>,
+    apps: &[crate::model::Application],
+    by_id: &AppIndex,
     datasets: &HashMap<(String, String), Dataset>,
 ) {
     for e in errors {
@@ -394,7 +413,7 @@ fn annotate_errors(
             e.application_id = e.value.trim().to_string();
         }
         if e.company.is_empty()
-            && let Some(app) = by_id.get(e.application_id.as_str())
+            && let Some(app) = by_id.get(apps, e.application_id.as_str())
         {
             e.company = app.company.to_string();
         }

@@ -108,9 +108,39 @@ impl fmt::Display for Raw {
     }
 }
 
+/// The A1 reference of a 0-based (row, column).
+pub fn a1(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = u64::from(col) + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    let mut s: String = letters.into_iter().collect();
+    s.push_str(&(u64::from(row) + 1).to_string());
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a1_references() {
+        for (row, col, want) in [
+            (0, 0, "A1"),
+            (6, 3, "D7"),
+            (0, 25, "Z1"),
+            (0, 26, "AA1"),
+            (0, 701, "ZZ1"),
+            (0, 702, "AAA1"),
+            (1_048_575, 16_383, "XFD1048576"),
+        ] {
+            assert_eq!(a1(row, col), want);
+        }
+    }
 
     #[test]
     fn clip_marks_what_it_cuts() {

@@ -13,7 +13,8 @@ use super::columns::{Column, app, asset, budget, report};
 use super::header::HeaderMap;
 use super::parse;
 use super::raw::Raw;
-use super::source::{Row, a1};
+use super::raw::a1;
+use super::source::Row;
 use crate::catalogue::useful_life::{self, Resolution};
 use crate::catalogue::{Catalogue, Program};
 use crate::model::{

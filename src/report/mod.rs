@@ -139,43 +139,29 @@ impl Report<'_> {
         }
         let sheets = &mut wb.worksheets_mut()[1..];
         let mut jobs: Vec<_> = parts.iter().zip(sheets.iter_mut()).collect();
-        // Smallest first, so each writer pops the largest part left. Parts are
+        // Largest first, each writer taking the largest part left. Parts are
         // taken as writers come free, not shared out by an estimate: a row of
         // 要確認's sentences costs twice a row of numbers, which no count of
-        // rows and columns foresaw (one writer idled a second at 200,000).
+        // rows and columns foresaw (BENCHMARKS.md, "Where parallelism pays").
         jobs.sort_by_key(|(p, _)| p.weight());
-        let queue = std::sync::Mutex::new(jobs);
-        let next = || {
-            queue
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .pop()
-        };
+        jobs.reverse();
+        let queue = crate::parallel::Queue::new(jobs);
         let (styles, meta) = (&styles, &self.meta);
         let started = std::time::Instant::now();
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads.max(1))
-                .map(|_| {
-                    scope.spawn(|| {
-                        while let Some((part, ws)) = next() {
-                            let started = std::time::Instant::now();
-                            table::write_part(ws, part, styles, meta, bare)?;
-                            tracing::debug!(
-                                sheet = %part.name,
-                                rows = part.range.len(),
-                                ms = started.elapsed().as_millis(),
-                                "sheet written"
-                            );
-                        }
-                        Ok::<(), XlsxError>(())
-                    })
-                })
-                .collect();
-            handles.into_iter().try_for_each(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-        })?;
+        let written = crate::parallel::workers(threads, || {
+            for (part, ws) in queue.taken() {
+                let started = std::time::Instant::now();
+                table::write_part(ws, part, styles, meta, bare)?;
+                tracing::debug!(
+                    sheet = %part.name,
+                    rows = part.range.len(),
+                    ms = started.elapsed().as_millis(),
+                    "sheet written"
+                );
+            }
+            Ok::<(), XlsxError>(())
+        });
+        written.into_iter().collect::<Result<(), XlsxError>>()?;
         tracing::debug!(
             ms = started.elapsed().as_millis(),
             threads,

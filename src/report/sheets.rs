@@ -147,9 +147,10 @@ pub fn findings<'a>(
     t
 }
 
-/// 算定検証: one row per application, the rules' amount against the decided
-/// one, with the application's 事業者名 and 状態 from `apps`, of which
-/// `assessed` is [`crate::rules::assess()`]'s output (the same order).
+/// 算定検証: one row per assessment, the rules' amount against the decided
+/// one, with the 事業者名 and 状態 of the application it names by position
+/// ([`Assessment::application`]) in `apps`, the applications
+/// [`crate::rules::assess()`] was given.
 pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> Table<'a> {
     let mut t = Table::new(
         Sheet::Verification,
@@ -179,10 +180,9 @@ pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> 
     );
     t.rows = Rows::made(assessed.len(), move |i| {
         let a = &assessed[i];
-        // One assessment per application, in input order (`rules::assess`):
-        // row i's application is apps[i], found without a map of 200,000 ids.
-        let app = apps.get(i).filter(|p| p.id == a.application_id);
-        debug_assert!(app.is_some(), "assessment {i} is not of application {i}");
+        let app = apps
+            .get(a.application as usize)
+            .filter(|p| p.id == a.application_id);
         vec![
             Cell::text(&a.application_id),
             Cell::opt_text(app.map(|p| p.company.as_str())),
@@ -634,6 +634,63 @@ mod tests {
         assert!(t.needs_action, "a new row colours the tab");
         let quiet = findings(&rows[..1], &statuses[..1], &apps);
         assert!(!quiet.needs_action, "continuing rows alone do not");
+    }
+
+    #[test]
+    fn verification_pairs_each_assessment_with_its_own_application() {
+        use crate::model::{AppStatus, RowOrigin};
+        let day = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap_or_default();
+        let app = |id: &str, company: &str, status| Application {
+            id: id.into(),
+            program: "中小企業強靭化推進補助金".into(),
+            program_id: crate::model::ProgramId::at(0),
+            course: None,
+            company: company.into(),
+            corporate_number: None,
+            address: None,
+            contact: None,
+            email: None,
+            applied_on: day,
+            decided_on: None,
+            completed_on: None,
+            eligible_cost: 1,
+            decided_amount: None,
+            final_amount: None,
+            status,
+            members: None,
+            persons: None,
+            persons_women: None,
+            persons_disabled: None,
+            records: crate::model::AppRecords::default(),
+            origin: RowOrigin::default(),
+        };
+        let apps = [
+            app("A-1", "甲工業", AppStatus::Pending),
+            app("A-2", "乙製作所", AppStatus::Withdrawn),
+            app("A-3", "丙精機", AppStatus::Rejected),
+        ];
+        let mut assessed = crate::rules::assess(&crate::catalogue::Catalogue::builtin(), &apps);
+        // In another order than the applications: each row still shows its own.
+        assessed.reverse();
+        let t = verification(&assessed, &apps);
+        let got: Vec<[Cell; 3]> = t
+            .rows
+            .iter()
+            .map(|r| [r[0].clone(), r[1].clone(), r[3].clone()])
+            .collect();
+        let want = [
+            ("A-3", "丙精機", AppStatus::Rejected),
+            ("A-2", "乙製作所", AppStatus::Withdrawn),
+            ("A-1", "甲工業", AppStatus::Pending),
+        ]
+        .map(|(id, company, status)| {
+            [
+                Cell::text(id),
+                Cell::text(company),
+                Cell::text(status.label()),
+            ]
+        });
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -57,6 +57,10 @@ impl Verdict {
 /// with the catalogue, and 算定根拠 with every assessment that gives the same sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assessment {
+    /// The position of the assessed application among the applications given to
+    /// [`assess`]: what the assessment is paired with its application by (算定検証's
+    /// 事業者名 and 状態, the amount findings), never its own position.
+    pub application: u32,
     pub application_id: SharedStr,
     /// Canonical program name.
     pub program: SharedStr,
@@ -139,7 +143,15 @@ pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
         };
         if let Some(slot) = out.get_mut(i) {
             let reason = |text: String| reasons.intern(&text);
-            *slot = Some(assessment(app, program, course, outcome, rule, reason));
+            let at = u32::try_from(i).expect("fewer than 4 billion applications");
+            *slot = Some(assessment(
+                (at, app),
+                program,
+                course,
+                outcome,
+                rule,
+                reason,
+            ));
         }
     }
     filled(out)
@@ -249,9 +261,10 @@ fn reason_text(reason: String, rule: Option<&(RuleBasis, SharedStr)>) -> String 
     format!("{mark}{reason}［適用ルール：{label}］")
 }
 
-/// One application's row; `shared` turns its 算定根拠 into the run's shared text.
+/// One application's row (`at`: its position among those assessed); `shared` turns
+/// its 算定根拠 into the run's shared text.
 fn assessment(
-    app: &Application,
+    (at, app): (u32, &Application),
     program: SharedStr,
     course: Option<SharedStr>,
     outcome: Outcome,
@@ -304,6 +317,7 @@ fn assessment(
     let reason = shared(reason_text(reason, rule.as_ref()));
     let rule_set = rule.map(|(_, label)| label);
     Assessment {
+        application: at,
         application_id: app.id.clone(),
         program,
         course,
@@ -328,6 +342,7 @@ mod tests {
 
     fn assessment(id: &str) -> Assessment {
         Assessment {
+            application: 0,
             application_id: id.into(),
             program: "ダイバーシティ経営推進補助金".into(),
             course: None,

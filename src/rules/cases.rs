@@ -38,7 +38,7 @@ use crate::calendar::fy_start;
 use crate::catalogue::Catalogue;
 use crate::format::yen;
 use crate::model::{AppStatus, Application, RowOrigin, Yen};
-use crate::rules::{assess, findings};
+use crate::rules::{Assessment, assess, findings};
 
 /// One case file's TOML.
 #[derive(Debug, Deserialize)]
@@ -292,6 +292,16 @@ fn applications(cat: &Catalogue, program: &str, case: &Case) -> Result<Vec<Appli
     own.records.started_on = date("started", &case.started)?;
     own.completed_on = date("completed", &case.completed)?;
     own.address = case.address.clone();
+    decide(&mut own, case);
+    apps.push(own);
+    Ok(apps)
+}
+
+/// The case's decision on its own application: decided the day after it was
+/// made, for the case's 交付決定額 (else the expected 算定額), and 確定額 for a
+/// 確定 (defaulting to 交付決定額) or 取消 case.
+fn decide(own: &mut Application, case: &Case) {
+    let status = own.status;
     if matches!(
         status,
         AppStatus::Decided | AppStatus::Final | AppStatus::Cancelled
@@ -306,8 +316,6 @@ fn applications(cat: &Catalogue, program: &str, case: &Case) -> Result<Vec<Appli
     } else {
         own.decided_amount = case.decided;
     }
-    apps.push(own);
-    Ok(apps)
 }
 
 /// Every expectation of `case` the catalogue does not meet.
@@ -361,44 +369,57 @@ fn check(cat: &Catalogue, program: &str, case: &Case) -> Vec<String> {
         }
     }
     if let Some(want) = &case.findings {
-        let next_day = apps
-            .last()
-            .map(|a| a.applied_on)
-            .and_then(|d| d.checked_add_days(Days::new(1)))
-            .unwrap_or(NaiveDate::MIN);
-        let as_of = match case.as_of.as_deref() {
-            None => next_day,
-            Some(t) => match NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d") {
-                Ok(d) => d,
-                Err(_) => {
-                    return vec![format!(
-                        "as_of「{t}」は日付（例 2023-03-01）として読めません"
-                    )];
-                }
-            },
-        };
-        let mut actual: Vec<String> = findings(cat, &apps, &assessed, as_of)
-            .into_iter()
-            .filter(|f| f.application_id == got.application_id)
-            .map(|f| f.kind.label().to_string())
-            .collect();
-        actual.sort();
-        let mut expected = want.clone();
-        expected.sort();
-        if actual != expected {
-            let list = |v: &[String]| {
-                if v.is_empty() {
-                    "なし".to_string()
-                } else {
-                    v.join("・")
-                }
-            };
-            problems.push(format!(
-                "要確認 期待 {}、実際 {}",
-                list(&expected),
-                list(&actual)
-            ));
+        match findings_problem(cat, case, want, &apps, &assessed, got) {
+            Ok(problem) => problems.extend(problem),
+            // A night the case cannot be judged on: that alone is said.
+            Err(why) => return vec![why],
         }
     }
     problems
+}
+
+/// How the 要確認 rows on the case's own application (`got`'s, the last of `apps`)
+/// differ from `want`, judged on the case's `as_of` (by default the day after it was
+/// made); `Err` when `as_of` is not a date.
+fn findings_problem(
+    cat: &Catalogue,
+    case: &Case,
+    want: &[String],
+    apps: &[Application],
+    assessed: &[Assessment],
+    got: &Assessment,
+) -> Result<Option<String>, String> {
+    let next_day = apps
+        .last()
+        .map(|a| a.applied_on)
+        .and_then(|d| d.checked_add_days(Days::new(1)))
+        .unwrap_or(NaiveDate::MIN);
+    let as_of = match case.as_of.as_deref() {
+        None => next_day,
+        Some(t) => NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("as_of「{t}」は日付（例 2023-03-01）として読めません"))?,
+    };
+    let mut actual: Vec<String> = findings(cat, apps, assessed, as_of)
+        .into_iter()
+        .filter(|f| f.application_id == got.application_id)
+        .map(|f| f.kind.label().to_string())
+        .collect();
+    actual.sort();
+    let mut expected = want.to_vec();
+    expected.sort();
+    if actual == expected {
+        return Ok(None);
+    }
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "なし".to_string()
+        } else {
+            v.join("・")
+        }
+    };
+    Ok(Some(format!(
+        "要確認 期待 {}、実際 {}",
+        list(&expected),
+        list(&actual)
+    )))
 }

@@ -25,33 +25,21 @@ pub fn findings(
     assessed: &[Assessment],
     as_of: NaiveDate,
 ) -> Vec<Finding> {
-    // [`super::assess`] returns one assessment per application in input order, so the
-    // i-th one is the i-th application's (申請番号 are unique after ingestion); only
-    // assessments given in another order are looked up by 申請番号.
-    let aligned = assessed.len() == apps.len()
-        && apps
-            .iter()
-            .zip(assessed)
-            .all(|(app, a)| app.id == a.application_id);
-    let by_id: HashMap<&str, &Assessment> = if aligned {
-        HashMap::new()
-    } else {
-        assessed
-            .iter()
-            .map(|a| (a.application_id.as_str(), a))
-            .collect()
-    };
+    // Each assessment names its application by position ([`Assessment::application`]).
+    let mut of_app: Vec<Option<&Assessment>> = vec![None; apps.len()];
+    for a in assessed {
+        if let Some(slot) = of_app.get_mut(a.application as usize)
+            && apps[a.application as usize].id == a.application_id
+        {
+            *slot = Some(a);
+        }
+    }
     let earlier = earlier_for_same_establishment(cat, apps);
     let mut out = Vec::new();
     for (i, app) in apps.iter().enumerate() {
         let program = cat.program(app.program_id);
         let checks = &program.checks;
-        let assessment = if aligned {
-            assessed.get(i)
-        } else {
-            by_id.get(app.id.as_str()).copied()
-        };
-        if let Some(a) = assessment {
+        if let Some(a) = of_app[i] {
             amount_findings(app, a, checks, &mut out);
             super::final_amount::findings(app, a, checks, &mut out);
         }

@@ -11,18 +11,18 @@ use foldhash::{HashMap, HashMapExt};
 use super::cite::{article, finding};
 use crate::catalogue::Catalogue;
 use crate::catalogue::useful_life::{self, Resolution};
+use crate::ingest::AppIndex;
 use crate::model::{
     Application, Asset, Budget, BudgetExcess, Detail, Finding, FindingKind, FiscalYear, Inputs,
     SharedStr, Yen,
 };
 
-/// Every finding of the two checks: budgets, then assets.
-pub fn findings(cat: &Catalogue, inputs: &Inputs) -> Vec<Finding> {
+/// Every finding of the two checks: budgets, then assets. `by_id` indexes
+/// `inputs.applications` (ingestion's [`AppIndex`]).
+pub fn findings(cat: &Catalogue, inputs: &Inputs, by_id: &AppIndex) -> Vec<Finding> {
     let apps = &inputs.applications;
     let mut out = over_budget(cat, apps, &inputs.budgets);
-    // One index of the applications serves both checks that look rows up by 申請番号.
-    let by_id = Application::by_id(apps);
-    out.extend(ineligible_assets(cat, &by_id, &inputs.assets));
+    out.extend(ineligible_assets(cat, apps, by_id, &inputs.assets));
     out
 }
 
@@ -99,12 +99,13 @@ fn table_category(text: &str) -> Option<&'static str> {
 /// subsidy's 別表 excludes 什器・備品, i.e. 器具及び備品): not a subsidised facility.
 fn ineligible_assets(
     cat: &Catalogue,
-    by_id: &HashMap<&str, &Application>,
+    apps: &[Application],
+    by_id: &AppIndex,
     assets: &[Asset],
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     for asset in assets {
-        let Some(app) = by_id.get(asset.application_id.as_str()) else {
+        let Some(app) = by_id.get(apps, asset.application_id.as_str()) else {
             continue;
         };
         let checks = &cat.program(app.program_id).checks;

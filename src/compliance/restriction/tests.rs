@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 
-use super::{AssetState, Policy, elapsed_months, evaluate, period_end, refund, shares, yen};
+use super::{AssetRestriction, AssetState, Policy, elapsed_months, period_end, refund, shares};
+use crate::ingest::AppIndex;
+use crate::model::Finding;
 use crate::model::{AppStatus, Application, Asset, RefundMethod, RowOrigin};
 
 /// Every application's assets restricted, pro rata, as the diversity subsidy's are.
@@ -11,6 +13,16 @@ fn pro_rata(_: &Application) -> Option<Policy<'static>> {
         method: RefundMethod::ProRata,
         source: "交付要綱第12条第4号・第16条",
     })
+}
+
+/// [`super::evaluate`] with `apps` indexed as ingestion indexes them.
+fn evaluate<'p>(
+    apps: &[Application],
+    assets: &[Asset],
+    policy: impl Fn(&Application) -> Option<Policy<'p>>,
+    as_of: NaiveDate,
+) -> (Vec<AssetRestriction>, Vec<Finding>) {
+    super::evaluate(apps, &AppIndex::new(apps), assets, policy, as_of)
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -399,20 +411,6 @@ fn evaluate_rows_refunds_and_findings() {
             .text()
             .contains("法定耐用年数が分からない")
     );
-}
-
-#[test]
-fn yen_groups_thousands() {
-    let cases = [
-        (0, "0"),
-        (999, "999"),
-        (1_000, "1,000"),
-        (423_703, "423,703"),
-        (-1_234_567, "-1,234,567"),
-    ];
-    for (n, s) in cases {
-        assert_eq!(yen(n), s);
-    }
 }
 
 #[test]

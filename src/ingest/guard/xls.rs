@@ -110,28 +110,9 @@ fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
     let field = |at| u32_at(bytes, at).unwrap_or(0);
     let (dir_start, minifat_start, minifat_len, difat_start) =
         (field(48), field(60), field(64) as usize, field(68));
-    let mut difat: Vec<u32> = u32s(&bytes[76..512]).collect();
-    let mut id = difat_start;
-    let mut hops = 0u32;
-    while id < RESERVED {
-        hops += 1;
-        if hops > c.maxid.saturating_add(1) || id > c.maxid {
-            return Ok(None);
-        }
-        difat.extend(u32s(c.sector(id)));
-        id = difat.pop().unwrap_or(END_OF_CHAIN);
-    }
-    let fat_sectors: Vec<u32> = difat.into_iter().filter(|id| *id < DIFSECT).collect();
-    if fat_sectors.len() > c.maxid as usize + 1 {
-        return Err("割り当て表（FAT）の宣言がファイルの大きさを超えています".into());
-    }
-    if fat_sectors.iter().any(|id| *id > c.maxid) {
+    let Some(fat) = fat(bytes, &c, difat_start)? else {
         return Ok(None);
-    }
-    let fat: Vec<u32> = fat_sectors
-        .iter()
-        .flat_map(|id| u32s(c.sector(*id)))
-        .collect();
+    };
     let Some(dirs) = c.chain(dir_start, &fat, usize::MAX)? else {
         return Ok(None);
     };
@@ -176,6 +157,36 @@ fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
         }
     }
     Ok(None)
+}
+
+/// The file allocation table, read from the sectors the header and the DIFAT
+/// chain (from `difat_start`) list; `None` when calamine will fail on the
+/// container by itself.
+fn fat(bytes: &[u8], c: &Container<'_>, difat_start: u32) -> Result<Option<Vec<u32>>, String> {
+    let mut difat: Vec<u32> = u32s(&bytes[76..512]).collect();
+    let mut id = difat_start;
+    let mut hops = 0u32;
+    while id < RESERVED {
+        hops += 1;
+        if hops > c.maxid.saturating_add(1) || id > c.maxid {
+            return Ok(None);
+        }
+        difat.extend(u32s(c.sector(id)));
+        id = difat.pop().unwrap_or(END_OF_CHAIN);
+    }
+    let fat_sectors: Vec<u32> = difat.into_iter().filter(|id| *id < DIFSECT).collect();
+    if fat_sectors.len() > c.maxid as usize + 1 {
+        return Err("割り当て表（FAT）の宣言がファイルの大きさを超えています".into());
+    }
+    if fat_sectors.iter().any(|id| *id > c.maxid) {
+        return Ok(None);
+    }
+    Ok(Some(
+        fat_sectors
+            .iter()
+            .flat_map(|id| u32s(c.sector(*id)))
+            .collect(),
+    ))
 }
 
 /// A directory entry's name as calamine compares it.
@@ -336,7 +347,7 @@ fn check_dimensions(r: &[u8]) -> Result<(), String> {
 fn range_label(r0: u32, c0: u32, r1: u32, c1: u32) -> String {
     format!(
         "{}:{}",
-        crate::ingest::source::a1(r0, c0),
-        crate::ingest::source::a1(r1, c1)
+        crate::ingest::raw::a1(r0, c0),
+        crate::ingest::raw::a1(r1, c1)
     )
 }

@@ -51,6 +51,31 @@ fn decided_over_the_rules() {
 }
 
 #[test]
+fn each_assessment_is_judged_with_its_own_application_whatever_their_order() {
+    let over =
+        |id: &str, amount| decided(app(id, DIVERSITY, None, 1_201_500), d(2022, 6, 10), amount);
+    let apps = [
+        over("D-1", 801_000),
+        over("D-2", 800_000),
+        over("D-3", 802_000),
+    ];
+    let cat = Catalogue::builtin();
+    let mut assessed = assess(&cat, &apps);
+    assessed.rotate_left(1);
+    let found = findings(&cat, &apps, &assessed, d(2022, 7, 1));
+    assert_eq!(
+        kinds(&found),
+        vec![("D-1", "算定額超過"), ("D-3", "算定額超過")]
+    );
+    assert!(
+        found[1]
+            .detail
+            .to_string()
+            .starts_with("交付決定額802,000円")
+    );
+}
+
+#[test]
 fn below_the_floor_granted_and_pending() {
     let course = Some("Bコース");
     let granted = decided(

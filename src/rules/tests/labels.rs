@@ -5,6 +5,7 @@
 
 use super::support::{app, assess_builtin, d, decided};
 use crate::catalogue::{Catalogue, RuleBasis};
+use crate::ingest::AppIndex;
 use crate::model::AppStatus;
 use crate::rules::Verdict;
 
@@ -99,7 +100,11 @@ fn over_budget_quotes_the_page_only_where_it_says_so() {
             }],
             ..Inputs::default()
         };
-        let found = stated::findings(&Catalogue::builtin(), &inputs);
+        let found = stated::findings(
+            &Catalogue::builtin(),
+            &inputs,
+            &AppIndex::new(&inputs.applications),
+        );
         assert_eq!(found.len(), 1, "{program}");
         found[0].detail.text().to_string()
     };

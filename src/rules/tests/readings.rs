@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use super::support::{app, d, decided, resolved};
 use crate::catalogue::Catalogue;
+use crate::ingest::AppIndex;
 use crate::model::{
     AppStatus, Application, Asset, Budget, EmploymentReport, Finding, Inputs, Recorded, RowOrigin,
 };
@@ -350,12 +351,14 @@ fn grants_over_the_budget_are_flagged_from_the_one_that_crosses_it() {
         origin: RowOrigin::default(),
     };
     i.budgets = vec![budget(1_500_000)];
-    let found = stated::findings(&Catalogue::builtin(), &i);
+    let found = stated::findings(&Catalogue::builtin(), &i, &AppIndex::new(&i.applications));
     // 800,000 + 700,000 = 1,500,000 is within; + 500,000 crosses it.
     assert_eq!(kinds(&found), vec![("B-3", "予算超過")]);
     assert!(found[0].detail.text().contains("累計が、この申請（令和4年9月1日交付決定、500,000円）で2,000,000円となり、予算額1,500,000円を500,000円上回っています（交付要綱第6条「予算の範囲内」）"), "{}", found[0].detail);
     i.budgets = vec![budget(2_000_000)];
-    assert!(stated::findings(&Catalogue::builtin(), &i).is_empty());
+    assert!(
+        stated::findings(&Catalogue::builtin(), &i, &AppIndex::new(&i.applications)).is_empty()
+    );
 }
 
 /// Issue 22 item 5: 第3条第5号 ("採用している者若しくは採用する予定がある者") is an application-time
@@ -378,7 +381,7 @@ fn an_employment_report_without_a_hire_is_a_note_not_a_finding() {
     };
     i.employment_reports = vec![report(2023, Some(0), Some(0)), report(2024, Some(1), None)];
     let cat = Catalogue::builtin();
-    assert!(stated::findings(&cat, &i).is_empty());
+    assert!(stated::findings(&cat, &i, &AppIndex::new(&i.applications)).is_empty());
     let duties = cat.reporting_duties();
     let ledger = crate::compliance::reports::ledger(
         &i.applications,
@@ -429,7 +432,7 @@ fn a_diversity_asset_in_furniture_and_fixtures_is_not_a_subsidised_facility() {
         asset("Z-1", "その他の家具／その他のもの／主として金属製のもの"),
         asset("Z-2", "給排水又は衛生設備及びガス設備"),
     ];
-    let found = stated::findings(&Catalogue::builtin(), &i);
+    let found = stated::findings(&Catalogue::builtin(), &i, &AppIndex::new(&i.applications));
     assert_eq!(kinds(&found), vec![("A-1", "補助対象外の財産")]);
     assert!(found[0].detail.text().contains("器具及び備品に当たり"));
     assert!(
@@ -446,5 +449,7 @@ fn a_diversity_asset_in_furniture_and_fixtures_is_not_a_subsidised_facility() {
     );
     other.id = "A-1".into();
     i.applications = vec![other];
-    assert!(stated::findings(&Catalogue::builtin(), &i).is_empty());
+    assert!(
+        stated::findings(&Catalogue::builtin(), &i, &AppIndex::new(&i.applications)).is_empty()
+    );
 }
