@@ -63,3 +63,6 @@ pub mod schedule;
 pub mod state;
 pub mod text;
 pub mod totals;
+
+#[cfg(test)]
+mod testing;
