@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::support::Sandbox;
+use crate::support::Site;
 use crate::support::dump::{dump_workbook, normalise};
 use mail_parser::MimeHeaders;
 
@@ -64,7 +64,7 @@ fn dump_eml(path: &Path, sandbox: &Path) -> String {
 
 /// Runs the nightly job as a dry run for `as_of` and dumps what it wrote.
 fn night(as_of: &str) -> String {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let out = sandbox.run(
         &["run", "nightly", "--as-of", as_of, "--dry-run"],
         &[("HOJOKIN_SMTP_URL", "smtp://127.0.0.1:9")],

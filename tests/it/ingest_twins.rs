@@ -91,7 +91,7 @@ fn a_sparse_sheet_reads_its_one_row() {
 
 #[test]
 fn check_reports_unreadable_files_with_status_2() {
-    let sandbox = crate::support::Sandbox::new();
+    let sandbox = crate::support::Site::fixtures();
     let out = sandbox.run(
         &[
             "check",

@@ -4,7 +4,7 @@
 //! and labels that claim no more than the seeds.
 #![allow(clippy::unwrap_used)]
 
-use crate::support::{Record, Sandbox, find, read_sheet};
+use crate::support::{Record, Site, find, read_sheet};
 
 const APPLICATIONS: &str = "\
 申請番号,制度,区分,事業者名,申請日,交付決定日,事業完了日,補助対象経費,交付決定額,確定額,状態,参画企業数,対象人数,月額掛金内訳
@@ -36,7 +36,7 @@ path = \"../out/money-{as_of}.xlsx\"
 ";
 
 /// Runs the job on the export for 2024-04-25 and returns the workbook's path.
-fn night(sandbox: &Sandbox, applications: &str) -> std::path::PathBuf {
+fn night(sandbox: &Site, applications: &str) -> std::path::PathBuf {
     let exports = sandbox.path().join("exports22");
     std::fs::create_dir_all(&exports).unwrap();
     std::fs::write(exports.join("applications.csv"), applications).unwrap();
@@ -63,7 +63,7 @@ fn findings_of(rows: &[Record], id: &str) -> Vec<(String, String)> {
 
 #[test]
 fn the_final_amount_is_checked_against_the_rules_and_the_decision() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let report = night(&sandbox, APPLICATIONS);
     let rows = read_sheet(&report, "算定検証").records("申請番号");
     // D-1: 1,350,000 × 2/3 = 900,000 → the 第6条 cap of 800,000; decided 800,000 (一致),
@@ -114,7 +114,7 @@ fn the_final_amount_is_checked_against_the_rules_and_the_decision() {
 
 #[test]
 fn a_cancelled_grant_with_nothing_paid_owes_nothing() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let report = night(&sandbox, APPLICATIONS);
     let assets = read_sheet(&report, "財産処分制限").records("申請番号");
     let z3 = one(&assets, "財産番号", "Z-3");
@@ -135,7 +135,7 @@ fn a_cancelled_grant_with_nothing_paid_owes_nothing() {
 
 #[test]
 fn labels_claim_no_more_than_the_seeds() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let report = night(&sandbox, APPLICATIONS);
     let rows = read_sheet(&report, "算定検証").records("申請番号");
     // 不交付 is decided: nothing to compare, not 未決定.
@@ -153,7 +153,7 @@ fn labels_claim_no_more_than_the_seeds() {
 
 #[test]
 fn a_later_fy_is_marked_carried_forward() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let later = APPLICATIONS.replace("2022/6/10", "2024/6/10");
     let report = night(&sandbox, &later);
     let rows = read_sheet(&report, "算定検証").records("申請番号");
@@ -174,7 +174,7 @@ fn a_later_fy_is_marked_carried_forward() {
 
 #[test]
 fn the_retirement_premium_cap_is_exact_with_each_workers_premium_and_a_bound_without() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let report = night(&sandbox, APPLICATIONS);
     let rows = read_sheet(&report, "算定検証").records("申請番号");
     // 10,000 and 1,000 a month: 5,000 + 1,000 counted of 11,000 → 132,000 × 6/11 × 10% = 7,200.

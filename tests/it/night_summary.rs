@@ -6,17 +6,22 @@
 
 use std::path::Path;
 
-use crate::support::{Record, Sandbox, find, read_sheet};
 use crate::support::smtp::{Server, body, free_port};
+use crate::support::{Record, Site, find, read_sheet};
 use serde_json::Value;
 
-fn night(sandbox: &Sandbox, port: u16, as_of: &str) {
+fn night(sandbox: &Site, port: u16, as_of: &str) {
     let url = format!("smtp://127.0.0.1:{port}");
     let out = sandbox.run(
         &["run", "nightly", "--as-of", as_of],
         &[("HOJOKIN_SMTP_URL", url.as_str())],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", crate::support::stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        crate::support::stderr(&out)
+    );
 }
 
 /// The last digest the server took.
@@ -78,7 +83,7 @@ fn findings(report: &Path) -> Vec<Record> {
 
 /// Appends a line to the fixtures' (Shift_JIS) CSV of received reports;
 /// ASCII only, so it is the same bytes in either encoding.
-fn set_extra_report_line(sandbox: &Sandbox, original: &[u8], line: &str) {
+fn set_extra_report_line(sandbox: &Site, original: &[u8], line: &str) {
     let mut bytes = original.to_vec();
     bytes.extend_from_slice(line.as_bytes());
     bytes.extend_from_slice(b"\r\n");
@@ -112,7 +117,7 @@ fn agree(server: &Server, report: &Path) -> (usize, String) {
 
 #[test]
 fn the_digest_and_the_overview_agree_night_after_night() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let port = free_port();
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
     let csv = sandbox

@@ -3,27 +3,32 @@
 //! worked out by hand in fixtures/README.md.
 #![allow(clippy::unwrap_used)]
 
+use crate::support::{Record, Site, find, read_sheet};
 use chrono::NaiveDate;
-use crate::support::{Record, Sandbox, find, read_sheet};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
 /// Runs the nightly job once for 2024-04-25 as a dry run.
-fn nightly() -> (Sandbox, std::path::PathBuf) {
-    let sandbox = Sandbox::new();
+fn nightly() -> (Site, std::path::PathBuf) {
+    let sandbox = Site::fixtures();
     let out = sandbox.run(
         &["run", "nightly", "--as-of", "2024-04-25", "--dry-run"],
         &[("HOJOKIN_SMTP_URL", "smtp://127.0.0.1:9")],
     );
     // Deliberate input errors → exit 1, with a sentence pointing at 入力エラー.
-    assert_eq!(out.status.code(), Some(1), "{}", crate::support::stderr(&out));
-    assert!(
-        crate::support::stderr(&out).contains("入力エラー"),
+    assert_eq!(
+        out.status.code(),
+        Some(1),
         "{}",
         crate::support::stderr(&out)
     );
+    sandbox.stderr_is(&out, concat!(
+        "入力に誤りがあり 9 行を除外しました（9 件）。集計ブックの「入力エラー」シートを確認してください。\n",
+        "試行: メール 6 通（事業者あての督促・案内 5 通、職員あてのまとめ 1 通）を .eml として out/outbox に書き出しました。送信も送信済みの記録もしていません。\n",
+        "nightly: 基準日 2024-04-25 の集計ブックを out/summary-2024-04-25.xlsx に書き出しました。\n",
+    ));
     let report = sandbox.path().join("out/summary-2024-04-25.xlsx");
     assert!(report.is_file());
     (sandbox, report)
@@ -355,7 +360,7 @@ fn input_errors_name_file_sheet_and_cell() {
 
 #[test]
 fn check_lists_exactly_the_deliberate_errors() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let out = sandbox.run(
         &[
             "check",
@@ -460,7 +465,7 @@ fn the_dry_run_renders_the_nights_mails_and_lists_them() {
 /// What staff read on stderr after the fixtures' night, whole.
 #[test]
 fn the_night_says_what_to_fix_in_whole_sentences() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let ran = sandbox
         .hojokin(
             &["run", "nightly", "--as-of", "2024-04-25", "--dry-run"],
@@ -470,10 +475,10 @@ fn the_night_says_what_to_fix_in_whole_sentences() {
             ],
         )
         .expect(1);
-    ran.stderr_is(&[
-        "入力に誤りがあり 9 行を除外しました（9 件）。集計ブックの「入力エラー」シートを確認してください。",
-        "試行: メール 6 通（事業者あての督促・案内 5 通、職員あてのまとめ 1 通）を .eml として out/outbox に書き出しました。送信も送信済みの記録もしていません。",
-        "nightly: 基準日 2024-04-25 の集計ブックを out/summary-2024-04-25.xlsx に書き出しました。",
-    ]);
+    ran.stderr_is(concat!(
+        "入力に誤りがあり 9 行を除外しました（9 件）。集計ブックの「入力エラー」シートを確認してください。\n",
+        "試行: メール 6 通（事業者あての督促・案内 5 通、職員あてのまとめ 1 通）を .eml として out/outbox に書き出しました。送信も送信済みの記録もしていません。\n",
+        "nightly: 基準日 2024-04-25 の集計ブックを out/summary-2024-04-25.xlsx に書き出しました。\n",
+    ));
     assert_eq!(ran.stdout(), "");
 }

@@ -8,10 +8,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::support::{Sandbox, read_sheet};
 use crate::support::smtp::{Server, body, free_port, subjects};
+use crate::support::{Site, read_sheet};
 
-fn night(sandbox: &Sandbox, port: u16, as_of: &str) -> std::process::Output {
+fn night(sandbox: &Site, port: u16, as_of: &str) -> std::process::Output {
     let url = format!("smtp://127.0.0.1:{port}");
     sandbox.run(
         &["run", "nightly", "--as-of", as_of],
@@ -26,13 +26,13 @@ fn reminders(subjects: &[String]) -> usize {
         .count()
 }
 
-fn db(sandbox: &Sandbox) -> PathBuf {
+fn db(sandbox: &Site) -> PathBuf {
     sandbox.path().join("state/hojokin.db")
 }
 
 /// The state file and its journal gone, as `rm state/hojokin.db*` would
 /// (the sent-keys log stays).
-fn remove_state(sandbox: &Sandbox) {
+fn remove_state(sandbox: &Site) {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db(sandbox).display()));
     }
@@ -71,7 +71,7 @@ fn dump(path: &Path) -> Vec<(String, Vec<String>)> {
 
 #[test]
 fn a_deleted_or_restored_state_file_sends_no_reminder_twice_and_says_so() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let port = free_port();
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
 
@@ -96,11 +96,11 @@ fn a_deleted_or_restored_state_file_sends_no_reminder_twice_and_says_so() {
     let refused = night(&sandbox, port, "2024-05-08");
     let said = crate::support::stderr(&refused);
     assert_eq!(refused.status.code(), Some(1), "{said}");
-    assert!(said.contains("hojokin state reconcile"), "{said}");
-    assert!(
-        said.contains("5 件の送信を状態ファイルが知りません"),
-        "{said}"
-    );
+    sandbox.stderr_is(&refused, concat!(
+        "入力に誤りがあり 9 行を除外しました（9 件）。集計ブックの「入力エラー」シートを確認してください。\n",
+        "状態ファイル ./state/hojokin.db と送信記録 ./state/hojokin.db.sent-log が一致しません: 送信記録にある 5 件の送信を状態ファイルが知りません（状態ファイルが削除されたか、古い写しに戻されています）。同じ督促を二度送らないよう、事業者へのメールは送っていません。`hojokin state reconcile --db ./state/hojokin.db` で送信記録と状態ファイルを突き合わせてから、もう一度実行してください。\n",
+        "nightly: 基準日 2024-05-08 の集計ブックを out/summary-2024-05-08.xlsx に書き出しました。\n",
+    ));
     assert_eq!(reminders(&subjects(&server.messages())), sent_before);
     let digest = server.messages().into_iter().last().unwrap();
     assert!(digest["subject"].as_str().unwrap().contains("夜間処理"));
@@ -118,18 +118,21 @@ fn a_deleted_or_restored_state_file_sends_no_reminder_twice_and_says_so() {
         .stderr();
     assert!(reconciled.contains("送信済 5 件"), "{reconciled}");
     let after = night(&sandbox, port, "2024-05-08");
-    assert!(!crate::support::stderr(&after).contains("reconcile"));
+    sandbox.stderr_is(&after, concat!(
+        "入力に誤りがあり 9 行を除外しました（9 件）。集計ブックの「入力エラー」シートを確認してください。\n",
+        "nightly: 基準日 2024-05-08 の集計ブックを out/summary-2024-05-08.xlsx に書き出しました。\n",
+    ));
     assert_eq!(reminders(&subjects(&server.messages())), sent_before);
 
     // The state file deleted outright: the same, then all eleven reports
     // (six of 04-25, five of 05-08) come back as sent.
     remove_state(&sandbox);
     let refused = night(&sandbox, port, "2024-05-08");
-    let said = crate::support::stderr(&refused);
-    assert!(
-        said.contains("11 件の送信を状態ファイルが知りません"),
-        "{said}"
-    );
+    sandbox.stderr_is(&refused, concat!(
+        "入力に誤りがあり 9 行を除外しました（9 件）。集計ブックの「入力エラー」シートを確認してください。\n",
+        "状態ファイル ./state/hojokin.db と送信記録 ./state/hojokin.db.sent-log が一致しません: 送信記録にある 11 件の送信を状態ファイルが知りません（状態ファイルが削除されたか、古い写しに戻されています）。同じ督促を二度送らないよう、事業者へのメールは送っていません。`hojokin state reconcile --db ./state/hojokin.db` で送信記録と状態ファイルを突き合わせてから、もう一度実行してください。\n",
+        "nightly: 基準日 2024-05-08 の集計ブックを out/summary-2024-05-08.xlsx に書き出しました。\n",
+    ));
     assert_eq!(reminders(&subjects(&server.messages())), sent_before);
     let reconciled = crate::support::bin::Hojokin::new(sandbox.path())
         .args(["state", "reconcile"])
@@ -142,7 +145,7 @@ fn a_deleted_or_restored_state_file_sends_no_reminder_twice_and_says_so() {
 
 #[test]
 fn a_backup_taken_while_a_run_writes_has_every_row() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let port = free_port();
     let _server = Server::start(&sandbox.path().join("mail"), port, &[]);
     let marker = sandbox.path().join("pause");
@@ -196,7 +199,7 @@ fn a_backup_taken_while_a_run_writes_has_every_row() {
 
 #[test]
 fn a_rerun_lists_every_mail_of_the_business_date() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let port = free_port();
     let _server = Server::start(&sandbox.path().join("mail"), port, &[]);
     night(&sandbox, port, "2024-04-25");
@@ -235,7 +238,7 @@ fn paused(marker: &Path) {
 /// and a rerun's workbook lists the mails.
 #[test]
 fn a_workbook_that_fails_after_the_sending_still_ends_with_the_digest() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let port = free_port();
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
     let marker = sandbox.path().join("pause");
@@ -264,8 +267,11 @@ fn a_workbook_that_fails_after_the_sending_still_ends_with_the_digest() {
     let out = running.wait_with_output().unwrap();
     let said = crate::support::stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{said}");
-    assert!(said.contains("を書き込めません"), "{said}");
-    assert!(said.contains("記録済み"), "{said}");
+    sandbox.stderr_is(&out, concat!(
+        "<time>  WARN 集計ブック out/summary-2024-04-25.xlsx を書き込めません: Is a directory (os error 21)\n",
+        "入力に誤りがあり 9 行を除外しました（9 件）。集計ブックの「入力エラー」シートを確認してください。\n",
+        "集計ブック out/summary-2024-04-25.xlsx を書き込めません: Is a directory (os error 21)（送ったメールは職員あてのまとめメールと状態ファイルに記録済みです。書き込めるようにしてから同じ基準日で再実行すると、集計ブックの「通知」シートに載ります）\n",
+    ));
     let msgs = server.messages();
     let digest = msgs
         .iter()
@@ -384,7 +390,7 @@ fn a_seventy_thousand_mail_night_ends_at_its_window_with_the_rest_queued() {
 /// digest, and the next night sends the rest, each once.
 #[test]
 fn sigterm_stops_the_sending_and_the_night_still_ends_with_its_digest() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let port = free_port();
     let server = Server::start(
         &sandbox.path().join("mail"),
@@ -416,7 +422,12 @@ fn sigterm_stops_the_sending_and_the_night_still_ends_with_its_digest() {
     let out = running.wait_with_output().unwrap();
     let said = crate::support::stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{said}");
-    assert!(said.contains("停止の指示（SIGTERM）を受けました"), "{said}");
+    sandbox.stderr_is(&out, concat!(
+        "入力に誤りがあり 9 行を除外しました（9 件）。集計ブックの「入力エラー」シートを確認してください。\n",
+        "停止の指示（SIGTERM）を受けました。残りの督促等のメール 4 通（4 事業者）は送信待ちとして残し、次回の実行で段階の進んだものから送ります。\n",
+        "督促等のメール 4 通を送れませんでした。送信待ちとして残し、次回の実行で再送します（集計ブックの「通知」シートに理由があります）。\n",
+        "nightly: 基準日 2024-04-25 の集計ブックを out/summary-2024-04-25.xlsx に書き出しました。\n",
+    ));
     let got = subjects(&server.messages());
     let first = reminders(&got);
     assert!((1..5).contains(&first), "{got:?}");
@@ -436,7 +447,7 @@ fn sigterm_stops_the_sending_and_the_night_still_ends_with_its_digest() {
 /// names it (種別 実行見送り).
 #[test]
 fn a_night_that_finds_its_predecessor_running_is_in_the_history_and_the_digest() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let port = free_port();
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
     let marker = sandbox.path().join("pause");
@@ -453,7 +464,14 @@ fn a_night_that_finds_its_predecessor_running_is_in_the_history_and_the_digest()
     paused(&marker);
     let second = night(&sandbox, port, "2024-04-26");
     assert_eq!(second.status.code(), Some(0));
-    assert!(crate::support::stderr(&second).contains("既に実行中"));
+    sandbox.stderr_inexact(
+        &second,
+        "the refusal names the running process and when it started",
+        &[
+            "ジョブ nightly は既に実行中です（実行中のプロセス ",
+            "開始）。今回は実行しません。\n",
+        ],
+    );
     let history = crate::support::bin::Hojokin::new(sandbox.path())
         .args(["history", "--json"])
         .expect(0)
@@ -484,7 +502,7 @@ fn a_night_that_finds_its_predecessor_running_is_in_the_history_and_the_digest()
 /// The window as an operator sets it in the job file: two mails a night.
 #[test]
 fn a_job_with_a_mail_budget_sends_that_many_and_queues_the_rest() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let job = sandbox.path().join("jobs/nightly.toml");
     let text = std::fs::read_to_string(&job).unwrap();
     std::fs::write(
@@ -501,7 +519,12 @@ fn a_job_with_a_mail_budget_sends_that_many_and_queues_the_rest() {
     let first = night(&sandbox, port, "2024-04-25");
     let said = crate::support::stderr(&first);
     assert_eq!(first.status.code(), Some(1), "{said}");
-    assert!(said.contains("max_mails_per_night = 2"), "{said}");
+    sandbox.stderr_is(&first, concat!(
+        "入力に誤りがあり 9 行を除外しました（9 件）。集計ブックの「入力エラー」シートを確認してください。\n",
+        "1晩に送る上限（max_mails_per_night = 2 通）に達しました。残りの督促等のメール 3 通（3 事業者）は送信待ちとして残し、次回の実行で段階の進んだものから送ります。\n",
+        "督促等のメール 3 通を送れませんでした。送信待ちとして残し、次回の実行で再送します（集計ブックの「通知」シートに理由があります）。\n",
+        "nightly: 基準日 2024-04-25 の集計ブックを out/summary-2024-04-25.xlsx に書き出しました。\n",
+    ));
     let got = subjects(&server.messages());
     assert_eq!(reminders(&got), 2, "{got:?}");
     assert_eq!(got.iter().filter(|s| s.contains("夜間処理")).count(), 1);

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use crate::support::{Record, Sandbox, find, read_sheet};
 use crate::support::smtp::{Server, free_port};
+use crate::support::{Record, Site, find, read_sheet};
 
 /// Every part of the xlsx, by name.
 fn parts(path: &Path) -> HashMap<String, String> {
@@ -124,18 +124,23 @@ fn unescape(s: &str) -> String {
 }
 
 /// The fixtures' nightly workbook of 2024-04-25 (a dry run).
-fn nightly(sandbox: &Sandbox) -> std::path::PathBuf {
+fn nightly(sandbox: &Site) -> std::path::PathBuf {
     let out = sandbox.run(
         &["run", "nightly", "--as-of", "2024-04-25", "--dry-run"],
         &[("HOJOKIN_SMTP_URL", "smtp://127.0.0.1:9")],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", crate::support::stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        crate::support::stderr(&out)
+    );
     sandbox.path().join("out/summary-2024-04-25.xlsx")
 }
 
 #[test]
 fn every_sheet_prints_on_a4_landscape_with_header_and_footer() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let book = Book::open(&nightly(&sandbox));
     assert_eq!(book.sheets.len(), 9);
     for (name, xml) in &book.sheets {
@@ -202,7 +207,7 @@ fn every_sheet_prints_on_a4_landscape_with_header_and_footer() {
 
 #[test]
 fn problem_values_are_highlighted_and_action_tabs_coloured() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let book = Book::open(&nightly(&sandbox));
     let texts = |sheet: &str| attrs(book.sheet(sheet), "cfRule", "text");
     assert!(texts("算定検証").contains(&"超過".to_string()));
@@ -239,7 +244,7 @@ fn problem_values_are_highlighted_and_action_tabs_coloured() {
 
 #[test]
 fn the_overview_opens_with_todays_actions_linked_to_their_sheets() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let report = nightly(&sandbox);
     let book = Book::open(&report);
     let links: Vec<String> = attrs(book.sheet("概要"), "hyperlink", "location")
@@ -306,7 +311,7 @@ fn the_overview_opens_with_todays_actions_linked_to_their_sheets() {
 
 #[test]
 fn dates_are_wareki_and_fiscal_years_sort_in_time_order() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let book = Book::open(&nightly(&sandbox));
     // 提出期限 (column D of 雇用状況報告) is a date with the 和暦 format.
     let due = book.column_cells("雇用状況報告", "D");
@@ -382,13 +387,18 @@ fn fiscal_year_two_sorts_before_ten_and_gannen_is_written_out() {
     );
 }
 
-fn night(sandbox: &Sandbox, port: u16, as_of: &str) -> std::path::PathBuf {
+fn night(sandbox: &Site, port: u16, as_of: &str) -> std::path::PathBuf {
     let url = format!("smtp://127.0.0.1:{port}");
     let out = sandbox.run(
         &["run", "nightly", "--as-of", as_of],
         &[("HOJOKIN_SMTP_URL", url.as_str())],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", crate::support::stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        crate::support::stderr(&out)
+    );
     sandbox.path().join(format!("out/summary-{as_of}.xlsx"))
 }
 
@@ -401,7 +411,7 @@ fn report_row(path: &Path, id: &str, fy: &str) -> Record {
 
 #[test]
 fn the_report_ledger_shows_the_last_reminder_sent_after_a_second_night() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let port = free_port();
     let _server = Server::start(&sandbox.path().join("mail"), port, &[]);
     let tokyo_today = || {

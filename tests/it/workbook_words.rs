@@ -3,12 +3,12 @@
 //! no setting's key (refund_method) or internal wording reaches a sheet.
 #![allow(clippy::unwrap_used)]
 
-use crate::support::{Sandbox, find, read_sheet};
+use crate::support::{Site, find, read_sheet};
 
 const SHARE: &str = r"\\kogyo-fs\補助金\申請一覧.xlsx";
 const REPORTS_SHARE: &str = r"\\kogyo-fs\補助金\雇用状況報告.csv";
 
-fn night(sandbox: &Sandbox) -> std::path::PathBuf {
+fn night(sandbox: &Site) -> std::path::PathBuf {
     let job = sandbox.path().join("jobs/nightly.toml");
     let text = std::fs::read_to_string(&job).unwrap();
     let text = text
@@ -27,13 +27,18 @@ fn night(sandbox: &Sandbox) -> std::path::PathBuf {
         &["run", "nightly", "--as-of", "2024-05-08", "--dry-run"],
         &[("HOJOKIN_SMTP_URL", "smtp://127.0.0.1:9")],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", crate::support::stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        crate::support::stderr(&out)
+    );
     sandbox.path().join("out/summary-2024-05-08.xlsx")
 }
 
 #[test]
 fn staff_read_their_own_words_and_file_names() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let report = night(&sandbox);
     let overview = read_sheet(&report, "概要");
     let inputs = overview.records("データ");

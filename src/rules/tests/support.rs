@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 
 use crate::catalogue::Catalogue;
 use crate::model::{AppStatus, Application, Yen};
-use crate::testing::application;
 use crate::rules::{Assessment, assess};
+use crate::testing::application;
 
 pub(super) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::Workbook;
 
-use crate::support::Sandbox;
+use crate::support::Site;
 
 /// A workbook whose 申請一覧 calls 申請番号 「受付No」, beside a good 予算.
 fn renamed_id(path: &std::path::Path) {
@@ -48,7 +48,7 @@ fn renamed_id(path: &std::path::Path) {
 
 #[test]
 fn check_names_a_sheet_it_cannot_recognise_and_how_to_map_it() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     renamed_id(&sandbox.path().join("renamed.xlsx"));
     let ran = sandbox.hojokin(&["check", "renamed.xlsx"], &[]).expect(1);
     let out = ran.stdout();

@@ -1,12 +1,12 @@
 //! `hojokin doctor JOB`: one line per check, nothing sent; against a relay
 //! with STARTTLS and AUTH it passes, and it names the relay when it is down.
 
-use crate::support::Sandbox;
+use crate::support::Site;
 use crate::support::smtp::{Server, certificates, free_port};
 
 #[test]
 fn doctor_passes_against_a_relay_with_auth_and_sends_nothing() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let certs = tempfile::tempdir().unwrap();
     let (ca, cert, key) = certificates(certs.path());
     let port = free_port();
@@ -71,7 +71,7 @@ fn doctor_passes_against_a_relay_with_auth_and_sends_nothing() {
 
 #[test]
 fn doctor_names_the_relay_when_it_is_down_and_a_sheet_it_cannot_read() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let path = sandbox.path().join("jobs/nightly.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(

@@ -2,10 +2,10 @@
 //! business date; the history records it, and says so when the relay is
 //! what failed too.
 
-use crate::support::Sandbox;
+use crate::support::Site;
 use crate::support::smtp::{Server, free_port};
 
-fn night(sandbox: &Sandbox, port: u16) -> crate::support::bin::Ran {
+fn night(sandbox: &Site, port: u16) -> crate::support::bin::Ran {
     let url = format!("smtp://127.0.0.1:{port}");
     sandbox
         .hojokin(
@@ -15,7 +15,7 @@ fn night(sandbox: &Sandbox, port: u16) -> crate::support::bin::Ran {
         .expect(2)
 }
 
-fn history(sandbox: &Sandbox) -> String {
+fn history(sandbox: &Site) -> String {
     sandbox
         .hojokin(&["history", "nightly", "--json"], &[])
         .expect(0)
@@ -24,7 +24,7 @@ fn history(sandbox: &Sandbox) -> String {
 
 #[test]
 fn a_missing_export_mails_staff_once_per_night() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     std::fs::remove_file(
         sandbox
             .path()
@@ -34,21 +34,19 @@ fn a_missing_export_mails_staff_once_per_night() {
     let port = free_port();
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
     let first = night(&sandbox, port);
-    assert!(
-        first
-            .stderr()
-            .contains("実行できなかったことを職員（kogyo@example.jp）にメールで知らせました。"),
-        "{}",
-        first.stderr()
-    );
+    first.stderr_is(concat!(
+        "<time>  WARN fixtures/exports/employment_reports.csv: ファイルを開けません: ファイルがありません\n",
+        "<time>  WARN 実行できなかったことを職員（kogyo@example.jp）にメールで知らせました。 job=nightly\n",
+        "fixtures/exports/employment_reports.csv: ファイルを開けません: ファイルがありません\n",
+        "実行できなかったことを職員（kogyo@example.jp）にメールで知らせました。\n",
+    ));
     let again = night(&sandbox, port);
-    assert!(
-        again
-            .stderr()
-            .contains("この基準日の失敗は既に職員にメールで知らせています"),
-        "{}",
-        again.stderr()
-    );
+    again.stderr_is(concat!(
+        "<time>  WARN fixtures/exports/employment_reports.csv: ファイルを開けません: ファイルがありません\n",
+        "<time>  WARN この基準日の失敗は既に職員にメールで知らせています（同じ日の通知は1通まで）。 job=nightly\n",
+        "fixtures/exports/employment_reports.csv: ファイルを開けません: ファイルがありません\n",
+        "この基準日の失敗は既に職員にメールで知らせています（同じ日の通知は1通まで）。\n",
+    ));
     let msgs = server.messages();
     assert_eq!(msgs.len(), 1, "one mail for two failed runs: {msgs:?}");
     let mail = &msgs[0];
@@ -90,7 +88,7 @@ fn a_missing_export_mails_staff_once_per_night() {
 
 #[test]
 fn a_failed_night_whose_relay_is_down_says_so_in_the_log_and_the_history() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     std::fs::remove_file(
         sandbox
             .path()
@@ -99,21 +97,31 @@ fn a_failed_night_whose_relay_is_down_says_so_in_the_log_and_the_history() {
     .unwrap();
     let port = free_port();
     let ran = night(&sandbox, port);
-    assert!(
-        ran.stderr()
-            .contains("実行できなかったことを職員に知らせるメールも送れませんでした"),
-        "{}",
-        ran.stderr()
-    );
+    ran.stderr_is(&format!(
+        concat!(
+            "<time>  WARN fixtures/exports/employment_reports.csv: ファイルを開けません: ファイルがありません\n",
+            "<time>  WARN 実行できなかったことを職員に知らせるメールも送れませんでした（SMTP サーバー 127.0.0.1:{port}に接続できません（Connection refused (os error 111)））。ログとシステムの通知（systemd の OnFailure= や cron の MAILTO）で確認してください。 job=nightly\n",
+            "fixtures/exports/employment_reports.csv: ファイルを開けません: ファイルがありません\n",
+            "実行できなかったことを職員に知らせるメールも送れませんでした（SMTP サーバー 127.0.0.1:{port}に接続できません（Connection refused (os error 111)））。ログとシステムの通知（systemd の OnFailure= や cron の MAILTO）で確認してください。\n",
+        ),
+        port = port
+    ));
     assert!(
         history(&sandbox).contains("実行できなかったことを職員に知らせるメールも送れませんでした"),
     );
     // `outbox` lists the failure mail the relay did not take.
-    let outbox = sandbox.hojokin(&["outbox"], &[]).expect(0).stderr();
-    assert!(
-        outbox.starts_with("失敗の通知メール（ジョブ nightly、基準日 2024-04-25）: 状態 failed、宛先 kogyo@example.jp、試行 1 回"),
-        "{outbox}"
-    );
+    sandbox
+        .hojokin(&["outbox"], &[])
+        .expect(0)
+        .stderr_inexact(
+            "the mail's Message-ID is random",
+            &[
+                "失敗の通知メール（ジョブ nightly、基準日 2024-04-25）: 状態 failed、宛先 kogyo@example.jp、試行 1 回、Message-ID <",
+                &format!(
+                    "@example.jp>、最後のエラー SMTP サーバー 127.0.0.1:{port}に接続できません（Connection refused (os error 111)）\n"
+                ),
+            ],
+        );
     // The relay is back: the same night's mail goes out once.
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
     night(&sandbox, port);
@@ -123,7 +131,7 @@ fn a_failed_night_whose_relay_is_down_says_so_in_the_log_and_the_history() {
 
 #[test]
 fn a_bad_job_file_with_a_readable_email_section_mails_staff() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let path = sandbox.path().join("jobs/nightly.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
@@ -134,7 +142,11 @@ fn a_bad_job_file_with_a_readable_email_section_mails_staff() {
     let port = free_port();
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
     let ran = night(&sandbox, port);
-    assert!(ran.stderr().contains("8 行目（inputs.applications.shet）"));
+    ran.stderr_is(concat!(
+        "<time>  WARN 実行できなかったことを職員（kogyo@example.jp）にメールで知らせました。 job=nightly\n",
+        "エラー: ジョブファイル jobs/nightly.toml の 8 行目（inputs.applications.shet）: キー「shet」は使えません。使えるキーは 「path」、「sheet」、「aliases」、「display」 です。「sheet」の書き間違いではありませんか。\n",
+        "実行できなかったことを職員（kogyo@example.jp）にメールで知らせました。\n",
+    ));
     let msgs = server.messages();
     assert_eq!(msgs.len(), 1, "{msgs:?}");
     let body = msgs[0]["body"].as_str().unwrap().replace("\r\n", "\n");

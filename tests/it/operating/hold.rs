@@ -5,8 +5,8 @@
 
 use serde_json::Value;
 
-use crate::support::{Sandbox, find, read_sheet};
 use crate::support::smtp::{Server, free_port, subjects};
+use crate::support::{Site, find, read_sheet};
 
 const HEADER: &str = "申請番号,報告年度,受付日,新規採用者数（女性）,新規採用者数（障がい者）\r\n";
 const ROWS: [&str; 5] = [
@@ -18,7 +18,7 @@ const ROWS: [&str; 5] = [
 ];
 
 /// Replaces the received-reports export (UTF-8 instead of the fixture's CP932).
-fn reports(sandbox: &Sandbox, text: &str) {
+fn reports(sandbox: &Site, text: &str) {
     std::fs::write(
         sandbox
             .path()
@@ -28,7 +28,7 @@ fn reports(sandbox: &Sandbox, text: &str) {
     .unwrap();
 }
 
-fn night(sandbox: &Sandbox, port: u16, extra: &[&str]) -> std::process::Output {
+fn night(sandbox: &Site, port: u16, extra: &[&str]) -> std::process::Output {
     let url = format!("smtp://127.0.0.1:{port}");
     let mut args = vec!["run", "nightly", "--as-of", "2024-04-25"];
     args.extend_from_slice(extra);
@@ -43,19 +43,25 @@ fn reminders(msgs: &[Value]) -> usize {
 }
 
 /// The held night: no reminder, a digest that says why, 概要 that says why.
-fn assert_held(sandbox: &Sandbox, server: &Server, out: &std::process::Output, why: &str) {
-    assert_held_after(sandbox, server, 0, out, why);
+fn assert_held(sandbox: &Site, server: &Server, out: &std::process::Output, why: &str, said: &str) {
+    assert_held_after(sandbox, server, 0, out, why, said);
 }
 
 /// [`assert_held`] on the mails after the first `before`.
 fn assert_held_after(
-    sandbox: &Sandbox,
+    sandbox: &Site,
     server: &Server,
     before: usize,
     out: &std::process::Output,
     why: &str,
+    said: &str,
 ) {
-    assert_eq!(out.status.code(), Some(1), "{}", crate::support::stderr(out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        crate::support::stderr(out)
+    );
     let msgs = server.messages().split_off(before);
     assert_eq!(reminders(&msgs), 0, "{:?}", subjects(&msgs));
     let digest = msgs.last().expect("the staff digest");
@@ -80,13 +86,12 @@ fn assert_held_after(
         .collect();
     assert!(texts.iter().any(|t| t == "督促メールの保留"), "{texts:?}");
     assert!(texts.iter().any(|t| t.contains(why)), "{texts:?}");
-    let said = crate::support::stderr(out);
-    assert!(said.contains(why), "{said}");
+    sandbox.stderr_is(out, said);
 }
 
 #[test]
 fn an_emptied_export_holds_every_reminder_and_says_so() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let port = free_port();
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
     reports(&sandbox, HEADER);
@@ -96,6 +101,14 @@ fn an_emptied_export_holds_every_reminder_and_says_so() {
         &server,
         &out,
         "雇用状況報告（fixtures/exports/employment_reports.csv）にデータ行が1行もありません。",
+        concat!(
+            "<time>  WARN grantee reminders held: an input looks wrong job=nightly reasons=1\n",
+            "入力に誤りがあり 8 行を除外しました（8 件）。集計ブックの「入力エラー」シートを確認してください。\n",
+            "入力ファイルに異常があるため、今夜の事業者あての督促メールをすべて保留しました（送っていません）。\n",
+            "雇用状況報告（fixtures/exports/employment_reports.csv）にデータ行が1行もありません。\n",
+            "入力ファイルを確認し、正しいファイルに置き換えて再実行してください。変化が正しい場合は hojokin run JOB --as-of 基準日 --confirm-inputs で送信できます。\n",
+            "nightly: 基準日 2024-04-25 の集計ブックを out/summary-2024-04-25.xlsx に書き出しました。\n",
+        ),
     );
     // Staff checked it: the same night with the flag sends.
     let out = night(&sandbox, port, &["--confirm-inputs"]);
@@ -110,7 +123,7 @@ fn an_emptied_export_holds_every_reminder_and_says_so() {
 
 #[test]
 fn an_export_whose_ids_all_stopped_matching_holds_every_reminder() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let port = free_port();
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
     let text: String = std::iter::once(HEADER)
@@ -125,12 +138,20 @@ fn an_export_whose_ids_all_stopped_matching_holds_every_reminder() {
         &server,
         &out,
         "雇用状況報告（fixtures/exports/employment_reports.csv）の 5 行のうち 5 行が入力エラーで除外されました",
+        concat!(
+            "<time>  WARN grantee reminders held: an input looks wrong job=nightly reasons=1\n",
+            "入力に誤りがあり 13 行を除外しました（13 件）。集計ブックの「入力エラー」シートを確認してください。\n",
+            "入力ファイルに異常があるため、今夜の事業者あての督促メールをすべて保留しました（送っていません）。\n",
+            "雇用状況報告（fixtures/exports/employment_reports.csv）の 5 行のうち 5 行が入力エラーで除外されました（申請番号の書式が変わった可能性があります）。\n",
+            "入力ファイルを確認し、正しいファイルに置き換えて再実行してください。変化が正しい場合は hojokin run JOB --as-of 基準日 --confirm-inputs で送信できます。\n",
+            "nightly: 基準日 2024-04-25 の集計ブックを out/summary-2024-04-25.xlsx に書き出しました。\n",
+        ),
     );
 }
 
 #[test]
 fn an_export_that_shrank_since_the_last_night_holds_every_reminder() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let port = free_port();
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
     // The first night sets the yardstick: 4 accepted rows (one is rejected).
@@ -151,12 +172,20 @@ fn an_export_that_shrank_since_the_last_night_holds_every_reminder() {
         before,
         &out,
         "雇用状況報告（fixtures/exports/employment_reports.csv）の読み込めた行が 2 行で、前回（基準日 2024-04-25）の 4 行から 10% を超えて減りました。",
+        concat!(
+            "<time>  WARN grantee reminders held: an input looks wrong job=nightly reasons=1\n",
+            "入力に誤りがあり 9 行を除外しました（9 件）。集計ブックの「入力エラー」シートを確認してください。\n",
+            "入力ファイルに異常があるため、今夜の事業者あての督促メールをすべて保留しました（送っていません）。\n",
+            "雇用状況報告（fixtures/exports/employment_reports.csv）の読み込めた行が 2 行で、前回（基準日 2024-04-25）の 4 行から 10% を超えて減りました。\n",
+            "入力ファイルを確認し、正しいファイルに置き換えて再実行してください。変化が正しい場合は hojokin run JOB --as-of 基準日 --confirm-inputs で送信できます。\n",
+            "nightly: 基準日 2024-04-25 の集計ブックを out/summary-2024-04-25.xlsx に書き出しました。\n",
+        ),
     );
 }
 
 #[test]
 fn a_csv_cut_mid_line_holds_every_reminder() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let port = free_port();
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
     let mut text: String = std::iter::once(HEADER)
@@ -170,12 +199,20 @@ fn a_csv_cut_mid_line_holds_every_reminder() {
         &server,
         &out,
         "雇用状況報告（fixtures/exports/employment_reports.csv）の最終行（6行目）が改行で終わらず、項目が 2 個しかありません（見出しは 5 個）。",
+        concat!(
+            "<time>  WARN grantee reminders held: an input looks wrong job=nightly reasons=1\n",
+            "入力に誤りがあり 9 行を除外しました（9 件）。集計ブックの「入力エラー」シートを確認してください。\n",
+            "入力ファイルに異常があるため、今夜の事業者あての督促メールをすべて保留しました（送っていません）。\n",
+            "雇用状況報告（fixtures/exports/employment_reports.csv）の最終行（6行目）が改行で終わらず、項目が 2 個しかありません（見出しは 5 個）。コピーの途中で切れた可能性があります。\n",
+            "入力ファイルを確認し、正しいファイルに置き換えて再実行してください。変化が正しい場合は hojokin run JOB --as-of 基準日 --confirm-inputs で送信できます。\n",
+            "nightly: 基準日 2024-04-25 の集計ブックを out/summary-2024-04-25.xlsx に書き出しました。\n",
+        ),
     );
 }
 
 #[test]
 fn full_width_ids_match_across_exports() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let text: String = std::iter::once(HEADER)
         .chain(ROWS)
         .collect::<String>()

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use crate::support::{Sandbox, find, read_sheet};
 use crate::support::smtp::{Server, free_port};
+use crate::support::{Site, find, read_sheet};
 
 const TERAO: &str = "tanaka@terao-kasei.example.jp";
 
@@ -16,7 +16,7 @@ fn to<'a>(msgs: &'a [Value], address: &str) -> Vec<&'a Value> {
 
 #[test]
 fn a_replay_sends_nothing_for_a_report_received_after_its_date() {
-    let sandbox = Sandbox::new();
+    let sandbox = Site::fixtures();
     let port = free_port();
     let server = Server::start(&sandbox.path().join("mail"), port, &[]);
     let url = format!("smtp://127.0.0.1:{port}");

@@ -9,7 +9,8 @@ use chrono::DateTime;
 use hojokin::clock::{self, Clock};
 use hojokin::report::atomic::{PAUSE_HOOK, TEMP_PREFIX};
 
-use super::support::{Site, lock_is_held, text};
+use super::support::{lock_is_held, text};
+use crate::support::Site;
 
 /// Polls `what` every 10 ms until it holds or `limit` passes. The limits
 /// are generous: each condition is expected within a second.
@@ -39,7 +40,7 @@ fn wait_exit(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
 /// file written, not yet renamed) and returns it with the temp file's path.
 fn paused_run(site: &Site, job: &str) -> (Child, PathBuf) {
     let child = site
-        .hojokin(&["run", job, "--as-of", "2024-05-01"])
+        .with_logs(&["run", job, "--as-of", "2024-05-01"])
         .env(PAUSE_HOOK, site.pause_marker())
         .spawn()
         .unwrap();
@@ -52,7 +53,7 @@ fn paused_run(site: &Site, job: &str) -> (Child, PathBuf) {
 
 #[test]
 fn a_run_killed_inside_its_report_write_leaves_nothing_after_the_next_run() {
-    let site = Site::new(1);
+    let site = Site::generated(1);
     site.job("crash", None);
     let (mut a, tmp) = paused_run(&site, "crash");
     // Inside the window: the lock held, the run recorded, the temp file
@@ -69,7 +70,7 @@ fn a_run_killed_inside_its_report_write_leaves_nothing_after_the_next_run() {
     assert!(tmp.exists(), "a killed writer cannot clean up");
 
     // `history` already shows the killed run as ended.
-    let out = site.hojokin(&["history", "--json"]).output().unwrap();
+    let out = site.with_logs(&["history", "--json"]).output().unwrap();
     let line: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
     assert_eq!(line["status"], "failed", "{line}");
     assert!(
@@ -78,15 +79,18 @@ fn a_run_killed_inside_its_report_write_leaves_nothing_after_the_next_run() {
     );
 
     let out = site
-        .hojokin(&["run", "crash", "--as-of", "2024-05-01"])
+        .with_logs(&["run", "crash", "--as-of", "2024-05-01"])
         .output()
         .unwrap();
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("took over the lock"), "{stderr}");
-    assert!(
-        stderr.contains("removed the temporary file of an interrupted report write"),
-        "{stderr}"
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    site.stderr_inexact(
+        &out,
+        "log lines carry the time and the killed run's process id",
+        &[
+            "took over the lock",
+            "removed the temporary file of an interrupted report write",
+            "crash: 基準日 2024-05-01 の集計ブックを out/crash-2024-05-01.xlsx に書き出しました。\n",
+        ],
     );
     let mut left: Vec<String> = std::fs::read_dir(site.out())
         .unwrap()
@@ -102,12 +106,12 @@ fn a_run_killed_inside_its_report_write_leaves_nothing_after_the_next_run() {
 
 #[test]
 fn a_run_that_fails_at_once_exits_at_once_and_frees_the_lock() {
-    let site = Site::new(1);
+    let site = Site::generated(1);
     site.job("broken", None);
-    std::fs::remove_file(site.root.join("in/apps.csv")).unwrap();
+    std::fs::remove_file(site.path().join("in/apps.csv")).unwrap();
     let start = Instant::now();
     let out = site
-        .hojokin(&["run", "broken", "--as-of", "2024-05-01"])
+        .with_logs(&["run", "broken", "--as-of", "2024-05-01"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
@@ -124,13 +128,13 @@ fn a_run_that_fails_at_once_exits_at_once_and_frees_the_lock() {
 
 #[test]
 fn sigterm_during_a_run_lets_it_finish_and_exits_0() {
-    let site = Site::new(1);
+    let site = Site::generated(1);
     // Midnight has always passed: a fresh install catches up at once.
     site.job("nightly", Some("0 0 0 * * *"));
     // stderr to a file, so the test can see the signal logged while it runs.
-    let log = site.root.join("daemon.log");
+    let log = site.path().join("daemon.log");
     let mut daemon = site
-        .hojokin(&["schedule", "--jobs-dir", "jobs"])
+        .with_logs(&["schedule", "--jobs-dir", "jobs"])
         .env(PAUSE_HOOK, site.pause_marker())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
@@ -158,9 +162,10 @@ fn sigterm_during_a_run_lets_it_finish_and_exits_0() {
     let status = wait_exit(&mut daemon, Duration::from_secs(60));
     let stderr = std::fs::read_to_string(&log).unwrap();
     assert_eq!(status.code(), Some(0), "{stderr}");
-    assert!(
-        stderr.contains("SIGTERM") && stderr.contains("scheduler stopped"),
-        "{stderr}"
+    crate::support::bin::inexact(
+        &stderr,
+        "the daemon's log: times, process ids and durations",
+        &["SIGTERM", "scheduler stopped"],
     );
 
     let runs = site.history();
@@ -176,11 +181,11 @@ fn sigterm_during_a_run_lets_it_finish_and_exits_0() {
         finished.timestamp() >= signalled.timestamp(),
         "{r:#?} {signalled}"
     );
-    assert!(site.root.join(r.report_path.as_deref().unwrap()).exists());
+    assert!(site.path().join(r.report_path.as_deref().unwrap()).exists());
     assert!(!lock_is_held(&site.db(), "nightly"));
 
     // history --json: one object per line with the contract's fields.
-    let out = site.hojokin(&["history", "--json"]).output().unwrap();
+    let out = site.with_logs(&["history", "--json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let lines: Vec<serde_json::Value> = text(&out.stdout)
         .lines()

@@ -1,81 +1,22 @@
-//! Shared helpers for the end-to-end tests: run the real binary in a
-//! throw-away copy of the project's jobs and fixtures, and read the workbook
-//! it wrote back with calamine.
+//! Shared helpers for the integration tests: the sandboxed site and the real
+//! binary run in it ([`site`], [`bin`]), the workbook it wrote read back with
+//! calamine (here) or dumped as text ([`dump`]), the SMTP server ([`smtp`])
+//! and hand-built hostile files ([`faults`]).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod bin;
 pub mod dump;
 pub mod faults;
+pub mod own_process;
+pub mod site;
 pub mod smtp;
 
-use std::path::{Path, PathBuf};
+pub use site::{Site, repo};
+
+use std::path::Path;
 use std::process::Output;
 
 use calamine::{Data, Reader, open_workbook_auto};
-
-/// A temporary folder holding copies of `jobs/` and `fixtures/`.
-pub struct Sandbox {
-    pub dir: tempfile::TempDir,
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// The sandbox's job sends as fast as the test relay takes mail: a job
-/// without `rate_per_minute` sends 30 a minute (README), which would make
-/// every mail test wait two seconds a mail. Pacing has tests of its own.
-fn unpaced(job: &Path) {
-    let text = std::fs::read_to_string(job).unwrap();
-    let line = "outbox = \"../out/outbox\"";
-    assert!(text.contains(line), "the shipped job has {line}");
-    std::fs::write(
-        job,
-        text.replacen(line, &format!("{line}\nrate_per_minute = 0"), 1),
-    )
-    .unwrap();
-}
-
-pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-impl Sandbox {
-    pub fn new() -> Sandbox {
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(&repo().join("jobs"), &dir.path().join("jobs"));
-        copy_dir(&repo().join("fixtures"), &dir.path().join("fixtures"));
-        unpaced(&dir.path().join("jobs/nightly.toml"));
-        Sandbox { dir }
-    }
-
-    pub fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// Runs `hojokin ARGS` in the sandbox with a clean environment for the
-    /// variables hojokin reads, plus `env`.
-    pub fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        self.hojokin(args, env).output()
-    }
-
-    /// `hojokin ARGS` in the sandbox, with `env`, to check or spawn.
-    pub fn hojokin(&self, args: &[&str], env: &[(&str, &str)]) -> bin::Hojokin {
-        env.iter()
-            .fold(bin::Hojokin::new(self.path()).args(args), |h, (k, v)| {
-                h.env(k, v)
-            })
-    }
-}
 
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
