@@ -4,22 +4,16 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::support::bin::Ran;
+use crate::support::bin::{Hojokin, Ran};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn check_rules(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hojokin"))
-        .arg("check-rules")
-        .args(args)
-        .current_dir(dir)
-        .env("HOJOKIN_LOG", "warn")
-        .output()
-        .unwrap()
+    Hojokin::new(dir).args(["check-rules"]).args(args).output()
 }
 
 /// A copy of catalogue/ (programs.toml and cases/) in a temporary folder.

@@ -172,11 +172,8 @@ fn a_reader_panic_is_one_sentence_without_a_backtrace() {
     let path = sandbox.path().join("panic.xls");
     std::fs::write(&path, xls_with_sheet_at(0x00FF_FFFF)).unwrap();
     let check = |backtrace: Option<&str>| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_hojokin"));
-        cmd.args(["check", "panic.xls"])
-            .current_dir(sandbox.path())
-            .env("HOJOKIN_LOG", "warn")
-            .env_remove("RUST_BACKTRACE")
+        let mut cmd = sandbox.hojokin(&["check", "panic.xls"], &[]).command();
+        cmd.env_remove("RUST_BACKTRACE")
             .env_remove("RUST_LIB_BACKTRACE");
         if let Some(v) = backtrace {
             cmd.env("RUST_BACKTRACE", v);
