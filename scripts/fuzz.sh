@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the ingest fuzz loop (tests/fuzz_ingest.rs) for a while.
+# Runs the ingest fuzz loop (tests/it/fuzz_ingest.rs) for a while.
 #
 #   scripts/fuzz.sh [SECONDS] [SEED]     default: 600 s, a seed from the clock
 #
@@ -13,9 +13,9 @@ set -euo pipefail
 secs="${1:-600}"
 seed="${2:-$(date +%s)}"
 cd "$(dirname "$0")/.."
-cargo test --test fuzz_ingest --no-run --quiet
+cargo test --test it --no-run --quiet
 ulimit -v "${FUZZ_MEM_KB:-3000000}"
 echo "fuzz: ${secs} s, seed ${seed}"
 # Readers panic on purpose here (caught): their backtraces would drown the log.
 env -u RUST_BACKTRACE HOJOKIN_FUZZ_SECS="$secs" HOJOKIN_FUZZ_SEED="$seed" HOJOKIN_FUZZ_KEEP_LAST=1 \
-    cargo test --test fuzz_ingest --quiet -- --nocapture
+    cargo test --test it --quiet fuzz_ingest -- --nocapture

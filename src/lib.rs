@@ -69,3 +69,6 @@ pub mod signals;
 pub mod state;
 pub mod text;
 pub mod totals;
+
+#[cfg(test)]
+mod testing;

@@ -27,7 +27,7 @@
 //!
 //! One module per sheet (applications, assets, reports, budgets, sparse) on top of the draws,
 //! the value forms and the sheet writer. The modules name each other through `super::`, not
-//! `crate::`, because tests/scale_unchanged.rs includes this file as a module of its own crate.
+//! `crate::`, because tests/it/scale_unchanged.rs includes this file as a module of its own crate.
 
 mod applications;
 mod assets;

@@ -526,6 +526,7 @@ pub fn notifications(rows: &[NotificationRow]) -> Table<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::application;
 
     #[test]
     fn input_errors_go_in_file_sheet_row_order() {
@@ -572,7 +573,7 @@ mod tests {
 
     #[test]
     fn findings_put_new_rows_first_with_their_first_night_and_contacts() {
-        use crate::model::{AppStatus, FindingKind, RowOrigin};
+        use crate::model::FindingKind;
         let day = |d| NaiveDate::from_ymd_opt(2024, 5, d).unwrap_or_default();
         let finding = |id: &str| Finding {
             application_id: id.into(),
@@ -588,33 +589,17 @@ mod tests {
         };
         let rows = [finding("A-1"), finding("A-2")];
         let statuses = [status(Standing::Continuing, 1), status(Standing::New, 9)];
-        let apps = [Application {
-            id: "A-2".into(),
-            program: "中小企業強靭化推進補助金".into(),
-            program_id: crate::model::ProgramId::at(0),
-            course: None,
-            company: "A-2社".into(),
-            corporate_number: None,
-            address: None,
-            contact: Some("綾瀬 花子".into()),
-            email: Some("a2@example.jp".into()),
-            applied_on: day(1),
-            decided_on: None,
-            completed_on: None,
-            eligible_cost: 1,
-            decided_amount: None,
-            final_amount: None,
-            status: AppStatus::Pending,
-            members: None,
-            persons: None,
-            persons_women: None,
-            persons_disabled: None,
-            records: crate::model::AppRecords {
+        let apps = [application("A-2", "中小企業強靭化推進補助金")
+            .company("A-2社")
+            .contact("綾瀬 花子")
+            .email("a2@example.jp")
+            .applied_on(day(1))
+            .cost(1)
+            .records(crate::model::AppRecords {
                 phone: Some("0467-70-0002".into()),
                 ..Default::default()
-            },
-            origin: RowOrigin::default(),
-        }];
+            })
+            .build()];
         let t = findings(&rows, &statuses, &apps);
         let row = |i: usize| t.rows.get(i).to_vec();
         assert_eq!(row(0)[0], Cell::text("A-2"), "the new row first");

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use super::*;
 use crate::model::{AppStatus, RowOrigin};
+use crate::testing::application;
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -23,30 +24,16 @@ struct A {
 }
 
 fn app(a: A) -> Application {
-    Application {
-        program_id: crate::model::ProgramId::at(0),
-        id: a.id.into(),
-        program: a.program.into(),
-        course: None,
-        company: a.company.into(),
-        corporate_number: a.number.map(str::to_string),
-        address: None,
-        contact: None,
-        email: None,
-        applied_on: date(a.applied),
-        decided_on: a.decided_on.map(date),
-        completed_on: None,
-        eligible_cost: a.cost,
-        decided_amount: a.decided,
-        final_amount: a.fin,
-        status: a.status,
-        members: None,
-        persons: None,
-        persons_women: None,
-        persons_disabled: None,
-        records: Default::default(),
-        origin: RowOrigin::default(),
-    }
+    application(a.id, a.program)
+        .company(a.company)
+        .corporate_number(a.number)
+        .applied_on(date(a.applied))
+        .decided_on(a.decided_on.map(date))
+        .cost(a.cost)
+        .decided_amount(a.decided)
+        .final_amount(a.fin)
+        .status(a.status)
+        .build()
 }
 
 fn budget(fy: FiscalYear, program: &str, amount: Yen) -> Budget {

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::model::{AppStatus, RowOrigin};
+use crate::testing::application;
 
 const DIVERSITY: &str = "ダイバーシティ経営推進補助金";
 
@@ -12,30 +13,15 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn app_of(id: &str, program: &str, status: AppStatus, decided: NaiveDate) -> Application {
-    Application {
-        program_id: crate::model::ProgramId::at(0),
-        id: id.into(),
-        program: program.into(),
-        course: None,
-        company: format!("{id}工業株式会社").into(),
-        corporate_number: None,
-        address: None,
-        contact: None,
-        email: Some(format!("{}@example.jp", id.to_lowercase()).into()),
-        applied_on: date(2022, 4, 1),
-        decided_on: Some(decided),
-        completed_on: None,
-        eligible_cost: 1_200_000,
-        decided_amount: Some(800_000),
-        final_amount: None,
-        status,
-        members: None,
-        persons: None,
-        persons_women: None,
-        persons_disabled: None,
-        records: Default::default(),
-        origin: RowOrigin::default(),
-    }
+    application(id, program)
+        .company(&format!("{id}工業株式会社"))
+        .email(&format!("{}@example.jp", id.to_lowercase()))
+        .applied_on(date(2022, 4, 1))
+        .decided_on(Some(decided))
+        .cost(1_200_000)
+        .decided_amount(Some(800_000))
+        .status(status)
+        .build()
 }
 
 fn app(id: &str, decided: NaiveDate) -> Application {

@@ -6,6 +6,7 @@ use super::{AssetRestriction, AssetState, Policy, elapsed_months, period_end, re
 use crate::ingest::AppIndex;
 use crate::model::Finding;
 use crate::model::{AppStatus, Application, Asset, RefundMethod, RowOrigin};
+use crate::testing::application;
 
 /// Every application's assets restricted, pro rata, as the diversity subsidy's are.
 fn pro_rata(_: &Application) -> Option<Policy<'static>> {
@@ -30,30 +31,15 @@ fn d(s: &str) -> NaiveDate {
 }
 
 fn app(id: &str, program: &str, status: AppStatus, final_amount: Option<i64>) -> Application {
-    Application {
-        program_id: crate::model::ProgramId::at(0),
-        id: id.into(),
-        program: program.into(),
-        course: None,
-        company: format!("{id}工業").into(),
-        corporate_number: None,
-        address: None,
-        contact: None,
-        email: None,
-        applied_on: d("2022-04-15"),
-        decided_on: Some(d("2022-06-01")),
-        completed_on: Some(d("2022-06-10")),
-        eligible_cost: 1_200_000,
-        decided_amount: None,
-        final_amount,
-        status,
-        members: None,
-        persons: None,
-        persons_women: None,
-        persons_disabled: None,
-        records: Default::default(),
-        origin: RowOrigin::default(),
-    }
+    application(id, program)
+        .company(&format!("{id}工業"))
+        .applied_on(d("2022-04-15"))
+        .decided_on(Some(d("2022-06-01")))
+        .completed_on(Some(d("2022-06-10")))
+        .cost(1_200_000)
+        .final_amount(final_amount)
+        .status(status)
+        .build()
 }
 
 fn asset(app_id: &str, id: &str, cost: i64, years: Option<u32>) -> Asset {

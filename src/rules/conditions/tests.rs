@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 
 use super::findings;
 use crate::catalogue::Catalogue;
-use crate::model::{AppStatus, Application, RowOrigin};
+use crate::model::{AppStatus, Application};
+use crate::testing::application;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -12,30 +13,13 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 
 fn app(cat: &Catalogue, program: &str, applied: NaiveDate) -> Application {
     let program_id = cat.find_program(program).unwrap();
-    Application {
-        id: "C-1".into(),
-        program: cat.program(program_id).name.clone(),
-        program_id,
-        course: None,
-        company: "条件工業株式会社".into(),
-        corporate_number: None,
-        address: None,
-        contact: None,
-        email: None,
-        applied_on: applied,
-        decided_on: None,
-        completed_on: None,
-        eligible_cost: 100_000,
-        decided_amount: None,
-        final_amount: None,
-        status: AppStatus::Pending,
-        members: None,
-        persons: Some(1),
-        persons_women: None,
-        persons_disabled: None,
-        records: Default::default(),
-        origin: RowOrigin::default(),
-    }
+    application("C-1", &cat.program(program_id).name)
+        .program_id(program_id)
+        .company("条件工業株式会社")
+        .applied_on(applied)
+        .cost(100_000)
+        .persons(1)
+        .build()
 }
 
 #[test]

@@ -3,8 +3,9 @@
 use chrono::NaiveDate;
 
 use crate::catalogue::Catalogue;
-use crate::model::{AppStatus, Application, RowOrigin, Yen};
+use crate::model::{AppStatus, Application, Yen};
 use crate::rules::{Assessment, assess};
+use crate::testing::application;
 
 pub(super) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -14,33 +15,7 @@ pub(super) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 /// `program` is resolved in the shipped catalogue; [`resolved`] resolves
 /// applications again in another one.
 pub(super) fn app(id: &str, program: &str, course: Option<&str>, cost: Yen) -> Application {
-    let program_id = Catalogue::builtin()
-        .find_program(program)
-        .unwrap_or(crate::model::ProgramId::at(0));
-    Application {
-        id: id.into(),
-        program: program.into(),
-        program_id,
-        course: course.map(Into::into),
-        company: "株式会社綾瀬精工".into(),
-        corporate_number: None,
-        address: None,
-        contact: None,
-        email: None,
-        applied_on: d(2022, 5, 10),
-        decided_on: None,
-        completed_on: None,
-        eligible_cost: cost,
-        decided_amount: None,
-        final_amount: None,
-        status: AppStatus::Pending,
-        members: None,
-        persons: None,
-        persons_women: None,
-        persons_disabled: None,
-        records: Default::default(),
-        origin: RowOrigin::default(),
-    }
+    application(id, program).course(course).cost(cost).build()
 }
 
 /// The same application, decided on `on` for `amount`.
