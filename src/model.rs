@@ -6,7 +6,6 @@
 //! Each concept has its own submodule; everything is re-exported here, so the
 //! rest of the crate names every type as `crate::model::X`.
 
-pub use crate::text::SharedStr;
 
 mod application;
 mod duties;
@@ -34,4 +33,3 @@ pub use run::{Exit, Trigger};
 /// Whole yen. Money is exact: no fractions of a yen anywhere in hojokin.
 pub type Yen = i64;
 
-pub use crate::calendar::FiscalYear;

@@ -512,11 +512,11 @@ pub fn mailer(job: &Job, clock: SharedClock) -> Result<Option<Mailer>, String> {
 
 /// A dry run's count of the .eml files it wrote and where (logged too).
 fn dry_run_message(
-    reminders: &[notify::NotificationRow],
-    digest: &notify::NotificationRow,
+    reminders: &[crate::model::NotificationRow],
+    digest: &crate::model::NotificationRow,
     outbox: &std::path::Path,
 ) -> String {
-    fn previewed(r: &notify::NotificationRow) -> Option<&str> {
+    fn previewed(r: &crate::model::NotificationRow) -> Option<&str> {
         (r.result.outcome == crate::model::MailOutcome::Previewed).then_some(r.result.text.as_str())
     }
     // One .eml may name several reports (one 通知 row each): count files.

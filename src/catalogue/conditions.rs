@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 
-use crate::model::FiscalYear;
+use crate::calendar::FiscalYear;
 
 /// Every condition of one program; `Default` is none at all.
 #[derive(Debug, Clone, Default)]

@@ -16,8 +16,7 @@ pub mod rate;
 mod schema;
 pub mod useful_life;
 
-pub use crate::model::ProgramId;
-use crate::model::{RefundMethod, ReportingDuty};
+use crate::model::{ProgramId, RefundMethod, ReportingDuty};
 pub use conditions::*;
 pub use error::CatalogueError;
 pub use names::key as name_key;

@@ -15,10 +15,9 @@ use foldhash::{HashMap, HashMapExt};
 use chrono::{Datelike, NaiveDate};
 
 use crate::calendar::{fy_label, wareki};
-use crate::model::{
-    Application, DueShift, EmploymentReport, Finding, FindingKind, FiscalYear, Form,
-    RejectedReport, ReportingDuty, SharedStr,
-};
+use crate::model::{Application, DueShift, EmploymentReport, Finding, FindingKind, Form, RejectedReport, ReportingDuty};
+use crate::calendar::FiscalYear;
+use crate::text::SharedStr;
 
 /// 状況 of one required report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

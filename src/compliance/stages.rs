@@ -28,7 +28,8 @@ use chrono::{Days, NaiveDate};
 
 use crate::calendar::{fy_start, is_closed_day};
 use crate::compliance::reports::ReportState;
-use crate::model::{FiscalYear, Stage};
+use crate::model::Stage;
+use crate::calendar::FiscalYear;
 
 /// The days (both ends included) a stage is sent in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

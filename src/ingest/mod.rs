@@ -28,7 +28,8 @@ use sha2::{Digest, Sha256};
 
 use crate::catalogue::Catalogue;
 use crate::job::InputSpec;
-use crate::model::{Dataset, InputError, Inputs, RowOrigin, SharedStr};
+use crate::model::{Dataset, InputError, Inputs, RowOrigin};
+use crate::text::SharedStr;
 use crossrow::Headers;
 use diagnose::HeaderDiagnosis;
 use header::{HeaderMap, MAX_ROWS_BEFORE_HEADER};

@@ -17,10 +17,9 @@ use super::raw::a1;
 use super::source::Row;
 use crate::catalogue::useful_life::{self, Resolution};
 use crate::catalogue::{Catalogue, Program};
-use crate::model::{
-    AppRecords, AppStatus, Application, Asset, Budget, EmploymentReport, FiscalYear, InputError,
-    ProgramId, Recorded, RejectedReport, RowOrigin, SharedStr, Yen,
-};
+use crate::model::{AppRecords, AppStatus, Application, Asset, Budget, EmploymentReport, InputError, ProgramId, Recorded, RejectedReport, RowOrigin, Yen};
+use crate::calendar::FiscalYear;
+use crate::text::SharedStr;
 
 /// How a warning's 内容 begins on 入力エラー, so staff tell it from a rejection.
 pub const WARNING: &str = "警告（除外なし）：";

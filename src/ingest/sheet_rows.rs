@@ -9,7 +9,8 @@ use super::file_label;
 use super::header::HeaderMap;
 use super::rows::{Cells, ProgramMemo, SheetRef};
 use super::source::{Book, Row, SourceError};
-use crate::model::{InputError, SharedStr};
+use crate::model::InputError;
+use crate::text::SharedStr;
 use crate::progress::Progress;
 
 /// The rows of one sheet after its header, converted by `convert`.

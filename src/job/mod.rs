@@ -5,7 +5,7 @@
 //! environment where a secret belongs (and refused elsewhere), and unknown keys are rejected so a typo is never silently
 //! ignored on a city server.
 
-pub mod cron;
+mod cron;
 mod errors;
 mod placeholders;
 mod send_window;

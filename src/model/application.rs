@@ -8,7 +8,9 @@
 
 use chrono::NaiveDate;
 
-use super::{FiscalYear, RowOrigin, SharedStr, Yen};
+use super::{RowOrigin, Yen};
+use crate::calendar::FiscalYear;
+use crate::text::SharedStr;
 
 /// 状態 of an application, as the export spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -4,7 +4,9 @@
 
 use chrono::NaiveDate;
 
-use super::{FiscalYear, SharedStr, Yen};
+use super::Yen;
+use crate::calendar::FiscalYear;
+use crate::text::SharedStr;
 
 /// A 要確認 row: a rule the data breaks, on the application that breaks it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,8 @@
 
 use chrono::NaiveDate;
 
-use super::{Application, Asset, Budget, EmploymentReport, FiscalYear, RowOrigin};
+use super::{Application, Asset, Budget, EmploymentReport, RowOrigin};
+use crate::calendar::FiscalYear;
 
 /// A rejected row or value, reported on 入力エラー and by `hojokin check`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! can name the file, sheet and row at fault; the pair is its own module
 //! because every other row type, and ingestion's error reports, lean on it.
 
-use super::SharedStr;
+use crate::text::SharedStr;
 
 /// The four datasets of the contract's "Input workbooks".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

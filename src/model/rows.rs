@@ -7,7 +7,8 @@
 
 use chrono::NaiveDate;
 
-use super::{FiscalYear, RowOrigin, Yen};
+use super::{RowOrigin, Yen};
+use crate::calendar::FiscalYear;
 
 /// One row of 取得財産.
 #[derive(Debug, Clone, PartialEq, Eq)]

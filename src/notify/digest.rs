@@ -14,14 +14,13 @@ use minijinja::{Value, context};
 use super::message::{self, AttachedFile, Draft, HeaderText, XLSX_MIME};
 use super::smtp::{SendResult, Session};
 use super::templates::{DIGEST_TEMPLATE, Rendered};
-use super::{MailError, Mailer, NotificationRow, eml, said};
+use super::{MailError, Mailer, eml, said};
 use crate::calendar::wareki;
-use crate::model::{MailKind, MailOutcome, MailResult};
-use crate::night::{Night, Resolved};
+use crate::model::{MailKind, MailOutcome, MailResult, NotificationRow};
+use crate::night::{Night, Resolved, Section};
 use crate::state::State;
 
 use crate::night::DigestFacts;
-pub use crate::night::Section;
 
 /// What [`send_digest`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]

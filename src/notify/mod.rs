@@ -41,9 +41,8 @@ use lettre::message::Mailbox;
 
 use crate::clock::SharedClock;
 use crate::job::EmailSpec;
-use crate::model::{Finding, MailOutcome, MailResult};
+use crate::model::{Finding, MailCounts, MailOutcome, MailResult, NotificationRow};
 
-pub use crate::model::Stage;
 pub use digest::{DigestOutcome, send_digest};
 pub use error::{MailError, TemplateFault};
 pub use reminders::send_reminders;
@@ -65,7 +64,7 @@ pub struct Mailer {
     /// `email.reply_within_days`: 督促 and 再督促 ask a reply by then.
     reply_within_days: u32,
     rate_per_minute: u32,
-    window: window::SendWindow,
+    window: crate::job::SendWindow,
     /// When the night began and whether its window is still open.
     clock: SharedClock,
     smtp: smtp::SmtpConfig,
@@ -167,7 +166,6 @@ impl Mailer {
     }
 }
 
-pub use crate::model::{MailCounts, NotificationRow};
 
 /// What [`send_reminders`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -20,14 +20,15 @@ use super::message::{self, Draft, HeaderText};
 use super::smtp::Session;
 use super::templates::DueReport;
 use super::window::{Budget, Closed};
-use super::{Mailer, NotificationRow, NotifyOutcome, eml, said};
+use super::{Mailer, NotifyOutcome, eml, said};
+use crate::model::NotificationRow;
 use crate::calendar::fy_label;
 use crate::compliance::reports::ReportDue;
 use crate::compliance::stages::{stage_on, wants_reminder};
 use crate::model::Stage;
-use crate::model::{
-    Finding, FindingKind, FiscalYear, MailKind, MailOutcome, MailResult, SharedStr,
-};
+use crate::model::{Finding, FindingKind, MailKind, MailOutcome, MailResult};
+use crate::calendar::FiscalYear;
+use crate::text::SharedStr;
 use crate::state::State;
 use crate::state::outbox::{OutboxEntry, OutboxKey, OutboxStatus, Sender};
 

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime, TimeZone};
 
-pub(crate) use crate::job::SendWindow;
+use crate::job::SendWindow;
 
 /// Set by SIGTERM/SIGINT (the `run` command's listener, the daemon's stop):
 /// the mail in flight finishes, no other starts, and the night goes on to

@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::sheet::Sheet;
 use super::style::display_width;
-use crate::model::FiscalYear;
+use crate::calendar::FiscalYear;
 
 /// The value of one cell, typed so each gets its proper Excel format.
 ///

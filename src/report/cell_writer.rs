@@ -12,7 +12,7 @@ use super::cell::Cell;
 use super::column_style;
 use super::style::Styles;
 use crate::ingest::raw::{EXCEL_MAX_CHARS, clip};
-use crate::model::FiscalYear;
+use crate::calendar::FiscalYear;
 
 /// The widest a column gets, in narrow-character units.
 pub(super) const MAX_WIDTH: usize = 60;

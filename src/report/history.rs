@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate};
 
 use crate::compliance::reports::ReportDue;
 use crate::compliance::stages;
-use crate::model::FiscalYear;
+use crate::calendar::FiscalYear;
 use crate::model::Stage;
 use crate::state::outbox::{OutboxEntry, OutboxStatus};
 

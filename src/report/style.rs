@@ -61,7 +61,7 @@ pub const DATETIME_FORMAT: &str = "[$-411]ggge\"年\"m\"月\"d\"日\" hh:mm:ss";
 /// before 令和元), while the format is the label itself, `"令和6年度"`. A
 /// format cannot compute an era year from 2024, so each FY gets the literal
 /// text [`crate::calendar::fy_label`] writes; a workbook holds only a few.
-pub fn fy_format(fy: crate::model::FiscalYear) -> String {
+pub fn fy_format(fy: crate::calendar::FiscalYear) -> String {
     format!("\"{}\"", crate::calendar::fy_label(fy))
 }
 
@@ -168,7 +168,7 @@ impl Styles {
     }
 
     /// The format of a 年度 cell of `fy` (see [`fy_format`]).
-    pub fn fiscal_year(&self, fy: crate::model::FiscalYear, bold: bool) -> Format {
+    pub fn fiscal_year(&self, fy: crate::calendar::FiscalYear, bold: bool) -> Format {
         let f = self
             .base
             .clone()

@@ -17,7 +17,7 @@ use super::row_heights::{self, RowHeights};
 use super::rows::Rows;
 use super::sheet::Sheet;
 use super::style::{Styles, display_width};
-use crate::model::FiscalYear;
+use crate::calendar::FiscalYear;
 
 /// How many rows the widths a note wraps to are estimated from.
 const NOTE_SAMPLE_ROWS: usize = 1_000;

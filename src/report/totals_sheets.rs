@@ -2,7 +2,7 @@
 //! from [`crate::totals`]' rows.
 
 use crate::calendar::fy_label;
-use crate::model::FiscalYear;
+use crate::calendar::FiscalYear;
 use crate::totals::{CompanyRow, FyProgramRow, execution};
 
 use super::cell::Cell;

@@ -10,8 +10,10 @@ use std::borrow::Cow;
 use super::amount::{Ineligible, Outcome, Prior, compute};
 use super::final_amount::{self, FinalCheck};
 use crate::calendar::fy_label;
-use crate::catalogue::{CapScope, Catalogue, Course, Program, ProgramId, RuleBasis, RuleSet};
-use crate::model::{AppStatus, Application, FiscalYear, SharedStr, Yen};
+use crate::catalogue::{CapScope, Catalogue, Course, Program, RuleBasis, RuleSet};
+use crate::model::{AppStatus, Application, ProgramId, Yen};
+use crate::calendar::FiscalYear;
+use crate::text::SharedStr;
 use crate::text::Interner;
 
 /// 判定 of one application.

@@ -12,10 +12,9 @@ use super::cite::{article, finding};
 use crate::catalogue::Catalogue;
 use crate::catalogue::useful_life::{self, Resolution};
 use crate::ingest::AppIndex;
-use crate::model::{
-    Application, Asset, Budget, BudgetExcess, Detail, Finding, FindingKind, FiscalYear, Inputs,
-    SharedStr, Yen,
-};
+use crate::model::{Application, Asset, Budget, BudgetExcess, Detail, Finding, FindingKind, Inputs, Yen};
+use crate::calendar::FiscalYear;
+use crate::text::SharedStr;
 
 /// Every finding of the two checks: budgets, then assets. `by_id` indexes
 /// `inputs.applications` (ingestion's [`AppIndex`]).

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-use super::next::Schedule;
+use crate::job::Schedule;
 
 /// The slot a catch-up run stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,7 +22,8 @@ use tracing::{error, info, warn};
 
 use super::catchup::missed_slot;
 use super::gate::Gate;
-use super::next::{Schedule, format_tokyo};
+use super::next::format_tokyo;
+use crate::job::Schedule;
 use super::{JobsFolder, ScheduleError};
 use crate::clock::SharedClock;
 use crate::job::Job;

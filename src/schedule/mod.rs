@@ -23,8 +23,7 @@ pub mod next;
 
 use std::path::{Path, PathBuf};
 
-use crate::job::{self, Job};
-pub use next::Schedule;
+use crate::job::{self, Job, Schedule};
 
 /// Why the daemon cannot start.
 #[derive(Debug, thiserror::Error)]

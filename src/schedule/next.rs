@@ -1,11 +1,10 @@
 //! Slots of a job's schedule as the daemon and `hojokin jobs` show them.
-//! The schedule itself ([`Schedule`]) is parsed once, when the job loads
+//! The schedule itself ([`Schedule`](crate::job::Schedule)) is parsed once, when the job loads
 //! ([`crate::job::cron`]).
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use chrono_tz::Asia::Tokyo;
 
-pub use crate::job::cron::Schedule;
 
 /// RFC 3339 to the second with the `+09:00` offset operators expect.
 pub fn format_tokyo(t: &DateTime<FixedOffset>) -> String {

@@ -25,7 +25,8 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::token::random_token;
 use super::{State, StateError};
 use crate::clock::Stamp;
-use crate::model::{FiscalYear, Stage};
+use crate::model::Stage;
+use crate::calendar::FiscalYear;
 
 /// Where one reminder stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

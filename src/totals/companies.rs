@@ -10,7 +10,8 @@
 use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
 
-use crate::model::{Application, SharedStr};
+use crate::model::Application;
+use crate::text::SharedStr;
 
 /// Every application's company, by number.
 #[derive(Debug)]

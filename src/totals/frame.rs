@@ -9,7 +9,8 @@ use polars::prelude::*;
 
 use super::companies::Companies;
 use super::{CompanyRow, FyProgramRow, TotalsError, rate};
-use crate::model::{AppStatus, Application, Budget, FiscalYear, Yen};
+use crate::model::{AppStatus, Application, Budget, Yen};
+use crate::calendar::FiscalYear;
 
 const AMOUNTS: [&str; 4] = ["eligible_cost", "decided", "finalized", "granted"];
 

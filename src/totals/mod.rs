@@ -30,7 +30,9 @@ mod frame;
 #[cfg(test)]
 mod tests;
 
-use crate::model::{Application, Budget, FiscalYear, SharedStr, Yen};
+use crate::model::{Application, Budget, Yen};
+use crate::calendar::FiscalYear;
+use crate::text::SharedStr;
 
 /// One row of 年度別集計: a program in a FY, or the FY's 合計 row.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use super::era::{Era, split_era, split_era_year};
 use super::num::{self, NumIssue};
 use super::{Raw, cell_error, compact};
-use crate::model::FiscalYear;
+use crate::calendar::FiscalYear;
 
 const BLANK: &str = "年度が入力されていません";
 const UNREADABLE: &str = "年度として読めません";
