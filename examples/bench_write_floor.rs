@@ -8,7 +8,7 @@
 //! rust_xlsxwriter allows and the way the report is written: every sheet a constant-memory
 //! worksheet, written on two threads (each takes the largest sheet left), texts inline, a
 //! number format only on date cells, nothing else (no styles, widths, heights, filters or
-//! print set-up), and the zip at the report's own deflate level (`hojokin::report::ZIP_LEVEL`,
+//! print set-up), and the zip at the report's own deflate level (`hojokin::ZIP_LEVEL`,
 //! so the two cannot drift). It prints the cells written and the seconds the sheets and the zip
 //! took.
 //!
@@ -24,7 +24,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
-use hojokin::report::ZIP_LEVEL;
+use hojokin::ZIP_LEVEL;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 /// Writes one sheet's cells, row by row (a constant-memory sheet takes rows in order).

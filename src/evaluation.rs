@@ -13,7 +13,7 @@ use crate::totals::{self, CompanyRow, FyProgramRow, TotalsError};
 
 /// The results of the rule and compliance stages for one run.
 #[derive(Debug, Clone, Default)]
-pub struct Results {
+pub(crate) struct Results {
     pub assessed: Vec<Assessment>,
     pub ledger: Vec<ReportDue>,
     pub restrictions: Vec<AssetRestriction>,
@@ -29,7 +29,7 @@ pub struct Results {
 /// the report ledger, the assets, the stated rules and the totals, which need
 /// nothing of them, on another. The results are put together in the order they
 /// always had.
-pub fn evaluate(
+pub(crate) fn evaluate(
     catalogue: &Catalogue,
     ingested: &Ingested,
     as_of: NaiveDate,

@@ -5,7 +5,7 @@
 //! figures) without an arrow from here back up to the money type.
 
 /// Thousands separators, sign kept: -1234567 → "-1,234,567".
-pub fn thousands(n: i64) -> String {
+pub(crate) fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     if n < 0 {
@@ -21,7 +21,7 @@ pub fn thousands(n: i64) -> String {
 }
 
 /// An amount of whole yen ([`crate::model::Yen`]) with separators and 円.
-pub fn yen(n: i64) -> String {
+pub(crate) fn yen(n: i64) -> String {
     format!("{}円", thousands(n))
 }
 

@@ -46,29 +46,59 @@
 //! - [`schedule`]: the daemon: cron in Asia/Tokyo, no overlap, catch-up.
 //! - [`cli`]: the command line of the contract; `main` prints what it returns.
 
-pub mod calendar;
-pub mod catalogue;
-pub mod cli;
+mod calendar;
+mod catalogue;
+mod cli;
 pub mod clock;
-pub mod compliance;
-pub mod evaluation;
-pub mod format;
-pub mod ingest;
-pub mod job;
+mod compliance;
+mod evaluation;
+mod format;
+mod ingest;
+mod job;
 pub mod logging;
-pub mod model;
-pub mod night;
-pub mod notify;
+mod model;
+mod night;
+mod notify;
 mod parallel;
-pub mod pipeline;
-pub mod progress;
-pub mod report;
-pub mod rules;
-pub mod schedule;
-pub mod signals;
-pub mod state;
-pub mod text;
-pub mod totals;
+mod pipeline;
+mod progress;
+mod report;
+mod rules;
+mod schedule;
+mod signals;
+mod state;
+mod text;
+mod totals;
 
 #[cfg(test)]
 mod testing;
+
+// The public surface: what the binary, the integration tests (tests/it) and
+// the examples use, each under one path. Every other item is `pub(crate)`,
+// and the `unreachable_pub` lint keeps it so.
+pub use catalogue::Catalogue;
+pub use cli::{Cli, run};
+pub use compliance::reports::{ReportDue, ReportState};
+pub use ingest::raw::Raw;
+pub use ingest::source::{Book, Row, SourceError};
+pub use ingest::{IngestError, check_files, parse, read_inputs};
+pub use job::{EmailSpec, InputSpec, SmtpUrl};
+pub use model::{
+    Dataset, DueShift, Exit, FindingKind, Inputs, Recorded, RowOrigin, Stage, Trigger,
+};
+pub use night::{DigestFacts, DigestItem, Night};
+pub use notify::templates::DueReport;
+pub use notify::{Mailer, send_digest, send_reminders};
+pub use report::atomic::{PAUSE_HOOK, TEMP_PREFIX};
+pub use report::cell::Cell;
+pub use report::overview::Overview;
+pub use report::print::PrintMeta;
+pub use report::rows::Rows;
+pub use report::sheets::notifications;
+pub use report::table::Table;
+pub use report::{Report, Sheet, ZIP_LEVEL};
+pub use schedule::{daemon, load_jobs};
+pub use state::State;
+pub use state::lock::{Acquire, JobLock, LockOptions};
+pub use state::outbox::OutboxStatus;
+pub use state::runs::RunRecord;

@@ -32,9 +32,9 @@ fn purge_freed_memory_at_once() {
 
 fn main() -> ExitCode {
     purge_freed_memory_at_once();
-    let cli = hojokin::cli::Cli::parse();
+    let cli = hojokin::Cli::parse();
     hojokin::logging::init();
-    match hojokin::cli::run(cli) {
+    match hojokin::run(cli) {
         Ok(done) => {
             for line in &done.stdout {
                 println!("{line}");
@@ -46,7 +46,7 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("{e}");
-            ExitCode::from(hojokin::model::Exit::CouldNotRun.code())
+            ExitCode::from(hojokin::Exit::CouldNotRun.code())
         }
     }
 }

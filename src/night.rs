@@ -16,7 +16,8 @@
 //!   early disposal listed beside it and is neither listed nor counted again.
 
 mod facts;
-pub use facts::{DigestFacts, DigestItem, Lines, MailLine, facts};
+pub use facts::{DigestFacts, DigestItem};
+pub(crate) use facts::{Lines, MailLine, facts};
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 

@@ -29,7 +29,7 @@ use crate::state::runs::RunStatus;
 
 /// How a run is asked for.
 #[derive(Debug, Clone)]
-pub struct RunOptions {
+pub(crate) struct RunOptions {
     pub as_of: NaiveDate,
     pub dry_run: bool,
     pub db: PathBuf,
@@ -42,7 +42,7 @@ pub struct RunOptions {
 
 /// What a run did, for the caller to print and exit with.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub exit: Exit,
     /// Full Japanese sentences for stderr.
     pub messages: Vec<String>,
@@ -53,13 +53,13 @@ pub struct Outcome {
 
 /// The wall clock, read only to timestamp the run history (never for logic).
 /// Code that can take a [`SharedClock`] should; this is for the CLI's defaults.
-pub fn now_tokyo() -> DateTime<FixedOffset> {
+pub(crate) fn now_tokyo() -> DateTime<FixedOffset> {
     crate::clock::SystemClock.now()
 }
 
 /// What asking for a run led to.
 #[derive(Debug)]
-pub enum RunResult {
+pub(crate) enum RunResult {
     /// The run happened (and is in the history).
     Ran(Outcome),
     /// Another process (or another firing of this one) is running the job:
@@ -68,7 +68,7 @@ pub enum RunResult {
 }
 
 /// The sentence staff read when a run is refused because one is in progress.
-pub fn already_running_message(job: &str, holder: &LockHolder) -> String {
+pub(crate) fn already_running_message(job: &str, holder: &LockHolder) -> String {
     format!(
         "ジョブ {job} は既に実行中です（実行中のプロセス {}、{} 開始）。今回は実行しません。",
         holder.holder, holder.acquired_at
@@ -78,7 +78,7 @@ pub fn already_running_message(job: &str, holder: &LockHolder) -> String {
 /// Runs a job once. State-file problems are returned as `Err` (nothing can
 /// be recorded); everything else ends in an [`Outcome`] recorded in history.
 /// A job already running elsewhere gives exit 0 and the sentence saying so.
-pub fn run(job: &Job, opts: &RunOptions) -> Result<Outcome, crate::state::StateError> {
+pub(crate) fn run(job: &Job, opts: &RunOptions) -> Result<Outcome, crate::state::StateError> {
     match run_exclusive(job, opts, &LockOptions::default(), &crate::clock::system())? {
         RunResult::Ran(outcome) => Ok(outcome),
         RunResult::AlreadyRunning(holder) => Ok(Outcome {
@@ -93,7 +93,7 @@ pub fn run(job: &Job, opts: &RunOptions) -> Result<Outcome, crate::state::StateE
 /// [`run`] under the job's lock, telling the caller (the scheduler) apart
 /// whether it ran. The lock is taken before the run is recorded and released
 /// when this returns, on every path. `clock` stamps the lock and the history.
-pub fn run_exclusive(
+pub(crate) fn run_exclusive(
     job: &Job,
     opts: &RunOptions,
     lock: &LockOptions,
@@ -500,7 +500,7 @@ fn prepare<'j>(job: &'j Job, clock: &SharedClock) -> Result<Prepared<'j>, String
 /// file is wrong. Built when a job is loaded (the daemon's start, `jobs`),
 /// so a broken template is refused there and not at 02:30, and again when
 /// a night runs, so templates edited since are the ones the night uses.
-pub fn mailer(job: &Job, clock: SharedClock) -> Result<Option<Mailer>, String> {
+pub(crate) fn mailer(job: &Job, clock: SharedClock) -> Result<Option<Mailer>, String> {
     job.email
         .as_ref()
         .map(|spec| {

@@ -1,4 +1,4 @@
-//! Progress bars for long ingestion and sending, drawn only when stderr is
+//! Progress spinners for long ingestion, drawn only when stderr is
 //! a terminal: under cron and systemd stderr is a pipe or the journal, and a
 //! bar there would only fill logs with control characters.
 
@@ -9,18 +9,13 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// A spinner or bar; every method is a no-op when hidden.
 #[derive(Debug, Clone)]
-pub struct Progress {
+pub(crate) struct Progress {
     bar: ProgressBar,
 }
 
 /// A spinner counting rows of unknown total (streamed sheets, CSVs).
-pub fn rows_spinner(label: &str) -> Progress {
+pub(crate) fn rows_spinner(label: &str) -> Progress {
     rows_spinner_to(label, std::io::stderr().is_terminal())
-}
-
-/// A bar of `len` steps (mails to send).
-pub fn bar(len: u64, label: &str) -> Progress {
-    bar_to(len, label, std::io::stderr().is_terminal())
 }
 
 fn rows_spinner_to(label: &str, visible: bool) -> Progress {
@@ -36,15 +31,6 @@ fn rows_spinner_to(label: &str, visible: bool) -> Progress {
     Progress { bar }
 }
 
-fn bar_to(len: u64, label: &str, visible: bool) -> Progress {
-    let bar = ProgressBar::with_draw_target(Some(len), target(visible));
-    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({eta} 残り)") {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_message(label.to_string());
-    Progress { bar }
-}
-
 fn target(visible: bool) -> ProgressDrawTarget {
     if visible {
         ProgressDrawTarget::stderr()
@@ -54,22 +40,24 @@ fn target(visible: bool) -> ProgressDrawTarget {
 }
 
 impl Progress {
-    pub fn inc(&self, n: u64) {
+    pub(crate) fn inc(&self, n: u64) {
         self.bar.inc(n);
     }
 
     /// Leaves the final count on screen (terminal only).
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.bar.finish();
     }
 
     /// Steps counted so far.
-    pub fn position(&self) -> u64 {
+    #[cfg(test)]
+    fn position(&self) -> u64 {
         self.bar.position()
     }
 
     /// True when nothing is drawn.
-    pub fn is_hidden(&self) -> bool {
+    #[cfg(test)]
+    fn is_hidden(&self) -> bool {
         self.bar.is_hidden()
     }
 }
@@ -86,10 +74,6 @@ mod tests {
         s.inc(2);
         s.finish();
         assert_eq!(s.position(), 3);
-        let b = bar_to(10, "送信", false);
-        assert!(b.is_hidden());
-        b.inc(4);
-        assert_eq!(b.position(), 4);
     }
 
     #[test]
@@ -98,6 +82,5 @@ mod tests {
         // terminal the bar is legitimately visible, so only check agreement.
         let visible = std::io::stderr().is_terminal();
         assert_eq!(rows_spinner("x").is_hidden(), !visible);
-        assert_eq!(bar(1, "x").is_hidden(), !visible);
     }
 }

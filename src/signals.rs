@@ -8,7 +8,7 @@ use tracing::info;
 /// it before any run starts: a signal during catch-up is then a stop request,
 /// not the end of the process.
 #[cfg(unix)]
-pub fn stop_signals() -> std::io::Result<impl Future<Output = ()> + Send> {
+pub(crate) fn stop_signals() -> std::io::Result<impl Future<Output = ()> + Send> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;

@@ -139,15 +139,15 @@ impl PartialEq<SharedStr> for String {
 /// Meant for texts with few distinct values over many rows (算定根拠, program and
 /// course names); it holds each distinct text until it is dropped.
 #[derive(Debug, Default)]
-pub struct Interner(HashSet<SharedStr>);
+pub(crate) struct Interner(HashSet<SharedStr>);
 
 impl Interner {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Interner::default()
     }
 
     /// The shared text equal to `text`, made on first sight.
-    pub fn intern(&mut self, text: &str) -> SharedStr {
+    pub(crate) fn intern(&mut self, text: &str) -> SharedStr {
         if let Some(shared) = self.0.get(text) {
             return shared.clone();
         }
@@ -157,12 +157,9 @@ impl Interner {
     }
 
     /// How many distinct texts it holds.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 

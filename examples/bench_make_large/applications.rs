@@ -8,7 +8,7 @@ use chrono::{Days, NaiveDate};
 use super::draws::{Draws, mix};
 use super::forms::{Cell, corporate_number, date_cell, grouped, yen_cell};
 
-pub const APP_HEADERS: [&str; 14] = [
+pub(crate) const APP_HEADERS: [&str; 14] = [
     "申請番号",
     "制度",
     "区分",
@@ -25,9 +25,9 @@ pub const APP_HEADERS: [&str; 14] = [
     "状態",
 ];
 
-pub const APPS: &str = "申請一覧";
-pub const DIVERSITY: &str = "ダイバーシティ経営推進補助金";
-pub const ORDERS: &str = "中小企業受注拡大支援補助金";
+pub(crate) const APPS: &str = "申請一覧";
+pub(crate) const DIVERSITY: &str = "ダイバーシティ経営推進補助金";
+pub(crate) const ORDERS: &str = "中小企業受注拡大支援補助金";
 
 /// Companies that apply for 受注拡大 (several times each, across FYs).
 const ORDER_COMPANIES: u64 = 20_000;
@@ -43,7 +43,7 @@ fn two_thirds(cost: i64, cap: i64) -> i64 {
 }
 
 /// Application i (0-based), with what the other sheets need of it.
-pub struct App {
+pub(crate) struct App {
     pub cells: Vec<Cell>,
     pub diversity: bool,
     pub status: &'static str,
@@ -51,7 +51,7 @@ pub struct App {
     pub completed: Option<NaiveDate>,
 }
 
-pub fn app(i: u64) -> Result<App> {
+pub(crate) fn app(i: u64) -> Result<App> {
     let mut r = Draws(i ^ 0x686F_6A6F_6B69_6E00);
     let diversity = r.below(2) == 0;
     let company = if diversity {

@@ -7,7 +7,7 @@ use super::applications::App;
 use super::draws::Draws;
 use super::forms::{Cell, date_cell, yen_cell};
 
-pub const ASSET_HEADERS: [&str; 10] = [
+pub(crate) const ASSET_HEADERS: [&str; 10] = [
     "申請番号",
     "財産番号",
     "財産名",
@@ -20,7 +20,7 @@ pub const ASSET_HEADERS: [&str; 10] = [
     "処分承認日",
 ];
 
-pub const ASSETS: &str = "取得財産";
+pub(crate) const ASSETS: &str = "取得財産";
 
 /// Useful-life rows the shipped table resolves, with their years.
 const CATEGORIES: [(&str, &str, u32); 3] = [
@@ -34,7 +34,7 @@ const CATEGORIES: [(&str, &str, u32); 3] = [
 ];
 
 /// The 取得財産 row of application i, when it has one (a 確定 diversity application).
-pub fn asset(i: u64, a: &App, serial: u64) -> Option<Vec<Cell>> {
+pub(crate) fn asset(i: u64, a: &App, serial: u64) -> Option<Vec<Cell>> {
     if !(a.diversity && a.status == "確定") {
         return None;
     }

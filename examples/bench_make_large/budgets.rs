@@ -8,9 +8,9 @@ use super::applications::{DIVERSITY, ORDERS};
 use super::forms::Cell;
 use super::sheet::{Formats, write_cells, write_header};
 
-pub const BUDGET_HEADERS: [&str; 3] = ["年度", "制度", "予算額"];
+pub(crate) const BUDGET_HEADERS: [&str; 3] = ["年度", "制度", "予算額"];
 
-pub const BUDGETS: &str = "予算";
+pub(crate) const BUDGETS: &str = "予算";
 
 /// The 14 programs of the fixture's 予算 sheet, with a yearly budget each.
 const BUDGET_PROGRAMS: [(&str, i64); 14] = [
@@ -32,7 +32,7 @@ const BUDGET_PROGRAMS: [(&str, i64); 14] = [
 
 /// Writes the header and the budget rows of a workbook of n applications; returns the number
 /// of rows below the header.
-pub fn write(ws: &mut Worksheet, f: &Formats, n: u64) -> Result<u64> {
+pub(crate) fn write(ws: &mut Worksheet, f: &Formats, n: u64) -> Result<u64> {
     write_header(ws, f, &BUDGET_HEADERS)?;
     let mut row = 1u32;
     for fy in 2020..=2023 {

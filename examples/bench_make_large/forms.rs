@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use super::draws::Draws;
 
 /// A cell as the export writes it.
-pub enum Cell {
+pub(crate) enum Cell {
     Blank,
     Text(String),
     Date(NaiveDate),
@@ -16,7 +16,7 @@ pub enum Cell {
 }
 
 /// A date in one of the forms exports use: mostly a date cell, else text.
-pub fn date_cell(d: NaiveDate, r: &mut Draws) -> Cell {
+pub(crate) fn date_cell(d: NaiveDate, r: &mut Draws) -> Cell {
     match r.below(20) {
         0..=13 => Cell::Date(d),
         14..=16 => Cell::Text(wareki(d)),
@@ -55,7 +55,7 @@ fn wareki(d: NaiveDate) -> String {
     format!("{}{year}年{}月{}日", era(d).0, d.month(), d.day())
 }
 
-pub fn grouped(v: i64) -> String {
+pub(crate) fn grouped(v: i64) -> String {
     let digits = v.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -79,7 +79,7 @@ fn full_width(s: &str) -> String {
 }
 
 /// Yen in one of the forms exports use: mostly a number, else text.
-pub fn yen_cell(v: i64, r: &mut Draws) -> Cell {
+pub(crate) fn yen_cell(v: i64, r: &mut Draws) -> Cell {
     match r.below(10) {
         0..=7 => Cell::Yen(v),
         8 => Cell::Text(format!("{}円", full_width(&grouped(v)))),
@@ -89,7 +89,7 @@ pub fn yen_cell(v: i64, r: &mut Draws) -> Cell {
 
 /// The 法人番号 check digit: 9 − (Σ Pᵢ×Qᵢ mod 9), Pᵢ the i-th digit of the 12-digit base
 /// from the right, Qᵢ = 1 for odd i and 2 for even i.
-pub fn corporate_number(base: u64) -> String {
+pub(crate) fn corporate_number(base: u64) -> String {
     let base = format!("{:012}", base % 1_000_000_000_000);
     let sum: u32 = base
         .bytes()

@@ -53,7 +53,7 @@ use self::reports::{REPORT_HEADERS, REPORTS, reports};
 use self::sheet::{Formats, workbook, write_cells, write_header};
 
 /// The city-shaped workbook of n applications; returns the row counts of its four sheets.
-pub fn write_city(path: &Path, n: u64) -> Result<[u64; 4]> {
+pub(crate) fn write_city(path: &Path, n: u64) -> Result<[u64; 4]> {
     let f = Formats {
         date: Format::new().set_num_format("yyyy/m/d"),
         yen: Format::new().set_num_format("#,##0"),
@@ -92,7 +92,7 @@ pub fn write_city(path: &Path, n: u64) -> Result<[u64; 4]> {
 }
 
 /// A job that reads the four sheets and writes its report to bench/out/ (no mail).
-pub fn write_job(path: &Path, name: &str, n: u64) -> Result<()> {
+pub(crate) fn write_job(path: &Path, name: &str, n: u64) -> Result<()> {
     let mut text = format!(
         "# ベンチマーク用ジョブ（bench_make_large が生成）: 申請 {n} 件の市の出力形式のブックを読み、\
          集計表を bench/out/ に書く。メールは送らない。\n\

@@ -7,7 +7,7 @@ use super::applications::App;
 use super::draws::Draws;
 use super::forms::{Cell, date_cell};
 
-pub const REPORT_HEADERS: [&str; 5] = [
+pub(crate) const REPORT_HEADERS: [&str; 5] = [
     "申請番号",
     "報告年度",
     "受付日",
@@ -15,11 +15,11 @@ pub const REPORT_HEADERS: [&str; 5] = [
     "新規採用者数（障がい者）",
 ];
 
-pub const REPORTS: &str = "雇用状況報告";
+pub(crate) const REPORTS: &str = "雇用状況報告";
 
 /// The received 雇用状況報告 rows of application i: reports are due in April of the two FYs
 /// after the decision's; a share of those whose April is before the as-of date came in.
-pub fn reports(i: u64, a: &App) -> Vec<Vec<Cell>> {
+pub(crate) fn reports(i: u64, a: &App) -> Vec<Vec<Cell>> {
     let mut out = Vec::new();
     let Some(decided) = a.decided else {
         return out;

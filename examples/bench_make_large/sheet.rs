@@ -7,27 +7,27 @@ use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet};
 
 use super::forms::Cell;
 
-pub struct Formats {
+pub(crate) struct Formats {
     pub date: Format,
     pub yen: Format,
     pub bold: Format,
 }
 
-pub fn workbook() -> Result<Workbook> {
+pub(crate) fn workbook() -> Result<Workbook> {
     let mut wb = Workbook::new();
     let created = NaiveDate::from_ymd_opt(2024, 4, 25).context("date")?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&created));
     Ok(wb)
 }
 
-pub fn write_header(ws: &mut Worksheet, f: &Formats, headers: &[&str]) -> Result<()> {
+pub(crate) fn write_header(ws: &mut Worksheet, f: &Formats, headers: &[&str]) -> Result<()> {
     for (col, name) in (0u16..).zip(headers) {
         ws.write_string_with_format(0, col, *name, &f.bold)?;
     }
     Ok(())
 }
 
-pub fn write_cells(ws: &mut Worksheet, f: &Formats, row: u32, cells: &[Cell]) -> Result<()> {
+pub(crate) fn write_cells(ws: &mut Worksheet, f: &Formats, row: u32, cells: &[Cell]) -> Result<()> {
     for (col, cell) in (0u16..).zip(cells) {
         match cell {
             Cell::Blank => {}

@@ -10,7 +10,7 @@ use super::applications::{APP_HEADERS, APPS, app};
 use super::sheet::{Formats, workbook, write_cells, write_header};
 
 /// A 申請一覧 sheet of 10 rows plus one cell at XFD1048576.
-pub fn write(path: &Path) -> Result<()> {
+pub(crate) fn write(path: &Path) -> Result<()> {
     let f = Formats {
         date: Format::new().set_num_format("yyyy/m/d"),
         yen: Format::new().set_num_format("#,##0"),

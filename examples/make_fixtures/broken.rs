@@ -16,7 +16,7 @@ const RANDOM_LEN: usize = 4096;
 /// Fixed seed, so random.xlsx is the same on every run.
 const SEED: u64 = 0x2024_0425_0000_0001;
 
-pub fn write(dir: &Path) -> Result<()> {
+pub(crate) fn write(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir)?;
     std::fs::write(dir.join("random.xlsx"), random_bytes(SEED, RANDOM_LEN))?;
     let valid = clean_xlsx()?;

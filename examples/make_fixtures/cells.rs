@@ -9,7 +9,7 @@ use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet};
 
 /// How a date cell is shown: the number format decides what calamine returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateFmt {
+pub(crate) enum DateFmt {
     /// `yyyy/m/d`, what the city's export writes.
     Slash,
     /// `yyyy-mm-dd`, the plain twin.
@@ -21,7 +21,7 @@ pub enum DateFmt {
 
 /// One cell of a fixture row.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Blank,
     Text(String),
     Int(i64),
@@ -29,7 +29,7 @@ pub enum Cell {
 }
 
 impl Cell {
-    pub fn text(s: &str) -> Cell {
+    pub(crate) fn text(s: &str) -> Cell {
         if s.is_empty() {
             Cell::Blank
         } else {
@@ -37,13 +37,13 @@ impl Cell {
         }
     }
 
-    pub fn opt_int<T: Into<i64>>(v: Option<T>) -> Cell {
+    pub(crate) fn opt_int<T: Into<i64>>(v: Option<T>) -> Cell {
         v.map_or(Cell::Blank, |n| Cell::Int(n.into()))
     }
 
     /// An ISO date (`2022-06-10`) becomes a date cell; any other non-empty text
     /// is written as the text itself, which is how a mistyped date looks in an export.
-    pub fn date_or_text(s: &str, fmt: DateFmt) -> Cell {
+    pub(crate) fn date_or_text(s: &str, fmt: DateFmt) -> Cell {
         match iso(s) {
             Ok(d) => Cell::Date(d, fmt),
             Err(_) => Cell::text(s),
@@ -51,7 +51,7 @@ impl Cell {
     }
 
     /// The value as a CSV field (dates as `yyyy/mm/dd`).
-    pub fn csv(&self) -> String {
+    pub(crate) fn csv(&self) -> String {
         match self {
             Cell::Blank => String::new(),
             Cell::Text(s) => s.clone(),
@@ -62,12 +62,12 @@ impl Cell {
 }
 
 /// Parses a date written in the tables as `YYYY-MM-DD`.
-pub fn iso(s: &str) -> Result<NaiveDate> {
+pub(crate) fn iso(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("not an ISO date: {s:?}"))
 }
 
 /// Like [`iso`], but an empty string means no date.
-pub fn opt_iso(s: &str) -> Result<Option<NaiveDate>> {
+pub(crate) fn opt_iso(s: &str) -> Result<Option<NaiveDate>> {
     if s.is_empty() {
         Ok(None)
     } else {
@@ -76,7 +76,7 @@ pub fn opt_iso(s: &str) -> Result<Option<NaiveDate>> {
 }
 
 /// A workbook whose metadata does not depend on the clock.
-pub fn workbook() -> Result<Workbook> {
+pub(crate) fn workbook() -> Result<Workbook> {
     let mut wb = Workbook::new();
     let created = iso("2024-04-25")?;
     let props = DocProperties::new()
@@ -88,7 +88,7 @@ pub fn workbook() -> Result<Workbook> {
 
 /// Formats shared by the writers of one workbook.
 #[derive(Debug)]
-pub struct Formats {
+pub(crate) struct Formats {
     yen: Format,
     slash: Format,
     iso: Format,
@@ -96,7 +96,7 @@ pub struct Formats {
 }
 
 impl Formats {
-    pub fn new() -> Formats {
+    pub(crate) fn new() -> Formats {
         Formats {
             yen: Format::new().set_num_format("#,##0"),
             slash: Format::new().set_num_format("yyyy/m/d"),
@@ -115,7 +115,7 @@ impl Formats {
 }
 
 /// Writes `cells` into `row` (0-based), yen-formatting integers in `yen_cols`.
-pub fn write_row(
+pub(crate) fn write_row(
     ws: &mut Worksheet,
     f: &Formats,
     row: u32,
@@ -145,7 +145,12 @@ pub fn write_row(
 }
 
 /// A bold header row.
-pub fn write_header(ws: &mut Worksheet, f: &Formats, row: u32, names: &[&str]) -> Result<()> {
+pub(crate) fn write_header(
+    ws: &mut Worksheet,
+    f: &Formats,
+    row: u32,
+    names: &[&str],
+) -> Result<()> {
     for (i, name) in names.iter().enumerate() {
         let col = u16::try_from(i).map_err(|_| anyhow!("too many columns"))?;
         ws.write_string_with_format(row, col, *name, &f.bold)?;
@@ -154,7 +159,7 @@ pub fn write_header(ws: &mut Worksheet, f: &Formats, row: u32, names: &[&str]) -
 }
 
 /// Column widths in characters; Japanese text needs about two per glyph.
-pub fn set_widths(ws: &mut Worksheet, widths: &[f64]) -> Result<()> {
+pub(crate) fn set_widths(ws: &mut Worksheet, widths: &[f64]) -> Result<()> {
     for (i, w) in widths.iter().enumerate() {
         let col = u16::try_from(i).map_err(|_| anyhow!("too many columns"))?;
         ws.set_column_width(col, *w)?;
@@ -164,7 +169,7 @@ pub fn set_widths(ws: &mut Worksheet, widths: &[f64]) -> Result<()> {
 
 /// The 法人番号 check digit: 9 − (Σ Pᵢ×Qᵢ mod 9), Pᵢ the i-th digit of the
 /// 12-digit base from the right, Qᵢ = 1 for odd i and 2 for even i.
-pub fn check_digit(base: &str) -> Result<u32> {
+pub(crate) fn check_digit(base: &str) -> Result<u32> {
     if base.len() != 12 || !base.bytes().all(|b| b.is_ascii_digit()) {
         return Err(anyhow!("法人番号 base must be 12 digits: {base}"));
     }
@@ -178,19 +183,19 @@ pub fn check_digit(base: &str) -> Result<u32> {
 }
 
 /// The full 13-digit number for a base.
-pub fn corporate_number(base: &str) -> Result<String> {
+pub(crate) fn corporate_number(base: &str) -> Result<String> {
     Ok(format!("{}{base}", check_digit(base)?))
 }
 
 /// The same number with a check digit that does not match (the next digit, 1 after 9).
-pub fn wrong_corporate_number(base: &str) -> Result<String> {
+pub(crate) fn wrong_corporate_number(base: &str) -> Result<String> {
     let right = check_digit(base)?;
     let wrong = if right == 9 { 1 } else { right + 1 };
     Ok(format!("{wrong}{base}"))
 }
 
 /// Text in CP932 (Shift_JIS as Windows writes it), failing on unmappable characters.
-pub fn cp932(text: &str) -> Result<Vec<u8>> {
+pub(crate) fn cp932(text: &str) -> Result<Vec<u8>> {
     let (bytes, _, lossy) = encoding_rs::SHIFT_JIS.encode(text);
     if lossy {
         return Err(anyhow!("text has characters CP932 cannot encode"));
@@ -199,7 +204,7 @@ pub fn cp932(text: &str) -> Result<Vec<u8>> {
 }
 
 /// CSV text with CRLF line ends; fields with commas or quotes are quoted.
-pub fn csv_text(rows: &[Vec<String>]) -> String {
+pub(crate) fn csv_text(rows: &[Vec<String>]) -> String {
     let mut out = String::new();
     for row in rows {
         let fields: Vec<String> = row.iter().map(|f| quote(f)).collect();

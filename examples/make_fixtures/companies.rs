@@ -3,7 +3,7 @@
 
 /// How a company's 法人番号 is written in the export.
 #[derive(Debug, Clone, Copy)]
-pub enum Corp {
+pub(crate) enum Corp {
     /// Sole proprietors and groups have none.
     None,
     /// A 12-digit base: the check digit is computed and prepended.
@@ -13,7 +13,7 @@ pub enum Corp {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct Company {
+pub(crate) struct Company {
     pub name: &'static str,
     pub corp: Corp,
     pub address: &'static str,
@@ -41,7 +41,7 @@ use Corp::{Base as B, None as N, WrongCheck as W};
 
 /// Indexed by the `company` field of [`crate::data::App`].
 #[rustfmt::skip]
-pub const COMPANIES: [Company; 46] = [
+pub(crate) const COMPANIES: [Company; 46] = [
     c("株式会社綾瀬精密工業", B("021001034511"), "綾瀬市吉岡東3-4-12", "佐藤 健一", "k.sato@ayase-seimitsu.example.jp"), // 0
     c("有限会社早川製作所", B("021002011872"), "綾瀬市早川2647-5", "鈴木 一郎", "suzuki@hayakawa-ss.example.jp"), // 1
     c("株式会社小園電子", B("021001056230"), "綾瀬市小園1120", "高橋 美咲", "info@kozono-denshi.example.jp"), // 2

@@ -8,23 +8,23 @@
 
 use crate::companies::COMPANIES;
 
-pub const KYO: &str = "中小企業強靭化推進補助金";
-pub const JUCHU: &str = "中小企業受注拡大支援補助金";
-pub const DIV: &str = "ダイバーシティ経営推進補助金";
-pub const KASSEI: &str = "中小企業活性化事業補助金";
-pub const JINZAI: &str = "ものづくり人材育成補助金";
-pub const GINO: &str = "技能検定支援補助金";
-pub const BRAND: &str = "綾瀬ブランド新商品開発支援事業補助金";
-pub const HASSHIN: &str = "ものづくり技術発信事業補助金";
-pub const OPEN: &str = "あやせ工業団地オープンファクトリー補助金";
-pub const HOSHO: &str = "中小企業信用保証料補助金";
-pub const RISHI: &str = "中小企業融資利子補給金";
-pub const MARUKEI: &str = "マル経融資利子補給金";
-pub const TAISHOKU: &str = "中小企業退職金共済制度奨励補助金";
-pub const RITCHI: &str = "企業立地奨励金";
+pub(crate) const KYO: &str = "中小企業強靭化推進補助金";
+pub(crate) const JUCHU: &str = "中小企業受注拡大支援補助金";
+pub(crate) const DIV: &str = "ダイバーシティ経営推進補助金";
+pub(crate) const KASSEI: &str = "中小企業活性化事業補助金";
+pub(crate) const JINZAI: &str = "ものづくり人材育成補助金";
+pub(crate) const GINO: &str = "技能検定支援補助金";
+pub(crate) const BRAND: &str = "綾瀬ブランド新商品開発支援事業補助金";
+pub(crate) const HASSHIN: &str = "ものづくり技術発信事業補助金";
+pub(crate) const OPEN: &str = "あやせ工業団地オープンファクトリー補助金";
+pub(crate) const HOSHO: &str = "中小企業信用保証料補助金";
+pub(crate) const RISHI: &str = "中小企業融資利子補給金";
+pub(crate) const MARUKEI: &str = "マル経融資利子補給金";
+pub(crate) const TAISHOKU: &str = "中小企業退職金共済制度奨励補助金";
+pub(crate) const RITCHI: &str = "企業立地奨励金";
 
 /// The header row of 申請一覧, columns A..S.
-pub const APP_HEADERS: [&str; 19] = [
+pub(crate) const APP_HEADERS: [&str; 19] = [
     "申請番号",
     "制度",
     "区分",
@@ -48,7 +48,7 @@ pub const APP_HEADERS: [&str; 19] = [
 
 /// One application row. Dates are ISO text; a date that is not ISO is written as text.
 #[derive(Debug, Clone)]
-pub struct App {
+pub(crate) struct App {
     pub id: &'static str,
     pub program: &'static str,
     pub course: &'static str,
@@ -74,12 +74,12 @@ pub struct App {
 }
 
 impl App {
-    pub fn members(mut self, n: u32) -> App {
+    pub(crate) fn members(mut self, n: u32) -> App {
         self.members = Some(n);
         self
     }
 
-    pub fn persons(mut self, n: u32, women: Option<u32>, disabled: Option<u32>) -> App {
+    pub(crate) fn persons(mut self, n: u32, women: Option<u32>, disabled: Option<u32>) -> App {
         self.persons = Some(n);
         self.women = women;
         self.disabled = disabled;
@@ -93,13 +93,13 @@ impl App {
         self
     }
 
-    pub fn company_name(&self) -> &'static str {
+    pub(crate) fn company_name(&self) -> &'static str {
         COMPANIES.get(self.company).map_or("", |c| c.name)
     }
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn a(
+pub(crate) fn a(
     id: &'static str,
     program: &'static str,
     course: &'static str,
@@ -136,7 +136,7 @@ const E: &str = "入力エラー";
 
 /// The rows of 申請一覧 in sheet order: the first is on Excel row 4.
 #[rustfmt::skip]
-pub fn applications() -> Vec<App> {
+pub(crate) fn applications() -> Vec<App> {
     vec![
         // FY2004: an old grant whose asset's restriction has ended. No FY2004 rule set in the catalogue.
         a("H16-001", RITCHI, "事業拡大", 38, ["2004-05-10", "2004-07-01", "2005-03-15"], 120_000_000, Some(12_000_000), Some(12_000_000), "確定")

@@ -14,15 +14,15 @@ use crate::ledger::{
     ASSET_HEADERS, ASSETS, BUDGET_FYS, BUDGET_HEADERS, BUDGETS, REPORT_HEADERS, REPORTS,
 };
 
-pub const TITLE: &str = "令和6年度 補助金申請一覧（綾瀬市 工業振興企業誘致課）";
+pub(crate) const TITLE: &str = "令和6年度 補助金申請一覧（綾瀬市 工業振興企業誘致課）";
 
 /// 0-based row of the 申請一覧 header: a title row and a blank row stand above it.
-pub const APP_HEADER_ROW: u32 = 2;
+pub(crate) const APP_HEADER_ROW: u32 = 2;
 
 /// Columns of 申請一覧 written as yen (補助対象経費, 交付決定額, 確定額).
-pub const APP_YEN: [usize; 3] = [11, 12, 13];
+pub(crate) const APP_YEN: [usize; 3] = [11, 12, 13];
 
-pub fn write(dir: &Path) -> Result<()> {
+pub(crate) fn write(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut wb = workbook()?;
     let f = Formats::new();
@@ -92,7 +92,7 @@ pub fn write(dir: &Path) -> Result<()> {
 }
 
 /// The cells of one application in [`APP_HEADERS`] order.
-pub fn app_cells(app: &App, co: &Company, date_fmt: DateFmt) -> Result<Vec<Cell>> {
+pub(crate) fn app_cells(app: &App, co: &Company, date_fmt: DateFmt) -> Result<Vec<Cell>> {
     let corp = match co.corp {
         Corp::None => Cell::Blank,
         Corp::Base(b) => Cell::Text(corporate_number(b)?),

@@ -8,7 +8,7 @@ use crate::data::{
     TAISHOKU,
 };
 
-pub const ASSET_HEADERS: [&str; 10] = [
+pub(crate) const ASSET_HEADERS: [&str; 10] = [
     "申請番号",
     "財産番号",
     "財産名",
@@ -23,7 +23,7 @@ pub const ASSET_HEADERS: [&str; 10] = [
 
 /// One row of 取得財産 (dates ISO; empty = blank) and its expected 財産処分制限 row.
 #[derive(Debug, Clone)]
-pub struct AssetRow {
+pub(crate) struct AssetRow {
     pub app: &'static str,
     pub id: &'static str,
     pub name: &'static str,
@@ -84,7 +84,7 @@ const METAL: &str = "金属製品製造業用設備／その他の設備";
 
 /// Rows of 取得財産 in sheet order: the first is on Excel row 2 (header on row 1).
 #[rustfmt::skip]
-pub const ASSETS: [AssetRow; 14] = [
+pub(crate) const ASSETS: [AssetRow; 14] = [
     r("H16-001", "Z-0001", "排水処理設備", SEWER, None, 45_000_000, ["2005-03-15", "2023-06-30", "廃棄", ""],
         (Some(15), "2005-03-15", "2020-03-14", "制限期間満了", None, "exact 15年; 処分は期間満了後")),
     r("R3-001", "Z-0002", "ファイバーレーザー加工機", METAL, None, 9_000_000, ["2022-01-31", "", "", ""],
@@ -115,7 +115,7 @@ pub const ASSETS: [AssetRow; 14] = [
         (None, "", "", "入力エラー", None, "耐用年数区分「器具」が複数の年数の行に当たる")),
 ];
 
-pub const REPORT_HEADERS: [&str; 5] = [
+pub(crate) const REPORT_HEADERS: [&str; 5] = [
     "申請番号",
     "報告年度",
     "受付日",
@@ -125,7 +125,7 @@ pub const REPORT_HEADERS: [&str; 5] = [
 
 /// employment_reports.csv rows: 申請番号, 報告年度, 受付日, women, disabled.
 /// The header is line 1, so the first row is CSV row 2.
-pub const REPORTS: [[&str; 5]; 5] = [
+pub(crate) const REPORTS: [[&str; 5]; 5] = [
     ["R4-201", "令和5年度", "2023/04/20", "2", "0"],
     ["R4-202", "令和5年度", "2023/05/01", "1", "1"],
     ["R4-203", "令和5年度", "2023/05/15", "0", "1"],
@@ -135,7 +135,7 @@ pub const REPORTS: [[&str; 5]; 5] = [
 
 /// Expected 雇用状況報告 rows at as-of 2024-04-25:
 /// 申請番号, 報告年度, 提出期限, 受付日, 状況.
-pub const REPORT_STATUS: [[&str; 5]; 11] = [
+pub(crate) const REPORT_STATUS: [[&str; 5]; 11] = [
     ["R4-201", "2023", "2023-05-01", "2023-04-20", "提出済"],
     ["R4-201", "2024", "2024-04-30", "2024-04-10", "提出済"],
     ["R4-202", "2023", "2023-05-01", "2023-05-01", "提出済"],
@@ -149,10 +149,10 @@ pub const REPORT_STATUS: [[&str; 5]; 11] = [
     ["R5-203", "2024", "2024-04-30", "", "期限前"],
 ];
 
-pub const BUDGET_HEADERS: [&str; 3] = ["年度", "制度", "予算額"];
+pub(crate) const BUDGET_HEADERS: [&str; 3] = ["年度", "制度", "予算額"];
 
 /// 予算額 per program, the same for FY2022, FY2023 and FY2024.
-pub const BUDGETS: [(&str, i64); 14] = [
+pub(crate) const BUDGETS: [(&str, i64); 14] = [
     (KYO, 30_000_000),
     (JUCHU, 2_000_000),
     (DIV, 5_000_000),
@@ -170,4 +170,4 @@ pub const BUDGETS: [(&str, i64); 14] = [
 ];
 
 /// 令和X年度 labels of the budget years.
-pub const BUDGET_FYS: [&str; 3] = ["令和4年度", "令和5年度", "令和6年度"];
+pub(crate) const BUDGET_FYS: [&str; 3] = ["令和4年度", "令和5年度", "令和6年度"];

@@ -99,7 +99,7 @@ const MESSY_HEADERS: [&str; 20] = [
 /// Built-in Japanese date formats calamine does not see as dates.
 const BUILTIN: [(&str, u8); 3] = [("申請日", 31), ("交付決定日", 57), ("事業完了日", 58)];
 
-pub fn write(dir: &Path) -> Result<()> {
+pub(crate) fn write(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir)?;
     std::fs::write(dir.join("clean.xlsx"), clean_xlsx()?)?;
     write_messy(&dir.join("messy.xlsx"))?;
@@ -113,7 +113,7 @@ fn company(app: &App) -> Result<&'static Company> {
 }
 
 /// clean.xlsx as bytes (broken/truncated.xlsx is its first half).
-pub fn clean_xlsx() -> Result<Vec<u8>> {
+pub(crate) fn clean_xlsx() -> Result<Vec<u8>> {
     let mut wb = workbook()?;
     let f = Formats::new();
     let ws = wb.add_worksheet().set_name("申請一覧")?;
@@ -132,7 +132,7 @@ pub fn clean_xlsx() -> Result<Vec<u8>> {
 }
 
 /// The first twin record, for broken/sparse.xlsx.
-pub fn first_record_cells() -> Result<Vec<Cell>> {
+pub(crate) fn first_record_cells() -> Result<Vec<Cell>> {
     let recs = records();
     let app = recs.first().ok_or_else(|| anyhow!("no twin records"))?;
     app_cells(app, company(app)?, DateFmt::Iso)
@@ -187,7 +187,7 @@ fn wide(s: &str) -> String {
         .collect()
 }
 
-pub const TWIN_REPORT_HEADERS: [&str; 5] = crate::ledger::REPORT_HEADERS;
+pub(crate) const TWIN_REPORT_HEADERS: [&str; 5] = crate::ledger::REPORT_HEADERS;
 
 fn write_reports(dir: &Path) -> Result<()> {
     let clean: Vec<[&str; 5]> = vec![

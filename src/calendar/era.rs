@@ -10,7 +10,7 @@ use super::FiscalYear;
 /// One era: its name, the letter used in abbreviations (`R4.5.20`) and the
 /// first and last days it was in force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Era {
+pub(crate) struct Era {
     /// 元号 as written (令和).
     pub name: &'static str,
     /// The abbreviation letter (R for 令和, H for 平成, …).
@@ -23,23 +23,23 @@ pub struct Era {
 
 impl Era {
     /// The era is in force on `d`.
-    pub fn contains(&self, d: NaiveDate) -> bool {
+    pub(crate) fn contains(&self, d: NaiveDate) -> bool {
         d >= self.start && self.end.is_none_or(|end| d <= end)
     }
 
     /// The calendar year that is year `n` of this era (令和1 = 2019).
-    pub fn gregorian_year(&self, era_year: i32) -> Option<i32> {
+    pub(crate) fn gregorian_year(&self, era_year: i32) -> Option<i32> {
         self.start.year().checked_add(era_year)?.checked_sub(1)
     }
 
     /// Whether the era still ran at some point in Gregorian year `y`.
-    pub fn has_year(&self, y: i32) -> bool {
+    pub(crate) fn has_year(&self, y: i32) -> bool {
         y >= self.start.year() && self.end.is_none_or(|end| y <= end.year())
     }
 
     /// The reason for a date or year outside the era, e.g.
     /// 平成の範囲外の日付です（平成は1989年1月8日から2019年4月30日まで）.
-    pub fn out_of_range(&self, what: &str) -> String {
+    pub(crate) fn out_of_range(&self, what: &str) -> String {
         let day = |d: NaiveDate| d.format("%Y年%-m月%-d日").to_string();
         let span = match self.end {
             Some(end) => format!("{}から{}まで", day(self.start), day(end)),
@@ -67,7 +67,7 @@ const fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
 /// era was proclaimed retroactively to the start of that year; dates before the
 /// 1873 switch to the solar calendar are thus rendered with Gregorian months
 /// and days, which is the usual modern convention.
-pub const ERAS: [Era; 5] = [
+pub(crate) const ERAS: [Era; 5] = [
     Era {
         name: "明治",
         letter: 'M',
@@ -101,12 +101,12 @@ pub const ERAS: [Era; 5] = [
 ];
 
 /// The era in force on `d`; `None` before 明治.
-pub fn era_at(d: NaiveDate) -> Option<&'static Era> {
+pub(crate) fn era_at(d: NaiveDate) -> Option<&'static Era> {
     ERAS.iter().find(|era| era.contains(d))
 }
 
 /// The era's name and the year within it (1 for 元年); `None` before 明治.
-pub fn era_of(d: NaiveDate) -> Option<(&'static str, i32)> {
+pub(crate) fn era_of(d: NaiveDate) -> Option<(&'static str, i32)> {
     let era = era_at(d)?;
     Some((era.name, d.year() - era.start.year() + 1))
 }
@@ -123,7 +123,7 @@ fn era_year_text(year: i32) -> String {
 /// A date in 和暦 as 令和X年M月D日 (元年 for the first year of an era).
 ///
 /// Dates before 明治 have no era and are written in the Western calendar.
-pub fn wareki(d: NaiveDate) -> String {
+pub(crate) fn wareki(d: NaiveDate) -> String {
     match era_of(d) {
         Some((name, year)) => format!(
             "{name}{}年{}月{}日",
@@ -140,7 +140,7 @@ pub fn wareki(d: NaiveDate) -> String {
 /// A fiscal year takes the newest era that began in or before its starting
 /// calendar year: FY2019 began under 平成 but is 令和元年度, FY1988 ended under
 /// 平成 but is 昭和63年度, as the city and the state write them.
-pub fn fy_label(fy: FiscalYear) -> String {
+pub(crate) fn fy_label(fy: FiscalYear) -> String {
     match ERAS.iter().rev().find(|era| era.start.year() <= fy) {
         Some(era) => format!(
             "{}{}年度",

@@ -13,7 +13,7 @@ const LAST_YEAR: i32 = 2099;
 
 /// The name of the national holiday on `d`: a 国民の祝日 (as the Cabinet Office
 /// names it), 振替休日 or 国民の休日; `None` on an ordinary day.
-pub fn national_holiday_name(d: NaiveDate) -> Option<&'static str> {
+pub(crate) fn national_holiday_name(d: NaiveDate) -> Option<&'static str> {
     if let Some(name) = shukujitsu(d) {
         return Some(name);
     }
@@ -27,7 +27,7 @@ pub fn national_holiday_name(d: NaiveDate) -> Option<&'static str> {
 }
 
 /// `d` is a 国民の祝日, 振替休日 or 国民の休日.
-pub fn is_national_holiday(d: NaiveDate) -> bool {
+pub(crate) fn is_national_holiday(d: NaiveDate) -> bool {
     national_holiday_name(d).is_some()
 }
 

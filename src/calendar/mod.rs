@@ -6,13 +6,13 @@ mod holidays;
 use chrono::{Datelike, NaiveDate, Weekday};
 
 /// A fiscal year (年度), named by the calendar year in which it starts (April 1).
-pub type FiscalYear = i32;
+pub(crate) type FiscalYear = i32;
 
-pub use era::{ERAS, Era, era_at, era_of, fy_label, wareki};
-pub use holidays::{is_national_holiday, national_holiday_name};
+pub(crate) use era::{ERAS, Era, era_of, fy_label, wareki};
+pub(crate) use holidays::is_national_holiday;
 
 /// The fiscal year (April–March) a date falls in, named by its starting year.
-pub fn fiscal_year(d: NaiveDate) -> FiscalYear {
+pub(crate) fn fiscal_year(d: NaiveDate) -> FiscalYear {
     if d.month() >= 4 {
         d.year()
     } else {
@@ -21,23 +21,18 @@ pub fn fiscal_year(d: NaiveDate) -> FiscalYear {
 }
 
 /// April 1, the first day of the fiscal year; `None` beyond chrono's range.
-pub fn fy_start(fy: FiscalYear) -> Option<NaiveDate> {
+pub(crate) fn fy_start(fy: FiscalYear) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(fy, 4, 1)
-}
-
-/// March 31 of the next calendar year, the last day of the fiscal year.
-pub fn fy_end(fy: FiscalYear) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(fy.checked_add(1)?, 3, 31)
 }
 
 /// December 29 – January 3, when the city's offices close for the new year
 /// (the city's 休日条例 under 地方自治法 第4条の2 第1項).
-pub fn is_year_end_closure(d: NaiveDate) -> bool {
+pub(crate) fn is_year_end_closure(d: NaiveDate) -> bool {
     matches!((d.month(), d.day()), (12, 29..=31) | (1, 1..=3))
 }
 
 /// The city is closed: weekend, national holiday, or December 29 – January 3.
-pub fn is_closed_day(d: NaiveDate) -> bool {
+pub(crate) fn is_closed_day(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
         || is_year_end_closure(d)
         || is_national_holiday(d)
@@ -49,7 +44,7 @@ pub fn is_closed_day(d: NaiveDate) -> bool {
 /// only periods set by a 法律 or 命令 (a 休日条例 extends it to the city's 条例 and 規則),
 /// and the 要綱's deadlines ("4月に", "30日後の日") are neither (programs.md, "Deadlines
 /// that fall on a closed day"). Each duty names this shift as its setting and `basis`.
-pub fn next_open_day(d: NaiveDate) -> NaiveDate {
+pub(crate) fn next_open_day(d: NaiveDate) -> NaiveDate {
     let mut day = d;
     while is_closed_day(day) {
         match day.succ_opt() {
@@ -63,7 +58,7 @@ pub fn next_open_day(d: NaiveDate) -> NaiveDate {
 
 /// `d` itself when the city is open that day, else the open day before it (a due-date
 /// shift some duties may use instead of [`next_open_day`]).
-pub fn previous_open_day(d: NaiveDate) -> NaiveDate {
+pub(crate) fn previous_open_day(d: NaiveDate) -> NaiveDate {
     let mut day = d;
     while is_closed_day(day) {
         match day.pred_opt() {
@@ -109,8 +104,6 @@ mod tests {
             assert_eq!(fiscal_year(d), want, "{d}");
         }
         assert_eq!(fy_start(2022), Some(date(2022, 4, 1)));
-        assert_eq!(fy_end(2022), Some(date(2023, 3, 31)));
-        assert_eq!(fy_end(i32::MAX), None);
         assert_eq!(fy_start(i32::MAX), None);
     }
 

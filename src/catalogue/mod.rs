@@ -9,18 +9,17 @@
 use std::path::Path;
 
 mod conditions;
-pub mod error;
+pub(crate) mod error;
 mod names;
 mod program;
-pub mod rate;
+pub(crate) mod rate;
 mod schema;
-pub mod useful_life;
+pub(crate) mod useful_life;
 
 use crate::model::{ProgramId, RefundMethod, ReportingDuty};
-pub use conditions::*;
-pub use error::CatalogueError;
-pub use names::key as name_key;
-pub use program::*;
+pub(crate) use conditions::*;
+pub(crate) use error::CatalogueError;
+pub(crate) use program::*;
 
 /// The catalogue that ships with hojokin.
 const BUILTIN_TEXT: &str = include_str!("../../catalogue/programs.toml");

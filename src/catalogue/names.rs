@@ -9,7 +9,7 @@
 use unicode_normalization::UnicodeNormalization;
 
 /// The key a name is compared by.
-pub fn key(s: &str) -> String {
+pub(crate) fn key(s: &str) -> String {
     let trimmed = s.trim();
     if unicode_normalization::is_nfkc_quick(trimmed.chars())
         == unicode_normalization::IsNormalized::Yes
@@ -47,7 +47,11 @@ impl NameSet {
 
 /// The first of `items` whose names match `wanted`: the one matcher for
 /// programs, courses and rule sets' courses.
-pub fn find<'a, T>(items: &'a [T], wanted: &str, names: impl Fn(&T) -> &NameSet) -> Option<&'a T> {
+pub(super) fn find<'a, T>(
+    items: &'a [T],
+    wanted: &str,
+    names: impl Fn(&T) -> &NameSet,
+) -> Option<&'a T> {
     let wanted = key(wanted);
     items.iter().find(|i| names(i).matches_key(&wanted))
 }

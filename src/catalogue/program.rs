@@ -4,9 +4,9 @@
 
 use super::names::{NameSet, find};
 use super::rate::Rate;
+use crate::calendar::FiscalYear;
 use crate::calendar::fy_label;
 use crate::model::{DueShift, RefundMethod, ReportingDuty, Yen};
-use crate::calendar::FiscalYear;
 use crate::text::SharedStr;
 
 /// One 制度 with its courses (区分), rule sets and checks.

@@ -57,7 +57,7 @@ const SHOWN_CANDIDATES: usize = 3;
 
 /// One row of the useful-life table.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UsefulLifeRow {
+pub(crate) struct UsefulLifeRow {
     /// 別表第一, 別表第二 or 別表第三.
     pub table: String,
     /// 種類 (建物附属設備, 機械及び装置（16）, ソフトウエア …).
@@ -78,7 +78,7 @@ pub struct UsefulLifeRow {
 
 impl UsefulLifeRow {
     /// The row as staff read it: 種類／構造又は用途／細目, empty levels left out.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         [&self.category, &self.structure_or_use, &self.detail]
             .into_iter()
             .filter(|s| !s.is_empty())
@@ -91,7 +91,7 @@ impl UsefulLifeRow {
 /// A row of the compiled-in table that does not parse (a build-time data bug).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("useful_life.csv line {line}: {reason}")]
-pub struct TableError {
+pub(crate) struct TableError {
     pub line: u64,
     pub reason: String,
 }
@@ -108,7 +108,7 @@ struct RawRow {
 }
 
 /// Parses a useful-life CSV (header `table,category,structure_or_use,detail,years,source,note`).
-pub fn parse(csv_text: &str) -> Result<Vec<UsefulLifeRow>, TableError> {
+pub(crate) fn parse(csv_text: &str) -> Result<Vec<UsefulLifeRow>, TableError> {
     let mut reader = csv::ReaderBuilder::new().from_reader(csv_text.as_bytes());
     let header = reader.headers().map_err(|e| TableError {
         line: 1,
@@ -173,7 +173,7 @@ static TABLE: LazyLock<Indexed> = LazyLock::new(|| {
 });
 
 /// The compiled-in table, parsed on first use.
-pub fn table() -> &'static [UsefulLifeRow] {
+pub(crate) fn table() -> &'static [UsefulLifeRow] {
     &TABLE.rows
 }
 
@@ -207,7 +207,7 @@ impl Indexed {
 }
 
 /// The form in which texts are compared (see the module documentation).
-pub fn normalize(s: &str) -> String {
+pub(crate) fn normalize(s: &str) -> String {
     s.nfkc()
         .filter(|c| !c.is_whitespace() && !SEPARATORS.contains(c))
         .map(full_size_kana)
@@ -242,22 +242,12 @@ fn full_size_kana(c: char) -> char {
 
 /// What a 耐用年数区分 text resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resolution {
+pub(crate) enum Resolution {
     /// One row, or several that all carry the same years (the first stands for them).
     One(&'static UsefulLifeRow),
     /// Rows with different years, in table order.
     Ambiguous(Vec<&'static UsefulLifeRow>),
     Unknown,
-}
-
-impl Resolution {
-    /// The years when the text resolved.
-    pub fn years(&self) -> Option<u32> {
-        match self {
-            Resolution::One(row) => Some(row.years),
-            _ => None,
-        }
-    }
 }
 
 /// Distinct texts remembered per thread. An export holds a handful of distinct
@@ -271,7 +261,7 @@ thread_local! {
 }
 
 /// Resolves a 耐用年数区分 text against the compiled-in table.
-pub fn resolve(text: &str) -> Resolution {
+pub(crate) fn resolve(text: &str) -> Resolution {
     if let Some(hit) = RESOLVED.with(|c| c.borrow().get(text).cloned()) {
         return hit;
     }
@@ -338,7 +328,7 @@ fn decide(rows: Vec<&'static UsefulLifeRow>) -> Resolution {
 }
 
 /// The 入力エラー reason when `text` did not resolve to one number of years; None when it did.
-pub fn unresolved_reason(r: &Resolution, text: &str) -> Option<String> {
+pub(crate) fn unresolved_reason(r: &Resolution, text: &str) -> Option<String> {
     match r {
         Resolution::One(_) => None,
         Resolution::Unknown if normalize(text).is_empty() => Some(

@@ -15,7 +15,7 @@ const SHIPPED: &str = "catalogue/programs.toml";
 
 /// Runs the cases: one stderr line per failing case and a closing count, or a stdout line
 /// when all pass. Nothing is printed here; `main` prints what this returns.
-pub fn run(catalogue: Option<&Path>) -> Result<Finished, CliError> {
+pub(super) fn run(catalogue: Option<&Path>) -> Result<Finished, CliError> {
     let path: PathBuf = catalogue.map_or_else(|| PathBuf::from(SHIPPED), Path::to_path_buf);
     let Outcome { cases, failures } = check(&path).map_err(CliError::from_error)?;
     if failures.is_empty() {
@@ -38,13 +38,13 @@ pub fn run(catalogue: Option<&Path>) -> Result<Finished, CliError> {
 
 /// What running the cases found.
 #[derive(Debug)]
-pub struct Outcome {
+pub(super) struct Outcome {
     pub cases: usize,
     pub failures: Vec<cases::Failure>,
 }
 
 /// Loads the catalogue and its cases and runs them; Err is a sentence saying why nothing ran.
-pub fn check(path: &Path) -> Result<Outcome, String> {
+pub(super) fn check(path: &Path) -> Result<Outcome, String> {
     let catalogue = Catalogue::load(path).map_err(|e| e.to_string())?;
     let files = cases::load_dir(&cases::dir_for(path))?;
     Ok(Outcome {

@@ -201,7 +201,7 @@ pub enum StateAction {
 }
 
 /// `state/hojokin.db` beside the jobs folder.
-pub fn default_db(jobs_dir: &Path) -> PathBuf {
+pub(crate) fn default_db(jobs_dir: &Path) -> PathBuf {
     let parent = jobs_dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -210,7 +210,7 @@ pub fn default_db(jobs_dir: &Path) -> PathBuf {
 }
 
 /// Today in Asia/Tokyo: the default business date.
-pub fn today_tokyo() -> NaiveDate {
+pub(crate) fn today_tokyo() -> NaiveDate {
     pipeline::now_tokyo().date_naive()
 }
 

@@ -12,7 +12,7 @@ use crate::state::State;
 use crate::state::outbox::{OutboxKey, OutboxStatus};
 
 /// Lists every outbox row that is not `sent`; exit 0.
-pub fn list(db: &Path) -> Result<Finished, CliError> {
+pub(super) fn list(db: &Path) -> Result<Finished, CliError> {
     if !db.exists() {
         let mut done = Finished::new(Exit::Done);
         done.stderr.push(format!(
@@ -73,7 +73,7 @@ pub fn list(db: &Path) -> Result<Finished, CliError> {
 }
 
 /// Marks an `uncertain` mail delivered, or queues it to be sent again.
-pub fn resolve(
+pub(super) fn resolve(
     db: &Path,
     application_id: &str,
     report_fy: i32,

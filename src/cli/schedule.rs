@@ -16,7 +16,7 @@ use crate::state::lock::LockOptions;
 
 /// `hojokin schedule`: runs until SIGINT/SIGTERM, then exits 0 once the
 /// running jobs have finished; 2 when it cannot start.
-pub fn serve(jobs_dir: &Path, db: PathBuf) -> Finished {
+pub(super) fn serve(jobs_dir: &Path, db: PathBuf) -> Finished {
     // Loaded before the runtime exists: reading files is blocking work.
     let jobs = match load_jobs(jobs_dir) {
         Ok(j) => j,
@@ -67,7 +67,7 @@ pub fn serve(jobs_dir: &Path, db: PathBuf) -> Finished {
 
 /// `hojokin jobs`: the table on stdout; 1 when a job file is invalid (its
 /// error on stderr), 2 when the folder or the state file cannot be read.
-pub fn list(jobs_dir: &Path, db: &Path) -> Result<Finished, CliError> {
+pub(super) fn list(jobs_dir: &Path, db: &Path) -> Result<Finished, CliError> {
     let folder = load_jobs(jobs_dir).map_err(CliError::from_error)?;
     // Listing must not create a state file where none is.
     let state = if db.exists() {

@@ -15,7 +15,7 @@ fn open(db: &Path) -> Result<State, CliError> {
 }
 
 /// Writes a consistent copy of `db` to `dest`; says where and how big.
-pub fn backup(db: &Path, dest: &Path) -> Result<Finished, CliError> {
+pub(super) fn backup(db: &Path, dest: &Path) -> Result<Finished, CliError> {
     if !db.exists() {
         return Err(CliError(format!(
             "エラー: 状態ファイル {} がありません。--db で状態ファイルを指定してください。",
@@ -38,7 +38,7 @@ pub fn backup(db: &Path, dest: &Path) -> Result<Finished, CliError> {
 
 /// Puts the log's marks into the outbox and the outbox's sends into the
 /// log, then says what it did and that the two now agree.
-pub fn reconcile(db: &Path) -> Result<Finished, CliError> {
+pub(super) fn reconcile(db: &Path) -> Result<Finished, CliError> {
     let state = open(db)?;
     let now = crate::clock::Stamp::at(crate::pipeline::now_tokyo());
     let before = state

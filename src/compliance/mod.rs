@@ -4,6 +4,6 @@
 //! - [`restriction`]: the restriction period of subsidised assets, early
 //!   disposals and the refund estimate (要綱 第12条4号, 第16条).
 
-pub mod reports;
-pub mod restriction;
-pub mod stages;
+pub(crate) mod reports;
+pub(crate) mod restriction;
+pub(crate) mod stages;

@@ -14,9 +14,12 @@ use foldhash::{HashMap, HashMapExt};
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::calendar::{fy_label, wareki};
-use crate::model::{Application, DueShift, EmploymentReport, Finding, FindingKind, Form, RejectedReport, ReportingDuty};
 use crate::calendar::FiscalYear;
+use crate::calendar::{fy_label, wareki};
+use crate::model::{
+    Application, DueShift, EmploymentReport, Finding, FindingKind, Form, RejectedReport,
+    ReportingDuty,
+};
 use crate::text::SharedStr;
 
 /// 状況 of one required report.
@@ -270,7 +273,7 @@ impl DutyTexts {
 
 /// One row per required report whose due month has begun by `as_of`, sorted by
 /// due date, then 申請番号 (then report name and FY, so the order is total).
-pub fn ledger(
+pub(crate) fn ledger(
     apps: &[Application],
     received: &[EmploymentReport],
     duties: &[ReportingDuty],
@@ -376,7 +379,7 @@ fn due_row(
 /// [`ReportState::RecordedWithError`]. A rejected row whose readable 受付日
 /// is after `as_of` is ignored, as a received report would be. Returns one
 /// 要確認 row per held report, naming the rejected row to fix.
-pub fn hold_rejected(
+pub(crate) fn hold_rejected(
     ledger: &mut [ReportDue],
     rejected: &[RejectedReport],
     as_of: NaiveDate,
@@ -428,7 +431,7 @@ pub fn hold_rejected(
 /// an unknown 申請番号, an application that owes no report (not granted, or a
 /// program without a reporting duty), or a 報告年度 the grant does not owe.
 /// Sorted by 申請番号, 報告年度 and 受付日.
-pub fn stray_reports(
+pub(crate) fn stray_reports(
     apps: &[Application],
     received: &[EmploymentReport],
     duties: &[ReportingDuty],

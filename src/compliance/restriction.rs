@@ -88,7 +88,7 @@ pub struct AssetRestriction {
 
 /// How an application's assets are restricted, from its program's catalogue entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Policy<'a> {
+pub(crate) struct Policy<'a> {
     pub method: RefundMethod,
     /// Where the restriction is written, quoted on each 期間内処分 row.
     pub source: &'a str,
@@ -107,7 +107,7 @@ fn month_anniversary(start: NaiveDate, months: u64) -> Option<NaiveDate> {
 /// The last day of the restriction: the N-year anniversary of 取得日, counted from the day after
 /// (see the module docs). Zero years give the day before acquisition, an empty period. Years
 /// beyond the calendar's range give [`NaiveDate::MAX`]: a restriction that never ends.
-pub fn period_end(acquired: NaiveDate, years: u32) -> NaiveDate {
+pub(crate) fn period_end(acquired: NaiveDate, years: u32) -> NaiveDate {
     if years == 0 {
         return acquired.pred_opt().unwrap_or(acquired);
     }
@@ -121,7 +121,7 @@ pub fn period_end(acquired: NaiveDate, years: u32) -> NaiveDate {
 /// Months elapsed from acquisition to disposal, a started month counted as elapsed. Months
 /// run from the 起算日 (the day after 取得日) as the period does; a disposal on 取得日 itself
 /// has used 1 month. A disposal before acquisition (a data error) has used none.
-pub fn elapsed_months(acquired: NaiveDate, disposed: NaiveDate) -> u32 {
+pub(crate) fn elapsed_months(acquired: NaiveDate, disposed: NaiveDate) -> u32 {
     if disposed < acquired {
         return 0;
     }
@@ -140,7 +140,7 @@ pub fn elapsed_months(acquired: NaiveDate, disposed: NaiveDate) -> u32 {
 /// 返還額（目安） for a disposal inside the period. ProRata: `share × (N×12 − elapsed) ÷ (N×12)`,
 /// truncated to whole yen (0 once all months are used); Full: the whole share. The caller
 /// decides the disposal is early; this only does the arithmetic.
-pub fn refund(
+pub(crate) fn refund(
     share: Yen,
     years: u32,
     acquired: NaiveDate,
@@ -163,7 +163,7 @@ pub fn refund(
 /// as 0), each truncated to whole yen. The yen lost to truncation (fewer than the number of
 /// assets) are left unallocated, so the estimates never add up to more than the grant. With
 /// no cost at all there is nothing to split by, and every share is 0.
-pub fn shares(assets: &[&Asset], grant: Yen) -> Vec<Yen> {
+pub(crate) fn shares(assets: &[&Asset], grant: Yen) -> Vec<Yen> {
     let costs: Vec<i128> = assets.iter().map(|a| i128::from(a.cost.max(0))).collect();
     let total: i128 = costs.iter().sum();
     costs
@@ -334,7 +334,7 @@ const APPROVED_NOTE: &str = "承認済の処分に返還を求めない扱いは
 /// conflict between an explicit 法定耐用年数 and the table, and each asset whose period
 /// cannot be dated (no years or no 取得日; its input error says why). Rows and findings follow
 /// asset order. An asset whose application is unknown is treated as restricted.
-pub fn evaluate<'p>(
+pub(crate) fn evaluate<'p>(
     apps: &[Application],
     by_id: &AppIndex,
     assets: &[Asset],

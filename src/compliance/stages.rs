@@ -26,20 +26,20 @@
 
 use chrono::{Days, NaiveDate};
 
+use crate::calendar::FiscalYear;
 use crate::calendar::{fy_start, is_closed_day};
 use crate::compliance::reports::ReportState;
 use crate::model::Stage;
-use crate::calendar::FiscalYear;
 
 /// The days (both ends included) a stage is sent in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Window {
+pub(crate) struct Window {
     pub first: NaiveDate,
     pub last: NaiveDate,
 }
 
 impl Window {
-    pub fn contains(&self, d: NaiveDate) -> bool {
+    pub(crate) fn contains(&self, d: NaiveDate) -> bool {
         self.first <= d && d <= self.last
     }
 }
@@ -61,7 +61,12 @@ fn nth_open_day_after(d: NaiveDate, n: u32) -> Option<NaiveDate> {
 /// 督促 waits `grace` open days; `None` when it is empty (a deadline so
 /// early or late, or a grace so long, that the stage has no day) or out of
 /// the calendar's range.
-pub fn window(stage: Stage, report_fy: FiscalYear, due: NaiveDate, grace: u32) -> Option<Window> {
+pub(crate) fn window(
+    stage: Stage,
+    report_fy: FiscalYear,
+    due: NaiveDate,
+    grace: u32,
+) -> Option<Window> {
     let (first, last) = match stage {
         Stage::Annai => (fy_start(report_fy)?, due.checked_sub_days(Days::new(8))?),
         Stage::Saisoku => (due.checked_sub_days(Days::new(7))?, due),
@@ -75,7 +80,7 @@ pub fn window(stage: Stage, report_fy: FiscalYear, due: NaiveDate, grace: u32) -
 }
 
 /// The one stage whose window holds `as_of`, if any.
-pub fn stage_on(
+pub(crate) fn stage_on(
     report_fy: FiscalYear,
     due: NaiveDate,
     grace: u32,
@@ -87,7 +92,7 @@ pub fn stage_on(
 }
 
 /// Only reports not yet received get reminders.
-pub fn wants_reminder(state: ReportState) -> bool {
+pub(crate) fn wants_reminder(state: ReportState) -> bool {
     matches!(state, ReportState::Missing | ReportState::NotYetDue)
 }
 

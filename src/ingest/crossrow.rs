@@ -18,7 +18,7 @@ use crate::model::Dataset;
 
 /// Where each accepted row's header stands, so an error can point at a cell.
 #[derive(Debug, Clone, Default)]
-pub struct Headers {
+pub(crate) struct Headers {
     /// (file, sheet) → header map.
     pub by_sheet: HashMap<(String, String), HeaderMap>,
 }
@@ -49,7 +49,7 @@ impl Headers {
 /// not unknown). One map of borrowed ids, sized once: the rows of a
 /// repeated id are gathered only for the few ids that repeat (a `Vec` per
 /// application was a million allocations at a full sheet).
-pub fn unique_applications(
+pub(crate) fn unique_applications(
     mut apps: Vec<Application>,
     headers: &Headers,
     errors: &mut Vec<InputError>,
@@ -112,7 +112,7 @@ fn unknown_application(id: &str, excluded: &HashSet<String>) -> String {
 
 /// Assets: the application must exist, 財産番号 must be unique, and a blank
 /// 取得日 takes the application's 事業完了日.
-pub fn link_assets(
+pub(crate) fn link_assets(
     assets: Vec<Asset>,
     apps: &[Application],
     by_id: &AppIndex,
@@ -173,7 +173,7 @@ pub fn link_assets(
 }
 
 /// Employment reports must name an application.
-pub fn link_reports(
+pub(crate) fn link_reports(
     reports: Vec<EmploymentReport>,
     apps: &[Application],
     by_id: &AppIndex,
@@ -200,7 +200,7 @@ pub fn link_reports(
 
 /// One budget per FY and program: duplicates are all rejected rather than
 /// one silently winning.
-pub fn unique_budgets(
+pub(crate) fn unique_budgets(
     budgets: Vec<Budget>,
     headers: &Headers,
     errors: &mut Vec<InputError>,
@@ -230,7 +230,7 @@ pub fn unique_budgets(
 }
 
 /// The canonical column names of a dataset, for messages.
-pub fn required_names(dataset: Dataset) -> String {
+pub(crate) fn required_names(dataset: Dataset) -> String {
     super::columns::of(dataset)
         .iter()
         .filter(|c| c.required)

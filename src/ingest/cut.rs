@@ -9,7 +9,7 @@ use super::source::decode_csv;
 
 /// Where a CSV stops short.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CutLine {
+pub(crate) struct CutLine {
     /// 1-based line of the cut record.
     pub line: usize,
     pub fields: usize,
@@ -21,7 +21,7 @@ const HEADER_SCAN: usize = 50;
 
 /// `Some` when `path` is a CSV whose last line is cut. Only a file without a
 /// final line end is read whole, so a normal export costs one byte's read.
-pub fn csv_cut(path: &Path) -> Option<CutLine> {
+pub(crate) fn csv_cut(path: &Path) -> Option<CutLine> {
     let is_csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));

@@ -70,7 +70,7 @@ fn fit(dataset: Dataset, row: &Row, aliases: &BTreeMap<String, Vec<String>>) -> 
 
 /// Diagnoses `sheet` of `book` as `dataset` (or, when `None`, as whichever
 /// dataset its rows come closest to). `None` when a row does match.
-pub fn diagnose(
+pub(crate) fn diagnose(
     book: &mut Book,
     sheet: &str,
     dataset: Option<Dataset>,

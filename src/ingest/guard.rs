@@ -11,8 +11,8 @@
 //! The limits are far above any real export: see each constant.
 
 mod ods;
-pub mod xls;
-pub mod xml;
+pub(crate) mod xls;
+pub(crate) mod xml;
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
@@ -25,9 +25,9 @@ use xml::{Refusal, Token};
 /// Cells an .xls or .ods may lay out when opened (those readers hold every
 /// sheet as a dense grid at once; about 60 bytes a cell with its formula
 /// grid). 5 million cells is 250,000 rows of 20 columns.
-pub const MAX_LOADED_CELLS: u64 = 5_000_000;
+pub(crate) const MAX_LOADED_CELLS: u64 = 5_000_000;
 /// Uncompressed bytes of xl/sharedStrings.xml (held in memory whole).
-pub const MAX_SHARED_STRINGS_BYTES: u64 = 256 << 20;
+pub(crate) const MAX_SHARED_STRINGS_BYTES: u64 = 256 << 20;
 /// Slack on a shared-string count over the strings actually present: a
 /// writer that miscounts a little is harmless; only the reservation matters.
 const SHARED_STRINGS_SLACK: u64 = 100_000;
@@ -36,7 +36,7 @@ const SHARED_STRINGS_SLACK: u64 = 100_000;
 /// to be shown after the file name. A file that is neither a zip nor an
 /// OLE compound file, or whose container is broken, passes: calamine then
 /// reports it as unreadable by itself.
-pub fn preflight(path: &Path) -> Result<(), String> {
+pub(crate) fn preflight(path: &Path) -> Result<(), String> {
     let Ok(mut file) = File::open(path) else {
         return Ok(());
     };
@@ -66,7 +66,7 @@ pub fn preflight(path: &Path) -> Result<(), String> {
 /// Why: checked first, the largest sheet held the guard's end on one core
 /// while the other waited, and calamine's read of the shared strings only
 /// began after it (BENCHMARKS.md, "Where parallelism pays").
-pub fn preflight_then<T>(path: &Path, open: impl FnOnce() -> T) -> Result<T, String> {
+pub(crate) fn preflight_then<T>(path: &Path, open: impl FnOnce() -> T) -> Result<T, String> {
     let zip = File::open(path).ok().and_then(|mut f| {
         let mut head = [0u8; 2];
         let is_zip = f.read(&mut head).ok() == Some(2) && head == *b"PK";
@@ -231,7 +231,7 @@ fn part_reason(part: &str, r: &Refusal) -> String {
 /// The longest xlsb record accepted. calamine sizes its buffer to each
 /// record's declared length (up to 256 MB) before reading it; real records
 /// hold at most a cell's text (64 KB) or a rich string.
-pub const MAX_XLSB_RECORD: u64 = 16 << 20;
+pub(crate) const MAX_XLSB_RECORD: u64 = 16 << 20;
 
 /// An xlsb part's records: each declared length within [`MAX_XLSB_RECORD`].
 fn xlsb_records(entry: &mut dyn Read) -> Result<(), Refusal> {

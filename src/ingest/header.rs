@@ -15,11 +15,11 @@ use super::source::Row;
 use crate::model::Dataset;
 
 /// How many rows above the header an export may have before we give up.
-pub const MAX_ROWS_BEFORE_HEADER: u32 = 50;
+pub(crate) const MAX_ROWS_BEFORE_HEADER: u32 = 50;
 
 /// Where each column of a dataset stands in the sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeaderMap {
+pub(crate) struct HeaderMap {
     /// 0-based row index of the header row.
     pub row: u32,
     /// Canonical column name → 0-based column index.
@@ -28,7 +28,7 @@ pub struct HeaderMap {
 
 impl HeaderMap {
     /// Where `column` stands in the sheet, if the header has it.
-    pub fn col(&self, column: Column) -> Option<u32> {
+    pub(crate) fn col(&self, column: Column) -> Option<u32> {
         self.columns.get(column.name).map(|(_, c)| *c)
     }
 }
@@ -43,7 +43,7 @@ fn key(s: &str) -> String {
 /// Tries `row` as the header row of `dataset`. `extra` holds configured
 /// aliases (canonical name → more names). Returns the map and how many of
 /// the dataset's columns were found, or `None` when a required one is missing.
-pub fn match_header(
+pub(crate) fn match_header(
     dataset: Dataset,
     row: &Row,
     extra: &BTreeMap<String, Vec<String>>,
@@ -83,7 +83,7 @@ pub fn match_header(
 
 /// For `check`: which dataset this row is the header of, if any. When more
 /// than one fits, the one with the most matched columns wins.
-pub fn recognise(row: &Row) -> Option<(Dataset, HeaderMap)> {
+pub(crate) fn recognise(row: &Row) -> Option<(Dataset, HeaderMap)> {
     let none = BTreeMap::new();
     Dataset::ALL
         .iter()

@@ -7,18 +7,18 @@
 //! - [`rows`]: one row into one typed record.
 //! - [`crossrow`]: duplicates and references between datasets.
 
-pub mod columns;
-pub mod crossrow;
-pub mod cut;
-pub mod diagnose;
-pub mod guard;
-pub mod header;
-pub mod index;
+pub(crate) mod columns;
+pub(crate) mod crossrow;
+pub(crate) mod cut;
+pub(crate) mod diagnose;
+pub(crate) mod guard;
+pub(crate) mod header;
+pub(crate) mod index;
 pub mod parse;
-pub mod raw;
-pub mod rows;
+pub(crate) mod raw;
+pub(crate) mod rows;
 mod sheet_rows;
-pub mod source;
+pub(crate) mod source;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::ControlFlow;
@@ -33,7 +33,7 @@ use crate::text::SharedStr;
 use crossrow::Headers;
 use diagnose::HeaderDiagnosis;
 use header::{HeaderMap, MAX_ROWS_BEFORE_HEADER};
-pub use index::AppIndex;
+pub(crate) use index::AppIndex;
 use sheet_rows::read_rows;
 use source::{Book, Row, SourceError};
 

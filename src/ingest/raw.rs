@@ -5,11 +5,11 @@ use std::fmt;
 
 /// The most characters an Excel cell holds. A longer value cannot have come
 /// from a cell, so it is refused where it is data and cut where it is shown.
-pub const EXCEL_MAX_CHARS: usize = 32_767;
+pub(crate) const EXCEL_MAX_CHARS: usize = 32_767;
 
 /// `s` cut to at most `max` characters, the cut marked visibly with how many
 /// characters were left out (the mark is counted within `max`).
-pub fn clip(s: &str, max: usize) -> Cow<'_, str> {
+pub(crate) fn clip(s: &str, max: usize) -> Cow<'_, str> {
     // Bytes bound characters from above: most values return here at once.
     if s.len() <= max {
         return Cow::Borrowed(s);
@@ -109,7 +109,7 @@ impl fmt::Display for Raw {
 }
 
 /// The A1 reference of a 0-based (row, column).
-pub fn a1(row: u32, col: u32) -> String {
+pub(crate) fn a1(row: u32, col: u32) -> String {
     let mut letters = Vec::new();
     let mut n = u64::from(col) + 1;
     while n > 0 {

@@ -15,20 +15,23 @@ use super::parse;
 use super::raw::Raw;
 use super::raw::a1;
 use super::source::Row;
+use crate::calendar::FiscalYear;
 use crate::catalogue::useful_life::{self, Resolution};
 use crate::catalogue::{Catalogue, Program};
-use crate::model::{AppRecords, AppStatus, Application, Asset, Budget, EmploymentReport, InputError, ProgramId, Recorded, RejectedReport, RowOrigin, Yen};
-use crate::calendar::FiscalYear;
+use crate::model::{
+    AppRecords, AppStatus, Application, Asset, Budget, EmploymentReport, InputError, ProgramId,
+    Recorded, RejectedReport, RowOrigin, Yen,
+};
 use crate::text::SharedStr;
 
 /// How a warning's 内容 begins on 入力エラー, so staff tell it from a rejection.
-pub const WARNING: &str = "警告（除外なし）：";
+pub(crate) const WARNING: &str = "警告（除外なし）：";
 /// 影響 of a warning: the row is processed as read.
 const WARNING_EFFECT: &str = "この行は除外せず、読み取った値で処理しています";
 
 /// The sheet a row belongs to, for error references.
 #[derive(Debug, Clone, Copy)]
-pub struct SheetRef<'a> {
+pub(crate) struct SheetRef<'a> {
     pub file: &'a SharedStr,
     pub sheet: &'a SharedStr,
     pub header: &'a HeaderMap,
@@ -40,7 +43,7 @@ pub struct SheetRef<'a> {
 /// a sheet are normalised and matched once each rather than once per row.
 /// One memo serves one catalogue (it lives for one sheet's read).
 #[derive(Debug, Default)]
-pub struct ProgramMemo(RefCell<HashMap<String, Option<ProgramId>>>);
+pub(crate) struct ProgramMemo(RefCell<HashMap<String, Option<ProgramId>>>);
 
 /// Distinct 制度 texts remembered per sheet; the rest are looked up each time.
 const MEMO_PROGRAMS: usize = 1_024;
@@ -61,7 +64,7 @@ impl ProgramMemo {
 
 /// Reads the cells of one row by column name, collecting errors.
 #[derive(Debug)]
-pub struct Cells<'a> {
+pub(crate) struct Cells<'a> {
     at: SheetRef<'a>,
     row: &'a Row,
     pub errors: Vec<InputError>,
@@ -70,7 +73,7 @@ pub struct Cells<'a> {
 }
 
 impl<'a> Cells<'a> {
-    pub fn new(at: SheetRef<'a>, row: &'a Row) -> Self {
+    pub(crate) fn new(at: SheetRef<'a>, row: &'a Row) -> Self {
         let mut cells = Self {
             at,
             row,
@@ -88,7 +91,7 @@ impl<'a> Cells<'a> {
         cells
     }
 
-    pub fn origin(&self) -> RowOrigin {
+    pub(crate) fn origin(&self) -> RowOrigin {
         RowOrigin {
             file: self.at.file.clone(),
             sheet: self.at.sheet.clone(),
@@ -98,7 +101,7 @@ impl<'a> Cells<'a> {
 
     /// The A1 reference of a column in this row; the row's first cell when
     /// the sheet has no such column.
-    pub fn cell_ref(&self, column: Column) -> String {
+    pub(crate) fn cell_ref(&self, column: Column) -> String {
         let col = self.at.header.col(column).unwrap_or(0);
         a1(self.row.index, col)
     }
@@ -112,7 +115,7 @@ impl<'a> Cells<'a> {
     }
 
     /// Records an error on `column` of this row.
-    pub fn reject(&mut self, column: Column, reason: impl Into<String>) {
+    pub(crate) fn reject(&mut self, column: Column, reason: impl Into<String>) {
         let cell = self.cell_ref(column);
         if self
             .row
@@ -138,7 +141,7 @@ impl<'a> Cells<'a> {
     }
 
     /// Records a warning on `column` of this row: the value was read and the row is kept.
-    pub fn warn(&mut self, column: Column, reason: impl Into<String>) {
+    pub(crate) fn warn(&mut self, column: Column, reason: impl Into<String>) {
         let value = self.raw(column).to_string();
         self.warnings.push(InputError {
             file: self.at.file.to_string(),
@@ -155,7 +158,7 @@ impl<'a> Cells<'a> {
 
     /// Writes the row's 申請番号 (and, for 申請一覧, its 事業者名) into each
     /// of its errors and warnings, so 入力エラー says which application a line is about.
-    pub fn tag_errors(&mut self, id: Column, company: Option<Column>) {
+    pub(crate) fn tag_errors(&mut self, id: Column, company: Option<Column>) {
         let id = self.id(id).unwrap_or_default();
         let company = company.and_then(|c| self.text(c)).unwrap_or_default();
         for e in self.errors.iter_mut().chain(self.warnings.iter_mut()) {
@@ -168,26 +171,26 @@ impl<'a> Cells<'a> {
         }
     }
 
-    pub fn is_blank(&self, column: Column) -> bool {
+    pub(crate) fn is_blank(&self, column: Column) -> bool {
         self.raw(column).is_blank()
     }
 
     /// Optional text, trimmed.
-    pub fn text(&self, column: Column) -> Option<String> {
+    pub(crate) fn text(&self, column: Column) -> Option<String> {
         parse::text(self.raw(column))
     }
 
     /// A 申請番号: trimmed and NFKC-normalised like every text that is
     /// matched across exports, so 「Ｇ００００１」 in one system's export is
     /// G00001 in another's.
-    pub fn id(&self, column: Column) -> Option<String> {
+    pub(crate) fn id(&self, column: Column) -> Option<String> {
         self.text(column)
             .map(|t| parse::normalize(&t))
             .filter(|t| !t.is_empty())
     }
 
     /// A required 申請番号 ([`Cells::id`]): blank is an error.
-    pub fn required_id(&mut self, column: Column) -> Option<String> {
+    pub(crate) fn required_id(&mut self, column: Column) -> Option<String> {
         let t = self.id(column);
         if t.is_none() {
             self.missing(column);
@@ -196,7 +199,7 @@ impl<'a> Cells<'a> {
     }
 
     /// Required text: blank is an error.
-    pub fn required_text(&mut self, column: Column) -> Option<String> {
+    pub(crate) fn required_text(&mut self, column: Column) -> Option<String> {
         let t = self.text(column);
         if t.is_none() {
             self.missing(column);
@@ -216,7 +219,11 @@ impl<'a> Cells<'a> {
     }
 
     /// Optional value: blank → None; unparseable → error and None.
-    pub fn parsed<T>(&mut self, column: Column, f: fn(&Raw) -> Result<T, String>) -> Option<T> {
+    pub(crate) fn parsed<T>(
+        &mut self,
+        column: Column,
+        f: fn(&Raw) -> Result<T, String>,
+    ) -> Option<T> {
         let raw = self.raw(column);
         if raw.is_blank() {
             return None;
@@ -231,7 +238,11 @@ impl<'a> Cells<'a> {
     }
 
     /// Required value: blank is an error too.
-    pub fn required<T>(&mut self, column: Column, f: fn(&Raw) -> Result<T, String>) -> Option<T> {
+    pub(crate) fn required<T>(
+        &mut self,
+        column: Column,
+        f: fn(&Raw) -> Result<T, String>,
+    ) -> Option<T> {
         if self.is_blank(column) {
             self.missing(column);
             return None;
@@ -240,7 +251,7 @@ impl<'a> Cells<'a> {
     }
 
     /// An optional date; a date read leniently (an old era past its end) is kept with a warning.
-    pub fn date(&mut self, column: Column) -> Option<NaiveDate> {
+    pub(crate) fn date(&mut self, column: Column) -> Option<NaiveDate> {
         let (date, note) = self.parsed(column, parse::date_noted)?;
         if let Some(note) = note {
             self.warn(column, note);
@@ -249,7 +260,7 @@ impl<'a> Cells<'a> {
     }
 
     /// A required date: blank is an error too.
-    pub fn required_date(&mut self, column: Column) -> Option<NaiveDate> {
+    pub(crate) fn required_date(&mut self, column: Column) -> Option<NaiveDate> {
         if self.is_blank(column) {
             self.missing(column);
             return None;
@@ -257,16 +268,16 @@ impl<'a> Cells<'a> {
         self.date(column)
     }
 
-    pub fn yen(&mut self, column: Column) -> Option<Yen> {
+    pub(crate) fn yen(&mut self, column: Column) -> Option<Yen> {
         self.parsed(column, parse::yen)
     }
 
-    pub fn count(&mut self, column: Column) -> Option<u32> {
+    pub(crate) fn count(&mut self, column: Column) -> Option<u32> {
         self.parsed(column, parse::count)
     }
 
     /// A date of an optional column, telling a missing column from a blank cell.
-    pub fn recorded_date(&mut self, column: Column) -> Recorded {
+    pub(crate) fn recorded_date(&mut self, column: Column) -> Recorded {
         if self.at.header.col(column).is_none() {
             return Recorded::NoColumn;
         }
@@ -277,7 +288,12 @@ impl<'a> Cells<'a> {
     }
 
     /// Marks a value that the row's 状態 requires but the export left blank.
-    pub fn require_for_status<T>(&mut self, value: &Option<T>, column: Column, status: AppStatus) {
+    pub(crate) fn require_for_status<T>(
+        &mut self,
+        value: &Option<T>,
+        column: Column,
+        status: AppStatus,
+    ) {
         if value.is_none() && self.is_blank(column) {
             self.reject(
                 column,
@@ -292,7 +308,7 @@ impl<'a> Cells<'a> {
 }
 
 /// One row of 申請一覧.
-pub fn application(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Application> {
+pub(crate) fn application(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Application> {
     let id = cells.required_id(app::ID);
     let program = program(cells, catalogue, app::PROGRAM);
     let course = course(cells, program.map(|(_, p)| p));
@@ -427,7 +443,7 @@ fn course(cells: &mut Cells<'_>, program: Option<&Program>) -> Option<SharedStr>
 
 /// One row of 取得財産. A blank 取得日 stays `None` here; the cross-row stage
 /// fills it from the application's 事業完了日.
-pub fn asset(cells: &mut Cells<'_>) -> Option<Asset> {
+pub(crate) fn asset(cells: &mut Cells<'_>) -> Option<Asset> {
     let application_id = cells.required_id(asset::APPLICATION_ID);
     let asset_id = cells.required_text(asset::ASSET_ID);
     let name = cells.required_text(asset::NAME);
@@ -490,7 +506,7 @@ pub fn asset(cells: &mut Cells<'_>) -> Option<Asset> {
 /// What a rejected 雇用状況報告 row still tells: its 申請番号, and its 報告年度
 /// and 受付日 where they read. `None` when the row was accepted or names no
 /// application; every error of the row then says what the rejection does.
-pub fn rejected_report(cells: &mut Cells<'_>) -> Option<RejectedReport> {
+pub(crate) fn rejected_report(cells: &mut Cells<'_>) -> Option<RejectedReport> {
     if cells.errors.is_empty() {
         return None;
     }
@@ -521,7 +537,7 @@ pub fn rejected_report(cells: &mut Cells<'_>) -> Option<RejectedReport> {
 }
 
 /// One row of 雇用状況報告.
-pub fn employment_report(cells: &mut Cells<'_>) -> Option<EmploymentReport> {
+pub(crate) fn employment_report(cells: &mut Cells<'_>) -> Option<EmploymentReport> {
     let application_id = cells.required_id(report::APPLICATION_ID);
     let report_fy: Option<FiscalYear> = cells.required(report::REPORT_FY, parse::fiscal_year);
     let received_on = cells.required_date(report::RECEIVED_ON);
@@ -541,7 +557,7 @@ pub fn employment_report(cells: &mut Cells<'_>) -> Option<EmploymentReport> {
 }
 
 /// One row of 予算.
-pub fn budget(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Budget> {
+pub(crate) fn budget(cells: &mut Cells<'_>, catalogue: &Catalogue) -> Option<Budget> {
     let fy = cells.required(budget::FY, parse::fiscal_year);
     let program = program(cells, catalogue, budget::PROGRAM);
     let amount = cells.required(budget::AMOUNT, parse::yen);

@@ -10,8 +10,8 @@ use super::header::HeaderMap;
 use super::rows::{Cells, ProgramMemo, SheetRef};
 use super::source::{Book, Row, SourceError};
 use crate::model::InputError;
-use crate::text::SharedStr;
 use crate::progress::Progress;
+use crate::text::SharedStr;
 
 /// The rows of one sheet after its header, converted by `convert`.
 pub(super) struct SheetRows<T> {

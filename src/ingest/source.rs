@@ -27,7 +27,7 @@ use super::raw::{Raw, clip};
 
 mod csv_file;
 use csv_file::visit_csv;
-pub use csv_file::{BadBytes, Decoded, decode_csv, decode_text};
+pub(crate) use csv_file::{Decoded, decode_csv};
 
 /// Why a file could not be read at all (exit status 2), naming the file.
 #[derive(Debug, thiserror::Error)]
@@ -291,7 +291,7 @@ impl Book {
 }
 
 /// An I/O error in words staff read; the OS's own text for the rare rest.
-pub fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "ファイルがありません".into(),
         std::io::ErrorKind::PermissionDenied => "読み取る権限がありません".into(),

@@ -10,12 +10,12 @@ mod errors;
 mod placeholders;
 mod send_window;
 
-pub use placeholders::placeholder_warnings;
+pub(crate) use placeholders::placeholder_warnings;
 pub(crate) mod file_mode;
 
-pub use cron::Schedule;
+pub(crate) use cron::Schedule;
 
-pub use send_window::SendWindow;
+pub(crate) use send_window::SendWindow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -28,7 +28,7 @@ use crate::model::Dataset;
 
 /// Why a job file could not be used. Every message names the file.
 #[derive(Debug, thiserror::Error)]
-pub enum JobError {
+pub(crate) enum JobError {
     #[error("ジョブファイル {path} を読めません: {source}")]
     Read {
         path: PathBuf,
@@ -85,7 +85,7 @@ pub struct Job {
 }
 
 /// The default of `[hold] shrink_percent`: a tenth.
-pub const DEFAULT_SHRINK_PERCENT: u32 = 10;
+pub(crate) const DEFAULT_SHRINK_PERCENT: u32 = 10;
 
 impl Job {
     /// Every file the job reads (inputs, program catalogue, the job file
@@ -126,7 +126,7 @@ impl ReportSpec {
 }
 
 /// `email.reply_within_days` when the job does not set it.
-pub const DEFAULT_REPLY_WITHIN_DAYS: u32 = 14;
+pub(crate) const DEFAULT_REPLY_WITHIN_DAYS: u32 = 14;
 
 /// The `[email]` section.
 #[derive(Debug, Clone)]
@@ -194,7 +194,7 @@ impl fmt::Display for SmtpUrl {
 }
 
 /// Replaces the password of `scheme://user:password@host` with `****`.
-pub fn mask_url_password(url: &str) -> String {
+pub(crate) fn mask_url_password(url: &str) -> String {
     let Some(scheme_end) = url.find("://") else {
         return url.to_string();
     };
@@ -282,12 +282,12 @@ struct RawEmail {
 }
 
 /// `rate_per_minute` of a job that does not set it: what README shows.
-pub const DEFAULT_RATE_PER_MINUTE: u32 = 30;
+pub(crate) const DEFAULT_RATE_PER_MINUTE: u32 = 30;
 
 /// `base/rel` with `.` and `..` folded away, so paths read cleanly in
 /// messages and reports (`jobs/../fixtures/a.xlsx` → `fixtures/a.xlsx`).
 /// Purely lexical: the file need not exist yet.
-pub fn join_clean(base: &Path, rel: impl AsRef<Path>) -> PathBuf {
+pub(crate) fn join_clean(base: &Path, rel: impl AsRef<Path>) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for c in base.join(rel).components() {
@@ -324,7 +324,7 @@ fn leaves_the_date(report: &str) -> bool {
 }
 
 /// Finds a job by name (`nightly` → `DIR/nightly.toml`) or by path.
-pub fn locate(job: &str, jobs_dir: &Path) -> Result<PathBuf, JobError> {
+pub(crate) fn locate(job: &str, jobs_dir: &Path) -> Result<PathBuf, JobError> {
     let as_path = Path::new(job);
     if job.ends_with(".toml") || as_path.components().count() > 1 {
         return Ok(as_path.to_path_buf());
@@ -341,7 +341,7 @@ pub fn locate(job: &str, jobs_dir: &Path) -> Result<PathBuf, JobError> {
 }
 
 /// Reads and validates a job file, taking `${VAR}` values from `env`.
-pub fn load(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Job, JobError> {
+pub(crate) fn load(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Job, JobError> {
     file_mode::check(path, "ジョブファイル").map_err(JobError::WritableByOthers)?;
     let text = std::fs::read_to_string(path).map_err(|source| JobError::Read {
         path: path.to_path_buf(),
@@ -351,7 +351,7 @@ pub fn load(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Job, Jo
 }
 
 /// Reads a job file with `${VAR}` taken from the process environment.
-pub fn load_from_env(path: &Path) -> Result<Job, JobError> {
+pub(crate) fn load_from_env(path: &Path) -> Result<Job, JobError> {
     load(path, &|var| std::env::var(var).ok())
 }
 
@@ -361,7 +361,7 @@ const DRY_RUN_SMTP_URL: &str = "smtp://localhost:25";
 
 /// [`load_from_env`] for a dry run, which sends nothing and so does not need
 /// the SMTP URL: a missing variable in `email.smtp_url` is no error there.
-pub fn load_for_dry_run(path: &Path) -> Result<Job, JobError> {
+pub(crate) fn load_for_dry_run(path: &Path) -> Result<Job, JobError> {
     match load_from_env(path) {
         Err(JobError::MissingVar { key, var, .. }) if key == "email.smtp_url" => load(path, &|v| {
             if v == var {
@@ -375,7 +375,7 @@ pub fn load_for_dry_run(path: &Path) -> Result<Job, JobError> {
 }
 
 /// Parses job-file text; `path` names the file in errors and anchors relative paths.
-pub fn parse(
+pub(crate) fn parse(
     text: &str,
     path: &Path,
     env: &dyn Fn(&str) -> Option<String>,
@@ -536,7 +536,10 @@ fn input_specs(
 
 /// The `[email]` section alone, for telling staff that the rest of the job
 /// file is wrong: `None` when even that section cannot be read.
-pub fn email_section(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Option<EmailSpec> {
+pub(crate) fn email_section(
+    path: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<EmailSpec> {
     let text = std::fs::read_to_string(path).ok()?;
     let value: toml::Value = toml::from_str(&text).ok()?;
     let mut email = value.get("email")?.clone();

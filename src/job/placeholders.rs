@@ -34,7 +34,7 @@ fn is_placeholder(address: &str) -> bool {
 }
 
 /// One Japanese sentence per `[email]` setting holding a placeholder address.
-pub fn placeholder_warnings(job: &Job) -> Vec<String> {
+pub(crate) fn placeholder_warnings(job: &Job) -> Vec<String> {
     let Some(email) = &job.email else {
         return Vec::new();
     };

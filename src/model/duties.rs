@@ -66,11 +66,11 @@ impl Transition {
 }
 
 /// The grace of a duty that does not set `grace_open_days`.
-pub const DEFAULT_GRACE_OPEN_DAYS: u32 = 3;
+pub(crate) const DEFAULT_GRACE_OPEN_DAYS: u32 = 3;
 
 /// The longest grace the catalogue accepts: past it the 督促 window (to the
 /// 30th day after the deadline) would be empty.
-pub const MAX_GRACE_OPEN_DAYS: u32 = 20;
+pub(crate) const MAX_GRACE_OPEN_DAYS: u32 = 20;
 
 /// One form of a reporting duty: its number, its title and whether it is
 /// attached to another form rather than a report of its own.

@@ -10,7 +10,7 @@ use super::Dataset;
 
 /// Why an input makes tonight's reminders untrustworthy.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HoldReason {
+pub(crate) enum HoldReason {
     /// No data rows at all (a half-copied file, an export of the header only).
     Empty { dataset: Dataset, file: PathBuf },
     /// Accepted rows fell below the last sending night's by more than the
@@ -42,7 +42,7 @@ pub enum HoldReason {
 
 impl HoldReason {
     /// One sentence naming the input and what is wrong with it.
-    pub fn sentence(&self) -> String {
+    pub(crate) fn sentence(&self) -> String {
         match self {
             HoldReason::Empty { dataset, file } => format!(
                 "{}（{}）にデータ行が1行もありません。",
@@ -88,7 +88,7 @@ impl HoldReason {
 
 /// Tonight's hold, if any.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct MailHold {
+pub(crate) struct MailHold {
     pub reasons: Vec<HoldReason>,
     /// Staff ran the night with `--confirm-inputs`: the reasons are shown,
     /// the reminders go out.
@@ -96,17 +96,17 @@ pub struct MailHold {
 }
 
 /// The flag that sends despite a hold, named in every notice.
-pub const CONFIRM_FLAG: &str = "--confirm-inputs";
+pub(crate) const CONFIRM_FLAG: &str = "--confirm-inputs";
 
 impl MailHold {
     /// True when tonight's grantee reminders are not sent.
-    pub fn holds(&self) -> bool {
+    pub(crate) fn holds(&self) -> bool {
         !self.reasons.is_empty() && !self.confirmed
     }
 
     /// The notice for 概要 and the digest: a heading line, one line per
     /// reason, and what to do. Empty when nothing looked wrong.
-    pub fn lines(&self) -> Vec<String> {
+    pub(crate) fn lines(&self) -> Vec<String> {
         if self.reasons.is_empty() {
             return Vec::new();
         }

@@ -57,7 +57,7 @@ pub struct RowOrigin {
 
 /// The sheet of `file` as staff are shown it: a CSV has none (its "sheet" is
 /// the file's stem, internal only), so nothing is shown for it.
-pub fn shown_sheet<'a>(file: &str, sheet: &'a str) -> &'a str {
+pub(crate) fn shown_sheet<'a>(file: &str, sheet: &'a str) -> &'a str {
     let lower = file.to_ascii_lowercase();
     if lower.ends_with(".csv") || lower.ends_with(".txt") {
         ""
@@ -67,7 +67,7 @@ pub fn shown_sheet<'a>(file: &str, sheet: &'a str) -> &'a str {
 }
 
 /// 「file「sheet」の」 or, for a CSV, 「file の」: where a row is, in a sentence.
-pub fn place(file: &str, sheet: &str) -> String {
+pub(crate) fn place(file: &str, sheet: &str) -> String {
     match shown_sheet(file, sheet) {
         "" => format!("{file}の"),
         s => format!("{file}「{s}」の"),

@@ -32,7 +32,7 @@ pub struct DigestItem {
 /// that sends no digest, and the workbook written before the mail, skip
 /// formatting a line for each of a national night's hundred thousand flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lines {
+pub(crate) enum Lines {
     Formatted,
     Skipped,
 }
@@ -169,7 +169,7 @@ impl MailLine {
 }
 
 /// What the staff digest lists: the night's flags and counts.
-pub fn facts(
+pub(crate) fn facts(
     job: &crate::job::Job,
     as_of: NaiveDate,
     ingested: &Ingested,

@@ -8,7 +8,7 @@ use super::MailError;
 /// `{as_of}_{application}_{report FY}_{stage}.eml`, or `{as_of}_digest.eml`.
 /// Characters other than ASCII letters, digits, `-` and `_` become `_`, so a
 /// 申請番号 from a workbook can never leave the folder or break the name.
-pub fn file_name(parts: &[&str]) -> String {
+pub(crate) fn file_name(parts: &[&str]) -> String {
     let safe: Vec<String> = parts
         .iter()
         .map(|p| {
@@ -28,7 +28,7 @@ pub fn file_name(parts: &[&str]) -> String {
 
 /// Writes `bytes` to `dir/name` through a temporary file and a rename, so a
 /// reader never sees half a mail; creates `dir` if needed.
-pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, MailError> {
+pub(crate) fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, MailError> {
     let fail = |source: std::io::Error| MailError::Eml {
         dir: dir.to_path_buf(),
         source,

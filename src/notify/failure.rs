@@ -20,7 +20,7 @@ use crate::state::failure_mails::{Claim, FailureMailStatus};
 
 /// Which part of the night failed: decides what staff are told to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailureCause {
+pub(crate) enum FailureCause {
     /// The job file, its catalogue, templates or mail settings.
     Settings,
     /// An export missing, unreadable or without its header.
@@ -35,7 +35,7 @@ pub enum FailureCause {
 
 impl FailureCause {
     /// What to do, in staff's words.
-    pub fn advice(self) -> &'static str {
+    pub(crate) fn advice(self) -> &'static str {
         match self {
             Self::Settings => {
                 "ジョブファイル（またはそこで指定したカタログ・テンプレート）の、上に書かれた行・項目を直してください。hojokin doctor でまとめて確認できます。"
@@ -58,7 +58,7 @@ impl FailureCause {
 
 /// What sending the failure mail came to: one sentence for the log and the
 /// run history.
-pub fn notify_failure(
+pub(crate) fn notify_failure(
     spec: &EmailSpec,
     state: Option<&State>,
     job: &str,

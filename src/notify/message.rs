@@ -19,7 +19,8 @@ use crate::clock::Stamp;
 use crate::state::token::random_token;
 
 /// The xlsx MIME type of the digest's attachment.
-pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const XLSX_MIME: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// Why a value cannot be a header.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,7 +41,7 @@ pub enum HeaderError {
 
 /// The longest subject sent, in characters: a 5,000-character company name
 /// must not make a 25 KB header. Longer subjects end in "…".
-pub const SUBJECT_MAX_CHARS: usize = 120;
+pub(crate) const SUBJECT_MAX_CHARS: usize = 120;
 
 /// The explicit bidi marks, embeddings, overrides and isolates (Unicode
 /// UAX #9): invisible, and able to reorder what a reader sees.
@@ -54,12 +55,12 @@ fn is_bidi_control(c: char) -> bool {
 /// Text that is safe in a header: no CR, LF or other control character, no
 /// bidi control, no `=?` that a mail program could take for an encoded-word.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeaderText(String);
+pub(crate) struct HeaderText(String);
 
 impl HeaderText {
     /// Checks `value` for the header `field` (named in the error, in
     /// Japanese) and neutralises it.
-    pub fn new(field: &'static str, value: &str) -> Result<HeaderText, HeaderError> {
+    pub(crate) fn new(field: &'static str, value: &str) -> Result<HeaderText, HeaderError> {
         if value.chars().any(char::is_control) {
             return Err(HeaderError::ControlCharacter {
                 field,
@@ -77,7 +78,7 @@ impl HeaderText {
     }
 
     /// [`HeaderText::new`], cut to [`SUBJECT_MAX_CHARS`] with "…".
-    pub fn subject(field: &'static str, value: &str) -> Result<HeaderText, HeaderError> {
+    pub(crate) fn subject(field: &'static str, value: &str) -> Result<HeaderText, HeaderError> {
         let text = HeaderText::new(field, value)?;
         if text.0.chars().count() <= SUBJECT_MAX_CHARS {
             return Ok(text);
@@ -88,7 +89,7 @@ impl HeaderText {
         Ok(HeaderText(cut))
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -106,7 +107,7 @@ fn refuse_bidi(field: &'static str, value: &str) -> Result<(), HeaderError> {
 }
 
 /// A bare address (`a@example.jp`), surrounding spaces trimmed.
-pub fn address(field: &'static str, value: &str) -> Result<Mailbox, HeaderError> {
+pub(crate) fn address(field: &'static str, value: &str) -> Result<Mailbox, HeaderError> {
     refuse_bidi(field, value)?;
     let text = HeaderText::new(field, value)?;
     let addr: Address = text
@@ -121,7 +122,7 @@ pub fn address(field: &'static str, value: &str) -> Result<Mailbox, HeaderError>
 }
 
 /// An address with an optional display name (`綾瀬市 <kogyo@example.jp>`).
-pub fn mailbox(field: &'static str, value: &str) -> Result<Mailbox, HeaderError> {
+pub(crate) fn mailbox(field: &'static str, value: &str) -> Result<Mailbox, HeaderError> {
     refuse_bidi(field, value)?;
     let text = HeaderText::new(field, value)?;
     text.as_str()
@@ -136,7 +137,7 @@ pub fn mailbox(field: &'static str, value: &str) -> Result<Mailbox, HeaderError>
 /// `<{digest of seed}.{random}@{domain}>`: the digest ties the id to its
 /// outbox key (found again in a relay's log), the random part makes each
 /// attempt's id new. Only ASCII letters and digits before the `@`.
-pub fn message_id(seed: &str, from: &Mailbox) -> String {
+pub(crate) fn message_id(seed: &str, from: &Mailbox) -> String {
     let digest = Sha256::digest(seed.as_bytes());
     let domain = from.email.domain();
     let domain = if domain
@@ -156,7 +157,7 @@ pub fn message_id(seed: &str, from: &Mailbox) -> String {
 
 /// A file attached to a message.
 #[derive(Debug, Clone)]
-pub struct AttachedFile {
+pub(crate) struct AttachedFile {
     pub name: HeaderText,
     pub bytes: Vec<u8>,
     pub content_type: &'static str,
@@ -201,7 +202,7 @@ impl Header for SuppressAutoResponse {
 
 /// Everything a message is built from, each header already checked.
 #[derive(Debug, Clone)]
-pub struct Draft {
+pub(crate) struct Draft {
     pub from: Mailbox,
     /// Where replies go; `None`: to the sender.
     pub reply_to: Option<Mailbox>,
@@ -223,7 +224,7 @@ pub(crate) fn tokyo_date(now: chrono::DateTime<chrono::Utc>) -> String {
 /// quoted-printable, so the bytes on the wire are ASCII), the subject as
 /// RFC 2047 UTF-8, the Date `sent_at` in +0900 (`tokyo_date`; the caller's clock, read
 /// for this metadata only), and the attachment, if any, as its own part.
-pub fn build(draft: Draft, sent_at: Stamp) -> Result<Message, MailError> {
+pub(crate) fn build(draft: Draft, sent_at: Stamp) -> Result<Message, MailError> {
     let mut builder = Message::builder()
         .from(draft.from)
         .subject(draft.subject.0)

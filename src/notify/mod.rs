@@ -1,7 +1,8 @@
 //! E-mail: employment-report reminders to grantees and the nightly digest to
 //! staff.
 //!
-//! - [`stages`]: 案内, 催促, 督促, 再督促 and the window of days of each.
+//! - [`crate::compliance::stages`]: 案内, 催促, 督促, 再督促 and the window of days of each
+//!   (when a reminder is due is the duty's, so it lives with the ledger).
 //! - [`templates`]: the city's editable templates, checked when the job loads.
 //! - [`message`]: headers checked before they exist, and the messages.
 //! - [`smtp`]: the contract's SMTP URLs and one connection per batch.
@@ -22,16 +23,16 @@
 //! in README.md, section "Emails".
 
 mod dates;
-pub mod digest;
-pub mod eml;
+pub(crate) mod digest;
+pub(crate) mod eml;
 mod error;
-pub mod failure;
-pub mod message;
-pub mod reminders;
+pub(crate) mod failure;
+pub(crate) mod message;
+pub(crate) mod reminders;
 pub(crate) mod sent_guard;
-pub mod smtp;
-pub mod templates;
-pub mod window;
+pub(crate) mod smtp;
+pub(crate) mod templates;
+pub(crate) mod window;
 mod wrap;
 
 use std::path::Path;
@@ -43,10 +44,10 @@ use crate::clock::SharedClock;
 use crate::job::EmailSpec;
 use crate::model::{Finding, MailCounts, MailOutcome, MailResult, NotificationRow};
 
-pub use digest::{DigestOutcome, send_digest};
-pub use error::{MailError, TemplateFault};
+pub use digest::send_digest;
+pub(crate) use error::MailError;
 pub use reminders::send_reminders;
-pub use templates::Rendered;
+pub(crate) use templates::Rendered;
 
 /// Everything needed to send: checked settings, loaded templates, and the
 /// SMTP configuration (no connection is opened until there is mail).
@@ -165,7 +166,6 @@ impl Mailer {
         Ok(rendered)
     }
 }
-
 
 /// What [`send_reminders`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

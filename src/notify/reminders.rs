@@ -21,16 +21,16 @@ use super::smtp::Session;
 use super::templates::DueReport;
 use super::window::{Budget, Closed};
 use super::{Mailer, NotifyOutcome, eml, said};
-use crate::model::NotificationRow;
+use crate::calendar::FiscalYear;
 use crate::calendar::fy_label;
 use crate::compliance::reports::ReportDue;
 use crate::compliance::stages::{stage_on, wants_reminder};
+use crate::model::NotificationRow;
 use crate::model::Stage;
 use crate::model::{Finding, FindingKind, MailKind, MailOutcome, MailResult};
-use crate::calendar::FiscalYear;
-use crate::text::SharedStr;
 use crate::state::State;
 use crate::state::outbox::{OutboxEntry, OutboxKey, OutboxStatus, Sender};
+use crate::text::SharedStr;
 
 /// One ledger row and the stage due for it on the as-of date (`None`: no mail).
 type Plan<'a> = (&'a ReportDue, Option<Stage>);

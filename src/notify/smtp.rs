@@ -35,13 +35,13 @@ mod config;
 mod preflight;
 mod probe;
 
-pub use preflight::preflight;
+pub(crate) use preflight::preflight;
 
-pub use config::{Security, SmtpConfig};
+pub(crate) use config::{Security, SmtpConfig};
 
 /// How one send ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SendResult {
+pub(crate) enum SendResult {
     /// The server answered 250 to the end of DATA.
     Accepted,
     /// Not handed over, or refused: safe to send again later.
@@ -80,7 +80,7 @@ struct Live {
 /// missed, or a failed connection, stops the session for the night
 /// ([`Session::stopped`]): the rest of the batch is not tried, so a sick
 /// relay costs one timeout, not one per mail.
-pub struct Session<'a> {
+pub(crate) struct Session<'a> {
     cfg: &'a SmtpConfig,
     runtime: Option<tokio::runtime::Runtime>,
     conn: Option<Live>,
@@ -126,7 +126,7 @@ impl Failure {
 }
 
 impl<'a> Session<'a> {
-    pub fn new(cfg: &'a SmtpConfig, rate_per_minute: u32) -> Session<'a> {
+    pub(crate) fn new(cfg: &'a SmtpConfig, rate_per_minute: u32) -> Session<'a> {
         let min_interval = match rate_per_minute {
             0 => Duration::ZERO,
             n => Duration::from_secs(60) / n,
@@ -143,7 +143,7 @@ impl<'a> Session<'a> {
 
     /// Why the session gave up for the night, if it did: a failed
     /// connection or a missed deadline. Mail not yet tried stays queued.
-    pub fn stopped(&self) -> Option<&str> {
+    pub(crate) fn stopped(&self) -> Option<&str> {
         self.stopped.as_deref()
     }
 
@@ -172,14 +172,14 @@ impl<'a> Session<'a> {
     }
 
     /// Sends one message. Never panics, never stops the batch.
-    pub fn send(&mut self, from: &Address, to: &[Address], bytes: &[u8]) -> SendResult {
+    pub(crate) fn send(&mut self, from: &Address, to: &[Address], bytes: &[u8]) -> SendResult {
         self.send_marked(from, to, bytes, &mut || Ok(()))
     }
 
     /// Sends one message; `before_body` runs after the relay agreed to DATA
     /// and before the message is written (the outbox records that the mail
     /// may now be delivered). If it fails, the message is not sent.
-    pub fn send_marked(
+    pub(crate) fn send_marked(
         &mut self,
         from: &Address,
         to: &[Address],
@@ -251,7 +251,7 @@ impl<'a> Session<'a> {
     }
 
     /// Ends the session politely, within one deadline.
-    pub fn finish(mut self) {
+    pub(crate) fn finish(mut self) {
         if let (Some(rt), Some(mut live)) = (self.runtime.as_ref(), self.conn.take()) {
             let timeout = self.cfg.timeout;
             let _ = rt.block_on(async { tokio::time::timeout(timeout, live.smtp.quit()).await });

@@ -23,10 +23,10 @@ use chrono::Datelike;
 use crate::compliance::reports::{ReportDue, ReportState};
 
 /// The staff digest's template file.
-pub const DIGEST_TEMPLATE: &str = "digest.txt";
+pub(crate) const DIGEST_TEMPLATE: &str = "digest.txt";
 
 /// Variables of the four reminder templates (documented in templates/README.md).
-pub const REMINDER_VARIABLES: &[&str] = &[
+pub(crate) const REMINDER_VARIABLES: &[&str] = &[
     "company",
     "application_id",
     "program",
@@ -61,7 +61,7 @@ pub const REMINDER_VARIABLES: &[&str] = &[
 /// Why the deadline is not the duty's day, worded from the catalogue's shift
 /// setting (a city policy), e.g. 「（4月30日が閉庁日のため、翌開庁日）」; empty
 /// when the day itself is the deadline.
-pub fn deadline_note(row: &ReportDue) -> String {
+pub(crate) fn deadline_note(row: &ReportDue) -> String {
     if row.due == row.nominal_due {
         return String::new();
     }
@@ -78,7 +78,7 @@ pub fn deadline_note(row: &ReportDue) -> String {
 }
 
 /// Variables of the digest template (documented in templates/README.md).
-pub const DIGEST_VARIABLES: &[&str] = &[
+pub(crate) const DIGEST_VARIABLES: &[&str] = &[
     "job",
     "as_of",
     "as_of_iso",
@@ -106,7 +106,7 @@ pub const DIGEST_VARIABLES: &[&str] = &[
 ];
 
 /// How the compiled-in templates are named in messages.
-pub const BUILTIN_DIR: &str = "(組み込みの templates)";
+pub(crate) const BUILTIN_DIR: &str = "(組み込みの templates)";
 
 /// The repository's templates, compiled in (see [`Templates::builtin`]).
 const BUILTIN: [(&str, &str); 5] = [
@@ -144,14 +144,14 @@ pub struct Rendered {
 
 /// The loaded and checked templates.
 #[derive(Debug)]
-pub struct Templates {
+pub(crate) struct Templates {
     env: Environment<'static>,
     dir: PathBuf,
 }
 
 impl Templates {
     /// Loads the five templates from `dir` and checks each one.
-    pub fn load(dir: &Path) -> Result<Templates, MailError> {
+    pub(crate) fn load(dir: &Path) -> Result<Templates, MailError> {
         let names = Stage::ALL
             .iter()
             .map(|s| s.template())
@@ -171,7 +171,7 @@ impl Templates {
     /// The templates shipped in the repository's `templates/`, compiled in,
     /// for a server where the job names no folder and none stands beside
     /// the jobs folder: a mail never depends on a file an install forgot.
-    pub fn builtin() -> Result<Templates, MailError> {
+    pub(crate) fn builtin() -> Result<Templates, MailError> {
         Templates::load_with(Path::new(BUILTIN_DIR), &|path| {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             BUILTIN
@@ -236,7 +236,7 @@ impl Templates {
     /// Renders template `name` with `ctx`. The subject line is rendered on
     /// its own, so a line break in a value stays in the subject (and is
     /// refused there) instead of quietly pushing text into the body.
-    pub fn render(&self, name: &str, ctx: Value) -> Result<Rendered, MailError> {
+    pub(crate) fn render(&self, name: &str, ctx: Value) -> Result<Rendered, MailError> {
         render_parts(&self.env, name, ctx).map_err(|fault| MailError::Render {
             path: self.dir.join(name),
             fault,
@@ -343,7 +343,7 @@ pub struct DueReport<'a> {
 /// What a reminder mail is about: one grantee's reports due tonight (one or
 /// more), and the city's texts from the job file.
 #[derive(Debug, Clone, Copy)]
-pub struct Letter<'a> {
+pub(crate) struct Letter<'a> {
     pub reports: &'a [DueReport<'a>],
     pub contact: &'a str,
     pub submission: Option<&'a str>,
@@ -359,7 +359,7 @@ pub struct Letter<'a> {
 impl Letter<'_> {
     /// The report whose stage picks the template: the most advanced stage,
     /// the earliest deadline among equals (the list is in deadline order).
-    pub fn primary(&self) -> Option<&DueReport<'_>> {
+    pub(crate) fn primary(&self) -> Option<&DueReport<'_>> {
         self.reports
             .iter()
             .rev()
@@ -370,7 +370,7 @@ impl Letter<'_> {
 
 /// 令和5年度・令和6年度採用状況報告: each report's year and name, years of
 /// one report name joined, so a subject names every report the mail covers.
-pub fn report_titles(reports: &[DueReport<'_>]) -> String {
+pub(crate) fn report_titles(reports: &[DueReport<'_>]) -> String {
     let mut names: Vec<(&str, Vec<String>)> = Vec::new();
     for d in reports {
         let fy = fy_label(d.row.report_fy);
@@ -415,7 +415,7 @@ fn sent_lines(sent: &[(Stage, Option<NaiveDate>)]) -> Vec<String> {
 /// The variables of one reminder mail. The single-report variables
 /// (`company`, `report_fy`, …) describe the primary report, so templates
 /// written for one report per mail still read right; `reports` lists all.
-pub fn reminder_context(letter: &Letter<'_>, as_of: NaiveDate) -> Value {
+pub(crate) fn reminder_context(letter: &Letter<'_>, as_of: NaiveDate) -> Value {
     let Some(primary) = letter.primary() else {
         return Value::UNDEFINED;
     };

@@ -146,7 +146,7 @@ fn mail_errors_read_as_the_sentences_staff_know() {
     assert_eq!(MailError::NoReports.to_string(), "宛先の報告がありません。");
     let e = MailError::Template {
         path: PathBuf::from("t/annai.txt"),
-        fault: TemplateFault::AtLine {
+        fault: super::error::TemplateFault::AtLine {
             line: 3,
             message: "syntax error".into(),
         },

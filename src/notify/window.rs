@@ -20,7 +20,7 @@ use crate::job::SendWindow;
 static STOP: AtomicBool = AtomicBool::new(false);
 
 /// Asks every night of this process to stop sending after the mail in flight.
-pub fn request_stop() {
+pub(crate) fn request_stop() {
     STOP.store(true, Ordering::SeqCst);
 }
 
@@ -28,7 +28,7 @@ pub fn request_stop() {
 /// (see [`request_stop`]) instead of killing it, so it still writes its
 /// workbook and digest; a second one ends the process. A thread of its own
 /// waits for the signals.
-pub fn stop_sending_on_signal() {
+pub(crate) fn stop_sending_on_signal() {
     std::thread::spawn(|| {
         let Ok(rt) = tokio::runtime::Builder::new_current_thread()
             .enable_io()
@@ -57,7 +57,7 @@ fn stop_requested() -> bool {
 
 /// Why no more mail starts tonight: the sentence on 通知 and stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Closed {
+pub(crate) enum Closed {
     Budget(usize),
     Hour(NaiveTime),
     Stopped,
@@ -65,7 +65,7 @@ pub enum Closed {
 
 impl Closed {
     /// The reason as a clause: 「…ため今夜は送らず」.
-    pub fn reason(self) -> String {
+    pub(crate) fn reason(self) -> String {
         match self {
             Closed::Budget(n) => format!("1晩の上限 {n} 通に達した"),
             Closed::Hour(t) => format!("送信を終える時刻 {} になった", t.format("%H:%M")),
@@ -73,7 +73,7 @@ impl Closed {
         }
     }
 
-    pub fn sentence(self) -> String {
+    pub(crate) fn sentence(self) -> String {
         match self {
             Closed::Budget(n) => {
                 format!("1晩に送る上限（max_mails_per_night = {n} 通）に達しました")

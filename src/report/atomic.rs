@@ -40,7 +40,7 @@ pub const PAUSE_HOOK: &str = "HOJOKIN_TEST_PAUSE_BEFORE_RENAME";
 
 /// Refuses a target that is not a regular file (when it exists) or that is
 /// one of `inputs`: writing there would destroy the input or the device.
-pub fn check_target(path: &Path, inputs: &[&Path]) -> Result<(), ReportError> {
+pub(crate) fn check_target(path: &Path, inputs: &[&Path]) -> Result<(), ReportError> {
     let link = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -100,7 +100,7 @@ fn same_file(_target: &std::fs::Metadata, target_path: &Path, other: &Path) -> b
 /// temporary file in the target's folder, syncs it and renames it over the
 /// target. If `fill` fails, the temporary file is removed and the target
 /// is left as it was.
-pub fn write_atomically_with(
+pub(crate) fn write_atomically_with(
     path: &Path,
     inputs: &[&Path],
     fill: impl FnOnce(&mut std::fs::File) -> Result<(), ReportError>,
@@ -128,7 +128,7 @@ pub fn write_atomically_with(
 /// a mail night calls it before any mail goes out, so a report path that
 /// cannot be written stops the night before a reminder is sent, without
 /// composing the workbook twice. The errors are the write's own.
-pub fn probe(path: &Path, inputs: &[&Path]) -> Result<(), ReportError> {
+pub(crate) fn probe(path: &Path, inputs: &[&Path]) -> Result<(), ReportError> {
     let err = |source| ReportError::Write {
         path: path.to_path_buf(),
         source,
@@ -196,7 +196,7 @@ fn keep_mode(_target: &Path, _tmp: &std::fs::File) -> std::io::Result<()> {
 /// past `STALE_AFTER`) from `dir`, and those of hojokin versions before this
 /// one (`.NAME.xlsx.tmp-PID`). Returns how many were removed; what cannot be
 /// read or removed is left for the next run, with a warning.
-pub fn sweep_stale(dir: &Path) -> usize {
+pub(crate) fn sweep_stale(dir: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };

@@ -11,8 +11,8 @@ use rust_xlsxwriter::{Format, Url, Worksheet, XlsxError};
 use super::cell::Cell;
 use super::column_style;
 use super::style::Styles;
-use crate::ingest::raw::{EXCEL_MAX_CHARS, clip};
 use crate::calendar::FiscalYear;
+use crate::ingest::raw::{EXCEL_MAX_CHARS, clip};
 
 /// The widest a column gets, in narrow-character units.
 pub(super) const MAX_WIDTH: usize = 60;
@@ -35,12 +35,12 @@ pub(super) fn lines_of(cell: &Cell, width: usize) -> usize {
 /// Every text the report writes goes through here: a text longer than an
 /// Excel cell holds (32,767 characters, past which the writer fails and the
 /// night with it) is cut with a visible mark saying how much was left out.
-pub fn cell_text(s: &str) -> Cow<'_, str> {
+pub(crate) fn cell_text(s: &str) -> Cow<'_, str> {
     clip(s, EXCEL_MAX_CHARS)
 }
 
 /// Writes a text cell through [`cell_text`].
-pub fn write_text(
+pub(crate) fn write_text(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
@@ -52,7 +52,7 @@ pub fn write_text(
 }
 
 /// Writes `cell` at (row, col) with the format its type calls for.
-pub fn write_cell(
+pub(crate) fn write_cell(
     ws: &mut Worksheet,
     row: u32,
     col: u16,

@@ -28,7 +28,12 @@ use super::style::Styles;
 /// The shared style `cell` is written with, one of [`Styles`]' own (`wrap`:
 /// a text too wide for its column); `None` for the cells that name a format
 /// of their own: 年度 (a format per year, made per sheet) and links.
-pub fn style_of<'s>(cell: &Cell, styles: &'s Styles, bold: bool, wrap: bool) -> Option<&'s Format> {
+pub(crate) fn style_of<'s>(
+    cell: &Cell,
+    styles: &'s Styles,
+    bold: bool,
+    wrap: bool,
+) -> Option<&'s Format> {
     let pick = |plain: &'s Format, strong: &'s Format| if bold { strong } else { plain };
     match cell {
         Cell::Fy(_) | Cell::Link { .. } => None,
@@ -45,7 +50,7 @@ pub fn style_of<'s>(cell: &Cell, styles: &'s Styles, bold: bool, wrap: bool) -> 
 
 /// Whether `cell` can be written bare: not a blank nor an empty text, which
 /// rust_xlsxwriter writes only when they name a format (as bordered blanks).
-pub fn may_go_bare(cell: &Cell) -> bool {
+pub(crate) fn may_go_bare(cell: &Cell) -> bool {
     match cell {
         Cell::Empty => false,
         Cell::Text(s) | Cell::Tag(s) => !s.is_empty(),
@@ -56,7 +61,7 @@ pub fn may_go_bare(cell: &Cell) -> bool {
 /// Which columns of one sheet have adopted a style, and which row is the
 /// sheet's last (never written bare).
 #[derive(Debug)]
-pub struct ColumnStyles<'s> {
+pub(crate) struct ColumnStyles<'s> {
     on: bool,
     last_row: u32,
     adopted: Vec<Option<&'s Format>>,
@@ -64,7 +69,7 @@ pub struct ColumnStyles<'s> {
 
 impl<'s> ColumnStyles<'s> {
     /// `on` only for a constant-memory sheet whose last data row is `last_row`.
-    pub fn new(on: bool, last_row: u32) -> Self {
+    pub(crate) fn new(on: bool, last_row: u32) -> Self {
         ColumnStyles {
             on,
             last_row,
@@ -75,7 +80,7 @@ impl<'s> ColumnStyles<'s> {
     /// Whether the cell at (`row`, `col`) styled `style` may be written
     /// without its format. A plain (not bold) cell of a column with no style
     /// yet gives the column its own.
-    pub fn bare(
+    pub(crate) fn bare(
         &mut self,
         ws: &mut Worksheet,
         row: u32,
@@ -103,7 +108,7 @@ impl<'s> ColumnStyles<'s> {
 
     /// Clears the adopted column formats, once every row but the last (which
     /// named its formats) has been written out.
-    pub fn finish(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+    pub(crate) fn finish(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
         let unstyled = Format::default();
         for (c, adopted) in self.adopted.iter().enumerate() {
             if adopted.is_some() {

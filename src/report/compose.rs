@@ -21,11 +21,11 @@ use crate::rules::Verdict;
 use crate::state::outbox::OutboxEntry;
 
 /// The workbook's title: the page header of every sheet and its properties.
-pub const TITLE: &str = "補助金 集計・督促";
+pub(crate) const TITLE: &str = "補助金 集計・督促";
 
 /// What the night did with mail, as the workbook shows it.
 #[derive(Debug, Clone, Copy)]
-pub struct Mail<'a> {
+pub(crate) struct Mail<'a> {
     pub rows: &'a [NotificationRow],
     pub counts: MailCounts,
     /// The outbox's rows after tonight's sends: each report's last reminder
@@ -35,7 +35,7 @@ pub struct Mail<'a> {
 
 /// The run a workbook is for.
 #[derive(Debug, Clone, Copy)]
-pub struct Run<'a> {
+pub(crate) struct Run<'a> {
     pub job: &'a Job,
     pub as_of: NaiveDate,
     pub dry_run: bool,
@@ -50,7 +50,7 @@ pub struct Run<'a> {
 }
 
 /// Assembles the workbook.
-pub fn workbook<'a>(
+pub(crate) fn workbook<'a>(
     run: Run<'a>,
     ingested: &'a Ingested,
     results: &'a Results,

@@ -8,18 +8,21 @@ use super::cell::Cell;
 use crate::model::Application;
 
 /// The column names of a contact, in the order [`Contacts::cells`] gives them.
-pub const COLUMNS: [&str; 3] = ["担当者名", "メールアドレス", "電話番号"];
+pub(crate) const COLUMNS: [&str; 3] = ["担当者名", "メールアドレス", "電話番号"];
 
 /// The applications a sheet's rows name, by 申請番号.
 #[derive(Debug, Default)]
-pub struct Contacts<'a> {
+pub(crate) struct Contacts<'a> {
     by_id: HashMap<&'a str, &'a Application>,
 }
 
 impl<'a> Contacts<'a> {
     /// Only the applications `ids` names are indexed: a national export has
     /// some 200,000 applications and a sheet of findings a few of them.
-    pub fn of<'i>(apps: &'a [Application], ids: impl Iterator<Item = &'i str>) -> Contacts<'a> {
+    pub(crate) fn of<'i>(
+        apps: &'a [Application],
+        ids: impl Iterator<Item = &'i str>,
+    ) -> Contacts<'a> {
         let wanted: HashSet<&str> = ids.collect();
         if wanted.is_empty() {
             return Contacts::default();
@@ -33,12 +36,12 @@ impl<'a> Contacts<'a> {
         }
     }
 
-    pub fn get(&self, id: &str) -> Option<&'a Application> {
+    pub(crate) fn get(&self, id: &str) -> Option<&'a Application> {
         self.by_id.get(id).copied()
     }
 
     /// 担当者名, メールアドレス, 電話番号 of an application (empty when unknown).
-    pub fn cells(&self, id: &str) -> [Cell<'a>; 3] {
+    pub(crate) fn cells(&self, id: &str) -> [Cell<'a>; 3] {
         let app = self.get(id);
         [
             Cell::opt_text(app.and_then(|a| a.contact.as_deref())),

@@ -9,7 +9,7 @@ use rust_xlsxwriter::{
 };
 
 /// The tab colour of a sheet with rows to act on today.
-pub const TAB_COLOR: Color = Color::RGB(0xC0_00_00);
+pub(crate) const TAB_COLOR: Color = Color::RGB(0xC0_00_00);
 
 /// How loud a highlighted value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +63,7 @@ impl Highlight {
 
 /// Adds the table's conditional formats over data rows `first..=last`.
 /// A highlight naming a column the table does not have is skipped.
-pub fn apply(
+pub(crate) fn apply(
     ws: &mut Worksheet,
     columns: &[&str],
     highlights: &[Highlight],

@@ -6,15 +6,15 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate};
 
+use crate::calendar::FiscalYear;
 use crate::compliance::reports::ReportDue;
 use crate::compliance::stages;
-use crate::calendar::FiscalYear;
 use crate::model::Stage;
 use crate::state::outbox::{OutboxEntry, OutboxStatus};
 
 /// One reminder the relay accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sent {
+pub(crate) struct Sent {
     pub application_id: String,
     pub report_fy: FiscalYear,
     pub stage: Stage,
@@ -25,7 +25,7 @@ pub struct Sent {
 /// The reminders sent, from the outbox's rows: only `sent` ones (a queued,
 /// failed or expired row never reached the grantee; an uncertain one is on
 /// 要確認 until staff resolve it).
-pub fn sent(entries: &[OutboxEntry]) -> History {
+pub(crate) fn sent(entries: &[OutboxEntry]) -> History {
     let mut by_application: HashMap<String, Vec<Sent>> = HashMap::new();
     let sent = entries
         .iter()
@@ -57,7 +57,7 @@ pub fn sent(entries: &[OutboxEntry]) -> History {
 /// rows finds its own in one lookup (a scan of every sent reminder per row
 /// was quadratic).
 #[derive(Debug, Clone, Default)]
-pub struct History {
+pub(crate) struct History {
     by_application: HashMap<String, Vec<Sent>>,
 }
 
@@ -72,7 +72,7 @@ fn of<'a>(history: &'a History, r: &'a ReportDue) -> impl Iterator<Item = &'a Se
 }
 
 /// The latest stage sent for `r`, with its date.
-pub fn last(history: &History, r: &ReportDue) -> Option<(Stage, NaiveDate)> {
+pub(crate) fn last(history: &History, r: &ReportDue) -> Option<(Stage, NaiveDate)> {
     of(history, r)
         .max_by_key(|s| (s.stage, s.on))
         .map(|s| (s.stage, s.on))
@@ -82,7 +82,11 @@ pub fn last(history: &History, r: &ReportDue) -> Option<(Stage, NaiveDate)> {
 /// in: the first stage not yet sent whose window is still open on `as_of`
 /// (due tonight or on the next run when its window holds `as_of`), else the
 /// first one still ahead. None for a received report or when all are sent.
-pub fn next(history: &History, r: &ReportDue, as_of: NaiveDate) -> Option<(Stage, NaiveDate)> {
+pub(crate) fn next(
+    history: &History,
+    r: &ReportDue,
+    as_of: NaiveDate,
+) -> Option<(Stage, NaiveDate)> {
     if !stages::wants_reminder(r.state) || !r.mailable() {
         return None;
     }

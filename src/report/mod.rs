@@ -5,23 +5,23 @@
 //! small sections. The workbook is written to a temporary file beside the
 //! target and renamed, so a reader never sees half of it ([`atomic`]).
 
-pub mod atomic;
-pub mod cell;
+pub(crate) mod atomic;
+pub(crate) mod cell;
 pub(crate) mod cell_writer;
-pub mod column_style;
-pub mod compose;
+pub(crate) mod column_style;
+pub(crate) mod compose;
 pub(crate) mod contacts;
-pub mod highlight;
-pub mod history;
-pub mod overview;
-pub mod print;
-pub mod row_heights;
-pub mod rows;
-pub mod sheet;
-pub mod sheets;
-pub mod style;
-pub mod table;
-pub mod totals_sheets;
+pub(crate) mod highlight;
+pub(crate) mod history;
+pub(crate) mod overview;
+pub(crate) mod print;
+pub(crate) mod row_heights;
+pub(crate) mod rows;
+pub(crate) mod sheet;
+pub(crate) mod sheets;
+pub(crate) mod style;
+pub(crate) mod table;
+pub(crate) mod totals_sheets;
 
 use std::path::{Path, PathBuf};
 

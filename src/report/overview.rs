@@ -68,7 +68,8 @@ pub struct ExecutionChart {
 }
 
 /// Headings of the chart's data section; the chart refers to its columns.
-pub const CHART_COLUMNS: [&str; 5] = ["制度", "予算額", "交付決定・確定額", "残額", "執行率"];
+pub(crate) const CHART_COLUMNS: [&str; 5] =
+    ["制度", "予算額", "交付決定・確定額", "残額", "執行率"];
 
 /// The column of [`CHART_COLUMNS`] the chart draws.
 const RATE_COLUMN: u16 = 4;
@@ -84,7 +85,7 @@ const CHART_HEIGHT: u32 = 340;
 
 /// Lays 概要 out: title, then each section with a blank row between, then the
 /// chart's data section, with the chart below its data.
-pub fn write(
+pub(crate) fn write(
     ws: &mut Worksheet,
     o: &Overview,
     styles: &Styles,

@@ -8,7 +8,7 @@ use rust_xlsxwriter::Worksheet;
 use crate::calendar;
 
 /// The department whose staff file the printout.
-pub const DEPARTMENT: &str = "綾瀬市 工業振興企業誘致課";
+pub(crate) const DEPARTMENT: &str = "綾瀬市 工業振興企業誘致課";
 
 /// What the header of every page says.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,12 +23,12 @@ pub struct PrintMeta {
 }
 
 /// rust_xlsxwriter's code for A4 paper.
-pub const PAPER_A4: u8 = 9;
+pub(crate) const PAPER_A4: u8 = 9;
 
 /// Column-width units (Excel's narrow characters of the default font) that
 /// fit across one landscape A4 page at 100 % within [`set_up`]'s margins:
 /// 11.69 in − 2 × 0.4 in ≈ 10.9 in at about 0.075 in per unit.
-pub const PAGE_UNITS: usize = 140;
+pub(crate) const PAGE_UNITS: usize = 140;
 
 /// The smallest scale a sheet is shrunk to before it is spread over one
 /// more page in width: 10-point text at 75 % still reads as 7.5 points.
@@ -39,7 +39,7 @@ const MAX_PAGES_WIDE: usize = 3;
 
 /// How many pages wide a sheet of `units` total column width prints: one
 /// while it fits at `MIN_SCALE_PERCENT`, else as many as keep that scale.
-pub fn pages_wide(units: usize) -> u16 {
+pub(crate) fn pages_wide(units: usize) -> u16 {
     let per_page = PAGE_UNITS * 100 / MIN_SCALE_PERCENT;
     let pages = units.div_ceil(per_page).clamp(1, MAX_PAGES_WIDE);
     u16::try_from(pages).unwrap_or(1)
@@ -51,7 +51,7 @@ fn escape(s: &str) -> String {
 }
 
 /// The page header: department left, title centre, 基準日 right.
-pub fn header(meta: &PrintMeta) -> String {
+pub(crate) fn header(meta: &PrintMeta) -> String {
     let as_of = meta
         .as_of
         .map(|d| format!("基準日 {}", calendar::wareki(d)))
@@ -65,7 +65,7 @@ pub fn header(meta: &PrintMeta) -> String {
 }
 
 /// The page footer: the sheet's name left, 作成日時 centre, page N / M right.
-pub fn footer(meta: &PrintMeta) -> String {
+pub(crate) fn footer(meta: &PrintMeta) -> String {
     let created = meta
         .created
         .map(|t| format!("作成 {} {}", calendar::wareki(t.date()), t.format("%H:%M")))
@@ -74,7 +74,7 @@ pub fn footer(meta: &PrintMeta) -> String {
 }
 
 /// Sets up printing of one sheet whose columns add up to `units` wide.
-pub fn set_up(ws: &mut Worksheet, meta: &PrintMeta, units: usize) {
+pub(crate) fn set_up(ws: &mut Worksheet, meta: &PrintMeta, units: usize) {
     ws.set_paper_size(PAPER_A4);
     ws.set_landscape();
     ws.set_margins(0.4, 0.4, 0.75, 0.6, 0.3, 0.3);

@@ -25,7 +25,7 @@ const MAX_LINES: usize = 20;
 /// Excel's ordinary row height, in points (20 pixels).
 const PLAIN_POINTS: f64 = 15.0;
 /// A part longer than this many rows measures its first rows for a default.
-pub const SAMPLE_ROWS: usize = 4_096;
+pub(crate) const SAMPLE_ROWS: usize = 4_096;
 
 /// The lines a row of wrapped text needs, capped at [`MAX_LINES`].
 fn capped(lines: usize) -> usize {
@@ -34,20 +34,20 @@ fn capped(lines: usize) -> usize {
 
 /// How one sheet's rows get their heights.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RowHeights {
+pub(crate) struct RowHeights {
     /// Lines of the rows that name no height.
     default_lines: usize,
 }
 
 impl RowHeights {
     /// The ordinary layout: one-line rows name nothing, taller rows their height.
-    pub fn plain() -> RowHeights {
+    pub(crate) fn plain() -> RowHeights {
         RowHeights { default_lines: 1 }
     }
 
     /// The layout for a part whose first rows need `lines` each: the most
     /// common count becomes the default (the fewer lines on a tie).
-    pub fn sampled(lines: impl IntoIterator<Item = usize>) -> RowHeights {
+    pub(crate) fn sampled(lines: impl IntoIterator<Item = usize>) -> RowHeights {
         let mut counts = [0usize; MAX_LINES + 1];
         for l in lines {
             counts[capped(l)] += 1;
@@ -60,14 +60,14 @@ impl RowHeights {
     }
 
     /// Declares the sheet's default row height when it is not the ordinary one.
-    pub fn declare(&self, ws: &mut Worksheet) {
+    pub(crate) fn declare(&self, ws: &mut Worksheet) {
         if self.default_lines > 1 {
             ws.set_default_row_height(points(self.default_lines));
         }
     }
 
     /// Gives `row` the height of `lines` lines, unless that is the default.
-    pub fn set(&self, ws: &mut Worksheet, row: u32, lines: usize) -> Result<(), XlsxError> {
+    pub(crate) fn set(&self, ws: &mut Worksheet, row: u32, lines: usize) -> Result<(), XlsxError> {
         let lines = capped(lines);
         if lines == self.default_lines {
             return Ok(());

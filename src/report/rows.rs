@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use super::cell::Cell;
 
 /// Makes row `i` of a sheet whose rows are not held (see [`Rows::made`]).
-pub type MakeRow<'a> = dyn Fn(usize) -> Vec<Cell<'a>> + Send + Sync + 'a;
+pub(crate) type MakeRow<'a> = dyn Fn(usize) -> Vec<Cell<'a>> + Send + Sync + 'a;
 
 /// The rows of a sheet: held, or made one at a time as the sheet is written.
 ///

@@ -27,7 +27,7 @@ use super::table::Table;
 /// job's `display` per input). `warnings` (values read leniently, rows kept)
 /// are listed among them, their 内容 starting 警告（除外なし）, and do not make
 /// the sheet need action by themselves.
-pub fn input_errors<'a>(
+pub(crate) fn input_errors<'a>(
     errors: &'a [InputError],
     warnings: &'a [InputError],
     names: &[(String, String)],
@@ -100,7 +100,7 @@ fn cell_order(a1: &str) -> (u32, u32) {
 /// new rows (no delivered digest has named them) first, each with the night
 /// it first appeared and how to reach the grantee. `statuses` is the night's
 /// summary of `findings` (the same order); `apps` gives the contacts.
-pub fn findings<'a>(
+pub(crate) fn findings<'a>(
     findings: &'a [Finding],
     statuses: &'a [Status],
     apps: &'a [Application],
@@ -151,7 +151,7 @@ pub fn findings<'a>(
 /// one, with the 事業者名 and 状態 of the application it names by position
 /// ([`Assessment::application`]) in `apps`, the applications
 /// [`crate::rules::assess()`] was given.
-pub fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> Table<'a> {
+pub(crate) fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Application]) -> Table<'a> {
     let mut t = Table::new(
         Sheet::Verification,
         vec![
@@ -258,7 +258,7 @@ fn rule_check(basis: Option<RuleBasis>) -> Cell<'static> {
 
 /// 申請番号, 事業者名, 報告年度, 提出期限: how a required report is named on
 /// 雇用状況報告 and in 概要's list of overdue reports.
-pub fn report_key_cells(r: &ReportDue) -> Vec<Cell<'_>> {
+pub(crate) fn report_key_cells(r: &ReportDue) -> Vec<Cell<'_>> {
     vec![
         Cell::text(&r.application_id),
         Cell::text(&r.company),
@@ -277,7 +277,7 @@ fn stage_cells(s: Option<(crate::model::Stage, NaiveDate)>) -> [Cell<'static>; 2
 
 /// 雇用状況報告: one row per required report whose month has begun, with the
 /// last reminder that went out (`sent`, from the outbox) and the next one due.
-pub fn employment_reports<'a>(
+pub(crate) fn employment_reports<'a>(
     ledger: &'a [ReportDue],
     sent: History,
     as_of: NaiveDate,
@@ -395,7 +395,7 @@ fn report_highlights() -> Vec<Highlight> {
 }
 
 /// 財産処分制限: one row per asset with its restriction period and 状況.
-pub fn restrictions<'a>(rows: &'a [AssetRestriction], apps: &'a [Application]) -> Table<'a> {
+pub(crate) fn restrictions<'a>(rows: &'a [AssetRestriction], apps: &'a [Application]) -> Table<'a> {
     let companies = Contacts::of(apps, rows.iter().map(|r| r.application_id.as_str()));
     let mut t = Table::new(
         Sheet::Restrictions,

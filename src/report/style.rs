@@ -10,7 +10,7 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder};
 /// and numbers alike: in a row made tall by a wrapped sentence an amount
 /// stays level with its 申請番号 rather than sinking towards the next row.
 #[derive(Debug, Clone)]
-pub struct Styles {
+pub(crate) struct Styles {
     pub header: Format,
     pub text: Format,
     pub text_bold: Format,
@@ -45,28 +45,28 @@ pub struct Styles {
 }
 
 /// Excel's yen format: ¥1,234,567 (a negative difference shows as -¥1,234).
-pub const YEN_FORMAT: &str = "\"¥\"#,##0;-\"¥\"#,##0";
+pub(crate) const YEN_FORMAT: &str = "\"¥\"#,##0;-\"¥\"#,##0";
 /// 和暦 dates, 令和6年4月30日. `[$-411]` (Japanese) with the era codes `ggg`
 /// and `e` is understood by every Excel since 2007 and by LibreOffice;
 /// the newer `[$-ja-JP-x-gannen]` tag that prints 元年 is not, so dates in an
 /// era's first year get [`DATE_GANNEN_FORMAT`] instead.
-pub const DATE_FORMAT: &str = "[$-411]ggge\"年\"m\"月\"d\"日\"";
+pub(crate) const DATE_FORMAT: &str = "[$-411]ggge\"年\"m\"月\"d\"日\"";
 /// 令和元年5月1日: the era's name from the date, 元年 written out.
-pub const DATE_GANNEN_FORMAT: &str = "[$-411]ggg\"元年\"m\"月\"d\"日\"";
+pub(crate) const DATE_GANNEN_FORMAT: &str = "[$-411]ggg\"元年\"m\"月\"d\"日\"";
 /// When a mail was handled: 令和6年4月25日 02:30:05.
-pub const DATETIME_FORMAT: &str = "[$-411]ggge\"年\"m\"月\"d\"日\" hh:mm:ss";
+pub(crate) const DATETIME_FORMAT: &str = "[$-411]ggge\"年\"m\"月\"d\"日\" hh:mm:ss";
 
 /// The number format of a 年度 cell: the cell holds the FY as a number (2024),
 /// so it sorts and filters in time order (令和2年度 before 令和10年度, 平成31
 /// before 令和元), while the format is the label itself, `"令和6年度"`. A
 /// format cannot compute an era year from 2024, so each FY gets the literal
 /// text [`crate::calendar::fy_label`] writes; a workbook holds only a few.
-pub fn fy_format(fy: crate::calendar::FiscalYear) -> String {
+pub(crate) fn fy_format(fy: crate::calendar::FiscalYear) -> String {
     format!("\"{}\"", crate::calendar::fy_label(fy))
 }
 
 /// The thin grey border of body cells.
-pub const BORDER_COLOR: u32 = 0x00_A6_A6_A6;
+pub(crate) const BORDER_COLOR: u32 = 0x00_A6_A6_A6;
 
 impl Default for Styles {
     fn default() -> Self {
@@ -139,7 +139,7 @@ impl Styles {
     /// workbook before its sheets are written in parallel, so each has one
     /// index whichever thread uses it first, and the file's styles come out
     /// the same every night.
-    pub fn all(&self) -> [&Format; 23] {
+    pub(crate) fn all(&self) -> [&Format; 23] {
         [
             &self.header,
             &self.text,
@@ -168,7 +168,7 @@ impl Styles {
     }
 
     /// The format of a 年度 cell of `fy` (see [`fy_format`]).
-    pub fn fiscal_year(&self, fy: crate::calendar::FiscalYear, bold: bool) -> Format {
+    pub(crate) fn fiscal_year(&self, fy: crate::calendar::FiscalYear, bold: bool) -> Format {
         let f = self
             .base
             .clone()
@@ -178,7 +178,7 @@ impl Styles {
     }
 
     /// The 和暦 date format for `d`: 元年 written out in an era's first year.
-    pub fn date_for(&self, d: chrono::NaiveDate, bold: bool) -> &Format {
+    pub(crate) fn date_for(&self, d: chrono::NaiveDate, bold: bool) -> &Format {
         let gannen = crate::calendar::era_of(d).is_some_and(|(_, y)| y == 1);
         match (gannen, bold) {
             (false, false) => &self.date,
@@ -191,7 +191,7 @@ impl Styles {
 
 /// Width in narrow-character units: East Asian wide and full-width
 /// characters count 2, everything else 1.
-pub fn display_width(s: &str) -> usize {
+pub(crate) fn display_width(s: &str) -> usize {
     // Most cells of a large sheet (申請番号, 法人番号, digits) are ASCII:
     // measured by their length, not char by char.
     if s.is_ascii() {

@@ -4,7 +4,7 @@
 //! text, the problem values highlighted ([`super::highlight`]) and the page
 //! set up for A4 ([`super::print`]).
 
-use rust_xlsxwriter::{IgnoreError, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{IgnoreError, Worksheet, XlsxError};
 
 use super::cell::Cell;
 use super::cell_writer::{
@@ -120,11 +120,11 @@ impl Table<'_> {
 /// Data rows per sheet. Excel stops at 1,048,576 rows; a table longer than
 /// this continues on sheets named `算定検証（2）`, … so nothing is lost and
 /// the run does not fail on a national-size export.
-pub const MAX_ROWS_PER_SHEET: usize = 1_000_000;
+pub(crate) const MAX_ROWS_PER_SHEET: usize = 1_000_000;
 
 /// One worksheet's share of a table: rows `range` on a sheet called `name`.
 #[derive(Debug)]
-pub struct Part<'t, 'a> {
+pub(crate) struct Part<'t, 'a> {
     pub table: &'t Table<'a>,
     pub name: String,
     pub range: std::ops::Range<usize>,
@@ -132,14 +132,14 @@ pub struct Part<'t, 'a> {
 
 impl Part<'_, '_> {
     /// Roughly how much writing the part is, to share parts between threads.
-    pub fn weight(&self) -> usize {
+    pub(crate) fn weight(&self) -> usize {
         self.range.len().max(1) * self.table.columns.len().max(1)
     }
 }
 
 /// A table cut into the sheets it needs: one, or several when it is longer
 /// than `limit` rows (each part repeats the header).
-pub fn parts<'t, 'a>(table: &'t Table<'a>, limit: usize) -> Vec<Part<'t, 'a>> {
+pub(crate) fn parts<'t, 'a>(table: &'t Table<'a>, limit: usize) -> Vec<Part<'t, 'a>> {
     let limit = limit.max(1);
     let len = table.rows.len();
     let count = len.div_ceil(limit).max(1);
@@ -160,19 +160,11 @@ pub fn parts<'t, 'a>(table: &'t Table<'a>, limit: usize) -> Vec<Part<'t, 'a>> {
 }
 
 /// Writes a table on one sheet, or on several when it is longer than
-/// [`MAX_ROWS_PER_SHEET`], in memory (the tests' way; the report itself
-/// writes parts on constant-memory sheets, see [`super::Report::to_bytes`]).
-pub fn write_table(
-    wb: &mut Workbook,
-    table: &Table<'_>,
-    styles: &Styles,
-    meta: &PrintMeta,
-) -> Result<(), XlsxError> {
-    write_split(wb, table, styles, meta, MAX_ROWS_PER_SHEET)
-}
-
+/// `limit` rows, in memory (the tests' way; the report itself writes parts
+/// on constant-memory sheets, see [`super::Report::to_bytes`]).
+#[cfg(test)]
 fn write_split(
-    wb: &mut Workbook,
+    wb: &mut rust_xlsxwriter::Workbook,
     table: &Table<'_>,
     styles: &Styles,
     meta: &PrintMeta,
@@ -191,7 +183,7 @@ fn write_split(
 /// when the sheet is assembled. `constant_memory`: the worksheet is one, so
 /// cells may be written through their column's format
 /// ([`super::column_style`]).
-pub fn write_part(
+pub(crate) fn write_part(
     ws: &mut Worksheet,
     part: &Part<'_, '_>,
     styles: &Styles,
@@ -461,6 +453,7 @@ fn col_u16(c: usize) -> u16 {
 mod tests {
     use super::*;
     use calamine::{Reader, Xlsx};
+    use rust_xlsxwriter::Workbook;
 
     #[test]
     fn a_table_longer_than_a_sheet_continues_on_the_next() {

@@ -1,8 +1,8 @@
 //! 年度別集計 and 事業者別集計 as tables, and the 予算執行状況 chart of 概要,
 //! from [`crate::totals`]' rows.
 
-use crate::calendar::fy_label;
 use crate::calendar::FiscalYear;
+use crate::calendar::fy_label;
 use crate::totals::{CompanyRow, FyProgramRow, execution};
 
 use super::cell::Cell;
@@ -14,7 +14,7 @@ use super::table::Table;
 /// 年度別集計: the programs' rows in their order, then, below a blank row
 /// and outside the autofilter, each FY's 合計 row in bold (sorting a column
 /// no longer mixes the totals in with the programs).
-pub fn fiscal_year_table<'a>(rows: &'a [FyProgramRow]) -> Table<'a> {
+pub(crate) fn fiscal_year_table<'a>(rows: &'a [FyProgramRow]) -> Table<'a> {
     let mut t = Table::new(
         Sheet::ByFiscalYear,
         vec![
@@ -139,7 +139,7 @@ fn finalized(amount: i64) -> Cell<'static> {
 /// 事業者別集計: one row per FY × company, the companies of a FY by name
 /// without their legal form; below a blank row and outside the autofilter, a
 /// 合計 per FY and the 総計 of all, in bold.
-pub fn company_table(rows: &[CompanyRow]) -> Table<'_> {
+pub(crate) fn company_table(rows: &[CompanyRow]) -> Table<'_> {
     let mut t = Table::new(
         Sheet::ByCompany,
         vec![
@@ -220,7 +220,7 @@ fn company_cells(rows: &[CompanyRow], line: CompanyLine) -> Vec<Cell<'_>> {
 }
 
 /// The 概要 chart of `fy`'s budget execution (令和6年度 予算執行状況).
-pub fn execution_chart(rows: &[FyProgramRow], fy: FiscalYear) -> ExecutionChart {
+pub(crate) fn execution_chart(rows: &[FyProgramRow], fy: FiscalYear) -> ExecutionChart {
     ExecutionChart {
         title: format!("{} 予算執行状況", fy_label(fy)),
         rows: execution(rows, fy),

@@ -11,7 +11,7 @@ use crate::catalogue::Checks;
 use crate::model::{AppStatus, Application, Finding, FindingKind, Recorded};
 
 /// The findings of both checks for one application, in that order.
-pub fn findings(app: &Application, checks: &Checks) -> Vec<Finding> {
+pub(super) fn findings(app: &Application, checks: &Checks) -> Vec<Finding> {
     if matches!(app.status, AppStatus::Withdrawn | AppStatus::Rejected) {
         return Vec::new();
     }

@@ -15,7 +15,7 @@ use crate::model::{Application, Yen};
 
 /// Why an application is not eligible (対象外).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Ineligible {
+pub(crate) enum Ineligible {
     /// 補助対象経費 below the rule set's floor.
     BelowFloor,
     /// 参画企業数 below the rule set's `min_members`.
@@ -24,7 +24,7 @@ pub enum Ineligible {
 
 /// What earlier applications of the same company, program and FY used.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Prior {
+pub(crate) struct Prior {
     /// Amounts already computed against a per-company-FY cap.
     pub cap_used: Yen,
     /// Persons already counted against `max_persons_per_company_fy`.
@@ -33,7 +33,7 @@ pub struct Prior {
 
 /// The result for one application, with the reason staff read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Amount {
         amount: Yen,
         reason: String,
@@ -62,7 +62,12 @@ pub(super) const TOO_LARGE: &str = "金額が大きすぎて算定できませ�
 
 /// The amount `app` gets under `rule`, given what earlier applications used.
 /// `group` says what 補助対象経費 holds when `rule` is a group program's.
-pub fn compute(rule: &RuleSet, group: GroupCostBasis, app: &Application, prior: Prior) -> Outcome {
+pub(crate) fn compute(
+    rule: &RuleSet,
+    group: GroupCostBasis,
+    app: &Application,
+    prior: Prior,
+) -> Outcome {
     if let Some(monthly) = rule.premium_cap_monthly
         && let Formula::Rate(rate) = &rule.formula
     {

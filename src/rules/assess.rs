@@ -9,16 +9,16 @@ use std::borrow::Cow;
 
 use super::amount::{Ineligible, Outcome, Prior, compute};
 use super::final_amount::{self, FinalCheck};
+use crate::calendar::FiscalYear;
 use crate::calendar::fy_label;
 use crate::catalogue::{CapScope, Catalogue, Course, Program, RuleBasis, RuleSet};
 use crate::model::{AppStatus, Application, ProgramId, Yen};
-use crate::calendar::FiscalYear;
-use crate::text::SharedStr;
 use crate::text::Interner;
+use crate::text::SharedStr;
 
 /// 判定 of one application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// 一致: decided equals computed.
     Match,
     /// 超過: decided is more than the rules give.
@@ -40,7 +40,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Verdict::Match => "一致",
             Verdict::Over => "超過",
@@ -58,7 +58,7 @@ impl Verdict {
 /// is written, so its texts are shared: 申請番号 with the application, 制度 and 区分
 /// with the catalogue, and 算定根拠 with every assessment that gives the same sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Assessment {
+pub(crate) struct Assessment {
     /// The position of the assessed application among the applications given to
     /// [`assess`]: what the assessment is paired with its application by (算定検証's
     /// 事業者名 and 状態, the amount findings), never its own position.
@@ -107,7 +107,7 @@ fn consumes(status: AppStatus) -> bool {
 type UsageKey<'a> = (&'a str, Option<&'a str>, Cow<'a, str>, FiscalYear);
 
 /// One assessment per application, in input order.
-pub fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
+pub(crate) fn assess(cat: &Catalogue, apps: &[Application]) -> Vec<Assessment> {
     let order = Application::processing_order(apps, |_| true);
     let mut used: HashMap<UsageKey<'_>, Prior> = HashMap::new();
     // A rule set's name is the same sentence for every application it judges: made once.

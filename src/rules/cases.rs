@@ -52,7 +52,7 @@ struct RawFile {
 /// One rule test.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Case {
+pub(crate) struct Case {
     pub name: String,
     pub program: Option<String>,
     pub course: Option<String>,
@@ -89,7 +89,7 @@ pub struct Case {
 /// An earlier application of the same company in the same FY.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Earlier {
+pub(crate) struct Earlier {
     pub cost: Yen,
     pub persons: Option<u32>,
     pub members: Option<u32>,
@@ -97,14 +97,14 @@ pub struct Earlier {
 
 /// The cases of one file, with the program each one tests.
 #[derive(Debug, Clone)]
-pub struct CaseFile {
+pub(crate) struct CaseFile {
     pub path: PathBuf,
     pub cases: Vec<(String, Case)>,
 }
 
 /// A case whose expectations the catalogue does not meet.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
+pub(crate) struct Failure {
     pub file: String,
     pub case: String,
     /// Each unmet expectation: "算定額 期待 …、実際 …".
@@ -124,13 +124,13 @@ impl std::fmt::Display for Failure {
 }
 
 /// The cases folder of a catalogue file: `cases/` beside it.
-pub fn dir_for(catalogue: &Path) -> PathBuf {
+pub(crate) fn dir_for(catalogue: &Path) -> PathBuf {
     catalogue.parent().unwrap_or(Path::new(".")).join("cases")
 }
 
 /// Reads every `*.toml` of `dir`, in file-name order. An unreadable folder or file, or a
 /// file that is not a case file, is an error sentence naming it (the cases cannot run).
-pub fn load_dir(dir: &Path) -> Result<Vec<CaseFile>, String> {
+pub(crate) fn load_dir(dir: &Path) -> Result<Vec<CaseFile>, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         format!(
             "ルールのテストケースのフォルダー {} を読めません: {e}",
@@ -158,7 +158,7 @@ fn load_file(path: &Path) -> Result<CaseFile, String> {
 }
 
 /// Parses one case file's text; `path` names it in messages.
-pub fn parse(text: &str, path: &Path) -> Result<CaseFile, String> {
+pub(crate) fn parse(text: &str, path: &Path) -> Result<CaseFile, String> {
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         format!(
             "ルールのテストケース {} が読めません: {}",
@@ -196,12 +196,12 @@ pub fn parse(text: &str, path: &Path) -> Result<CaseFile, String> {
 }
 
 /// How many cases the files hold.
-pub fn count(files: &[CaseFile]) -> usize {
+pub(crate) fn count(files: &[CaseFile]) -> usize {
     files.iter().map(|f| f.cases.len()).sum()
 }
 
 /// Runs every case against `cat`; the failures, in file and case order.
-pub fn run(cat: &Catalogue, files: &[CaseFile]) -> Vec<Failure> {
+pub(crate) fn run(cat: &Catalogue, files: &[CaseFile]) -> Vec<Failure> {
     let mut out = Vec::new();
     for file in files {
         for (program, case) in &file.cases {

@@ -11,7 +11,7 @@ use crate::model::{AppStatus, Application, Finding, FindingKind, Yen};
 
 /// 確定額の判定: how 確定額 stands against 算定額 and 交付決定額.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FinalVerdict {
+pub(crate) enum FinalVerdict {
     /// 範囲内: at most 算定額 (or its upper bound) and at most 交付決定額.
     Within,
     /// 算定額超過: above the amount the rules give.
@@ -25,7 +25,7 @@ pub enum FinalVerdict {
 }
 
 impl FinalVerdict {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             FinalVerdict::Within => "範囲内",
             FinalVerdict::OverComputed => "算定額超過",
@@ -38,7 +38,7 @@ impl FinalVerdict {
 
 /// 確定額 of a 確定 (or, once paid, 取消) application, with its two comparisons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FinalCheck {
+pub(crate) struct FinalCheck {
     /// 確定額
     pub amount: Yen,
     /// 確定額 − 算定額, when the rules give an amount.

@@ -19,7 +19,7 @@ use crate::format::yen;
 use crate::model::{AppStatus, Application, Finding, FindingKind};
 
 /// Every rule the data breaks, application by application in input order.
-pub fn findings(
+pub(crate) fn findings(
     cat: &Catalogue,
     apps: &[Application],
     assessed: &[Assessment],
@@ -228,7 +228,7 @@ fn same_establishment(app: &Application, first: &Application, checks: &Checks) -
 }
 
 /// The last day of February of the FY's closing calendar year (leap-aware).
-pub fn end_of_february(fy: i32) -> Option<NaiveDate> {
+pub(crate) fn end_of_february(fy: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(fy.checked_add(1)?, 3, 1)?.pred_opt()
 }
 
@@ -256,7 +256,7 @@ fn installed_after_february(app: &Application, checks: &Checks) -> Option<Findin
 
 /// The completion report's due day: "完了した日から起算して{days}日後の日", counted by the
 /// program's reading of the first day, then moved off a closed day by its shift setting.
-pub fn completion_report_due(completed: NaiveDate, checks: &Checks) -> Option<NaiveDate> {
+pub(crate) fn completion_report_due(completed: NaiveDate, checks: &Checks) -> Option<NaiveDate> {
     let days = u64::from(checks.completion_report_days?);
     let offset = match checks.completion_report_first_day {
         FirstDay::Excluded => days,

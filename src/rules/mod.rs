@@ -11,19 +11,19 @@
 //! - [`cases`]: rule tests written as data (`catalogue/cases/*.toml`), run by `check-rules`.
 
 mod advance;
-pub mod amount;
-pub mod assess;
-pub mod cases;
+pub(crate) mod amount;
+pub(crate) mod assess;
+pub(crate) mod cases;
 mod cite;
 mod conditions;
-pub mod final_amount;
-pub mod findings;
+pub(crate) mod final_amount;
+pub(crate) mod findings;
 mod premium;
-pub mod stated;
+pub(crate) mod stated;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // tests unwrap values they built themselves
 mod tests;
 
-pub use assess::{Assessment, Verdict, assess};
-pub use findings::findings;
+pub(crate) use assess::{Assessment, Verdict, assess};
+pub(crate) use findings::findings;

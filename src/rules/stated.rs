@@ -9,16 +9,18 @@ use std::collections::BTreeMap;
 use foldhash::{HashMap, HashMapExt};
 
 use super::cite::{article, finding};
+use crate::calendar::FiscalYear;
 use crate::catalogue::Catalogue;
 use crate::catalogue::useful_life::{self, Resolution};
 use crate::ingest::AppIndex;
-use crate::model::{Application, Asset, Budget, BudgetExcess, Detail, Finding, FindingKind, Inputs, Yen};
-use crate::calendar::FiscalYear;
+use crate::model::{
+    Application, Asset, Budget, BudgetExcess, Detail, Finding, FindingKind, Inputs, Yen,
+};
 use crate::text::SharedStr;
 
 /// Every finding of the two checks: budgets, then assets. `by_id` indexes
 /// `inputs.applications` (ingestion's [`AppIndex`]).
-pub fn findings(cat: &Catalogue, inputs: &Inputs, by_id: &AppIndex) -> Vec<Finding> {
+pub(crate) fn findings(cat: &Catalogue, inputs: &Inputs, by_id: &AppIndex) -> Vec<Finding> {
     let apps = &inputs.applications;
     let mut out = over_budget(cat, apps, &inputs.budgets);
     out.extend(ineligible_assets(cat, apps, by_id, &inputs.assets));

@@ -11,7 +11,7 @@ use crate::job::Schedule;
 
 /// The slot a catch-up run stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MissedSlot {
+pub(crate) struct MissedSlot {
     pub slot: DateTime<FixedOffset>,
     /// The Tokyo date of the slot: the business date of the run.
     pub as_of: NaiveDate,
@@ -20,7 +20,7 @@ pub struct MissedSlot {
 /// The latest slot at or before `now` if no run started at or after it.
 /// `last_started` is the newest recorded start of the job (RFC 3339), if any;
 /// an unreadable one counts as no run, so the job runs rather than stalls.
-pub fn missed_slot(
+pub(crate) fn missed_slot(
     schedule: &Schedule,
     now: DateTime<FixedOffset>,
     last_started: Option<&str>,

@@ -16,13 +16,13 @@ struct Inside {
 
 /// Shared by the daemon and every firing.
 #[derive(Debug, Clone)]
-pub struct Gate {
+pub(crate) struct Gate {
     tx: std::sync::Arc<watch::Sender<Inside>>,
 }
 
 /// Held by a run while it lasts; dropping it lets the gate know it ended.
 #[derive(Debug)]
-pub struct Ticket {
+pub(crate) struct Ticket {
     tx: std::sync::Arc<watch::Sender<Inside>>,
 }
 
@@ -33,14 +33,14 @@ impl Default for Gate {
 }
 
 impl Gate {
-    pub fn new() -> Gate {
+    pub(crate) fn new() -> Gate {
         Gate {
             tx: std::sync::Arc::new(watch::Sender::new(Inside::default())),
         }
     }
 
     /// A ticket if the gate is still open.
-    pub fn enter(&self) -> Option<Ticket> {
+    pub(crate) fn enter(&self) -> Option<Ticket> {
         let mut admitted = false;
         self.tx.send_modify(|s| {
             if !s.closed {
@@ -55,28 +55,28 @@ impl Gate {
     }
 
     /// No new run from now on.
-    pub fn close(&self) {
+    pub(crate) fn close(&self) {
         self.tx.send_modify(|s| s.closed = true);
     }
 
     /// Runs in progress.
-    pub fn running(&self) -> usize {
+    pub(crate) fn running(&self) -> usize {
         self.tx.borrow().running
     }
 
     /// Runs admitted since the start.
-    pub fn started(&self) -> usize {
+    pub(crate) fn started(&self) -> usize {
         self.tx.borrow().started
     }
 
     /// Resolves once the gate is closed (at once if it is already).
-    pub async fn closed(&self) {
+    pub(crate) async fn closed(&self) {
         let mut rx = self.tx.subscribe();
         let _ = rx.wait_for(|s| s.closed).await;
     }
 
     /// Waits until no run is inside.
-    pub async fn wait_idle(&self) {
+    pub(crate) async fn wait_idle(&self) {
         let mut rx = self.tx.subscribe();
         // The sender lives in `self`, so the channel cannot close while we wait.
         let _ = rx.wait_for(|s| s.running == 0).await;

@@ -10,7 +10,7 @@ use crate::state::{State, StateError};
 
 /// One line of the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JobRow {
+pub(crate) struct JobRow {
     pub name: String,
     pub description: String,
     pub schedule: Option<String>,
@@ -19,7 +19,7 @@ pub struct JobRow {
 }
 
 /// The rows of the valid jobs; `state` is absent when no run ever happened.
-pub fn rows(
+pub(crate) fn rows(
     folder: &JobsFolder,
     now: DateTime<FixedOffset>,
     state: Option<&State>,
@@ -53,7 +53,7 @@ const HEADER: [&str; 6] = [
 
 /// Tab-separated lines with a header (Japanese text has no fixed width in a
 /// terminal, so tabs align better than padding and stay easy to `cut`).
-pub fn render(rows: &[JobRow], invalid: &[InvalidJob]) -> String {
+pub(crate) fn render(rows: &[JobRow], invalid: &[InvalidJob]) -> String {
     let mut out = HEADER.join("\t");
     out.push('\n');
     for r in rows {

@@ -14,12 +14,12 @@
 //! [`crate::pipeline::run_exclusive`], so it holds across processes too
 //! (cron's `hojokin run` against this daemon).
 
-pub mod catchup;
+pub(crate) mod catchup;
 
 pub mod daemon;
-pub mod gate;
-pub mod listing;
-pub mod next;
+pub(crate) mod gate;
+pub(crate) mod listing;
+pub(crate) mod next;
 
 use std::path::{Path, PathBuf};
 

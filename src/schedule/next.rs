@@ -1,13 +1,12 @@
 //! Slots of a job's schedule as the daemon and `hojokin jobs` show them.
-//! The schedule itself ([`Schedule`](crate::job::Schedule)) is parsed once, when the job loads
-//! ([`crate::job::cron`]).
+//! The schedule itself ([`Schedule`](crate::job::Schedule)) is parsed once,
+//! when the job loads.
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use chrono_tz::Asia::Tokyo;
 
-
 /// RFC 3339 to the second with the `+09:00` offset operators expect.
-pub fn format_tokyo(t: &DateTime<FixedOffset>) -> String {
+pub(crate) fn format_tokyo(t: &DateTime<FixedOffset>) -> String {
     t.with_timezone(&Tokyo)
         .fixed_offset()
         .to_rfc3339_opts(SecondsFormat::Secs, false)
@@ -16,6 +15,7 @@ pub fn format_tokyo(t: &DateTime<FixedOffset>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::job::Schedule;
 
     fn at(s: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(s).unwrap()

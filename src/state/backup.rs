@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use super::{State, StateError};
 
 /// Backups the daemon keeps when no setting says otherwise.
-pub const DEFAULT_KEEP: usize = 7;
+pub(crate) const DEFAULT_KEEP: usize = 7;
 
 /// What the daemon's copies are called: `hojokin-YYYYMMDD-HHMMSS.db`.
 const ROTATED_PREFIX: &str = "hojokin-";
@@ -99,12 +99,12 @@ impl State {
 
 /// The environment variable that sets how many copies the daemon keeps
 /// (default [`DEFAULT_KEEP`]; 0 keeps none), e.g. in `/etc/hojokin/env`.
-pub const KEEP_VAR: &str = "HOJOKIN_KEEP_BACKUPS";
+pub(crate) const KEEP_VAR: &str = "HOJOKIN_KEEP_BACKUPS";
 
 /// The daemon's copy after a night that ran: `backups/` beside the state
 /// file, the newest [`KEEP_VAR`] kept. A copy that fails is logged, never
 /// the night's failure (the night is over and recorded).
-pub fn after_night(db: &Path, now: chrono::DateTime<chrono::FixedOffset>) {
+pub(crate) fn after_night(db: &Path, now: chrono::DateTime<chrono::FixedOffset>) {
     let keep = match std::env::var(KEEP_VAR) {
         Err(_) => DEFAULT_KEEP,
         Ok(v) => match v.trim().parse() {
@@ -128,7 +128,7 @@ pub fn after_night(db: &Path, now: chrono::DateTime<chrono::FixedOffset>) {
 }
 
 /// The folder of the daemon's copies: `backups/` beside the state file.
-pub fn rotated_dir(db: &Path) -> PathBuf {
+pub(crate) fn rotated_dir(db: &Path) -> PathBuf {
     db.parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."))

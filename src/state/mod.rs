@@ -5,18 +5,18 @@
 //! instead of failing, and migrations numbered by SQLite's `user_version`.
 //! Yen are INTEGER, dates ISO-8601 TEXT.
 
-pub mod backup;
+pub(crate) mod backup;
 mod digest_flags;
-pub mod failure_mails;
-pub mod input_counts;
-pub mod lock;
-pub mod outbox;
-pub mod runs;
-pub mod sent_log;
-pub mod skipped;
-pub mod token;
+pub(crate) mod failure_mails;
+pub(crate) mod input_counts;
+pub(crate) mod lock;
+pub(crate) mod outbox;
+pub(crate) mod runs;
+pub(crate) mod sent_log;
+pub(crate) mod skipped;
+pub(crate) mod token;
 
-pub use digest_flags::KnownFlag;
+pub(crate) use digest_flags::KnownFlag;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

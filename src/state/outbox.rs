@@ -24,9 +24,9 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::token::random_token;
 use super::{State, StateError};
+use crate::calendar::FiscalYear;
 use crate::clock::Stamp;
 use crate::model::Stage;
-use crate::calendar::FiscalYear;
 
 /// Where one reminder stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

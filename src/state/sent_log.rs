@@ -36,10 +36,10 @@ use crate::clock::Stamp;
 use crate::model::Stage;
 
 /// The log's name is the state file's with this appended.
-pub const SUFFIX: &str = ".sent-log";
+pub(crate) const SUFFIX: &str = ".sent-log";
 
 /// The log beside the state file `db`.
-pub fn path_for(db: &Path) -> PathBuf {
+pub(crate) fn path_for(db: &Path) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
     name.push(SUFFIX);
     PathBuf::from(name)
@@ -48,7 +48,7 @@ pub fn path_for(db: &Path) -> PathBuf {
 /// How far a key's mail got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Event {
+pub(crate) enum Event {
     /// The message was about to be handed to the relay: it may have gone out.
     Data,
     /// The relay accepted it.
@@ -57,7 +57,7 @@ pub enum Event {
 
 /// One line of the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Record {
+pub(crate) struct Record {
     pub event: Event,
     pub application_id: String,
     pub report_fy: i32,
@@ -73,7 +73,7 @@ pub struct Record {
 impl Record {
     /// The line for `key` of the mail `claim` describes (what the outbox
     /// recorded when the key was claimed).
-    pub fn new(event: Event, key: &OutboxKey, claim: Claim<'_>) -> Record {
+    pub(crate) fn new(event: Event, key: &OutboxKey, claim: Claim<'_>) -> Record {
         Record {
             event,
             application_id: key.application_id.clone(),
@@ -98,14 +98,14 @@ impl Record {
 
 /// Appends records, each batch in one write, synced before returning.
 #[derive(Debug)]
-pub struct SentLog {
+pub(crate) struct SentLog {
     path: PathBuf,
     file: File,
 }
 
 impl SentLog {
     /// Opens (creating) the log beside `db` for appending.
-    pub fn open(db: &Path) -> Result<SentLog, StateError> {
+    pub(crate) fn open(db: &Path) -> Result<SentLog, StateError> {
         let path = path_for(db);
         let file = OpenOptions::new()
             .create(true)
@@ -118,7 +118,7 @@ impl SentLog {
     /// Appends `records` and fsyncs: once this returns Ok they survive a
     /// power cut. One `write` per batch, so two processes never interleave
     /// within a line.
-    pub fn append(&mut self, records: &[Record]) -> Result<(), StateError> {
+    pub(crate) fn append(&mut self, records: &[Record]) -> Result<(), StateError> {
         let mut buf = Vec::new();
         for r in records {
             serde_json::to_writer(&mut buf, r).map_err(|e| StateError::Open {
@@ -143,7 +143,7 @@ fn log_error(path: &Path, e: &std::io::Error) -> StateError {
 
 /// Reads the log; `None` when there is none. A torn last line (a crash in
 /// the middle of a write) is ignored; any other unreadable line is an error.
-pub fn read(path: &Path) -> Result<Option<Vec<Record>>, StateError> {
+pub(crate) fn read(path: &Path) -> Result<Option<Vec<Record>>, StateError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 /// 32 hex digits, unique per call: the OS-seeded hasher keys of std, the
 /// process id, the wall clock and a counter. Identity, not secrecy.
-pub fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

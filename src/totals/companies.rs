@@ -31,7 +31,7 @@ impl<'a> Companies<'a> {
     ///
     /// # Panics
     /// With more than `u32::MAX` applications (Excel holds 1,048,576 rows a sheet).
-    pub fn of(apps: &'a [Application]) -> Companies<'a> {
+    pub(super) fn of(apps: &'a [Application]) -> Companies<'a> {
         let mut numbers: HashMap<Cow<'a, str>, u32> = HashMap::new();
         let mut of_app = Vec::with_capacity(apps.len());
         let mut named_by: Vec<u32> = Vec::new();
@@ -62,7 +62,7 @@ impl<'a> Companies<'a> {
     }
 
     /// The 事業者名 company `n` shows under.
-    pub fn name<'s>(&self, apps: &'s [Application], n: usize) -> &'s SharedStr {
+    pub(super) fn name<'s>(&self, apps: &'s [Application], n: usize) -> &'s SharedStr {
         &apps[self.named_by[n] as usize].company
     }
 }

@@ -9,8 +9,8 @@ use polars::prelude::*;
 
 use super::companies::Companies;
 use super::{CompanyRow, FyProgramRow, TotalsError, rate};
-use crate::model::{AppStatus, Application, Budget, Yen};
 use crate::calendar::FiscalYear;
+use crate::model::{AppStatus, Application, Budget, Yen};
 
 const AMOUNTS: [&str; 4] = ["eligible_cost", "decided", "finalized", "granted"];
 

@@ -30,13 +30,13 @@ mod frame;
 #[cfg(test)]
 mod tests;
 
-use crate::model::{Application, Budget, Yen};
 use crate::calendar::FiscalYear;
+use crate::model::{Application, Budget, Yen};
 use crate::text::SharedStr;
 
 /// One row of 年度別集計: a program in a FY, or the FY's 合計 row.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FyProgramRow {
+pub(crate) struct FyProgramRow {
     pub fy: FiscalYear,
     /// 制度; `None` for the FY's 合計 row.
     pub program: Option<String>,
@@ -62,7 +62,7 @@ pub struct FyProgramRow {
 
 /// One row of 事業者別集計: a company's grants in a FY.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CompanyRow {
+pub(crate) struct CompanyRow {
     pub fy: FiscalYear,
     /// 事業者名 as written on the company's first application (by 申請日, then
     /// 申請番号), so a company shows under one name in every FY. Shared with
@@ -87,7 +87,7 @@ pub struct Execution {
 
 /// Why the totals could not be computed (a failure inside polars).
 #[derive(Debug, thiserror::Error)]
-pub enum TotalsError {
+pub(crate) enum TotalsError {
     #[error("年度別・事業者別の集計を計算できませんでした（{0}）。")]
     Polars(#[from] polars::error::PolarsError),
     #[error("集計結果の列「{0}」に欠けている値があります。")]
@@ -97,7 +97,7 @@ pub enum TotalsError {
 /// 年度別集計: one row per FY × program with a grant or a budget, then the
 /// FY's 合計 row; FY ascending, programs by name (the catalogue's order is
 /// not known here).
-pub fn by_fiscal_year(
+pub(crate) fn by_fiscal_year(
     apps: &[Application],
     budgets: &[Budget],
 ) -> Result<Vec<FyProgramRow>, TotalsError> {
@@ -112,12 +112,12 @@ pub fn by_fiscal_year(
 /// 事業者別集計: one row per FY × company, companies keyed by 法人番号 where
 /// present, else by normalized name ([`crate::model::Application::company_key`]); sorted by
 /// FY, then 事業者名, then key.
-pub fn by_company(apps: &[Application]) -> Result<Vec<CompanyRow>, TotalsError> {
+pub(crate) fn by_company(apps: &[Application]) -> Result<Vec<CompanyRow>, TotalsError> {
     frame::company_sums(apps)
 }
 
 /// The programs of `fy` (with a budget or a grant), for the 予算執行状況 chart.
-pub fn execution(rows: &[FyProgramRow], fy: FiscalYear) -> Vec<Execution> {
+pub(crate) fn execution(rows: &[FyProgramRow], fy: FiscalYear) -> Vec<Execution> {
     rows.iter()
         .filter(|r| r.fy == fy)
         .filter_map(|r| {
@@ -137,7 +137,7 @@ pub fn execution(rows: &[FyProgramRow], fy: FiscalYear) -> Vec<Execution> {
 /// and is computed from exact integer sums. Without a positive budget there
 /// is nothing to divide by, so no rate.
 #[allow(clippy::float_arithmetic, clippy::cast_precision_loss)]
-pub fn rate(granted: Yen, budget: Option<Yen>) -> Option<f64> {
+pub(crate) fn rate(granted: Yen, budget: Option<Yen>) -> Option<f64> {
     match budget {
         Some(b) if b > 0 => Some(granted as f64 / b as f64),
         _ => None,

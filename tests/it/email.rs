@@ -8,10 +8,10 @@ mod digest;
 mod tls;
 
 use crate::support::smtp::*;
-use hojokin::compliance::reports::ReportState;
-use hojokin::notify::send_reminders;
-use hojokin::state::State;
-use hojokin::state::outbox::OutboxStatus;
+use hojokin::OutboxStatus;
+use hojokin::ReportState;
+use hojokin::State;
+use hojokin::send_reminders;
 
 const SAISOKU: &str = "【綾瀬市】女性・障がい者雇用環境整備補助金 令和6年度採用状況報告の提出期限は令和6年4月30日（火）です";
 #[test]
@@ -56,9 +56,9 @@ fn each_stage_goes_out_once_across_reruns_and_the_subject_decodes_to_the_templat
     assert_eq!(msgs.len(), 1);
     let rendered = m
         .render_reminder(
-            &[hojokin::notify::templates::DueReport {
+            &[hojokin::DueReport {
                 row: &on(&ledger, date(2024, 4, 25))[0],
-                stage: hojokin::notify::Stage::Saisoku,
+                stage: hojokin::Stage::Saisoku,
                 sent_before: Vec::new(),
             }],
             date(2024, 4, 25),

@@ -7,9 +7,9 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use hojokin::ingest::parse;
-use hojokin::ingest::raw::Raw;
-use hojokin::ingest::source::{Book, Row, SourceError};
+use hojokin::Raw;
+use hojokin::parse;
+use hojokin::{Book, Row, SourceError};
 
 use crate::support::Site;
 use crate::support::faults::*;

@@ -25,10 +25,10 @@ use std::time::{Duration, Instant};
 
 use crate::support::faults;
 
-use hojokin::catalogue::Catalogue;
-use hojokin::ingest::raw::Raw;
-use hojokin::ingest::source::Book;
-use hojokin::ingest::{check_files, parse};
+use hojokin::Book;
+use hojokin::Catalogue;
+use hojokin::Raw;
+use hojokin::{check_files, parse};
 
 /// xorshift64*: small, seedable, good enough to pick mutations.
 struct Rng(u64);

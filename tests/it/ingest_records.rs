@@ -6,10 +6,9 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use hojokin::catalogue::Catalogue;
-use hojokin::ingest;
-use hojokin::job::InputSpec;
-use hojokin::model::{Dataset, Inputs, Recorded};
+use hojokin::Catalogue;
+use hojokin::InputSpec;
+use hojokin::{Dataset, Inputs, Recorded};
 
 fn read(csv: &str) -> Inputs {
     let dir = tempfile::tempdir().unwrap();
@@ -24,7 +23,7 @@ fn read(csv: &str) -> Inputs {
             display: None,
         },
     )]);
-    ingest::read_inputs(&specs, &Catalogue::builtin())
+    hojokin::read_inputs(&specs, &Catalogue::builtin())
         .unwrap()
         .inputs
 }
@@ -111,7 +110,7 @@ fn a_reference_to_an_excluded_application_is_told_from_an_unknown_one() {
         (Dataset::Applications, spec(apps)),
         (Dataset::EmploymentReports, spec(reports)),
     ]);
-    let inputs = ingest::read_inputs(&specs, &Catalogue::builtin())
+    let inputs = hojokin::read_inputs(&specs, &Catalogue::builtin())
         .unwrap()
         .inputs;
     let ids: Vec<&str> = inputs.applications.iter().map(|a| a.id.as_str()).collect();

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use hojokin::catalogue::Catalogue;
-use hojokin::ingest::{self, IngestError};
-use hojokin::job::InputSpec;
-use hojokin::model::{Dataset, Inputs, RowOrigin};
+use hojokin::Catalogue;
+use hojokin::IngestError;
+use hojokin::InputSpec;
+use hojokin::{Dataset, Inputs, RowOrigin};
 
 fn spec(path: PathBuf) -> InputSpec {
     InputSpec {
@@ -25,7 +25,7 @@ fn read(apps: &str, reports: &str) -> Inputs {
         (Dataset::Applications, spec(dir.join(apps))),
         (Dataset::EmploymentReports, spec(dir.join(reports))),
     ]);
-    let ingested = ingest::read_inputs(&specs, &Catalogue::builtin()).unwrap();
+    let ingested = hojokin::read_inputs(&specs, &Catalogue::builtin()).unwrap();
     let mut inputs = ingested.inputs;
     // Where a row came from differs by design; everything else must not.
     for a in &mut inputs.applications {
@@ -55,7 +55,7 @@ fn messy_and_clean_twins_give_the_same_rows() {
 
 fn open_error(path: &Path) -> String {
     let specs = BTreeMap::from([(Dataset::Applications, spec(path.to_path_buf()))]);
-    match ingest::read_inputs(&specs, &Catalogue::builtin()) {
+    match hojokin::read_inputs(&specs, &Catalogue::builtin()) {
         Err(e @ (IngestError::Source(_) | IngestError::NoHeader { .. })) => e.to_string(),
         Ok(_) => panic!("{} was read", path.display()),
     }
@@ -79,7 +79,7 @@ fn broken_files_are_named_errors_not_panics() {
 fn a_sparse_sheet_reads_its_one_row() {
     let path = crate::support::repo().join("fixtures/broken/sparse.xlsx");
     let specs = BTreeMap::from([(Dataset::Applications, spec(path))]);
-    let ingested = ingest::read_inputs(&specs, &Catalogue::builtin()).unwrap();
+    let ingested = hojokin::read_inputs(&specs, &Catalogue::builtin()).unwrap();
     assert_eq!(ingested.inputs.applications.len(), 1);
     assert!(
         ingested.inputs.errors.is_empty(),

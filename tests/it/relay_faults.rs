@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use crate::support::Site;
 use crate::support::smtp::{Server, free_port, subjects};
-use hojokin::state::State;
-use hojokin::state::outbox::OutboxStatus;
+use hojokin::OutboxStatus;
+use hojokin::State;
 use relay::{Fault, Relay};
 
 /// The night the fixtures send 6 reminders on, in 5 mails: the first mail

@@ -155,7 +155,7 @@ fn a_backup_taken_while_a_run_writes_has_every_row() {
             &["run", "nightly", "--as-of", "2024-04-25"],
             &[("HOJOKIN_SMTP_URL", url.as_str())],
         )
-        .env(hojokin::report::atomic::PAUSE_HOOK, &marker)
+        .env(hojokin::PAUSE_HOOK, &marker)
         .command()
         .spawn()
         .unwrap();
@@ -248,7 +248,7 @@ fn a_workbook_that_fails_after_the_sending_still_ends_with_the_digest() {
             &["run", "nightly", "--as-of", "2024-04-25"],
             &[("HOJOKIN_SMTP_URL", url.as_str())],
         )
-        .env(hojokin::report::atomic::PAUSE_HOOK, &marker)
+        .env(hojokin::PAUSE_HOOK, &marker)
         .command()
         .spawn()
         .unwrap();
@@ -307,9 +307,9 @@ fn a_workbook_that_fails_after_the_sending_still_ends_with_the_digest() {
 #[test]
 fn a_seventy_thousand_mail_night_ends_at_its_window_with_the_rest_queued() {
     use crate::support::smtp::{date, mailer_with, on, report};
-    use hojokin::compliance::reports::ReportState;
-    use hojokin::state::State;
-    use hojokin::state::outbox::OutboxStatus;
+    use hojokin::OutboxStatus;
+    use hojokin::ReportState;
+    use hojokin::State;
 
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(&dir.path().join("mail"), free_port(), &[]);
@@ -335,8 +335,7 @@ fn a_seventy_thousand_mail_night_ends_at_its_window_with_the_rest_queued() {
         .collect();
     let ledger = on(&ledger, as_of);
     let started = Instant::now();
-    let night =
-        hojokin::notify::send_reminders(&m, &state, "nightly", &ledger, as_of, false, dir.path());
+    let night = hojokin::send_reminders(&m, &state, "nightly", &ledger, as_of, false, dir.path());
     assert!(
         started.elapsed() < Duration::from_secs(120),
         "{:?}",
@@ -372,7 +371,7 @@ fn a_seventy_thousand_mail_night_ends_at_its_window_with_the_rest_queued() {
         69_950
     );
 
-    let next = hojokin::notify::send_reminders(
+    let next = hojokin::send_reminders(
         &m,
         &state,
         "nightly",
@@ -457,7 +456,7 @@ fn a_night_that_finds_its_predecessor_running_is_in_the_history_and_the_digest()
             &["run", "nightly", "--as-of", "2024-04-25"],
             &[("HOJOKIN_SMTP_URL", url.as_str())],
         )
-        .env(hojokin::report::atomic::PAUSE_HOOK, &marker)
+        .env(hojokin::PAUSE_HOOK, &marker)
         .command()
         .spawn()
         .unwrap();

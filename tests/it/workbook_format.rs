@@ -345,11 +345,11 @@ fn dates_are_wareki_and_fiscal_years_sort_in_time_order() {
 
 #[test]
 fn fiscal_year_two_sorts_before_ten_and_gannen_is_written_out() {
-    use hojokin::report::cell::Cell;
-    use hojokin::report::print::PrintMeta;
-    use hojokin::report::rows::Rows;
-    use hojokin::report::table::Table;
-    use hojokin::report::{Report, Sheet};
+    use hojokin::Cell;
+    use hojokin::PrintMeta;
+    use hojokin::Rows;
+    use hojokin::Table;
+    use hojokin::{Report, Sheet};
     let mut t = Table::new(Sheet::ByFiscalYear, vec!["年度", "日付"]);
     let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
     t.rows = Rows::Held(vec![

@@ -111,9 +111,9 @@ fn staff_read_their_own_words_and_file_names() {
 fn a_phone_column_is_read_when_the_export_has_it() {
     use std::collections::BTreeMap;
 
-    use hojokin::catalogue::Catalogue;
-    use hojokin::job::InputSpec;
-    use hojokin::model::Dataset;
+    use hojokin::Catalogue;
+    use hojokin::Dataset;
+    use hojokin::InputSpec;
 
     let dir = tempfile::tempdir().unwrap();
     let read = |csv: &str| {
@@ -128,7 +128,7 @@ fn a_phone_column_is_read_when_the_export_has_it() {
                 display: None,
             },
         )]);
-        hojokin::ingest::read_inputs(&specs, &Catalogue::builtin())
+        hojokin::read_inputs(&specs, &Catalogue::builtin())
             .unwrap()
             .inputs
     };

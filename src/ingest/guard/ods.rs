@@ -190,7 +190,7 @@ impl Walk {
 }
 
 /// Checks content.xml.
-pub fn check(entry: &mut dyn Read) -> Result<(), Refusal> {
+pub(super) fn check(entry: &mut dyn Read) -> Result<(), Refusal> {
     let mut walk = Walk::default();
     xml::scan(entry, &mut |t| match t {
         Token::Start { name, raw, cut, .. } => walk.start(name, raw, cut),

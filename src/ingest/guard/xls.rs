@@ -16,7 +16,7 @@ const RESERVED: u32 = 0xFFFF_FFFA;
 const DIFSECT: u32 = 0xFFFF_FFFC;
 
 /// Whether the bytes start like an OLE compound file.
-pub fn is_cfb(head: &[u8]) -> bool {
+pub(crate) fn is_cfb(head: &[u8]) -> bool {
     head.starts_with(MAGIC)
 }
 
@@ -81,7 +81,7 @@ fn u32s(b: &[u8]) -> impl Iterator<Item = u32> + '_ {
 }
 
 /// Checks a whole .xls file's bytes. `Err` is a reason for staff.
-pub fn check(bytes: &[u8]) -> Result<(), String> {
+pub(crate) fn check(bytes: &[u8]) -> Result<(), String> {
     let Some(stream) = workbook_stream(bytes)? else {
         return Ok(());
     };

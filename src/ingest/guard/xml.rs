@@ -13,20 +13,23 @@ use std::io::Read;
 /// The longest tag, text node, comment or CDATA section accepted, in bytes.
 /// Excel's longest legitimate token is a 32,767-character cell text
 /// (about 200 KB once escaped); 4 MiB leaves ample room.
-pub const MAX_TOKEN: usize = 4 << 20;
+pub(crate) const MAX_TOKEN: usize = 4 << 20;
 /// The deepest element nesting accepted (spreadsheet XML is under 20 deep).
-pub const MAX_DEPTH: usize = 1_000;
+pub(crate) const MAX_DEPTH: usize = 1_000;
 /// How much of a start tag is kept for the callback to read attributes from.
-pub const KEPT_TAG: usize = 64 << 10;
+pub(crate) const KEPT_TAG: usize = 64 << 10;
 
 /// What the scanner saw.
 #[derive(Debug)]
-pub enum Token<'a> {
+pub(crate) enum Token<'a> {
     /// A start or empty-element tag: its qualified name and the raw text
     /// between `<` and `>` (cut at [`KEPT_TAG`] bytes; `cut` says so).
     Start {
         name: &'a [u8],
         raw: &'a [u8],
+        /// Only the scanner's tests read it: the guard needs the name and
+        /// the raw text.
+        #[cfg_attr(not(test), expect(dead_code))]
         empty: bool,
         cut: bool,
     },
@@ -38,7 +41,7 @@ pub enum Token<'a> {
 
 /// Why a part was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     TooLong,
     TooDeep,
     Doctype,
@@ -59,7 +62,7 @@ enum State {
 /// Streams `input` through the scanner; returns the number of bytes read.
 /// An I/O error (a truncated or corrupt zip entry) ends the scan early with
 /// what was read so far: the reader that follows fails on it by itself.
-pub fn scan(
+pub(crate) fn scan(
     input: &mut dyn Read,
     on: &mut dyn FnMut(Token<'_>) -> Result<(), String>,
 ) -> Result<u64, Refusal> {
@@ -353,7 +356,7 @@ impl Scanner {
 /// Values are returned as written (entities not expanded). Attributes are
 /// read one after another as an XML parser reads them, so text inside
 /// another attribute's value never counts as an attribute.
-pub fn attr<'a>(raw: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+pub(crate) fn attr<'a>(raw: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
     let skip_ws = |i: &mut usize| {
         while raw.get(*i).is_some_and(u8::is_ascii_whitespace) {
             *i += 1;
@@ -391,7 +394,7 @@ pub fn attr<'a>(raw: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
 }
 
 /// The local part of a qualified name (`x:si` → `si`).
-pub fn local(name: &[u8]) -> &[u8] {
+pub(crate) fn local(name: &[u8]) -> &[u8] {
     name.iter()
         .rposition(|c| *c == b':')
         .map_or(name, |p| &name[p + 1..])

@@ -35,19 +35,11 @@ const BAD_RATIO: usize = 100;
 const BAD_FLOOR: usize = 16;
 
 /// Decodes CSV bytes: UTF-8 (BOM stripped) when valid, else Shift_JIS as
-/// Windows and Excel write it (encoding_rs's Shift_JIS is the CP932 superset).
-/// `None` when the bytes are valid in neither.
-pub fn decode_text(bytes: &[u8]) -> Option<String> {
-    decode_csv(bytes)
-        .filter(|d| d.bad.is_empty())
-        .map(|d| d.text)
-}
-
-/// Decodes CSV bytes as [`decode_text`] does, but a few bad bytes only mark
-/// their cells: the encoding with fewer bad sequences wins (Shift_JIS on a
+/// Windows and Excel write it (encoding_rs's Shift_JIS is the CP932 superset);
+/// a few bad bytes only mark their cells: the encoding with fewer bad sequences wins (Shift_JIS on a
 /// tie; a BOM means UTF-8). `None` when even that one has so many that the
 /// file is not text.
-pub fn decode_csv(bytes: &[u8]) -> Option<Decoded> {
+pub(crate) fn decode_csv(bytes: &[u8]) -> Option<Decoded> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return Some(decode_with(encoding_rs::UTF_8, rest, 3)).filter(plausible);
     }
@@ -243,6 +235,13 @@ fn mark_bad_bytes(cells: &mut [(u32, Raw)], bad: &[&BadBytes], line: usize, enco
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The text when it decodes without a bad byte.
+    fn decode_text(bytes: &[u8]) -> Option<String> {
+        decode_csv(bytes)
+            .filter(|d| d.bad.is_empty())
+            .map(|d| d.text)
+    }
 
     #[test]
     fn decodes_utf8_with_bom_and_shift_jis() {

@@ -12,7 +12,7 @@ use crate::notify::MailError;
 
 /// How the connection is secured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Security {
+pub(crate) enum Security {
     None,
     StartTlsRequired,
     StartTlsOpportunistic,
@@ -21,13 +21,12 @@ pub enum Security {
 
 /// A parsed SMTP URL. Its `Debug` never shows the password.
 #[derive(Clone)]
-pub struct SmtpConfig {
+pub(crate) struct SmtpConfig {
     pub host: String,
     pub port: u16,
     pub security: Security,
     pub user: Option<String>,
     pub(super) password: Option<String>,
-    pub ca: Option<PathBuf>,
     pub hello: Option<String>,
     pub timeout: Duration,
     pub(super) tls: Option<TlsParameters>,
@@ -77,7 +76,7 @@ fn percent_decode(s: &str) -> Result<String, Undecodable> {
 impl SmtpConfig {
     /// Parses and checks a URL; the error is a Japanese sentence with the
     /// password masked.
-    pub fn parse(raw: &str, timeout: Duration) -> Result<SmtpConfig, MailError> {
+    pub(crate) fn parse(raw: &str, timeout: Duration) -> Result<SmtpConfig, MailError> {
         let masked = mask_url_password(raw);
         let bad = |why: &str| MailError::SmtpUrl {
             masked: masked.clone(),
@@ -147,7 +146,6 @@ impl SmtpConfig {
             security,
             user,
             password,
-            ca,
             hello,
             timeout,
             tls,
@@ -155,13 +153,8 @@ impl SmtpConfig {
         })
     }
 
-    /// The URL as it may be shown (password masked).
-    pub fn masked(&self) -> &str {
-        &self.masked
-    }
-
     /// Replaces the password wherever it appears in `text`.
-    pub fn scrub(&self, text: &str) -> String {
+    pub(crate) fn scrub(&self, text: &str) -> String {
         match self.password.as_deref().filter(|p| !p.is_empty()) {
             Some(p) => text.replace(p, "****"),
             None => text.to_string(),

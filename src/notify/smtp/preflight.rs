@@ -8,7 +8,7 @@ use crate::notify::smtp::Security;
 
 /// A sentence saying how far the relay was taken (Ok) or where it stopped
 /// (Err, naming the relay); the password never appears in either.
-pub fn preflight(cfg: &SmtpConfig) -> Result<String, MailError> {
+pub(crate) fn preflight(cfg: &SmtpConfig) -> Result<String, MailError> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .enable_time()

@@ -25,34 +25,34 @@ const DOT_SENT: u8 = 2;
 
 /// The shared flag of one connection.
 #[derive(Debug, Clone, Default)]
-pub struct DotProbe(Arc<AtomicU8>);
+pub(super) struct DotProbe(Arc<AtomicU8>);
 
 impl DotProbe {
     /// Called just before the message is written.
-    pub fn arm(&self) {
+    pub(super) fn arm(&self) {
         self.0.store(ARMED, Ordering::SeqCst);
     }
 
     /// Whether the whole message, final dot included, was written out since
     /// the last [`DotProbe::arm`].
-    pub fn dot_sent(&self) -> bool {
+    pub(super) fn dot_sent(&self) -> bool {
         self.0.load(Ordering::SeqCst) == DOT_SENT
     }
 
-    pub fn reset(&self) {
+    pub(super) fn reset(&self) {
         self.0.store(IDLE, Ordering::SeqCst);
     }
 }
 
 /// A plain TCP stream reporting its first read after arming to a [`DotProbe`].
 #[derive(Debug)]
-pub struct ProbedStream {
+pub(super) struct ProbedStream {
     inner: TcpStream,
     probe: DotProbe,
 }
 
 impl ProbedStream {
-    pub fn new(inner: TcpStream, probe: DotProbe) -> ProbedStream {
+    pub(super) fn new(inner: TcpStream, probe: DotProbe) -> ProbedStream {
         ProbedStream { inner, probe }
     }
 }

@@ -5,10 +5,10 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use hojokin::compliance::reports::ReportState;
-use hojokin::notify::send_reminders;
-use hojokin::state::State;
-use hojokin::state::outbox::OutboxStatus;
+use hojokin::OutboxStatus;
+use hojokin::ReportState;
+use hojokin::State;
+use hojokin::send_reminders;
 
 use crate::support::smtp::*;
 
@@ -45,7 +45,7 @@ fn a_lost_answer_is_uncertain_and_never_sent_again() {
     assert!(
         out.findings
             .iter()
-            .any(|f| f.kind == hojokin::model::FindingKind::SendUncertain
+            .any(|f| f.kind == hojokin::FindingKind::SendUncertain
                 && f.detail.text().contains(&id))
     );
     drop(slow);
@@ -191,7 +191,7 @@ fn a_run_killed_between_send_and_record_sends_no_duplicate() {
         let f = rerun
             .findings
             .iter()
-            .find(|f| f.kind == hojokin::model::FindingKind::SendUncertain)
+            .find(|f| f.kind == hojokin::FindingKind::SendUncertain)
             .unwrap();
         assert!(
             f.detail.text().contains(id) && f.detail.text().contains("中継サーバーのログ"),

@@ -3,13 +3,13 @@
 use std::io::Cursor;
 
 use calamine::{Reader, Xlsx, open_workbook_from_rs};
-use hojokin::compliance::reports::ReportState;
-use hojokin::night::Night;
-use hojokin::night::{DigestFacts, DigestItem};
-use hojokin::notify::{send_digest, send_reminders};
-use hojokin::report::Report;
-use hojokin::report::overview::Overview;
-use hojokin::state::State;
+use hojokin::Night;
+use hojokin::Overview;
+use hojokin::Report;
+use hojokin::ReportState;
+use hojokin::State;
+use hojokin::{DigestFacts, DigestItem};
+use hojokin::{send_digest, send_reminders};
 
 use crate::support::smtp::*;
 
@@ -28,7 +28,7 @@ fn the_digest_carries_the_workbook_and_names_new_flags_once() {
     let workbook = dir.path().join("summary-2024-05-08.xlsx");
     let book = Report {
         overview: Overview::default(),
-        tables: vec![hojokin::report::sheets::notifications(&reminders.rows)],
+        tables: vec![hojokin::notifications(&reminders.rows)],
         meta: Default::default(),
     };
     book.write(&workbook, &[]).unwrap();

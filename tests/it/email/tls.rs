@@ -1,8 +1,8 @@
 //! STARTTLS and implicit TLS with AUTH, certificates from a private CA.
 
-use hojokin::compliance::reports::ReportState;
-use hojokin::notify::send_reminders;
-use hojokin::state::State;
+use hojokin::ReportState;
+use hojokin::State;
+use hojokin::send_reminders;
 
 use crate::support::smtp::*;
 

@@ -16,11 +16,11 @@ use std::time::{Duration, Instant};
 
 /// No connection lives longer than this, so a client that never gives up
 /// cannot make a test hang past it.
-pub const LIFETIME: Duration = Duration::from_secs(60);
+pub(super) const LIFETIME: Duration = Duration::from_secs(60);
 
 /// How the relay misbehaves. Until it does, it answers like a real one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
+pub(super) enum Fault {
     /// Greets, then never answers EHLO.
     StallAfterGreeting,
     /// Answers EHLO, then never answers MAIL FROM.
@@ -37,7 +37,7 @@ pub enum Fault {
 
 /// What the relay saw, for the tests' assertions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Seen {
+pub(super) struct Seen {
     pub connections: usize,
     pub mail_from: usize,
     /// Messages received up to their final dot.
@@ -45,7 +45,7 @@ pub struct Seen {
 }
 
 /// A running relay; stopped when dropped.
-pub struct Relay {
+pub(super) struct Relay {
     pub port: u16,
     stop: Arc<AtomicBool>,
     seen: Arc<Mutex<Seen>>,
@@ -53,7 +53,7 @@ pub struct Relay {
 }
 
 impl Relay {
-    pub fn start(fault: Fault) -> Relay {
+    pub(super) fn start(fault: Fault) -> Relay {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let port = listener.local_addr().unwrap().port();
         listener.set_nonblocking(true).unwrap();
@@ -92,11 +92,11 @@ impl Relay {
         }
     }
 
-    pub fn url(&self) -> String {
+    pub(super) fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
-    pub fn seen(&self) -> Seen {
+    pub(super) fn seen(&self) -> Seen {
         self.seen.lock().unwrap().clone()
     }
 }

@@ -4,10 +4,10 @@
 
 use std::time::{Duration, Instant};
 
+use hojokin::State;
 use hojokin::clock::ManualClock;
-use hojokin::model::{Exit, Trigger};
-use hojokin::schedule::daemon::{self, DaemonConfig, DaemonSummary, Firing};
-use hojokin::state::State;
+use hojokin::daemon::{self, DaemonConfig, DaemonSummary, Firing};
+use hojokin::{Exit, Trigger};
 
 use super::support::{at, lock_is_held};
 use crate::support::Site;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use chrono::DateTime;
 use hojokin::clock::{self, Clock};
-use hojokin::report::atomic::{PAUSE_HOOK, TEMP_PREFIX};
+use hojokin::{PAUSE_HOOK, TEMP_PREFIX};
 
 use super::support::{lock_is_held, text};
 use crate::support::Site;
@@ -206,7 +206,7 @@ fn sigterm_during_a_run_lets_it_finish_and_exits_0() {
         .map(|e| e.unwrap().path())
         .collect();
     assert_eq!(backups.len(), 1, "{backups:?}");
-    let copy = hojokin::state::State::open(&backups[0]).unwrap();
+    let copy = hojokin::State::open(&backups[0]).unwrap();
     let runs = copy
         .recent_runs(None, 10, clock::SystemClock.now())
         .unwrap();

@@ -2,8 +2,8 @@
 //! 0, and the scheduler and cron never run one job twice.
 
 use hojokin::clock::{self, ManualClock};
-use hojokin::schedule::daemon;
-use hojokin::state::lock::{Acquire, JobLock, LockOptions};
+use hojokin::daemon;
+use hojokin::{Acquire, JobLock, LockOptions};
 
 use super::support::{at, lock_is_held, text};
 use crate::support::Site;

@@ -4,13 +4,13 @@
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
-use hojokin::state::State;
+use hojokin::State;
 
-pub fn at(s: &str) -> DateTime<FixedOffset> {
+pub(super) fn at(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(s).unwrap()
 }
 
-pub fn lock_is_held(db: &Path, job: &str) -> bool {
+pub(super) fn lock_is_held(db: &Path, job: &str) -> bool {
     db.exists()
         && State::open(db)
             .ok()
@@ -18,6 +18,6 @@ pub fn lock_is_held(db: &Path, job: &str) -> bool {
             .is_some()
 }
 
-pub fn text(bytes: &[u8]) -> String {
+pub(super) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }

@@ -14,7 +14,7 @@ use std::process::{Command, Output, Stdio};
 
 /// `hojokin ARGS`, being built.
 #[derive(Debug)]
-pub struct Hojokin {
+pub(crate) struct Hojokin {
     cmd: Command,
     site: PathBuf,
 }
@@ -22,7 +22,7 @@ pub struct Hojokin {
 impl Hojokin {
     /// In `dir`, with `HOJOKIN_DB`, `HOJOKIN_SMTP_URL` and the log format
     /// unset and warnings-only logs.
-    pub fn new(dir: &Path) -> Hojokin {
+    pub(crate) fn new(dir: &Path) -> Hojokin {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_hojokin"));
         cmd.current_dir(dir)
             .env_remove("HOJOKIN_DB")
@@ -37,7 +37,7 @@ impl Hojokin {
         }
     }
 
-    pub fn args<I, S>(mut self, args: I) -> Hojokin
+    pub(crate) fn args<I, S>(mut self, args: I) -> Hojokin
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
@@ -46,26 +46,26 @@ impl Hojokin {
         self
     }
 
-    pub fn arg_db(self, db: &Path) -> Hojokin {
+    pub(crate) fn arg_db(self, db: &Path) -> Hojokin {
         self.args([OsStr::new("--db"), db.as_os_str()])
     }
 
-    pub fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Hojokin {
+    pub(crate) fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Hojokin {
         self.cmd.env(key, value);
         self
     }
 
     /// The command itself, for a test that spawns and kills it.
-    pub fn command(self) -> Command {
+    pub(crate) fn command(self) -> Command {
         self.cmd
     }
 
-    pub fn output(mut self) -> Output {
+    pub(crate) fn output(mut self) -> Output {
         self.cmd.output().expect("the hojokin binary runs")
     }
 
     /// Runs it, whatever its exit status.
-    pub fn ran(self) -> Ran {
+    pub(crate) fn ran(self) -> Ran {
         let site = self.site.clone();
         Ran {
             out: self.output(),
@@ -74,7 +74,7 @@ impl Hojokin {
     }
 
     /// Runs it and checks its exit status, showing stderr when it differs.
-    pub fn expect(self, code: i32) -> Ran {
+    pub(crate) fn expect(self, code: i32) -> Ran {
         let ran = self.ran();
         assert_eq!(
             ran.out.status.code(),
@@ -88,36 +88,36 @@ impl Hojokin {
 
 /// A finished run of the binary.
 #[derive(Debug)]
-pub struct Ran {
+pub(crate) struct Ran {
     pub out: Output,
     site: PathBuf,
 }
 
 impl Ran {
-    pub fn stdout(&self) -> String {
+    pub(crate) fn stdout(&self) -> String {
         String::from_utf8_lossy(&self.out.stdout).into_owned()
     }
 
-    pub fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         String::from_utf8_lossy(&self.out.stderr).into_owned()
     }
 
     /// A run that did not go through [`Hojokin`] (a command spawned by
     /// hand), in working folder `site`.
-    pub fn of(out: Output, site: &Path) -> Ran {
+    pub(crate) fn of(out: Output, site: &Path) -> Ran {
         Ran {
             out,
             site: site.to_path_buf(),
         }
     }
 
-    pub fn code(&self) -> Option<i32> {
+    pub(crate) fn code(&self) -> Option<i32> {
         self.out.status.code()
     }
 
     /// stderr as it reads on any run: the working folder written `<site>`
     /// and a log line's time `<time>`.
-    pub fn said(&self) -> String {
+    pub(crate) fn said(&self) -> String {
         let mut said = self.stderr();
         for site in [Some(self.site.clone()), self.site.canonicalize().ok()]
             .into_iter()
@@ -129,7 +129,7 @@ impl Ran {
     }
 
     /// stderr is exactly `want` (see [`Ran::said`]), line ends and all.
-    pub fn stderr_is(&self, want: &str) {
+    pub(crate) fn stderr_is(&self, want: &str) {
         let said = self.said();
         assert!(
             said == want,
@@ -140,14 +140,14 @@ impl Ran {
     /// The opt-out of [`Ran::stderr_is`], for stderr that holds what changes
     /// from run to run: `why` names it, and each of `parts` must appear, in
     /// this order.
-    pub fn stderr_inexact(&self, why: &str, parts: &[&str]) {
+    pub(crate) fn stderr_inexact(&self, why: &str, parts: &[&str]) {
         inexact(&self.said(), why, parts);
     }
 }
 
 /// The check of [`Ran::stderr_inexact`], for text a test read elsewhere (a
 /// daemon's log file).
-pub fn inexact(said: &str, why: &str, parts: &[&str]) {
+pub(crate) fn inexact(said: &str, why: &str, parts: &[&str]) {
     let mut rest = said;
     for part in parts {
         match rest.find(part) {

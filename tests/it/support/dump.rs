@@ -8,7 +8,7 @@ use std::path::Path;
 use calamine::{Data, Reader, open_workbook_auto};
 
 /// Every sheet, every non-empty cell, as `SHEET!A1 TYPE value` lines.
-pub fn dump_workbook(path: &Path, sandbox: &Path) -> String {
+pub(crate) fn dump_workbook(path: &Path, sandbox: &Path) -> String {
     let mut wb = open_workbook_auto(path).unwrap();
     let mut out = String::new();
     for name in wb.sheet_names() {
@@ -69,7 +69,7 @@ fn a1(row: usize, col: usize) -> String {
 }
 
 /// The sandbox's temporary path is the one thing that differs between runs.
-pub fn normalise(s: &str, sandbox: &Path) -> String {
+pub(crate) fn normalise(s: &str, sandbox: &Path) -> String {
     let mut s = s.replace(&sandbox.display().to_string(), "<sandbox>");
     if let Ok(canonical) = sandbox.canonicalize() {
         s = s.replace(&canonical.display().to_string(), "<sandbox>");

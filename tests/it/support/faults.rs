@@ -8,7 +8,7 @@ use std::io::{Cursor, Read, Write};
 use rust_xlsxwriter::{Format, Workbook};
 
 /// An xlsx with one sheet (`Sheet1`) holding `rows` as strings.
-pub fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
+pub(crate) fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     for (r, row) in rows.iter().enumerate() {
@@ -21,7 +21,7 @@ pub fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
 }
 
 /// Every part of a zip, in order.
-pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     (0..zip.len())
         .map(|i| {
@@ -35,7 +35,7 @@ pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 }
 
 /// A zip of `parts`, deflated.
-pub fn zip_of(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
+pub(crate) fn zip_of(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
@@ -47,7 +47,7 @@ pub fn zip_of(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
 }
 
 /// The zip with each part passed through `edit(name, body)`.
-pub fn rezip(bytes: &[u8], edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+pub(crate) fn rezip(bytes: &[u8], edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
     let parts: Vec<(String, Vec<u8>)> = unzip(bytes)
         .into_iter()
         .map(|(n, b)| {
@@ -59,7 +59,7 @@ pub fn rezip(bytes: &[u8], edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
 }
 
 /// The first `name="…"` attribute of an XML part set to `value`.
-pub fn set_attr(body: &[u8], name: &str, value: &str) -> Vec<u8> {
+pub(crate) fn set_attr(body: &[u8], name: &str, value: &str) -> Vec<u8> {
     let s = String::from_utf8(body.to_vec()).unwrap();
     let key = format!(" {name}=\"");
     let start = s.find(&key).expect("attribute present") + key.len();
@@ -69,7 +69,7 @@ pub fn set_attr(body: &[u8], name: &str, value: &str) -> Vec<u8> {
 
 /// An xlsx whose workbook uses the 1904 date system, with `serials` (in
 /// that system) down column A formatted as dates.
-pub fn xlsx_1904_dates(serials: &[f64]) -> Vec<u8> {
+pub(crate) fn xlsx_1904_dates(serials: &[f64]) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let date = Format::new().set_num_format("yyyy/mm/dd");
@@ -96,7 +96,7 @@ pub fn xlsx_1904_dates(serials: &[f64]) -> Vec<u8> {
 
 /// An employment-report sheet whose D2 (新規採用者数（女性）, optional) is
 /// the formula `=1+1`.
-pub fn xlsx_with_formula() -> Vec<u8> {
+pub(crate) fn xlsx_with_formula() -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let header = [
@@ -119,7 +119,7 @@ pub fn xlsx_with_formula() -> Vec<u8> {
 
 /// A sheet part with every formula's cached `<v>…</v>` removed, as a
 /// library that leaves calculation to Excel writes it.
-pub fn strip_cached_values(body: &[u8]) -> Vec<u8> {
+pub(crate) fn strip_cached_values(body: &[u8]) -> Vec<u8> {
     let s = String::from_utf8(body.to_vec()).unwrap();
     let mut out = String::new();
     let mut rest = s.as_str();
@@ -137,14 +137,14 @@ pub fn strip_cached_values(body: &[u8]) -> Vec<u8> {
     out.into_bytes()
 }
 
-pub fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+pub(crate) fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
 // --- .xls: BIFF8 records in an OLE compound file -----------------------
 
 /// One BIFF record.
-pub fn biff(typ: u16, data: &[u8]) -> Vec<u8> {
+pub(crate) fn biff(typ: u16, data: &[u8]) -> Vec<u8> {
     let mut r = typ.to_le_bytes().to_vec();
     r.extend_from_slice(&u16::try_from(data.len()).unwrap().to_le_bytes());
     r.extend_from_slice(data);
@@ -161,7 +161,7 @@ fn bof(dt: u16) -> Vec<u8> {
 /// A Workbook stream: globals with one BoundSheet8 named `Sheet1`, then the
 /// sheet: optional DIMENSIONS (first row, last row + 1, first col, last
 /// col + 1), NUMBER cells, EOF. `sheet_at` overrides the sheet's offset.
-pub fn workbook_stream(
+pub(crate) fn workbook_stream(
     dims: Option<(u32, u32, u16, u16)>,
     cells: &[(u16, u16, f64)],
     sheet_at: Option<u32>,
@@ -205,7 +205,7 @@ pub fn workbook_stream(
 
 /// An .xls: `workbook_stream` in a version-3 compound file with 512-byte
 /// sectors: sector 0 the FAT, sector 1 the directory, then the stream.
-pub fn cfb(stream: &[u8]) -> Vec<u8> {
+pub(crate) fn cfb(stream: &[u8]) -> Vec<u8> {
     const END: u32 = 0xFFFF_FFFE;
     const FREE: u32 = 0xFFFF_FFFF;
     let sectors = stream.len().div_ceil(512);
@@ -279,7 +279,7 @@ pub fn cfb(stream: &[u8]) -> Vec<u8> {
 /// A small .xls whose Workbook stream (under 4,096 bytes) lives in the
 /// mini stream, as Excel stores small workbooks: sector 0 the FAT, 1 the
 /// directory, 2 the mini FAT, then the mini stream's container.
-pub fn cfb_mini(stream: &[u8]) -> Vec<u8> {
+pub(crate) fn cfb_mini(stream: &[u8]) -> Vec<u8> {
     const END: u32 = 0xFFFF_FFFE;
     const FREE: u32 = 0xFFFF_FFFF;
     assert!(stream.len() < 4096);
@@ -342,7 +342,10 @@ pub fn cfb_mini(stream: &[u8]) -> Vec<u8> {
 }
 
 /// A Workbook stream small enough for the mini stream.
-pub fn small_workbook_stream(dims: (u32, u32, u16, u16), cells: &[(u16, u16, f64)]) -> Vec<u8> {
+pub(crate) fn small_workbook_stream(
+    dims: (u32, u32, u16, u16),
+    cells: &[(u16, u16, f64)],
+) -> Vec<u8> {
     let mut s = workbook_stream(Some(dims), cells, None);
     // Drop the padding records that push `workbook_stream` past 4,096 bytes.
     let pad = biff(0x00EF, &[0u8; 100]);
@@ -352,11 +355,11 @@ pub fn small_workbook_stream(dims: (u32, u32, u16, u16), cells: &[(u16, u16, f64
     s
 }
 
-pub fn xls(dims: Option<(u32, u32, u16, u16)>, cells: &[(u16, u16, f64)]) -> Vec<u8> {
+pub(crate) fn xls(dims: Option<(u32, u32, u16, u16)>, cells: &[(u16, u16, f64)]) -> Vec<u8> {
     cfb(&workbook_stream(dims, cells, None))
 }
 
-pub fn xls_with_sheet_at(pos: u32) -> Vec<u8> {
+pub(crate) fn xls_with_sheet_at(pos: u32) -> Vec<u8> {
     cfb(&workbook_stream(
         Some((0, 1, 0, 1)),
         &[(0, 0, 1.0)],
@@ -366,7 +369,7 @@ pub fn xls_with_sheet_at(pos: u32) -> Vec<u8> {
 
 // --- .ods -----------------------------------------------------------------
 
-pub fn ods_row(values: &[&str]) -> String {
+pub(crate) fn ods_row(values: &[&str]) -> String {
     let cells: String = values
         .iter()
         .map(|v| {
@@ -379,7 +382,7 @@ pub fn ods_row(values: &[&str]) -> String {
 }
 
 /// An .ods with one table `Sheet1` holding `rows` (table-row elements).
-pub fn ods(rows: &str) -> Vec<u8> {
+pub(crate) fn ods(rows: &str) -> Vec<u8> {
     let content = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
 <office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \

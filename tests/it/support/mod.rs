@@ -4,34 +4,34 @@
 //! and hand-built hostile files ([`faults`]).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-pub mod bin;
-pub mod dump;
-pub mod faults;
-pub mod own_process;
-pub mod site;
-pub mod smtp;
+pub(crate) mod bin;
+pub(crate) mod dump;
+pub(crate) mod faults;
+pub(crate) mod own_process;
+pub(crate) mod site;
+pub(crate) mod smtp;
 
-pub use site::{Site, repo};
+pub(crate) use site::{Site, repo};
 
 use std::path::Path;
 use std::process::Output;
 
 use calamine::{Data, Reader, open_workbook_auto};
 
-pub fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-pub fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// One sheet of a written workbook, as rows of cells.
-pub struct Sheet {
+pub(crate) struct Sheet {
     pub rows: Vec<Vec<Data>>,
 }
 
-pub fn read_sheet(path: &Path, name: &str) -> Sheet {
+pub(crate) fn read_sheet(path: &Path, name: &str) -> Sheet {
     let mut wb = open_workbook_auto(path).unwrap();
     let range = wb.worksheet_range(name).unwrap();
     Sheet {
@@ -39,13 +39,13 @@ pub fn read_sheet(path: &Path, name: &str) -> Sheet {
     }
 }
 
-pub fn sheet_names(path: &Path) -> Vec<String> {
+pub(crate) fn sheet_names(path: &Path) -> Vec<String> {
     open_workbook_auto(path).unwrap().sheet_names()
 }
 
 impl Sheet {
     /// Index of the header row: the first row whose first cell is `first`.
-    pub fn header_row(&self, first: &str) -> usize {
+    pub(crate) fn header_row(&self, first: &str) -> usize {
         self.rows
             .iter()
             .position(|r| r.first().is_some_and(|c| *c == first))
@@ -53,7 +53,7 @@ impl Sheet {
     }
 
     /// The header names of the table whose first column is `first`.
-    pub fn header(&self, first: &str) -> Vec<String> {
+    pub(crate) fn header(&self, first: &str) -> Vec<String> {
         self.rows[self.header_row(first)]
             .iter()
             .map(ToString::to_string)
@@ -62,7 +62,7 @@ impl Sheet {
     }
 
     /// Data rows below the header starting with `first`, as maps by column name.
-    pub fn records(&self, first: &str) -> Vec<Record> {
+    pub(crate) fn records(&self, first: &str) -> Vec<Record> {
         let h = self.header_row(first);
         let names = self.header(first);
         self.rows[h + 1..]
@@ -81,12 +81,12 @@ impl Sheet {
 
 /// One data row by column name.
 #[derive(Debug, Clone)]
-pub struct Record {
+pub(crate) struct Record {
     pub cells: Vec<(String, Data)>,
 }
 
 impl Record {
-    pub fn get(&self, column: &str) -> &Data {
+    pub(crate) fn get(&self, column: &str) -> &Data {
         &self
             .cells
             .iter()
@@ -96,7 +96,7 @@ impl Record {
     }
 
     /// The cell as text ("" when empty; numbers without ".0").
-    pub fn text(&self, column: &str) -> String {
+    pub(crate) fn text(&self, column: &str) -> String {
         match self.get(column) {
             Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
             other => other.to_string(),
@@ -104,7 +104,7 @@ impl Record {
     }
 
     /// A number cell as whole yen.
-    pub fn yen(&self, column: &str) -> Option<i64> {
+    pub(crate) fn yen(&self, column: &str) -> Option<i64> {
         match self.get(column) {
             Data::Float(f) => Some(*f as i64),
             Data::Int(i) => Some(*i),
@@ -114,7 +114,7 @@ impl Record {
     }
 
     /// A date cell (must be a real date cell, not text).
-    pub fn date(&self, column: &str) -> Option<chrono::NaiveDate> {
+    pub(crate) fn date(&self, column: &str) -> Option<chrono::NaiveDate> {
         match self.get(column) {
             // Excel's 1900 system, for dates after 1900-02-28.
             Data::DateTime(d) => Some(
@@ -128,6 +128,6 @@ impl Record {
 }
 
 /// The records of `sheet` whose `key` column equals `value`.
-pub fn find<'a>(records: &'a [Record], key: &str, value: &str) -> Vec<&'a Record> {
+pub(crate) fn find<'a>(records: &'a [Record], key: &str, value: &str) -> Vec<&'a Record> {
     records.iter().filter(|r| r.text(key) == value).collect()
 }

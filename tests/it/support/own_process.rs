@@ -13,7 +13,7 @@ const CHILD: &str = "HOJOKIN_IT_OWN_PROCESS";
 /// `test` is the test's path as `module_path!()` and its name give it.
 /// True in the parent, which has run the test in a child and checked that it
 /// passed (the test returns at once); false in the child, which runs the body.
-pub fn ran_in_a_child(test: &str) -> bool {
+pub(crate) fn ran_in_a_child(test: &str) -> bool {
     let name = test.strip_prefix("it::").unwrap_or(test);
     if std::env::var(CHILD).as_deref() == Ok(name) {
         return false;

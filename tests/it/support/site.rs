@@ -7,23 +7,23 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use hojokin::LockOptions;
+use hojokin::RunRecord;
+use hojokin::State;
 use hojokin::clock::SharedClock;
-use hojokin::schedule::daemon::{DaemonConfig, Firing};
-use hojokin::schedule::load_jobs;
-use hojokin::state::State;
-use hojokin::state::lock::LockOptions;
-use hojokin::state::runs::RunRecord;
+use hojokin::daemon::{DaemonConfig, Firing};
+use hojokin::load_jobs;
 
 use super::bin::{Hojokin, Ran};
 
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A temporary folder laid out as a server runs hojokin: `jobs/`, inputs,
 /// `state/hojokin.db` (the default beside the jobs folder) and `out/`.
 #[derive(Debug)]
-pub struct Site {
+pub(crate) struct Site {
     dir: tempfile::TempDir,
 }
 
@@ -32,7 +32,7 @@ const GENERATED_HEADER: &str = "申請番号,制度,事業者名,申請日,補�
 impl Site {
     /// Copies of the project's `jobs/` and `fixtures/`, the shipped nightly
     /// job sending unpaced.
-    pub fn fixtures() -> Site {
+    pub(crate) fn fixtures() -> Site {
         let site = Site::empty();
         copy_dir(&repo().join("jobs"), &site.jobs());
         copy_dir(&repo().join("fixtures"), &site.path().join("fixtures"));
@@ -42,7 +42,7 @@ impl Site {
 
     /// An empty `jobs/` (add jobs with [`Site::job`]) and `in/apps.csv` of
     /// `rows` pending applications.
-    pub fn generated(rows: usize) -> Site {
+    pub(crate) fn generated(rows: usize) -> Site {
         let site = Site::empty();
         std::fs::create_dir_all(site.jobs()).unwrap();
         std::fs::create_dir_all(site.path().join("in")).unwrap();
@@ -62,13 +62,13 @@ impl Site {
         }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Writes `jobs/NAME.toml` reading `in/apps.csv` and writing
     /// `out/NAME-{as_of}.xlsx`, with `schedule` if given.
-    pub fn job(&self, name: &str, schedule: Option<&str>) {
+    pub(crate) fn job(&self, name: &str, schedule: Option<&str>) {
         let schedule = schedule.map_or(String::new(), |s| format!("schedule = \"{s}\"\n"));
         let text = format!(
             "description = \"試験ジョブ {name}\"\n{schedule}\
@@ -78,30 +78,30 @@ impl Site {
         std::fs::write(self.jobs().join(format!("{name}.toml")), text).unwrap();
     }
 
-    pub fn jobs(&self) -> PathBuf {
+    pub(crate) fn jobs(&self) -> PathBuf {
         self.path().join("jobs")
     }
 
-    pub fn db(&self) -> PathBuf {
+    pub(crate) fn db(&self) -> PathBuf {
         self.path().join("state/hojokin.db")
     }
 
-    pub fn out(&self) -> PathBuf {
+    pub(crate) fn out(&self) -> PathBuf {
         self.path().join("out")
     }
 
     /// The marker file of the report writer's pause hook.
-    pub fn pause_marker(&self) -> PathBuf {
+    pub(crate) fn pause_marker(&self) -> PathBuf {
         self.path().join("paused")
     }
 
     /// The runs in the state file, newest first.
-    pub fn history(&self) -> Vec<RunRecord> {
+    pub(crate) fn history(&self) -> Vec<RunRecord> {
         State::open(&self.db()).unwrap().history(None, 100).unwrap()
     }
 
     /// The daemon's settings for this site's jobs, on `clock`.
-    pub fn config(&self, clock: SharedClock) -> DaemonConfig {
+    pub(crate) fn config(&self, clock: SharedClock) -> DaemonConfig {
         DaemonConfig {
             jobs: load_jobs(&self.jobs()).unwrap(),
             db: self.db(),
@@ -112,7 +112,7 @@ impl Site {
     }
 
     /// `hojokin ARGS` in the site, with `env`, to check or spawn.
-    pub fn hojokin(&self, args: &[&str], env: &[(&str, &str)]) -> Hojokin {
+    pub(crate) fn hojokin(&self, args: &[&str], env: &[(&str, &str)]) -> Hojokin {
         env.iter()
             .fold(Hojokin::new(self.path()).args(args), |h, (k, v)| {
                 h.env(k, v)
@@ -120,29 +120,29 @@ impl Site {
     }
 
     /// Runs `hojokin ARGS` in the site with `env`, whatever its exit status.
-    pub fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+    pub(crate) fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         self.hojokin(args, env).output()
     }
 
     /// Like [`Site::run`], for the stderr checks of [`Ran`].
-    pub fn ran(&self, args: &[&str], env: &[(&str, &str)]) -> Ran {
+    pub(crate) fn ran(&self, args: &[&str], env: &[(&str, &str)]) -> Ran {
         self.hojokin(args, env).ran()
     }
 
     /// The whole stderr of `out`, a run in this site, is `want` (see
     /// [`Ran::stderr_is`]).
-    pub fn stderr_is(&self, out: &Output, want: &str) {
+    pub(crate) fn stderr_is(&self, out: &Output, want: &str) {
         Ran::of(out.clone(), self.path()).stderr_is(want);
     }
 
     /// The opt-out for `out`, a run in this site (see [`Ran::stderr_inexact`]).
-    pub fn stderr_inexact(&self, out: &Output, why: &str, parts: &[&str]) {
+    pub(crate) fn stderr_inexact(&self, out: &Output, why: &str, parts: &[&str]) {
         Ran::of(out.clone(), self.path()).stderr_inexact(why, parts);
     }
 
     /// `hojokin ARGS` with the state file named in `HOJOKIN_DB` and logs at
     /// the default level: some tests wait for a log line.
-    pub fn with_logs(&self, args: &[&str]) -> Command {
+    pub(crate) fn with_logs(&self, args: &[&str]) -> Command {
         let mut c = self
             .hojokin(args, &[])
             .env("HOJOKIN_DB", self.db())

@@ -8,13 +8,13 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use hojokin::compliance::reports::{ReportDue, ReportState};
-use hojokin::job::{EmailSpec, SmtpUrl};
-use hojokin::notify::Mailer;
+use hojokin::Mailer;
+use hojokin::{EmailSpec, SmtpUrl};
+use hojokin::{ReportDue, ReportState};
 use serde_json::Value;
 
 /// A running server; killed when dropped.
-pub struct Server {
+pub(crate) struct Server {
     child: Child,
     pub port: u16,
     pub dir: PathBuf,
@@ -23,7 +23,7 @@ pub struct Server {
 impl Server {
     /// Starts the server on `port`, saving into `dir`, and waits (bounded)
     /// until it accepts connections.
-    pub fn start(dir: &Path, port: u16, extra: &[&str]) -> Server {
+    pub(crate) fn start(dir: &Path, port: u16, extra: &[&str]) -> Server {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/server.py");
         let mut child = Command::new("python3")
             .arg(script)
@@ -56,7 +56,7 @@ impl Server {
     }
 
     /// Every message saved so far (the .json sidecars), oldest first.
-    pub fn messages(&self) -> Vec<Value> {
+    pub(crate) fn messages(&self) -> Vec<Value> {
         messages(&self.dir)
     }
 }
@@ -68,7 +68,7 @@ impl Drop for Server {
     }
 }
 
-pub fn messages(dir: &Path) -> Vec<Value> {
+pub(crate) fn messages(dir: &Path) -> Vec<Value> {
     let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.map(|e| e.expect("dir entry").path())
@@ -85,7 +85,7 @@ pub fn messages(dir: &Path) -> Vec<Value> {
 }
 
 /// A port nothing listens on (yet).
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()
@@ -95,7 +95,7 @@ pub fn free_port() -> u16 {
 
 /// A private CA and a server certificate for 127.0.0.1 signed by it:
 /// (ca.pem, cert.pem, key.pem).
-pub fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+pub(crate) fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let run = |args: &[&str]| {
         let out = Command::new("openssl")
             .args(args)
@@ -168,12 +168,12 @@ pub fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     )
 }
 
-pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+pub(crate) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("date")
 }
 
 /// The `[email]` section of a job pointing at `url`.
-pub fn spec(url: &str, timeout_seconds: u64) -> EmailSpec {
+pub(crate) fn spec(url: &str, timeout_seconds: u64) -> EmailSpec {
     EmailSpec {
         from: "綾瀬市 工業振興企業誘致課 <kogyo@example.jp>".into(),
         staff: vec!["kogyo@example.jp".into(), "kanri@example.jp".into()],
@@ -192,7 +192,7 @@ pub fn spec(url: &str, timeout_seconds: u64) -> EmailSpec {
     }
 }
 
-pub fn mailer(url: &str, timeout_seconds: u64) -> Mailer {
+pub(crate) fn mailer(url: &str, timeout_seconds: u64) -> Mailer {
     Mailer::new(
         &spec(url, timeout_seconds),
         &templates_dir(),
@@ -203,18 +203,18 @@ pub fn mailer(url: &str, timeout_seconds: u64) -> Mailer {
 
 /// A mailer whose `[email]` section `edit` changed first.
 #[allow(dead_code)]
-pub fn mailer_with(url: &str, edit: impl FnOnce(&mut EmailSpec)) -> Mailer {
+pub(crate) fn mailer_with(url: &str, edit: impl FnOnce(&mut EmailSpec)) -> Mailer {
     let mut s = spec(url, 5);
     edit(&mut s);
     Mailer::new(&s, &templates_dir(), hojokin::clock::system()).expect("mailer")
 }
 
-pub fn templates_dir() -> PathBuf {
+pub(crate) fn templates_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")
 }
 
 /// A report of FY2024 due April 30, 2024 (a Tuesday, not shifted).
-pub fn report(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
+pub(crate) fn report(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
     ReportDue {
         application_id: app.into(),
         company: format!("株式会社{app}製作所").into(),
@@ -232,7 +232,7 @@ pub fn report(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
         report_fy: 2024,
         due: date(2024, 4, 30),
         nominal_due: date(2024, 4, 30),
-        due_shift: hojokin::model::DueShift::NextOpenDay,
+        due_shift: hojokin::DueShift::NextOpenDay,
         due_basis: None,
         received_on: None,
         received_later: None,
@@ -242,7 +242,7 @@ pub fn report(app: &str, email: Option<&str>, state: ReportState) -> ReportDue {
 }
 
 /// The ledger as it reads on `as_of` (状況 follows the date).
-pub fn on(ledger: &[ReportDue], as_of: NaiveDate) -> Vec<ReportDue> {
+pub(crate) fn on(ledger: &[ReportDue], as_of: NaiveDate) -> Vec<ReportDue> {
     ledger
         .iter()
         .cloned()
@@ -259,7 +259,7 @@ pub fn on(ledger: &[ReportDue], as_of: NaiveDate) -> Vec<ReportDue> {
         .collect()
 }
 
-pub fn subjects(messages: &[Value]) -> Vec<String> {
+pub(crate) fn subjects(messages: &[Value]) -> Vec<String> {
     messages
         .iter()
         .map(|m| m["subject"].as_str().unwrap_or_default().to_string())
@@ -267,7 +267,7 @@ pub fn subjects(messages: &[Value]) -> Vec<String> {
 }
 
 /// The text body as Python decoded it, with the wire's CRLF as LF.
-pub fn body(message: &Value) -> String {
+pub(crate) fn body(message: &Value) -> String {
     message["body"]
         .as_str()
         .unwrap_or_default()
