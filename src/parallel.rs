@@ -29,19 +29,24 @@ where
     })
 }
 
-/// Runs `work` on `threads` workers (this thread and `threads - 1` more; one
-/// at least) and gives each worker's result, in the workers' order. The
+/// Runs `work` on `threads` workers of their own (one at least) while this
+/// thread waits, and gives each worker's result, in the workers' order. The
 /// workers share their jobs through a [`Queue`] that `work` takes from.
+///
+/// Fresh threads rather than this one as a worker: the report's writers
+/// allocate and free a string per cell, and on the main thread, whose
+/// allocator heap the earlier stages filled, mimalloc gave pages back and
+/// took them again far more often (BENCHMARKS.md, "Where parallelism pays").
 pub(crate) fn workers<R: Send>(threads: usize, work: impl Fn() -> R + Sync) -> Vec<R> {
     let work = &work;
     std::thread::scope(|scope| {
-        let others: Vec<_> = (1..threads.max(1)).map(|_| scope.spawn(work)).collect();
-        let mine = work();
-        std::iter::once(mine)
-            .chain(others.into_iter().map(|h| {
+        let handles: Vec<_> = (0..threads.max(1)).map(|_| scope.spawn(work)).collect();
+        handles
+            .into_iter()
+            .map(|h| {
                 h.join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            }))
+            })
             .collect()
     })
 }
