@@ -203,25 +203,23 @@ fn execute(
     let report_path = job.report.path_for(opts.as_of);
     let protected = protected_files(job, opts);
     let protected: Vec<&std::path::Path> = protected.iter().map(PathBuf::as_path).collect();
-    if mailer.is_some()
-        && let Err(e) = stage("report (before mail)", || {
+    let ledger: &[_] = if hold.holds() { &[] } else { &results.ledger };
+    let mail = match mailer.as_ref().map(|(mailer, spec)| {
+        stage("report (before mail)", || {
             crate::report::atomic::probe(&report_path, &protected)
         })
-    {
-        return failed(FailureCause::Report, e.to_string());
-    }
-    let ledger: &[_] = if hold.holds() { &[] } else { &results.ledger };
-    let mail = mailer
-        .as_ref()
-        .map(|(mailer, spec)| remind(job, opts, state, clock, (mailer, spec), ledger));
+        .map(|()| remind(job, opts, state, clock, (mailer, spec), ledger))
+    }) {
+        None => None,
+        Some(Ok(mail)) => Some(mail),
+        Some(Err(e)) => return failed(FailureCause::Report, e.to_string()),
+    };
     if let Some(m) = &mail {
         results.findings.extend(m.findings.iter().cloned());
     }
-    let outbox = if mail.is_some() {
-        outbox_for_workbook(state)
-    } else {
-        Vec::new()
-    };
+    let outbox = mail
+        .as_ref()
+        .map_or_else(Vec::new, |_| outbox_for_workbook(state));
     let mail_view = mail.as_ref().map(|m| compose::Mail {
         rows: &m.rows,
         counts: m.counts(),
@@ -244,16 +242,9 @@ fn execute(
         hold: &hold_notice,
     };
     let report = compose::workbook(run, &ingested, &results, mail_view);
-    // After mail went out, a workbook that cannot be written (a full disk)
-    // no longer stops the night: the digest still lists what was sent, and
-    // the outbox keeps it for the next workbook's 通知. Exit 2 says so.
-    let report_failed = match stage("report", || report.write(&report_path, &protected)) {
-        Ok(()) => None,
-        Err(e) if mail.is_none() => return failed(FailureCause::Report, e.to_string()),
-        Err(e) => {
-            warn!("{e}");
-            Some(e.to_string())
-        }
+    let report_failed = match write_report(&report, &report_path, &protected, mail.is_some()) {
+        Ok(failed) => failed,
+        Err(outcome) => return outcome,
     };
 
     let mut messages = Vec::new();
@@ -270,6 +261,26 @@ fn execute(
         }
     }
     closing(job, opts.as_of, report_path, exit, messages, report_failed)
+}
+
+/// Writes the night's workbook. Before mail went out a workbook that cannot
+/// be written stops the night (`Err`); after it, a full disk no longer does:
+/// the digest still lists what was sent, the outbox keeps it for the next
+/// workbook's 通知, and the sentence returned makes the exit 2.
+fn write_report(
+    report: &crate::report::Report<'_>,
+    path: &std::path::Path,
+    protected: &[&std::path::Path],
+    mailed: bool,
+) -> Result<Option<String>, Outcome> {
+    match stage("report", || report.write(path, protected)) {
+        Ok(()) => Ok(None),
+        Err(e) if !mailed => Err(failed(FailureCause::Report, e.to_string())),
+        Err(e) => {
+            warn!("{e}");
+            Ok(Some(e.to_string()))
+        }
+    }
 }
 
 /// The files no report path may name: the job's inputs, its state file,

@@ -203,7 +203,15 @@ pub(crate) fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Applicatio
                 .map_or(Cell::Empty, |f| Cell::tag(f.verdict.label())),
         ]
     });
-    t.highlights = vec![
+    t.highlights = verification_highlights();
+    t.needs_action = assessed.iter().any(calls_for_action);
+    t
+}
+
+/// 算定検証's marks: an amount over the decision or a 確定額 over either in
+/// red, what staff should look at in yellow.
+fn verification_highlights() -> Vec<Highlight> {
+    vec![
         Highlight::new(
             "判定",
             Rule::BeginsWith(Verdict::Over.label()),
@@ -229,17 +237,19 @@ pub(crate) fn verification<'a>(assessed: &'a [Assessment], apps: &'a [Applicatio
             Rule::BeginsWith("交付決定額"),
             Severity::Alert,
         ),
-    ];
-    t.needs_action = assessed.iter().any(|a| {
-        a.verdict == Verdict::Over
-            || a.final_check.is_some_and(|f| {
-                !matches!(
-                    f.verdict,
-                    FinalVerdict::Within | FinalVerdict::NotComparable
-                )
-            })
-    });
-    t
+    ]
+}
+
+/// Whether an assessment puts 算定検証 among today's sheets to act on: an
+/// amount over the decision, or a 確定額 beyond what it may be.
+fn calls_for_action(a: &Assessment) -> bool {
+    a.verdict == Verdict::Over
+        || a.final_check.is_some_and(|f| {
+            !matches!(
+                f.verdict,
+                FinalVerdict::Within | FinalVerdict::NotComparable
+            )
+        })
 }
 
 /// ルール確認: how far the rule set that gave 算定額 is confirmed; empty when no rule set
