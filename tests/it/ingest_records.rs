@@ -8,25 +8,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use hojokin::Catalogue;
 use hojokin::InputSpec;
-use hojokin::{Dataset, Inputs, Recorded};
+use hojokin::{Dataset, Recorded};
 
-fn read(csv: &str) -> Inputs {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("申請一覧.csv");
-    std::fs::write(&path, csv).unwrap();
-    let specs = BTreeMap::from([(
-        Dataset::Applications,
-        InputSpec {
-            path,
-            sheet: None,
-            aliases: BTreeMap::new(),
-            display: None,
-        },
-    )]);
-    hojokin::read_inputs(&specs, &Catalogue::builtin())
-        .unwrap()
-        .inputs
-}
+use crate::support::read_applications_csv as read;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()

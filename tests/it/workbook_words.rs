@@ -109,29 +109,7 @@ fn staff_read_their_own_words_and_file_names() {
 /// the export has it, absent otherwise.
 #[test]
 fn a_phone_column_is_read_when_the_export_has_it() {
-    use std::collections::BTreeMap;
-
-    use hojokin::Catalogue;
-    use hojokin::Dataset;
-    use hojokin::InputSpec;
-
-    let dir = tempfile::tempdir().unwrap();
-    let read = |csv: &str| {
-        let path = dir.path().join("申請一覧.csv");
-        std::fs::write(&path, csv).unwrap();
-        let specs = BTreeMap::from([(
-            Dataset::Applications,
-            InputSpec {
-                path,
-                sheet: None,
-                aliases: BTreeMap::new(),
-                display: None,
-            },
-        )]);
-        hojokin::read_inputs(&specs, &Catalogue::builtin())
-            .unwrap()
-            .inputs
-    };
+    use crate::support::read_applications_csv as read;
     let head = "申請番号,制度,区分,事業者名,申請日,補助対象経費,状態";
     let with = read(&format!(
         "{head},担当者名,TEL\nA-1,中小企業強靭化推進補助金,Aコース,綾瀬精工,2022/5/10,9000000,申請中,綾瀬 一郎, 0467-70-0001 \n"

@@ -131,3 +131,24 @@ impl Record {
 pub(crate) fn find<'a>(records: &'a [Record], key: &str, value: &str) -> Vec<&'a Record> {
     records.iter().filter(|r| r.text(key) == value).collect()
 }
+
+/// The applications (and the input errors) of a 申請一覧 CSV given as text,
+/// read through the same ingest as a night: the tests' one way to make
+/// `Application`s from an export's rows.
+pub(crate) fn read_applications_csv(csv: &str) -> hojokin::Inputs {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("申請一覧.csv");
+    std::fs::write(&path, csv).unwrap();
+    let specs = std::collections::BTreeMap::from([(
+        hojokin::Dataset::Applications,
+        hojokin::InputSpec {
+            path,
+            sheet: None,
+            aliases: std::collections::BTreeMap::new(),
+            display: None,
+        },
+    )]);
+    hojokin::read_inputs(&specs, &hojokin::Catalogue::builtin())
+        .unwrap()
+        .inputs
+}
