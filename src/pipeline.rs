@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 
 mod hold;
+mod messages;
 mod protected;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -22,10 +23,11 @@ use crate::model::{Exit, Trigger};
 use crate::night::Night;
 use crate::notify::failure::{FailureCause, notify_failure};
 use crate::notify::{self, Mailer, NotifyOutcome};
-use crate::report::{Sheet, compose};
+use crate::report::compose;
 use crate::state::State;
 use crate::state::lock::{Acquire, JobLock, LockHolder, LockOptions};
 use crate::state::runs::RunStatus;
+use messages::{closing, dry_run_message, input_messages, log_inputs, mail_messages};
 
 /// How a run is asked for.
 #[derive(Debug, Clone)]
@@ -454,47 +456,9 @@ fn mail_and_digest(
     attention
 }
 
-/// The night's last sentence and its outcome: the workbook written, or
-/// (after mail went out) not, which the digest has already told staff.
-fn closing(
-    job: &Job,
-    as_of: NaiveDate,
-    report_path: PathBuf,
-    exit: Exit,
-    mut messages: Vec<String>,
-    report_failed: Option<String>,
-) -> Outcome {
-    if let Some(e) = report_failed {
-        messages.push(format!(
-            "{e}（送ったメールは職員あてのまとめメールと状態ファイルに記録済みです。書き込めるようにしてから同じ基準日で再実行すると、集計ブックの「{}」シートに載ります）",
-            Sheet::Notifications
-        ));
-        // The digest already told staff what went out and that the workbook
-        // failed: no second (failure) mail.
-        return Outcome {
-            exit: Exit::CouldNotRun,
-            messages,
-            report_path: None,
-            cause: None,
-        };
-    }
-    messages.push(format!(
-        "{}: 基準日 {} の集計ブックを {} に書き出しました。",
-        job.name,
-        as_of,
-        report_path.display()
-    ));
-    Outcome {
-        exit,
-        messages,
-        report_path: Some(report_path),
-        cause: None,
-    }
-}
-
-/// The catalogue and the mailer, both checked before anything is read, so a
-/// template with an unknown variable stops the run, never a sent mail.
-/// The catalogue and, when the job mails, its mailer and `[email]` section.
+/// The catalogue and, when the job mails, its mailer and `[email]` section,
+/// both checked before anything is read, so a template with an unknown
+/// variable stops the run, never a sent mail.
 type Prepared<'j> = (Catalogue, Option<(Mailer, &'j EmailSpec)>);
 
 fn prepare<'j>(job: &'j Job, clock: &SharedClock) -> Result<Prepared<'j>, String> {
@@ -521,27 +485,6 @@ pub(crate) fn mailer(job: &Job, clock: SharedClock) -> Result<Option<Mailer>, St
         .transpose()
 }
 
-/// A dry run's count of the .eml files it wrote and where (logged too).
-fn dry_run_message(
-    reminders: &[crate::model::NotificationRow],
-    digest: &crate::model::NotificationRow,
-    outbox: &std::path::Path,
-) -> String {
-    fn previewed(r: &crate::model::NotificationRow) -> Option<&str> {
-        (r.result.outcome == crate::model::MailOutcome::Previewed).then_some(r.result.text.as_str())
-    }
-    // One .eml may name several reports (one 通知 row each): count files.
-    let files: std::collections::HashSet<&str> = reminders.iter().filter_map(previewed).collect();
-    let digests = usize::from(previewed(digest).is_some());
-    let written = files.len() + digests;
-    info!(mails = written, reminders = files.len(), digests, outbox = %outbox.display(), "dry run: mails written as .eml, none sent");
-    format!(
-        "試行: メール {written} 通（事業者あての督促・案内 {} 通、職員あてのまとめ {digests} 通）を .eml として {} に書き出しました。送信も送信済みの記録もしていません。",
-        files.len(),
-        outbox.display()
-    )
-}
-
 /// Runs one stage and logs how long it took.
 fn stage<T>(name: &str, f: impl FnOnce() -> T) -> T {
     let started = std::time::Instant::now();
@@ -552,59 +495,4 @@ fn stage<T>(name: &str, f: impl FnOnce() -> T) -> T {
         "stage done"
     );
     out
-}
-
-fn log_inputs(ingested: &Ingested) {
-    for s in &ingested.summaries {
-        info!(
-            dataset = s.dataset.key(),
-            file = %s.file.display(),
-            sheet = %s.sheet,
-            sha256 = %s.sha256,
-            rows = s.rows,
-            rejected = s.rejected,
-            "input read"
-        );
-    }
-}
-
-/// The sentence about rejected rows; exit status 1 when there are any.
-fn input_messages(ingested: &Ingested, messages: &mut Vec<String>) -> Exit {
-    let rejected: usize = ingested.summaries.iter().map(|s| s.rejected).sum();
-    if rejected == 0 && ingested.inputs.errors.is_empty() {
-        return Exit::Done;
-    }
-    messages.push(format!(
-        "入力に誤りがあり {rejected} 行を除外しました（{} 件）。集計ブックの「{}」シートを確認してください。",
-        ingested.inputs.errors.len(),
-        Sheet::InputErrors
-    ));
-    Exit::NeedsAttention
-}
-
-/// Sentences about mail left queued or in doubt; true when staff must act.
-fn mail_messages(m: &NotifyOutcome, messages: &mut Vec<String>) -> bool {
-    info!(
-        sent = m.sent,
-        queued = m.queued,
-        failed = m.failed,
-        uncertain = m.uncertain,
-        "reminders"
-    );
-    messages.extend(m.messages.iter().cloned());
-    if m.queued > 0 {
-        messages.push(format!(
-            "督促等のメール {} 通を送れませんでした。送信待ちとして残し、次回の実行で再送します（集計ブックの「{}」シートに理由があります）。",
-            m.queued,
-            Sheet::Notifications
-        ));
-    }
-    if m.uncertain > 0 {
-        messages.push(format!(
-            "送信されたか確認できないメールが {} 通あります。二重送信を避けるため自動では再送しません。「{}」シートの Message-ID でメールサーバーの記録を確認してください。",
-            m.uncertain,
-            Sheet::Findings
-        ));
-    }
-    m.needs_attention()
 }
